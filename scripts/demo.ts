@@ -1,0 +1,29 @@
+/**
+ * `npm run demo`: starts the embedded Together-compatible server on loopback and runs the bundled action over
+ * examples/datasets exactly as the GitHub runner would, then prints the outputs and the job summary.
+ * No API key and no network needed.
+ */
+import { runAction, ROOT } from '../testkit/run-action.js';
+import { startTogetherServer } from '../testkit/together-server.js';
+
+const server = await startTogetherServer({ pollsBeforeDone: 2 });
+console.log(`Embedded Together-compatible server at ${server.baseUrl}\n`);
+console.log('─── action log ───────────────────────────────────────────────');
+try {
+  const run = await runAction({
+    workspace: ROOT,
+    inputs: { path: 'examples/datasets', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+    onOutput: (chunk) => process.stdout.write(chunk),
+  });
+  console.log('\n─── outputs ──────────────────────────────────────────────────');
+  console.log(`file-id:  ${run.outputs['file-id']}`);
+  console.log(`file-ids: ${run.outputs['file-ids']}`);
+  console.log('files:');
+  console.log(JSON.stringify(JSON.parse(run.outputs.files ?? '[]'), null, 2));
+  console.log('\n─── job summary (GITHUB_STEP_SUMMARY) ────────────────────────');
+  console.log(run.summary);
+  console.log(`exit code: ${run.exitCode}`);
+  process.exitCode = run.exitCode ?? 1;
+} finally {
+  await server.close();
+}

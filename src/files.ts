@@ -1,0 +1,70 @@
+/** Resolves the `path` input (files, directories, globs, `!` excludes) into the sorted list of files to handle. */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import * as glob from '@actions/glob';
+import type { FileType } from './inputs.js';
+
+export const DATASET_EXTENSIONS: Record<string, FileType> = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parquet' };
+
+export interface MatchedFile {
+  /** Relative to the workspace, with `/` separators: what reports and annotations show. */
+  path: string;
+  absolutePath: string;
+  bytes: number;
+}
+
+export interface ResolveOptions {
+  patterns: string[];
+  workspace: string;
+  includeHiddenFiles: boolean;
+}
+
+/**
+ * Finds the files the patterns name. A file that a pattern names itself is always kept (so a wrong extension is
+ * reported rather than silently skipped); files reached only because a directory matched are kept when they have a
+ * dataset extension. Sorted by path, without duplicates.
+ */
+export async function resolveFiles(options: ResolveOptions): Promise<MatchedFile[]> {
+  const rooted = options.patterns.map((p) => rootPattern(p, options.workspace));
+  const globOptions = { excludeHiddenFiles: !options.includeHiddenFiles, matchDirectories: false };
+
+  const everything = await globAll(rooted, { ...globOptions, implicitDescendants: true });
+  const named = new Set(await globAll(rooted, { ...globOptions, implicitDescendants: false }));
+  const kept = everything.filter((file) => named.has(file) || datasetTypeOf(file) !== undefined);
+
+  const files = await Promise.all(
+    kept.map(async (absolutePath) => {
+      const info = await stat(absolutePath);
+      return { path: relativePath(options.workspace, absolutePath), absolutePath, bytes: info.size, isFile: info.isFile() };
+    }),
+  );
+  return files
+    .filter((f) => f.isFile)
+    .map(({ isFile: _, ...file }) => file)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The dataset type an extension stands for (case-sensitive, as Together's checker is), or undefined. */
+export function datasetTypeOf(filePath: string): FileType | undefined {
+  return DATASET_EXTENSIONS[path.extname(filePath)];
+}
+
+/** Makes a relative pattern relative to the workspace instead of the process's working directory. */
+export function rootPattern(pattern: string, workspace: string): string {
+  const negated = pattern.startsWith('!');
+  const body = negated ? pattern.slice(1).trim() : pattern;
+  const rooted = path.isAbsolute(body) ? body : path.join(workspace, body);
+  // path.join drops a trailing separator, which glob reads as "directories only"; keep the user's meaning.
+  const keepSlash = /[\\/]$/.test(body) && !rooted.endsWith(path.sep) ? path.sep : '';
+  return `${negated ? '!' : ''}${rooted}${keepSlash}`;
+}
+
+/** Workspace-relative with forward slashes; files outside the workspace keep their `../` prefix. */
+export function relativePath(workspace: string, absolutePath: string): string {
+  return path.relative(workspace, absolutePath).split(path.sep).join('/');
+}
+
+async function globAll(patterns: string[], options: glob.GlobOptions): Promise<string[]> {
+  const globber = await glob.create(patterns.join('\n'), options);
+  return globber.glob();
+}

@@ -1,0 +1,36 @@
+/** The per-file result that outputs, the summary and the step's verdict are all computed from. */
+import type { FileType, Purpose } from './inputs.js';
+
+/**
+ * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `rejected`: Together refused
+ * it (INVALID_FORMAT or FAILED). `failed`: it could not be sent or checked. `timeout`: still processing at the
+ * deadline. `skipped`: not sent because another file failed before any upload started.
+ */
+export type FileStatus = 'processed' | 'uploaded' | 'rejected' | 'failed' | 'timeout' | 'skipped';
+
+export interface FileResult {
+  /** Relative to the workspace. */
+  path: string;
+  /** The name sent to Together: the basename. */
+  filename: string;
+  bytes: number;
+  /** Hex SHA-256 of the bytes uploaded; null when the file was not read. */
+  sha256: string | null;
+  /** null when the type could not be determined. */
+  file_type: FileType | null;
+  purpose: Purpose;
+  id: string | null;
+  status: FileStatus;
+  /** Together's `processing_status` as last seen (null on the older API or before any answer). */
+  processing_status: string | null;
+  error: string | null;
+  /** From the start of the file's upload until it settled. */
+  duration_ms: number | null;
+}
+
+/** Statuses that fail the step. */
+export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set(['rejected', 'failed', 'timeout', 'skipped']);
+
+export function isFailure(result: FileResult): boolean {
+  return FAILED_STATUSES.has(result.status);
+}

@@ -1,0 +1,41 @@
+/** Wire shapes of the Together Files API (protocol doc, sections 3 and 4). Unknown fields are ignored. */
+import type { FileType, Purpose } from '../inputs.js';
+
+export type ProcessingStatus = 'PENDING' | 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'INVALID_FORMAT';
+
+export interface ValidationReport {
+  valid: boolean;
+  error?: string;
+  error_type?: string;
+  dataset_format?: string;
+  nlines?: number;
+  [key: string]: unknown;
+}
+
+export interface FileObject {
+  id: string;
+  object?: string;
+  created_at?: number;
+  filename?: string;
+  bytes?: number;
+  purpose?: string;
+  /** Deprecated: "fully uploaded" in the current API, "parsed and analyzed" in the older one. */
+  Processed?: boolean;
+  FileType?: string;
+  /** Absent on the older API. */
+  processing_status?: ProcessingStatus | string;
+  validation_report?: ValidationReport;
+}
+
+export interface CreateFileRequest {
+  purpose: Purpose;
+  /** The name Together stores: the basename, never a local path. */
+  fileName: string;
+  fileType: FileType;
+}
+
+export interface ReservedUpload {
+  fileId: string;
+  /** A presigned storage URL: a credential, never to be logged. */
+  uploadUrl: string;
+}

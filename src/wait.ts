@@ -1,0 +1,121 @@
+/** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
+import { readProcessingState, type ProcessingState } from './processing.js';
+import { TogetherApiError } from './together/errors.js';
+import type { FileObject } from './together/types.js';
+
+export type WaitResult =
+  | Exclude<ProcessingState, { kind: 'pending' }>
+  | { kind: 'timeout'; status: string | null; error: string }
+  | { kind: 'failed'; status: string | null; error: string };
+
+export interface WaitItem {
+  id: string;
+  /** How logs name the file (its path). */
+  label: string;
+}
+
+export interface WaitDeps {
+  retrieve: (fileId: string) => Promise<FileObject>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  log: (message: string) => void;
+  /** Called once per file, when its result is final. */
+  onSettled?: (fileId: string, result: WaitResult) => void;
+}
+
+const FIRST_DELAY_MS = 1000;
+const MAX_DELAY_MS = 10_000;
+const GROWTH = 1.5;
+
+/** The pause before poll round `round` (from 0): 1 s, growing by half each round, capped at 10 s. */
+export function pollDelayMs(round: number): number {
+  return Math.min(MAX_DELAY_MS, Math.round(FIRST_DELAY_MS * GROWTH ** round));
+}
+
+/**
+ * Polls every pending file each round until all have settled or `deadline` (epoch ms) passes. A poll that fails
+ * for a passing reason is retried next round; a file that no longer exists fails. Files still pending at the
+ * deadline come back as `timeout`.
+ */
+export async function waitForProcessing(
+  items: WaitItem[],
+  deadline: number,
+  deps: WaitDeps,
+): Promise<Map<string, WaitResult>> {
+  const results = new Map<string, WaitResult>();
+  const lastStatus = new Map<string, string | null>();
+  const lastError = new Map<string, string>();
+  const started = deps.now();
+  let pending = items;
+
+  for (let round = 0; pending.length > 0; round += 1) {
+    // Each round starts with a pause: the caller has just seen each file's status (from /preprocess).
+    const remaining = deadline - deps.now();
+    if (remaining <= 0) break;
+    // Sleep at most until the deadline, so a last poll happens right at it.
+    await deps.sleep(Math.min(pollDelayMs(round), remaining));
+
+    await Promise.all(
+      pending.map(async (item) => {
+        const result = await pollOnce(item, deps, lastError);
+        if (!result) return;
+        if (result.kind !== 'pending') {
+          results.set(item.id, result);
+          deps.onSettled?.(item.id, result);
+          deps.log(`${item.label}: ${describe(result)} after ${seconds(deps.now() - started)}`);
+        } else if (lastStatus.get(item.id) !== result.status) {
+          deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
+        }
+        lastStatus.set(item.id, result.status);
+      }),
+    );
+    pending = pending.filter((item) => !results.has(item.id));
+  }
+
+  for (const item of pending) {
+    const status = lastStatus.get(item.id) ?? null;
+    const cause = lastError.get(item.id);
+    const result: WaitResult = {
+      kind: 'timeout',
+      status,
+      error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${cause ? `; last poll error: ${cause}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
+    };
+    results.set(item.id, result);
+    deps.onSettled?.(item.id, result);
+    deps.log(`${item.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - started)})`);
+  }
+  return results;
+}
+
+async function pollOnce(
+  item: WaitItem,
+  deps: WaitDeps,
+  lastError: Map<string, string>,
+): Promise<ProcessingState | WaitResult | undefined> {
+  try {
+    return readProcessingState(await deps.retrieve(item.id));
+  } catch (error) {
+    if (error instanceof TogetherApiError && [401, 403, 404].includes(error.status)) {
+      return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    lastError.set(item.id, message);
+    deps.log(`${item.label}: polling failed, will try again (${message})`);
+    return undefined;
+  }
+}
+
+function describe(result: WaitResult): string {
+  switch (result.kind) {
+    case 'processed':
+      return `processed${result.status ? ` (${result.status})` : ''}`;
+    case 'rejected':
+      return `rejected (${result.status})`;
+    default:
+      return result.kind;
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

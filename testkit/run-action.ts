@@ -1,0 +1,133 @@
+/**
+ * Runs the bundled action (`dist/index.js`) as the GitHub runner does: a clean environment, `INPUT_*` variables
+ * (hyphens kept) with action.yml's defaults filled in, and empty GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface RunActionOptions {
+  /** Input values by their action.yml names (e.g. `api-key`); the rest get action.yml's defaults. */
+  inputs: Record<string, string>;
+  workspace: string;
+  /** Extra environment variables (e.g. TOGETHER_API_KEY). */
+  env?: Record<string, string>;
+  /** Kill the run after this long (default 120 s). */
+  timeoutMs?: number;
+  /** Called with each chunk the action prints, as it prints it. */
+  onOutput?: (chunk: string) => void;
+  /** Send this signal after the given delay (to test cancellation). */
+  signalAfter?: { signal: NodeJS.Signals; ms: number };
+}
+
+export interface ActionRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+interface ActionYaml {
+  inputs: Record<string, { default?: string; required?: boolean }>;
+  outputs: Record<string, unknown>;
+  runs: { using: string; main: string };
+}
+
+/** action.yml, parsed. */
+export async function readActionYaml(): Promise<ActionYaml> {
+  return parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
+}
+
+/** The variable name the runner uses for an input: `INPUT_` + upper case, spaces to `_`, hyphens kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const action = await readActionYaml();
+  for (const name of Object.keys(options.inputs)) {
+    if (!(name in action.inputs)) throw new Error(`'${name}' is not an input of action.yml`);
+  }
+  const temp = await mkdtemp(path.join(tmpdir(), 'action-run-'));
+  const outputFile = path.join(temp, 'github_output');
+  const summaryFile = path.join(temp, 'step_summary');
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? temp,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: temp,
+    RUNNER_OS: 'Linux',
+    ...options.env,
+  };
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    const value = options.inputs[name] ?? spec.default ?? '';
+    env[inputVariable(name)] = value;
+  }
+
+  const main = path.join(ROOT, action.runs.main);
+  const child = spawn(process.execPath, [main], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+    options.onOutput?.(c);
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+    options.onOutput?.(c);
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  const signaller = options.signalAfter
+    ? setTimeout(() => child.kill(options.signalAfter!.signal), options.signalAfter.ms)
+    : undefined;
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (code, sig) => resolve([code, sig])),
+  );
+  clearTimeout(killer);
+  clearTimeout(signaller);
+
+  const run: ActionRun = {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+  };
+  await rm(temp, { recursive: true, force: true });
+  return run;
+}
+
+/** Parses the `name<<delimiter` blocks that `core.setOutput` appends to GITHUB_OUTPUT. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const header = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (header) {
+      const [, name, delimiter] = header;
+      const end = lines.indexOf(delimiter!, i + 1);
+      if (end < 0) throw new Error(`GITHUB_OUTPUT: no closing delimiter for '${name}'`);
+      outputs[name!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (lines[i]!.includes('=')) {
+      const at = lines[i]!.indexOf('=');
+      outputs[lines[i]!.slice(0, at)] = lines[i]!.slice(at + 1);
+    }
+  }
+  return outputs;
+}

@@ -1,0 +1,407 @@
+/**
+ * A Together-compatible Files API server on loopback, faithful to ../shared/docs/together-files-api.md: `POST /files`
+ * answers 302 with a presigned URL, the storage enforces S3's rules on the PUT, processing takes several polls,
+ * rejections carry a `validation_report`, errors use Together's envelope, and faults can be injected.
+ * Used by the tests, the demo and the benchmarks.
+ */
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { validateDatasetContent } from './server-validation.js';
+
+export const PURPOSES = ['fine-tune', 'eval', 'eval-sample', 'eval-output', 'eval-summary', 'batch-generated', 'batch-api'];
+export const FILE_TYPES = ['jsonl', 'csv', 'parquet'];
+const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
+
+export interface TogetherServerOptions {
+  /** The accepted API key (default `test-key`). */
+  apiKey?: string;
+  /** How many `GET /files/{id}` after the upload still answer a non-terminal status (default 2). */
+  pollsBeforeDone?: number;
+  /** Answer like the older API: no `processing_status`, `Processed` turns true once processed. */
+  legacySchema?: boolean;
+  /** Keep uploaded bytes up to this size to validate and to inspect (default 16 MiB); larger files are hashed only. */
+  keepContentBytes?: number;
+  /** Lifetime of presigned URLs (default 15 minutes). */
+  uploadUrlTtlMs?: number;
+  /** Never let processing finish (to test wait timeouts). */
+  neverFinish?: boolean;
+  /** Answer 404 to `/preprocess`, as a server without that endpoint would. */
+  noPreprocess?: boolean;
+}
+
+export type Fault =
+  /** Answer with this status, headers and body instead of handling the request. */
+  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
+  /** Destroy the connection without an answer (after reading `afterBytes` of the request body, default 0). */
+  | { kind: 'reset'; afterBytes?: number }
+  /** Handle the request normally after a delay. */
+  | { kind: 'delay'; ms: number };
+
+export interface FaultRule {
+  method?: string;
+  /** Matched against the path: a prefix string (`/files`, `/storage/`) or a RegExp. */
+  path?: string | RegExp;
+  /** How many matching requests get the fault (default 1). */
+  times?: number;
+  fault: Fault;
+}
+
+export interface StoredFile {
+  id: string;
+  filename: string;
+  purpose: string;
+  fileType: string;
+  createdAt: number;
+  /** `reserved` after `POST /files`, `uploaded` after a successful PUT. */
+  state: 'reserved' | 'uploaded';
+  bytes: number;
+  sha256: string | null;
+  /** How many PUTs of this file's bytes succeeded (1 for a correct client). */
+  uploads: number;
+  content: Buffer | null;
+  preprocessed: boolean;
+  polls: number;
+  /** The rejection reason found by validation, or null for a valid file. */
+  validationError: string | null;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  status: number;
+  bodyBytes: number;
+}
+
+export interface TogetherServer {
+  url: string;
+  /** The base URL clients use: `${url}/v1`. */
+  baseUrl: string;
+  apiKey: string;
+  files: Map<string, StoredFile>;
+  requests: RecordedRequest[];
+  deletedIds: string[];
+  addFault(rule: FaultRule): void;
+  /** Requests in flight on the storage endpoint now, and the most seen at once. */
+  storage: { inFlight: number; maxInFlight: number };
+  close(): Promise<void>;
+}
+
+interface UploadGrant {
+  fileId: string;
+  expiresAt: number;
+}
+
+/** Starts the server on 127.0.0.1 and an ephemeral port (or `port`). */
+export async function startTogetherServer(options: TogetherServerOptions = {}, port = 0): Promise<TogetherServer> {
+  const apiKey = options.apiKey ?? 'test-key';
+  const pollsBeforeDone = options.pollsBeforeDone ?? 2;
+  const keepContentBytes = options.keepContentBytes ?? 16 * 1024 * 1024;
+  const uploadUrlTtlMs = options.uploadUrlTtlMs ?? 15 * 60_000;
+  const signingKey = randomUUID();
+  const files = new Map<string, StoredFile>();
+  const grants = new Map<string, UploadGrant>();
+  const requests: RecordedRequest[] = [];
+  const deletedIds: string[] = [];
+  const faults: (FaultRule & { times: number })[] = [];
+  const storage = { inFlight: 0, maxInFlight: 0 };
+  let origin = '';
+
+  const sign = (token: string, expires: number) => createHmac('sha256', signingKey).update(`${token}:${expires}`).digest('hex');
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const record: RecordedRequest = { method: req.method ?? '', path: url.pathname, headers: req.headers, status: 0, bodyBytes: 0 };
+    requests.push(record);
+    res.on('finish', () => (record.status = res.statusCode));
+
+    const fault = takeFault(req.method ?? '', url.pathname);
+    if (fault?.kind === 'status') {
+      drain(req).then(() => {
+        res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+        res.end(fault.body ?? envelope(`injected ${fault.status}`, 'server_error', null));
+      });
+      return;
+    }
+    if (fault?.kind === 'reset') {
+      resetAfter(req, fault.afterBytes ?? 0);
+      return;
+    }
+    const handle = () => {
+      if (url.pathname.startsWith('/storage/')) return handleStorage(req, res, url, record);
+      if (url.pathname.startsWith('/v1/')) return handleApi(req, res, url, record);
+      sendError(res, 404, `Unknown path ${url.pathname}`, 'invalid_request_error', 'not_found');
+    };
+    if (fault?.kind === 'delay') setTimeout(handle, fault.ms);
+    else handle();
+  });
+
+  function takeFault(method: string, path: string): Fault | undefined {
+    const index = faults.findIndex(
+      (rule) =>
+        (!rule.method || rule.method === method) &&
+        (!rule.path || (typeof rule.path === 'string' ? path.startsWith(rule.path) : rule.path.test(path))),
+    );
+    if (index < 0) return undefined;
+    const rule = faults[index]!;
+    rule.times -= 1;
+    if (rule.times <= 0) faults.splice(index, 1);
+    return rule.fault;
+  }
+
+  function resetAfter(req: http.IncomingMessage, afterBytes: number) {
+    let seen = 0;
+    if (afterBytes <= 0) return req.socket.destroy();
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen >= afterBytes) req.socket.destroy();
+    });
+    req.on('end', () => req.socket.destroy());
+  }
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, record: RecordedRequest) {
+    const body = await readBody(req);
+    record.bodyBytes = body.length;
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      return sendError(
+        res,
+        401,
+        'Invalid API key provided. You can find your API key at https://api.together.xyz/settings/api-keys.',
+        'invalid_request_error',
+        'invalid_api_key',
+      );
+    }
+    const path = url.pathname.slice('/v1'.length);
+    const method = req.method ?? '';
+    const fileMatch = /^\/files\/([^/]+)(\/preprocess)?$/.exec(path);
+
+    if (path === '/files' && method === 'POST') return createFile(req, res, url, body);
+    if (path === '/files' && method === 'GET') {
+      return sendJson(res, 200, { object: 'list', data: [...files.values()].map(fileObject) });
+    }
+    if (fileMatch) {
+      const file = files.get(decodeURIComponent(fileMatch[1]!));
+      if (!file) return sendError(res, 404, `File ${fileMatch[1]} not found`, 'invalid_request_error', 'not_found');
+      if (fileMatch[2]) {
+        if (method !== 'POST') return sendError(res, 405, 'Method not allowed', 'invalid_request_error', null);
+        if (options.noPreprocess) return sendError(res, 404, 'Not found', 'invalid_request_error', 'not_found');
+        file.preprocessed = true;
+        return sendJson(res, 200, fileObject(file));
+      }
+      if (method === 'GET') {
+        if (file.state === 'uploaded') file.polls += 1;
+        return sendJson(res, 200, fileObject(file));
+      }
+      if (method === 'DELETE') {
+        files.delete(file.id);
+        deletedIds.push(file.id);
+        return sendJson(res, 200, { id: file.id, object: 'file', deleted: true });
+      }
+    }
+    sendError(res, 404, `Unknown endpoint ${method} ${url.pathname}`, 'invalid_request_error', 'not_found');
+  }
+
+  function createFile(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) {
+    const params = new URLSearchParams(url.search);
+    const contentType = req.headers['content-type'] ?? '';
+    if (contentType.startsWith('application/x-www-form-urlencoded')) {
+      for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
+    }
+    const purpose = params.get('purpose');
+    const fileName = params.get('file_name');
+    const fileType = params.get('file_type') ?? 'jsonl';
+    if (!purpose || !PURPOSES.includes(purpose)) {
+      return sendError(res, 400, `Invalid purpose '${purpose ?? ''}'`, 'invalid_request_error', 'invalid_purpose', 'purpose');
+    }
+    if (!fileName) return sendError(res, 400, 'file_name is required', 'invalid_request_error', null, 'file_name');
+    if (!FILE_TYPES.includes(fileType)) {
+      return sendError(res, 400, `Invalid file_type '${fileType}'`, 'invalid_request_error', null, 'file_type');
+    }
+    const id = `file-${randomUUID()}`;
+    files.set(id, {
+      id,
+      filename: fileName,
+      purpose,
+      fileType,
+      createdAt: Math.floor(Date.now() / 1000),
+      state: 'reserved',
+      bytes: 0,
+      sha256: null,
+      uploads: 0,
+      content: null,
+      preprocessed: false,
+      polls: 0,
+      validationError: null,
+    });
+    const token = randomUUID();
+    const expires = Date.now() + uploadUrlTtlMs;
+    grants.set(token, { fileId: id, expiresAt: expires });
+    const location = `${origin}/storage/${token}?X-Amz-Expires=${expires}&X-Amz-Signature=${sign(token, expires)}`;
+    res.writeHead(302, { location, 'x-together-file-id': id, 'content-length': '0' });
+    res.end();
+  }
+
+  function handleStorage(req: http.IncomingMessage, res: http.ServerResponse, url: URL, record: RecordedRequest) {
+    const token = url.pathname.slice('/storage/'.length);
+    const expires = Number(url.searchParams.get('X-Amz-Expires'));
+    const grant = grants.get(token);
+    const rejectWith = (status: number, code: string, message: string) =>
+      drain(req).then(() => sendS3Error(res, status, code, message));
+
+    if (!grant || url.searchParams.get('X-Amz-Signature') !== sign(token, expires)) {
+      return rejectWith(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    }
+    if (req.method !== 'PUT') {
+      return rejectWith(403, 'SignatureDoesNotMatch', `The request signature we calculated does not match: this URL is signed for PUT, not ${req.method}.`);
+    }
+    if (req.headers.authorization) {
+      return rejectWith(
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+      );
+    }
+    if (Date.now() > grant.expiresAt) return rejectWith(403, 'AccessDenied', 'Request has expired');
+    if (req.headers['transfer-encoding']) {
+      return rejectWith(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented (Transfer-Encoding).');
+    }
+    const declared = req.headers['content-length'];
+    if (declared === undefined) return rejectWith(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+    const length = Number(declared);
+    if (length > MAX_SINGLE_PUT_BYTES) {
+      return rejectWith(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size (5 GB for a single PUT).');
+    }
+
+    storage.inFlight += 1;
+    storage.maxInFlight = Math.max(storage.maxInFlight, storage.inFlight);
+    const sha256 = createHash('sha256');
+    const md5 = createHash('md5');
+    const kept: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      sha256.update(chunk);
+      md5.update(chunk);
+      if (length <= keepContentBytes) kept.push(chunk);
+    });
+    req.on('close', () => (storage.inFlight -= 1));
+    req.on('end', () => {
+      record.bodyBytes = received;
+      if (received !== length) {
+        return sendS3Error(res, 400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+      }
+      const file = files.get(grant.fileId);
+      if (!file) return sendS3Error(res, 404, 'NoSuchUpload', 'The file record no longer exists.');
+      const content = length <= keepContentBytes ? Buffer.concat(kept) : null;
+      file.state = 'uploaded';
+      file.bytes = received;
+      file.sha256 = sha256.digest('hex');
+      file.uploads += 1;
+      file.content = content;
+      file.polls = 0;
+      file.validationError =
+        file.purpose === 'fine-tune' && content ? validateDatasetContent(content, file.fileType) : null;
+      const etag = `"${md5.digest('hex')}"`;
+      res.writeHead(200, { etag, 'content-length': '0' });
+      res.end();
+    });
+  }
+
+  function fileObject(file: StoredFile): Record<string, unknown> {
+    const finished = file.state === 'uploaded' && !options.neverFinish && file.polls > pollsBeforeDone;
+    const base = {
+      id: file.id,
+      object: 'file',
+      created_at: file.createdAt,
+      filename: file.filename,
+      bytes: file.bytes,
+      purpose: file.purpose,
+      FileType: file.fileType,
+    };
+    if (options.legacySchema) return { ...base, Processed: finished && !file.validationError };
+    const checked = file.purpose === 'fine-tune';
+    return {
+      ...base,
+      Processed: file.state === 'uploaded',
+      processing_status: processingStatus(file, finished),
+      ...(finished && checked
+        ? {
+            validation_report: file.validationError
+              ? { valid: false, error: file.validationError, error_type: 'INVALID_FORMAT', file_id: file.id }
+              : { valid: true, file_id: file.id, nlines: countLines(file.content) },
+          }
+        : {}),
+    };
+  }
+
+  function processingStatus(file: StoredFile, finished: boolean): string {
+    if (file.state !== 'uploaded') return 'PENDING';
+    if (finished) return file.validationError ? 'INVALID_FORMAT' : 'COMPLETED';
+    return file.polls <= 1 && !file.preprocessed ? 'PENDING' : file.polls <= 1 ? 'QUEUED' : 'RUNNING';
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: origin,
+    baseUrl: `${origin}/v1`,
+    apiKey,
+    files,
+    requests,
+    deletedIds,
+    storage,
+    addFault: (rule) => faults.push({ ...rule, times: rule.times ?? 1 }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function countLines(content: Buffer | null): number | undefined {
+  if (!content) return undefined;
+  return content.toString('utf8').split(/\r\n|\r|\n/).filter((line) => line.trim() !== '').length;
+}
+
+function envelope(message: string, type: string, code: string | null, param: string | null = null): string {
+  return JSON.stringify({ error: { message, type, param, code } });
+}
+
+function sendError(res: http.ServerResponse, status: number, message: string, type: string, code: string | null, param: string | null = null) {
+  const body = envelope(message, type, code, param);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': randomUUID() });
+  res.end(body);
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown) {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': randomUUID() });
+  res.end(body);
+}
+
+function sendS3Error(res: http.ServerResponse, status: number, code: string, message: string) {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.end(body);
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function drain(req: http.IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded) return resolve();
+    req.on('end', resolve);
+    req.on('error', () => resolve());
+    req.resume();
+  });
+}

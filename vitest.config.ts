@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // End-to-end tests spawn `node dist/index.js`; keep them from fighting the unit tests for the 2 cores.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
