@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Print what a test logged (including @actions/core's ::debug:: lines) only when it fails.
+    silent: 'passed-only',
     hookTimeout: 60_000,
     // End-to-end tests spawn `node dist/index.js`; keep them from fighting the unit tests for the 2 cores.
     fileParallelism: true,

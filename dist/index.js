@@ -80685,7 +80685,7 @@ function pollDelayMs(round) {
  */
 async function waitForProcessing(items, deadline, deps) {
     const results = new Map();
-    const lastStatus = new Map();
+    const lastStatus = new Map(items.map((item) => [item.id, item.status ?? null]));
     const lastError = new Map();
     const started = deps.now();
     let pending = items;
@@ -80841,7 +80841,7 @@ async function uploadAll(files, settings, deps) {
         return results;
     await deps.log.group(`Wait for Together to process ${uploaded.length} file${uploaded.length === 1 ? '' : 's'}`, async () => {
         const byId = new Map(uploaded.map((r) => [r.id, r]));
-        await waitForProcessing(uploaded.map((r) => ({ id: r.id, label: r.path })), deps.now() + settings.waitTimeoutSeconds * 1000, {
+        await waitForProcessing(uploaded.map((r) => ({ id: r.id, label: r.path, status: r.processing_status })), deps.now() + settings.waitTimeoutSeconds * 1000, {
             retrieve: (id) => deps.client.retrieve(id),
             now: deps.now,
             sleep: deps.sleep,

@@ -111,7 +111,7 @@ export async function uploadAll(
   await deps.log.group(`Wait for Together to process ${uploaded.length} file${uploaded.length === 1 ? '' : 's'}`, async () => {
     const byId = new Map(uploaded.map((r) => [r.id!, r]));
     await waitForProcessing(
-      uploaded.map((r) => ({ id: r.id!, label: r.path })),
+      uploaded.map((r) => ({ id: r.id!, label: r.path, status: r.processing_status })),
       deps.now() + settings.waitTimeoutSeconds * 1000,
       {
         retrieve: (id) => deps.client.retrieve(id),

@@ -12,6 +12,8 @@ export interface WaitItem {
   id: string;
   /** How logs name the file (its path). */
   label: string;
+  /** The status the caller last saw (from /preprocess), so only changes are logged. */
+  status?: string | null;
 }
 
 export interface WaitDeps {
@@ -43,7 +45,7 @@ export async function waitForProcessing(
   deps: WaitDeps,
 ): Promise<Map<string, WaitResult>> {
   const results = new Map<string, WaitResult>();
-  const lastStatus = new Map<string, string | null>();
+  const lastStatus = new Map(items.map((item) => [item.id, item.status ?? null]));
   const lastError = new Map<string, string>();
   const started = deps.now();
   let pending = items;

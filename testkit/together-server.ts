@@ -16,7 +16,7 @@ const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 export interface TogetherServerOptions {
   /** The accepted API key (default `test-key`). */
   apiKey?: string;
-  /** How many `GET /files/{id}` after the upload still answer a non-terminal status (default 2). */
+  /** How many `GET /files/{id}` after the upload still answer RUNNING before the final status (default 2). */
   pollsBeforeDone?: number;
   /** Answer like the older API: no `processing_status`, `Processed` turns true once processed. */
   legacySchema?: boolean;
@@ -338,7 +338,8 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   function processingStatus(file: StoredFile, finished: boolean): string {
     if (file.state !== 'uploaded') return 'PENDING';
     if (finished) return file.validationError ? 'INVALID_FORMAT' : 'COMPLETED';
-    return file.polls <= 1 && !file.preprocessed ? 'PENDING' : file.polls <= 1 ? 'QUEUED' : 'RUNNING';
+    if (file.polls === 0) return file.preprocessed ? 'QUEUED' : 'PENDING';
+    return 'RUNNING';
   }
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -1,0 +1,19 @@
+import type { FileResult } from '../../src/results.js';
+
+/** A result with plausible values; override what the test is about. */
+export function result(overrides: Partial<FileResult> = {}): FileResult {
+  return {
+    path: 'data/train.jsonl',
+    filename: 'train.jsonl',
+    bytes: 1_234_567,
+    sha256: 'a'.repeat(64),
+    file_type: 'jsonl',
+    purpose: 'fine-tune',
+    id: 'file-1',
+    status: 'processed',
+    processing_status: 'COMPLETED',
+    error: null,
+    duration_ms: 3200,
+    ...overrides,
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, formatBytes, formatDuration, formatRate } from '../../src/report/format.js';
+import { buildOutputs } from '../../src/report/outputs.js';
+import { MAX_LISTED_FAILURES, MAX_TABLE_ROWS, renderSummary } from '../../src/report/summary.js';
+import { failureMessage } from '../../src/report/verdict.js';
+import { result } from '../helpers/results.js';
+
+const context = { purpose: 'fine-tune' as const, wait: true };
+
+describe('format', () => {
+  it('formats sizes in decimal units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1_234)).toBe('1.23 KB');
+    expect(formatBytes(12_345_678)).toBe('12.3 MB');
+    expect(formatBytes(400_000_000)).toBe('400 MB');
+    expect(formatBytes(53_794_465_382)).toBe('53.8 GB');
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(12_340)).toBe('12.3 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+    expect(formatDuration(2 * 3600_000 + 5 * 60_000)).toBe('2 h 05 min');
+  });
+
+  it('formats rates', () => {
+    expect(formatRate(100_000_000, 2000)).toBe('50.0 MB/s');
+    expect(formatRate(1, 0)).toBe('— MB/s');
+  });
+
+  it('escapes HTML', () => {
+    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe('&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;');
+  });
+});
+
+describe('buildOutputs', () => {
+  it('gives the first ID, the IDs in order and every result', () => {
+    const results = [result({ path: 'a.jsonl', id: 'file-a' }), result({ path: 'b.jsonl', id: null, status: 'failed' }), result({ path: 'c.jsonl', id: 'file-c' })];
+    const outputs = buildOutputs(results);
+    expect(outputs['file-id']).toBe('file-a');
+    expect(JSON.parse(outputs['file-ids'])).toEqual(['file-a', 'file-c']);
+    expect(JSON.parse(outputs.files)).toEqual(results);
+  });
+
+  it('is empty for no files', () => {
+    expect(buildOutputs([])).toEqual({ 'file-id': '', 'file-ids': '[]', files: '[]' });
+  });
+});
+
+describe('renderSummary', () => {
+  it('has a headline and one escaped row per file', () => {
+    const md = renderSummary(
+      [
+        result({ path: 'data/<b>bold</b>.jsonl', id: 'file-x', bytes: 2_500_000, duration_ms: 61_000 }),
+        result({ path: 'data/b.jsonl', id: null, status: 'rejected', error: 'Line 3: `role` is <missing>' }),
+      ],
+      context,
+    );
+    expect(md).toContain('## Together upload: 1 processed of 2 files, 1 failed');
+    expect(md).toContain('Purpose <code>fine-tune</code> · 2 files');
+    expect(md).toContain(
+      '<tr><td><code>data/&#60;b&#62;bold&#60;/b&#62;.jsonl</code></td><td>jsonl</td><td>2.50 MB</td><td><code>file-x</code></td><td>✅ processed</td><td>1 min 01 s</td></tr>',
+    );
+    expect(md).not.toContain('<b>bold</b>');
+    expect(md).toContain('### 1 file failed');
+    expect(md).toContain('- <code>data/b.jsonl</code> (rejected): Line 3: `role` is &#60;missing&#62;');
+  });
+
+  it('counts uploads when not waiting', () => {
+    const md = renderSummary([result({ status: 'uploaded', processing_status: 'QUEUED' })], { ...context, wait: false });
+    expect(md).toContain('## Together upload: 1 uploaded of 1 file');
+    expect(md).toContain('not waiting for processing');
+  });
+
+  it('says so when no file matched', () => {
+    expect(renderSummary([], context)).toContain('No files matched');
+  });
+
+  it('stays far below 1 MiB for thousands of files with long names and errors', () => {
+    const results = Array.from({ length: 5000 }, (_, i) =>
+      result({
+        path: `datasets/${'deeply/nested/'.repeat(8)}file-${i}-${'x'.repeat(60)}.jsonl`,
+        status: i % 2 ? 'rejected' : 'processed',
+        error: i % 2 ? `Line ${i}: ${'a very long explanation '.repeat(200)}` : null,
+      }),
+    );
+    const md = renderSummary(results, context);
+    expect(Buffer.byteLength(md)).toBeLessThan(700 * 1024);
+    expect(md.match(/<tr><td>/g)).toHaveLength(MAX_TABLE_ROWS);
+    expect(md).toContain(`… and ${5000 - MAX_TABLE_ROWS} more files`);
+    expect(md).toContain(`… and ${2500 - MAX_LISTED_FAILURES} more: see the \`files\` output.`);
+  });
+});
+
+describe('failureMessage', () => {
+  it('is undefined when every file made it', () => {
+    expect(failureMessage([result(), result({ status: 'uploaded' })])).toBeUndefined();
+  });
+
+  it('names each failed file with its status', () => {
+    expect(
+      failureMessage([result(), result({ path: 'b.jsonl', status: 'rejected' }), result({ path: 'c.jsonl', status: 'timeout' })]),
+    ).toBe('2 of 3 files did not make it: b.jsonl (rejected), c.jsonl (timeout). See the errors above and the job summary.');
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { TogetherApiError } from '../../src/together/errors.js';
+import type { FileObject } from '../../src/together/types.js';
+import { pollDelayMs, waitForProcessing, type WaitResult } from '../../src/wait.js';
+
+/** A virtual clock: sleeping advances it instantly, so polling schedules are tested without real time. */
+function clock() {
+  let now = 1_000_000;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+/** Answers each retrieve of an ID with the next status in its script (the last one repeats). */
+function scripted(scripts: Record<string, Array<Partial<FileObject> | Error>>) {
+  const calls: string[] = [];
+  return {
+    calls,
+    retrieve: async (id: string): Promise<FileObject> => {
+      calls.push(id);
+      const script = scripts[id]!;
+      const next = script.length > 1 ? script.shift()! : script[0]!;
+      if (next instanceof Error) throw next;
+      return { id, ...next };
+    },
+  };
+}
+
+describe('pollDelayMs', () => {
+  it('starts at about 1 s and grows to a 10 s cap', () => {
+    const delays = Array.from({ length: 10 }, (_, round) => pollDelayMs(round));
+    expect(delays.slice(0, 4)).toEqual([1000, 1500, 2250, 3375]);
+    expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true);
+    expect(Math.max(...delays)).toBe(10_000);
+  });
+});
+
+describe('waitForProcessing', () => {
+  it('polls until each file settles and reports each once', async () => {
+    const c = clock();
+    const api = scripted({
+      a: [{ processing_status: 'QUEUED' }, { processing_status: 'RUNNING' }, { processing_status: 'COMPLETED' }],
+      b: [{ processing_status: 'RUNNING' }, { processing_status: 'INVALID_FORMAT', validation_report: { valid: false, error: 'Line 2: bad' } }],
+    });
+    const settled: Array<[string, WaitResult['kind']]> = [];
+    const log: string[] = [];
+    const results = await waitForProcessing(
+      [
+        { id: 'a', label: 'a.jsonl' },
+        { id: 'b', label: 'b.jsonl' },
+      ],
+      c.now() + 60_000,
+      { retrieve: api.retrieve, now: c.now, sleep: c.sleep, log: (m) => log.push(m), onSettled: (id, r) => settled.push([id, r.kind]) },
+    );
+    expect(results.get('a')).toEqual({ kind: 'processed', status: 'COMPLETED' });
+    expect(results.get('b')).toEqual({ kind: 'rejected', status: 'INVALID_FORMAT', error: 'Together rejected the file (INVALID_FORMAT): Line 2: bad' });
+    expect(settled).toEqual([
+      ['b', 'rejected'],
+      ['a', 'processed'],
+    ]);
+    // Settled files are not polled again.
+    expect(api.calls).toEqual(['a', 'b', 'a', 'b', 'a']);
+    expect(c.sleeps).toEqual([1000, 1500, 2250]);
+    expect(log.some((l) => l.startsWith('a.jsonl: processed (COMPLETED)'))).toBe(true);
+  });
+
+  it('marks files still pending at the deadline as timeout, with a last poll at the deadline', async () => {
+    const c = clock();
+    const api = scripted({ a: [{ processing_status: 'RUNNING' }] });
+    const results = await waitForProcessing([{ id: 'a', label: 'a.jsonl' }], c.now() + 5000, {
+      retrieve: api.retrieve,
+      now: c.now,
+      sleep: c.sleep,
+      log: () => undefined,
+    });
+    const result = results.get('a')!;
+    expect(result.kind).toBe('timeout');
+    expect(result.status).toBe('RUNNING');
+    expect('error' in result && result.error).toMatch(/wait-timeout ran out \(last status RUNNING\)/);
+    expect(c.sleeps).toEqual([1000, 1500, 2250, 250]);
+    expect(c.sleeps.reduce((a, b) => a + b)).toBe(5000);
+  });
+
+  it('keeps polling through passing errors and fails a file that no longer exists', async () => {
+    const c = clock();
+    const api = scripted({
+      a: [new Error('socket hang up'), { processing_status: 'COMPLETED' }],
+      b: [new TogetherApiError('GET /files/b', 404, 'File b not found', 'invalid_request_error', 'not_found', undefined)],
+    });
+    const log: string[] = [];
+    const results = await waitForProcessing(
+      [
+        { id: 'a', label: 'a.jsonl' },
+        { id: 'b', label: 'b.jsonl' },
+      ],
+      c.now() + 60_000,
+      { retrieve: api.retrieve, now: c.now, sleep: c.sleep, log: (m) => log.push(m) },
+    );
+    expect(results.get('a')!.kind).toBe('processed');
+    expect(results.get('b')).toMatchObject({ kind: 'failed', error: expect.stringMatching(/HTTP 404.*File b not found/) });
+    expect(log).toContain('a.jsonl: polling failed, will try again (socket hang up)');
+  });
+
+  it('names the last poll error when the deadline passes while polls fail', async () => {
+    const c = clock();
+    const api = scripted({ a: [new Error('connect ECONNREFUSED')] });
+    const results = await waitForProcessing([{ id: 'a', label: 'a' }], c.now() + 3000, {
+      retrieve: api.retrieve,
+      now: c.now,
+      sleep: c.sleep,
+      log: () => undefined,
+    });
+    expect(results.get('a')).toMatchObject({ kind: 'timeout', error: expect.stringContaining('last poll error: connect ECONNREFUSED') });
+  });
+
+  it('settles files on the older API when Processed turns true', async () => {
+    const c = clock();
+    const api = scripted({ a: [{ Processed: false }, { Processed: true }] });
+    const results = await waitForProcessing([{ id: 'a', label: 'a' }], c.now() + 60_000, {
+      retrieve: api.retrieve,
+      now: c.now,
+      sleep: c.sleep,
+      log: () => undefined,
+    });
+    expect(results.get('a')).toEqual({ kind: 'processed', status: null });
+  });
+});
