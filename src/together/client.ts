@@ -1,5 +1,5 @@
 /** A small client for the Together Files API endpoints the action needs, on undici with explicit timeouts. */
-import { Agent, request, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { apiErrorFromResponse, TogetherApiError } from './errors.js';
 import type { CreateFileRequest, FileObject, ReservedUpload } from './types.js';
 
@@ -17,9 +17,12 @@ export const API_TIMEOUT_MS = 60_000;
 
 export const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
 
-/** Creates the HTTP agent the client and the storage uploads share. */
-export function createDispatcher(): Agent {
-  return new Agent({ connect: { timeout: 30_000 }, headersTimeout: API_TIMEOUT_MS, bodyTimeout: API_TIMEOUT_MS });
+/**
+ * Creates the HTTP agent the client and the storage uploads share. It honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY,
+ * as self-hosted runners behind a proxy need, and connects directly when they are unset.
+ */
+export function createDispatcher(): Dispatcher {
+  return new EnvHttpProxyAgent({ connect: { timeout: 30_000 }, headersTimeout: API_TIMEOUT_MS, bodyTimeout: API_TIMEOUT_MS });
 }
 
 export class TogetherClient {

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { statSync } from 'node:fs';
@@ -96,6 +97,18 @@ describe('PUT to the presigned URL', () => {
     expect(put.headers['transfer-encoding']).toBeUndefined();
     expect(put.headers.authorization).toBeUndefined();
     expect(sent.etag).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('sends a multi-megabyte file byte-exact: pooled read buffers are refilled only after the socket took them', async () => {
+    const content = randomBytes(9 * 1024 * 1024 + 12_345);
+    await writeFile(ws.file('random.bin'), content);
+    // A slow reader on the server side makes the client's socket queue fill up, the case where reuse would bite.
+    server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'delay', ms: 50 } });
+    const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'random.jsonl', fileType: 'jsonl' });
+    const sent = await putFile(reserved.uploadUrl, local('random.bin'), { dispatcher: client.dispatcher });
+    const expected = createHash('sha256').update(content).digest('hex');
+    expect(sent.sha256).toBe(expected);
+    expect(server.files.get(reserved.fileId)).toMatchObject({ sha256: expected, bytes: content.length });
   });
 
   it('uploads an empty file with Content-Length 0', async () => {

@@ -1,0 +1,92 @@
+/** Helpers shared by the benchmarks: process measurement (wall time, peak RSS) and data generation. */
+import { spawn } from 'node:child_process';
+import { open, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ROOT } from '../testkit/run-action.js';
+
+export const BENCH_DIR = path.join(ROOT, '.bench-tmp');
+
+export interface ProcessMeasurement {
+  exitCode: number | null;
+  wallMs: number;
+  /** Peak resident set size of the process (VmHWM), bytes. */
+  peakRssBytes: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command and samples its VmHWM (the kernel's own peak-RSS counter) until it exits; the last sample is the
+ * peak over the whole run, so sampling often enough only matters for the last few milliseconds.
+ */
+export async function measureProcess(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<ProcessMeasurement> {
+  const started = performance.now();
+  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  let peak = 0;
+  const sample = async () => {
+    try {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+      peak = Math.max(peak, kb * 1024);
+    } catch {
+      // exited between samples
+    }
+  };
+  const timer = setInterval(() => void sample(), 10);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  clearInterval(timer);
+  return { exitCode, wallMs: performance.now() - started, peakRssBytes: peak, stdout, stderr };
+}
+
+/** Writes `bytes` of a realistic conversational JSONL (whole lines, padded with one last line). */
+export async function writeChatJsonl(file: string, bytes: number): Promise<void> {
+  try {
+    if ((await stat(file)).size === bytes) return;
+  } catch {
+    // not there yet
+  }
+  const line = `${JSON.stringify({
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant that answers questions about the product catalogue.' },
+      { role: 'user', content: 'Which laptops have more than 16 GB of memory and weigh under 1.5 kg?' },
+      { role: 'assistant', content: 'Three models match: the Aero 14 (32 GB, 1.3 kg), the Slim 13 (24 GB, 1.2 kg) and the Pro 14 (32 GB, 1.45 kg).' },
+    ],
+  })}\n`;
+  const block = Buffer.from(line.repeat(Math.floor((4 * 1024 * 1024) / line.length)));
+  const handle = await open(file, 'w');
+  let written = 0;
+  while (written + block.length <= bytes) {
+    await handle.write(block);
+    written += block.length;
+  }
+  const rest = bytes - written;
+  const filler = `{"text": "${'x'.repeat(Math.max(0, rest - 13))}"}\n`.slice(-rest);
+  await handle.write(filler);
+  await handle.close();
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function mbPerSecond(bytes: number, ms: number): number {
+  return bytes / 1e6 / (ms / 1000);
+}
+
+/** Prints rows as an aligned table. */
+export function printTable(rows: Array<Record<string, string | number>>): void {
+  const columns = Object.keys(rows[0] ?? {});
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  console.log(line(columns));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
+}
