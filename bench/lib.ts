@@ -90,3 +90,42 @@ export function printTable(rows: Array<Record<string, string | number>>): void {
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
 }
+
+const WORDS = (
+  'the a of to and in is that for it as with was on be by at this have from or an they which one you had not but ' +
+  'what all were when we there can more if out so said up would about into than them could time only new some ' +
+  'model data train answer question customer order refund shipping account password invoice support product'
+).split(' ');
+
+/**
+ * Writes a conversational JSONL of about `bytes` (whole lines): a system prompt, then 1 to 4 user/assistant turns
+ * of 5 to 200 words each, from a fixed seed so every run checks the same file.
+ */
+export async function writeConversationJsonl(file: string, bytes: number): Promise<void> {
+  try {
+    if ((await stat(file)).size >= bytes) return;
+  } catch {
+    // not there yet
+  }
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const words = (min: number, max: number) =>
+    Array.from({ length: min + Math.floor(random() * (max - min + 1)) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  const handle = await open(file, 'w');
+  let written = 0;
+  while (written < bytes) {
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i += 1) {
+      const messages = [{ role: 'system', content: `You are a helpful assistant. ${words(5, 30)}` }];
+      const turns = 1 + Math.floor(random() * 4);
+      for (let t = 0; t < turns; t += 1) {
+        messages.push({ role: 'user', content: words(5, 200) }, { role: 'assistant', content: words(5, 200) });
+      }
+      lines.push(JSON.stringify({ messages }));
+    }
+    const block = `${lines.join('\n')}\n`;
+    await handle.write(block);
+    written += Buffer.byteLength(block);
+  }
+  await handle.close();
+}

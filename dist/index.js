@@ -45498,7 +45498,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2373);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4870);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45508,7 +45508,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2373:
+/***/ 4870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52192,16 +52192,20 @@ async function resolveFiles(options) {
     const rooted = options.patterns.map((p) => rootPattern(p, options.workspace));
     const globOptions = { excludeHiddenFiles: !options.includeHiddenFiles, matchDirectories: false };
     const everything = await globAll(rooted, { ...globOptions, implicitDescendants: true });
-    const named = new Set(await globAll(rooted, { ...globOptions, implicitDescendants: false }));
+    const named = new Set(await globAll(rooted, { ...globOptions, implicitDescendants: false, matchDirectories: true }));
     const kept = everything.filter((file) => named.has(file) || datasetTypeOf(file) !== undefined);
-    const files = await Promise.all(kept.map(async (absolutePath) => {
+    const keptSet = new Set(kept);
+    const files = [];
+    for (const absolutePath of [...kept, ...[...named].filter((p) => !keptSet.has(p))]) {
         const info = await (0,promises_.stat)(absolutePath);
-        return { path: relativePath(options.workspace, absolutePath), absolutePath, bytes: info.size, isFile: info.isFile() };
-    }));
-    return files
-        .filter((f) => f.isFile)
-        .map(({ isFile: _, ...file }) => file)
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        const path = relativePath(options.workspace, absolutePath);
+        if (info.isFile())
+            files.push({ path, absolutePath, bytes: info.size });
+        // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
+        else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined)
+            files.push({ path, absolutePath, bytes: 0, isDirectory: true });
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** The dataset type an extension stands for (case-sensitive, as Together's checker is), or undefined. */
 function datasetTypeOf(filePath) {
@@ -52225,8 +52229,14 @@ async function globAll(patterns, options) {
     return globber.glob();
 }
 
+;// CONCATENATED MODULE: ./src/check/types.ts
+/** What a dataset check reports per file, and the levels of checking. */
+/** `full`: Together's reference checker (together-python 1.5.34). `structural`: what Together's current client checks. */
+const CHECK_LEVELS = ['full', 'structural', 'off'];
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /** The action's inputs, read once into a typed object and validated with errors that name the input. */
+
 const PURPOSES = [
     'fine-tune',
     'eval',
@@ -52238,6 +52248,7 @@ const PURPOSES = [
 ];
 const FILE_TYPES = ['jsonl', 'csv', 'parquet'];
 const IF_NO_FILES_FOUND = ['error', 'warn', 'ignore'];
+const MODES = ['upload', 'check'];
 /** An input value that cannot be used; the message names the input and what it accepts. */
 class InputError extends Error {
     name = 'InputError';
@@ -52263,6 +52274,8 @@ function readInputs(read, env, maskSecret, cwd = process.cwd()) {
         throw new InputError("Input 'path' has only exclude patterns (lines starting with '!'): add at least one file or pattern to include.");
     }
     return {
+        mode: oneOf('mode', read('mode') || 'upload', MODES),
+        check: oneOf('check', read('check') || 'full', CHECK_LEVELS),
         patterns,
         apiKey,
         purpose: oneOf('purpose', read('purpose') || 'fine-tune', PURPOSES),
@@ -52320,6 +52333,2263 @@ function baseUrl(value) {
 function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
     return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/check/utf8.ts
+/** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
+/**
+ * Finds the first invalid sequence in `bytes[start, end)`, or undefined. Only called once a fast whole-chunk check
+ * failed, so it favours clarity over speed. `atEof` says whether a sequence cut at `end` is truncated for good.
+ */
+function findUtf8Problem(bytes, start, end, atEof = true) {
+    let i = start;
+    while (i < end) {
+        const b = bytes[i];
+        if (b < 0x80) {
+            i += 1;
+            continue;
+        }
+        let need;
+        let min = 0x80;
+        let max = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf)
+            need = 1;
+        else if (b >= 0xe0 && b <= 0xef) {
+            need = 2;
+            if (b === 0xe0)
+                min = 0xa0; // overlong
+            if (b === 0xed)
+                max = 0x9f; // surrogates
+        }
+        else if (b >= 0xf0 && b <= 0xf4) {
+            need = 3;
+            if (b === 0xf0)
+                min = 0x90; // overlong
+            if (b === 0xf4)
+                max = 0x8f; // above U+10FFFF
+        }
+        else {
+            return { offset: i, reason: 'invalid start byte', byte: b };
+        }
+        for (let k = 1; k <= need; k += 1) {
+            if (i + k >= end) {
+                if (atEof)
+                    return { offset: i, reason: 'unexpected end of data', byte: b };
+                return undefined;
+            }
+            const c = bytes[i + k];
+            const lo = k === 1 ? min : 0x80;
+            const hi = k === 1 ? max : 0xbf;
+            if (c < lo || c > hi)
+                return { offset: i, reason: 'invalid continuation byte', byte: b };
+        }
+        i += need + 1;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/lines.ts
+/**
+ * Reads a file (or a byte range of it, starting at 0 or just after a `\n`) line by line, as Python reads text
+ * files: lines end at `\n`, `\r\n` or a bare `\r` (universal newlines). Validates UTF-8 on the way; the first
+ * undecodable byte ends the read, since Together's reference refuses such a file before looking at any line.
+ * One reused buffer, grown only for a line longer than it.
+ */
+
+
+
+const READ_BYTES = 8 * 1024 * 1024;
+const LF = 10;
+const CR = 13;
+async function readLines(path, range, visitor) {
+    const handle = await (0,promises_.open)(path, 'r');
+    const state = { lines: 0, utf8: null };
+    try {
+        let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
+        let carry = 0; // bytes at the start of `buffer` left over from the previous read
+        let position = range.start ?? 0;
+        let dataOffset = position; // file offset of buffer[0]
+        for (;;) {
+            if (buffer.length - carry < READ_BYTES) {
+                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                buffer.copy(bigger, 0, 0, carry);
+                buffer = bigger;
+            }
+            const want = Math.min(buffer.length - carry, range.end - position);
+            const { bytesRead } = want > 0 ? await handle.read(buffer, carry, want, position) : { bytesRead: 0 };
+            position += bytesRead;
+            const length = carry + bytesRead;
+            const atEof = position >= range.end || bytesRead === 0;
+            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
+            if (atEof || state.utf8)
+                break;
+            buffer.copy(buffer, 0, consumed, length);
+            carry = length - consumed;
+            dataOffset += consumed;
+        }
+        return state;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
+ * into the next call. At EOF everything is consumed, the last line needing no terminator.
+ */
+function feed(data, length, dataOffset, atEof, state, visitor) {
+    let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
+    // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
+    if (!atEof && end === length && data[length - 1] === CR)
+        end -= 1;
+    if (end <= 0)
+        return 0;
+    const region = data.subarray(0, end);
+    const valid = (0,external_node_buffer_.isUtf8)(region);
+    const hasCR = region.indexOf(CR) >= 0;
+    if (valid && !hasCR && !visitor.wantsLines) {
+        // Fast path once the visitor is done: only count lines.
+        for (let i = region.indexOf(LF); i >= 0; i = region.indexOf(LF, i + 1))
+            state.lines += 1;
+        if (atEof && region[end - 1] !== LF)
+            state.lines += 1;
+        return end;
+    }
+    let lineStart = 0;
+    let lf = region.indexOf(LF);
+    let cr = hasCR ? region.indexOf(CR) : -1;
+    while (lineStart < end) {
+        if (lf >= 0 && lf < lineStart)
+            lf = region.indexOf(LF, lineStart);
+        if (cr >= 0 && cr < lineStart)
+            cr = region.indexOf(CR, lineStart);
+        let terminator = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (terminator < 0)
+            terminator = end; // only at EOF: the region otherwise ends after a terminator
+        state.lines += 1;
+        if (!valid) {
+            const bad = findUtf8Problem(region, lineStart, terminator);
+            if (bad) {
+                state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
+                return end;
+            }
+        }
+        if (visitor.wantsLines)
+            visitor.line(region, lineStart, terminator, state.lines);
+        lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
+    }
+    return end;
+}
+
+;// CONCATENATED MODULE: ./src/check/csv.ts
+/**
+ * Together's CSV rules (evaluation files only, rules doc section 8): the file is read as Python's `csv.DictReader`
+ * reads it (excel dialect: `,` separator, `"` quotes, `""` escapes, newlines inside quotes, blank rows skipped),
+ * and every record must have as many fields as the header. The reader below is a port of the state machine of
+ * CPython's `_csv` module, fed the same lines Python's text mode gives it.
+ */
+
+/** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
+const PYTHON_FIELD_LIMIT = 131_072;
+/** One record's worth of parsing state, as `_csv.c` keeps it. */
+class CsvRecordReader {
+    state = 'startRecord';
+    fields = 0;
+    fieldLength = 0;
+    /** The field that went over the limit, if any. */
+    overLimit = false;
+    /** Feeds one line's characters followed by its end; true when a record is complete. */
+    feedLine(text) {
+        for (let i = 0; i < text.length; i += 1) {
+            const c = text.charCodeAt(i);
+            // Python counts code points: the second half of a surrogate pair adds nothing.
+            if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+                const prev = text.charCodeAt(i - 1);
+                if (prev >= 0xd800 && prev <= 0xdbff)
+                    continue;
+            }
+            this.char(c);
+        }
+        // The line's `\n` (Python's text mode turned every line end into one), then the end of the line itself.
+        this.char(10);
+        return this.endOfLine();
+    }
+    char(c) {
+        if (this.state === 'startRecord') {
+            if (c === 10 || c === 13)
+                return; // blank line: the record stays empty
+            this.state = 'startField';
+        }
+        switch (this.state) {
+            case 'startField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x22)
+                    this.state = 'inQuotedField';
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else {
+                    this.addChar();
+                    this.state = 'inField';
+                }
+                return;
+            case 'inField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else
+                    this.addChar();
+                return;
+            case 'inQuotedField':
+                if (c === 0x22)
+                    this.state = 'quoteInQuotedField';
+                else
+                    this.addChar();
+                return;
+            case 'quoteInQuotedField':
+                if (c === 0x22) {
+                    this.addChar();
+                    this.state = 'inQuotedField';
+                }
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else {
+                    // Not strict: a character after a closing quote joins the field.
+                    this.addChar();
+                    this.state = 'inField';
+                }
+                return;
+        }
+    }
+    /** After a line: a record is complete unless a quoted field goes on to the next line. */
+    endOfLine() {
+        return this.state === 'startRecord';
+    }
+    /** At end of file inside a quoted field, Python (not strict) saves the field and ends the record. */
+    finishAtEof() {
+        if (this.state === 'inQuotedField' || this.fieldLength > 0) {
+            this.saveField('startRecord');
+            return true;
+        }
+        return false;
+    }
+    addChar() {
+        if (this.fieldLength >= PYTHON_FIELD_LIMIT)
+            this.overLimit = true;
+        this.fieldLength += 1;
+    }
+    saveField(next) {
+        this.fields += 1;
+        this.fieldLength = 0;
+        this.state = next;
+    }
+    reset() {
+        this.state = 'startRecord';
+        this.fields = 0;
+        this.fieldLength = 0;
+        this.overLimit = false;
+    }
+}
+/** Reads the CSV and applies DictReader's header and field-count rules. */
+async function scanCsv(path, bytes) {
+    const reader = new CsvRecordReader();
+    let columns = null;
+    let samples = 0;
+    let problem = null;
+    let recordStartLine = 1;
+    let lastLine = 0;
+    const finishRecord = () => {
+        const fields = reader.fields;
+        const overLimit = reader.overLimit;
+        reader.reset();
+        if (overLimit) {
+            problem = {
+                line: recordStartLine,
+                message: `A field is longer than ${PYTHON_FIELD_LIMIT.toLocaleString('en-US')} characters, which Together's reference checker cannot read (Python's csv field limit); shorten it or upload the data as JSONL.`,
+            };
+            return;
+        }
+        if (columns === null) {
+            columns = fields;
+            if (fields === 0)
+                problem = { line: recordStartLine, message: 'The first row is empty: the file needs a header row naming its columns on line 1.' };
+            return;
+        }
+        if (fields === 0)
+            return; // DictReader skips blank rows
+        samples += 1;
+        if (fields !== columns) {
+            problem = {
+                line: recordStartLine,
+                message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
+            };
+        }
+    };
+    const read = await readLines(path, { end: bytes }, {
+        get wantsLines() {
+            return problem === null;
+        },
+        line(data, start, end, line) {
+            if (reader.state === 'startRecord')
+                recordStartLine = line;
+            lastLine = line;
+            if (reader.feedLine(data.toString('utf8', start, end)))
+                finishRecord();
+        },
+    });
+    if (!problem && !read.utf8 && reader.finishAtEof())
+        finishRecord();
+    if (!problem && !read.utf8) {
+        if (columns === null) {
+            problem = { line: 1, message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.' };
+        }
+        else if (samples === 0) {
+            problem = { line: Math.max(lastLine, 1), message: 'The file has a header but no data rows; it needs at least one sample.' };
+        }
+    }
+    return { ...read, samples, problem, columns };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/check/python-json.ts
+/**
+ * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
+ * accepts `NaN`, `Infinity` and `-Infinity`, and where int versus float matters (a message's `weight`: `1` passes,
+ * `1.0` fails) the raw number token decides.
+ */
+/** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
+class PyFloat {
+    value;
+    constructor(value) {
+        this.value = value;
+    }
+}
+/** Deeper than this, a line is refused instead of risking the stack (Python itself stops near 1,000). */
+const MAX_DEPTH = 10_000;
+const FLOAT_TOKEN = /[.eEIN]/;
+const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
+    ? new PyFloat(value)
+    : value;
+/** Parses one line (without its terminator). */
+function parsePythonJson(text) {
+    try {
+        // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
+        const value = text.includes('"weight"')
+            ? JSON.parse(text, keepWeightFloats)
+            : JSON.parse(text);
+        return { ok: true, value };
+    }
+    catch {
+        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
+        return new PythonJsonParser(text).parseDocument();
+    }
+}
+class ParseError extends Error {
+}
+/** A small recursive-descent parser for the rare lines JSON.parse refuses. */
+class PythonJsonParser {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    parseDocument() {
+        try {
+            this.skipWhitespace();
+            const value = this.value(0, null);
+            this.skipWhitespace();
+            if (this.pos !== this.text.length)
+                this.fail('extra data after the JSON value');
+            return { ok: true, value };
+        }
+        catch (error) {
+            if (error instanceof ParseError)
+                return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
+            throw error;
+        }
+    }
+    fail(reason) {
+        throw new ParseError(reason);
+    }
+    skipWhitespace() {
+        const t = this.text;
+        while (this.pos < t.length) {
+            const c = t.charCodeAt(this.pos);
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
+                break;
+            this.pos += 1;
+        }
+    }
+    value(depth, key) {
+        if (depth > MAX_DEPTH)
+            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+        const t = this.text;
+        const c = t[this.pos];
+        if (c === '{')
+            return this.object(depth);
+        if (c === '[')
+            return this.array(depth);
+        if (c === '"')
+            return this.string();
+        if (t.startsWith('true', this.pos))
+            return this.literal(4, true);
+        if (t.startsWith('false', this.pos))
+            return this.literal(5, false);
+        if (t.startsWith('null', this.pos))
+            return this.literal(4, null);
+        if (t.startsWith('NaN', this.pos))
+            return this.number(3, Number.NaN, 'NaN', key);
+        if (t.startsWith('Infinity', this.pos))
+            return this.number(8, Infinity, 'Infinity', key);
+        if (t.startsWith('-Infinity', this.pos))
+            return this.number(9, -Infinity, '-Infinity', key);
+        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+        match.lastIndex = this.pos;
+        const token = match.exec(t)?.[0];
+        if (!token)
+            this.fail(c === undefined ? 'unexpected end of line' : `unexpected character ${JSON.stringify(c)}`);
+        return this.number(token.length, Number(token), token, key);
+    }
+    literal(length, value) {
+        this.pos += length;
+        return value;
+    }
+    number(length, value, token, key) {
+        this.pos += length;
+        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value) : value;
+    }
+    object(depth) {
+        const result = {};
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === '}') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            if (this.text[this.pos] !== '"')
+                this.fail('expected a property name in double quotes');
+            const key = this.string();
+            this.skipWhitespace();
+            if (this.text[this.pos] !== ':')
+                this.fail("expected ':' after a property name");
+            this.pos += 1;
+            this.skipWhitespace();
+            // Own data property even for "__proto__", as JSON.parse does.
+            Object.defineProperty(result, key, { value: this.value(depth + 1, key), enumerable: true, writable: true, configurable: true });
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === '}')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or '}' in an object");
+            this.skipWhitespace();
+        }
+    }
+    array(depth) {
+        const result = [];
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === ']') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            result.push(this.value(depth + 1, null));
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === ']')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or ']' in an array");
+            this.skipWhitespace();
+        }
+    }
+    string() {
+        const t = this.text;
+        const start = this.pos;
+        let end = start + 1;
+        // Find the closing quote, skipping escaped characters.
+        for (;;) {
+            if (end >= t.length)
+                this.fail('unterminated string');
+            const c = t.charCodeAt(end);
+            if (c === 0x22)
+                break;
+            if (c === 0x5c)
+                end += 1;
+            else if (c < 0x20) {
+                this.pos = end;
+                this.fail('raw control character in a string (escape it, e.g. \\n)');
+            }
+            end += 1;
+        }
+        this.pos = end + 1;
+        try {
+            // The quoted token is valid JSON string syntax unless an escape is wrong; JSON.parse decodes it exactly.
+            return JSON.parse(t.slice(start, end + 1));
+        }
+        catch {
+            this.pos = start;
+            return this.fail('invalid escape in a string');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl-rules.ts
+/**
+ * Together's rules for one JSONL sample, as its reference checker (together-python 1.5.34 `check_file`) applies
+ * them: format detection, then the format's own rules (../shared/docs/dataset-rules.md, sections 5 to 7). Pure:
+ * each function returns the first problem's message, or undefined.
+ */
+
+const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
+/** Formats in the order the reference tries them, with their required (and only allowed) top-level keys. */
+const FORMAT_KEYS = [
+    ['general', ['text']],
+    ['conversation', ['messages']],
+    ['instruction', ['prompt', 'completion']],
+    ['preference_openai', ['input', 'preferred_output', 'non_preferred_output']],
+];
+const FORMAT_EXAMPLE = {
+    general: '{"text": "..."}',
+    conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
+    instruction: '{"prompt": "...", "completion": "..."}',
+    preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
+};
+const ROLES = new Set(['system', 'user', 'assistant']);
+const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
+/** `data:image/...;base64,` plus the base64 of 10 MiB. */
+const MAX_IMAGE_URL_CHARS = 13_981_036;
+const MAX_IMAGES = 10;
+/** A JSON value's type, in JSON's words. */
+function jsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    if (value instanceof PyFloat)
+        return 'number';
+    if (typeof value === 'object')
+        return 'object';
+    return typeof value;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
+}
+/**
+ * Detects the sample's format and checks it. `firstFormat` is line 1's format (undefined while checking line 1):
+ * every line must have it.
+ */
+function checkSample(sample, firstFormat) {
+    const keys = Object.keys(sample);
+    let format;
+    for (const [candidate, required] of FORMAT_KEYS) {
+        if (!required.every((key) => key in sample))
+            continue;
+        const extra = keys.find((key) => !required.includes(key));
+        if (extra !== undefined) {
+            return {
+                error: `the ${candidate} format allows only the key${required.length > 1 ? 's' : ''} ${required.map((k) => `"${k}"`).join(', ')}, but the line also has "${extra}". Remove "${extra}" (Together refuses extra top-level keys, even "id" or "metadata").`,
+            };
+        }
+        format = candidate;
+        break;
+    }
+    if (!format) {
+        const shown = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no keys';
+        return {
+            error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
+        };
+    }
+    if (firstFormat !== undefined && format !== firstFormat) {
+        return { error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.` };
+    }
+    const error = checkFormatRules(sample, format);
+    return error === undefined ? { format } : { error };
+}
+function checkFormatRules(sample, format) {
+    switch (format) {
+        case 'general':
+            return checkContent(sample.text, { user: true, where: '"text"' }).error;
+        case 'instruction':
+            return (checkContent(sample.prompt, { user: true, where: '"prompt"' }).error ??
+                checkContent(sample.completion, { user: false, where: '"completion"', role: 'the completion' }).error);
+        case 'conversation':
+            return checkMessages(sample.messages, { requireAssistant: true, where: '"messages"' });
+        case 'preference_openai':
+            return checkPreference(sample);
+    }
+}
+/** A content value: a string, or an OpenAI-style list of text and image parts (section 6). */
+function checkContent(value, options) {
+    if (typeof value === 'string')
+        return { images: 0, multimodal: false };
+    if (!Array.isArray(value)) {
+        return {
+            images: 0,
+            multimodal: false,
+            error: `${options.where} must be a string, or a list of {"type": "text", ...} and {"type": "image_url", ...} parts; found ${jsonType(value)}.`,
+        };
+    }
+    let images = 0;
+    for (const [index, part] of value.entries()) {
+        const at = `${options.where}[${index}]`;
+        const fail = (error) => ({ images, multimodal: true, error });
+        if (!isObject(part))
+            return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
+        if (!('type' in part))
+            return fail(`${at} has no "type"; use "text" or "image_url".`);
+        if (part.type === 'text') {
+            if (typeof part.text !== 'string') {
+                return fail(`${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`);
+            }
+        }
+        else if (part.type === 'image_url') {
+            if (!options.user) {
+                return fail(`${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`);
+            }
+            if (!isObject(part.image_url)) {
+                return fail(`${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`);
+            }
+            const url = part.image_url.url;
+            if (typeof url !== 'string' || url === '') {
+                return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
+            }
+            if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
+                const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
+                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`);
+            }
+            if (url.length > MAX_IMAGE_URL_CHARS) {
+                return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
+            }
+            images += 1;
+        }
+        else {
+            return fail(`${at} has "type": ${JSON.stringify(part.type)}; only "text" and "image_url" are supported.`);
+        }
+    }
+    if (images > MAX_IMAGES) {
+        return { images, multimodal: true, error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.` };
+    }
+    return { images, multimodal: true };
+}
+/** A conversation: the `messages` of a conversational sample or of a preference sample's input (section 7). */
+function checkMessages(messages, options) {
+    const where = options.where;
+    if (!Array.isArray(messages))
+        return `${where} must be a list of messages; found ${jsonType(messages)}.`;
+    if (messages.length === 0)
+        return `${where} is empty; it needs at least one message.`;
+    const notObject = messages.findIndex((m) => !isObject(m));
+    if (notObject >= 0) {
+        return `${where}[${notObject}] must be an object {"role": ..., "content": ...}; found ${jsonType(messages[notObject])}.`;
+    }
+    const list = messages;
+    for (const key of ['role', 'content']) {
+        const missing = list.findIndex((m) => !(key in m));
+        if (missing >= 0)
+            return `${where}[${missing}] has no "${key}"; every message needs "role" and "content".`;
+    }
+    let previousRole;
+    let sampleImages = 0;
+    let firstMultimodal;
+    for (const [index, message] of list.entries()) {
+        const at = `${where}[${index}]`;
+        if ('weight' in message) {
+            const weight = message.weight;
+            // Python's int: true and false count (bool is an int); 1.0 does not.
+            if (typeof weight !== 'boolean' && typeof weight !== 'number') {
+                return `${at}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? `the float ${weight.value}` : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+            }
+            if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
+                return `${at}.weight must be 0 or 1; found ${weight}.`;
+            }
+        }
+        const role = message.role;
+        if (typeof role !== 'string')
+            return `${at}.role must be a string; found ${jsonType(role)}.`;
+        if (!ROLES.has(role))
+            return `${at}.role is ${JSON.stringify(role)}; it must be "system", "user" or "assistant".`;
+        if (role === previousRole) {
+            return `${at} repeats the role "${role}" of the message before it; after an optional system message, roles must alternate user/assistant. Merge the two messages or insert the missing turn.`;
+        }
+        previousRole = role;
+        const content = checkContent(message.content, { user: role === 'user', where: `${at}.content`, role: `${role} messages` });
+        if (content.error)
+            return content.error;
+        if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
+            return `${at} contains an image, so its weight must be 0; found 1.`;
+        }
+        firstMultimodal ??= content.multimodal;
+        if (content.multimodal !== firstMultimodal) {
+            return `${at}.content is ${content.multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
+        }
+        sampleImages += content.images;
+    }
+    if (sampleImages > MAX_IMAGES)
+        return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
+    if (options.requireAssistant && !list.some((m) => m.role === 'assistant')) {
+        return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
+    }
+    return undefined;
+}
+/** The OpenAI preference (DPO) format. */
+function checkPreference(sample) {
+    const input = sample.input;
+    if (!isObject(input))
+        return `"input" must be an object {"messages": [...]}; found ${jsonType(input)}.`;
+    if (!('messages' in input))
+        return '"input" has no "messages"; it must be {"messages": [...]}.';
+    const messagesError = checkMessages(input.messages, { requireAssistant: false, where: '"input".messages' });
+    if (messagesError)
+        return messagesError;
+    const messages = input.messages;
+    if (messages.at(-1)?.role === 'assistant') {
+        return 'the last message of "input".messages is from the assistant; it must end with the turn the preferred and non-preferred outputs answer.';
+    }
+    for (const key of ['preferred_output', 'non_preferred_output']) {
+        const output = sample[key];
+        if (!Array.isArray(output))
+            return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
+        if (output.length !== 1)
+            return `"${key}" must hold exactly one message; found ${output.length}.`;
+        const [message] = output;
+        if (!isObject(message))
+            return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
+        if (!('role' in message))
+            return `"${key}"[0] has no "role"; it must be "assistant".`;
+        if (message.role !== 'assistant')
+            return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
+        if (!('content' in message))
+            return `"${key}"[0] has no "content".`;
+        const content = checkContent(message.content, { user: false, where: `"${key}"[0].content`, role: 'preference outputs' });
+        if (content.error)
+            return content.error;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl.ts
+/** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
+
+
+/** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+/**
+ * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
+ * every line must share it.
+ */
+async function scanJsonl(path, range, rules, firstFormat) {
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+    const read = await readLines(path, range, visitor);
+    return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
+}
+class JsonlVisitor {
+    rules;
+    firstFormat;
+    startsFile;
+    samples = 0;
+    problem = null;
+    rangeFirstFormat;
+    constructor(rules, firstFormat, startsFile) {
+        this.rules = rules;
+        this.firstFormat = firstFormat;
+        this.startsFile = startsFile;
+    }
+    get wantsLines() {
+        return this.problem === null && this.rules !== 'utf8';
+    }
+    line(data, start, end, line) {
+        const text = data.toString('utf8', start, end);
+        if (this.rules === 'structural' && BLANK.test(text))
+            return;
+        const fail = (message) => {
+            this.problem = { line, message };
+        };
+        if (BLANK.test(text)) {
+            return fail('The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).');
+        }
+        const parsed = parsePythonJson(text);
+        if (!parsed.ok) {
+            if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
+                return fail('The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.');
+            }
+            return fail(`The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`);
+        }
+        const value = parsed.value;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            return fail(`The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`);
+        }
+        if (this.rules === 'full') {
+            const verdict = checkSample(value, this.firstFormat);
+            if (verdict.error !== undefined)
+                return fail(verdict.error);
+            this.firstFormat ??= verdict.format;
+            if (line === 1)
+                this.rangeFirstFormat = verdict.format;
+        }
+        this.samples += 1;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl-file.ts
+/**
+ * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges just after a
+ * `\n`, the main thread scans the first range while worker threads scan the others, and the results are merged
+ * as if one scan had read the file from start to end.
+ */
+
+
+
+
+
+
+
+const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+/** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
+const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
+/** Where the bundled worker sits next to the bundled action, if it does. */
+function defaultWorkerScript() {
+    const candidate = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'check-worker', 'index.js');
+    return (0,external_node_fs_namespaceObject.existsSync)(candidate) ? candidate : undefined;
+}
+/** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
+async function checkJsonlFile(file, bytes, rules, options = {}) {
+    const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
+    const workerScript = options.workerScript ?? defaultWorkerScript();
+    const cuts = threads > 1 && workerScript && bytes >= (options.minBytes ?? DEFAULT_MIN_BYTES) ? await findCuts(file, bytes, threads) : [];
+    if (cuts.length === 0)
+        return scanJsonl(file, { end: bytes }, rules);
+    // Every line must share line 1's format, so the other ranges need it before they start.
+    const bounds = [0, ...cuts, bytes];
+    const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+    const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
+    const tasks = bounds.slice(0, -1).map((start, i) => ({
+        path: file,
+        range: { start, end: bounds[i + 1] },
+        rules: i === 0 ? rules : laterRules,
+        firstFormat: firstLine.firstFormat,
+    }));
+    const [head, ...rest] = tasks;
+    const results = await Promise.all([
+        scanJsonl(file, head.range, head.rules),
+        ...rest.map((task) => runWorker(workerScript, task)),
+    ]);
+    return mergeRangeResults(results);
+}
+/** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
+function mergeRangeResults(results) {
+    const merged = { lines: 0, samples: 0, problem: null, utf8: null, firstFormat: results[0]?.firstFormat };
+    let firstProblem = null;
+    let samplesToProblem = 0;
+    for (const result of results) {
+        if (!merged.utf8 && result.utf8)
+            merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
+        if (!firstProblem && result.problem) {
+            firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
+            samplesToProblem = merged.samples + result.samples;
+        }
+        merged.lines += result.lines;
+        merged.samples += result.samples;
+        if (merged.utf8)
+            break;
+    }
+    merged.problem = firstProblem;
+    if (firstProblem)
+        merged.samples = samplesToProblem;
+    return merged;
+}
+/** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
+async function findCuts(file, bytes, parts) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const cuts = [];
+        const window = Buffer.allocUnsafe(64 * 1024);
+        for (let k = 1; k < parts; k += 1) {
+            let from = Math.max(Math.floor((k * bytes) / parts), (cuts.at(-1) ?? 0) + 1);
+            const limit = Math.min(bytes, from + CUT_SEARCH_BYTES);
+            while (from < limit) {
+                const { bytesRead } = await handle.read(window, 0, Math.min(window.length, limit - from), from);
+                if (bytesRead === 0)
+                    break;
+                const newline = window.subarray(0, bytesRead).indexOf(10);
+                if (newline >= 0) {
+                    if (from + newline + 1 < bytes)
+                        cuts.push(from + newline + 1);
+                    break;
+                }
+                from += bytesRead;
+            }
+        }
+        return cuts;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The offset just past line 1's terminator (or the file's end). */
+async function firstLineEnd(file, bytes) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const window = Buffer.allocUnsafe(64 * 1024);
+        for (let from = 0; from < bytes;) {
+            const { bytesRead } = await handle.read(window, 0, window.length, from);
+            if (bytesRead === 0)
+                break;
+            const slice = window.subarray(0, bytesRead);
+            const lf = slice.indexOf(10);
+            const cr = slice.indexOf(13);
+            const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+            if (end >= 0)
+                return from + end + 1;
+            from += bytesRead;
+        }
+        return bytes;
+    }
+    finally {
+        await handle.close();
+    }
+}
+function runWorker(script, task) {
+    return new Promise((resolve, reject) => {
+        const worker = new external_node_worker_threads_.Worker(script, { workerData: task });
+        worker.once('message', (result) => resolve(result));
+        worker.once('error', reject);
+        worker.once('exit', (code) => {
+            if (code !== 0)
+                reject(new Error(`the check worker stopped with exit code ${code}`));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/constants.js
+
+/** @type {import('../src/types.d.ts').ParquetType[]} */
+const ParquetTypes = [
+  'BOOLEAN',
+  'INT32',
+  'INT64',
+  'INT96', // deprecated
+  'FLOAT',
+  'DOUBLE',
+  'BYTE_ARRAY',
+  'FIXED_LEN_BYTE_ARRAY',
+]
+
+/** @type {import('../src/types.d.ts').Encoding[]} */
+const Encodings = [
+  'PLAIN',
+  'GROUP_VAR_INT', // deprecated
+  'PLAIN_DICTIONARY',
+  'RLE',
+  'BIT_PACKED', // deprecated
+  'DELTA_BINARY_PACKED',
+  'DELTA_LENGTH_BYTE_ARRAY',
+  'DELTA_BYTE_ARRAY',
+  'RLE_DICTIONARY',
+  'BYTE_STREAM_SPLIT',
+]
+
+/** @type {import('../src/types.d.ts').FieldRepetitionType[]} */
+const FieldRepetitionTypes = [
+  'REQUIRED',
+  'OPTIONAL',
+  'REPEATED',
+]
+
+/** @type {import('../src/types.d.ts').ConvertedType[]} */
+const ConvertedTypes = [
+  'UTF8',
+  'MAP',
+  'MAP_KEY_VALUE',
+  'LIST',
+  'ENUM',
+  'DECIMAL',
+  'DATE',
+  'TIME_MILLIS',
+  'TIME_MICROS',
+  'TIMESTAMP_MILLIS',
+  'TIMESTAMP_MICROS',
+  'UINT_8',
+  'UINT_16',
+  'UINT_32',
+  'UINT_64',
+  'INT_8',
+  'INT_16',
+  'INT_32',
+  'INT_64',
+  'JSON',
+  'BSON',
+  'INTERVAL',
+]
+
+/** @type {import('../src/types.d.ts').CompressionCodec[]} */
+const CompressionCodecs = [
+  'UNCOMPRESSED',
+  'SNAPPY',
+  'GZIP',
+  'LZO',
+  'BROTLI',
+  'LZ4',
+  'ZSTD',
+  'LZ4_RAW',
+]
+
+/** @type {import('../src/types.d.ts').PageType[]} */
+const PageTypes = [
+  'DATA_PAGE',
+  'INDEX_PAGE',
+  'DICTIONARY_PAGE',
+  'DATA_PAGE_V2',
+]
+
+/** @type {import('../src/types.d.ts').BoundaryOrder[]} */
+const BoundaryOrders = (/* unused pure expression or super */ null && ([
+  'UNORDERED',
+  'ASCENDING',
+  'DESCENDING',
+]))
+
+/** @type {import('../src/types.d.ts').EdgeInterpolationAlgorithm[]} */
+const EdgeInterpolationAlgorithms = [
+  'SPHERICAL',
+  'VINCENTY',
+  'THOMAS',
+  'ANDOYER',
+  'KARNEY',
+]
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/wkb.js
+/**
+ * WKB (Well-Known Binary) decoder for geometry objects.
+ *
+ * @param {DataReader} reader
+ * @returns {Geometry} geometry object
+ */
+function wkbToGeojson(reader) {
+  const flags = getFlags(reader)
+
+  if (flags.type === 1) { // Point
+    return { type: 'Point', coordinates: readPosition(reader, flags) }
+  } else if (flags.type === 2) { // LineString
+    return { type: 'LineString', coordinates: readLine(reader, flags) }
+  } else if (flags.type === 3) { // Polygon
+    return { type: 'Polygon', coordinates: readPolygon(reader, flags) }
+  } else if (flags.type === 4) { // MultiPoint
+    const points = []
+    for (let i = 0; i < flags.count; i++) {
+      points.push(readPosition(reader, getFlags(reader)))
+    }
+    return { type: 'MultiPoint', coordinates: points }
+  } else if (flags.type === 5) { // MultiLineString
+    const lines = []
+    for (let i = 0; i < flags.count; i++) {
+      lines.push(readLine(reader, getFlags(reader)))
+    }
+    return { type: 'MultiLineString', coordinates: lines }
+  } else if (flags.type === 6) { // MultiPolygon
+    const polygons = []
+    for (let i = 0; i < flags.count; i++) {
+      polygons.push(readPolygon(reader, getFlags(reader)))
+    }
+    return { type: 'MultiPolygon', coordinates: polygons }
+  } else if (flags.type === 7) { // GeometryCollection
+    const geometries = []
+    for (let i = 0; i < flags.count; i++) {
+      geometries.push(wkbToGeojson(reader))
+    }
+    return { type: 'GeometryCollection', geometries }
+  } else {
+    throw new Error(`Unsupported geometry type: ${flags.type}`)
+  }
+}
+
+/**
+ * Extract ISO WKB flags and base geometry type.
+ *
+ * @param {DataReader} reader
+ * @returns {WkbFlags}
+ */
+function getFlags(reader) {
+  const { view } = reader
+  const littleEndian = view.getUint8(reader.offset++) === 1
+  const rawType = view.getUint32(reader.offset, littleEndian)
+  reader.offset += 4
+
+  const type = rawType % 1000
+  const flags = Math.floor(rawType / 1000)
+
+  let count = 0
+  if (type > 1 && type <= 7) {
+    count = view.getUint32(reader.offset, littleEndian)
+    reader.offset += 4
+  }
+
+  // XY, XYZ, XYM, XYZM
+  let dim = 2
+  if (flags) dim++
+  if (flags === 3) dim++
+
+  return { littleEndian, type, dim, count }
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[]}
+ */
+function readPosition(reader, flags) {
+  const points = []
+  for (let i = 0; i < flags.dim; i++) {
+    const coord = reader.view.getFloat64(reader.offset, flags.littleEndian)
+    reader.offset += 8
+    points.push(coord)
+  }
+  return points
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[][]}
+ */
+function readLine(reader, flags) {
+  const points = []
+  for (let i = 0; i < flags.count; i++) {
+    points.push(readPosition(reader, flags))
+  }
+  return points
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[][][]}
+ */
+function readPolygon(reader, flags) {
+  const { view } = reader
+  const rings = []
+  for (let r = 0; r < flags.count; r++) {
+    const count = view.getUint32(reader.offset, flags.littleEndian)
+    reader.offset += 4
+    rings.push(readLine(reader, { ...flags, count }))
+  }
+  return rings
+}
+
+/**
+ * @typedef {object} WkbFlags
+ * @property {boolean} littleEndian
+ * @property {number} type
+ * @property {number} dim
+ * @property {number} count
+ */
+
+/**
+ * @import {DataReader, Geometry} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/convert.js
+
+
+/**
+ * @import {ColumnDecoder, DecodedArray, Encoding, ParquetParsers} from '../src/types.js'
+ */
+
+const decoder = new TextDecoder()
+
+/**
+ * Default type parsers when no custom ones are given
+ * @type ParquetParsers
+ */
+const DEFAULT_PARSERS = {
+  timestampFromMilliseconds(millis) {
+    return new Date(Number(millis))
+  },
+  timestampFromMicroseconds(micros) {
+    return new Date(Number(micros / 1000n))
+  },
+  timestampFromNanoseconds(nanos) {
+    return new Date(Number(nanos / 1000000n))
+  },
+  dateFromDays(days) {
+    return new Date(days * 86400000)
+  },
+  stringFromBytes(bytes) {
+    return bytes && decoder.decode(bytes)
+  },
+  jsonFromBytes(bytes) {
+    return bytes && JSON.parse(decoder.decode(bytes))
+  },
+  geometryFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
+  },
+  geographyFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
+  },
+  uuidFromBytes(bytes) {
+    if (!bytes) return undefined
+    const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20, 32)
+  },
+}
+
+/**
+ * Convert known types from primitive to rich, and dereference dictionary.
+ *
+ * @param {DecodedArray} data series of primitive types
+ * @param {DecodedArray | undefined} dictionary
+ * @param {Encoding} encoding
+ * @param {ColumnDecoder} columnDecoder
+ * @returns {DecodedArray} series of rich types
+ */
+function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
+  if (dictionary && encoding.endsWith('_DICTIONARY')) {
+    let output = data
+    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
+      // @ts-expect-error upgrade data to match dictionary type with fancy constructor
+      output = new dictionary.constructor(data.length)
+    }
+    for (let i = 0; i < data.length; i++) {
+      output[i] = dictionary[data[i]]
+    }
+    return output
+  } else {
+    return convert(data, columnDecoder)
+  }
+}
+
+/**
+ * Convert known types from primitive to rich.
+ *
+ * @param {DecodedArray} data series of primitive types
+ * @param {ColumnDecoder} columnDecoder
+ * @returns {DecodedArray} series of rich types
+ */
+function convert(data, columnDecoder) {
+  const { element, parsers, utf8 = true, schemaPath } = columnDecoder
+  const { type, converted_type: ctype, logical_type: ltype } = element
+  const nullable = element.repetition_type !== 'REQUIRED'
+
+  // Skip utf8 conversion for plain BYTE_ARRAY inside VARIANT
+  const isVariant = schemaPath?.some(s => s.element.logical_type?.type === 'VARIANT')
+  if (isVariant && type === 'BYTE_ARRAY' && ctype !== 'UTF8' && ltype?.type !== 'STRING') {
+    return data
+  }
+  if (ctype === 'DECIMAL') {
+    const scale = element.scale || 0
+    const factor = 10 ** -scale
+    const arr = new Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      if (data[i] instanceof Uint8Array) {
+        arr[i] = parseDecimal(data[i]) * factor
+      } else {
+        arr[i] = Number(data[i]) * factor
+      }
+    }
+    return arr
+  }
+  if (!ctype && type === 'INT96') {
+    return Array.from(data).map(v => parsers.timestampFromNanoseconds(parseInt96Nanos(v)))
+  }
+  if (ctype === 'DATE') {
+    return Array.from(data).map(v => parsers.dateFromDays(v))
+  }
+  if (ctype === 'TIMESTAMP_MILLIS') {
+    return Array.from(data).map(v => parsers.timestampFromMilliseconds(v))
+  }
+  if (ctype === 'TIMESTAMP_MICROS') {
+    return Array.from(data).map(v => parsers.timestampFromMicroseconds(v))
+  }
+  if (ctype === 'JSON') {
+    return data.map(v => parsers.jsonFromBytes(v))
+  }
+  if (ctype === 'BSON') {
+    throw new Error('parquet bson not supported')
+  }
+  if (ctype === 'INTERVAL') {
+    throw new Error('parquet interval not supported')
+  }
+  if (ltype?.type === 'GEOMETRY') {
+    return data.map(v => parsers.geometryFromBytes(v))
+  }
+  if (ltype?.type === 'GEOGRAPHY') {
+    return data.map(v => parsers.geographyFromBytes(v))
+  }
+  if (ltype?.type === 'UUID') {
+    return data.map(v => parsers.uuidFromBytes(v))
+  }
+  if (ctype === 'UTF8' || ltype?.type === 'STRING' || utf8 && type === 'BYTE_ARRAY') {
+    return data.map(v => parsers.stringFromBytes(v))
+  }
+  if (ctype === 'UINT_64' || ltype?.type === 'INTEGER' && ltype.bitWidth === 64 && !ltype.isSigned) {
+    if (data instanceof BigInt64Array) return new BigUint64Array(data.buffer, data.byteOffset, data.length)
+    const arr = nullable ? new Array(data.length) : new BigUint64Array(data.length)
+    for (let i = 0; i < arr.length; i++) arr[i] = data[i]
+    return arr
+  }
+  if (ctype === 'UINT_32' || ltype?.type === 'INTEGER' && ltype.bitWidth === 32 && !ltype.isSigned) {
+    if (data instanceof Int32Array) return new Uint32Array(data.buffer, data.byteOffset, data.length)
+    const arr = nullable ? new Array(data.length) : new Uint32Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = data[i] < 0 ? 4294967296 + data[i] : data[i]
+    }
+    return arr
+  }
+  if (ltype?.type === 'FLOAT16') {
+    return Array.from(data).map(parseFloat16)
+  }
+  if (ltype?.type === 'TIMESTAMP') {
+    const { unit } = ltype
+    /** @type {ParquetParsers[keyof ParquetParsers]} */
+    let parser = parsers.timestampFromMilliseconds
+    if (unit === 'MICROS') parser = parsers.timestampFromMicroseconds
+    if (unit === 'NANOS') parser = parsers.timestampFromNanoseconds
+    const arr = new Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = parser(data[i])
+    }
+    return arr
+  }
+  return data
+}
+
+/**
+ * @param {Uint8Array} bytes
+ * @returns {number}
+ */
+function parseDecimal(bytes) {
+  if (!bytes.length) return 0
+
+  let value = 0n
+  for (const byte of bytes) {
+    value = value * 256n + BigInt(byte)
+  }
+
+  // handle signed
+  const bits = bytes.length * 8
+  if (value >= 2n ** BigInt(bits - 1)) {
+    value -= 2n ** BigInt(bits)
+  }
+
+  return Number(value)
+}
+
+/**
+ * Converts INT96 date format (hi 32bit days, lo 64bit nanos) to nanos since epoch
+ * @param {bigint} value
+ * @returns {bigint}
+ */
+function parseInt96Nanos(value) {
+  const days = (value >> 64n) - 2440588n
+  const nano = value & 0xffffffffffffffffn
+  return days * 86400000000000n + nano
+}
+
+/**
+ * @param {Uint8Array | undefined} bytes
+ * @returns {number | undefined}
+ */
+function parseFloat16(bytes) {
+  if (!bytes) return undefined
+  const int16 = bytes[1] << 8 | bytes[0]
+  const sign = int16 >> 15 ? -1 : 1
+  const exp = int16 >> 10 & 0x1f
+  const frac = int16 & 0x3ff
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024) // subnormals
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024)
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/schema.js
+/**
+ * Build a tree from the schema elements.
+ *
+ * @param {SchemaElement[]} schema
+ * @param {number} rootIndex index of the root element
+ * @param {string[]} path path to the element
+ * @returns {SchemaTree} tree of schema elements
+ */
+function schemaTree(schema, rootIndex, path) {
+  const element = schema[rootIndex]
+  const children = []
+  let count = 1
+
+  // Read the specified number of children
+  if (element.num_children) {
+    while (children.length < element.num_children) {
+      const childElement = schema[rootIndex + count]
+      const child = schemaTree(schema, rootIndex + count, [...path, childElement.name])
+      count += child.count
+      children.push(child)
+    }
+  }
+
+  return { count, element, children, path }
+}
+
+/**
+ * Get schema elements from the root to the given element name.
+ *
+ * @param {SchemaElement[]} schema
+ * @param {string[]} name path to the element
+ * @returns {SchemaTree[]} list of schema elements
+ */
+function getSchemaPath(schema, name) {
+  return getTreePath(schemaTree(schema, 0, []), name)
+}
+
+/**
+ * Get schema tree nodes from the root of a prebuilt tree to the given element name.
+ *
+ * @param {SchemaTree} tree root of the schema tree
+ * @param {string[]} name path to the element
+ * @returns {SchemaTree[]} list of schema elements
+ */
+function getTreePath(tree, name) {
+  const path = [tree]
+  for (const part of name) {
+    const child = tree.children.find(child => child.element.name === part)
+    if (!child) throw new Error(`parquet schema element not found: ${name}`)
+    path.push(child)
+    tree = child
+  }
+  return path
+}
+
+/**
+ * Get all physical (leaf) column names.
+ *
+ * @param {SchemaTree} schemaTree
+ * @returns {string[]} list of physical column names
+ */
+function getPhysicalColumns(schemaTree) {
+  /** @type {string[]} */
+  const columns = []
+  /** @param {SchemaTree} node */
+  function traverse(node) {
+    if (node.children.length) {
+      for (const child of node.children) {
+        traverse(child)
+      }
+    } else {
+      columns.push(node.path.join('.'))
+    }
+  }
+  traverse(schemaTree)
+  return columns
+}
+
+/**
+ * Get the max repetition level for a given schema path.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {number} max repetition level
+ */
+function getMaxRepetitionLevel(schemaPath) {
+  let maxLevel = 0
+  for (const { element } of schemaPath) {
+    if (element.repetition_type === 'REPEATED') {
+      maxLevel++
+    }
+  }
+  return maxLevel
+}
+
+/**
+ * Get the max definition level for a given schema path.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {number} max definition level
+ */
+function getMaxDefinitionLevel(schemaPath) {
+  let maxLevel = 0
+  for (const { element } of schemaPath.slice(1)) {
+    if (element.repetition_type !== 'REQUIRED') {
+      maxLevel++
+    }
+  }
+  return maxLevel
+}
+
+/**
+ * Check if a column is list-like.
+ *
+ * @param {SchemaTree} schema
+ * @returns {boolean} true if list-like
+ */
+function isListLike(schema) {
+  if (!schema) return false
+  if (schema.element.converted_type !== 'LIST') return false
+  if (schema.children.length > 1) return false
+
+  const firstChild = schema.children[0]
+  if (firstChild.children.length > 1) return false
+  if (firstChild.element.repetition_type !== 'REPEATED') return false
+
+  return true
+}
+
+/**
+ * Check if a column is map-like.
+ *
+ * @param {SchemaTree} schema
+ * @returns {boolean} true if map-like
+ */
+function isMapLike(schema) {
+  if (!schema) return false
+  if (schema.element.converted_type !== 'MAP') return false
+  if (schema.children.length > 1) return false
+
+  const firstChild = schema.children[0]
+  if (firstChild.children.length !== 2) return false
+  if (firstChild.element.repetition_type !== 'REPEATED') return false
+
+  const keyChild = firstChild.children.find(child => child.element.name === 'key')
+  if (keyChild?.element.repetition_type === 'REPEATED') return false
+
+  const valueChild = firstChild.children.find(child => child.element.name === 'value')
+  if (valueChild?.element.repetition_type === 'REPEATED') return false
+
+  return true
+}
+
+/**
+ * Returns true if a column is non-nested.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {boolean}
+ */
+function isFlatColumn(schemaPath) {
+  if (schemaPath.length !== 2) return false
+  const [, column] = schemaPath
+  if (column.element.repetition_type === 'REPEATED') return false
+  if (column.children.length) return false
+  return true
+}
+
+/**
+ * @import {SchemaElement, SchemaTree} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/thrift.js
+/**
+ * @import {DataReader, ThriftObject, ThriftType} from '../src/types.js'
+ */
+
+// TCompactProtocol types
+const STOP = 0
+const TRUE = 1
+const FALSE = 2
+const BYTE = 3
+const I16 = 4
+const I32 = 5
+const I64 = 6
+const DOUBLE = 7
+const BINARY = 8
+const LIST = 9
+const STRUCT = 12
+
+/**
+ * Parse TCompactProtocol
+ *
+ * @param {DataReader} reader
+ * @returns {{ [key: `field_${number}`]: any }}
+ */
+function deserializeTCompactProtocol(reader) {
+  /** @type {ThriftObject} */
+  const value = {}
+  let fid = 0
+
+  while (true) {
+    if (reader.offset >= reader.view.byteLength) throw new Error('thrift struct ended without STOP')
+    // Parse each field based on its type and add to the result object
+    const byte = reader.view.getUint8(reader.offset++)
+    const type = byte & 0x0f
+    if (type === STOP) break
+    const delta = byte >> 4
+    fid = delta ? fid + delta : readZigZag(reader)
+    value[`field_${fid}`] = readElement(reader, type)
+  }
+
+  return value
+}
+
+/**
+ * Read a single element based on its type
+ *
+ * @param {DataReader} reader
+ * @param {number} type
+ * @returns {ThriftType}
+ */
+function readElement(reader, type) {
+  switch (type) {
+  case TRUE:
+    return true
+  case FALSE:
+    return false
+  case BYTE:
+    return reader.view.getInt8(reader.offset++)
+  case I16:
+  case I32:
+    return readZigZag(reader)
+  case I64:
+    return readZigZagBigInt(reader)
+  case DOUBLE: {
+    const value = reader.view.getFloat64(reader.offset, true)
+    reader.offset += 8
+    return value
+  }
+  case BINARY: {
+    const stringLength = readVarInt(reader)
+    if (reader.offset + stringLength > reader.view.byteLength) {
+      throw new Error(`thrift binary length ${stringLength} exceeds remaining ${reader.view.byteLength - reader.offset} bytes`)
+    }
+    const strBytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, stringLength)
+    reader.offset += stringLength
+    return strBytes
+  }
+  case LIST: {
+    const byte = reader.view.getUint8(reader.offset++)
+    const elemType = byte & 0x0f
+    let listSize = byte >> 4
+    if (listSize === 15) {
+      listSize = readVarInt(reader)
+    }
+    const boolType = elemType === TRUE || elemType === FALSE
+    const values = new Array(listSize)
+    for (let i = 0; i < listSize; i++) {
+      values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType)
+    }
+    return values
+  }
+  case STRUCT:
+    // main function handles struct parsing
+    return deserializeTCompactProtocol(reader)
+  default:
+    // MAP, SET, UUID not used by parquet
+    throw new Error(`thrift unhandled type: ${type}`)
+  }
+}
+
+/**
+ * Read varint aka Unsigned LEB128.
+ *
+ * @param {DataReader} reader
+ * @returns {number}
+ */
+function readVarInt(reader) {
+  let result = 0
+  let shift = 0
+  while (true) {
+    // Read groups of 7 low bits until high bit is 0
+    const byte = reader.view.getUint8(reader.offset++)
+    result |= (byte & 0x7f) << shift
+    if (!(byte & 0x80)) {
+      return result
+    }
+    shift += 7
+  }
+}
+
+/**
+ * Read a varint as a bigint.
+ *
+ * @param {DataReader} reader
+ * @returns {bigint}
+ */
+function readVarBigInt(reader) {
+  let result = 0n
+  let shift = 0n
+  while (true) {
+    const byte = reader.view.getUint8(reader.offset++)
+    result |= BigInt(byte & 0x7f) << shift
+    if (!(byte & 0x80)) {
+      return result
+    }
+    shift += 7n
+  }
+}
+
+/**
+ * Read a zigzag number.
+ * Zigzag folds positive and negative numbers into the positive number space.
+ *
+ * @param {DataReader} reader
+ * @returns {number}
+ */
+function readZigZag(reader) {
+  const zigzag = readVarInt(reader)
+  return zigzag >>> 1 ^ -(zigzag & 1)
+}
+
+/**
+ * Read a zigzag bigint.
+ *
+ * @param {DataReader} reader
+ * @returns {bigint}
+ */
+function readZigZagBigInt(reader) {
+  const zigzag = readVarBigInt(reader)
+  return zigzag >> 1n ^ -(zigzag & 1n)
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/geoparquet.js
+/**
+ * @param {SchemaElement[]} schema
+ * @param {KeyValue[] | undefined} key_value_metadata
+ * @returns {void}
+ */
+function markGeoColumns(schema, key_value_metadata) {
+  // Prepare the list of GeoParquet columns
+  /** @type {Map<string, LogicalType>} */
+  const columns = new Map()
+  const geo = key_value_metadata?.find(({ key }) => key === 'geo')?.value
+  const decodedColumns = (geo && JSON.parse(geo)?.columns) ?? {}
+  for (const [name, column] of Object.entries(decodedColumns)) {
+    if (column.encoding !== 'WKB') continue
+
+    const type = column.edges === 'spherical' ? 'GEOGRAPHY' : 'GEOMETRY'
+    const id = column.crs?.id ?? column.crs?.ids?.[0]
+    const crs = id ? `${id.authority}:${id.code.toString()}` : undefined
+    // Note: we can't infer GEOGRAPHY's algorithm from GeoParquet
+    columns.set(name, { type, crs })
+  }
+
+  // Mark schema elements with logical type
+  // Only look at root-level columns of type BYTE_ARRAY without existing logical_type
+  for (let i = 1; i < schema.length; i++) { // skip root
+    const { logical_type, name, num_children, type } = schema[i]
+    if (num_children) {
+      i += num_children
+      continue // skip the element and its children
+    }
+    if (type === 'BYTE_ARRAY' && !logical_type) {
+      schema[i].logical_type = columns.get(name)
+    }
+  }
+}
+
+/**
+ * @import {KeyValue, LogicalType, SchemaElement} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/metadata.js
+
+
+
+
+
+
+/**
+ * @import {AsyncBuffer, FileMetaData, KeyValue, LogicalType, MetadataOptions, MinMaxType, ParquetParsers, SchemaElement, SchemaTree, Statistics, TimeUnit} from '../src/types.js'
+ */
+
+const defaultInitialFetchSize = 1 << 19 // 512kb
+
+const metadata_decoder = new TextDecoder()
+function decode(/** @type {Uint8Array} */ value) {
+  return value && metadata_decoder.decode(value)
+}
+
+/**
+ * Read parquet metadata from an async buffer.
+ *
+ * An AsyncBuffer is like an ArrayBuffer, but the slices are loaded
+ * asynchronously, possibly over the network.
+ *
+ * You must provide the byteLength of the buffer, typically from a HEAD request.
+ *
+ * In theory, you could use suffix-range requests to fetch the end of the file,
+ * and save a round trip. But in practice, this doesn't work because chrome
+ * deems suffix-range requests as a not-safe-listed header, and will require
+ * a pre-flight. So the byteLength is required.
+ *
+ * To make this efficient, we initially request the last 512kb of the file,
+ * which is likely to contain the metadata. If the metadata length exceeds the
+ * initial fetch, 512kb, we request the rest of the metadata from the AsyncBuffer.
+ *
+ * This ensures that we either make one 512kb initial request for the metadata,
+ * or a second request for up to the metadata size.
+ *
+ * @param {AsyncBuffer} asyncBuffer parquet file contents
+ * @param {MetadataOptions & { initialFetchSize?: number }} options initial fetch size in bytes (default 512kb)
+ * @returns {Promise<FileMetaData>} parquet metadata object
+ */
+async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
+  if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error('parquet expected AsyncBuffer')
+
+  // fetch last bytes (footer) of the file
+  const footerOffset = Math.max(0, asyncBuffer.byteLength - initialFetchSize)
+  const footerBuffer = await asyncBuffer.slice(footerOffset, asyncBuffer.byteLength)
+
+  // Check for parquet magic number "PAR1"
+  const footerView = new DataView(footerBuffer)
+  if (footerView.getUint32(footerBuffer.byteLength - 4, true) !== 0x31524150) {
+    throw new Error('parquet file invalid (footer != PAR1)')
+  }
+
+  // Parquet files store metadata at the end of the file
+  // Metadata length is 4 bytes before the last PAR1
+  const metadataLength = footerView.getUint32(footerBuffer.byteLength - 8, true)
+  if (metadataLength > asyncBuffer.byteLength - 8) {
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${asyncBuffer.byteLength - 8}`)
+  }
+
+  // check if metadata size fits inside the initial fetch
+  if (metadataLength + 8 > initialFetchSize) {
+    // fetch the rest of the metadata
+    const metadataOffset = asyncBuffer.byteLength - metadataLength - 8
+    const metadataBuffer = await asyncBuffer.slice(metadataOffset, footerOffset)
+    // combine initial fetch with the new slice
+    const combinedBuffer = new ArrayBuffer(metadataLength + 8)
+    const combinedView = new Uint8Array(combinedBuffer)
+    combinedView.set(new Uint8Array(metadataBuffer))
+    combinedView.set(new Uint8Array(footerBuffer), footerOffset - metadataOffset)
+    return parquetMetadata(combinedBuffer, { parsers, geoparquet })
+  } else {
+    // parse metadata from the footer
+    return parquetMetadata(footerBuffer, { parsers, geoparquet })
+  }
+}
+
+/**
+ * Read parquet metadata from a buffer synchronously.
+ *
+ * @param {ArrayBuffer | Uint8Array} arrayBuffer parquet file footer
+ * @param {MetadataOptions} options metadata parsing options
+ * @returns {FileMetaData} parquet metadata object
+ */
+function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
+  let view
+  if (arrayBuffer instanceof ArrayBuffer) {
+    view = new DataView(arrayBuffer)
+  } else if (arrayBuffer instanceof Uint8Array) {
+    view = new DataView(arrayBuffer.buffer, arrayBuffer.byteOffset, arrayBuffer.byteLength)
+  } else {
+    throw new Error('parquet expected ArrayBuffer or Uint8Array')
+  }
+
+  // Use default parsers if not given
+  const allParsers = { ...DEFAULT_PARSERS, ...parsers }
+
+  // Validate footer magic number "PAR1"
+  if (view.byteLength < 8) {
+    throw new Error('parquet file is too short')
+  }
+  if (view.getUint32(view.byteLength - 4, true) !== 0x31524150) {
+    throw new Error('parquet file invalid (footer != PAR1)')
+  }
+
+  // Parquet files store metadata at the end of the file
+  // Metadata length is 4 bytes before the last PAR1
+  const metadataLengthOffset = view.byteLength - 8
+  const metadataLength = view.getUint32(metadataLengthOffset, true)
+  if (metadataLength > view.byteLength - 8) {
+    // {metadata}, metadata_length, PAR1
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${view.byteLength - 8}`)
+  }
+
+  const metadataOffset = metadataLengthOffset - metadataLength
+  const reader = { view, offset: metadataOffset }
+  const metadata = deserializeTCompactProtocol(reader)
+
+  // Parse metadata from thrift data
+  const version = metadata.field_1
+  /** @type {SchemaElement[]} */
+  const schema = metadata.field_2.map((/** @type {any} */ field) => ({
+    type: ParquetTypes[field.field_1],
+    type_length: field.field_2,
+    repetition_type: FieldRepetitionTypes[field.field_3],
+    name: decode(field.field_4),
+    num_children: field.field_5,
+    converted_type: ConvertedTypes[field.field_6],
+    scale: field.field_7,
+    precision: field.field_8,
+    field_id: field.field_9,
+    logical_type: logicalType(field.field_10),
+  }))
+  // schema element per column index
+  const columnSchema = schema.filter(e => e.type)
+  const num_rows = metadata.field_3
+  const row_groups = metadata.field_4.map((/** @type {any} */ rowGroup) => ({
+    columns: rowGroup.field_1.map((/** @type {any} */ column, /** @type {number} */ columnIndex) => ({
+      file_path: decode(column.field_1),
+      file_offset: column.field_2,
+      meta_data: column.field_3 && {
+        type: ParquetTypes[column.field_3.field_1],
+        encodings: column.field_3.field_2?.map((/** @type {number} */ e) => Encodings[e]),
+        path_in_schema: column.field_3.field_3.map(decode),
+        codec: CompressionCodecs[column.field_3.field_4],
+        num_values: column.field_3.field_5,
+        total_uncompressed_size: column.field_3.field_6,
+        total_compressed_size: column.field_3.field_7,
+        key_value_metadata: column.field_3.field_8?.map((/** @type {any} */ kv) => ({
+          key: decode(kv.field_1),
+          value: decode(kv.field_2),
+        })),
+        data_page_offset: column.field_3.field_9,
+        index_page_offset: column.field_3.field_10,
+        dictionary_page_offset: column.field_3.field_11,
+        statistics: convertStats(column.field_3.field_12, columnSchema[columnIndex], allParsers),
+        encoding_stats: column.field_3.field_13?.map((/** @type {any} */ encodingStat) => ({
+          page_type: PageTypes[encodingStat.field_1],
+          encoding: Encodings[encodingStat.field_2],
+          count: encodingStat.field_3,
+        })),
+        bloom_filter_offset: column.field_3.field_14,
+        bloom_filter_length: column.field_3.field_15,
+        size_statistics: column.field_3.field_16 && {
+          unencoded_byte_array_data_bytes: column.field_3.field_16.field_1,
+          repetition_level_histogram: column.field_3.field_16.field_2,
+          definition_level_histogram: column.field_3.field_16.field_3,
+        },
+        geospatial_statistics: column.field_3.field_17 && {
+          bbox: column.field_3.field_17.field_1 && {
+            xmin: column.field_3.field_17.field_1.field_1,
+            xmax: column.field_3.field_17.field_1.field_2,
+            ymin: column.field_3.field_17.field_1.field_3,
+            ymax: column.field_3.field_17.field_1.field_4,
+            zmin: column.field_3.field_17.field_1.field_5,
+            zmax: column.field_3.field_17.field_1.field_6,
+            mmin: column.field_3.field_17.field_1.field_7,
+            mmax: column.field_3.field_17.field_1.field_8,
+          },
+          geospatial_types: column.field_3.field_17.field_2,
+        },
+      },
+      offset_index_offset: column.field_4,
+      offset_index_length: column.field_5,
+      column_index_offset: column.field_6,
+      column_index_length: column.field_7,
+      crypto_metadata: column.field_8,
+      encrypted_column_metadata: column.field_9,
+    })),
+    total_byte_size: rowGroup.field_2,
+    num_rows: rowGroup.field_3,
+    sorting_columns: rowGroup.field_4?.map((/** @type {any} */ sortingColumn) => ({
+      column_idx: sortingColumn.field_1,
+      descending: sortingColumn.field_2,
+      nulls_first: sortingColumn.field_3,
+    })),
+    file_offset: rowGroup.field_5,
+    total_compressed_size: rowGroup.field_6,
+    ordinal: rowGroup.field_7,
+  }))
+  /** @type {KeyValue[] | undefined} */
+  const key_value_metadata = metadata.field_5?.map((/** @type {any} */ kv) => ({
+    key: decode(kv.field_1),
+    value: decode(kv.field_2),
+  }))
+  const created_by = decode(metadata.field_6)
+
+  if (geoparquet) {
+    markGeoColumns(schema, key_value_metadata)
+  }
+
+  return {
+    version,
+    schema,
+    num_rows,
+    row_groups,
+    key_value_metadata,
+    created_by,
+    metadata_length: metadataLength,
+  }
+}
+
+/**
+ * Return a tree of schema elements from parquet metadata.
+ *
+ * @param {{schema: SchemaElement[]}} metadata parquet metadata object
+ * @returns {SchemaTree} tree of schema elements
+ */
+function parquetSchema({ schema }) {
+  return getSchemaPath(schema, [])[0]
+}
+
+/**
+ * @param {any} logicalType
+ * @returns {LogicalType | undefined}
+ */
+function logicalType(logicalType) {
+  if (logicalType?.field_1) return { type: 'STRING' }
+  if (logicalType?.field_2) return { type: 'MAP' }
+  if (logicalType?.field_3) return { type: 'LIST' }
+  if (logicalType?.field_4) return { type: 'ENUM' }
+  if (logicalType?.field_5) return {
+    type: 'DECIMAL',
+    scale: logicalType.field_5.field_1,
+    precision: logicalType.field_5.field_2,
+  }
+  if (logicalType?.field_6) return { type: 'DATE' }
+  if (logicalType?.field_7) return {
+    type: 'TIME',
+    isAdjustedToUTC: logicalType.field_7.field_1,
+    unit: timeUnit(logicalType.field_7.field_2),
+  }
+  if (logicalType?.field_8) return {
+    type: 'TIMESTAMP',
+    isAdjustedToUTC: logicalType.field_8.field_1,
+    unit: timeUnit(logicalType.field_8.field_2),
+  }
+  if (logicalType?.field_10) return {
+    type: 'INTEGER',
+    bitWidth: logicalType.field_10.field_1,
+    isSigned: logicalType.field_10.field_2,
+  }
+  if (logicalType?.field_11) return { type: 'NULL' }
+  if (logicalType?.field_12) return { type: 'JSON' }
+  if (logicalType?.field_13) return { type: 'BSON' }
+  if (logicalType?.field_14) return { type: 'UUID' }
+  if (logicalType?.field_15) return { type: 'FLOAT16' }
+  if (logicalType?.field_16) return {
+    type: 'VARIANT',
+    specification_version: logicalType.field_16.field_1,
+  }
+  if (logicalType?.field_17) return {
+    type: 'GEOMETRY',
+    crs: decode(logicalType.field_17.field_1),
+  }
+  if (logicalType?.field_18) return {
+    type: 'GEOGRAPHY',
+    crs: decode(logicalType.field_18.field_1),
+    algorithm: EdgeInterpolationAlgorithms[logicalType.field_18.field_2],
+  }
+  return logicalType
+}
+
+/**
+ * @param {any} unit
+ * @returns {TimeUnit}
+ */
+function timeUnit(unit) {
+  if (unit.field_1) return 'MILLIS'
+  if (unit.field_2) return 'MICROS'
+  if (unit.field_3) return 'NANOS'
+  throw new Error('parquet time unit required')
+}
+
+/**
+ * Convert column statistics based on column type.
+ *
+ * @param {any} stats
+ * @param {SchemaElement} schema
+ * @param {ParquetParsers} parsers
+ * @returns {Statistics}
+ */
+function convertStats(stats, schema, parsers) {
+  return stats && {
+    max: convertMetadata(stats.field_1, schema, parsers),
+    min: convertMetadata(stats.field_2, schema, parsers),
+    null_count: stats.field_3,
+    distinct_count: stats.field_4,
+    max_value: convertMetadata(stats.field_5, schema, parsers),
+    min_value: convertMetadata(stats.field_6, schema, parsers),
+    is_max_value_exact: stats.field_7,
+    is_min_value_exact: stats.field_8,
+  }
+}
+
+/**
+ * @param {Uint8Array | undefined} value
+ * @param {SchemaElement} schema
+ * @param {ParquetParsers} parsers
+ * @returns {MinMaxType | undefined}
+ */
+function convertMetadata(value, schema, parsers) {
+  const { type, converted_type, logical_type } = schema
+  if (value === undefined) return value
+  if (type === 'BOOLEAN') return value[0] === 1
+  if (type === 'BYTE_ARRAY') return parsers.stringFromBytes(value)
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength)
+  if (type === 'FLOAT' && view.byteLength === 4) return view.getFloat32(0, true)
+  if (type === 'DOUBLE' && view.byteLength === 8) return view.getFloat64(0, true)
+  if (type === 'INT32' && converted_type === 'DECIMAL' && view.byteLength === 4) {
+    return view.getInt32(0, true) * 10 ** -(schema.scale || 0)
+  }
+  if (type === 'INT64' && converted_type === 'DECIMAL' && view.byteLength === 8) {
+    return Number(view.getBigInt64(0, true)) * 10 ** -(schema.scale || 0)
+  }
+  if (type === 'INT32' && converted_type === 'DATE') return parsers.dateFromDays(view.getInt32(0, true))
+  if (type === 'INT64' && converted_type === 'TIMESTAMP_MILLIS') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && converted_type === 'TIMESTAMP_MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'NANOS') return parsers.timestampFromNanoseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
+  const unsigned = converted_type?.startsWith('UINT_') ||
+    logical_type?.type === 'INTEGER' && !logical_type.isSigned
+  if (type === 'INT32' && unsigned && view.byteLength === 4) return view.getUint32(0, true)
+  if (type === 'INT64' && unsigned && view.byteLength === 8) return view.getBigUint64(0, true)
+  if (type === 'INT32' && view.byteLength === 4) return view.getInt32(0, true)
+  if (type === 'INT64' && view.byteLength === 8) return view.getBigInt64(0, true)
+  if (converted_type === 'DECIMAL') return parseDecimal(value) * 10 ** -(schema.scale || 0)
+  if (logical_type?.type === 'FLOAT16') return parseFloat16(value)
+  if (logical_type?.type === 'UUID') return parsers.uuidFromBytes(value)
+  if (type === 'FIXED_LEN_BYTE_ARRAY') return value
+  // assert(false)
+  return value
+}
+
+;// CONCATENATED MODULE: ./src/check/parquet.ts
+/**
+ * Together's Parquet rules (pre-tokenized fine-tune data, rules doc section 8), read from the file's footer only:
+ * the columns must include `input_ids` and be among `input_ids`, `attention_mask`, `labels`, and there must be at
+ * least one row. The footer is parsed with hyparquet; no data page is read, whatever the codec.
+ */
+
+
+const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels'];
+/** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
+async function readParquetSummary(path, bytes) {
+    if (bytes < 12)
+        throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        const file = {
+            byteLength: bytes,
+            slice: async (start, end = bytes) => {
+                const buffer = Buffer.alloc(end - start);
+                await handle.read(buffer, 0, buffer.length, start);
+                return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length);
+            },
+        };
+        let metadata;
+        try {
+            metadata = await parquetMetadataAsync(file);
+        }
+        catch (error) {
+            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`);
+        }
+        const root = parquetSchema(metadata);
+        return {
+            columns: root.children.map((child) => child.element.name),
+            rows: Number(metadata.num_rows),
+            rowGroups: metadata.row_groups.length,
+        };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The first broken rule, or undefined. */
+function parquetProblem(summary) {
+    if (!summary.columns.includes('input_ids')) {
+        return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask" and "labels".`;
+    }
+    const unexpected = summary.columns.find((c) => !PARQUET_COLUMNS.includes(c));
+    if (unexpected !== undefined) {
+        return `The file has the column "${unexpected}"; only "input_ids", "attention_mask" and "labels" are allowed. Drop the other columns.`;
+    }
+    if (summary.rows < 1)
+        return 'The file has no rows; it needs at least one sample.';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/index.ts
+
+
+
+
+/** 50.1 GiB, Together's limit (MAX_FILE_SIZE_GB in its SDKs). */
+const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
+/** Checks the file; never throws for a bad file, only for I/O failures of the machine itself. */
+async function checkDataset(target, purpose, level, parallel = {}) {
+    const fail = (message, line = null, format = null, samples = 0) => ({
+        passed: false,
+        format,
+        samples,
+        line,
+        message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
+    });
+    if (target.isDirectory)
+        return fail('This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.');
+    if (target.fileType === null) {
+        const extension = /\.[^./]*$/.exec(target.path)?.[0] ?? '(none)';
+        return fail(`Cannot tell the dataset type from the extension '${extension}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`);
+    }
+    if (target.bytes > MAX_FILE_BYTES) {
+        return fail(`The file is ${(target.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`);
+    }
+    if (target.bytes === 0)
+        return fail('The file is empty; it needs at least one sample.');
+    const checked = purpose === 'fine-tune' || purpose === 'eval';
+    switch (target.fileType) {
+        case 'jsonl': {
+            const rules = !checked ? 'utf8' : level === 'structural' ? 'structural' : purpose === 'fine-tune' ? 'full' : 'syntax';
+            const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
+            const format = rules === 'full' ? (result.firstFormat ?? null) : null;
+            if (result.utf8)
+                return utf8Failure(fail, result.utf8);
+            if (result.problem)
+                return fail(result.problem.message, result.problem.line, format, result.samples);
+            if (rules === 'structural' && result.samples === 0) {
+                return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
+            }
+            return pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples);
+        }
+        case 'csv': {
+            if (purpose === 'fine-tune') {
+                return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
+            }
+            if (!checked)
+                return encodingOnly(target, fail, 'csv');
+            const result = await scanCsv(target.absolutePath, target.bytes);
+            if (result.utf8)
+                return utf8Failure(fail, result.utf8);
+            if (result.problem)
+                return fail(result.problem.message, result.problem.line, 'csv', result.samples);
+            return pass('csv', result.samples);
+        }
+        case 'parquet': {
+            if (purpose === 'eval') {
+                return fail('Parquet files are not accepted for purpose eval; use JSONL or CSV for evaluation data.');
+            }
+            if (!checked)
+                return pass('parquet', 0);
+            let summary;
+            try {
+                summary = await readParquetSummary(target.absolutePath, target.bytes);
+            }
+            catch (error) {
+                return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
+            }
+            const problem = parquetProblem(summary);
+            if (problem)
+                return fail(problem, null, 'parquet', summary.rows);
+            return pass('parquet', summary.rows);
+        }
+    }
+}
+function pass(format, samples) {
+    return { passed: true, format, samples, line: null, message: null };
+}
+function utf8Failure(fail, problem) {
+    const hex = `0x${problem.byte.toString(16).padStart(2, '0')}`;
+    return fail(`Byte ${hex} at offset ${problem.offset} is not valid UTF-8 (${problem.reason}); Together reads datasets as UTF-8. Re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8).`, problem.line);
+}
+/** Purposes Together does not check still need valid UTF-8 in text formats. */
+async function encodingOnly(target, fail, format) {
+    const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined });
+    if (result.utf8)
+        return utf8Failure(fail, result.utf8);
+    return pass(format, result.lines);
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -52691,6 +54961,7 @@ function seconds(ms) {
 
 
 
+
 /** A result for every matched file, before anything is sent: the file type is decided or the file fails. */
 function planResults(files, settings) {
     return files.map((file) => {
@@ -52703,27 +54974,60 @@ function planResults(files, settings) {
             file_type: fileType,
             purpose: settings.purpose,
             id: null,
-            status: fileType ? 'uploaded' : 'failed',
+            status: fileType ? 'checked' : 'failed',
             processing_status: null,
             error: fileType
                 ? null
                 : `${file.path}: cannot tell the dataset type from the extension '${external_node_path_default().posix.extname(file.path) || '(none)'}'. Rename it to .jsonl, .csv or .parquet (lower case), set the input file-type, or leave it out of 'path'.`,
             duration_ms: null,
+            check: null,
         };
     });
 }
 /**
- * Uploads every planned file and, when `wait` is set, waits for Together to process them. If any file failed
- * planning, nothing is uploaded (the others become `skipped`). One file's failure never stops the others. The
- * returned results are in the order of `files`.
+ * Plans every file and checks it against Together's rules (unless checks are off). A file that fails is `failed`
+ * with the check's message as its error; in check mode a file that passes is `checked`.
+ */
+async function checkAll(files, settings, deps) {
+    const results = planResults(files, settings);
+    if (settings.check === 'off')
+        return results;
+    const level = settings.check;
+    await deps.log.group(`Check ${results.length} file${results.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`, async () => {
+        for (const [index, result] of results.entries()) {
+            const file = files[index];
+            const started = deps.now();
+            const report = await checkDataset({ path: result.path, absolutePath: file.absolutePath, bytes: file.bytes, fileType: result.file_type, isDirectory: file.isDirectory }, settings.purpose, level, deps.parallel);
+            result.check = report;
+            const took = formatDuration(deps.now() - started);
+            if (report.passed) {
+                if (settings.mode === 'check')
+                    result.status = 'checked';
+                deps.log.info(`✓ ${result.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
+            }
+            else {
+                result.status = 'failed';
+                result.error = report.message;
+                deps.log.info(`✗ ${report.message} (${took})`);
+            }
+        }
+    });
+    return results;
+}
+/**
+ * Checks every file, then uploads each and, when `wait` is set, waits for Together to process them. If any file
+ * fails its checks, nothing is uploaded (the others become `skipped`). Once uploads start, one file's failure
+ * never stops the others. The returned results are in the order of `files`.
  */
 async function uploadAll(files, settings, deps) {
-    const results = planResults(files, settings);
-    if (results.some((r) => r.status === 'failed')) {
+    const results = await checkAll(files, settings, deps);
+    const failed = results.filter((r) => r.status === 'failed').length;
+    if (failed > 0) {
         for (const r of results) {
             if (r.status !== 'failed') {
                 r.status = 'skipped';
-                r.error = 'Not uploaded: another file failed before uploads started (see its error).';
+                const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
+                r.error = `Not uploaded: ${failed} file${failed === 1 ? '' : 's'} failed ${what}, so nothing was uploaded.`;
             }
         }
         return results;
@@ -52781,6 +55085,36 @@ async function uploadAll(files, settings, deps) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/** GitHub shows 10 error annotations per step; the rest would be dropped silently. */
+const MAX_ERROR_ANNOTATIONS = 10;
+/** The first ten errors (in path order), a notice for skipped files, and how many errors were left out. */
+function selectAnnotations(results) {
+    const errors = [];
+    let notShown = 0;
+    for (const r of results) {
+        if (!r.error || r.status === 'skipped')
+            continue;
+        if (errors.length >= MAX_ERROR_ANNOTATIONS) {
+            notShown += 1;
+            continue;
+        }
+        const checkFailed = r.check !== null && !r.check.passed;
+        errors.push({
+            level: 'error',
+            title: checkFailed ? `Dataset check failed${r.check.line ? ` at line ${r.check.line}` : ''}` : `Upload ${r.status}`,
+            file: r.path,
+            line: checkFailed ? r.check.line : null,
+            message: r.error,
+        });
+    }
+    const skipped = results.filter((r) => r.status === 'skipped');
+    const notices = skipped.length
+        ? [{ level: 'notice', title: 'Nothing uploaded', file: skipped[0].path, line: null, message: skipped[0].error ?? 'Not uploaded.' }]
+        : [];
+    return { annotations: [...errors, ...notices], notShown };
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /**
  * `file-id`: the first file's ID ('' if it has none); `file-ids`: the IDs obtained, in the order of `files`;
@@ -52811,6 +55145,7 @@ const MAX_MESSAGE_CHARS = 600;
 const STATUS_LABEL = {
     processed: '✅ processed',
     uploaded: '⬆️ uploaded',
+    checked: '✅ passed',
     rejected: '❌ rejected',
     failed: '❌ failed',
     timeout: '⏱️ timeout',
@@ -52820,15 +55155,22 @@ const STATUS_LABEL = {
 function renderSummary(results, context) {
     const lines = [`## ${escapeHtml(headline(results, context))}`, ''];
     if (results.length === 0) {
-        lines.push('No files matched the `path` input, so nothing was uploaded.');
+        lines.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
         return `${lines.join('\n')}\n`;
     }
     const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
-    lines.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)}${context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', '<tr><th>File</th><th>Type</th><th>Size</th><th>File ID</th><th>Status</th><th>Time</th></tr>');
+    const checking = context.mode === 'check';
+    const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
+    lines.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
+        ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
+        : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>');
     for (const r of results.slice(0, MAX_TABLE_ROWS)) {
-        lines.push(`<tr><td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>` +
-            `<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${STATUS_LABEL[r.status]}</td>` +
-            `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
+        const file = `<td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
+        const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
+        lines.push(checking
+            ? `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`
+            : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${STATUS_LABEL[r.status]}</td>` +
+                `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
     }
     lines.push('</table>', '');
     if (results.length > MAX_TABLE_ROWS) {
@@ -52847,7 +55189,19 @@ function renderSummary(results, context) {
     }
     return `${lines.join('\n')}\n`;
 }
+function verdict(result) {
+    if (result.status === 'checked')
+        return STATUS_LABEL.checked;
+    return result.check?.line ? `❌ line ${result.check.line}` : '❌ failed';
+}
 function headline(results, context) {
+    if (context.mode === 'check') {
+        const passed = results.filter((r) => r.status === 'checked').length;
+        if (results.length === 0)
+            return 'Together dataset check: no files';
+        const failed = results.length - passed;
+        return `Together dataset check: ${passed} of ${results.length} file${plural(results.length)} passed${failed ? `, ${failed} failed` : ''}`;
+    }
     if (results.length === 0)
         return 'Together upload: no files';
     const count = (status) => results.filter((r) => r.status === status).length;
@@ -52998,7 +55352,8 @@ function parseJson(operation, bodyText) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-/** The edge: reads inputs through @actions/core, runs the pipeline, writes outputs, summary and verdict. */
+/** The edge: reads inputs through @actions/core, runs the pipeline, writes outputs, summary, annotations, verdict. */
+
 
 
 
@@ -53018,36 +55373,48 @@ async function run() {
     let inputs;
     try {
         inputs = readInputs((name) => getInput(name), process.env, (secret) => core_setSecret(secret));
-        if (!inputs.apiKey) {
-            throw new InputError("No Together API key: set the input 'api-key' (for example `api-key: ${{ secrets.TOGETHER_API_KEY }}`) or the environment variable TOGETHER_API_KEY.");
-        }
+        validateForMode(inputs);
     }
     catch (error) {
         setFailed(messageOf(error));
         return;
     }
     let results = [];
-    const client = new TogetherClient({ apiKey: inputs.apiKey, baseUrl: inputs.baseUrl });
+    // Check mode sends nothing to Together, so it has no client at all.
+    const client = inputs.mode === 'upload' ? new TogetherClient({ apiKey: inputs.apiKey, baseUrl: inputs.baseUrl }) : undefined;
     try {
         const files = await resolveFiles(inputs);
         if (files.length === 0) {
             reportNoFiles(inputs);
         }
-        else {
+        else if (client) {
             info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${inputs.purpose}.`);
             results = await uploadAll(files, inputs, { client, log: coreLog, now: Date.now, sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms) });
+        }
+        else {
+            info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${inputs.purpose}.`);
+            results = await checkAll(files, inputs, { log: coreLog, now: Date.now });
         }
     }
     catch (error) {
         setFailed(messageOf(error));
     }
     finally {
-        await client.dispatcher.close().catch(() => undefined);
+        await client?.dispatcher.close().catch(() => undefined);
     }
     await report(results, inputs);
 }
+function validateForMode(inputs) {
+    if (inputs.mode === 'check' && inputs.check === 'off') {
+        throw new InputError("Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.");
+    }
+    if (inputs.mode === 'upload' && !inputs.apiKey) {
+        throw new InputError("No Together API key: set the input 'api-key' (for example `api-key: ${{ secrets.TOGETHER_API_KEY }}`) or the environment variable TOGETHER_API_KEY. To check files without uploading, set mode: check.");
+    }
+}
 function reportNoFiles(inputs) {
-    const message = `No files were found with the provided path: ${inputs.patterns.join(', ')}. No files were uploaded.`;
+    const action = inputs.mode === 'check' ? 'checked' : 'uploaded';
+    const message = `No files were found with the provided path: ${inputs.patterns.join(', ')}. No files were ${action}.`;
     if (inputs.ifNoFilesFound === 'error')
         setFailed(message);
     else if (inputs.ifNoFilesFound === 'warn')
@@ -53064,12 +55431,16 @@ async function report(results, inputs) {
     catch (error) {
         warning(`Could not write the job summary: ${messageOf(error)}`);
     }
-    for (const result of results) {
-        if (!result.error)
-            continue;
-        const annotate = result.status === 'skipped' ? notice : error;
-        annotate(result.error, { title: `${result.status}: ${result.path}`, file: result.path });
+    const { annotations, notShown } = selectAnnotations(results);
+    for (const a of annotations) {
+        const properties = { title: a.title, file: a.file, startLine: a.line ?? undefined };
+        if (a.level === 'error')
+            error(a.message, properties);
+        else
+            notice(a.message, properties);
     }
+    if (notShown > 0)
+        info(`${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`);
     const failure = failureMessage(results);
     if (failure)
         setFailed(failure);

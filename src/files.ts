@@ -11,6 +11,8 @@ export interface MatchedFile {
   path: string;
   absolutePath: string;
   bytes: number;
+  /** A pattern named a directory that looks like a dataset (`x.jsonl/`): reported, not expanded silently. */
+  isDirectory?: boolean;
 }
 
 export interface ResolveOptions {
@@ -29,19 +31,19 @@ export async function resolveFiles(options: ResolveOptions): Promise<MatchedFile
   const globOptions = { excludeHiddenFiles: !options.includeHiddenFiles, matchDirectories: false };
 
   const everything = await globAll(rooted, { ...globOptions, implicitDescendants: true });
-  const named = new Set(await globAll(rooted, { ...globOptions, implicitDescendants: false }));
+  const named = new Set(await globAll(rooted, { ...globOptions, implicitDescendants: false, matchDirectories: true }));
   const kept = everything.filter((file) => named.has(file) || datasetTypeOf(file) !== undefined);
+  const keptSet = new Set(kept);
 
-  const files = await Promise.all(
-    kept.map(async (absolutePath) => {
-      const info = await stat(absolutePath);
-      return { path: relativePath(options.workspace, absolutePath), absolutePath, bytes: info.size, isFile: info.isFile() };
-    }),
-  );
-  return files
-    .filter((f) => f.isFile)
-    .map(({ isFile: _, ...file }) => file)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files: MatchedFile[] = [];
+  for (const absolutePath of [...kept, ...[...named].filter((p) => !keptSet.has(p))]) {
+    const info = await stat(absolutePath);
+    const path = relativePath(options.workspace, absolutePath);
+    if (info.isFile()) files.push({ path, absolutePath, bytes: info.size });
+    // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
+    else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined) files.push({ path, absolutePath, bytes: 0, isDirectory: true });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The dataset type an extension stands for (case-sensitive, as Together's checker is), or undefined. */

@@ -1,4 +1,5 @@
 /** The action's inputs, read once into a typed object and validated with errors that name the input. */
+import { CHECK_LEVELS, type CheckLevel } from './check/types.js';
 
 export const PURPOSES = [
   'fine-tune',
@@ -17,7 +18,13 @@ export type FileType = (typeof FILE_TYPES)[number];
 export const IF_NO_FILES_FOUND = ['error', 'warn', 'ignore'] as const;
 export type IfNoFilesFound = (typeof IF_NO_FILES_FOUND)[number];
 
+export const MODES = ['upload', 'check'] as const;
+export type Mode = (typeof MODES)[number];
+
 export interface Inputs {
+  /** `check` checks the files and uploads nothing: no key needed, no request sent. */
+  mode: Mode;
+  check: CheckLevel;
   /** Include and `!`-exclude patterns, in the order given. */
   patterns: string[];
   /** Empty when neither the input nor TOGETHER_API_KEY is set. */
@@ -70,6 +77,8 @@ export function readInputs(
   }
 
   return {
+    mode: oneOf('mode', read('mode') || 'upload', MODES),
+    check: oneOf('check', read('check') || 'full', CHECK_LEVELS),
     patterns,
     apiKey,
     purpose: oneOf('purpose', read('purpose') || 'fine-tune', PURPOSES),

@@ -1,10 +1,11 @@
-/** The edge: reads inputs through @actions/core, runs the pipeline, writes outputs, summary and verdict. */
+/** The edge: reads inputs through @actions/core, runs the pipeline, writes outputs, summary, annotations, verdict. */
 import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveFiles } from './files.js';
 import { InputError, readInputs, type Inputs } from './inputs.js';
 import type { Log } from './log.js';
-import { uploadAll } from './pipeline.js';
+import { checkAll, uploadAll } from './pipeline.js';
+import { selectAnnotations } from './report/annotations.js';
 import { buildOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 import { failureMessage } from './report/verdict.js';
@@ -22,36 +23,48 @@ export async function run(): Promise<void> {
   let inputs: Inputs;
   try {
     inputs = readInputs((name) => core.getInput(name), process.env, (secret) => core.setSecret(secret));
-    if (!inputs.apiKey) {
-      throw new InputError(
-        "No Together API key: set the input 'api-key' (for example `api-key: ${{ secrets.TOGETHER_API_KEY }}`) or the environment variable TOGETHER_API_KEY.",
-      );
-    }
+    validateForMode(inputs);
   } catch (error) {
     core.setFailed(messageOf(error));
     return;
   }
 
   let results: FileResult[] = [];
-  const client = new TogetherClient({ apiKey: inputs.apiKey, baseUrl: inputs.baseUrl });
+  // Check mode sends nothing to Together, so it has no client at all.
+  const client = inputs.mode === 'upload' ? new TogetherClient({ apiKey: inputs.apiKey, baseUrl: inputs.baseUrl }) : undefined;
   try {
     const files = await resolveFiles(inputs);
     if (files.length === 0) {
       reportNoFiles(inputs);
-    } else {
+    } else if (client) {
       core.info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${inputs.purpose}.`);
       results = await uploadAll(files, inputs, { client, log: coreLog, now: Date.now, sleep: (ms) => sleep(ms) });
+    } else {
+      core.info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${inputs.purpose}.`);
+      results = await checkAll(files, inputs, { log: coreLog, now: Date.now });
     }
   } catch (error) {
     core.setFailed(messageOf(error));
   } finally {
-    await client.dispatcher.close().catch(() => undefined);
+    await client?.dispatcher.close().catch(() => undefined);
   }
   await report(results, inputs);
 }
 
+function validateForMode(inputs: Inputs): void {
+  if (inputs.mode === 'check' && inputs.check === 'off') {
+    throw new InputError("Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.");
+  }
+  if (inputs.mode === 'upload' && !inputs.apiKey) {
+    throw new InputError(
+      "No Together API key: set the input 'api-key' (for example `api-key: ${{ secrets.TOGETHER_API_KEY }}`) or the environment variable TOGETHER_API_KEY. To check files without uploading, set mode: check.",
+    );
+  }
+}
+
 function reportNoFiles(inputs: Inputs): void {
-  const message = `No files were found with the provided path: ${inputs.patterns.join(', ')}. No files were uploaded.`;
+  const action = inputs.mode === 'check' ? 'checked' : 'uploaded';
+  const message = `No files were found with the provided path: ${inputs.patterns.join(', ')}. No files were ${action}.`;
   if (inputs.ifNoFilesFound === 'error') core.setFailed(message);
   else if (inputs.ifNoFilesFound === 'warn') core.warning(message);
   else core.info(message);
@@ -64,11 +77,13 @@ async function report(results: FileResult[], inputs: Inputs): Promise<void> {
   } catch (error) {
     core.warning(`Could not write the job summary: ${messageOf(error)}`);
   }
-  for (const result of results) {
-    if (!result.error) continue;
-    const annotate = result.status === 'skipped' ? core.notice : core.error;
-    annotate(result.error, { title: `${result.status}: ${result.path}`, file: result.path });
+  const { annotations, notShown } = selectAnnotations(results);
+  for (const a of annotations) {
+    const properties = { title: a.title, file: a.file, startLine: a.line ?? undefined };
+    if (a.level === 'error') core.error(a.message, properties);
+    else core.notice(a.message, properties);
   }
+  if (notShown > 0) core.info(`${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`);
   const failure = failureMessage(results);
   if (failure) core.setFailed(failure);
 }

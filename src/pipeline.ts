@@ -1,9 +1,12 @@
 /** From matched files to one result per file: plan, upload each, then wait for Together's verdicts. */
 import path from 'node:path';
 import { datasetTypeOf, type MatchedFile } from './files.js';
-import type { FileType, Purpose } from './inputs.js';
+import { checkDataset } from './check/index.js';
+import type { ParallelOptions } from './check/jsonl-file.js';
+import type { CheckLevel } from './check/types.js';
+import type { FileType, Mode, Purpose } from './inputs.js';
 import type { Log } from './log.js';
-import { formatBytes } from './report/format.js';
+import { formatBytes, formatDuration } from './report/format.js';
 import type { FileResult } from './results.js';
 import type { TogetherClient } from './together/client.js';
 import { uploadFile } from './upload.js';
@@ -12,16 +15,23 @@ import type { FileObject } from './together/types.js';
 import { waitForProcessing, type WaitResult } from './wait.js';
 
 export interface PipelineSettings {
+  mode: Mode;
+  check: CheckLevel;
   purpose: Purpose;
   fileType: FileType | 'auto';
   wait: boolean;
   waitTimeoutSeconds: number;
 }
 
-export interface PipelineDeps {
-  client: TogetherClient;
+export interface CheckDeps {
   log: Log;
   now: () => number;
+  /** How large JSONL files are spread over cores (defaults suit the bundled action). */
+  parallel?: ParallelOptions;
+}
+
+export interface PipelineDeps extends CheckDeps {
+  client: TogetherClient;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -37,32 +47,72 @@ export function planResults(files: MatchedFile[], settings: Pick<PipelineSetting
       file_type: fileType,
       purpose: settings.purpose,
       id: null,
-      status: fileType ? 'uploaded' : 'failed',
+      status: fileType ? 'checked' : 'failed',
       processing_status: null,
       error: fileType
         ? null
         : `${file.path}: cannot tell the dataset type from the extension '${path.posix.extname(file.path) || '(none)'}'. Rename it to .jsonl, .csv or .parquet (lower case), set the input file-type, or leave it out of 'path'.`,
       duration_ms: null,
+      check: null,
     };
   });
 }
 
 /**
- * Uploads every planned file and, when `wait` is set, waits for Together to process them. If any file failed
- * planning, nothing is uploaded (the others become `skipped`). One file's failure never stops the others. The
- * returned results are in the order of `files`.
+ * Plans every file and checks it against Together's rules (unless checks are off). A file that fails is `failed`
+ * with the check's message as its error; in check mode a file that passes is `checked`.
+ */
+export async function checkAll(
+  files: MatchedFile[],
+  settings: Pick<PipelineSettings, 'mode' | 'check' | 'purpose' | 'fileType'>,
+  deps: CheckDeps,
+): Promise<FileResult[]> {
+  const results = planResults(files, settings);
+  if (settings.check === 'off') return results;
+  const level = settings.check;
+  await deps.log.group(`Check ${results.length} file${results.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`, async () => {
+    for (const [index, result] of results.entries()) {
+      const file = files[index]!;
+      const started = deps.now();
+      const report = await checkDataset(
+        { path: result.path, absolutePath: file.absolutePath, bytes: file.bytes, fileType: result.file_type, isDirectory: file.isDirectory },
+        settings.purpose,
+        level,
+        deps.parallel,
+      );
+      result.check = report;
+      const took = formatDuration(deps.now() - started);
+      if (report.passed) {
+        if (settings.mode === 'check') result.status = 'checked';
+        deps.log.info(`✓ ${result.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
+      } else {
+        result.status = 'failed';
+        result.error = report.message;
+        deps.log.info(`✗ ${report.message} (${took})`);
+      }
+    }
+  });
+  return results;
+}
+
+/**
+ * Checks every file, then uploads each and, when `wait` is set, waits for Together to process them. If any file
+ * fails its checks, nothing is uploaded (the others become `skipped`). Once uploads start, one file's failure
+ * never stops the others. The returned results are in the order of `files`.
  */
 export async function uploadAll(
   files: MatchedFile[],
   settings: PipelineSettings,
   deps: PipelineDeps,
 ): Promise<FileResult[]> {
-  const results = planResults(files, settings);
-  if (results.some((r) => r.status === 'failed')) {
+  const results = await checkAll(files, settings, deps);
+  const failed = results.filter((r) => r.status === 'failed').length;
+  if (failed > 0) {
     for (const r of results) {
       if (r.status !== 'failed') {
         r.status = 'skipped';
-        r.error = 'Not uploaded: another file failed before uploads started (see its error).';
+        const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
+        r.error = `Not uploaded: ${failed} file${failed === 1 ? '' : 's'} failed ${what}, so nothing was uploaded.`;
       }
     }
     return results;

@@ -1,12 +1,14 @@
 /** The per-file result that outputs, the summary and the step's verdict are all computed from. */
+import type { CheckReport } from './check/types.js';
 import type { FileType, Purpose } from './inputs.js';
 
 /**
- * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `rejected`: Together refused
- * it (INVALID_FORMAT or FAILED). `failed`: it could not be sent or checked. `timeout`: still processing at the
- * deadline. `skipped`: not sent because another file failed before any upload started.
+ * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `checked`: passed its checks
+ * in check mode. `rejected`: Together refused it (INVALID_FORMAT or FAILED). `failed`: it failed its checks or
+ * could not be sent. `timeout`: still processing at the deadline. `skipped`: not sent because another file
+ * failed its checks.
  */
-export type FileStatus = 'processed' | 'uploaded' | 'rejected' | 'failed' | 'timeout' | 'skipped';
+export type FileStatus = 'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped';
 
 export interface FileResult {
   /** Relative to the workspace. */
@@ -26,6 +28,8 @@ export interface FileResult {
   error: string | null;
   /** From the start of the file's upload until it settled. */
   duration_ms: number | null;
+  /** The dataset check's verdict; null when checks are off. */
+  check: CheckReport | null;
 }
 
 /** Statuses that fail the step. */

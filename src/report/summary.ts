@@ -1,5 +1,6 @@
 /** The job summary: a headline, one table row per file, then the failures. Everything user-supplied is escaped. */
-import type { Purpose } from '../inputs.js';
+import type { CheckLevel } from '../check/types.js';
+import type { Mode, Purpose } from '../inputs.js';
 import { isFailure, type FileResult, type FileStatus } from '../results.js';
 import { escapeHtml, formatBytes, formatDuration } from './format.js';
 
@@ -11,6 +12,7 @@ const MAX_MESSAGE_CHARS = 600;
 const STATUS_LABEL: Record<FileStatus, string> = {
   processed: '✅ processed',
   uploaded: '⬆️ uploaded',
+  checked: '✅ passed',
   rejected: '❌ rejected',
   failed: '❌ failed',
   timeout: '⏱️ timeout',
@@ -18,29 +20,38 @@ const STATUS_LABEL: Record<FileStatus, string> = {
 };
 
 export interface SummaryContext {
+  mode: Mode;
   purpose: Purpose;
   wait: boolean;
+  check: CheckLevel;
 }
 
 /** Renders the summary as GitHub-flavoured Markdown with an HTML table. */
 export function renderSummary(results: FileResult[], context: SummaryContext): string {
   const lines = [`## ${escapeHtml(headline(results, context))}`, ''];
   if (results.length === 0) {
-    lines.push('No files matched the `path` input, so nothing was uploaded.');
+    lines.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
     return `${lines.join('\n')}\n`;
   }
   const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
+  const checking = context.mode === 'check';
+  const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
   lines.push(
-    `Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)}${context.wait ? '' : ' · not waiting for processing'}`,
+    `Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`,
     '',
     '<table>',
-    '<tr><th>File</th><th>Type</th><th>Size</th><th>File ID</th><th>Status</th><th>Time</th></tr>',
+    checking
+      ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
+      : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>',
   );
   for (const r of results.slice(0, MAX_TABLE_ROWS)) {
+    const file = `<td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
+    const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
     lines.push(
-      `<tr><td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>` +
-        `<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${STATUS_LABEL[r.status]}</td>` +
-        `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`,
+      checking
+        ? `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`
+        : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${STATUS_LABEL[r.status]}</td>` +
+            `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`,
     );
   }
   lines.push('</table>', '');
@@ -62,7 +73,18 @@ export function renderSummary(results: FileResult[], context: SummaryContext): s
   return `${lines.join('\n')}\n`;
 }
 
+function verdict(result: FileResult): string {
+  if (result.status === 'checked') return STATUS_LABEL.checked;
+  return result.check?.line ? `❌ line ${result.check.line}` : '❌ failed';
+}
+
 function headline(results: FileResult[], context: SummaryContext): string {
+  if (context.mode === 'check') {
+    const passed = results.filter((r) => r.status === 'checked').length;
+    if (results.length === 0) return 'Together dataset check: no files';
+    const failed = results.length - passed;
+    return `Together dataset check: ${passed} of ${results.length} file${plural(results.length)} passed${failed ? `, ${failed} failed` : ''}`;
+  }
   if (results.length === 0) return 'Together upload: no files';
   const count = (status: FileStatus) => results.filter((r) => r.status === status).length;
   const done = context.wait ? `${count('processed')} processed` : `${count('uploaded')} uploaded`;

@@ -132,7 +132,8 @@ describe('upload on push', () => {
 describe('failures', () => {
   it('reports a rejected file with Together\'s reason while the others are processed, and fails the step', async () => {
     const { server, run } = await setup({ 'a.jsonl': chatJsonl(2), 'b-bad.jsonl': REJECTED_JSONL, 'c.jsonl': chatJsonl(2) });
-    const result = await run({ path: '*.jsonl' });
+    // Structural checks leave the message rules to Together's server, which rejects the file after upload.
+    const result = await run({ path: '*.jsonl', check: 'structural' });
 
     expect(result.exitCode).toBe(1);
     const outputs = filesOutput(result);
@@ -145,7 +146,7 @@ describe('failures', () => {
     );
     expect(result.summary).toContain('## Together upload: 2 processed of 3 files, 1 failed');
     expect(result.summary).toContain('<code>b-bad.jsonl</code> (rejected): b-bad.jsonl: Together rejected the file');
-    expect(visibleLog(result)).toContain('::error title=rejected%3A b-bad.jsonl,file=b-bad.jsonl::b-bad.jsonl: Together rejected the file');
+    expect(visibleLog(result)).toContain('::error title=Upload rejected,file=b-bad.jsonl::b-bad.jsonl: Together rejected the file');
     expect(visibleLog(result)).toContain('::error::1 of 3 files did not make it: b-bad.jsonl (rejected).');
     expect(server.files.size).toBe(3);
   });
@@ -210,7 +211,8 @@ describe('failures', () => {
       ['a.jsonl', 'skipped'],
       ['b.json', 'failed'],
     ]);
-    expect(outputs[1]!.error).toMatch(/^b\.json: cannot tell the dataset type from the extension '\.json'/);
+    expect(outputs[1]!.error).toMatch(/^b\.json: Cannot tell the dataset type from the extension '\.json'/);
+    expect(outputs[0]!.error).toBe('Not uploaded: 1 file failed its checks, so nothing was uploaded.');
     expect(server.requests).toHaveLength(0);
   });
 

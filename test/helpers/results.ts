@@ -14,6 +14,7 @@ export function result(overrides: Partial<FileResult> = {}): FileResult {
     processing_status: 'COMPLETED',
     error: null,
     duration_ms: 3200,
+    check: { passed: true, format: 'conversation', samples: 120, line: null, message: null },
     ...overrides,
   };
 }

@@ -15,6 +15,8 @@ describe('readInputs', () => {
   it('applies the documented defaults', () => {
     const { result } = inputs({});
     expect(result).toEqual({
+      mode: 'upload',
+      check: 'full',
       patterns: ['data'],
       apiKey: '',
       purpose: 'fine-tune',
@@ -55,6 +57,12 @@ describe('readInputs', () => {
     expect(() => inputs({ purpose: 'finetune' })).toThrow(
       "Input 'purpose' is 'finetune'; it must be one of: fine-tune, eval, eval-sample, eval-output, eval-summary, batch-generated, batch-api.",
     );
+  });
+
+  it('validates mode and check', () => {
+    expect(inputs({ mode: 'check', check: 'structural' }).result).toMatchObject({ mode: 'check', check: 'structural' });
+    expect(() => inputs({ mode: 'dry-run' })).toThrow("Input 'mode' is 'dry-run'; it must be one of: upload, check.");
+    expect(() => inputs({ check: 'strict' })).toThrow("Input 'check' is 'strict'; it must be one of: full, structural, off.");
   });
 
   it('validates file-type, if-no-files-found and booleans with the allowed values', () => {

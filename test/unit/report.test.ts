@@ -5,7 +5,7 @@ import { MAX_LISTED_FAILURES, MAX_TABLE_ROWS, renderSummary } from '../../src/re
 import { failureMessage } from '../../src/report/verdict.js';
 import { result } from '../helpers/results.js';
 
-const context = { purpose: 'fine-tune' as const, wait: true };
+const context = { mode: 'upload' as const, purpose: 'fine-tune' as const, wait: true, check: 'full' as const };
 
 describe('format', () => {
   it('formats sizes in decimal units', () => {
@@ -58,9 +58,9 @@ describe('renderSummary', () => {
       context,
     );
     expect(md).toContain('## Together upload: 1 processed of 2 files, 1 failed');
-    expect(md).toContain('Purpose <code>fine-tune</code> · 2 files');
+    expect(md).toContain('Purpose <code>fine-tune</code> · 2 files · 3.73 MB · full checks');
     expect(md).toContain(
-      '<tr><td><code>data/&#60;b&#62;bold&#60;/b&#62;.jsonl</code></td><td>jsonl</td><td>2.50 MB</td><td><code>file-x</code></td><td>✅ processed</td><td>1 min 01 s</td></tr>',
+      '<tr><td><code>data/&#60;b&#62;bold&#60;/b&#62;.jsonl</code></td><td>jsonl</td><td>2.50 MB</td><td>120</td><td><code>file-x</code></td><td>✅ processed</td><td>1 min 01 s</td></tr>',
     );
     expect(md).not.toContain('<b>bold</b>');
     expect(md).toContain('### 1 file failed');
@@ -71,6 +71,27 @@ describe('renderSummary', () => {
     const md = renderSummary([result({ status: 'uploaded', processing_status: 'QUEUED' })], { ...context, wait: false });
     expect(md).toContain('## Together upload: 1 uploaded of 1 file');
     expect(md).toContain('not waiting for processing');
+  });
+
+  it('in check mode, shows each verdict with format, samples and the failing line', () => {
+    const md = renderSummary(
+      [
+        result({ path: 'a.jsonl', status: 'checked', id: null }),
+        result({
+          path: 'b.jsonl',
+          status: 'failed',
+          id: null,
+          error: 'b.jsonl, line 7: "messages"[1].role is "bot"',
+          check: { passed: false, format: 'conversation', samples: 6, line: 7, message: 'b.jsonl, line 7: "messages"[1].role is "bot"' },
+        }),
+      ],
+      { ...context, mode: 'check' },
+    );
+    expect(md).toContain('## Together dataset check: 1 of 2 files passed, 1 failed');
+    expect(md).toContain('<th>Format</th><th>Samples</th><th>Verdict</th>');
+    expect(md).toContain('<td><code>a.jsonl</code></td><td>jsonl</td><td>1.23 MB</td><td>conversation</td><td>120</td><td>✅ passed</td>');
+    expect(md).toContain('<td>conversation</td><td>6</td><td>❌ line 7</td>');
+    expect(md).toContain('- <code>b.jsonl</code> (failed): b.jsonl, line 7: &#34;messages&#34;[1].role is &#34;bot&#34;');
   });
 
   it('says so when no file matched', () => {

@@ -1,0 +1,115 @@
+/**
+ * Checks one dataset file against Together's rules: the file-level rules (rules doc, section 3), then the rules of
+ * its type for its purpose. `full` follows Together's reference checker; `structural` what its current client
+ * checks. Purposes other than fine-tune and eval get the file-level rules only.
+ */
+import type { FileType, Purpose } from '../inputs.js';
+import { scanCsv } from './csv.js';
+import { checkJsonlFile, type ParallelOptions } from './jsonl-file.js';
+import type { JsonlRules } from './jsonl.js';
+import { parquetProblem, readParquetSummary } from './parquet.js';
+import type { CheckLevel, CheckReport, LineProblem } from './types.js';
+import type { Utf8Problem } from './utf8.js';
+import { readLines } from './lines.js';
+
+/** 50.1 GiB, Together's limit (MAX_FILE_SIZE_GB in its SDKs). */
+export const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
+
+export interface CheckTarget {
+  /** Workspace-relative, for messages and annotations. */
+  path: string;
+  absolutePath: string;
+  bytes: number;
+  /** null when the type could not be told from the extension. */
+  fileType: FileType | null;
+  /** A pattern named a directory whose name looks like a dataset (e.g. `x.jsonl/`). */
+  isDirectory?: boolean;
+}
+
+/** Checks the file; never throws for a bad file, only for I/O failures of the machine itself. */
+export async function checkDataset(
+  target: CheckTarget,
+  purpose: Purpose,
+  level: Exclude<CheckLevel, 'off'>,
+  parallel: ParallelOptions = {},
+): Promise<CheckReport> {
+  const fail = (message: string, line: number | null = null, format: string | null = null, samples = 0): CheckReport => ({
+    passed: false,
+    format,
+    samples,
+    line,
+    message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
+  });
+  if (target.isDirectory) return fail('This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.');
+  if (target.fileType === null) {
+    const extension = /\.[^./]*$/.exec(target.path)?.[0] ?? '(none)';
+    return fail(`Cannot tell the dataset type from the extension '${extension}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`);
+  }
+  if (target.bytes > MAX_FILE_BYTES) {
+    return fail(`The file is ${(target.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`);
+  }
+  if (target.bytes === 0) return fail('The file is empty; it needs at least one sample.');
+
+  const checked = purpose === 'fine-tune' || purpose === 'eval';
+  switch (target.fileType) {
+    case 'jsonl': {
+      const rules: JsonlRules = !checked ? 'utf8' : level === 'structural' ? 'structural' : purpose === 'fine-tune' ? 'full' : 'syntax';
+      const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
+      const format = rules === 'full' ? (result.firstFormat ?? null) : null;
+      if (result.utf8) return utf8Failure(fail, result.utf8);
+      if (result.problem) return fail(result.problem.message, result.problem.line, format, result.samples);
+      if (rules === 'structural' && result.samples === 0) {
+        return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
+      }
+      return pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples);
+    }
+    case 'csv': {
+      if (purpose === 'fine-tune') {
+        return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
+      }
+      if (!checked) return encodingOnly(target, fail, 'csv');
+      const result = await scanCsv(target.absolutePath, target.bytes);
+      if (result.utf8) return utf8Failure(fail, result.utf8);
+      if (result.problem) return fail(result.problem.message, result.problem.line, 'csv', result.samples);
+      return pass('csv', result.samples);
+    }
+    case 'parquet': {
+      if (purpose === 'eval') {
+        return fail('Parquet files are not accepted for purpose eval; use JSONL or CSV for evaluation data.');
+      }
+      if (!checked) return pass('parquet', 0);
+      let summary;
+      try {
+        summary = await readParquetSummary(target.absolutePath, target.bytes);
+      } catch (error) {
+        return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
+      }
+      const problem = parquetProblem(summary);
+      if (problem) return fail(problem, null, 'parquet', summary.rows);
+      return pass('parquet', summary.rows);
+    }
+  }
+}
+
+function pass(format: string, samples: number): CheckReport {
+  return { passed: true, format, samples, line: null, message: null };
+}
+
+type Fail = (message: string, line?: number | null, format?: string | null, samples?: number) => CheckReport;
+
+function utf8Failure(fail: Fail, problem: Utf8Problem & { line: number }): CheckReport {
+  const hex = `0x${problem.byte.toString(16).padStart(2, '0')}`;
+  return fail(
+    `Byte ${hex} at offset ${problem.offset} is not valid UTF-8 (${problem.reason}); Together reads datasets as UTF-8. Re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8).`,
+    problem.line,
+  );
+}
+
+/** Purposes Together does not check still need valid UTF-8 in text formats. */
+async function encodingOnly(target: CheckTarget, fail: Fail, format: string): Promise<CheckReport> {
+  const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined });
+  if (result.utf8) return utf8Failure(fail, result.utf8);
+  return pass(format, result.lines);
+}
+
+export type { CheckLevel, CheckReport, LineProblem };

@@ -1,0 +1,148 @@
+/**
+ * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges just after a
+ * `\n`, the main thread scans the first range while worker threads scan the others, and the results are merged
+ * as if one scan had read the file from start to end.
+ */
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
+import type { ByteRange } from './lines.js';
+import type { DatasetFormat } from './types.js';
+
+export interface RangeTask {
+  path: string;
+  range: ByteRange;
+  rules: JsonlRules;
+  firstFormat: DatasetFormat | undefined;
+}
+
+export interface ParallelOptions {
+  /** Ranges to scan at once (default: the machine's cores, at most 4). */
+  threads?: number;
+  /** Files smaller than this are scanned on the main thread alone (default 16 MiB). */
+  minBytes?: number;
+  /** The bundled worker script; without one (as when running from source) everything runs on the main thread. */
+  workerScript?: string;
+}
+
+const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+/** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
+const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
+
+/** Where the bundled worker sits next to the bundled action, if it does. */
+export function defaultWorkerScript(): string | undefined {
+  const candidate = path.join(path.dirname(fileURLToPath(import.meta.url)), 'check-worker', 'index.js');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
+export async function checkJsonlFile(
+  file: string,
+  bytes: number,
+  rules: JsonlRules,
+  options: ParallelOptions = {},
+): Promise<JsonlScanResult> {
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16));
+  const workerScript = options.workerScript ?? defaultWorkerScript();
+  const cuts = threads > 1 && workerScript && bytes >= (options.minBytes ?? DEFAULT_MIN_BYTES) ? await findCuts(file, bytes, threads) : [];
+  if (cuts.length === 0) return scanJsonl(file, { end: bytes }, rules);
+
+  // Every line must share line 1's format, so the other ranges need it before they start.
+  const bounds = [0, ...cuts, bytes];
+  const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+  const laterRules: JsonlRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
+  const tasks: RangeTask[] = bounds.slice(0, -1).map((start, i) => ({
+    path: file,
+    range: { start, end: bounds[i + 1]! },
+    rules: i === 0 ? rules : laterRules,
+    firstFormat: firstLine.firstFormat,
+  }));
+  const [head, ...rest] = tasks;
+  const results = await Promise.all([
+    scanJsonl(file, head!.range, head!.rules),
+    ...rest.map((task) => runWorker(workerScript!, task)),
+  ]);
+  return mergeRangeResults(results);
+}
+
+/** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
+export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
+  const merged: JsonlScanResult = { lines: 0, samples: 0, problem: null, utf8: null, firstFormat: results[0]?.firstFormat };
+  let firstProblem: JsonlScanResult['problem'] = null;
+  let samplesToProblem = 0;
+  for (const result of results) {
+    if (!merged.utf8 && result.utf8) merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
+    if (!firstProblem && result.problem) {
+      firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
+      samplesToProblem = merged.samples + result.samples;
+    }
+    merged.lines += result.lines;
+    merged.samples += result.samples;
+    if (merged.utf8) break;
+  }
+  merged.problem = firstProblem;
+  if (firstProblem) merged.samples = samplesToProblem;
+  return merged;
+}
+
+/** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
+async function findCuts(file: string, bytes: number, parts: number): Promise<number[]> {
+  const handle = await open(file, 'r');
+  try {
+    const cuts: number[] = [];
+    const window = Buffer.allocUnsafe(64 * 1024);
+    for (let k = 1; k < parts; k += 1) {
+      let from = Math.max(Math.floor((k * bytes) / parts), (cuts.at(-1) ?? 0) + 1);
+      const limit = Math.min(bytes, from + CUT_SEARCH_BYTES);
+      while (from < limit) {
+        const { bytesRead } = await handle.read(window, 0, Math.min(window.length, limit - from), from);
+        if (bytesRead === 0) break;
+        const newline = window.subarray(0, bytesRead).indexOf(10);
+        if (newline >= 0) {
+          if (from + newline + 1 < bytes) cuts.push(from + newline + 1);
+          break;
+        }
+        from += bytesRead;
+      }
+    }
+    return cuts;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The offset just past line 1's terminator (or the file's end). */
+async function firstLineEnd(file: string, bytes: number): Promise<number> {
+  const handle = await open(file, 'r');
+  try {
+    const window = Buffer.allocUnsafe(64 * 1024);
+    for (let from = 0; from < bytes; ) {
+      const { bytesRead } = await handle.read(window, 0, window.length, from);
+      if (bytesRead === 0) break;
+      const slice = window.subarray(0, bytesRead);
+      const lf = slice.indexOf(10);
+      const cr = slice.indexOf(13);
+      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (end >= 0) return from + end + 1;
+      from += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+function runWorker(script: string, task: RangeTask): Promise<JsonlScanResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: task });
+    worker.once('message', (result: JsonlScanResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the check worker stopped with exit code ${code}`));
+    });
+  });
+}

@@ -1,0 +1,84 @@
+/** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+import { checkSample, jsonType } from './jsonl-rules.js';
+import { readLines, type ByteRange, type LineReadResult } from './lines.js';
+import { parsePythonJson } from './python-json.js';
+import type { DatasetFormat, LineProblem } from './types.js';
+
+/**
+ * `full`: parse, object, format and format rules (fine-tune). `syntax`: parse and object only, blank lines refused
+ * (eval). `structural`: parse and object for non-blank lines, blank lines skipped (Together's current client).
+ * `utf8`: only the encoding (purposes Together does not check).
+ */
+export type JsonlRules = 'full' | 'syntax' | 'structural' | 'utf8';
+
+export interface JsonlScanResult extends LineReadResult {
+  /** Samples counted before the first problem. */
+  samples: number;
+  /** The first line problem; `line` counts from the range's first line (1). */
+  problem: LineProblem | null;
+  /** The format of the range's first line, when it has one. */
+  firstFormat: DatasetFormat | undefined;
+}
+
+/** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
+/**
+ * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
+ * every line must share it.
+ */
+export async function scanJsonl(
+  path: string,
+  range: ByteRange,
+  rules: JsonlRules,
+  firstFormat?: DatasetFormat,
+): Promise<JsonlScanResult> {
+  const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+  const read = await readLines(path, range, visitor);
+  return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
+}
+
+class JsonlVisitor {
+  samples = 0;
+  problem: LineProblem | null = null;
+  rangeFirstFormat: DatasetFormat | undefined;
+
+  constructor(
+    private readonly rules: JsonlRules,
+    private firstFormat: DatasetFormat | undefined,
+    private readonly startsFile: boolean,
+  ) {}
+
+  get wantsLines(): boolean {
+    return this.problem === null && this.rules !== 'utf8';
+  }
+
+  line(data: Buffer, start: number, end: number, line: number): void {
+    const text = data.toString('utf8', start, end);
+    if (this.rules === 'structural' && BLANK.test(text)) return;
+    const fail = (message: string) => {
+      this.problem = { line, message };
+    };
+    if (BLANK.test(text)) {
+      return fail('The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).');
+    }
+    const parsed = parsePythonJson(text);
+    if (!parsed.ok) {
+      if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
+        return fail('The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.');
+      }
+      return fail(`The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`);
+    }
+    const value = parsed.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail(`The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`);
+    }
+    if (this.rules === 'full') {
+      const verdict = checkSample(value as Record<string, unknown>, this.firstFormat);
+      if (verdict.error !== undefined) return fail(verdict.error);
+      this.firstFormat ??= verdict.format;
+      if (line === 1) this.rangeFirstFormat = verdict.format;
+    }
+    this.samples += 1;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Reads a file (or a byte range of it, starting at 0 or just after a `\n`) line by line, as Python reads text
+ * files: lines end at `\n`, `\r\n` or a bare `\r` (universal newlines). Validates UTF-8 on the way; the first
+ * undecodable byte ends the read, since Together's reference refuses such a file before looking at any line.
+ * One reused buffer, grown only for a line longer than it.
+ */
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import { findUtf8Problem, type Utf8Problem } from './utf8.js';
+
+export interface LineVisitor {
+  /** Called for each line `data[start, end)` (without its terminator); `line` counts from 1 in the range. */
+  line(data: Buffer, start: number, end: number, line: number): void;
+  /** False once the visitor needs no more lines: the read goes on only to count lines and validate UTF-8. */
+  readonly wantsLines: boolean;
+}
+
+export interface LineReadResult {
+  /** Physical lines in the range (up to the UTF-8 problem, if any). */
+  lines: number;
+  /** The first undecodable byte, with the line it is on. */
+  utf8: (Utf8Problem & { line: number }) | null;
+}
+
+export interface ByteRange {
+  start?: number;
+  end: number;
+}
+
+const READ_BYTES = 8 * 1024 * 1024;
+const LF = 10;
+const CR = 13;
+
+export async function readLines(path: string, range: ByteRange, visitor: LineVisitor): Promise<LineReadResult> {
+  const handle = await open(path, 'r');
+  const state: LineReadResult = { lines: 0, utf8: null };
+  try {
+    let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
+    let carry = 0; // bytes at the start of `buffer` left over from the previous read
+    let position = range.start ?? 0;
+    let dataOffset = position; // file offset of buffer[0]
+    for (;;) {
+      if (buffer.length - carry < READ_BYTES) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, carry);
+        buffer = bigger;
+      }
+      const want = Math.min(buffer.length - carry, range.end - position);
+      const { bytesRead } = want > 0 ? await handle.read(buffer, carry, want, position) : { bytesRead: 0 };
+      position += bytesRead;
+      const length = carry + bytesRead;
+      const atEof = position >= range.end || bytesRead === 0;
+      const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
+      if (atEof || state.utf8) break;
+      buffer.copy(buffer, 0, consumed, length);
+      carry = length - consumed;
+      dataOffset += consumed;
+    }
+    return state;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
+ * into the next call. At EOF everything is consumed, the last line needing no terminator.
+ */
+function feed(data: Buffer, length: number, dataOffset: number, atEof: boolean, state: LineReadResult, visitor: LineVisitor): number {
+  let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
+  // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
+  if (!atEof && end === length && data[length - 1] === CR) end -= 1;
+  if (end <= 0) return 0;
+
+  const region = data.subarray(0, end);
+  const valid = isUtf8(region);
+  const hasCR = region.indexOf(CR) >= 0;
+  if (valid && !hasCR && !visitor.wantsLines) {
+    // Fast path once the visitor is done: only count lines.
+    for (let i = region.indexOf(LF); i >= 0; i = region.indexOf(LF, i + 1)) state.lines += 1;
+    if (atEof && region[end - 1] !== LF) state.lines += 1;
+    return end;
+  }
+  let lineStart = 0;
+  let lf = region.indexOf(LF);
+  let cr = hasCR ? region.indexOf(CR) : -1;
+  while (lineStart < end) {
+    if (lf >= 0 && lf < lineStart) lf = region.indexOf(LF, lineStart);
+    if (cr >= 0 && cr < lineStart) cr = region.indexOf(CR, lineStart);
+    let terminator = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    if (terminator < 0) terminator = end; // only at EOF: the region otherwise ends after a terminator
+    state.lines += 1;
+    if (!valid) {
+      const bad = findUtf8Problem(region, lineStart, terminator);
+      if (bad) {
+        state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
+        return end;
+      }
+    }
+    if (visitor.wantsLines) visitor.line(region, lineStart, terminator, state.lines);
+    lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
+  }
+  return end;
+}

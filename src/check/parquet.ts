@@ -1,0 +1,59 @@
+/**
+ * Together's Parquet rules (pre-tokenized fine-tune data, rules doc section 8), read from the file's footer only:
+ * the columns must include `input_ids` and be among `input_ids`, `attention_mask`, `labels`, and there must be at
+ * least one row. The footer is parsed with hyparquet; no data page is read, whatever the codec.
+ */
+import { open } from 'node:fs/promises';
+import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet';
+
+export const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels'] as const;
+
+export interface ParquetSummary {
+  /** Top-level column names, in schema order. */
+  columns: string[];
+  rows: number;
+  rowGroups: number;
+}
+
+/** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
+export async function readParquetSummary(path: string, bytes: number): Promise<ParquetSummary> {
+  if (bytes < 12) throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
+  const handle = await open(path, 'r');
+  try {
+    const file: AsyncBuffer = {
+      byteLength: bytes,
+      slice: async (start, end = bytes) => {
+        const buffer = Buffer.alloc(end - start);
+        await handle.read(buffer, 0, buffer.length, start);
+        return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length);
+      },
+    };
+    let metadata;
+    try {
+      metadata = await parquetMetadataAsync(file);
+    } catch (error) {
+      throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`);
+    }
+    const root = parquetSchema(metadata);
+    return {
+      columns: root.children.map((child) => child.element.name),
+      rows: Number(metadata.num_rows),
+      rowGroups: metadata.row_groups.length,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The first broken rule, or undefined. */
+export function parquetProblem(summary: ParquetSummary): string | undefined {
+  if (!summary.columns.includes('input_ids')) {
+    return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask" and "labels".`;
+  }
+  const unexpected = summary.columns.find((c) => !(PARQUET_COLUMNS as readonly string[]).includes(c));
+  if (unexpected !== undefined) {
+    return `The file has the column "${unexpected}"; only "input_ids", "attention_mask" and "labels" are allowed. Drop the other columns.`;
+  }
+  if (summary.rows < 1) return 'The file has no rows; it needs at least one sample.';
+  return undefined;
+}

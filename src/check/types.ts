@@ -1,0 +1,27 @@
+/** What a dataset check reports per file, and the levels of checking. */
+
+/** `full`: Together's reference checker (together-python 1.5.34). `structural`: what Together's current client checks. */
+export const CHECK_LEVELS = ['full', 'structural', 'off'] as const;
+export type CheckLevel = (typeof CHECK_LEVELS)[number];
+
+/** The dataset formats Together recognises in JSONL, named as its reference checker names them. */
+export type DatasetFormat = 'general' | 'conversation' | 'instruction' | 'preference_openai';
+
+export interface CheckReport {
+  passed: boolean;
+  /** The detected format: a JSONL dataset format, or `csv` / `parquet`; null when unknown. */
+  format: string | null;
+  /** Samples counted (lines, records or rows) up to the first problem. */
+  samples: number;
+  /** The first offending physical line (1-based), or null when the problem has no line. */
+  line: number | null;
+  /** What is wrong and how to fix it, naming the file and line; null when passed. */
+  message: string | null;
+}
+
+/** A problem found on one line, before the file name is added. */
+export interface LineProblem {
+  line: number;
+  /** What is wrong and how to fix it, without the file name or line number. */
+  message: string;
+}
