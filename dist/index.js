@@ -52672,15 +52672,19 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 /** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
 class PyFloat {
     value;
-    constructor(value) {
+    token;
+    constructor(value, 
+    /** The number as written, e.g. `1.0`. */
+    token) {
         this.value = value;
+        this.token = token;
     }
 }
 /** Deeper than this, a line is refused instead of risking the stack (Python itself stops near 1,000). */
 const MAX_DEPTH = 10_000;
 const FLOAT_TOKEN = /[.eEIN]/;
 const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
-    ? new PyFloat(value)
+    ? new PyFloat(value, context.source)
     : value;
 /** Parses one line (without its terminator). */
 function parsePythonJson(text) {
@@ -52768,7 +52772,7 @@ class PythonJsonParser {
     }
     number(length, value, token, key) {
         this.pos += length;
-        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value) : value;
+        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value, token) : value;
     }
     object(depth) {
         const result = {};
@@ -53014,7 +53018,7 @@ function checkMessages(messages, options) {
             const weight = message.weight;
             // Python's int: true and false count (bool is an int); 1.0 does not.
             if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-                return `${at}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? `the float ${weight.value}` : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+                return `${at}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
             }
             if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
                 return `${at}.weight must be 0 or 1; found ${weight}.`;

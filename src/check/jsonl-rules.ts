@@ -187,7 +187,7 @@ export function checkMessages(messages: unknown, options: MessagesOptions): stri
       const weight = message.weight;
       // Python's int: true and false count (bool is an int); 1.0 does not.
       if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-        return `${at}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? `the float ${weight.value}` : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+        return `${at}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
       }
       if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
         return `${at}.weight must be 0 or 1; found ${weight}.`;

@@ -6,7 +6,11 @@
 
 /** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
 export class PyFloat {
-  constructor(readonly value: number) {}
+  constructor(
+    readonly value: number,
+    /** The number as written, e.g. `1.0`. */
+    readonly token: string,
+  ) {}
 }
 
 export type ParsedLine = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -20,7 +24,7 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: { source?:
 
 const keepWeightFloats: Reviver = (key, value, context) =>
   key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
-    ? new PyFloat(value)
+    ? new PyFloat(value, context.source)
     : value;
 
 /** Parses one line (without its terminator). */
@@ -97,7 +101,7 @@ class PythonJsonParser {
 
   private number(length: number, value: number, token: string, key: string | null): unknown {
     this.pos += length;
-    return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value) : value;
+    return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value, token) : value;
   }
 
   private object(depth: number): Record<string, unknown> {
