@@ -27,8 +27,11 @@ class PyFloat {
         this.token = token;
     }
 }
-/** Deeper than this, a line is refused instead of risking the stack (Python itself stops near 1,000). */
-const MAX_DEPTH = 10_000;
+/**
+ * Deeper than this, the slow path refuses a line: Python's json.loads stops near 1,000 levels too (with a
+ * RecursionError, which crashes the reference checker).
+ */
+const MAX_DEPTH = 1000;
 const FLOAT_TOKEN = /[.eEIN]/;
 const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
     ? new PyFloat(value, context.source)
@@ -68,6 +71,8 @@ class PythonJsonParser {
         catch (error) {
             if (error instanceof ParseError)
                 return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
+            if (error instanceof RangeError)
+                return { ok: false, reason: `nesting deeper than ${MAX_DEPTH} levels` };
             throw error;
         }
     }

@@ -15,8 +15,11 @@ export class PyFloat {
 
 export type ParsedLine = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** Deeper than this, a line is refused instead of risking the stack (Python itself stops near 1,000). */
-export const MAX_DEPTH = 10_000;
+/**
+ * Deeper than this, the slow path refuses a line: Python's json.loads stops near 1,000 levels too (with a
+ * RecursionError, which crashes the reference checker).
+ */
+export const MAX_DEPTH = 1000;
 
 const FLOAT_TOKEN = /[.eEIN]/;
 
@@ -57,6 +60,7 @@ class PythonJsonParser {
       return { ok: true, value };
     } catch (error) {
       if (error instanceof ParseError) return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
+      if (error instanceof RangeError) return { ok: false, reason: `nesting deeper than ${MAX_DEPTH} levels` };
       throw error;
     }
   }

@@ -1,0 +1,145 @@
+/** Check mode and checks before upload, through the bundled action run as the runner runs it. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FileResult } from '../../src/results.js';
+import { runAction, type ActionRun } from '../../testkit/run-action.js';
+import { startTogetherServer } from '../../testkit/together-server.js';
+import { CORPUS } from '../fixtures/check-corpus.js';
+import { chatJsonl, CHAT_LINE, makeWorkspace } from '../helpers/workspace.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function tree(files: Record<string, string | Uint8Array>) {
+  const ws = await makeWorkspace(files as Record<string, string | Buffer>);
+  const server = await startTogetherServer();
+  cleanups.push(() => server.close(), () => ws.cleanup());
+  return { ws, server };
+}
+
+const filesOf = (run: ActionRun) => JSON.parse(run.outputs.files ?? 'null') as FileResult[];
+const BAD_ROLE = `${CHAT_LINE}\n${CHAT_LINE}\n{"messages": [{"role": "user", "content": "hi"}, {"role": "bot", "content": "hello"}]}\n`;
+
+describe('check mode (pull requests)', () => {
+  it('annotates each bad file at its line, writes the summary and fails, with no key and no request', async () => {
+    const { ws, server } = await tree({
+      'data/good.jsonl': chatJsonl(4),
+      'data/bad-role.jsonl': BAD_ROLE,
+      'eval/scores.csv': 'question,answer\n1,2\n3,4,5\n',
+    });
+    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: 'data\neval', purpose: 'fine-tune', 'base-url': server.baseUrl } });
+
+    expect(run.exitCode).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    expect(run.stdout).toContain(
+      '::error title=Dataset check failed at line 3,file=data/bad-role.jsonl,line=3::data/bad-role.jsonl, line 3: "messages"[1].role is "bot"; it must be "system", "user" or "assistant".',
+    );
+    expect(run.stdout).toContain('::error title=Dataset check failed,file=eval/scores.csv::eval/scores.csv: CSV files are accepted only for purpose eval');
+    expect(run.stdout).toContain('::error::2 of 3 files did not make it: data/bad-role.jsonl (failed), eval/scores.csv (failed).');
+
+    const files = filesOf(run);
+    expect(files.map((f) => [f.path, f.status])).toEqual([
+      ['data/bad-role.jsonl', 'failed'],
+      ['data/good.jsonl', 'checked'],
+      ['eval/scores.csv', 'failed'],
+    ]);
+    expect(files[0]!.check).toEqual({
+      passed: false,
+      format: 'conversation',
+      samples: 2,
+      line: 3,
+      message: 'data/bad-role.jsonl, line 3: "messages"[1].role is "bot"; it must be "system", "user" or "assistant".',
+    });
+    expect(files[1]!.check).toEqual({ passed: true, format: 'conversation', samples: 4, line: null, message: null });
+    expect(files.every((f) => f.id === null && f.sha256 === null)).toBe(true);
+
+    expect(run.summary).toContain('## Together dataset check: 1 of 3 files passed, 2 failed');
+    expect(run.summary).toContain('<td><code>data/bad-role.jsonl</code></td><td>jsonl</td>');
+    expect(run.summary).toContain('<td>❌ line 3</td>');
+    expect(run.summary).toContain('<td>conversation</td><td>4</td><td>✅ passed</td>');
+  });
+
+  it('passes a good tree', async () => {
+    const { ws } = await tree({ 'data/a.jsonl': chatJsonl(2), 'data/b.jsonl': `{"prompt": "p", "completion": "c"}\n` });
+    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: 'data' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).not.toContain('::error');
+    expect(filesOf(run).map((f) => [f.status, f.check?.format])).toEqual([
+      ['checked', 'conversation'],
+      ['checked', 'instruction'],
+    ]);
+    expect(run.summary).toContain('## Together dataset check: 2 of 2 files passed');
+  });
+
+  it('annotates the first ten failures and lists every one in the summary', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i += 1) files[`bad-${String(i).padStart(2, '0')}.jsonl`] = `${CHAT_LINE}\n\n`;
+    const { ws } = await tree(files);
+    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: '*.jsonl' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout.match(/^::error title=Dataset check failed at line 2,file=bad-\d\d\.jsonl,line=2::/gm)).toHaveLength(10);
+    expect(run.stdout).toContain('2 more problems are listed in the job summary');
+    expect(run.summary.match(/^- <code>bad-\d\d\.jsonl<\/code> \(failed\): bad-\d\d\.jsonl, line 2: The line is blank/gm)).toHaveLength(12);
+  });
+
+  it('checks structurally when asked, leaving semantics to the server', async () => {
+    const { ws } = await tree({ 'data/bad-role.jsonl': BAD_ROLE });
+    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', check: 'structural', path: 'data' } });
+    expect(run.exitCode).toBe(0);
+    expect(filesOf(run)[0]!.check).toMatchObject({ passed: true, samples: 3 });
+  });
+
+  it('refuses check mode with checks off', async () => {
+    const { ws } = await tree({ 'a.jsonl': chatJsonl(1) });
+    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', check: 'off', path: 'a.jsonl' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("Input 'mode' is 'check' but 'check' is 'off'");
+  });
+
+  it('agrees with the corpus on a sample of rules', async () => {
+    const sample = CORPUS.filter((c) => !c.purpose && !c.level && (c.file ?? '.jsonl').endsWith('.jsonl')).filter((_, i) => i % 4 === 0);
+    const files: Record<string, string | Uint8Array> = {};
+    sample.forEach((c, i) => (files[`corpus/case-${String(i).padStart(3, '0')}.jsonl`] = c.content));
+    const { ws } = await tree(files);
+    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: 'corpus' } });
+    const results = filesOf(run);
+    expect(results).toHaveLength(sample.length);
+    sample.forEach((c, i) => {
+      const check = results[i]!.check!;
+      expect([c.name, check.passed]).toEqual([c.name, c.expect.passed]);
+      if (c.expect.line !== undefined) expect([c.name, check.line]).toEqual([c.name, c.expect.line]);
+    });
+    expect(run.exitCode).toBe(sample.every((c) => c.expect.passed) ? 0 : 1);
+  });
+
+  it('finds the right line in a large file checked on several threads by the bundled worker', async () => {
+    const good = chatJsonl(60_000); // ~8 MB
+    const { ws } = await tree({ 'big.jsonl': `${good}${good}${good}{"messages": []}\n${good}` });
+    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: 'big.jsonl' } });
+    expect(filesOf(run)[0]!.check).toMatchObject({ passed: false, line: 180_001, samples: 180_000 });
+    expect(run.stdout).toContain('::error title=Dataset check failed at line 180001,file=big.jsonl,line=180001::big.jsonl, line 180001: "messages" is empty');
+  });
+});
+
+describe('checks before upload', () => {
+  it('uploads nothing when any file fails, and says which', async () => {
+    const { ws, server } = await tree({ 'data/good.jsonl': chatJsonl(2), 'data/bad-role.jsonl': BAD_ROLE });
+    const run = await runAction({ workspace: ws.root, inputs: { path: 'data', 'api-key': server.apiKey, 'base-url': server.baseUrl } });
+    expect(run.exitCode).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    expect(filesOf(run).map((f) => [f.path, f.status])).toEqual([
+      ['data/bad-role.jsonl', 'failed'],
+      ['data/good.jsonl', 'skipped'],
+    ]);
+    expect(run.stdout).toContain('::notice title=Nothing uploaded,file=data/good.jsonl::Not uploaded: 1 file failed its checks, so nothing was uploaded.');
+  });
+
+  it('uploads unchecked with check off, leaving the verdict to Together', async () => {
+    const { ws, server } = await tree({ 'data/bad-role.jsonl': BAD_ROLE });
+    const run = await runAction({ workspace: ws.root, inputs: { path: 'data', check: 'off', 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false' } });
+    expect(run.exitCode).toBe(0);
+    expect(filesOf(run)[0]).toMatchObject({ status: 'uploaded', check: null });
+    expect(server.files.size).toBe(1);
+  });
+});
