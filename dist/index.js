@@ -52400,7 +52400,7 @@ function findUtf8Problem(bytes, start, end, atEof = true) {
 
 
 
-const READ_BYTES = 8 * 1024 * 1024;
+const READ_BYTES = 1024 * 1024;
 const LF = 10;
 const CR = 13;
 async function readLines(path, range, visitor) {
@@ -53159,8 +53159,9 @@ class JsonlVisitor {
 
 ;// CONCATENATED MODULE: ./src/check/jsonl-file.ts
 /**
- * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges just after a
- * `\n`, the main thread scans the first range while worker threads scan the others, and the results are merged
+ * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges of about 16 MiB,
+ * each just after a `\n`; the main thread and worker threads take ranges from one queue until none is left (so
+ * they finish together, although the main thread started earlier and scans slower), and the results are merged
  * as if one scan had read the file from start to end.
  */
 
@@ -53171,6 +53172,8 @@ class JsonlVisitor {
 
 
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+/** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
+const RANGE_BYTES = 16 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
 /** Where the bundled worker sits next to the bundled action, if it does. */
@@ -53182,25 +53185,40 @@ function defaultWorkerScript() {
 async function checkJsonlFile(file, bytes, rules, options = {}) {
     const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
     const workerScript = options.workerScript ?? defaultWorkerScript();
-    const cuts = threads > 1 && workerScript && bytes >= (options.minBytes ?? DEFAULT_MIN_BYTES) ? await findCuts(file, bytes, threads) : [];
-    if (cuts.length === 0)
+    if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
         return scanJsonl(file, { end: bytes }, rules);
-    // Every line must share line 1's format, so the other ranges need it before they start.
-    const bounds = [0, ...cuts, bytes];
-    const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
-    const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
-    const tasks = bounds.slice(0, -1).map((start, i) => ({
-        path: file,
-        range: { start, end: bounds[i + 1] },
-        rules: i === 0 ? rules : laterRules,
-        firstFormat: firstLine.firstFormat,
-    }));
-    const [head, ...rest] = tasks;
-    const results = await Promise.all([
-        scanJsonl(file, head.range, head.rules),
-        ...rest.map((task) => runWorker(workerScript, task)),
-    ]);
-    return mergeRangeResults(results);
+    }
+    // Start the workers first: their start-up overlaps finding the cuts and line 1.
+    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
+    try {
+        const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
+        // Every line must share line 1's format, so all ranges need it before they start.
+        const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+        const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
+        const bounds = [0, ...cuts, bytes];
+        const tasks = bounds.slice(0, -1).map((start, i) => ({
+            path: file,
+            range: { start, end: bounds[i + 1] },
+            rules: i === 0 ? rules : laterRules,
+            firstFormat: firstLine.firstFormat,
+        }));
+        const results = new Array(tasks.length);
+        let next = 0;
+        const take = () => (next < tasks.length ? next++ : -1);
+        const onMainThread = async () => {
+            for (let i = take(); i >= 0; i = take())
+                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
+        };
+        const onWorker = async (worker) => {
+            for (let i = take(); i >= 0; i = take())
+                results[i] = await runOnWorker(worker, tasks[i]);
+        };
+        await Promise.all([onMainThread(), ...workers.map(onWorker)]);
+        return mergeRangeResults(results);
+    }
+    finally {
+        await Promise.all(workers.map((w) => w.terminate()));
+    }
 }
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
 function mergeRangeResults(results) {
@@ -53275,15 +53293,26 @@ async function firstLineEnd(file, bytes) {
         await handle.close();
     }
 }
-function runWorker(script, task) {
+function runOnWorker(worker, task) {
     return new Promise((resolve, reject) => {
-        const worker = new external_node_worker_threads_.Worker(script, { workerData: task });
-        worker.once('message', (result) => resolve(result));
-        worker.once('error', reject);
-        worker.once('exit', (code) => {
-            if (code !== 0)
-                reject(new Error(`the check worker stopped with exit code ${code}`));
-        });
+        const onMessage = (message) => {
+            cleanup();
+            if (message.ok)
+                resolve(message.result);
+            else
+                reject(new Error(`checking bytes ${task.range.start}-${task.range.end} failed: ${message.error}`));
+        };
+        const onError = (error) => {
+            cleanup();
+            reject(error);
+        };
+        const onExit = (code) => {
+            cleanup();
+            reject(new Error(`the check worker stopped with exit code ${code}`));
+        };
+        const cleanup = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+        worker.postMessage(task);
     });
 }
 

@@ -1,6 +1,7 @@
 /**
- * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges just after a
- * `\n`, the main thread scans the first range while worker threads scan the others, and the results are merged
+ * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges of about 16 MiB,
+ * each just after a `\n`; the main thread and worker threads take ranges from one queue until none is left (so
+ * they finish together, although the main thread started earlier and scans slower), and the results are merged
  * as if one scan had read the file from start to end.
  */
 import { existsSync } from 'node:fs';
@@ -30,6 +31,8 @@ export interface ParallelOptions {
 }
 
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+/** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
+const RANGE_BYTES = 16 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
 
@@ -48,25 +51,37 @@ export async function checkJsonlFile(
 ): Promise<JsonlScanResult> {
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16));
   const workerScript = options.workerScript ?? defaultWorkerScript();
-  const cuts = threads > 1 && workerScript && bytes >= (options.minBytes ?? DEFAULT_MIN_BYTES) ? await findCuts(file, bytes, threads) : [];
-  if (cuts.length === 0) return scanJsonl(file, { end: bytes }, rules);
-
-  // Every line must share line 1's format, so the other ranges need it before they start.
-  const bounds = [0, ...cuts, bytes];
-  const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
-  const laterRules: JsonlRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
-  const tasks: RangeTask[] = bounds.slice(0, -1).map((start, i) => ({
-    path: file,
-    range: { start, end: bounds[i + 1]! },
-    rules: i === 0 ? rules : laterRules,
-    firstFormat: firstLine.firstFormat,
-  }));
-  const [head, ...rest] = tasks;
-  const results = await Promise.all([
-    scanJsonl(file, head!.range, head!.rules),
-    ...rest.map((task) => runWorker(workerScript!, task)),
-  ]);
-  return mergeRangeResults(results);
+  if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
+    return scanJsonl(file, { end: bytes }, rules);
+  }
+  // Start the workers first: their start-up overlaps finding the cuts and line 1.
+  const workers = Array.from({ length: threads - 1 }, () => new Worker(workerScript));
+  try {
+    const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
+    // Every line must share line 1's format, so all ranges need it before they start.
+    const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+    const laterRules: JsonlRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
+    const bounds = [0, ...cuts, bytes];
+    const tasks: RangeTask[] = bounds.slice(0, -1).map((start, i) => ({
+      path: file,
+      range: { start, end: bounds[i + 1]! },
+      rules: i === 0 ? rules : laterRules,
+      firstFormat: firstLine.firstFormat,
+    }));
+    const results: JsonlScanResult[] = new Array(tasks.length);
+    let next = 0;
+    const take = () => (next < tasks.length ? next++ : -1);
+    const onMainThread = async () => {
+      for (let i = take(); i >= 0; i = take()) results[i] = await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat);
+    };
+    const onWorker = async (worker: Worker) => {
+      for (let i = take(); i >= 0; i = take()) results[i] = await runOnWorker(worker, tasks[i]!);
+    };
+    await Promise.all([onMainThread(), ...workers.map(onWorker)]);
+    return mergeRangeResults(results);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
 
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
@@ -136,13 +151,23 @@ async function firstLineEnd(file: string, bytes: number): Promise<number> {
   }
 }
 
-function runWorker(script: string, task: RangeTask): Promise<JsonlScanResult> {
+function runOnWorker(worker: Worker, task: RangeTask): Promise<JsonlScanResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: task });
-    worker.once('message', (result: JsonlScanResult) => resolve(result));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the check worker stopped with exit code ${code}`));
-    });
+    const onMessage = (message: { ok: true; result: JsonlScanResult } | { ok: false; error: string }) => {
+      cleanup();
+      if (message.ok) resolve(message.result);
+      else reject(new Error(`checking bytes ${task.range.start}-${task.range.end} failed: ${message.error}`));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`the check worker stopped with exit code ${code}`));
+    };
+    const cleanup = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    worker.postMessage(task);
   });
 }

@@ -27,7 +27,7 @@ export interface ByteRange {
   end: number;
 }
 
-const READ_BYTES = 8 * 1024 * 1024;
+const READ_BYTES = 1024 * 1024;
 const LF = 10;
 const CR = 13;
 

@@ -1,7 +1,11 @@
-/** Worker-thread entry (bundled to dist/check-worker/index.js): scans one byte range of a JSONL file. */
-import { parentPort, workerData } from 'node:worker_threads';
+/** Worker-thread entry (bundled to dist/check-worker/index.js): scans the byte ranges of a JSONL file it is sent. */
+import { parentPort } from 'node:worker_threads';
 import { scanJsonl } from './jsonl.js';
 import type { RangeTask } from './jsonl-file.js';
 
-const task = workerData as RangeTask;
-parentPort!.postMessage(await scanJsonl(task.path, task.range, task.rules, task.firstFormat));
+parentPort!.on('message', (task: RangeTask) => {
+  scanJsonl(task.path, task.range, task.rules, task.firstFormat).then(
+    (result) => parentPort!.postMessage({ ok: true, result }),
+    (error: unknown) => parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
