@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
 import type { ByteRange } from './lines.js';
@@ -72,12 +73,13 @@ export async function checkJsonlFile(
     let next = 0;
     const take = () => (next < tasks.length ? next++ : -1);
     const onMainThread = async () => {
-      for (let i = take(); i >= 0; i = take()) results[i] = await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat);
+      for (let i = take(); i >= 0; i = take()) {
+        results[i] = await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat);
+        // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
+        await yieldToEventLoop();
+      }
     };
-    const onWorker = async (worker: Worker) => {
-      for (let i = take(); i >= 0; i = take()) results[i] = await runOnWorker(worker, tasks[i]!);
-    };
-    await Promise.all([onMainThread(), ...workers.map(onWorker)]);
+    await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
     return mergeRangeResults(results);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -151,23 +153,34 @@ async function firstLineEnd(file: string, bytes: number): Promise<number> {
   }
 }
 
-function runOnWorker(worker: Worker, task: RangeTask): Promise<JsonlScanResult> {
+/** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
+function feedWorker(worker: Worker, tasks: RangeTask[], results: JsonlScanResult[], take: () => number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onMessage = (message: { ok: true; result: JsonlScanResult } | { ok: false; error: string }) => {
-      cleanup();
-      if (message.ok) resolve(message.result);
-      else reject(new Error(`checking bytes ${task.range.start}-${task.range.end} failed: ${message.error}`));
+    let inFlight = 0;
+    const send = () => {
+      const index = take();
+      if (index < 0) {
+        if (inFlight === 0) resolve();
+        return;
+      }
+      inFlight += 1;
+      worker.postMessage({ index, task: tasks[index] });
     };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`the check worker stopped with exit code ${code}`));
-    };
-    const cleanup = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    worker.postMessage(task);
+    worker.on('message', (message: { index: number; ok: true; result: JsonlScanResult } | { index: number; ok: false; error: string }) => {
+      inFlight -= 1;
+      if (!message.ok) {
+        const { start, end } = tasks[message.index]!.range;
+        reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
+        return;
+      }
+      results[message.index] = message.result;
+      send();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (inFlight > 0) reject(new Error(`the check worker stopped with exit code ${code}`));
+    });
+    send();
+    send();
   });
 }
