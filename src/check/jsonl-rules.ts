@@ -24,6 +24,7 @@ const FORMAT_EXAMPLE: Record<DatasetFormat, string> = {
 };
 
 const ROLES = new Set(['system', 'user', 'assistant']);
+const REQUIRED_MESSAGE_KEYS = ['role', 'content'] as const;
 const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
 /** `data:image/...;base64,` plus the base64 of 10 MiB. */
 const MAX_IMAGE_URL_CHARS = 13_981_036;
@@ -168,49 +169,58 @@ export function checkMessages(messages: unknown, options: MessagesOptions): stri
   const where = options.where;
   if (!Array.isArray(messages)) return `${where} must be a list of messages; found ${jsonType(messages)}.`;
   if (messages.length === 0) return `${where} is empty; it needs at least one message.`;
-  const notObject = messages.findIndex((m) => !isObject(m));
-  if (notObject >= 0) {
-    return `${where}[${notObject}] must be an object {"role": ..., "content": ...}; found ${jsonType(messages[notObject])}.`;
+  // The whole list is checked for objects, then for "role", then for "content", in the reference's order.
+  for (let i = 0; i < messages.length; i += 1) {
+    if (!isObject(messages[i])) {
+      return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(messages[i])}.`;
+    }
   }
   const list = messages as Array<Record<string, unknown>>;
-  for (const key of ['role', 'content']) {
-    const missing = list.findIndex((m) => !(key in m));
-    if (missing >= 0) return `${where}[${missing}] has no "${key}"; every message needs "role" and "content".`;
+  for (const key of REQUIRED_MESSAGE_KEYS) {
+    for (let i = 0; i < list.length; i += 1) {
+      if (!(key in list[i]!)) return `${where}[${i}] has no "${key}"; every message needs "role" and "content".`;
+    }
   }
 
   let previousRole: unknown;
   let sampleImages = 0;
   let firstMultimodal: boolean | undefined;
-  for (const [index, message] of list.entries()) {
-    const at = `${where}[${index}]`;
+  for (let index = 0; index < list.length; index += 1) {
+    const message = list[index]!;
+    // Paths like `"messages"[2]` are built only for a message that has a problem: this loop runs for every message.
+    const at = () => `${where}[${index}]`;
     if ('weight' in message) {
       const weight = message.weight;
       // Python's int: true and false count (bool is an int); 1.0 does not.
       if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-        return `${at}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+        return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
       }
       if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
-        return `${at}.weight must be 0 or 1; found ${weight}.`;
+        return `${at()}.weight must be 0 or 1; found ${weight}.`;
       }
     }
     const role = message.role;
-    if (typeof role !== 'string') return `${at}.role must be a string; found ${jsonType(role)}.`;
-    if (!ROLES.has(role)) return `${at}.role is ${JSON.stringify(role)}; it must be "system", "user" or "assistant".`;
+    if (typeof role !== 'string') return `${at()}.role must be a string; found ${jsonType(role)}.`;
+    if (!ROLES.has(role)) return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user" or "assistant".`;
     if (role === previousRole) {
-      return `${at} repeats the role "${role}" of the message before it; after an optional system message, roles must alternate user/assistant. Merge the two messages or insert the missing turn.`;
+      return `${at()} repeats the role "${role}" of the message before it; after an optional system message, roles must alternate user/assistant. Merge the two messages or insert the missing turn.`;
     }
     previousRole = role;
 
-    const content = checkContent(message.content, { user: role === 'user', where: `${at}.content`, role: `${role} messages` });
-    if (content.error) return content.error;
-    if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
-      return `${at} contains an image, so its weight must be 0; found 1.`;
+    // A string is the common case and always valid: no need to look further.
+    const multimodal = typeof message.content !== 'string';
+    if (multimodal) {
+      const content = checkContent(message.content, { user: role === 'user', where: `${at()}.content`, role: `${role} messages` });
+      if (content.error) return content.error;
+      if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
+        return `${at()} contains an image, so its weight must be 0; found 1.`;
+      }
+      sampleImages += content.images;
     }
-    firstMultimodal ??= content.multimodal;
-    if (content.multimodal !== firstMultimodal) {
-      return `${at}.content is ${content.multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
+    firstMultimodal ??= multimodal;
+    if (multimodal !== firstMultimodal) {
+      return `${at()}.content is ${multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
     }
-    sampleImages += content.images;
   }
   if (sampleImages > MAX_IMAGES) return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
   if (options.requireAssistant && !list.some((m) => m.role === 'assistant')) {

@@ -55,30 +55,37 @@ class JsonlVisitor {
 
   line(data: Buffer, start: number, end: number, line: number): void {
     const text = data.toString('utf8', start, end);
-    if (this.rules === 'structural' && BLANK.test(text)) return;
-    const fail = (message: string) => {
-      this.problem = { line, message };
-    };
-    if (BLANK.test(text)) {
-      return fail('The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).');
+    // Nearly every line starts with '{': only others can be blank.
+    const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
+    if (blank && this.rules === 'structural') return;
+    const problem = blank
+      ? 'The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).'
+      : this.lineProblem(text, line);
+    if (problem !== undefined) {
+      this.problem = { line, message: problem };
+      return;
     }
+    this.samples += 1;
+  }
+
+  /** The line's problem, or undefined; records line 1's format. */
+  private lineProblem(text: string, line: number): string | undefined {
     const parsed = parsePythonJson(text);
     if (!parsed.ok) {
       if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
-        return fail('The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.');
+        return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
       }
-      return fail(`The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`);
+      return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
     }
     const value = parsed.value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return fail(`The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`);
+      return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
     }
-    if (this.rules === 'full') {
-      const verdict = checkSample(value as Record<string, unknown>, this.firstFormat);
-      if (verdict.error !== undefined) return fail(verdict.error);
-      this.firstFormat ??= verdict.format;
-      if (line === 1) this.rangeFirstFormat = verdict.format;
-    }
-    this.samples += 1;
+    if (this.rules !== 'full') return undefined;
+    const verdict = checkSample(value as Record<string, unknown>, this.firstFormat);
+    if (verdict.error !== undefined) return verdict.error;
+    this.firstFormat ??= verdict.format;
+    if (line === 1) this.rangeFirstFormat = verdict.format;
+    return undefined;
   }
 }
