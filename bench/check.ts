@@ -5,7 +5,7 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { inputVariable, readActionYaml, ROOT } from '../testkit/run-action.js';
+import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
 import { BENCH_DIR, mbPerSecond, measureProcess, mib, printTable, writeConversationJsonl, type ProcessMeasurement } from './lib.js';
 
 export async function benchCheck(mebibytes = Number(process.env.BENCH_CHECK_MIB ?? 400)): Promise<void> {
@@ -14,13 +14,9 @@ export async function benchCheck(mebibytes = Number(process.env.BENCH_CHECK_MIB 
   await writeConversationJsonl(file, mebibytes * 1024 * 1024);
   const bytes = (await stat(file)).size;
 
-  const action = await readActionYaml();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: ROOT };
-  for (const [name, spec] of Object.entries(action.inputs)) env[inputVariable(name)] = spec.default ?? '';
-  Object.assign(env, { [inputVariable('path')]: path.relative(ROOT, file), [inputVariable('mode')]: 'check' });
-
+  const env = await actionEnvironment({ path: path.relative(ROOT, file), mode: 'check' }, ROOT);
   const runs: Array<[string, ProcessMeasurement]> = [
-    ['action check mode (dist/index.js, full)', await measureProcess(process.execPath, [path.join(ROOT, action.runs.main)], { env })],
+    ['action check mode (dist/index.js, full)', await measureProcess(process.execPath, [await actionMain()], { env })],
     ['baseline: readline + JSON.parse', await measureProcess(process.execPath, ['bench/readline-baseline.mjs', file])],
   ];
   for (const [name, run] of runs) {

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TogetherClient } from '../src/together/client.js';
-import { inputVariable, readActionYaml, ROOT } from '../testkit/run-action.js';
+import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
 import { startTogetherServer } from '../testkit/together-server.js';
 import { BENCH_DIR, mbPerSecond, measureProcess, mib, printTable, writeChatJsonl, type ProcessMeasurement } from './lib.js';
 
@@ -52,16 +52,7 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
 }
 
 async function runActionProcess(baseUrl: string, apiKey: string, file: string): Promise<ProcessMeasurement> {
-  const action = await readActionYaml();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: ROOT };
-  for (const [name, spec] of Object.entries(action.inputs)) env[inputVariable(name)] = spec.default ?? '';
-  Object.assign(env, {
-    [inputVariable('path')]: path.relative(ROOT, file),
-    [inputVariable('api-key')]: apiKey,
-    [inputVariable('base-url')]: baseUrl,
-    [inputVariable('wait')]: 'false',
-    // The upload alone is measured; checking is bench/check.ts's subject.
-    [inputVariable('check')]: 'off',
-  });
-  return measureProcess(process.execPath, [path.join(ROOT, action.runs.main)], { env });
+  // The upload alone is measured; checking is bench/check.ts's subject.
+  const inputs = { path: path.relative(ROOT, file), 'api-key': apiKey, 'base-url': baseUrl, wait: 'false', check: 'off' };
+  return measureProcess(process.execPath, [await actionMain()], { env: await actionEnvironment(inputs, ROOT) });
 }

@@ -52211,6 +52211,15 @@ async function resolveFiles(options) {
 function datasetTypeOf(filePath) {
     return DATASET_EXTENSIONS[external_node_path_default().extname(filePath)];
 }
+/** Why a matched path cannot be taken as a dataset at all (a directory, an unknown extension), or undefined. */
+function unusablePathReason(file, fileType) {
+    if (file.isDirectory)
+        return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
+    if (fileType === null) {
+        return `Cannot tell the dataset type from the extension '${external_node_path_default().extname(file.path) || '(none)'}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`;
+    }
+    return undefined;
+}
 /** Makes a relative pattern relative to the workspace instead of the process's working directory. */
 function rootPattern(pattern, workspace) {
     const negated = pattern.startsWith('!');
@@ -54571,6 +54580,12 @@ function parquetProblem(summary) {
 }
 
 ;// CONCATENATED MODULE: ./src/check/index.ts
+/**
+ * Checks one dataset file against Together's rules: the file-level rules (rules doc, section 3), then the rules of
+ * its type for its purpose. `full` follows Together's reference checker; `structural` what its current client
+ * checks. Purposes other than fine-tune and eval get the file-level rules only.
+ */
+
 
 
 
@@ -54586,12 +54601,9 @@ async function checkDataset(target, purpose, level, parallel = {}) {
         line,
         message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
     });
-    if (target.isDirectory)
-        return fail('This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.');
-    if (target.fileType === null) {
-        const extension = /\.[^./]*$/.exec(target.path)?.[0] ?? '(none)';
-        return fail(`Cannot tell the dataset type from the extension '${extension}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`);
-    }
+    const unusable = unusablePathReason(target, target.fileType);
+    if (unusable !== undefined || target.fileType === null)
+        return fail(unusable ?? 'Cannot tell the dataset type.');
     if (target.bytes > MAX_FILE_BYTES) {
         return fail(`The file is ${(target.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`);
     }
@@ -54658,6 +54670,33 @@ async function encodingOnly(target, fail, format) {
     if (result.utf8)
         return utf8Failure(fail, result.utf8);
     return pass(format, result.lines);
+}
+
+;// CONCATENATED MODULE: ./src/processing.ts
+/**
+ * Reads `processing_status` when the server sends it (COMPLETED; INVALID_FORMAT and FAILED are refusals; an
+ * unknown value is taken as still pending). The older API has no `processing_status`: there the file is done when
+ * `Processed` is true.
+ */
+function readProcessingState(file) {
+    const status = typeof file.processing_status === 'string' ? file.processing_status : null;
+    if (status === null)
+        return file.Processed === true ? { kind: 'processed', status } : { kind: 'pending', status };
+    if (status === 'COMPLETED')
+        return { kind: 'processed', status };
+    if (status === 'INVALID_FORMAT' || status === 'FAILED') {
+        return { kind: 'rejected', status, error: rejectionMessage(file, status) };
+    }
+    // PENDING, QUEUED, RUNNING, and any state a newer API may add before a terminal one.
+    return { kind: 'pending', status };
+}
+function rejectionMessage(file, status) {
+    const reason = file.validation_report?.error;
+    if (typeof reason === 'string' && reason.trim())
+        return `Together rejected the file (${status}): ${reason.trim()}`;
+    return status === 'FAILED'
+        ? 'Together could not process the file (FAILED) and gave no reason; try the upload again, and contact Together support if it persists.'
+        : 'Together rejected the file as INVALID_FORMAT and gave no reason; check it against https://docs.together.ai/docs/fine-tuning-data-preparation.';
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -54907,33 +54946,6 @@ async function deleteQuietly(client, fileId, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/processing.ts
-/**
- * Reads `processing_status` when the server sends it (COMPLETED; INVALID_FORMAT and FAILED are refusals; an
- * unknown value is taken as still pending). The older API has no `processing_status`: there the file is done when
- * `Processed` is true.
- */
-function readProcessingState(file) {
-    const status = typeof file.processing_status === 'string' ? file.processing_status : null;
-    if (status === null)
-        return file.Processed === true ? { kind: 'processed', status } : { kind: 'pending', status };
-    if (status === 'COMPLETED')
-        return { kind: 'processed', status };
-    if (status === 'INVALID_FORMAT' || status === 'FAILED') {
-        return { kind: 'rejected', status, error: rejectionMessage(file, status) };
-    }
-    // PENDING, QUEUED, RUNNING, and any state a newer API may add before a terminal one.
-    return { kind: 'pending', status };
-}
-function rejectionMessage(file, status) {
-    const reason = file.validation_report?.error;
-    if (typeof reason === 'string' && reason.trim())
-        return `Together rejected the file (${status}): ${reason.trim()}`;
-    return status === 'FAILED'
-        ? 'Together could not process the file (FAILED) and gave no reason; try the upload again, and contact Together support if it persists.'
-        : 'Together rejected the file as INVALID_FORMAT and gave no reason; check it against https://docs.together.ai/docs/fine-tuning-data-preparation.';
-}
-
 ;// CONCATENATED MODULE: ./src/wait.ts
 /** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
 
@@ -55022,7 +55034,7 @@ function seconds(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
-/** From matched files to one result per file: plan, upload each, then wait for Together's verdicts. */
+/** From matched files to one result per file: plan, check, upload each, then wait for Together's verdicts. */
 
 
 
@@ -55034,6 +55046,7 @@ function seconds(ms) {
 function planResults(files, settings) {
     return files.map((file) => {
         const fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
+        const unusable = unusablePathReason(file, fileType);
         return {
             path: file.path,
             filename: external_node_path_default().posix.basename(file.path),
@@ -55042,11 +55055,9 @@ function planResults(files, settings) {
             file_type: fileType,
             purpose: settings.purpose,
             id: null,
-            status: fileType ? 'checked' : 'failed',
+            status: unusable ? 'failed' : 'checked',
             processing_status: null,
-            error: fileType
-                ? null
-                : `${file.path}: cannot tell the dataset type from the extension '${external_node_path_default().posix.extname(file.path) || '(none)'}'. Rename it to .jsonl, .csv or .parquet (lower case), set the input file-type, or leave it out of 'path'.`,
+            error: unusable ? `${file.path}: ${unusable}` : null,
             duration_ms: null,
             check: null,
         };

@@ -51,6 +51,15 @@ export function datasetTypeOf(filePath: string): FileType | undefined {
   return DATASET_EXTENSIONS[path.extname(filePath)];
 }
 
+/** Why a matched path cannot be taken as a dataset at all (a directory, an unknown extension), or undefined. */
+export function unusablePathReason(file: MatchedFile, fileType: FileType | null): string | undefined {
+  if (file.isDirectory) return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
+  if (fileType === null) {
+    return `Cannot tell the dataset type from the extension '${path.extname(file.path) || '(none)'}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`;
+  }
+  return undefined;
+}
+
 /** Makes a relative pattern relative to the workspace instead of the process's working directory. */
 export function rootPattern(pattern: string, workspace: string): string {
   const negated = pattern.startsWith('!');

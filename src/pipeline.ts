@@ -1,17 +1,17 @@
-/** From matched files to one result per file: plan, upload each, then wait for Together's verdicts. */
+/** From matched files to one result per file: plan, check, upload each, then wait for Together's verdicts. */
 import path from 'node:path';
-import { datasetTypeOf, type MatchedFile } from './files.js';
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
 import type { CheckLevel } from './check/types.js';
+import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { FileType, Mode, Purpose } from './inputs.js';
 import type { Log } from './log.js';
+import { readProcessingState } from './processing.js';
 import { formatBytes, formatDuration } from './report/format.js';
 import type { FileResult } from './results.js';
 import type { TogetherClient } from './together/client.js';
-import { uploadFile } from './upload.js';
-import { readProcessingState } from './processing.js';
 import type { FileObject } from './together/types.js';
+import { uploadFile } from './upload.js';
 import { waitForProcessing, type WaitResult } from './wait.js';
 
 export interface PipelineSettings {
@@ -39,6 +39,7 @@ export interface PipelineDeps extends CheckDeps {
 export function planResults(files: MatchedFile[], settings: Pick<PipelineSettings, 'purpose' | 'fileType'>): FileResult[] {
   return files.map((file) => {
     const fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
+    const unusable = unusablePathReason(file, fileType);
     return {
       path: file.path,
       filename: path.posix.basename(file.path),
@@ -47,11 +48,9 @@ export function planResults(files: MatchedFile[], settings: Pick<PipelineSetting
       file_type: fileType,
       purpose: settings.purpose,
       id: null,
-      status: fileType ? 'checked' : 'failed',
+      status: unusable ? 'failed' : 'checked',
       processing_status: null,
-      error: fileType
-        ? null
-        : `${file.path}: cannot tell the dataset type from the extension '${path.posix.extname(file.path) || '(none)'}'. Rename it to .jsonl, .csv or .parquet (lower case), set the input file-type, or leave it out of 'path'.`,
+      error: unusable ? `${file.path}: ${unusable}` : null,
       duration_ms: null,
       check: null,
     };

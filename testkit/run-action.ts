@@ -50,11 +50,26 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+/**
+ * The environment the runner gives the action: `INPUT_*` for every input of action.yml (the given value or the
+ * default), the workspace, and PATH. Refuses inputs that action.yml does not declare.
+ */
+export async function actionEnvironment(inputs: Record<string, string>, workspace: string): Promise<Record<string, string>> {
   const action = await readActionYaml();
-  for (const name of Object.keys(options.inputs)) {
+  for (const name of Object.keys(inputs)) {
     if (!(name in action.inputs)) throw new Error(`'${name}' is not an input of action.yml`);
   }
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_WORKSPACE: workspace };
+  for (const [name, spec] of Object.entries(action.inputs)) env[inputVariable(name)] = inputs[name] ?? spec.default ?? '';
+  return env;
+}
+
+/** The bundled action's entry point, as action.yml's `runs.main` names it. */
+export async function actionMain(): Promise<string> {
+  return path.join(ROOT, (await readActionYaml()).runs.main);
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const temp = await mkdtemp(path.join(tmpdir(), 'action-run-'));
   const outputFile = path.join(temp, 'github_output');
   const summaryFile = path.join(temp, 'step_summary');
@@ -62,24 +77,17 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   await writeFile(summaryFile, '');
 
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...(await actionEnvironment(options.inputs, options.workspace)),
     HOME: process.env.HOME ?? temp,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: options.workspace,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: temp,
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    const value = options.inputs[name] ?? spec.default ?? '';
-    env[inputVariable(name)] = value;
-  }
-
-  const main = path.join(ROOT, action.runs.main);
-  const child = spawn(process.execPath, [main], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [await actionMain()], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => {

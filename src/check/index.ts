@@ -3,14 +3,15 @@
  * its type for its purpose. `full` follows Together's reference checker; `structural` what its current client
  * checks. Purposes other than fine-tune and eval get the file-level rules only.
  */
+import { unusablePathReason } from '../files.js';
 import type { FileType, Purpose } from '../inputs.js';
 import { scanCsv } from './csv.js';
 import { checkJsonlFile, type ParallelOptions } from './jsonl-file.js';
+import { readLines } from './lines.js';
 import type { JsonlRules } from './jsonl.js';
 import { parquetProblem, readParquetSummary } from './parquet.js';
-import type { CheckLevel, CheckReport, LineProblem } from './types.js';
+import type { CheckLevel, CheckReport } from './types.js';
 import type { Utf8Problem } from './utf8.js';
-import { readLines } from './lines.js';
 
 /** 50.1 GiB, Together's limit (MAX_FILE_SIZE_GB in its SDKs). */
 export const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
@@ -40,11 +41,8 @@ export async function checkDataset(
     line,
     message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
   });
-  if (target.isDirectory) return fail('This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.');
-  if (target.fileType === null) {
-    const extension = /\.[^./]*$/.exec(target.path)?.[0] ?? '(none)';
-    return fail(`Cannot tell the dataset type from the extension '${extension}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`);
-  }
+  const unusable = unusablePathReason(target, target.fileType);
+  if (unusable !== undefined || target.fileType === null) return fail(unusable ?? 'Cannot tell the dataset type.');
   if (target.bytes > MAX_FILE_BYTES) {
     return fail(`The file is ${(target.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`);
   }
@@ -111,5 +109,3 @@ async function encodingOnly(target: CheckTarget, fail: Fail, format: string): Pr
   if (result.utf8) return utf8Failure(fail, result.utf8);
   return pass(format, result.lines);
 }
-
-export type { CheckLevel, CheckReport, LineProblem };

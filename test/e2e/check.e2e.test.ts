@@ -135,6 +135,17 @@ describe('checks before upload', () => {
     expect(run.stdout).toContain('::notice title=Nothing uploaded,file=data/good.jsonl::Not uploaded: 1 file failed its checks, so nothing was uploaded.');
   });
 
+  it('refuses a directory named like a dataset even with check off, uploading nothing', async () => {
+    const { ws, server } = await tree({ 'good.jsonl': chatJsonl(1), 'odd.jsonl/readme.txt': 'a folder, not a file' });
+    const run = await runAction({ workspace: ws.root, inputs: { path: '*.jsonl', check: 'off', 'api-key': server.apiKey, 'base-url': server.baseUrl } });
+    expect(run.exitCode).toBe(1);
+    expect(filesOf(run).map((f) => [f.path, f.status, f.error])).toEqual([
+      ['good.jsonl', 'skipped', 'Not uploaded: 1 file failed before uploads started, so nothing was uploaded.'],
+      ['odd.jsonl', 'failed', 'odd.jsonl: This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.'],
+    ]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('uploads unchecked with check off, leaving the verdict to Together', async () => {
     const { ws, server } = await tree({ 'data/bad-role.jsonl': BAD_ROLE });
     const run = await runAction({ workspace: ws.root, inputs: { path: 'data', check: 'off', 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false' } });
