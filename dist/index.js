@@ -45498,7 +45498,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4870);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6827);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45508,7 +45508,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4870:
+/***/ 6827:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52294,6 +52294,8 @@ function readInputs(read, env, maskSecret, cwd = process.cwd()) {
         ifNoFilesFound: oneOf('if-no-files-found', read('if-no-files-found') || 'error', IF_NO_FILES_FOUND),
         includeHiddenFiles: bool('include-hidden-files', read('include-hidden-files') || 'false'),
         baseUrl: baseUrl(read('base-url') || 'https://api.together.ai/v1'),
+        concurrency: wholeNumber('concurrency', read('concurrency') || '4', 1, 64),
+        maxRetries: wholeNumber('max-retries', read('max-retries') || '5', 0, 20),
         workspace: env.GITHUB_WORKSPACE?.trim() || cwd,
     };
 }
@@ -52315,6 +52317,13 @@ function positiveSeconds(name, value) {
         throw new InputError(`Input '${name}' is '${value}'; it must be a number of seconds greater than 0.`);
     }
     return seconds;
+}
+function wholeNumber(name, value, min, max) {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+        throw new InputError(`Input '${name}' is '${value}'; it must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
 }
 /** Plain http would send the key in clear, so it is allowed only to this machine. */
 function baseUrl(value) {
@@ -54672,6 +54681,33 @@ async function encodingOnly(target, fail, format) {
     return pass(format, result.lines);
 }
 
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/** Bounded concurrency: run an async function over items with at most `limit` in flight, results in item order. */
+/**
+ * Maps `items` through `fn`, at most `limit` at once, keeping the items' order in the results. After a rejection
+ * no new item starts; the calls in flight are awaited, then the first error is thrown.
+ */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const runner = async () => {
+        while (!failure && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await fn(items[index], index);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, runner));
+    if (failure)
+        throw failure.error;
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/processing.ts
 /**
  * Reads `processing_status` when the server sends it (COMPLETED; INVALID_FORMAT and FAILED are refusals; an
@@ -54737,10 +54773,117 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/progress.ts
+/** Progress lines for long uploads, so slow is not mistaken for stuck. */
+
+const PROGRESS_INTERVAL_MS = 5000;
+/**
+ * Returns a callback for the running byte count. Nothing is logged for an upload that ends within the first
+ * interval; after that, a line every interval: bytes, percent, MB/s and time left.
+ */
+function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
+    const started = now();
+    let lastReport = started;
+    return (sent) => {
+        const at = now();
+        if (at - lastReport < intervalMs || sent >= total)
+            return;
+        lastReport = at;
+        const elapsed = Math.max(1, at - started);
+        const rate = sent / (elapsed / 1000);
+        const left = rate > 0 ? ((total - sent) / rate) * 1000 : Infinity;
+        log(`${formatBytes(sent)} of ${formatBytes(total)} (${Math.floor((sent / total) * 100)}%), ${(rate / 1e6).toFixed(1)} MB/s, ` +
+            `${Number.isFinite(left) ? formatDuration(left) : 'unknown time'} left`);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * The retry policy, explicit and pure: what is retried (connection errors, 408, 429, 5xx), and how long to wait
+ * (the server's `retry-after-ms` or `Retry-After`, up to 60 s; else exponential backoff with jitter).
+ */
+/** The longest server-requested pause honoured. */
+const MAX_RETRY_AFTER_MS = 60_000;
+const BASE_DELAY_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+/** Statuses worth another try: a timeout, rate limiting, any server or gateway error. */
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
+}
+/** undici and Node errors that mean the connection failed or broke, not that the server refused. */
+const CONNECTION_ERROR_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/** True for a connection that failed, was reset or timed out. */
+function isConnectionError(error) {
+    let current = error;
+    for (let depth = 0; current && depth < 5; depth += 1) {
+        const code = current.code;
+        if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code))
+            return true;
+        current = current.cause;
+    }
+    return false;
+}
+/** The server's requested pause from `retry-after-ms` or `Retry-After` (seconds or an HTTP date), capped at 60 s. */
+function retryAfterMs(headers, now) {
+    const first = (value) => (Array.isArray(value) ? value[0] : value)?.trim();
+    const ms = first(headers['retry-after-ms']);
+    if (ms && /^\d+(\.\d+)?$/.test(ms))
+        return Math.min(Number(ms), MAX_RETRY_AFTER_MS);
+    const after = first(headers['retry-after']);
+    if (!after)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(after))
+        return Math.min(Number(after) * 1000, MAX_RETRY_AFTER_MS);
+    const date = Date.parse(after);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
+}
+/** Backoff before retry `attempt` (1 for the first retry): 1 s, 2 s, 4 s… capped at 10 s, minus up to 25 % jitter. */
+function backoffMs(attempt, random) {
+    const base = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+    return Math.round(base * (1 - 0.25 * random()));
+}
+/**
+ * Runs `attempt` until it succeeds, it fails in a way `classify` says not to retry, or retries run out; then the
+ * last error is thrown. `attempt` gets the attempt number (0 first).
+ */
+async function withRetries(what, attempt, classify, options) {
+    for (let number = 0;; number += 1) {
+        try {
+            return await attempt(number);
+        }
+        catch (error) {
+            const verdict = classify(error);
+            if (!verdict.retry || number >= options.maxRetries || options.signal?.aborted)
+                throw error;
+            const delay = verdict.delayMs ?? backoffMs(number + 1, options.random);
+            options.log(`${what}: ${verdict.reason}; retry ${number + 1} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
+            await options.sleep(delay);
+            if (options.signal?.aborted)
+                throw error;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/together/errors.ts
 /** Errors of the Together API and of the storage it redirects uploads to, built in one place. */
+
 /** A non-success answer of the Together API, with its error envelope parsed. */
 class TogetherApiError extends Error {
     operation;
@@ -54749,10 +54892,16 @@ class TogetherApiError extends Error {
     type;
     code;
     requestId;
+    retryAfterMs;
+    fileId;
     name = 'TogetherApiError';
     constructor(
     /** e.g. `POST /files`: the operation, never a full URL. */
-    operation, status, detail, type, code, requestId) {
+    operation, status, detail, type, code, requestId, 
+    /** The pause the server asked for (`retry-after-ms` / `Retry-After`), capped. */
+    retryAfterMs, 
+    /** A file ID the failed answer still named (`X-Together-File-Id`): reserved, and to be deleted. */
+    fileId) {
         super(`${operation} failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}${requestId ? ` [request id ${requestId}]` : ''}`);
         this.operation = operation;
         this.status = status;
@@ -54760,6 +54909,8 @@ class TogetherApiError extends Error {
         this.type = type;
         this.code = code;
         this.requestId = requestId;
+        this.retryAfterMs = retryAfterMs;
+        this.fileId = fileId;
     }
 }
 /** A non-success answer of the presigned storage URL (S3 rules). The URL itself is never kept. */
@@ -54767,29 +54918,38 @@ class StorageError extends Error {
     status;
     code;
     detail;
+    retryAfterMs;
     name = 'StorageError';
     constructor(status, 
     /** The S3 error code from the XML body, e.g. `AccessDenied`. */
-    code, detail) {
+    code, detail, retryAfterMs) {
         super(`Storage upload failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}`);
         this.status = status;
         this.code = code;
         this.detail = detail;
+        this.retryAfterMs = retryAfterMs;
+    }
+    /** The presigned URL's lifetime ran out: a fresh URL is needed, not a retry of this one. */
+    get expired() {
+        return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
     }
 }
 /** Builds the error for a failed API answer from the `{"error":{message,type,code}}` envelope, or any other body. */
 function apiErrorFromResponse(operation, status, headers, bodyText) {
     const requestId = headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']);
+    const retryAfter = retryAfterMs(headers, Date.now());
+    const fileId = headerValue(headers['x-together-file-id']);
     const envelope = parseEnvelope(bodyText);
-    if (envelope)
-        return new TogetherApiError(operation, status, envelope.message, envelope.type, envelope.code, requestId);
-    return new TogetherApiError(operation, status, describeBody(bodyText, status), undefined, undefined, requestId);
+    if (envelope) {
+        return new TogetherApiError(operation, status, envelope.message, envelope.type, envelope.code, requestId, retryAfter, fileId);
+    }
+    return new TogetherApiError(operation, status, describeBody(bodyText, status), undefined, undefined, requestId, retryAfter, fileId);
 }
 /** Builds the error for a failed storage PUT from S3's XML error body. */
-function storageErrorFromResponse(status, bodyText) {
+function storageErrorFromResponse(status, bodyText, headers = {}) {
     const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
     const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
-    return new StorageError(status, code, message ?? describeBody(bodyText, status));
+    return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
 }
 function parseEnvelope(bodyText) {
     try {
@@ -54830,8 +54990,90 @@ function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
+;// CONCATENATED MODULE: ./src/together/multipart-plan.ts
+/** When an upload goes multipart, and how it is cut into parts (protocol doc 5.3, the SDKs' sizing). */
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+/** Files larger than this use multipart (a single presigned PUT is limited to 5 GB). */
+const DEFAULT_MULTIPART_THRESHOLD_BYTES = 5 * GiB;
+const TARGET_PART_BYTES = 250 * MiB;
+/** S3's smallest part (but for the last). */
+const MIN_PART_BYTES = 5 * MiB;
+const MAX_PARTS = 250;
+/** Parts in flight at once, as the SDKs do. */
+const PART_CONCURRENCY = 4;
+/**
+ * The SDKs' `_calculate_parts`: about `targetPartBytes` a part, at least 5 MiB, at most 250 parts (the part size
+ * grows instead).
+ */
+function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
+    const target = Math.max(MIN_PART_BYTES, targetPartBytes);
+    if (size <= target)
+        return { partBytes: Math.max(size, 1), numParts: 1 };
+    let numParts = Math.min(MAX_PARTS, Math.ceil(size / target));
+    let partBytes = Math.ceil(size / numParts);
+    if (partBytes < MIN_PART_BYTES) {
+        partBytes = MIN_PART_BYTES;
+        numParts = Math.ceil(size / partBytes);
+    }
+    return { partBytes, numParts };
+}
+/** The byte range of part `index` (0-based). */
+function partRange(plan, size, index) {
+    const start = index * plan.partBytes;
+    return { start, length: Math.min(plan.partBytes, size - start) };
+}
+/** Reads TOGETHER_MULTIPART_THRESHOLD_BYTES and TOGETHER_MULTIPART_PART_BYTES; a bad value is an error naming it. */
+function multipartSettingsFromEnv(env) {
+    const read = (name, fallback, min) => {
+        const raw = env[name]?.trim();
+        if (!raw)
+            return fallback;
+        if (!/^\d+$/.test(raw) || Number(raw) < min) {
+            throw new Error(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`);
+        }
+        return Number(raw);
+    };
+    return {
+        thresholdBytes: read('TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1),
+        partBytes: read('TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/together/retryable.ts
+/** Which failures of Together's API and of its storage are worth another attempt, and why. */
+
+
+/** An upload whose bytes stopped moving for too long; retried like a broken connection. */
+class StallError extends Error {
+    name = 'StallError';
+}
+/** Classifies a failed request for `withRetries`. An expired presigned URL is not retried: it needs a fresh URL. */
+function classifyFailure(error) {
+    if (error instanceof StorageError) {
+        if (error.expired || !isRetryableStatus(error.status))
+            return { retry: false };
+        return { retry: true, reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`, delayMs: error.retryAfterMs };
+    }
+    if (error instanceof TogetherApiError) {
+        if (!isRetryableStatus(error.status))
+            return { retry: false };
+        return { retry: true, reason: `HTTP ${error.status} (${error.detail})`, delayMs: error.retryAfterMs };
+    }
+    if (error instanceof StallError)
+        return { retry: true, reason: error.message };
+    if (isConnectionError(error)) {
+        const code = error.code ?? error.cause?.code;
+        return { retry: true, reason: `connection failed (${code ?? 'reset'})` };
+    }
+    return { retry: false };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/together/storage.ts
 /** The `PUT` of a file's bytes to a presigned storage URL, by S3's rules (protocol doc 5.1, step 3). */
+
 
 
 
@@ -54845,31 +55087,61 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * fresh buffer per chunk, V8 lets about 64 MB of them pile up before collecting.
  */
 const POOL_SIZE = 4;
+const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 /**
- * Streams the file to the presigned URL: an explicit Content-Length (no chunked encoding), no Authorization header
- * (the URL carries the signature), and the SHA-256 computed on the same pass over the bytes.
+ * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
+ * encoding), no Authorization header (the URL carries the signature), the SHA-256 computed on the same pass. Each
+ * call reads the file afresh, so a retry sends the same bytes again.
  */
-async function putFile(url, file, options) {
+async function putBytes(url, source, options) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let sent = 0;
-    const chunks = readChunks(file.absolutePath, file.bytes, (chunk) => {
+    const stall = new AbortController();
+    const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    const watchdog = setTimeout(() => stall.abort(), stallMs);
+    const chunks = readChunks(source.absolutePath, source.length, (chunk) => {
         hash.update(chunk);
         sent += chunk.length;
+        watchdog.refresh();
         options.onProgress?.(sent);
-    });
-    const res = await (0,undici/* request */.Em)(url, {
-        method: 'PUT',
-        dispatcher: options.dispatcher,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes) },
-        // undici accepts async iterables as bodies (documented; its typings list only Readable).
-        body: file.bytes === 0 ? '' : chunks,
-        signal: options.signal,
-    });
-    const bodyText = await res.body.text();
-    if (res.statusCode !== 200)
-        throw storageErrorFromResponse(res.statusCode, bodyText);
-    const etag = res.headers.etag;
-    return { sha256: hash.digest('hex'), etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
+    }, source.start ?? 0);
+    try {
+        const res = await (0,undici/* request */.Em)(url, {
+            method: 'PUT',
+            dispatcher: options.dispatcher,
+            headers: { ...options.headers, 'content-type': 'application/octet-stream', 'content-length': String(source.length) },
+            // undici accepts async iterables as bodies (documented; its typings list only Readable).
+            body: source.length === 0 ? '' : chunks,
+            signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
+        });
+        const bodyText = await res.body.text();
+        if (res.statusCode !== 200)
+            throw storageErrorFromResponse(res.statusCode, bodyText, res.headers);
+        const etag = res.headers.etag;
+        return { sha256: hash.digest('hex'), etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
+    }
+    catch (error) {
+        if (stall.signal.aborted && !options.signal?.aborted) {
+            throw new StallError(`no bytes moved for ${Math.round(stallMs / 1000)} s (${sent} of ${source.length} sent)`);
+        }
+        throw error;
+    }
+    finally {
+        clearTimeout(watchdog);
+    }
+}
+/** The whole file in one PUT. */
+function putFile(url, file, options) {
+    return putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, options);
+}
+/** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
+async function hashFile(absolutePath, bytes, signal) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c))) {
+        void chunk;
+        signal?.throwIfAborted();
+    }
+    return hash.digest('hex');
 }
 /**
  * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE), calling `onChunk` on each before it
@@ -54899,21 +55171,59 @@ async function* readChunks(absolutePath, bytes, onChunk, start = 0) {
 }
 
 ;// CONCATENATED MODULE: ./src/upload.ts
-
-
 /**
- * `POST /files` -> 302 -> `PUT` -> `POST /files/{id}/preprocess`. If the PUT fails, the reserved ID is deleted so
- * no empty file is left on the account, and the error is rethrown.
+ * Uploads one file to Together: the redirect flow (`POST /files` -> 302 -> `PUT` -> `/preprocess`) or, above the
+ * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). Every request survives passing
+ * faults; nothing that cannot be safely repeated is blindly repeated, and no reserved ID is left behind.
  */
+
+
+
+
+
+
+
+
+/** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
+const CLEANUP_TIMEOUT_MS = 5000;
+/** Fresh URLs fetched for an upload whose presigned URL expired, before giving up. */
+const MAX_URL_REFRESHES = 2;
+/** Uploads the file; on failure the reserved ID is deleted (or the multipart upload aborted) and the error rethrown. */
 async function uploadFile(file, deps) {
+    return file.bytes > deps.multipart.thresholdBytes ? uploadMultipart(file, deps) : uploadSingle(file, deps);
+}
+async function uploadSingle(file, deps) {
     const { client, now, log } = deps;
+    const retry = retryOptions(file, deps);
+    const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType };
     let started = now();
-    const reserved = await client.createFile({ purpose: file.purpose, fileName: file.filename, fileType: file.fileType });
+    let reserved = await reserve('POST /files', (signal) => client.createFile(request, { signal }), file, deps);
     log(`Reserved ${reserved.fileId} (${formatDuration(now() - started)})`);
     let sent;
     try {
-        started = now();
-        sent = await putFile(reserved.uploadUrl, file, { dispatcher: client.dispatcher });
+        for (let refreshes = 0;; refreshes += 1) {
+            try {
+                started = now();
+                const url = reserved.uploadUrl;
+                sent = await withRetries('PUT to storage', () => putFile(url, file, {
+                    dispatcher: client.dispatcher,
+                    onProgress: progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now),
+                    signal: deps.signal,
+                    stallTimeoutMs: deps.stallTimeoutMs,
+                }), classifyFailure, retry);
+                break;
+            }
+            catch (error) {
+                if (!(error instanceof StorageError && error.expired) || refreshes >= MAX_URL_REFRESHES)
+                    throw error;
+                // A presigned URL cannot be renewed: reserve again for a fresh one and give up the old ID.
+                log('The upload URL expired; getting a fresh one');
+                const expired = reserved;
+                reserved = await reserve('POST /files', (signal) => client.createFile(request, { signal }), file, deps);
+                log(`Reserved ${reserved.fileId} instead`);
+                await deleteQuietly(client, expired.fileId, log);
+            }
+        }
     }
     catch (error) {
         await deleteQuietly(client, reserved.fileId, log);
@@ -54924,30 +55234,150 @@ async function uploadFile(file, deps) {
     // The bytes are stored: from here on the file is kept. Processing may start without /preprocess (the TS SDK
     // never calls it), so a failure here is reported and waiting goes on.
     started = now();
-    let afterPreprocess;
+    let afterUpload;
     try {
-        afterPreprocess = await client.preprocess(reserved.fileId);
-        log(afterPreprocess
-            ? `Processing requested: ${afterPreprocess.processing_status ?? 'accepted'} (${formatDuration(now() - started)})`
+        afterUpload = await client.preprocess(reserved.fileId, { signal: deps.signal });
+        log(afterUpload
+            ? `Processing requested: ${afterUpload.processing_status ?? 'accepted'} (${formatDuration(now() - started)})`
             : 'The server has no /preprocess endpoint; processing starts on its own');
     }
     catch (error) {
-        log(`Requesting processing failed (${error instanceof Error ? error.message : String(error)}); waiting anyway`);
+        if (deps.signal?.aborted)
+            throw error;
+        log(`Requesting processing failed (${messageOf(error)}); waiting anyway`);
     }
-    return { id: reserved.fileId, sha256: sent.sha256, afterPreprocess };
+    return { id: reserved.fileId, sha256: sent.sha256, afterUpload };
+}
+async function uploadMultipart(file, deps) {
+    const { client, now, log } = deps;
+    const plan = planParts(file.bytes, deps.multipart.partBytes);
+    let started = now();
+    const upload = await reserve('POST /files/multipart/initiate', (signal) => client.initiateMultipart({ purpose: file.purpose, fileName: file.filename, fileType: file.fileType, fileSize: file.bytes, numParts: plan.numParts }, { signal }), file, deps);
+    log(`Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`);
+    // Parts go out of order, so the file's SHA-256 comes from a separate, sequential read alongside them.
+    const stopHashing = new AbortController();
+    const hashing = hashFile(file.absolutePath, file.bytes, AbortSignal.any(compact([deps.signal, stopHashing.signal])));
+    hashing.catch(() => undefined);
+    const partsFailed = new AbortController();
+    const signal = AbortSignal.any(compact([deps.signal, partsFailed.signal]));
+    const retry = { ...retryOptions(file, deps), signal };
+    const partSent = new Array(plan.numParts).fill(0);
+    const progress = progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now);
+    try {
+        started = now();
+        const etags = await mapLimit(upload.parts, PART_CONCURRENCY, async (part, index) => {
+            const range = partRange(plan, file.bytes, index);
+            try {
+                const result = await withRetries(`PUT part ${part.partNumber} of ${plan.numParts}`, () => putBytes(part.url, { absolutePath: file.absolutePath, ...range }, {
+                    dispatcher: client.dispatcher,
+                    headers: part.headers,
+                    onProgress: (sent) => {
+                        partSent[index] = sent;
+                        progress(partSent.reduce((a, b) => a + b, 0));
+                    },
+                    signal,
+                    stallTimeoutMs: deps.stallTimeoutMs,
+                }), classifyFailure, retry);
+                if (!result.etag)
+                    throw new Error(`part ${part.partNumber}: the storage answered without an ETag`);
+                return result.etag;
+            }
+            catch (error) {
+                partsFailed.abort();
+                throw error;
+            }
+        });
+        const took = now() - started;
+        const sha256 = await hashing;
+        log(`Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sha256}`);
+        const afterUpload = await client.completeMultipart({ uploadId: upload.uploadId, fileId: upload.fileId, etags }, { signal: deps.signal });
+        log(`Multipart upload completed: ${afterUpload.processing_status ?? 'accepted'}`);
+        return { id: upload.fileId, sha256, afterUpload };
+    }
+    catch (error) {
+        stopHashing.abort();
+        try {
+            await client.abortMultipart(upload, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
+            log(`Aborted the multipart upload of ${upload.fileId}`);
+        }
+        catch (abortError) {
+            log(`Could not abort the multipart upload of ${upload.fileId}: ${messageOf(abortError)}`);
+        }
+        throw error;
+    }
+}
+/**
+ * Reserves a file ID (`POST /files` or multipart initiate), retrying what is safe. Each call may reserve an ID,
+ * so: an ID named by a failed answer is deleted at once; and when an answer was lost (the connection broke after
+ * sending), the reservation it may have made is looked for among the account's files and deleted.
+ */
+async function reserve(operation, attempt, file, deps) {
+    let lostSince;
+    let reserved;
+    try {
+        reserved = await withRetries(operation, async () => {
+            try {
+                return await attempt(deps.signal);
+            }
+            catch (error) {
+                if (error instanceof TogetherApiError && error.fileId)
+                    await deleteQuietly(deps.client, error.fileId, deps.log);
+                if (isConnectionError(error))
+                    lostSince ??= deps.now();
+                throw error;
+            }
+        }, classifyFailure, retryOptions(file, deps));
+        return reserved;
+    }
+    finally {
+        if (lostSince !== undefined)
+            await deleteLostReservations(deps, file.filename, lostSince, reserved?.fileId);
+    }
+}
+/** Deletes empty files of this name reserved since `since` (the answers that were lost), but `keep`. */
+async function deleteLostReservations(deps, filename, since, keep) {
+    try {
+        const files = await deps.client.listFiles({ signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
+        // Allow for clock skew between this machine and Together's; `created_at` is in seconds.
+        const earliest = Math.floor((since - 60_000) / 1000);
+        const lost = files.filter((f) => f.id !== keep && f.filename === filename && !f.bytes && (f.created_at ?? 0) >= earliest && f.processing_status !== 'COMPLETED');
+        for (const f of lost)
+            await deleteQuietly(deps.client, f.id, deps.log);
+    }
+    catch (error) {
+        deps.log(`Could not look for reservations left by lost answers: ${messageOf(error)}`);
+    }
 }
 async function deleteQuietly(client, fileId, log) {
     try {
-        await client.deleteFile(fileId);
-        log(`Deleted the reserved ID ${fileId}, whose upload did not complete`);
+        await client.deleteFile(fileId, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
+        log(`Deleted the reserved ID ${fileId}, which holds no upload`);
     }
     catch (error) {
-        log(`Could not delete the reserved ID ${fileId}: ${error instanceof Error ? error.message : String(error)}`);
+        log(`Could not delete the reserved ID ${fileId}: ${messageOf(error)}`);
     }
+}
+/** The client's retry policy, with retries logged in the file's group and live. */
+function retryOptions(file, deps) {
+    return {
+        ...deps.client.retry,
+        signal: deps.signal,
+        log: (message) => {
+            deps.log(message);
+            deps.live(`${file.path}: ${message}`);
+        },
+    };
+}
+function compact(signals) {
+    return signals.filter((s) => s !== undefined);
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
 /** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
+
 
 
 const FIRST_DELAY_MS = 1000;
@@ -54975,7 +55405,9 @@ async function waitForProcessing(items, deadline, deps) {
             break;
         // Sleep at most until the deadline, so a last poll happens right at it.
         await deps.sleep(Math.min(pollDelayMs(round), remaining));
-        await Promise.all(pending.map(async (item) => {
+        if (deps.signal?.aborted)
+            break;
+        await mapLimit(pending, deps.concurrency ?? 8, async (item) => {
             const result = await pollOnce(item, deps, lastError);
             if (!result)
                 return;
@@ -54988,10 +55420,16 @@ async function waitForProcessing(items, deadline, deps) {
                 deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
             }
             lastStatus.set(item.id, result.status);
-        }));
+        });
         pending = pending.filter((item) => !results.has(item.id));
     }
     for (const item of pending) {
+        if (deps.signal?.aborted) {
+            const result = { kind: 'cancelled', status: lastStatus.get(item.id) ?? null };
+            results.set(item.id, result);
+            deps.onSettled?.(item.id, result);
+            continue;
+        }
         const status = lastStatus.get(item.id) ?? null;
         const cause = lastError.get(item.id);
         const result = {
@@ -55010,6 +55448,8 @@ async function pollOnce(item, deps, lastError) {
         return readProcessingState(await deps.retrieve(item.id));
     }
     catch (error) {
+        if (deps.signal?.aborted)
+            return undefined;
         if (error instanceof TogetherApiError && [401, 403, 404].includes(error.status)) {
             return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
         }
@@ -55035,6 +55475,7 @@ function seconds(ms) {
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 /** From matched files to one result per file: plan, check, upload each, then wait for Together's verdicts. */
+
 
 
 
@@ -55112,38 +55553,66 @@ async function uploadAll(files, settings, deps) {
         return results;
     }
     const startedAt = new Map();
-    const preprocessAnswers = new Map();
+    const afterUpload = new Map();
     const settle = (result, outcome) => {
+        if (outcome.kind === 'cancelled') {
+            result.error = `${result.path}: the run was cancelled while Together processed the file; it is uploaded and its ID kept.`;
+            return;
+        }
         result.status = outcome.kind;
         result.processing_status = outcome.status ?? result.processing_status;
         result.error = 'error' in outcome ? `${result.path}: ${outcome.error}` : null;
         result.duration_ms = deps.now() - startedAt.get(result);
     };
-    for (const [index, result] of results.entries()) {
-        const file = files[index];
-        await deps.log.group(`Upload ${result.path} (${formatBytes(result.bytes)})`, async () => {
-            startedAt.set(result, deps.now());
-            try {
-                const uploaded = await uploadFile({ ...file, filename: result.filename, fileType: result.file_type, purpose: result.purpose }, { client: deps.client, now: deps.now, log: (m) => deps.log.info(m) });
-                result.id = uploaded.id;
-                result.sha256 = uploaded.sha256;
-                result.processing_status = uploaded.afterPreprocess?.processing_status ?? null;
-                result.status = 'uploaded';
-                if (uploaded.afterPreprocess)
-                    preprocessAnswers.set(result, uploaded.afterPreprocess);
+    // Each file's steps are gathered and printed as one group when it is done: groups of files in flight at the
+    // same time cannot be open at once. Progress and retries are printed as they happen.
+    await mapLimit(results, settings.concurrency, async (result, index) => {
+        if (deps.signal?.aborted) {
+            result.status = 'cancelled';
+            result.error = `${result.path}: the run was cancelled before the file was uploaded.`;
+            return;
+        }
+        const started = deps.now();
+        startedAt.set(result, started);
+        const steps = [];
+        const step = (message) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
+        try {
+            const uploaded = await uploadFile({ ...files[index], filename: result.filename, fileType: result.file_type, purpose: result.purpose }, {
+                client: deps.client,
+                now: deps.now,
+                log: step,
+                live: (line) => deps.log.info(line),
+                signal: deps.signal,
+                stallTimeoutMs: deps.stallTimeoutMs,
+                multipart: deps.multipart,
+            });
+            result.id = uploaded.id;
+            result.sha256 = uploaded.sha256;
+            result.processing_status = uploaded.afterUpload?.processing_status ?? null;
+            result.status = 'uploaded';
+            if (uploaded.afterUpload)
+                afterUpload.set(result, uploaded.afterUpload);
+        }
+        catch (error) {
+            if (deps.signal?.aborted) {
+                result.status = 'cancelled';
+                result.error = `${result.path}: the run was cancelled during the upload; nothing of it was left on the account.`;
             }
-            catch (error) {
+            else {
                 result.status = 'failed';
                 result.error = `${result.path}: upload failed: ${error instanceof Error ? error.message : String(error)}`;
-                deps.log.warning(result.error);
             }
-            result.duration_ms = deps.now() - startedAt.get(result);
-        });
-    }
-    if (!settings.wait)
+            step(result.error);
+        }
+        result.duration_ms = deps.now() - started;
+        deps.log.printGroup(`${result.status === 'uploaded' ? 'Uploaded' : 'Upload failed:'} ${result.path} (${formatBytes(result.bytes)}, ${formatDuration(result.duration_ms)})`, steps);
+        if (result.status === 'failed')
+            deps.log.warning(result.error);
+    });
+    if (!settings.wait || deps.signal?.aborted)
         return results;
-    // A file that /preprocess already reported as final needs no polling.
-    for (const [result, answer] of preprocessAnswers) {
+    // A file that Together already reported as final needs no polling.
+    for (const [result, answer] of afterUpload) {
         const state = readProcessingState(answer);
         if (state.kind !== 'pending')
             settle(result, state);
@@ -55154,11 +55623,13 @@ async function uploadAll(files, settings, deps) {
     await deps.log.group(`Wait for Together to process ${uploaded.length} file${uploaded.length === 1 ? '' : 's'}`, async () => {
         const byId = new Map(uploaded.map((r) => [r.id, r]));
         await waitForProcessing(uploaded.map((r) => ({ id: r.id, label: r.path, status: r.processing_status })), deps.now() + settings.waitTimeoutSeconds * 1000, {
-            retrieve: (id) => deps.client.retrieve(id),
+            retrieve: (id) => deps.client.retrieve(id, { signal: deps.signal }),
             now: deps.now,
             sleep: deps.sleep,
             log: (m) => deps.log.info(m),
             onSettled: (id, outcome) => settle(byId.get(id), outcome),
+            signal: deps.signal,
+            concurrency: Math.max(settings.concurrency, 4),
         });
     });
     return results;
@@ -55209,7 +55680,7 @@ function buildOutputs(results) {
 
 ;// CONCATENATED MODULE: ./src/results.ts
 /** Statuses that fail the step. */
-const FAILED_STATUSES = new Set(['rejected', 'failed', 'timeout', 'skipped']);
+const FAILED_STATUSES = new Set(['rejected', 'failed', 'timeout', 'skipped', 'cancelled']);
 function isFailure(result) {
     return FAILED_STATUSES.has(result.status);
 }
@@ -55229,6 +55700,7 @@ const STATUS_LABEL = {
     failed: '❌ failed',
     timeout: '⏱️ timeout',
     skipped: '⏭️ skipped',
+    cancelled: '🚫 cancelled',
 };
 /** Renders the summary as GitHub-flavoured Markdown with an HTML table. */
 function renderSummary(results, context) {
@@ -55313,7 +55785,10 @@ function failureMessage(results) {
 /** A small client for the Together Files API endpoints the action needs, on undici with explicit timeouts. */
 
 
-/** Time allowed for an API answer's headers, and between chunks of its body. */
+
+
+
+/** Time allowed for an answer's headers, and between chunks of its body. */
 const API_TIMEOUT_MS = 60_000;
 const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
 /**
@@ -55326,22 +55801,33 @@ function createDispatcher() {
 class TogetherClient {
     options;
     dispatcher;
+    retry;
     userAgent;
     constructor(options) {
         this.options = options;
         this.dispatcher = options.dispatcher ?? createDispatcher();
         this.userAgent = options.userAgent ?? USER_AGENT;
+        this.retry = {
+            maxRetries: 5,
+            sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms),
+            random: Math.random,
+            now: Date.now,
+            log: () => undefined,
+            ...options.retry,
+        };
     }
     /**
      * `POST /files`: reserves a file ID and answers 302 with a presigned storage URL (protocol doc 5.1). Redirects
-     * are not followed: the URL is where the bytes go, with a PUT.
+     * are not followed: the URL is where the bytes go, with a PUT. Not retried here: a repeated POST may reserve a
+     * second ID, so the caller decides (see upload.ts).
      */
-    async createFile(file) {
+    async createFile(file, call = {}) {
         const operation = 'POST /files';
         const form = new URLSearchParams({ purpose: file.purpose, file_name: file.fileName, file_type: file.fileType });
         const res = await this.send('POST', '/files', {
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: form.toString(),
+            signal: call.signal,
         });
         const bodyText = await res.body.text();
         if (res.statusCode !== 302) {
@@ -55353,7 +55839,8 @@ class TogetherClient {
         const uploadUrl = single(res.headers.location);
         const fileId = single(res.headers['x-together-file-id']);
         if (!uploadUrl || !fileId) {
-            throw new TogetherApiError(operation, 302, `the redirect lacks ${uploadUrl ? '' : 'a Location header'}${!uploadUrl && !fileId ? ' and ' : ''}${fileId ? '' : 'an X-Together-File-Id header'}`, undefined, undefined, undefined);
+            const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'].filter(Boolean);
+            throw new TogetherApiError(operation, 302, `the redirect lacks ${missing.join(' and ')}`, undefined, undefined, undefined, undefined, fileId);
         }
         return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
     }
@@ -55361,38 +55848,102 @@ class TogetherClient {
      * `POST /files/{id}/preprocess`: asks Together to start processing. Returns undefined where the server has no
      * such endpoint (404/405): processing then starts on its own when the upload completes.
      */
-    async preprocess(fileId) {
-        const res = await this.send('POST', `/files/${encodeURIComponent(fileId)}/preprocess`);
-        const bodyText = await res.body.text();
-        if (res.statusCode === 404 || res.statusCode === 405)
-            return undefined;
-        return this.parseFile(`POST /files/${fileId}/preprocess`, res, bodyText);
+    async preprocess(fileId, call = {}) {
+        const operation = `POST /files/${fileId}/preprocess`;
+        return this.retrying(operation, call, async (signal) => {
+            const res = await this.send('POST', `/files/${encodeURIComponent(fileId)}/preprocess`, { signal });
+            const bodyText = await res.body.text();
+            if (res.statusCode === 404 || res.statusCode === 405)
+                return undefined;
+            return this.parseFile(operation, res, bodyText);
+        });
     }
     /** `GET /files/{id}`. */
-    async retrieve(fileId) {
-        const res = await this.send('GET', `/files/${encodeURIComponent(fileId)}`);
-        return this.parseFile(`GET /files/${fileId}`, res, await res.body.text());
+    async retrieve(fileId, call = {}) {
+        const operation = `GET /files/${fileId}`;
+        return this.retrying(operation, call, async (signal) => {
+            const res = await this.send('GET', `/files/${encodeURIComponent(fileId)}`, { signal });
+            return this.parseFile(operation, res, await res.body.text());
+        });
     }
     /** `DELETE /files/{id}`; a file already gone counts as deleted. */
-    async deleteFile(fileId) {
+    async deleteFile(fileId, call = {}) {
         const operation = `DELETE /files/${fileId}`;
-        const res = await this.send('DELETE', `/files/${encodeURIComponent(fileId)}`);
-        const bodyText = await res.body.text();
-        if (res.statusCode === 404)
-            return;
-        if (res.statusCode < 200 || res.statusCode >= 300) {
-            throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-        }
+        await this.retrying(operation, call, async (signal) => {
+            const res = await this.send('DELETE', `/files/${encodeURIComponent(fileId)}`, { signal });
+            const bodyText = await res.body.text();
+            if (res.statusCode === 404)
+                return;
+            if (res.statusCode < 200 || res.statusCode >= 300)
+                throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
+        });
     }
     /** `GET /files`: every file of the account (the API has no pagination). */
-    async listFiles() {
+    async listFiles(call = {}) {
         const operation = 'GET /files';
-        const res = await this.send('GET', '/files');
+        return this.retrying(operation, call, async (signal) => {
+            const res = await this.send('GET', '/files', { signal });
+            const bodyText = await res.body.text();
+            if (res.statusCode !== 200)
+                throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
+            const parsed = parseJson(operation, bodyText);
+            return Array.isArray(parsed.data) ? parsed.data : [];
+        });
+    }
+    /**
+     * `POST /files/multipart/initiate` (protocol doc 5.3): reserves a file ID and presigned URLs for each part. Not
+     * retried here, for the same reason as createFile.
+     */
+    async initiateMultipart(file, call = {}) {
+        const operation = 'POST /files/multipart/initiate';
+        const data = (await this.postJson(operation, '/files/multipart/initiate', {
+            file_name: file.fileName,
+            file_size: file.fileSize,
+            num_parts: file.numParts,
+            purpose: file.purpose,
+            file_type: file.fileType,
+        }, call.signal));
+        if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
+            throw new TogetherApiError(operation, 200, 'the answer lacks upload_id, file_id or parts', undefined, undefined, undefined);
+        }
+        const parts = data.parts.map((part) => ({
+            partNumber: Number(part.PartNumber ?? part.part_number),
+            url: String(part.URL ?? part.UploadURL ?? ''),
+            headers: (part.Headers ?? {}),
+        }));
+        if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
+            throw new TogetherApiError(operation, 200, `expected ${file.numParts} parts with URLs, got ${parts.length}`, undefined, undefined, undefined, undefined, data.file_id);
+        }
+        return { uploadId: data.upload_id, fileId: data.file_id, parts: parts.sort((a, b) => a.partNumber - b.partNumber) };
+    }
+    /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
+    async completeMultipart(upload, call = {}) {
+        const operation = 'POST /files/multipart/complete';
+        return this.retrying(operation, call, async (signal) => {
+            const data = (await this.postJson(operation, '/files/multipart/complete', {
+                upload_id: upload.uploadId,
+                file_id: upload.fileId,
+                parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
+            }, signal));
+            return data.file ?? data;
+        });
+    }
+    /** `POST /files/multipart/abort`: gives up a multipart upload and its reserved ID. */
+    async abortMultipart(upload, call = {}) {
+        const operation = 'POST /files/multipart/abort';
+        await this.retrying(operation, call, (signal) => this.postJson(operation, '/files/multipart/abort', { upload_id: upload.uploadId, file_id: upload.fileId }, signal));
+    }
+    async postJson(operation, path, body, signal) {
+        const res = await this.send('POST', path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
         const bodyText = await res.body.text();
-        if (res.statusCode !== 200)
+        if (res.statusCode < 200 || res.statusCode >= 300)
             throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-        const parsed = parseJson(operation, bodyText);
-        return Array.isArray(parsed.data) ? parsed.data : [];
+        return parseJson(operation, bodyText);
+    }
+    /** Runs an idempotent call with the client's retry policy. */
+    retrying(operation, call, attempt) {
+        const signal = call.signal ?? this.retry.signal;
+        return withRetries(operation, () => attempt(signal), classifyFailure, { ...this.retry, signal });
     }
     parseFile(operation, res, bodyText) {
         if (res.statusCode < 200 || res.statusCode >= 300) {
@@ -55404,7 +55955,7 @@ class TogetherClient {
         }
         return file;
     }
-    send(method, path, { headers, body } = {}) {
+    send(method, path, { headers, body, signal } = {}) {
         return (0,undici/* request */.Em)(`${this.options.baseUrl}${path}`, {
             method,
             dispatcher: this.dispatcher,
@@ -55415,6 +55966,7 @@ class TogetherClient {
                 ...headers,
             },
             body,
+            signal: signal ?? this.retry.signal,
         });
     }
 }
@@ -55442,10 +55994,17 @@ function parseJson(operation, bodyText) {
 
 
 
+
 const coreLog = {
     info: (m) => info(m),
     warning: (m) => warning(m),
     group: (title, body) => group(title, body),
+    printGroup: (title, lines) => {
+        startGroup(title);
+        for (const line of lines)
+            info(line);
+        endGroup();
+    },
 };
 /** Runs the action. Never throws: every error ends as `core.setFailed`, after what is known has been reported. */
 async function run() {
@@ -55455,20 +56014,34 @@ async function run() {
         validateForMode(inputs);
     }
     catch (error) {
-        setFailed(messageOf(error));
+        setFailed(main_messageOf(error));
         return;
     }
     let results = [];
-    // Check mode sends nothing to Together, so it has no client at all.
-    const client = inputs.mode === 'upload' ? new TogetherClient({ apiKey: inputs.apiKey, baseUrl: inputs.baseUrl }) : undefined;
+    const cancel = cancelOnSignals();
+    let client;
     try {
         const files = await resolveFiles(inputs);
         if (files.length === 0) {
             reportNoFiles(inputs);
         }
-        else if (client) {
+        else if (inputs.mode === 'upload') {
+            // Check mode sends nothing to Together, so only upload mode has a client.
+            client = new TogetherClient({
+                apiKey: inputs.apiKey,
+                baseUrl: inputs.baseUrl,
+                retry: { maxRetries: inputs.maxRetries, signal: cancel.signal, log: (m) => info(m) },
+            });
             info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${inputs.purpose}.`);
-            results = await uploadAll(files, inputs, { client, log: coreLog, now: Date.now, sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms) });
+            results = await uploadAll(files, inputs, {
+                client,
+                log: coreLog,
+                now: Date.now,
+                sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: cancel.signal }).catch(() => undefined),
+                signal: cancel.signal,
+                multipart: multipartSettingsFromEnv(process.env),
+                stallTimeoutMs: stallTimeoutFromEnv(process.env),
+            });
         }
         else {
             info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${inputs.purpose}.`);
@@ -55476,12 +56049,47 @@ async function run() {
         }
     }
     catch (error) {
-        setFailed(messageOf(error));
+        setFailed(main_messageOf(error));
     }
     finally {
         await client?.dispatcher.close().catch(() => undefined);
     }
     await report(results, inputs);
+    if (cancel.signal.aborted)
+        setFailed(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
+    cancel.dispose();
+}
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts what is in flight
+ * (cleanup then runs with its own short deadlines, and the outputs are still written); a second one exits at once.
+ */
+function cancelOnSignals() {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            process.exit(1);
+        warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
+        controller.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        },
+    };
+}
+/** TOGETHER_UPLOAD_STALL_SECONDS: how long an upload may move no byte before it is aborted and retried (default 60). */
+function stallTimeoutFromEnv(env) {
+    const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
+    if (!raw)
+        return undefined;
+    if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
+        throw new Error(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
+    }
+    return Number(raw) * 1000;
 }
 function validateForMode(inputs) {
     if (inputs.mode === 'check' && inputs.check === 'off') {
@@ -55508,7 +56116,7 @@ async function report(results, inputs) {
         await summary.addRaw(renderSummary(results, inputs)).write();
     }
     catch (error) {
-        warning(`Could not write the job summary: ${messageOf(error)}`);
+        warning(`Could not write the job summary: ${main_messageOf(error)}`);
     }
     const { annotations, notShown } = selectAnnotations(results);
     for (const a of annotations) {
@@ -55524,7 +56132,7 @@ async function report(results, inputs) {
     if (failure)
         setFailed(failure);
 }
-function messageOf(error) {
+function main_messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 

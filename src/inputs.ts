@@ -37,6 +37,10 @@ export interface Inputs {
   includeHiddenFiles: boolean;
   /** Without a trailing slash. */
   baseUrl: string;
+  /** Files in flight at once. */
+  concurrency: number;
+  /** Retries per request after the first attempt. */
+  maxRetries: number;
   /** Absolute directory that relative patterns and reported paths are relative to. */
   workspace: string;
 }
@@ -88,6 +92,8 @@ export function readInputs(
     ifNoFilesFound: oneOf('if-no-files-found', read('if-no-files-found') || 'error', IF_NO_FILES_FOUND),
     includeHiddenFiles: bool('include-hidden-files', read('include-hidden-files') || 'false'),
     baseUrl: baseUrl(read('base-url') || 'https://api.together.ai/v1'),
+    concurrency: wholeNumber('concurrency', read('concurrency') || '4', 1, 64),
+    maxRetries: wholeNumber('max-retries', read('max-retries') || '5', 0, 20),
     workspace: env.GITHUB_WORKSPACE?.trim() || cwd,
   };
 }
@@ -109,6 +115,14 @@ function positiveSeconds(name: string, value: string): number {
     throw new InputError(`Input '${name}' is '${value}'; it must be a number of seconds greater than 0.`);
   }
   return seconds;
+}
+
+function wholeNumber(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new InputError(`Input '${name}' is '${value}'; it must be a whole number from ${min} to ${max}.`);
+  }
+  return n;
 }
 
 /** Plain http would send the key in clear, so it is allowed only to this machine. */

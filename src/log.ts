@@ -4,4 +4,6 @@ export interface Log {
   warning(message: string): void;
   /** Runs `body` inside a collapsible log group. */
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
+  /** Prints lines gathered earlier as one group, all at once (concurrent work cannot share open groups). */
+  printGroup(title: string, lines: readonly string[]): void;
 }

@@ -11,11 +11,17 @@ import { renderSummary } from './report/summary.js';
 import { failureMessage } from './report/verdict.js';
 import type { FileResult } from './results.js';
 import { TogetherClient } from './together/client.js';
+import { multipartSettingsFromEnv } from './together/multipart-plan.js';
 
 const coreLog: Log = {
   info: (m) => core.info(m),
   warning: (m) => core.warning(m),
   group: (title, body) => core.group(title, body),
+  printGroup: (title, lines) => {
+    core.startGroup(title);
+    for (const line of lines) core.info(line);
+    core.endGroup();
+  },
 };
 
 /** Runs the action. Never throws: every error ends as `core.setFailed`, after what is known has been reported. */
@@ -30,15 +36,29 @@ export async function run(): Promise<void> {
   }
 
   let results: FileResult[] = [];
-  // Check mode sends nothing to Together, so it has no client at all.
-  const client = inputs.mode === 'upload' ? new TogetherClient({ apiKey: inputs.apiKey, baseUrl: inputs.baseUrl }) : undefined;
+  const cancel = cancelOnSignals();
+  let client: TogetherClient | undefined;
   try {
     const files = await resolveFiles(inputs);
     if (files.length === 0) {
       reportNoFiles(inputs);
-    } else if (client) {
+    } else if (inputs.mode === 'upload') {
+      // Check mode sends nothing to Together, so only upload mode has a client.
+      client = new TogetherClient({
+        apiKey: inputs.apiKey,
+        baseUrl: inputs.baseUrl,
+        retry: { maxRetries: inputs.maxRetries, signal: cancel.signal, log: (m) => core.info(m) },
+      });
       core.info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${inputs.purpose}.`);
-      results = await uploadAll(files, inputs, { client, log: coreLog, now: Date.now, sleep: (ms) => sleep(ms) });
+      results = await uploadAll(files, inputs, {
+        client,
+        log: coreLog,
+        now: Date.now,
+        sleep: (ms) => sleep(ms, undefined, { signal: cancel.signal }).catch(() => undefined),
+        signal: cancel.signal,
+        multipart: multipartSettingsFromEnv(process.env),
+        stallTimeoutMs: stallTimeoutFromEnv(process.env),
+      });
     } else {
       core.info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${inputs.purpose}.`);
       results = await checkAll(files, inputs, { log: coreLog, now: Date.now });
@@ -49,6 +69,40 @@ export async function run(): Promise<void> {
     await client?.dispatcher.close().catch(() => undefined);
   }
   await report(results, inputs);
+  if (cancel.signal.aborted) core.setFailed(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
+  cancel.dispose();
+}
+
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts what is in flight
+ * (cleanup then runs with its own short deadlines, and the outputs are still written); a second one exits at once.
+ */
+function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(1);
+    core.warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** TOGETHER_UPLOAD_STALL_SECONDS: how long an upload may move no byte before it is aborted and retried (default 60). */
+function stallTimeoutFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
+    throw new Error(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
+  }
+  return Number(raw) * 1000;
 }
 
 function validateForMode(inputs: Inputs): void {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
 import type { CheckLevel } from './check/types.js';
+import { mapLimit } from './concurrency.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { FileType, Mode, Purpose } from './inputs.js';
 import type { Log } from './log.js';
@@ -10,6 +11,7 @@ import { readProcessingState } from './processing.js';
 import { formatBytes, formatDuration } from './report/format.js';
 import type { FileResult } from './results.js';
 import type { TogetherClient } from './together/client.js';
+import type { MultipartSettings } from './together/multipart-plan.js';
 import type { FileObject } from './together/types.js';
 import { uploadFile } from './upload.js';
 import { waitForProcessing, type WaitResult } from './wait.js';
@@ -21,6 +23,8 @@ export interface PipelineSettings {
   fileType: FileType | 'auto';
   wait: boolean;
   waitTimeoutSeconds: number;
+  /** Files in flight at once. */
+  concurrency: number;
 }
 
 export interface CheckDeps {
@@ -32,7 +36,12 @@ export interface CheckDeps {
 
 export interface PipelineDeps extends CheckDeps {
   client: TogetherClient;
+  /** Resolves early when `signal` aborts. */
   sleep: (ms: number) => Promise<void>;
+  /** The run's cancellation (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  multipart: MultipartSettings;
+  stallTimeoutMs?: number;
 }
 
 /** A result for every matched file, before anything is sent: the file type is decided or the file fails. */
@@ -118,39 +127,66 @@ export async function uploadAll(
   }
 
   const startedAt = new Map<FileResult, number>();
-  const preprocessAnswers = new Map<FileResult, FileObject>();
+  const afterUpload = new Map<FileResult, FileObject>();
   const settle = (result: FileResult, outcome: WaitResult) => {
+    if (outcome.kind === 'cancelled') {
+      result.error = `${result.path}: the run was cancelled while Together processed the file; it is uploaded and its ID kept.`;
+      return;
+    }
     result.status = outcome.kind;
     result.processing_status = outcome.status ?? result.processing_status;
     result.error = 'error' in outcome ? `${result.path}: ${outcome.error}` : null;
     result.duration_ms = deps.now() - startedAt.get(result)!;
   };
-  for (const [index, result] of results.entries()) {
-    const file = files[index]!;
-    await deps.log.group(`Upload ${result.path} (${formatBytes(result.bytes)})`, async () => {
-      startedAt.set(result, deps.now());
-      try {
-        const uploaded = await uploadFile(
-          { ...file, filename: result.filename, fileType: result.file_type!, purpose: result.purpose },
-          { client: deps.client, now: deps.now, log: (m) => deps.log.info(m) },
-        );
-        result.id = uploaded.id;
-        result.sha256 = uploaded.sha256;
-        result.processing_status = uploaded.afterPreprocess?.processing_status ?? null;
-        result.status = 'uploaded';
-        if (uploaded.afterPreprocess) preprocessAnswers.set(result, uploaded.afterPreprocess);
-      } catch (error) {
+
+  // Each file's steps are gathered and printed as one group when it is done: groups of files in flight at the
+  // same time cannot be open at once. Progress and retries are printed as they happen.
+  await mapLimit(results, settings.concurrency, async (result, index) => {
+    if (deps.signal?.aborted) {
+      result.status = 'cancelled';
+      result.error = `${result.path}: the run was cancelled before the file was uploaded.`;
+      return;
+    }
+    const started = deps.now();
+    startedAt.set(result, started);
+    const steps: string[] = [];
+    const step = (message: string) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
+    try {
+      const uploaded = await uploadFile(
+        { ...files[index]!, filename: result.filename, fileType: result.file_type!, purpose: result.purpose },
+        {
+          client: deps.client,
+          now: deps.now,
+          log: step,
+          live: (line) => deps.log.info(line),
+          signal: deps.signal,
+          stallTimeoutMs: deps.stallTimeoutMs,
+          multipart: deps.multipart,
+        },
+      );
+      result.id = uploaded.id;
+      result.sha256 = uploaded.sha256;
+      result.processing_status = uploaded.afterUpload?.processing_status ?? null;
+      result.status = 'uploaded';
+      if (uploaded.afterUpload) afterUpload.set(result, uploaded.afterUpload);
+    } catch (error) {
+      if (deps.signal?.aborted) {
+        result.status = 'cancelled';
+        result.error = `${result.path}: the run was cancelled during the upload; nothing of it was left on the account.`;
+      } else {
         result.status = 'failed';
         result.error = `${result.path}: upload failed: ${error instanceof Error ? error.message : String(error)}`;
-        deps.log.warning(result.error);
       }
-      result.duration_ms = deps.now() - startedAt.get(result)!;
-    });
-  }
+      step(result.error);
+    }
+    result.duration_ms = deps.now() - started;
+    deps.log.printGroup(`${result.status === 'uploaded' ? 'Uploaded' : 'Upload failed:'} ${result.path} (${formatBytes(result.bytes)}, ${formatDuration(result.duration_ms)})`, steps);
+    if (result.status === 'failed') deps.log.warning(result.error!);
+  });
 
-  if (!settings.wait) return results;
-  // A file that /preprocess already reported as final needs no polling.
-  for (const [result, answer] of preprocessAnswers) {
+  if (!settings.wait || deps.signal?.aborted) return results;
+  // A file that Together already reported as final needs no polling.
+  for (const [result, answer] of afterUpload) {
     const state = readProcessingState(answer);
     if (state.kind !== 'pending') settle(result, state);
   }
@@ -163,11 +199,13 @@ export async function uploadAll(
       uploaded.map((r) => ({ id: r.id!, label: r.path, status: r.processing_status })),
       deps.now() + settings.waitTimeoutSeconds * 1000,
       {
-        retrieve: (id) => deps.client.retrieve(id),
+        retrieve: (id) => deps.client.retrieve(id, { signal: deps.signal }),
         now: deps.now,
         sleep: deps.sleep,
         log: (m) => deps.log.info(m),
         onSettled: (id, outcome) => settle(byId.get(id)!, outcome),
+        signal: deps.signal,
+        concurrency: Math.max(settings.concurrency, 4),
       },
     );
   });

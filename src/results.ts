@@ -6,9 +6,9 @@ import type { FileType, Purpose } from './inputs.js';
  * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `checked`: passed its checks
  * in check mode. `rejected`: Together refused it (INVALID_FORMAT or FAILED). `failed`: it failed its checks or
  * could not be sent. `timeout`: still processing at the deadline. `skipped`: not sent because another file
- * failed its checks.
+ * failed its checks. `cancelled`: the run was cancelled before the file was uploaded.
  */
-export type FileStatus = 'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped';
+export type FileStatus = 'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped' | 'cancelled';
 
 export interface FileResult {
   /** Relative to the workspace. */
@@ -33,7 +33,7 @@ export interface FileResult {
 }
 
 /** Statuses that fail the step. */
-export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set(['rejected', 'failed', 'timeout', 'skipped']);
+export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set(['rejected', 'failed', 'timeout', 'skipped', 'cancelled']);
 
 export function isFailure(result: FileResult): boolean {
   return FAILED_STATUSES.has(result.status);

@@ -1,4 +1,5 @@
 /** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
+import { mapLimit } from './concurrency.js';
 import { readProcessingState, type ProcessingState } from './processing.js';
 import { TogetherApiError } from './together/errors.js';
 import type { FileObject } from './together/types.js';
@@ -6,7 +7,8 @@ import type { FileObject } from './together/types.js';
 export type WaitResult =
   | Exclude<ProcessingState, { kind: 'pending' }>
   | { kind: 'timeout'; status: string | null; error: string }
-  | { kind: 'failed'; status: string | null; error: string };
+  | { kind: 'failed'; status: string | null; error: string }
+  | { kind: 'cancelled'; status: string | null };
 
 export interface WaitItem {
   id: string;
@@ -23,6 +25,10 @@ export interface WaitDeps {
   log: (message: string) => void;
   /** Called once per file, when its result is final. */
   onSettled?: (fileId: string, result: WaitResult) => void;
+  /** Stops waiting: pending files come back `cancelled`. */
+  signal?: AbortSignal;
+  /** Polls in flight at once (default 8). */
+  concurrency?: number;
 }
 
 const FIRST_DELAY_MS = 1000;
@@ -56,25 +62,30 @@ export async function waitForProcessing(
     if (remaining <= 0) break;
     // Sleep at most until the deadline, so a last poll happens right at it.
     await deps.sleep(Math.min(pollDelayMs(round), remaining));
+    if (deps.signal?.aborted) break;
 
-    await Promise.all(
-      pending.map(async (item) => {
-        const result = await pollOnce(item, deps, lastError);
-        if (!result) return;
-        if (result.kind !== 'pending') {
-          results.set(item.id, result);
-          deps.onSettled?.(item.id, result);
-          deps.log(`${item.label}: ${describe(result)} after ${seconds(deps.now() - started)}`);
-        } else if (lastStatus.get(item.id) !== result.status) {
-          deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
-        }
-        lastStatus.set(item.id, result.status);
-      }),
-    );
+    await mapLimit(pending, deps.concurrency ?? 8, async (item) => {
+      const result = await pollOnce(item, deps, lastError);
+      if (!result) return;
+      if (result.kind !== 'pending') {
+        results.set(item.id, result);
+        deps.onSettled?.(item.id, result);
+        deps.log(`${item.label}: ${describe(result)} after ${seconds(deps.now() - started)}`);
+      } else if (lastStatus.get(item.id) !== result.status) {
+        deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
+      }
+      lastStatus.set(item.id, result.status);
+    });
     pending = pending.filter((item) => !results.has(item.id));
   }
 
   for (const item of pending) {
+    if (deps.signal?.aborted) {
+      const result: WaitResult = { kind: 'cancelled', status: lastStatus.get(item.id) ?? null };
+      results.set(item.id, result);
+      deps.onSettled?.(item.id, result);
+      continue;
+    }
     const status = lastStatus.get(item.id) ?? null;
     const cause = lastError.get(item.id);
     const result: WaitResult = {
@@ -97,6 +108,7 @@ async function pollOnce(
   try {
     return readProcessingState(await deps.retrieve(item.id));
   } catch (error) {
+    if (deps.signal?.aborted) return undefined;
     if (error instanceof TogetherApiError && [401, 403, 404].includes(error.status)) {
       return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
     }

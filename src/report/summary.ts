@@ -17,6 +17,7 @@ const STATUS_LABEL: Record<FileStatus, string> = {
   failed: '❌ failed',
   timeout: '⏱️ timeout',
   skipped: '⏭️ skipped',
+  cancelled: '🚫 cancelled',
 };
 
 export interface SummaryContext {

@@ -1,4 +1,5 @@
 /** Errors of the Together API and of the storage it redirects uploads to, built in one place. */
+import { retryAfterMs } from '../retry.js';
 
 /** A non-success answer of the Together API, with its error envelope parsed. */
 export class TogetherApiError extends Error {
@@ -11,6 +12,10 @@ export class TogetherApiError extends Error {
     readonly type: string | undefined,
     readonly code: string | undefined,
     readonly requestId: string | undefined,
+    /** The pause the server asked for (`retry-after-ms` / `Retry-After`), capped. */
+    readonly retryAfterMs?: number,
+    /** A file ID the failed answer still named (`X-Together-File-Id`): reserved, and to be deleted. */
+    readonly fileId?: string,
   ) {
     super(
       `${operation} failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}${requestId ? ` [request id ${requestId}]` : ''}`,
@@ -26,8 +31,14 @@ export class StorageError extends Error {
     /** The S3 error code from the XML body, e.g. `AccessDenied`. */
     readonly code: string | undefined,
     readonly detail: string,
+    readonly retryAfterMs?: number,
   ) {
     super(`Storage upload failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}`);
+  }
+
+  /** The presigned URL's lifetime ran out: a fresh URL is needed, not a retry of this one. */
+  get expired(): boolean {
+    return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
   }
 }
 
@@ -39,16 +50,24 @@ export function apiErrorFromResponse(
   bodyText: string,
 ): TogetherApiError {
   const requestId = headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']);
+  const retryAfter = retryAfterMs(headers, Date.now());
+  const fileId = headerValue(headers['x-together-file-id']);
   const envelope = parseEnvelope(bodyText);
-  if (envelope) return new TogetherApiError(operation, status, envelope.message, envelope.type, envelope.code, requestId);
-  return new TogetherApiError(operation, status, describeBody(bodyText, status), undefined, undefined, requestId);
+  if (envelope) {
+    return new TogetherApiError(operation, status, envelope.message, envelope.type, envelope.code, requestId, retryAfter, fileId);
+  }
+  return new TogetherApiError(operation, status, describeBody(bodyText, status), undefined, undefined, requestId, retryAfter, fileId);
 }
 
 /** Builds the error for a failed storage PUT from S3's XML error body. */
-export function storageErrorFromResponse(status: number, bodyText: string): StorageError {
+export function storageErrorFromResponse(
+  status: number,
+  bodyText: string,
+  headers: Record<string, string | string[] | undefined> = {},
+): StorageError {
   const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
-  return new StorageError(status, code, message ?? describeBody(bodyText, status));
+  return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
 }
 
 function parseEnvelope(bodyText: string): { message: string; type?: string; code?: string } | undefined {

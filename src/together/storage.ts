@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { storageErrorFromResponse } from './errors.js';
+import { StallError } from './retryable.js';
 
 /** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -15,49 +16,89 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  */
 const POOL_SIZE = 4;
 
-export interface PutFileOptions {
+export interface PutOptions {
   dispatcher: Dispatcher;
-  /** Called as bytes leave, with the running total. */
+  /** Extra headers the presigned URL was signed with (multipart parts carry some). */
+  headers?: Record<string, string>;
+  /** Called as bytes leave, with the running total of this request. */
   onProgress?: (bytesSent: number) => void;
+  /** Aborts the request (the run was cancelled). */
   signal?: AbortSignal;
+  /** Abort and fail with StallError when no byte has moved for this long (default 60 s). */
+  stallTimeoutMs?: number;
 }
 
-export interface PutFileResult {
+export interface PutResult {
   /** Hex SHA-256 of exactly the bytes sent. */
   sha256: string;
   /** The storage's ETag, quotes stripped. */
   etag: string | undefined;
 }
 
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+
 /**
- * Streams the file to the presigned URL: an explicit Content-Length (no chunked encoding), no Authorization header
- * (the URL carries the signature), and the SHA-256 computed on the same pass over the bytes.
+ * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
+ * encoding), no Authorization header (the URL carries the signature), the SHA-256 computed on the same pass. Each
+ * call reads the file afresh, so a retry sends the same bytes again.
  */
-export async function putFile(
+export async function putBytes(
   url: string,
-  file: { absolutePath: string; bytes: number },
-  options: PutFileOptions,
-): Promise<PutFileResult> {
+  source: { absolutePath: string; start?: number; length: number },
+  options: PutOptions,
+): Promise<PutResult> {
   const hash = createHash('sha256');
   let sent = 0;
-  const chunks = readChunks(file.absolutePath, file.bytes, (chunk) => {
-    hash.update(chunk);
-    sent += chunk.length;
-    options.onProgress?.(sent);
-  });
+  const stall = new AbortController();
+  const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const watchdog = setTimeout(() => stall.abort(), stallMs);
+  const chunks = readChunks(
+    source.absolutePath,
+    source.length,
+    (chunk) => {
+      hash.update(chunk);
+      sent += chunk.length;
+      watchdog.refresh();
+      options.onProgress?.(sent);
+    },
+    source.start ?? 0,
+  );
+  try {
+    const res = await request(url, {
+      method: 'PUT',
+      dispatcher: options.dispatcher,
+      headers: { ...options.headers, 'content-type': 'application/octet-stream', 'content-length': String(source.length) },
+      // undici accepts async iterables as bodies (documented; its typings list only Readable).
+      body: source.length === 0 ? '' : (chunks as unknown as Readable),
+      signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
+    });
+    const bodyText = await res.body.text();
+    if (res.statusCode !== 200) throw storageErrorFromResponse(res.statusCode, bodyText, res.headers);
+    const etag = res.headers.etag;
+    return { sha256: hash.digest('hex'), etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
+  } catch (error) {
+    if (stall.signal.aborted && !options.signal?.aborted) {
+      throw new StallError(`no bytes moved for ${Math.round(stallMs / 1000)} s (${sent} of ${source.length} sent)`);
+    }
+    throw error;
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
 
-  const res = await request(url, {
-    method: 'PUT',
-    dispatcher: options.dispatcher,
-    headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes) },
-    // undici accepts async iterables as bodies (documented; its typings list only Readable).
-    body: file.bytes === 0 ? '' : (chunks as unknown as Readable),
-    signal: options.signal,
-  });
-  const bodyText = await res.body.text();
-  if (res.statusCode !== 200) throw storageErrorFromResponse(res.statusCode, bodyText);
-  const etag = res.headers.etag;
-  return { sha256: hash.digest('hex'), etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
+/** The whole file in one PUT. */
+export function putFile(url: string, file: { absolutePath: string; bytes: number }, options: PutOptions): Promise<PutResult> {
+  return putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, options);
+}
+
+/** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
+export async function hashFile(absolutePath: string, bytes: number, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c))) {
+    void chunk;
+    signal?.throwIfAborted();
+  }
+  return hash.digest('hex');
 }
 
 /**

@@ -39,3 +39,10 @@ export interface ReservedUpload {
   /** A presigned storage URL: a credential, never to be logged. */
   uploadUrl: string;
 }
+
+export interface MultipartUpload {
+  uploadId: string;
+  fileId: string;
+  /** Sorted by part number; URLs are presigned credentials, never to be logged. */
+  parts: Array<{ partNumber: number; url: string; headers: Record<string, string> }>;
+}

@@ -77,7 +77,7 @@ describe('upload on push', () => {
 
     expect(result.summary).toContain('## Together upload: 3 processed of 3 files');
     for (const file of outputs) expect(result.summary).toContain(`<code>${file.id}</code>`);
-    expect(visibleLog(result)).toContain('::group::Upload data/a-chat.jsonl');
+    expect(visibleLog(result)).toMatch(/::group::Uploaded data\/a-chat\.jsonl \(306 B, [\d.]+ (ms|s)\)\n\[ *[\d.]+ (ms|s)\] Reserved file-/);
     expect(visibleLog(result)).toMatch(/data\/a-chat\.jsonl: RUNNING/);
 
     const puts = server.requests.filter((r) => r.method === 'PUT');

@@ -29,6 +29,10 @@ afterEach(async () => {
   await ws.cleanup();
 });
 
+function uploadDeps(log: (message: string) => void = () => undefined) {
+  return { client, now: Date.now, log, live: () => undefined, multipart: { thresholdBytes: 5 * 2 ** 30, partBytes: 250 * 2 ** 20 } };
+}
+
 function local(name: string) {
   return { absolutePath: ws.file(name), bytes: statSync(ws.file(name)).size };
 }
@@ -177,9 +181,9 @@ describe('processing', () => {
   it('goes through non-terminal states before COMPLETED with a validation report', async () => {
     const uploaded = await uploadFile(
       { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
-      { client, now: Date.now, log: () => undefined },
+      uploadDeps(),
     );
-    expect(uploaded.afterPreprocess?.processing_status).toBe('QUEUED');
+    expect(uploaded.afterUpload?.processing_status).toBe('QUEUED');
     const statuses = [];
     for (let i = 0; i < 4; i += 1) statuses.push((await client.retrieve(uploaded.id)).processing_status);
     expect(statuses).toEqual(['RUNNING', 'RUNNING', 'COMPLETED', 'COMPLETED']);
@@ -195,7 +199,7 @@ describe('processing', () => {
   it('rejects an invalid fine-tune file with INVALID_FORMAT and the reason', async () => {
     const uploaded = await uploadFile(
       { path: 'bad.jsonl', ...local('bad.jsonl'), filename: 'bad.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
-      { client, now: Date.now, log: () => undefined },
+      uploadDeps(),
     );
     let file = await client.retrieve(uploaded.id);
     while (file.processing_status !== 'INVALID_FORMAT') {
@@ -211,7 +215,7 @@ describe('processing', () => {
     client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
     const uploaded = await uploadFile(
       { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
-      { client, now: Date.now, log: () => undefined },
+      uploadDeps(),
     );
     const first = await client.retrieve(uploaded.id);
     expect(first.processing_status).toBeUndefined();
@@ -226,9 +230,9 @@ describe('processing', () => {
     const log: string[] = [];
     const uploaded = await uploadFile(
       { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
-      { client, now: Date.now, log: (m) => log.push(m) },
+      uploadDeps((m) => log.push(m)),
     );
-    expect(uploaded.afterPreprocess).toBeUndefined();
+    expect(uploaded.afterUpload).toBeUndefined();
     expect(log).toContain('The server has no /preprocess endpoint; processing starts on its own');
   });
 });
@@ -239,7 +243,7 @@ describe('uploadFile', () => {
     const log: string[] = [];
     const error = await uploadFile(
       { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
-      { client, now: Date.now, log: (m) => log.push(m) },
+      uploadDeps((m) => log.push(m)),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect(server.files.size).toBe(0);

@@ -26,6 +26,8 @@ describe('readInputs', () => {
       ifNoFilesFound: 'error',
       includeHiddenFiles: false,
       baseUrl: 'https://api.together.ai/v1',
+      concurrency: 4,
+      maxRetries: 5,
       workspace: '/cwd',
     });
   });
@@ -80,6 +82,13 @@ describe('readInputs', () => {
     for (const bad of ['0', '-5', 'ten', '1e3']) {
       expect(() => inputs({ 'wait-timeout': bad }), bad).toThrow(InputError);
     }
+  });
+
+  it('reads concurrency and max-retries as bounded whole numbers', () => {
+    expect(inputs({ concurrency: '8', 'max-retries': '0' }).result).toMatchObject({ concurrency: 8, maxRetries: 0 });
+    expect(() => inputs({ concurrency: '0' })).toThrow("Input 'concurrency' is '0'; it must be a whole number from 1 to 64.");
+    expect(() => inputs({ concurrency: '2.5' })).toThrow(/whole number/);
+    expect(() => inputs({ 'max-retries': '99' })).toThrow("Input 'max-retries' is '99'; it must be a whole number from 0 to 20.");
   });
 
   it('takes the workspace from GITHUB_WORKSPACE', () => {
