@@ -52211,12 +52211,20 @@ async function resolveFiles(options) {
 function datasetTypeOf(filePath) {
     return DATASET_EXTENSIONS[external_node_path_default().extname(filePath)];
 }
-/** Why a matched path cannot be taken as a dataset at all (a directory, an unknown extension), or undefined. */
+/** 50.1 GiB, Together's limit per file (MAX_FILE_SIZE_GB in its SDKs). */
+const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
+/**
+ * Why a matched path cannot be a Together file at all (a directory, an unknown extension, over 50.1 GiB), or
+ * undefined. Decided before any request, whether checks are on or off.
+ */
 function unusablePathReason(file, fileType) {
     if (file.isDirectory)
         return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
     if (fileType === null) {
         return `Cannot tell the dataset type from the extension '${external_node_path_default().extname(file.path) || '(none)'}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`;
+    }
+    if (file.bytes > MAX_FILE_BYTES) {
+        return `The file is ${(file.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`;
     }
     return undefined;
 }
@@ -54599,8 +54607,6 @@ function parquetProblem(summary) {
 
 
 
-/** 50.1 GiB, Together's limit (MAX_FILE_SIZE_GB in its SDKs). */
-const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
 /** Checks the file; never throws for a bad file, only for I/O failures of the machine itself. */
 async function checkDataset(target, purpose, level, parallel = {}) {
     const fail = (message, line = null, format = null, samples = 0) => ({
@@ -54613,9 +54619,6 @@ async function checkDataset(target, purpose, level, parallel = {}) {
     const unusable = unusablePathReason(target, target.fileType);
     if (unusable !== undefined || target.fileType === null)
         return fail(unusable ?? 'Cannot tell the dataset type.');
-    if (target.bytes > MAX_FILE_BYTES) {
-        return fail(`The file is ${(target.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`);
-    }
     if (target.bytes === 0)
         return fail('The file is empty; it needs at least one sample.');
     const checked = purpose === 'fine-tune' || purpose === 'eval';

@@ -51,11 +51,20 @@ export function datasetTypeOf(filePath: string): FileType | undefined {
   return DATASET_EXTENSIONS[path.extname(filePath)];
 }
 
-/** Why a matched path cannot be taken as a dataset at all (a directory, an unknown extension), or undefined. */
-export function unusablePathReason(file: MatchedFile, fileType: FileType | null): string | undefined {
+/** 50.1 GiB, Together's limit per file (MAX_FILE_SIZE_GB in its SDKs). */
+export const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
+
+/**
+ * Why a matched path cannot be a Together file at all (a directory, an unknown extension, over 50.1 GiB), or
+ * undefined. Decided before any request, whether checks are on or off.
+ */
+export function unusablePathReason(file: Pick<MatchedFile, 'path' | 'bytes' | 'isDirectory'>, fileType: FileType | null): string | undefined {
   if (file.isDirectory) return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
   if (fileType === null) {
     return `Cannot tell the dataset type from the extension '${path.extname(file.path) || '(none)'}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`;
+  }
+  if (file.bytes > MAX_FILE_BYTES) {
+    return `The file is ${(file.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`;
   }
   return undefined;
 }

@@ -28,6 +28,8 @@ export interface TogetherServerOptions {
   neverFinish?: boolean;
   /** Answer 404 to `/preprocess`, as a server without that endpoint would. */
   noPreprocess?: boolean;
+  /** Added to every request before it is handled (a distant API). */
+  latencyMs?: number;
 }
 
 export type Fault =
@@ -36,7 +38,11 @@ export type Fault =
   /** Destroy the connection without an answer (after reading `afterBytes` of the request body, default 0). */
   | { kind: 'reset'; afterBytes?: number }
   /** Handle the request normally after a delay. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Handle the request (a POST reserves its ID) but drop the connection instead of answering: a lost answer. */
+  | { kind: 'drop-response' }
+  /** Stop reading the request body and never answer (a stalled upload). */
+  | { kind: 'stall' };
 
 export interface FaultRule {
   method?: string;
@@ -74,6 +80,16 @@ export interface RecordedRequest {
   bodyBytes: number;
 }
 
+export interface MultipartRecord {
+  uploadId: string;
+  fileId: string;
+  numParts: number;
+  fileSize: number;
+  /** Received parts by number: size, ETag, and content when small. */
+  parts: Map<number, { bytes: number; etag: string; content: Buffer | null }>;
+  state: 'open' | 'completed' | 'aborted';
+}
+
 export interface TogetherServer {
   url: string;
   /** The base URL clients use: `${url}/v1`. */
@@ -82,6 +98,7 @@ export interface TogetherServer {
   files: Map<string, StoredFile>;
   requests: RecordedRequest[];
   deletedIds: string[];
+  multipart: Map<string, MultipartRecord>;
   addFault(rule: FaultRule): void;
   /** Requests in flight on the storage endpoint now, and the most seen at once. */
   storage: { inFlight: number; maxInFlight: number };
@@ -91,7 +108,11 @@ export interface TogetherServer {
 interface UploadGrant {
   fileId: string;
   expiresAt: number;
+  /** Set for a multipart part's URL. */
+  part?: { uploadId: string; partNumber: number };
 }
+
+const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 /** Starts the server on 127.0.0.1 and an ephemeral port (or `port`). */
 export async function startTogetherServer(options: TogetherServerOptions = {}, port = 0): Promise<TogetherServer> {
@@ -104,6 +125,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   const grants = new Map<string, UploadGrant>();
   const requests: RecordedRequest[] = [];
   const deletedIds: string[] = [];
+  const multipart = new Map<string, MultipartRecord>();
   const faults: (FaultRule & { times: number })[] = [];
   const storage = { inFlight: 0, maxInFlight: 0 };
   let origin = '';
@@ -115,6 +137,12 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     const record: RecordedRequest = { method: req.method ?? '', path: url.pathname, headers: req.headers, status: 0, bodyBytes: 0 };
     requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
+    if (url.pathname.startsWith('/storage/')) {
+      // In flight from arrival to the end of the exchange, delays and stalls included.
+      storage.inFlight += 1;
+      storage.maxInFlight = Math.max(storage.maxInFlight, storage.inFlight);
+      res.once('close', () => (storage.inFlight -= 1));
+    }
 
     const fault = takeFault(req.method ?? '', url.pathname);
     if (fault?.kind === 'status') {
@@ -128,12 +156,25 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       resetAfter(req, fault.afterBytes ?? 0);
       return;
     }
+    if (fault?.kind === 'stall') {
+      req.pause();
+      return;
+    }
+    if (fault?.kind === 'drop-response') {
+      // Whatever the handler answers is thrown away with the connection.
+      res.writeHead = (() => {
+        req.socket.destroy();
+        return res;
+      }) as typeof res.writeHead;
+      res.end = (() => res) as typeof res.end;
+    }
     const handle = () => {
       if (url.pathname.startsWith('/storage/')) return handleStorage(req, res, url, record);
       if (url.pathname.startsWith('/v1/')) return handleApi(req, res, url, record);
       sendError(res, 404, `Unknown path ${url.pathname}`, 'invalid_request_error', 'not_found');
     };
-    if (fault?.kind === 'delay') setTimeout(handle, fault.ms);
+    const delay = (options.latencyMs ?? 0) + (fault?.kind === 'delay' ? fault.ms : 0);
+    if (delay > 0) setTimeout(handle, delay);
     else handle();
   });
 
@@ -177,6 +218,9 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     const fileMatch = /^\/files\/([^/]+)(\/preprocess)?$/.exec(path);
 
     if (path === '/files' && method === 'POST') return createFile(req, res, url, body);
+    if (path === '/files/multipart/initiate' && method === 'POST') return initiateMultipart(res, body);
+    if (path === '/files/multipart/complete' && method === 'POST') return completeMultipart(res, body);
+    if (path === '/files/multipart/abort' && method === 'POST') return abortMultipart(res, body);
     if (path === '/files' && method === 'GET') {
       return sendJson(res, 200, { object: 'list', data: [...files.values()].map(fileObject) });
     }
@@ -218,10 +262,16 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     if (!FILE_TYPES.includes(fileType)) {
       return sendError(res, 400, `Invalid file_type '${fileType}'`, 'invalid_request_error', null, 'file_type');
     }
+    const id = reserveFile(fileName, purpose, fileType);
+    res.writeHead(302, { location: presign(id), 'x-together-file-id': id, 'content-length': '0' });
+    res.end();
+  }
+
+  function reserveFile(filename: string, purpose: string, fileType: string): string {
     const id = `file-${randomUUID()}`;
     files.set(id, {
       id,
-      filename: fileName,
+      filename,
       purpose,
       fileType,
       createdAt: Math.floor(Date.now() / 1000),
@@ -234,12 +284,82 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       polls: 0,
       validationError: null,
     });
+    return id;
+  }
+
+  function presign(fileId: string, part?: UploadGrant['part']): string {
     const token = randomUUID();
     const expires = Date.now() + uploadUrlTtlMs;
-    grants.set(token, { fileId: id, expiresAt: expires });
-    const location = `${origin}/storage/${token}?X-Amz-Expires=${expires}&X-Amz-Signature=${sign(token, expires)}`;
-    res.writeHead(302, { location, 'x-together-file-id': id, 'content-length': '0' });
-    res.end();
+    grants.set(token, { fileId, expiresAt: expires, part });
+    const partQuery = part ? `&partNumber=${part.partNumber}&uploadId=${part.uploadId}` : '';
+    return `${origin}/storage/${token}?X-Amz-Expires=${expires}${partQuery}&X-Amz-Signature=${sign(token, expires)}`;
+  }
+
+  function initiateMultipart(res: http.ServerResponse, body: Buffer) {
+    const request = parseJsonBody(body) as { file_name?: string; file_size?: number; num_parts?: number; purpose?: string; file_type?: string } | undefined;
+    if (!request?.file_name || !request.purpose || !PURPOSES.includes(request.purpose)) {
+      return sendError(res, 400, 'file_name and a valid purpose are required', 'invalid_request_error', null);
+    }
+    const numParts = Number(request.num_parts);
+    if (!Number.isInteger(numParts) || numParts < 1 || numParts > 250) {
+      return sendError(res, 400, 'num_parts must be between 1 and 250', 'invalid_request_error', null, 'num_parts');
+    }
+    const fileId = reserveFile(request.file_name, request.purpose, request.file_type ?? 'jsonl');
+    const uploadId = `upload-${randomUUID()}`;
+    multipart.set(uploadId, { uploadId, fileId, numParts, fileSize: Number(request.file_size), parts: new Map(), state: 'open' });
+    const parts = Array.from({ length: numParts }, (_, i) => ({
+      PartNumber: i + 1,
+      URL: presign(fileId, { uploadId, partNumber: i + 1 }),
+      Headers: { 'x-amz-meta-part': String(i + 1) },
+    }));
+    sendJson(res, 200, { upload_id: uploadId, file_id: fileId, parts });
+  }
+
+  function completeMultipart(res: http.ServerResponse, body: Buffer) {
+    const request = parseJsonBody(body) as { upload_id?: string; file_id?: string; parts?: Array<{ part_number?: number; etag?: string }> } | undefined;
+    const upload = request?.upload_id ? multipart.get(request.upload_id) : undefined;
+    if (!upload || upload.fileId !== request?.file_id || upload.state !== 'open') {
+      return sendError(res, 404, 'No such multipart upload', 'invalid_request_error', 'not_found');
+    }
+    const listed = request.parts ?? [];
+    if (listed.length !== upload.numParts) {
+      return sendError(res, 400, `expected ${upload.numParts} parts, got ${listed.length}`, 'invalid_request_error', 'InvalidPart');
+    }
+    const contents: Buffer[] = [];
+    let total = 0;
+    for (const [index, listedPart] of listed.entries()) {
+      const stored = upload.parts.get(index + 1);
+      if (listedPart.part_number !== index + 1 || !stored || stored.etag !== listedPart.etag) {
+        return sendError(res, 400, `part ${index + 1} is missing or its ETag does not match`, 'invalid_request_error', 'InvalidPart');
+      }
+      if (index < listed.length - 1 && stored.bytes < MIN_PART_BYTES) {
+        return sendError(res, 400, `part ${index + 1} is smaller than 5 MiB`, 'invalid_request_error', 'EntityTooSmall');
+      }
+      total += stored.bytes;
+      if (stored.content) contents.push(stored.content);
+    }
+    const file = files.get(upload.fileId);
+    if (!file) return sendError(res, 404, 'The file record no longer exists', 'invalid_request_error', 'not_found');
+    const content = contents.length === upload.numParts ? Buffer.concat(contents) : null;
+    upload.state = 'completed';
+    file.state = 'uploaded';
+    file.bytes = total;
+    file.uploads += 1;
+    file.content = content;
+    file.sha256 = content ? createHash('sha256').update(content).digest('hex') : null;
+    file.polls = 0;
+    file.preprocessed = true;
+    file.validationError = file.purpose === 'fine-tune' && content ? validateDatasetContent(content, file.fileType) : null;
+    sendJson(res, 200, { file: fileObject(file) });
+  }
+
+  function abortMultipart(res: http.ServerResponse, body: Buffer) {
+    const request = parseJsonBody(body) as { upload_id?: string; file_id?: string } | undefined;
+    const upload = request?.upload_id ? multipart.get(request.upload_id) : undefined;
+    if (!upload || upload.fileId !== request?.file_id) return sendError(res, 404, 'No such multipart upload', 'invalid_request_error', 'not_found');
+    upload.state = 'aborted';
+    if (files.delete(upload.fileId)) deletedIds.push(upload.fileId);
+    sendJson(res, 200, { success: true });
   }
 
   function handleStorage(req: http.IncomingMessage, res: http.ServerResponse, url: URL, record: RecordedRequest) {
@@ -273,8 +393,6 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       return rejectWith(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size (5 GB for a single PUT).');
     }
 
-    storage.inFlight += 1;
-    storage.maxInFlight = Math.max(storage.maxInFlight, storage.inFlight);
     const sha256 = createHash('sha256');
     const md5 = createHash('md5');
     const kept: Buffer[] = [];
@@ -285,15 +403,22 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       md5.update(chunk);
       if (length <= keepContentBytes) kept.push(chunk);
     });
-    req.on('close', () => (storage.inFlight -= 1));
     req.on('end', () => {
       record.bodyBytes = received;
       if (received !== length) {
         return sendS3Error(res, 400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
       }
+      const content = length <= keepContentBytes ? Buffer.concat(kept) : null;
+      const etag = `"${md5.digest('hex')}"`;
+      if (grant.part) {
+        const upload = multipart.get(grant.part.uploadId);
+        if (!upload || upload.state !== 'open') return sendS3Error(res, 404, 'NoSuchUpload', 'The multipart upload does not exist or is closed.');
+        upload.parts.set(grant.part.partNumber, { bytes: received, etag: etag.replace(/"/g, ''), content });
+        res.writeHead(200, { etag, 'content-length': '0' });
+        return res.end();
+      }
       const file = files.get(grant.fileId);
       if (!file) return sendS3Error(res, 404, 'NoSuchUpload', 'The file record no longer exists.');
-      const content = length <= keepContentBytes ? Buffer.concat(kept) : null;
       file.state = 'uploaded';
       file.bytes = received;
       file.sha256 = sha256.digest('hex');
@@ -302,7 +427,6 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       file.polls = 0;
       file.validationError =
         file.purpose === 'fine-tune' && content ? validateDatasetContent(content, file.fileType) : null;
-      const etag = `"${md5.digest('hex')}"`;
       res.writeHead(200, { etag, 'content-length': '0' });
       res.end();
     });
@@ -352,6 +476,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     files,
     requests,
     deletedIds,
+    multipart,
     storage,
     addFault: (rule) => faults.push({ ...rule, times: rule.times ?? 1 }),
     close: () =>
@@ -387,6 +512,14 @@ function sendS3Error(res: http.ServerResponse, status: number, code: string, mes
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
   res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body);
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {

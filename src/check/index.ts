@@ -13,9 +13,6 @@ import { parquetProblem, readParquetSummary } from './parquet.js';
 import type { CheckLevel, CheckReport } from './types.js';
 import type { Utf8Problem } from './utf8.js';
 
-/** 50.1 GiB, Together's limit (MAX_FILE_SIZE_GB in its SDKs). */
-export const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
-
 export interface CheckTarget {
   /** Workspace-relative, for messages and annotations. */
   path: string;
@@ -43,9 +40,6 @@ export async function checkDataset(
   });
   const unusable = unusablePathReason(target, target.fileType);
   if (unusable !== undefined || target.fileType === null) return fail(unusable ?? 'Cannot tell the dataset type.');
-  if (target.bytes > MAX_FILE_BYTES) {
-    return fail(`The file is ${(target.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`);
-  }
   if (target.bytes === 0) return fail('The file is empty; it needs at least one sample.');
 
   const checked = purpose === 'fine-tune' || purpose === 'eval';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,3 +27,15 @@ export function chatJsonl(lines: number): string {
 
 /** A JSONL that Together's server rejects: line 2's message has no role. */
 export const REJECTED_JSONL = `${CHAT_LINE}\n{"messages":[{"content":"no role here"}]}\n`;
+
+/** A valid general-format JSONL of about `bytes`, every line different (random hex), so any misplaced byte shows. */
+export function randomJsonl(bytes: number): Buffer {
+  const lines: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const line = `{"text": "${randomBytes(500).toString('hex')}"}\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return Buffer.from(lines.join(''));
+}

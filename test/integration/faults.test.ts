@@ -1,0 +1,312 @@
+/**
+ * Uploads under injected faults, through the real pipeline against the embedded server. Each test asserts on the
+ * server's own record: every file stored exactly once and byte-exact, no reserved ID left behind.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MatchedFile } from '../../src/files.js';
+import type { Log } from '../../src/log.js';
+import { uploadAll, type PipelineSettings } from '../../src/pipeline.js';
+import type { FileResult } from '../../src/results.js';
+import { TogetherClient } from '../../src/together/client.js';
+import { startTogetherServer, type TogetherServer, type TogetherServerOptions } from '../../testkit/together-server.js';
+import { chatJsonl, makeWorkspace, randomJsonl } from '../helpers/workspace.js';
+
+const MiB = 1024 * 1024;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+interface Harness {
+  server: TogetherServer;
+  files: MatchedFile[];
+  contents: Map<string, Buffer>;
+  /** Pauses the retry policy asked for (not waited: the test clock is instant). */
+  sleeps: number[];
+  lines: string[];
+  run: (settings?: Partial<PipelineSettings>, extra?: { signal?: AbortSignal; stallTimeoutMs?: number; multipartThreshold?: number; maxRetries?: number }) => Promise<FileResult[]>;
+}
+
+async function harness(contents: Record<string, string | Buffer>, serverOptions: TogetherServerOptions = {}): Promise<Harness> {
+  const server = await startTogetherServer({ pollsBeforeDone: 0, ...serverOptions });
+  const ws = await makeWorkspace(contents);
+  cleanups.push(() => server.close(), () => ws.cleanup());
+  const files = Object.entries(contents)
+    .map(([name, content]) => ({ path: name, absolutePath: ws.file(name), bytes: Buffer.byteLength(content) }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const sleeps: number[] = [];
+  const lines: string[] = [];
+  const log: Log = {
+    info: (m) => lines.push(m),
+    warning: (m) => lines.push(`warning: ${m}`),
+    group: async (title, body) => {
+      lines.push(`group: ${title}`);
+      return body();
+    },
+    printGroup: (title, groupLines) => lines.push(`group: ${title}`, ...groupLines),
+  };
+  return {
+    server,
+    files,
+    contents: new Map(Object.entries(contents).map(([k, v]) => [k, Buffer.from(v)])),
+    sleeps,
+    lines,
+    run: async (settings = {}, extra = {}) => {
+      const sleep = async (ms: number) => {
+        sleeps.push(ms);
+      };
+      const client = new TogetherClient({
+        apiKey: server.apiKey,
+        baseUrl: server.baseUrl,
+        retry: { maxRetries: extra.maxRetries ?? 5, sleep, random: () => 0, log: (m) => lines.push(m), signal: extra.signal },
+      });
+      cleanups.push(() => client.dispatcher.close());
+      return uploadAll(
+        files,
+        { mode: 'upload', check: 'off', purpose: 'fine-tune', fileType: 'auto', wait: true, waitTimeoutSeconds: 30, concurrency: 4, ...settings },
+        {
+          client,
+          log,
+          now: Date.now,
+          sleep,
+          signal: extra.signal,
+          stallTimeoutMs: extra.stallTimeoutMs,
+          multipart: { thresholdBytes: extra.multipartThreshold ?? 5 * 1024 * MiB, partBytes: 5 * MiB },
+        },
+      );
+    },
+  };
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Every file is on the server once, byte-exact, and nothing else is: no reservation left behind. */
+function expectStoredExactlyOnce(h: Harness, results: FileResult[]) {
+  const stored = [...h.server.files.values()];
+  expect(stored.filter((f) => f.state !== 'uploaded')).toEqual([]);
+  expect(stored).toHaveLength(results.length);
+  for (const result of results) {
+    const file = h.server.files.get(result.id!)!;
+    const expected = sha256(h.contents.get(result.path)!);
+    expect(file).toMatchObject({ filename: result.filename, sha256: expected, uploads: 1 });
+    expect(result.sha256).toBe(expected);
+  }
+}
+
+describe('the API answers with errors', () => {
+  it('honours Retry-After on a 429 from POST /files', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    h.server.addFault({ method: 'POST', path: '/v1/files', times: 2, fault: { kind: 'status', status: 429, headers: { 'retry-after': '7' }, body: '{"error":{"message":"Rate limit exceeded","type":"rate_limit","code":"rate_limit_exceeded"}}' } });
+    const results = await h.run();
+    expect(results.map((r) => r.status)).toEqual(['processed']);
+    expect(h.sleeps.slice(0, 2)).toEqual([7000, 7000]);
+    expect(h.lines).toContain('a.jsonl: POST /files: HTTP 429 (Rate limit exceeded); retry 1 of 5 in 7.0 s');
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('caps a long Retry-After at 60 s and honours retry-after-ms', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } } });
+    h.server.addFault({ method: 'GET', path: '/v1/files/', fault: { kind: 'status', status: 429, headers: { 'retry-after-ms': '250' } } });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    expect(h.sleeps).toContain(60_000);
+    expect(h.sleeps).toContain(250);
+  });
+
+  it('retries 5xx answers with JSON and with HTML bodies, with backoff', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 500, body: '{"error":{"message":"internal error","type":"server_error"}}' } });
+    h.server.addFault({ method: 'POST', path: /\/preprocess$/, fault: { kind: 'status', status: 502, headers: { 'content-type': 'text/html' }, body: '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>' } });
+    h.server.addFault({ method: 'GET', path: '/v1/files/', times: 2, fault: { kind: 'status', status: 503, body: '' } });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    expect(h.lines.some((l) => l.includes('POST /files: HTTP 500 (internal error); retry 1 of 5 in 1.0 s'))).toBe(true);
+    expect(h.lines.some((l) => /preprocess: HTTP 502 \(502 Bad Gateway\); retry 1 of 5 in 1\.0 s/.test(l))).toBe(true);
+    expect(h.lines.some((l) => /GET \/files\/file-[\w-]+: HTTP 503 \(empty answer \(HTTP 503\)\); retry 2 of 5 in 2\.0 s/.test(l))).toBe(true);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('deletes an ID that a failed answer still named', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    // A 500 that reserved an ID anyway: the server answers after reserving (X-Together-File-Id) but with an error.
+    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 500, headers: { 'x-together-file-id': 'file-orphan' } } });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    expect(h.server.requests.some((r) => r.method === 'DELETE' && r.path === '/v1/files/file-orphan')).toBe(true);
+  });
+
+  it('cleans up after a lost answer to POST /files: the ID it reserved is found and deleted', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'drop-response' } });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    expect(h.server.deletedIds).toHaveLength(1);
+    expect(h.server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/files')).toHaveLength(2);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('does not retry a 400 or a 401', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 400, body: '{"error":{"message":"bad request"}}' } });
+    const results = await h.run();
+    expect(results[0]).toMatchObject({ status: 'failed', id: null });
+    expect(results[0]!.error).toMatch(/POST \/files failed with HTTP 400: bad request/);
+    expect(h.sleeps).toEqual([]);
+    expect(h.server.files.size).toBe(0);
+  });
+
+  it('gives up after max-retries and reports the last error', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    h.server.addFault({ method: 'POST', path: '/v1/files', times: 10, fault: { kind: 'status', status: 503 } });
+    const results = await h.run({}, { maxRetries: 2 });
+    expect(results[0]).toMatchObject({ status: 'failed' });
+    expect(h.server.requests.filter((r) => r.path === '/v1/files')).toHaveLength(3);
+  });
+});
+
+describe('the storage PUT fails', () => {
+  it('retries a connection reset in the middle of the PUT with a fresh read', async () => {
+    const h = await harness({ 'big.jsonl': randomJsonl(6 * MiB) });
+    h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'reset', afterBytes: 2 * MiB } });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    expect(h.lines.some((l) => /big\.jsonl: PUT to storage: connection failed \(\w+\); retry 1 of 5/.test(l))).toBe(true);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('retries storage 503s', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(50) });
+    h.server.addFault({ method: 'PUT', path: '/storage/', times: 2, fault: { kind: 'status', status: 503, body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' } });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    expect(h.lines.some((l) => l.includes('PUT to storage: storage answered HTTP 503 SlowDown; retry 2 of 5'))).toBe(true);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('gets a fresh URL when the presigned one expired, and deletes the abandoned ID', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(50) });
+    h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' } });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    expect(h.server.deletedIds).toHaveLength(1);
+    expect(h.server.requests.filter((r) => r.path === '/v1/files')).toHaveLength(2);
+    expect(h.lines.some((l) => l.includes('The upload URL expired; getting a fresh one'))).toBe(true);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('aborts a stalled upload and retries it', async () => {
+    const h = await harness({ 'a.jsonl': randomJsonl(3 * MiB) });
+    h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'stall' } });
+    const results = await h.run({}, { stallTimeoutMs: 300 });
+    expect(results[0]!.status).toBe('processed');
+    expect(h.lines.some((l) => /PUT to storage: no bytes moved for 0 s \(\d+ of \d+ sent\); retry 1 of 5/.test(l))).toBe(true);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('fails a file whose PUT keeps failing, deletes its ID, and uploads the others', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(5), 'b.jsonl': chatJsonl(6), 'c.jsonl': chatJsonl(7), 'd.jsonl': chatJsonl(8), 'e.jsonl': chatJsonl(9) });
+    h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } });
+    const results = await h.run();
+    expect(results.map((r) => r.path)).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl', 'd.jsonl', 'e.jsonl']);
+    expect(results.filter((r) => r.status === 'processed')).toHaveLength(4);
+    const failed = results.filter((r) => r.status === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ id: null, error: expect.stringMatching(/upload failed: Storage upload failed with HTTP 403 \(AccessDenied\)/) });
+    expect(h.server.deletedIds).toHaveLength(1);
+    expectStoredExactlyOnce(h, results.filter((r) => r.status === 'processed'));
+  });
+});
+
+describe('concurrency', () => {
+  it('never has more uploads in flight than concurrency, and keeps results in path order', async () => {
+    const contents: Record<string, string> = {};
+    for (let i = 0; i < 12; i += 1) contents[`f${String(i).padStart(2, '0')}.jsonl`] = chatJsonl(20 + i);
+    const h = await harness(contents);
+    for (let i = 0; i < 12; i += 1) h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'delay', ms: 40 } });
+    const results = await h.run({ concurrency: 3 });
+    expect(results.map((r) => r.path)).toEqual(Object.keys(contents).sort());
+    expect(results.every((r) => r.status === 'processed')).toBe(true);
+    expect(h.server.storage.maxInFlight).toBe(3);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('prints each file as one whole group', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': chatJsonl(4) });
+    await h.run({ concurrency: 2, wait: false });
+    for (const name of ['a.jsonl', 'b.jsonl']) {
+      const at = h.lines.findIndex((l) => l.startsWith(`group: Uploaded ${name}`));
+      expect(h.lines[at + 1]).toMatch(/\] Reserved file-/);
+      expect(h.lines[at + 2]).toMatch(/\] Uploaded .* sha256 /);
+      expect(h.lines[at + 3]).toMatch(/\] Processing requested: QUEUED/);
+    }
+  });
+});
+
+describe('multipart', () => {
+  const content = randomJsonl(12 * MiB + 12_345);
+
+  it('uploads a large file in parts and completes it with their ETags', async () => {
+    const h = await harness({ 'big.jsonl': content });
+    const results = await h.run({}, { multipartThreshold: 6 * MiB });
+    expect(results[0]).toMatchObject({ status: 'processed', sha256: sha256(content) });
+    const [upload] = [...h.server.multipart.values()];
+    expect(upload).toMatchObject({ numParts: 3, state: 'completed' });
+    expect([...upload!.parts.entries()].sort(([a], [b]) => a - b).map(([, p]) => p.bytes)).toEqual([5 * MiB, 5 * MiB, content.length - 10 * MiB]);
+    expect(h.server.requests.some((r) => r.path.endsWith('/preprocess'))).toBe(false);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('retries each failing part on its own', async () => {
+    const h = await harness({ 'big.jsonl': content });
+    h.server.addFault({ method: 'PUT', path: '/storage/', times: 2, fault: { kind: 'status', status: 500, body: '<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>' } });
+    h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'reset', afterBytes: MiB } });
+    const results = await h.run({}, { multipartThreshold: 6 * MiB });
+    expect(results[0]).toMatchObject({ status: 'processed', sha256: sha256(content) });
+    expect(h.lines.filter((l) => /PUT part \d of 3: .*retry 1 of 5/.test(l)).length).toBeGreaterThanOrEqual(2);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('aborts the multipart upload when a part finally fails, leaving nothing behind', async () => {
+    const h = await harness({ 'big.jsonl': content });
+    h.server.addFault({ method: 'PUT', path: '/storage/', times: 100, fault: { kind: 'status', status: 503 } });
+    const results = await h.run({}, { multipartThreshold: 6 * MiB, maxRetries: 1 });
+    expect(results[0]).toMatchObject({ status: 'failed', id: null });
+    expect([...h.server.multipart.values()][0]!.state).toBe('aborted');
+    expect(h.server.files.size).toBe(0);
+  });
+
+  it('refuses a file over 50.1 GiB before any request', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(1) });
+    h.files[0]!.bytes = 54 * 1024 ** 3;
+    const results = await h.run();
+    expect(results[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('Together accepts at most 50.1 GiB per file') });
+    expect(h.server.requests).toHaveLength(0);
+  });
+});
+
+describe('cancellation', () => {
+  it('aborts uploads in flight, deletes their reserved IDs, and marks what did not finish', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': randomJsonl(4 * MiB), 'c.jsonl': chatJsonl(3) });
+    h.server.addFault({ method: 'PUT', path: '/storage/', times: 3, fault: { kind: 'stall' } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGTERM'), 300);
+    const results = await h.run({ concurrency: 2 }, { signal: controller.signal });
+    expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(results[2]!.error).toBe('c.jsonl: the run was cancelled before the file was uploaded.');
+    expect(h.server.files.size).toBe(0);
+    expect(h.server.deletedIds).toHaveLength(2);
+  });
+
+  it('aborts a multipart upload in flight', async () => {
+    const h = await harness({ 'big.jsonl': randomJsonl(12 * MiB) });
+    h.server.addFault({ method: 'PUT', path: '/storage/', times: 3, fault: { kind: 'stall' } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGINT'), 300);
+    const results = await h.run({}, { signal: controller.signal, multipartThreshold: 6 * MiB });
+    expect(results[0]!.status).toBe('cancelled');
+    expect([...h.server.multipart.values()][0]!.state).toBe('aborted');
+    expect(h.server.files.size).toBe(0);
+  });
+});
