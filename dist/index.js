@@ -55085,9 +55085,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const READ_CHUNK_BYTES = 1024 * 1024;
 /**
  * Read buffers in rotation. undici pulls the next chunk of an iterable body only once the socket has taken the
- * previous one (it awaits 'drain' whenever a write is not fully flushed), so a buffer is refilled two chunks after
- * it was sent, long after the socket let go of it. Reusing buffers keeps the upload from making garbage: with a
- * fresh buffer per chunk, V8 lets about 64 MB of them pile up before collecting.
+ * previous one (it awaits 'drain' whenever a write is not fully flushed). A buffer is refilled (by the read one
+ * chunk ahead) when the chunk three after it is pulled, long after the socket let go of it. Reusing buffers keeps
+ * the upload from making garbage: with a fresh buffer per chunk, V8 lets about 64 MB of them pile up.
  */
 const POOL_SIZE = 4;
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
@@ -55156,15 +55156,21 @@ async function* readChunks(absolutePath, bytes, onChunk, start = 0) {
     try {
         const pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))));
         const end = start + bytes;
-        for (let offset = start, turn = 0; offset < end; turn += 1) {
+        const read = (turn, offset) => {
             const buffer = pool[turn % POOL_SIZE];
-            const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - offset), offset);
-            if (bytesRead === 0) {
+            return handle.read(buffer, 0, Math.min(buffer.length, end - offset), offset).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+        };
+        // One read ahead: the next chunk comes from disk while this one is hashed and sent. Its buffer last held
+        // the chunk sent three turns ago, long since taken by the socket.
+        let next = start < end ? read(0, start) : undefined;
+        for (let offset = start, turn = 0; next; turn += 1) {
+            const chunk = await next;
+            if (chunk.length === 0) {
                 throw new Error(`the file shrank while it was uploaded: ${offset - start} of ${bytes} bytes read`);
             }
-            const chunk = buffer.subarray(0, bytesRead);
+            offset += chunk.length;
+            next = offset < end ? read(turn + 1, offset) : undefined;
             onChunk(chunk);
-            offset += bytesRead;
             yield chunk;
         }
     }
