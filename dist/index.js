@@ -45498,7 +45498,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6827);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7432);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45508,7 +45508,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6827:
+/***/ 7432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52687,8 +52687,6 @@ async function scanCsv(path, bytes) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./src/check/python-json.ts
@@ -53202,6 +53200,22 @@ class JsonlVisitor {
     }
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/worker-protocol.ts
+/** Messages between the action's main thread and its worker threads (dist/worker/index.js). */
+
+
+
+/**
+ * The bundled worker script next to the bundled action (`dist/worker/index.js`), if it is there. Running from
+ * source (the tests) there is none, and work stays on the main thread unless a test passes the script.
+ */
+function defaultWorkerScript() {
+    const candidate = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'worker', 'index.js');
+    return (0,external_node_fs_namespaceObject.existsSync)(candidate) ? candidate : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/check/jsonl-file.ts
 /**
  * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges of about 16 MiB,
@@ -53215,18 +53229,11 @@ class JsonlVisitor {
 
 
 
-
-
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 /** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
 const RANGE_BYTES = 16 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
-/** Where the bundled worker sits next to the bundled action, if it does. */
-function defaultWorkerScript() {
-    const candidate = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'check-worker', 'index.js');
-    return (0,external_node_fs_namespaceObject.existsSync)(candidate) ? candidate : undefined;
-}
 /** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
 async function checkJsonlFile(file, bytes, rules, options = {}) {
     const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
@@ -53350,9 +53357,11 @@ function feedWorker(worker, tasks, results, take) {
                 return;
             }
             inFlight += 1;
-            worker.postMessage({ index, task: tasks[index] });
+            worker.postMessage({ kind: 'scan', index, task: tasks[index] });
         };
         worker.on('message', (message) => {
+            if (message.kind !== 'scan')
+                return;
             inFlight -= 1;
             if (!message.ok) {
                 const { start, end } = tasks[message.index].range;

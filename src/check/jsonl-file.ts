@@ -4,15 +4,13 @@
  * they finish together, although the main thread started earlier and scans slower), and the results are merged
  * as if one scan had read the file from start to end.
  */
-import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
 import type { ByteRange } from './lines.js';
+import { defaultWorkerScript, type WorkerReply } from '../worker-protocol.js';
 import type { DatasetFormat } from './types.js';
 
 export interface RangeTask {
@@ -36,12 +34,6 @@ const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 const RANGE_BYTES = 16 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
-
-/** Where the bundled worker sits next to the bundled action, if it does. */
-export function defaultWorkerScript(): string | undefined {
-  const candidate = path.join(path.dirname(fileURLToPath(import.meta.url)), 'check-worker', 'index.js');
-  return existsSync(candidate) ? candidate : undefined;
-}
 
 /** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
 export async function checkJsonlFile(
@@ -164,9 +156,10 @@ function feedWorker(worker: Worker, tasks: RangeTask[], results: JsonlScanResult
         return;
       }
       inFlight += 1;
-      worker.postMessage({ index, task: tasks[index] });
+      worker.postMessage({ kind: 'scan', index, task: tasks[index]! });
     };
-    worker.on('message', (message: { index: number; ok: true; result: JsonlScanResult } | { index: number; ok: false; error: string }) => {
+    worker.on('message', (message: WorkerReply) => {
+      if (message.kind !== 'scan') return;
       inFlight -= 1;
       if (!message.ok) {
         const { start, end } = tasks[message.index]!.range;

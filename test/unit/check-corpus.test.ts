@@ -53,7 +53,7 @@ describe('every rule of the reference checker', () => {
 });
 
 describe('the parallel path (bundled worker, files cut into ranges)', () => {
-  const parallel: ParallelOptions = { threads: 3, minBytes: 0, workerScript: path.join(ROOT, 'dist/check-worker/index.js') };
+  const parallel: ParallelOptions = { threads: 3, minBytes: 0, workerScript: path.join(ROOT, 'dist/worker/index.js') };
 
   it.each(CORPUS.filter((c) => (c.file ?? '.jsonl').endsWith('.jsonl')).map((c) => [c.name, c] as const))('%s', async (_, c) => {
     expect(await check(c, parallel)).toEqual(await check(c));

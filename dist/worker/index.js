@@ -1,0 +1,684 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/check/python-json.ts
+/**
+ * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
+ * accepts `NaN`, `Infinity` and `-Infinity`, and where int versus float matters (a message's `weight`: `1` passes,
+ * `1.0` fails) the raw number token decides.
+ */
+/** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
+class PyFloat {
+    value;
+    token;
+    constructor(value, 
+    /** The number as written, e.g. `1.0`. */
+    token) {
+        this.value = value;
+        this.token = token;
+    }
+}
+/**
+ * Deeper than this, the slow path refuses a line: Python's json.loads stops near 1,000 levels too (with a
+ * RecursionError, which crashes the reference checker).
+ */
+const MAX_DEPTH = 1000;
+const FLOAT_TOKEN = /[.eEIN]/;
+const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
+    ? new PyFloat(value, context.source)
+    : value;
+/** Parses one line (without its terminator). */
+function parsePythonJson(text) {
+    try {
+        // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
+        const value = text.includes('"weight"')
+            ? JSON.parse(text, keepWeightFloats)
+            : JSON.parse(text);
+        return { ok: true, value };
+    }
+    catch {
+        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
+        return new PythonJsonParser(text).parseDocument();
+    }
+}
+class ParseError extends Error {
+}
+/** A small recursive-descent parser for the rare lines JSON.parse refuses. */
+class PythonJsonParser {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    parseDocument() {
+        try {
+            this.skipWhitespace();
+            const value = this.value(0, null);
+            this.skipWhitespace();
+            if (this.pos !== this.text.length)
+                this.fail('extra data after the JSON value');
+            return { ok: true, value };
+        }
+        catch (error) {
+            if (error instanceof ParseError)
+                return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
+            if (error instanceof RangeError)
+                return { ok: false, reason: `nesting deeper than ${MAX_DEPTH} levels` };
+            throw error;
+        }
+    }
+    fail(reason) {
+        throw new ParseError(reason);
+    }
+    skipWhitespace() {
+        const t = this.text;
+        while (this.pos < t.length) {
+            const c = t.charCodeAt(this.pos);
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
+                break;
+            this.pos += 1;
+        }
+    }
+    value(depth, key) {
+        if (depth > MAX_DEPTH)
+            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+        const t = this.text;
+        const c = t[this.pos];
+        if (c === '{')
+            return this.object(depth);
+        if (c === '[')
+            return this.array(depth);
+        if (c === '"')
+            return this.string();
+        if (t.startsWith('true', this.pos))
+            return this.literal(4, true);
+        if (t.startsWith('false', this.pos))
+            return this.literal(5, false);
+        if (t.startsWith('null', this.pos))
+            return this.literal(4, null);
+        if (t.startsWith('NaN', this.pos))
+            return this.number(3, Number.NaN, 'NaN', key);
+        if (t.startsWith('Infinity', this.pos))
+            return this.number(8, Infinity, 'Infinity', key);
+        if (t.startsWith('-Infinity', this.pos))
+            return this.number(9, -Infinity, '-Infinity', key);
+        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+        match.lastIndex = this.pos;
+        const token = match.exec(t)?.[0];
+        if (!token)
+            this.fail(c === undefined ? 'unexpected end of line' : `unexpected character ${JSON.stringify(c)}`);
+        return this.number(token.length, Number(token), token, key);
+    }
+    literal(length, value) {
+        this.pos += length;
+        return value;
+    }
+    number(length, value, token, key) {
+        this.pos += length;
+        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value, token) : value;
+    }
+    object(depth) {
+        const result = {};
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === '}') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            if (this.text[this.pos] !== '"')
+                this.fail('expected a property name in double quotes');
+            const key = this.string();
+            this.skipWhitespace();
+            if (this.text[this.pos] !== ':')
+                this.fail("expected ':' after a property name");
+            this.pos += 1;
+            this.skipWhitespace();
+            // Own data property even for "__proto__", as JSON.parse does.
+            Object.defineProperty(result, key, { value: this.value(depth + 1, key), enumerable: true, writable: true, configurable: true });
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === '}')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or '}' in an object");
+            this.skipWhitespace();
+        }
+    }
+    array(depth) {
+        const result = [];
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === ']') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            result.push(this.value(depth + 1, null));
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === ']')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or ']' in an array");
+            this.skipWhitespace();
+        }
+    }
+    string() {
+        const t = this.text;
+        const start = this.pos;
+        let end = start + 1;
+        // Find the closing quote, skipping escaped characters.
+        for (;;) {
+            if (end >= t.length)
+                this.fail('unterminated string');
+            const c = t.charCodeAt(end);
+            if (c === 0x22)
+                break;
+            if (c === 0x5c)
+                end += 1;
+            else if (c < 0x20) {
+                this.pos = end;
+                this.fail('raw control character in a string (escape it, e.g. \\n)');
+            }
+            end += 1;
+        }
+        this.pos = end + 1;
+        try {
+            // The quoted token is valid JSON string syntax unless an escape is wrong; JSON.parse decodes it exactly.
+            return JSON.parse(t.slice(start, end + 1));
+        }
+        catch {
+            this.pos = start;
+            return this.fail('invalid escape in a string');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl-rules.ts
+/**
+ * Together's rules for one JSONL sample, as its reference checker (together-python 1.5.34 `check_file`) applies
+ * them: format detection, then the format's own rules (../shared/docs/dataset-rules.md, sections 5 to 7). Pure:
+ * each function returns the first problem's message, or undefined.
+ */
+
+const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
+/** Formats in the order the reference tries them, with their required (and only allowed) top-level keys. */
+const FORMAT_KEYS = [
+    ['general', ['text']],
+    ['conversation', ['messages']],
+    ['instruction', ['prompt', 'completion']],
+    ['preference_openai', ['input', 'preferred_output', 'non_preferred_output']],
+];
+const FORMAT_EXAMPLE = {
+    general: '{"text": "..."}',
+    conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
+    instruction: '{"prompt": "...", "completion": "..."}',
+    preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
+};
+const ROLES = new Set(['system', 'user', 'assistant']);
+const REQUIRED_MESSAGE_KEYS = ['role', 'content'];
+const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
+/** `data:image/...;base64,` plus the base64 of 10 MiB. */
+const MAX_IMAGE_URL_CHARS = 13_981_036;
+const MAX_IMAGES = 10;
+/** A JSON value's type, in JSON's words. */
+function jsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    if (value instanceof PyFloat)
+        return 'number';
+    if (typeof value === 'object')
+        return 'object';
+    return typeof value;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
+}
+/**
+ * Detects the sample's format and checks it. `firstFormat` is line 1's format (undefined while checking line 1):
+ * every line must have it.
+ */
+function checkSample(sample, firstFormat) {
+    const keys = Object.keys(sample);
+    let format;
+    for (const [candidate, required] of FORMAT_KEYS) {
+        if (!required.every((key) => key in sample))
+            continue;
+        const extra = keys.find((key) => !required.includes(key));
+        if (extra !== undefined) {
+            return {
+                error: `the ${candidate} format allows only the key${required.length > 1 ? 's' : ''} ${required.map((k) => `"${k}"`).join(', ')}, but the line also has "${extra}". Remove "${extra}" (Together refuses extra top-level keys, even "id" or "metadata").`,
+            };
+        }
+        format = candidate;
+        break;
+    }
+    if (!format) {
+        const shown = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no keys';
+        return {
+            error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
+        };
+    }
+    if (firstFormat !== undefined && format !== firstFormat) {
+        return { error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.` };
+    }
+    const error = checkFormatRules(sample, format);
+    return error === undefined ? { format } : { error };
+}
+function checkFormatRules(sample, format) {
+    switch (format) {
+        case 'general':
+            return checkContent(sample.text, { user: true, where: '"text"' }).error;
+        case 'instruction':
+            return (checkContent(sample.prompt, { user: true, where: '"prompt"' }).error ??
+                checkContent(sample.completion, { user: false, where: '"completion"', role: 'the completion' }).error);
+        case 'conversation':
+            return checkMessages(sample.messages, { requireAssistant: true, where: '"messages"' });
+        case 'preference_openai':
+            return checkPreference(sample);
+    }
+}
+/** A content value: a string, or an OpenAI-style list of text and image parts (section 6). */
+function checkContent(value, options) {
+    if (typeof value === 'string')
+        return { images: 0, multimodal: false };
+    if (!Array.isArray(value)) {
+        return {
+            images: 0,
+            multimodal: false,
+            error: `${options.where} must be a string, or a list of {"type": "text", ...} and {"type": "image_url", ...} parts; found ${jsonType(value)}.`,
+        };
+    }
+    let images = 0;
+    for (const [index, part] of value.entries()) {
+        const at = `${options.where}[${index}]`;
+        const fail = (error) => ({ images, multimodal: true, error });
+        if (!isObject(part))
+            return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
+        if (!('type' in part))
+            return fail(`${at} has no "type"; use "text" or "image_url".`);
+        if (part.type === 'text') {
+            if (typeof part.text !== 'string') {
+                return fail(`${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`);
+            }
+        }
+        else if (part.type === 'image_url') {
+            if (!options.user) {
+                return fail(`${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`);
+            }
+            if (!isObject(part.image_url)) {
+                return fail(`${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`);
+            }
+            const url = part.image_url.url;
+            if (typeof url !== 'string' || url === '') {
+                return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
+            }
+            if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
+                const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
+                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`);
+            }
+            if (url.length > MAX_IMAGE_URL_CHARS) {
+                return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
+            }
+            images += 1;
+        }
+        else {
+            return fail(`${at} has "type": ${JSON.stringify(part.type)}; only "text" and "image_url" are supported.`);
+        }
+    }
+    if (images > MAX_IMAGES) {
+        return { images, multimodal: true, error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.` };
+    }
+    return { images, multimodal: true };
+}
+/** A conversation: the `messages` of a conversational sample or of a preference sample's input (section 7). */
+function checkMessages(messages, options) {
+    const where = options.where;
+    if (!Array.isArray(messages))
+        return `${where} must be a list of messages; found ${jsonType(messages)}.`;
+    if (messages.length === 0)
+        return `${where} is empty; it needs at least one message.`;
+    // The whole list is checked for objects, then for "role", then for "content", in the reference's order.
+    for (let i = 0; i < messages.length; i += 1) {
+        if (!isObject(messages[i])) {
+            return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(messages[i])}.`;
+        }
+    }
+    const list = messages;
+    for (const key of REQUIRED_MESSAGE_KEYS) {
+        for (let i = 0; i < list.length; i += 1) {
+            if (!(key in list[i]))
+                return `${where}[${i}] has no "${key}"; every message needs "role" and "content".`;
+        }
+    }
+    let previousRole;
+    let sampleImages = 0;
+    let firstMultimodal;
+    for (let index = 0; index < list.length; index += 1) {
+        const message = list[index];
+        // Paths like `"messages"[2]` are built only for a message that has a problem: this loop runs for every message.
+        const at = () => `${where}[${index}]`;
+        if ('weight' in message) {
+            const weight = message.weight;
+            // Python's int: true and false count (bool is an int); 1.0 does not.
+            if (typeof weight !== 'boolean' && typeof weight !== 'number') {
+                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+            }
+            if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
+                return `${at()}.weight must be 0 or 1; found ${weight}.`;
+            }
+        }
+        const role = message.role;
+        if (typeof role !== 'string')
+            return `${at()}.role must be a string; found ${jsonType(role)}.`;
+        if (!ROLES.has(role))
+            return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user" or "assistant".`;
+        if (role === previousRole) {
+            return `${at()} repeats the role "${role}" of the message before it; after an optional system message, roles must alternate user/assistant. Merge the two messages or insert the missing turn.`;
+        }
+        previousRole = role;
+        // A string is the common case and always valid: no need to look further.
+        const multimodal = typeof message.content !== 'string';
+        if (multimodal) {
+            const content = checkContent(message.content, { user: role === 'user', where: `${at()}.content`, role: `${role} messages` });
+            if (content.error)
+                return content.error;
+            if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
+                return `${at()} contains an image, so its weight must be 0; found 1.`;
+            }
+            sampleImages += content.images;
+        }
+        firstMultimodal ??= multimodal;
+        if (multimodal !== firstMultimodal) {
+            return `${at()}.content is ${multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
+        }
+    }
+    if (sampleImages > MAX_IMAGES)
+        return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
+    if (options.requireAssistant && !list.some((m) => m.role === 'assistant')) {
+        return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
+    }
+    return undefined;
+}
+/** The OpenAI preference (DPO) format. */
+function checkPreference(sample) {
+    const input = sample.input;
+    if (!isObject(input))
+        return `"input" must be an object {"messages": [...]}; found ${jsonType(input)}.`;
+    if (!('messages' in input))
+        return '"input" has no "messages"; it must be {"messages": [...]}.';
+    const messagesError = checkMessages(input.messages, { requireAssistant: false, where: '"input".messages' });
+    if (messagesError)
+        return messagesError;
+    const messages = input.messages;
+    if (messages.at(-1)?.role === 'assistant') {
+        return 'the last message of "input".messages is from the assistant; it must end with the turn the preferred and non-preferred outputs answer.';
+    }
+    for (const key of ['preferred_output', 'non_preferred_output']) {
+        const output = sample[key];
+        if (!Array.isArray(output))
+            return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
+        if (output.length !== 1)
+            return `"${key}" must hold exactly one message; found ${output.length}.`;
+        const [message] = output;
+        if (!isObject(message))
+            return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
+        if (!('role' in message))
+            return `"${key}"[0] has no "role"; it must be "assistant".`;
+        if (message.role !== 'assistant')
+            return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
+        if (!('content' in message))
+            return `"${key}"[0] has no "content".`;
+        const content = checkContent(message.content, { user: false, where: `"${key}"[0].content`, role: 'preference outputs' });
+        if (content.error)
+            return content.error;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/check/utf8.ts
+/** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
+/**
+ * Finds the first invalid sequence in `bytes[start, end)`, or undefined. Only called once a fast whole-chunk check
+ * failed, so it favours clarity over speed. `atEof` says whether a sequence cut at `end` is truncated for good.
+ */
+function findUtf8Problem(bytes, start, end, atEof = true) {
+    let i = start;
+    while (i < end) {
+        const b = bytes[i];
+        if (b < 0x80) {
+            i += 1;
+            continue;
+        }
+        let need;
+        let min = 0x80;
+        let max = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf)
+            need = 1;
+        else if (b >= 0xe0 && b <= 0xef) {
+            need = 2;
+            if (b === 0xe0)
+                min = 0xa0; // overlong
+            if (b === 0xed)
+                max = 0x9f; // surrogates
+        }
+        else if (b >= 0xf0 && b <= 0xf4) {
+            need = 3;
+            if (b === 0xf0)
+                min = 0x90; // overlong
+            if (b === 0xf4)
+                max = 0x8f; // above U+10FFFF
+        }
+        else {
+            return { offset: i, reason: 'invalid start byte', byte: b };
+        }
+        for (let k = 1; k <= need; k += 1) {
+            if (i + k >= end) {
+                if (atEof)
+                    return { offset: i, reason: 'unexpected end of data', byte: b };
+                return undefined;
+            }
+            const c = bytes[i + k];
+            const lo = k === 1 ? min : 0x80;
+            const hi = k === 1 ? max : 0xbf;
+            if (c < lo || c > hi)
+                return { offset: i, reason: 'invalid continuation byte', byte: b };
+        }
+        i += need + 1;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/lines.ts
+/**
+ * Reads a file (or a byte range of it, starting at 0 or just after a `\n`) line by line, as Python reads text
+ * files: lines end at `\n`, `\r\n` or a bare `\r` (universal newlines). Validates UTF-8 on the way; the first
+ * undecodable byte ends the read, since Together's reference refuses such a file before looking at any line.
+ * One reused buffer, grown only for a line longer than it.
+ */
+
+
+
+const READ_BYTES = 1024 * 1024;
+const LF = 10;
+const CR = 13;
+async function readLines(path, range, visitor) {
+    // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
+    // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
+    const state = { lines: 0, utf8: null };
+    try {
+        let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
+        let carry = 0; // bytes at the start of `buffer` left over from the previous read
+        let position = range.start ?? 0;
+        let dataOffset = position; // file offset of buffer[0]
+        for (;;) {
+            if (buffer.length - carry < READ_BYTES) {
+                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                buffer.copy(bigger, 0, 0, carry);
+                buffer = bigger;
+            }
+            const want = Math.min(buffer.length - carry, range.end - position);
+            const bytesRead = want > 0 ? (0,external_node_fs_namespaceObject.readSync)(fd, buffer, carry, want, position) : 0;
+            position += bytesRead;
+            const length = carry + bytesRead;
+            const atEof = position >= range.end || bytesRead === 0;
+            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
+            if (atEof || state.utf8)
+                break;
+            buffer.copy(buffer, 0, consumed, length);
+            carry = length - consumed;
+            dataOffset += consumed;
+        }
+        return state;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/**
+ * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
+ * into the next call. At EOF everything is consumed, the last line needing no terminator.
+ */
+function feed(data, length, dataOffset, atEof, state, visitor) {
+    let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
+    // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
+    if (!atEof && end === length && data[length - 1] === CR)
+        end -= 1;
+    if (end <= 0)
+        return 0;
+    const region = data.subarray(0, end);
+    const valid = (0,external_node_buffer_namespaceObject.isUtf8)(region);
+    const hasCR = region.indexOf(CR) >= 0;
+    if (valid && !hasCR && !visitor.wantsLines) {
+        // Fast path once the visitor is done: only count lines.
+        for (let i = region.indexOf(LF); i >= 0; i = region.indexOf(LF, i + 1))
+            state.lines += 1;
+        if (atEof && region[end - 1] !== LF)
+            state.lines += 1;
+        return end;
+    }
+    let lineStart = 0;
+    let lf = region.indexOf(LF);
+    let cr = hasCR ? region.indexOf(CR) : -1;
+    while (lineStart < end) {
+        if (lf >= 0 && lf < lineStart)
+            lf = region.indexOf(LF, lineStart);
+        if (cr >= 0 && cr < lineStart)
+            cr = region.indexOf(CR, lineStart);
+        let terminator = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (terminator < 0)
+            terminator = end; // only at EOF: the region otherwise ends after a terminator
+        state.lines += 1;
+        if (!valid) {
+            const bad = findUtf8Problem(region, lineStart, terminator);
+            if (bad) {
+                state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
+                return end;
+            }
+        }
+        if (visitor.wantsLines)
+            visitor.line(region, lineStart, terminator, state.lines);
+        lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
+    }
+    return end;
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl.ts
+/** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
+
+
+/** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+/**
+ * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
+ * every line must share it.
+ */
+async function scanJsonl(path, range, rules, firstFormat) {
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+    const read = await readLines(path, range, visitor);
+    return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
+}
+class JsonlVisitor {
+    rules;
+    firstFormat;
+    startsFile;
+    samples = 0;
+    problem = null;
+    rangeFirstFormat;
+    constructor(rules, firstFormat, startsFile) {
+        this.rules = rules;
+        this.firstFormat = firstFormat;
+        this.startsFile = startsFile;
+    }
+    get wantsLines() {
+        return this.problem === null && this.rules !== 'utf8';
+    }
+    line(data, start, end, line) {
+        const text = data.toString('utf8', start, end);
+        // Nearly every line starts with '{': only others can be blank.
+        const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
+        if (blank && this.rules === 'structural')
+            return;
+        const problem = blank
+            ? 'The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).'
+            : this.lineProblem(text, line);
+        if (problem !== undefined) {
+            this.problem = { line, message: problem };
+            return;
+        }
+        this.samples += 1;
+    }
+    /** The line's problem, or undefined; records line 1's format. */
+    lineProblem(text, line) {
+        const parsed = parsePythonJson(text);
+        if (!parsed.ok) {
+            if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
+                return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
+            }
+            return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
+        }
+        const value = parsed.value;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
+        }
+        if (this.rules !== 'full')
+            return undefined;
+        const verdict = checkSample(value, this.firstFormat);
+        if (verdict.error !== undefined)
+            return verdict.error;
+        this.firstFormat ??= verdict.format;
+        if (line === 1)
+            this.rangeFirstFormat = verdict.format;
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/worker.ts
+/** Worker-thread entry (bundled to dist/worker/index.js): scans byte ranges of JSONL files for the checker. */
+
+
+const port = external_node_worker_threads_namespaceObject.parentPort;
+const reply = (message) => port.postMessage(message);
+port.on('message', (message) => {
+    switch (message.kind) {
+        case 'scan': {
+            const { index, task } = message;
+            scanJsonl(task.path, task.range, task.rules, task.firstFormat).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: error instanceof Error ? error.message : String(error) }));
+            return;
+        }
+    }
+});
+

@@ -1,0 +1,20 @@
+/** Worker-thread entry (bundled to dist/worker/index.js): scans byte ranges of JSONL files for the checker. */
+import { parentPort } from 'node:worker_threads';
+import { scanJsonl } from './check/jsonl.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+const port = parentPort!;
+const reply = (message: WorkerReply) => port.postMessage(message);
+
+port.on('message', (message: WorkerRequest) => {
+  switch (message.kind) {
+    case 'scan': {
+      const { index, task } = message;
+      scanJsonl(task.path, task.range, task.rules, task.firstFormat).then(
+        (result) => reply({ kind: 'scan', index, ok: true, result }),
+        (error: unknown) => reply({ kind: 'scan', index, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
+  }
+});
