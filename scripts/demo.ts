@@ -13,7 +13,8 @@ try {
   const run = await runAction({
     workspace: ROOT,
     inputs: { path: 'examples/datasets', 'api-key': server.apiKey, 'base-url': server.baseUrl },
-    onOutput: (chunk) => process.stdout.write(chunk),
+    // The runner hides ::debug:: lines unless step debugging is on; so does the demo.
+    onOutput: (chunk) => process.stdout.write(chunk.replace(/^::debug::.*\n/gm, '')),
   });
   console.log('\n─── outputs ──────────────────────────────────────────────────');
   console.log(`file-id:  ${run.outputs['file-id']}`);
