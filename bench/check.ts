@@ -6,7 +6,15 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
-import { BENCH_DIR, mbPerSecond, measureProcess, mib, printTable, writeConversationJsonl, type ProcessMeasurement } from './lib.js';
+import {
+  BENCH_DIR,
+  mbPerSecond,
+  measureProcess,
+  mib,
+  printTable,
+  writeConversationJsonl,
+  type ProcessMeasurement,
+} from './lib.js';
 
 export async function benchCheck(mebibytes = Number(process.env.BENCH_CHECK_MIB ?? 400)): Promise<void> {
   await mkdir(BENCH_DIR, { recursive: true });
@@ -18,15 +26,20 @@ export async function benchCheck(mebibytes = Number(process.env.BENCH_CHECK_MIB 
   // The two take turns, several rounds, and medians are compared: this machine's speed drifts between runs.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const contenders: Array<[string, () => Promise<ProcessMeasurement>]> = [
-    ['action check mode (dist/index.js, full)', async () => measureProcess(process.execPath, [await actionMain()], { env })],
+    [
+      'action check mode (dist/index.js, full)',
+      async () => measureProcess(process.execPath, [await actionMain()], { env }),
+    ],
     ['baseline: readline + JSON.parse', () => measureProcess(process.execPath, ['bench/readline-baseline.mjs', file])],
   ];
   const measured = new Map<string, ProcessMeasurement[]>(contenders.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round += 1) {
     for (const [name, run] of contenders) {
       const result = await run();
-      if (result.exitCode !== 0) throw new Error(`${name} failed (exit ${result.exitCode}): ${result.stderr || result.stdout.slice(-2000)}`);
-      if (name.startsWith('action') && !result.stdout.includes('✓')) throw new Error('the action did not pass the file');
+      if (result.exitCode !== 0)
+        throw new Error(`${name} failed (exit ${result.exitCode}): ${result.stderr || result.stdout.slice(-2000)}`);
+      if (name.startsWith('action') && !result.stdout.includes('✓'))
+        throw new Error('the action did not pass the file');
       measured.get(name)!.push(result);
     }
   }
@@ -34,9 +47,16 @@ export async function benchCheck(mebibytes = Number(process.env.BENCH_CHECK_MIB 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = contenders.map(([name]) => {
     const runs = measured.get(name)!;
-    return { name, wallMs: median(runs.map((r) => r.wallMs)), rates: runs.map((r) => mbPerSecond(bytes, r.wallMs)), peak: Math.max(...runs.map((r) => r.peakRssBytes)) };
+    return {
+      name,
+      wallMs: median(runs.map((r) => r.wallMs)),
+      rates: runs.map((r) => mbPerSecond(bytes, r.wallMs)),
+      peak: Math.max(...runs.map((r) => r.peakRssBytes)),
+    };
   });
-  console.log(`\nCheck of a ${(bytes / 1e6).toFixed(0)} MB conversational JSONL (whole process, wall clock, ${rounds} rounds)\n`);
+  console.log(
+    `\nCheck of a ${(bytes / 1e6).toFixed(0)} MB conversational JSONL (whole process, wall clock, ${rounds} rounds)\n`,
+  );
   printTable(
     summary.map((s) => ({
       run: s.name,

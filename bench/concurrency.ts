@@ -17,7 +17,12 @@ export async function benchConcurrency(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   for (let i = 0; i < FILES; i += 1) {
-    const line = JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}.` }] });
+    const line = JSON.stringify({
+      messages: [
+        { role: 'user', content: `Question ${i}?` },
+        { role: 'assistant', content: `Answer ${i}.` },
+      ],
+    });
     await writeFile(path.join(dir, `part-${String(i).padStart(2, '0')}.jsonl`), `${`${line}\n`.repeat(100)}`);
   }
   const runs: Array<[number, ProcessMeasurement]> = [];
@@ -25,18 +30,34 @@ export async function benchConcurrency(): Promise<void> {
     const server = await startTogetherServer({ latencyMs: LATENCY_MS, pollsBeforeDone: 0 });
     try {
       const env = await actionEnvironment(
-        { path: dir, 'api-key': server.apiKey, 'base-url': server.baseUrl, concurrency: String(concurrency), wait: 'false', check: 'off' },
+        {
+          path: dir,
+          'api-key': server.apiKey,
+          'base-url': server.baseUrl,
+          concurrency: String(concurrency),
+          wait: 'false',
+          check: 'off',
+        },
         BENCH_DIR,
       );
       const run = await measureProcess(process.execPath, [await actionMain()], { env });
       const uploaded = [...server.files.values()].filter((f) => f.state === 'uploaded').length;
-      if (run.exitCode !== 0 || uploaded !== FILES) throw new Error(`concurrency ${concurrency}: exit ${run.exitCode}, ${uploaded} uploaded`);
+      if (run.exitCode !== 0 || uploaded !== FILES)
+        throw new Error(`concurrency ${concurrency}: exit ${run.exitCode}, ${uploaded} uploaded`);
       runs.push([concurrency, run]);
     } finally {
       await server.close();
     }
   }
-  console.log(`\n${FILES} small files, ${LATENCY_MS} ms added to every request (3 requests a file: POST, PUT, preprocess)\n`);
-  printTable(runs.map(([concurrency, r]) => ({ concurrency, seconds: (r.wallMs / 1000).toFixed(2), 'peak RSS': mib(r.peakRssBytes) })));
+  console.log(
+    `\n${FILES} small files, ${LATENCY_MS} ms added to every request (3 requests a file: POST, PUT, preprocess)\n`,
+  );
+  printTable(
+    runs.map(([concurrency, r]) => ({
+      concurrency,
+      seconds: (r.wallMs / 1000).toFixed(2),
+      'peak RSS': mib(r.peakRssBytes),
+    })),
+  );
   console.log(`\nconcurrency 8 vs 1: ${(runs[0]![1].wallMs / runs[1]![1].wallMs).toFixed(1)}x faster (target >= 5x)`);
 }

@@ -25,7 +25,11 @@ export async function measureProcess(
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<ProcessMeasurement> {
   const started = performance.now();
-  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -57,7 +61,11 @@ export async function writeChatJsonl(file: string, bytes: number): Promise<void>
     messages: [
       { role: 'system', content: 'You are a helpful assistant that answers questions about the product catalogue.' },
       { role: 'user', content: 'Which laptops have more than 16 GB of memory and weigh under 1.5 kg?' },
-      { role: 'assistant', content: 'Three models match: the Aero 14 (32 GB, 1.3 kg), the Slim 13 (24 GB, 1.2 kg) and the Pro 14 (32 GB, 1.45 kg).' },
+      {
+        role: 'assistant',
+        content:
+          'Three models match: the Aero 14 (32 GB, 1.3 kg), the Slim 13 (24 GB, 1.2 kg) and the Pro 14 (32 GB, 1.45 kg).',
+      },
     ],
   })}\n`;
   const block = Buffer.from(line.repeat(Math.floor((4 * 1024 * 1024) / line.length)));
@@ -108,9 +116,12 @@ export async function writeConversationJsonl(file: string, bytes: number): Promi
     // not there yet
   }
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const words = (min: number, max: number) =>
-    Array.from({ length: min + Math.floor(random() * (max - min + 1)) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+    Array.from(
+      { length: min + Math.floor(random() * (max - min + 1)) },
+      () => WORDS[Math.floor(random() * WORDS.length)],
+    ).join(' ');
   const handle = await open(file, 'w');
   let written = 0;
   while (written < bytes) {

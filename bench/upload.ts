@@ -8,7 +8,15 @@ import path from 'node:path';
 import { TogetherClient } from '../src/together/client.js';
 import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
 import { startTogetherServer } from '../testkit/together-server.js';
-import { BENCH_DIR, mbPerSecond, measureProcess, mib, printTable, writeChatJsonl, type ProcessMeasurement } from './lib.js';
+import {
+  BENCH_DIR,
+  mbPerSecond,
+  measureProcess,
+  mib,
+  printTable,
+  writeChatJsonl,
+  type ProcessMeasurement,
+} from './lib.js';
 
 export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB ?? 1024 ** 3 / 1e6)): Promise<void> {
   const bytes = Math.round(megabytes * 1e6);
@@ -18,35 +26,50 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
   // The server hashes what it receives but keeps none of it, so its memory stays out of the picture.
   const server = await startTogetherServer({ keepContentBytes: 0 });
   const client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
-  const presigned = async () => (await client.createFile({ purpose: 'fine-tune', fileName: 'bench.jsonl', fileType: 'jsonl' })).uploadUrl;
+  const presigned = async () =>
+    (await client.createFile({ purpose: 'fine-tune', fileName: 'bench.jsonl', fileType: 'jsonl' })).uploadUrl;
 
   try {
     // The clients take turns, several rounds, and medians are compared: this machine's speed drifts between runs.
     const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
     const clients: Array<[string, () => Promise<ProcessMeasurement>]> = [
       ['action (dist/index.js, wait off)', () => runActionProcess(server.baseUrl, server.apiKey, file)],
-      ['baseline: global fetch + stream', async () => measureProcess(process.execPath, ['bench/fetch-put.mjs', await presigned(), file])],
+      [
+        'baseline: global fetch + stream',
+        async () => measureProcess(process.execPath, ['bench/fetch-put.mjs', await presigned(), file]),
+      ],
       ['curl -T', async () => measureProcess('curl', ['-sS', '--fail', '-T', file, await presigned()])],
     ];
     const measured = new Map<string, ProcessMeasurement[]>(clients.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round += 1) {
       for (const [name, run] of clients) {
         const result = await run();
-        if (result.exitCode !== 0) throw new Error(`${name} failed (exit ${result.exitCode}): ${result.stderr || result.stdout}`);
+        if (result.exitCode !== 0)
+          throw new Error(`${name} failed (exit ${result.exitCode}): ${result.stderr || result.stdout}`);
         measured.get(name)!.push(result);
       }
     }
     const stored = [...server.files.values()].filter((f) => f.state === 'uploaded');
-    if (stored.length !== rounds * clients.length || stored.some((f) => f.bytes !== bytes)) throw new Error('not every upload arrived whole');
+    if (stored.length !== rounds * clients.length || stored.some((f) => f.bytes !== bytes))
+      throw new Error('not every upload arrived whole');
 
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     // The action logs the PUT's own rate ("Uploaded 1.07 GB in 2.0 s (530.1 MB/s)"): the transfer without start-up.
-    const transferRates = measured.get(clients[0]![0])!.map((r) => Number(/Uploaded [\d.]+ \w+ in [\d.]+ \w+ \(([\d.]+) MB\/s\)/.exec(r.stdout)?.[1] ?? NaN));
+    const transferRates = measured
+      .get(clients[0]![0])!
+      .map((r) => Number(/Uploaded [\d.]+ \w+ in [\d.]+ \w+ \(([\d.]+) MB\/s\)/.exec(r.stdout)?.[1] ?? NaN));
     const summary = clients.map(([name]) => {
       const runs = measured.get(name)!;
-      return { name, wallMs: median(runs.map((r) => r.wallMs)), rates: runs.map((r) => mbPerSecond(bytes, r.wallMs)), peak: Math.max(...runs.map((r) => r.peakRssBytes)) };
+      return {
+        name,
+        wallMs: median(runs.map((r) => r.wallMs)),
+        rates: runs.map((r) => mbPerSecond(bytes, r.wallMs)),
+        peak: Math.max(...runs.map((r) => r.peakRssBytes)),
+      };
     });
-    console.log(`\nUpload of a ${(bytes / 1e6).toFixed(0)} MB JSONL to presigned storage on loopback (whole process, wall clock, ${rounds} rounds)\n`);
+    console.log(
+      `\nUpload of a ${(bytes / 1e6).toFixed(0)} MB JSONL to presigned storage on loopback (whole process, wall clock, ${rounds} rounds)\n`,
+    );
     printTable(
       summary.map((s) => ({
         client: s.name,
@@ -56,7 +79,9 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
       })),
     );
     const [action, fetchRun, curl] = summary as [(typeof summary)[0], (typeof summary)[0], (typeof summary)[0]];
-    console.log(`\nthe action's PUT alone (its own log): median ${median(transferRates).toFixed(0)} MB/s (${transferRates.map((r) => r.toFixed(0)).join(' / ')})`);
+    console.log(
+      `\nthe action's PUT alone (its own log): median ${median(transferRates).toFixed(0)} MB/s (${transferRates.map((r) => r.toFixed(0)).join(' / ')})`,
+    );
     console.log(
       `action vs curl (medians): ${(curl.wallMs / action.wallMs).toFixed(2)}x throughput whole process (target >= 0.9x), ${(median(transferRates) / mbPerSecond(bytes, curl.wallMs)).toFixed(2)}x for the transfer alone; action peak RSS ${mib(action.peak)} (limit 160 MiB), curl ${mib(curl.peak)}; ` +
         `fetch baseline peak RSS ${mib(fetchRun.peak)} (${(fetchRun.peak / action.peak).toFixed(1)}x the action's)`,
@@ -69,6 +94,12 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
 
 async function runActionProcess(baseUrl: string, apiKey: string, file: string): Promise<ProcessMeasurement> {
   // The upload alone is measured; checking is bench/check.ts's subject.
-  const inputs = { path: path.relative(ROOT, file), 'api-key': apiKey, 'base-url': baseUrl, wait: 'false', check: 'off' };
+  const inputs = {
+    path: path.relative(ROOT, file),
+    'api-key': apiKey,
+    'base-url': baseUrl,
+    wait: 'false',
+    check: 'off',
+  };
   return measureProcess(process.execPath, [await actionMain()], { env: await actionEnvironment(inputs, ROOT) });
 }

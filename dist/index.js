@@ -52647,7 +52647,10 @@ async function scanCsv(path, bytes) {
         if (columns === null) {
             columns = fields;
             if (fields === 0)
-                problem = { line: recordStartLine, message: 'The first row is empty: the file needs a header row naming its columns on line 1.' };
+                problem = {
+                    line: recordStartLine,
+                    message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
+                };
             return;
         }
         if (fields === 0)
@@ -52676,10 +52679,16 @@ async function scanCsv(path, bytes) {
         finishRecord();
     if (!problem && !read.utf8) {
         if (columns === null) {
-            problem = { line: 1, message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.' };
+            problem = {
+                line: 1,
+                message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
+            };
         }
         else if (samples === 0) {
-            problem = { line: Math.max(lastLine, 1), message: 'The file has a header but no data rows; it needs at least one sample.' };
+            problem = {
+                line: Math.max(lastLine, 1),
+                message: 'The file has a header but no data rows; it needs at least one sample.',
+            };
         }
     }
     return { ...read, samples, problem, columns };
@@ -52719,9 +52728,7 @@ const keepWeightFloats = (key, value, context) => key === 'weight' && typeof val
 function parsePythonJson(text) {
     try {
         // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
-        const value = text.includes('"weight"')
-            ? JSON.parse(text, keepWeightFloats)
-            : JSON.parse(text);
+        const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
         return { ok: true, value };
     }
     catch {
@@ -52823,7 +52830,12 @@ class PythonJsonParser {
             this.pos += 1;
             this.skipWhitespace();
             // Own data property even for "__proto__", as JSON.parse does.
-            Object.defineProperty(result, key, { value: this.value(depth + 1, key), enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(result, key, {
+                value: this.value(depth + 1, key),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
             this.skipWhitespace();
             const next = this.text[this.pos];
             this.pos += 1;
@@ -52953,7 +52965,9 @@ function checkSample(sample, firstFormat) {
         };
     }
     if (firstFormat !== undefined && format !== firstFormat) {
-        return { error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.` };
+        return {
+            error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
+        };
     }
     const error = checkFormatRules(sample, format);
     return error === undefined ? { format } : { error };
@@ -53020,7 +53034,11 @@ function checkContent(value, options) {
         }
     }
     if (images > MAX_IMAGES) {
-        return { images, multimodal: true, error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.` };
+        return {
+            images,
+            multimodal: true,
+            error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.`,
+        };
     }
     return { images, multimodal: true };
 }
@@ -53073,7 +53091,11 @@ function checkMessages(messages, options) {
         // A string is the common case and always valid: no need to look further.
         const multimodal = typeof message.content !== 'string';
         if (multimodal) {
-            const content = checkContent(message.content, { user: role === 'user', where: `${at()}.content`, role: `${role} messages` });
+            const content = checkContent(message.content, {
+                user: role === 'user',
+                where: `${at()}.content`,
+                role: `${role} messages`,
+            });
             if (content.error)
                 return content.error;
             if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
@@ -53122,7 +53144,11 @@ function checkPreference(sample) {
             return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
         if (!('content' in message))
             return `"${key}"[0] has no "content".`;
-        const content = checkContent(message.content, { user: false, where: `"${key}"[0].content`, role: 'preference outputs' });
+        const content = checkContent(message.content, {
+            user: false,
+            where: `"${key}"[0].content`,
+            role: 'preference outputs',
+        });
         if (content.error)
             return content.error;
     }
@@ -53135,6 +53161,7 @@ function checkPreference(sample) {
 
 
 /** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+// eslint-disable-next-line no-control-regex -- Python counts \x1c-\x1f as whitespace, so this must too.
 const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 /**
  * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
@@ -53274,7 +53301,13 @@ async function checkJsonlFile(file, bytes, rules, options = {}) {
 }
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
 function mergeRangeResults(results) {
-    const merged = { lines: 0, samples: 0, problem: null, utf8: null, firstFormat: results[0]?.firstFormat };
+    const merged = {
+        lines: 0,
+        samples: 0,
+        problem: null,
+        utf8: null,
+        firstFormat: results[0]?.firstFormat,
+    };
     let firstProblem = null;
     let samplesToProblem = 0;
     for (const result of results) {
@@ -54578,7 +54611,9 @@ async function readParquetSummary(path, bytes) {
             metadata = await parquetMetadataAsync(file);
         }
         catch (error) {
-            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`);
+            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`, {
+                cause: error,
+            });
         }
         const root = parquetSchema(metadata);
         return {
@@ -54633,7 +54668,13 @@ async function checkDataset(target, purpose, level, parallel = {}) {
     const checked = purpose === 'fine-tune' || purpose === 'eval';
     switch (target.fileType) {
         case 'jsonl': {
-            const rules = !checked ? 'utf8' : level === 'structural' ? 'structural' : purpose === 'fine-tune' ? 'full' : 'syntax';
+            const rules = !checked
+                ? 'utf8'
+                : level === 'structural'
+                    ? 'structural'
+                    : purpose === 'fine-tune'
+                        ? 'full'
+                        : 'syntax';
             const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
             const format = rules === 'full' ? (result.firstFormat ?? null) : null;
             if (result.utf8)
@@ -54993,7 +55034,10 @@ function describeBody(bodyText, status) {
     const title = /<title>([^<]*)<\/title>/i.exec(bodyText)?.[1]?.trim();
     if (title)
         return title;
-    const text = bodyText.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const text = bodyText
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     if (!text)
         return `empty answer (HTTP ${status})`;
     return text.length > 200 ? `${text.slice(0, 200)}…` : text;
@@ -55065,7 +55109,11 @@ function classifyFailure(error) {
     if (error instanceof StorageError) {
         if (error.expired || !isRetryableStatus(error.status))
             return { retry: false };
-        return { retry: true, reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`, delayMs: error.retryAfterMs };
+        return {
+            retry: true,
+            reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`,
+            delayMs: error.retryAfterMs,
+        };
     }
     if (error instanceof TogetherApiError) {
         if (!isRetryableStatus(error.status))
@@ -55121,7 +55169,11 @@ async function putBytes(url, source, options) {
         const res = await (0,undici/* request */.Em)(url, {
             method: 'PUT',
             dispatcher: options.dispatcher,
-            headers: { ...options.headers, 'content-type': 'application/octet-stream', 'content-length': String(source.length) },
+            headers: {
+                ...options.headers,
+                'content-type': 'application/octet-stream',
+                'content-length': String(source.length),
+            },
             // undici accepts async iterables as bodies (documented; its typings list only Readable).
             body: source.length === 0 ? '' : chunks,
             signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
@@ -55167,7 +55219,9 @@ async function* readChunks(absolutePath, bytes, onChunk, start = 0) {
         const end = start + bytes;
         const read = (turn, offset) => {
             const buffer = pool[turn % POOL_SIZE];
-            return handle.read(buffer, 0, Math.min(buffer.length, end - offset), offset).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+            return handle
+                .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
+                .then(({ bytesRead }) => buffer.subarray(0, bytesRead));
         };
         // One read ahead: the next chunk comes from disk while this one is hashed and sent. Its buffer last held
         // the chunk sent three turns ago, long since taken by the socket.
@@ -55270,7 +55324,13 @@ async function uploadMultipart(file, deps) {
     const { client, now, log } = deps;
     const plan = planParts(file.bytes, deps.multipart.partBytes);
     let started = now();
-    const upload = await reserve('POST /files/multipart/initiate', (signal) => client.initiateMultipart({ purpose: file.purpose, fileName: file.filename, fileType: file.fileType, fileSize: file.bytes, numParts: plan.numParts }, { signal }), file, deps);
+    const upload = await reserve('POST /files/multipart/initiate', (signal) => client.initiateMultipart({
+        purpose: file.purpose,
+        fileName: file.filename,
+        fileType: file.fileType,
+        fileSize: file.bytes,
+        numParts: plan.numParts,
+    }, { signal }), file, deps);
     log(`Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`);
     // Parts go out of order, so the file's SHA-256 comes from a separate, sequential read alongside them.
     const stopHashing = new AbortController();
@@ -55358,7 +55418,11 @@ async function deleteLostReservations(deps, filename, since, keep) {
         const files = await deps.client.listFiles({ signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
         // Allow for clock skew between this machine and Together's; `created_at` is in seconds.
         const earliest = Math.floor((since - 60_000) / 1000);
-        const lost = files.filter((f) => f.id !== keep && f.filename === filename && !f.bytes && (f.created_at ?? 0) >= earliest && f.processing_status !== 'COMPLETED');
+        const lost = files.filter((f) => f.id !== keep &&
+            f.filename === filename &&
+            !f.bytes &&
+            (f.created_at ?? 0) >= earliest &&
+            f.processing_status !== 'COMPLETED');
         for (const f of lost)
             await deleteQuietly(deps.client, f.id, deps.log);
     }
@@ -55535,7 +55599,13 @@ async function checkAll(files, settings, deps) {
         for (const [index, result] of results.entries()) {
             const file = files[index];
             const started = deps.now();
-            const report = await checkDataset({ path: result.path, absolutePath: file.absolutePath, bytes: file.bytes, fileType: result.file_type, isDirectory: file.isDirectory }, settings.purpose, level, deps.parallel);
+            const report = await checkDataset({
+                path: result.path,
+                absolutePath: file.absolutePath,
+                bytes: file.bytes,
+                fileType: result.file_type,
+                isDirectory: file.isDirectory,
+            }, settings.purpose, level, deps.parallel);
             result.check = report;
             const took = formatDuration(deps.now() - started);
             if (report.passed) {
@@ -55670,7 +55740,9 @@ function selectAnnotations(results) {
         const checkFailed = r.check !== null && !r.check.passed;
         errors.push({
             level: 'error',
-            title: checkFailed ? `Dataset check failed${r.check.line ? ` at line ${r.check.line}` : ''}` : `Upload ${r.status}`,
+            title: checkFailed
+                ? `Dataset check failed${r.check.line ? ` at line ${r.check.line}` : ''}`
+                : `Upload ${r.status}`,
             file: r.path,
             line: checkFailed ? r.check.line : null,
             message: r.error,
@@ -55678,7 +55750,15 @@ function selectAnnotations(results) {
     }
     const skipped = results.filter((r) => r.status === 'skipped');
     const notices = skipped.length
-        ? [{ level: 'notice', title: 'Nothing uploaded', file: skipped[0].path, line: null, message: skipped[0].error ?? 'Not uploaded.' }]
+        ? [
+            {
+                level: 'notice',
+                title: 'Nothing uploaded',
+                file: skipped[0].path,
+                line: null,
+                message: skipped[0].error ?? 'Not uploaded.',
+            },
+        ]
         : [];
     return { annotations: [...errors, ...notices], notShown };
 }
@@ -55698,7 +55778,13 @@ function buildOutputs(results) {
 
 ;// CONCATENATED MODULE: ./src/results.ts
 /** Statuses that fail the step. */
-const FAILED_STATUSES = new Set(['rejected', 'failed', 'timeout', 'skipped', 'cancelled']);
+const FAILED_STATUSES = new Set([
+    'rejected',
+    'failed',
+    'timeout',
+    'skipped',
+    'cancelled',
+]);
 function isFailure(result) {
     return FAILED_STATUSES.has(result.status);
 }
@@ -55814,7 +55900,11 @@ const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/act
  * as self-hosted runners behind a proxy need, and connects directly when they are unset.
  */
 function createDispatcher() {
-    return new undici/* EnvHttpProxyAgent */.J2({ connect: { timeout: 30_000 }, headersTimeout: API_TIMEOUT_MS, bodyTimeout: API_TIMEOUT_MS });
+    return new undici/* EnvHttpProxyAgent */.J2({
+        connect: { timeout: 30_000 },
+        headersTimeout: API_TIMEOUT_MS,
+        bodyTimeout: API_TIMEOUT_MS,
+    });
 }
 class TogetherClient {
     options;
@@ -55926,7 +56016,7 @@ class TogetherClient {
         }
         const parts = data.parts.map((part) => ({
             partNumber: Number(part.PartNumber ?? part.part_number),
-            url: String(part.URL ?? part.UploadURL ?? ''),
+            url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
             headers: (part.Headers ?? {}),
         }));
         if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
@@ -55952,7 +56042,11 @@ class TogetherClient {
         await this.retrying(operation, call, (signal) => this.postJson(operation, '/files/multipart/abort', { upload_id: upload.uploadId, file_id: upload.fileId }, signal));
     }
     async postJson(operation, path, body, signal) {
-        const res = await this.send('POST', path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+        const res = await this.send('POST', path, {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            signal,
+        });
         const bodyText = await res.body.text();
         if (res.statusCode < 200 || res.statusCode >= 300)
             throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
@@ -55973,7 +56067,7 @@ class TogetherClient {
         }
         return file;
     }
-    send(method, path, { headers, body, signal } = {}) {
+    send(method, path, { headers, body, signal, } = {}) {
         return (0,undici/* request */.Em)(`${this.options.baseUrl}${path}`, {
             method,
             dispatcher: this.dispatcher,

@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as prettier from 'prettier';
 import { readActionYaml, ROOT } from '../testkit/run-action.js';
 
 type ActionYaml = Awaited<ReturnType<typeof readActionYaml>>;
@@ -14,7 +15,11 @@ const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').t
 export function renderInputsTable(action: ActionYaml): string {
   const rows = Object.entries(action.inputs).map(([name, spec]) => {
     const s = spec as { description?: string; required?: boolean; default?: string };
-    const def = s.required ? '**required**' : s.default === '' || s.default === undefined ? '""' : `\`${cell(String(s.default))}\``;
+    const def = s.required
+      ? '**required**'
+      : s.default === '' || s.default === undefined
+        ? '""'
+        : `\`${cell(String(s.default))}\``;
     return `| \`${name}\` | ${def} | ${cell(s.description ?? '')} |`;
   });
   return ['| input | default | description |', '| --- | --- | --- |', ...rows].join('\n');
@@ -37,11 +42,18 @@ export function replaceSection(text: string, name: string, body: string): string
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
 }
 
-/** The README with both tables rendered from action.yml. */
+/** The README with both tables rendered from action.yml, formatted by Prettier. */
 export async function renderReadme(): Promise<string> {
   const action = await readActionYaml();
-  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
-  return replaceSection(replaceSection(readme, 'inputs', renderInputsTable(action)), 'outputs', renderOutputsTable(action));
+  const file = path.join(ROOT, 'README.md');
+  const readme = await readFile(file, 'utf8');
+  const rendered = replaceSection(
+    replaceSection(readme, 'inputs', renderInputsTable(action)),
+    'outputs',
+    renderOutputsTable(action),
+  );
+  // Formatted as `npm run format` formats it, so the generated tables and Prettier agree.
+  return prettier.format(rendered, { ...(await prettier.resolveConfig(file)), filepath: file });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -41,7 +41,8 @@ export async function resolveFiles(options: ResolveOptions): Promise<MatchedFile
     const path = relativePath(options.workspace, absolutePath);
     if (info.isFile()) files.push({ path, absolutePath, bytes: info.size });
     // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
-    else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined) files.push({ path, absolutePath, bytes: 0, isDirectory: true });
+    else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined)
+      files.push({ path, absolutePath, bytes: 0, isDirectory: true });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -58,8 +59,12 @@ export const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
  * Why a matched path cannot be a Together file at all (a directory, an unknown extension, over 50.1 GiB), or
  * undefined. Decided before any request, whether checks are on or off.
  */
-export function unusablePathReason(file: Pick<MatchedFile, 'path' | 'bytes' | 'isDirectory'>, fileType: FileType | null): string | undefined {
-  if (file.isDirectory) return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
+export function unusablePathReason(
+  file: Pick<MatchedFile, 'path' | 'bytes' | 'isDirectory'>,
+  fileType: FileType | null,
+): string | undefined {
+  if (file.isDirectory)
+    return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
   if (fileType === null) {
     return `Cannot tell the dataset type from the extension '${path.extname(file.path) || '(none)'}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`;
   }

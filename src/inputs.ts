@@ -77,7 +77,9 @@ export function readInputs(
     throw new InputError("Input 'path' is required: give files, directories or glob patterns, one per line.");
   }
   if (patterns.every((p) => p.startsWith('!'))) {
-    throw new InputError("Input 'path' has only exclude patterns (lines starting with '!'): add at least one file or pattern to include.");
+    throw new InputError(
+      "Input 'path' has only exclude patterns (lines starting with '!'): add at least one file or pattern to include.",
+    );
   }
 
   return {
@@ -99,7 +101,7 @@ export function readInputs(
 }
 
 function oneOf<const T extends readonly string[]>(name: string, value: string, allowed: T): T[number] {
-  if ((allowed as readonly string[]).includes(value)) return value as T[number];
+  if ((allowed as readonly string[]).includes(value)) return value;
   throw new InputError(`Input '${name}' is '${value}'; it must be one of: ${allowed.join(', ')}.`);
 }
 
@@ -131,7 +133,9 @@ function baseUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InputError(`Input 'base-url' is '${value}', which is not a URL; the default is https://api.together.ai/v1.`);
+    throw new InputError(
+      `Input 'base-url' is '${value}', which is not a URL; the default is https://api.together.ai/v1.`,
+    );
   }
   if (url.username || url.password) {
     throw new InputError("Input 'base-url' must not contain a user name or password; pass the key as 'api-key'.");

@@ -28,7 +28,11 @@ const coreLog: Log = {
 export async function run(): Promise<void> {
   let inputs: Inputs;
   try {
-    inputs = readInputs((name) => core.getInput(name), process.env, (secret) => core.setSecret(secret));
+    inputs = readInputs(
+      (name) => core.getInput(name),
+      process.env,
+      (secret) => core.setSecret(secret),
+    );
     validateForMode(inputs);
   } catch (error) {
     core.setFailed(messageOf(error));
@@ -69,7 +73,10 @@ export async function run(): Promise<void> {
     await client?.dispatcher.close().catch(() => undefined);
   }
   await report(results, inputs);
-  if (cancel.signal.aborted) core.setFailed(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
+  if (cancel.signal.aborted)
+    core.setFailed(
+      `The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`,
+    );
   cancel.dispose();
 }
 
@@ -100,14 +107,18 @@ function stallTimeoutFromEnv(env: Record<string, string | undefined>): number | 
   const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
   if (!raw) return undefined;
   if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
-    throw new Error(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
+    throw new Error(
+      `The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`,
+    );
   }
   return Number(raw) * 1000;
 }
 
 function validateForMode(inputs: Inputs): void {
   if (inputs.mode === 'check' && inputs.check === 'off') {
-    throw new InputError("Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.");
+    throw new InputError(
+      "Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.",
+    );
   }
   if (inputs.mode === 'upload' && !inputs.apiKey) {
     throw new InputError(
@@ -137,7 +148,10 @@ async function report(results: FileResult[], inputs: Inputs): Promise<void> {
     if (a.level === 'error') core.error(a.message, properties);
     else core.notice(a.message, properties);
   }
-  if (notShown > 0) core.info(`${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`);
+  if (notShown > 0)
+    core.info(
+      `${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`,
+    );
   const failure = failureMessage(results);
   if (failure) core.setFailed(failure);
 }

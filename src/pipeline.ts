@@ -45,7 +45,10 @@ export interface PipelineDeps extends CheckDeps {
 }
 
 /** A result for every matched file, before anything is sent: the file type is decided or the file fails. */
-export function planResults(files: MatchedFile[], settings: Pick<PipelineSettings, 'purpose' | 'fileType'>): FileResult[] {
+export function planResults(
+  files: MatchedFile[],
+  settings: Pick<PipelineSettings, 'purpose' | 'fileType'>,
+): FileResult[] {
   return files.map((file) => {
     const fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
     const unusable = unusablePathReason(file, fileType);
@@ -78,28 +81,39 @@ export async function checkAll(
   const results = planResults(files, settings);
   if (settings.check === 'off') return results;
   const level = settings.check;
-  await deps.log.group(`Check ${results.length} file${results.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`, async () => {
-    for (const [index, result] of results.entries()) {
-      const file = files[index]!;
-      const started = deps.now();
-      const report = await checkDataset(
-        { path: result.path, absolutePath: file.absolutePath, bytes: file.bytes, fileType: result.file_type, isDirectory: file.isDirectory },
-        settings.purpose,
-        level,
-        deps.parallel,
-      );
-      result.check = report;
-      const took = formatDuration(deps.now() - started);
-      if (report.passed) {
-        if (settings.mode === 'check') result.status = 'checked';
-        deps.log.info(`✓ ${result.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
-      } else {
-        result.status = 'failed';
-        result.error = report.message;
-        deps.log.info(`✗ ${report.message} (${took})`);
+  await deps.log.group(
+    `Check ${results.length} file${results.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`,
+    async () => {
+      for (const [index, result] of results.entries()) {
+        const file = files[index]!;
+        const started = deps.now();
+        const report = await checkDataset(
+          {
+            path: result.path,
+            absolutePath: file.absolutePath,
+            bytes: file.bytes,
+            fileType: result.file_type,
+            isDirectory: file.isDirectory,
+          },
+          settings.purpose,
+          level,
+          deps.parallel,
+        );
+        result.check = report;
+        const took = formatDuration(deps.now() - started);
+        if (report.passed) {
+          if (settings.mode === 'check') result.status = 'checked';
+          deps.log.info(
+            `✓ ${result.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`,
+          );
+        } else {
+          result.status = 'failed';
+          result.error = report.message;
+          deps.log.info(`✗ ${report.message} (${took})`);
+        }
       }
-    }
-  });
+    },
+  );
   return results;
 }
 
@@ -180,7 +194,10 @@ export async function uploadAll(
       step(result.error);
     }
     result.duration_ms = deps.now() - started;
-    deps.log.printGroup(`${result.status === 'uploaded' ? 'Uploaded' : 'Upload failed:'} ${result.path} (${formatBytes(result.bytes)}, ${formatDuration(result.duration_ms)})`, steps);
+    deps.log.printGroup(
+      `${result.status === 'uploaded' ? 'Uploaded' : 'Upload failed:'} ${result.path} (${formatBytes(result.bytes)}, ${formatDuration(result.duration_ms)})`,
+      steps,
+    );
     if (result.status === 'failed') deps.log.warning(result.error!);
   });
 
@@ -193,21 +210,24 @@ export async function uploadAll(
   const uploaded = results.filter((r) => r.status === 'uploaded');
   if (uploaded.length === 0) return results;
 
-  await deps.log.group(`Wait for Together to process ${uploaded.length} file${uploaded.length === 1 ? '' : 's'}`, async () => {
-    const byId = new Map(uploaded.map((r) => [r.id!, r]));
-    await waitForProcessing(
-      uploaded.map((r) => ({ id: r.id!, label: r.path, status: r.processing_status })),
-      deps.now() + settings.waitTimeoutSeconds * 1000,
-      {
-        retrieve: (id) => deps.client.retrieve(id, { signal: deps.signal }),
-        now: deps.now,
-        sleep: deps.sleep,
-        log: (m) => deps.log.info(m),
-        onSettled: (id, outcome) => settle(byId.get(id)!, outcome),
-        signal: deps.signal,
-        concurrency: Math.max(settings.concurrency, 4),
-      },
-    );
-  });
+  await deps.log.group(
+    `Wait for Together to process ${uploaded.length} file${uploaded.length === 1 ? '' : 's'}`,
+    async () => {
+      const byId = new Map(uploaded.map((r) => [r.id!, r]));
+      await waitForProcessing(
+        uploaded.map((r) => ({ id: r.id!, label: r.path, status: r.processing_status })),
+        deps.now() + settings.waitTimeoutSeconds * 1000,
+        {
+          retrieve: (id) => deps.client.retrieve(id, { signal: deps.signal }),
+          now: deps.now,
+          sleep: deps.sleep,
+          log: (m) => deps.log.info(m),
+          onSettled: (id, outcome) => settle(byId.get(id)!, outcome),
+          signal: deps.signal,
+          concurrency: Math.max(settings.concurrency, 4),
+        },
+      );
+    },
+  );
   return results;
 }

@@ -8,7 +8,8 @@ import type { FileType, Purpose } from './inputs.js';
  * could not be sent. `timeout`: still processing at the deadline. `skipped`: not sent because another file
  * failed its checks. `cancelled`: the run was cancelled before the file was uploaded.
  */
-export type FileStatus = 'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped' | 'cancelled';
+export type FileStatus =
+  'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped' | 'cancelled';
 
 export interface FileResult {
   /** Relative to the workspace. */
@@ -33,7 +34,13 @@ export interface FileResult {
 }
 
 /** Statuses that fail the step. */
-export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set(['rejected', 'failed', 'timeout', 'skipped', 'cancelled']);
+export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set([
+  'rejected',
+  'failed',
+  'timeout',
+  'skipped',
+  'cancelled',
+]);
 
 export function isFailure(result: FileResult): boolean {
   return FAILED_STATUSES.has(result.status);

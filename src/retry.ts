@@ -93,7 +93,9 @@ export async function withRetries<T>(
       const verdict = classify(error);
       if (!verdict.retry || number >= options.maxRetries || options.signal?.aborted) throw error;
       const delay = verdict.delayMs ?? backoffMs(number + 1, options.random);
-      options.log(`${what}: ${verdict.reason}; retry ${number + 1} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
+      options.log(
+        `${what}: ${verdict.reason}; retry ${number + 1} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)} s`,
+      );
       await options.sleep(delay);
       if (options.signal?.aborted) throw error;
     }

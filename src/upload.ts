@@ -96,7 +96,9 @@ async function uploadSingle(file: UploadRequest, deps: UploadDeps): Promise<Uplo
     throw error;
   }
   const took = now() - started;
-  log(`Uploaded ${formatBytes(file.bytes)} in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sent.sha256}`);
+  log(
+    `Uploaded ${formatBytes(file.bytes)} in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sent.sha256}`,
+  );
 
   // The bytes are stored: from here on the file is kept. Processing may start without /preprocess (the TS SDK
   // never calls it), so a failure here is reported and waiting goes on.
@@ -124,13 +126,21 @@ async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<U
     'POST /files/multipart/initiate',
     (signal) =>
       client.initiateMultipart(
-        { purpose: file.purpose, fileName: file.filename, fileType: file.fileType, fileSize: file.bytes, numParts: plan.numParts },
+        {
+          purpose: file.purpose,
+          fileName: file.filename,
+          fileType: file.fileType,
+          fileSize: file.bytes,
+          numParts: plan.numParts,
+        },
         { signal },
       ),
     file,
     deps,
   );
-  log(`Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`);
+  log(
+    `Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`,
+  );
 
   // Parts go out of order, so the file's SHA-256 comes from a separate, sequential read alongside them.
   const stopHashing = new AbortController();
@@ -149,16 +159,20 @@ async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<U
         const result = await withRetries(
           `PUT part ${part.partNumber} of ${plan.numParts}`,
           () =>
-            putBytes(part.url, { absolutePath: file.absolutePath, ...range }, {
-              dispatcher: client.dispatcher,
-              headers: part.headers,
-              onProgress: (sent) => {
-                partSent[index] = sent;
-                progress(partSent.reduce((a, b) => a + b, 0));
+            putBytes(
+              part.url,
+              { absolutePath: file.absolutePath, ...range },
+              {
+                dispatcher: client.dispatcher,
+                headers: part.headers,
+                onProgress: (sent) => {
+                  partSent[index] = sent;
+                  progress(partSent.reduce((a, b) => a + b, 0));
+                },
+                signal,
+                stallTimeoutMs: deps.stallTimeoutMs,
               },
-              signal,
-              stallTimeoutMs: deps.stallTimeoutMs,
-            }),
+            ),
           classifyFailure,
           retry,
         );
@@ -171,8 +185,13 @@ async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<U
     });
     const took = now() - started;
     const sha256 = await hashing;
-    log(`Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sha256}`);
-    const afterUpload = await client.completeMultipart({ uploadId: upload.uploadId, fileId: upload.fileId, etags }, { signal: deps.signal });
+    log(
+      `Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sha256}`,
+    );
+    const afterUpload = await client.completeMultipart(
+      { uploadId: upload.uploadId, fileId: upload.fileId, etags },
+      { signal: deps.signal },
+    );
     log(`Multipart upload completed: ${afterUpload.processing_status ?? 'accepted'}`);
     return { id: upload.fileId, sha256, afterUpload };
   } catch (error) {
@@ -207,7 +226,8 @@ async function reserve<T extends { fileId: string }>(
         try {
           return await attempt(deps.signal);
         } catch (error) {
-          if (error instanceof TogetherApiError && error.fileId) await deleteQuietly(deps.client, error.fileId, deps.log);
+          if (error instanceof TogetherApiError && error.fileId)
+            await deleteQuietly(deps.client, error.fileId, deps.log);
           if (isConnectionError(error)) lostSince ??= deps.now();
           throw error;
         }
@@ -222,13 +242,23 @@ async function reserve<T extends { fileId: string }>(
 }
 
 /** Deletes empty files of this name reserved since `since` (the answers that were lost), but `keep`. */
-async function deleteLostReservations(deps: UploadDeps, filename: string, since: number, keep: string | undefined): Promise<void> {
+async function deleteLostReservations(
+  deps: UploadDeps,
+  filename: string,
+  since: number,
+  keep: string | undefined,
+): Promise<void> {
   try {
     const files = await deps.client.listFiles({ signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
     // Allow for clock skew between this machine and Together's; `created_at` is in seconds.
     const earliest = Math.floor((since - 60_000) / 1000);
     const lost = files.filter(
-      (f) => f.id !== keep && f.filename === filename && !f.bytes && (f.created_at ?? 0) >= earliest && f.processing_status !== 'COMPLETED',
+      (f) =>
+        f.id !== keep &&
+        f.filename === filename &&
+        !f.bytes &&
+        (f.created_at ?? 0) >= earliest &&
+        f.processing_status !== 'COMPLETED',
     );
     for (const f of lost) await deleteQuietly(deps.client, f.id, deps.log);
   } catch (error) {

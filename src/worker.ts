@@ -12,7 +12,8 @@ port.on('message', (message: WorkerRequest) => {
       const { index, task } = message;
       scanJsonl(task.path, task.range, task.rules, task.firstFormat).then(
         (result) => reply({ kind: 'scan', index, ok: true, result }),
-        (error: unknown) => reply({ kind: 'scan', index, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          reply({ kind: 'scan', index, ok: false, error: error instanceof Error ? error.message : String(error) }),
       );
       return;
     }

@@ -54,13 +54,17 @@ export function inputVariable(name: string): string {
  * The environment the runner gives the action: `INPUT_*` for every input of action.yml (the given value or the
  * default), the workspace, and PATH. Refuses inputs that action.yml does not declare.
  */
-export async function actionEnvironment(inputs: Record<string, string>, workspace: string): Promise<Record<string, string>> {
+export async function actionEnvironment(
+  inputs: Record<string, string>,
+  workspace: string,
+): Promise<Record<string, string>> {
   const action = await readActionYaml();
   for (const name of Object.keys(inputs)) {
     if (!(name in action.inputs)) throw new Error(`'${name}' is not an input of action.yml`);
   }
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_WORKSPACE: workspace };
-  for (const [name, spec] of Object.entries(action.inputs)) env[inputVariable(name)] = inputs[name] ?? spec.default ?? '';
+  for (const [name, spec] of Object.entries(action.inputs))
+    env[inputVariable(name)] = inputs[name] ?? spec.default ?? '';
   return env;
 }
 
@@ -87,7 +91,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  const child = spawn(process.execPath, [await actionMain()], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [await actionMain()], {
+    cwd: options.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => {

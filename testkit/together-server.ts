@@ -9,7 +9,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateDatasetContent } from './server-validation.js';
 
-export const PURPOSES = ['fine-tune', 'eval', 'eval-sample', 'eval-output', 'eval-summary', 'batch-generated', 'batch-api'];
+export const PURPOSES = [
+  'fine-tune',
+  'eval',
+  'eval-sample',
+  'eval-output',
+  'eval-summary',
+  'batch-generated',
+  'batch-api',
+];
 export const FILE_TYPES = ['jsonl', 'csv', 'parquet'];
 const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 
@@ -130,11 +138,18 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   const storage = { inFlight: 0, maxInFlight: 0 };
   let origin = '';
 
-  const sign = (token: string, expires: number) => createHmac('sha256', signingKey).update(`${token}:${expires}`).digest('hex');
+  const sign = (token: string, expires: number) =>
+    createHmac('sha256', signingKey).update(`${token}:${expires}`).digest('hex');
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const record: RecordedRequest = { method: req.method ?? '', path: url.pathname, headers: req.headers, status: 0, bodyBytes: 0 };
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      headers: req.headers,
+      status: 0,
+      bodyBytes: 0,
+    };
     requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
     if (url.pathname.startsWith('/storage/')) {
@@ -146,7 +161,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
 
     const fault = takeFault(req.method ?? '', url.pathname);
     if (fault?.kind === 'status') {
-      drain(req).then(() => {
+      void drain(req).then(() => {
         res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
         res.end(fault.body ?? envelope(`injected ${fault.status}`, 'server_error', null));
       });
@@ -162,16 +177,16 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     }
     if (fault?.kind === 'drop-response') {
       // Whatever the handler answers is thrown away with the connection.
-      res.writeHead = (() => {
+      res.writeHead = () => {
         req.socket.destroy();
         return res;
-      }) as typeof res.writeHead;
+      };
       res.end = (() => res) as typeof res.end;
     }
-    const handle = () => {
-      if (url.pathname.startsWith('/storage/')) return handleStorage(req, res, url, record);
-      if (url.pathname.startsWith('/v1/')) return handleApi(req, res, url, record);
-      sendError(res, 404, `Unknown path ${url.pathname}`, 'invalid_request_error', 'not_found');
+    const handle = (): void => {
+      if (url.pathname.startsWith('/storage/')) void handleStorage(req, res, url, record);
+      else if (url.pathname.startsWith('/v1/')) void handleApi(req, res, url, record);
+      else sendError(res, 404, `Unknown path ${url.pathname}`, 'invalid_request_error', 'not_found');
     };
     const delay = (options.latencyMs ?? 0) + (fault?.kind === 'delay' ? fault.ms : 0);
     if (delay > 0) setTimeout(handle, delay);
@@ -256,7 +271,14 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     const fileName = params.get('file_name');
     const fileType = params.get('file_type') ?? 'jsonl';
     if (!purpose || !PURPOSES.includes(purpose)) {
-      return sendError(res, 400, `Invalid purpose '${purpose ?? ''}'`, 'invalid_request_error', 'invalid_purpose', 'purpose');
+      return sendError(
+        res,
+        400,
+        `Invalid purpose '${purpose ?? ''}'`,
+        'invalid_request_error',
+        'invalid_purpose',
+        'purpose',
+      );
     }
     if (!fileName) return sendError(res, 400, 'file_name is required', 'invalid_request_error', null, 'file_name');
     if (!FILE_TYPES.includes(fileType)) {
@@ -296,7 +318,8 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   }
 
   function initiateMultipart(res: http.ServerResponse, body: Buffer) {
-    const request = parseJsonBody(body) as { file_name?: string; file_size?: number; num_parts?: number; purpose?: string; file_type?: string } | undefined;
+    const request = parseJsonBody(body) as
+      { file_name?: string; file_size?: number; num_parts?: number; purpose?: string; file_type?: string } | undefined;
     if (!request?.file_name || !request.purpose || !PURPOSES.includes(request.purpose)) {
       return sendError(res, 400, 'file_name and a valid purpose are required', 'invalid_request_error', null);
     }
@@ -306,7 +329,14 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     }
     const fileId = reserveFile(request.file_name, request.purpose, request.file_type ?? 'jsonl');
     const uploadId = `upload-${randomUUID()}`;
-    multipart.set(uploadId, { uploadId, fileId, numParts, fileSize: Number(request.file_size), parts: new Map(), state: 'open' });
+    multipart.set(uploadId, {
+      uploadId,
+      fileId,
+      numParts,
+      fileSize: Number(request.file_size),
+      parts: new Map(),
+      state: 'open',
+    });
     const parts = Array.from({ length: numParts }, (_, i) => ({
       PartNumber: i + 1,
       URL: presign(fileId, { uploadId, partNumber: i + 1 }),
@@ -316,24 +346,43 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   }
 
   function completeMultipart(res: http.ServerResponse, body: Buffer) {
-    const request = parseJsonBody(body) as { upload_id?: string; file_id?: string; parts?: Array<{ part_number?: number; etag?: string }> } | undefined;
+    const request = parseJsonBody(body) as
+      { upload_id?: string; file_id?: string; parts?: Array<{ part_number?: number; etag?: string }> } | undefined;
     const upload = request?.upload_id ? multipart.get(request.upload_id) : undefined;
     if (!upload || upload.fileId !== request?.file_id || upload.state !== 'open') {
       return sendError(res, 404, 'No such multipart upload', 'invalid_request_error', 'not_found');
     }
     const listed = request.parts ?? [];
     if (listed.length !== upload.numParts) {
-      return sendError(res, 400, `expected ${upload.numParts} parts, got ${listed.length}`, 'invalid_request_error', 'InvalidPart');
+      return sendError(
+        res,
+        400,
+        `expected ${upload.numParts} parts, got ${listed.length}`,
+        'invalid_request_error',
+        'InvalidPart',
+      );
     }
     const contents: Buffer[] = [];
     let total = 0;
     for (const [index, listedPart] of listed.entries()) {
       const stored = upload.parts.get(index + 1);
       if (listedPart.part_number !== index + 1 || !stored || stored.etag !== listedPart.etag) {
-        return sendError(res, 400, `part ${index + 1} is missing or its ETag does not match`, 'invalid_request_error', 'InvalidPart');
+        return sendError(
+          res,
+          400,
+          `part ${index + 1} is missing or its ETag does not match`,
+          'invalid_request_error',
+          'InvalidPart',
+        );
       }
       if (index < listed.length - 1 && stored.bytes < MIN_PART_BYTES) {
-        return sendError(res, 400, `part ${index + 1} is smaller than 5 MiB`, 'invalid_request_error', 'EntityTooSmall');
+        return sendError(
+          res,
+          400,
+          `part ${index + 1} is smaller than 5 MiB`,
+          'invalid_request_error',
+          'EntityTooSmall',
+        );
       }
       total += stored.bytes;
       if (stored.content) contents.push(stored.content);
@@ -349,14 +398,16 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     file.sha256 = content ? createHash('sha256').update(content).digest('hex') : null;
     file.polls = 0;
     file.preprocessed = true;
-    file.validationError = file.purpose === 'fine-tune' && content ? validateDatasetContent(content, file.fileType) : null;
+    file.validationError =
+      file.purpose === 'fine-tune' && content ? validateDatasetContent(content, file.fileType) : null;
     sendJson(res, 200, { file: fileObject(file) });
   }
 
   function abortMultipart(res: http.ServerResponse, body: Buffer) {
     const request = parseJsonBody(body) as { upload_id?: string; file_id?: string } | undefined;
     const upload = request?.upload_id ? multipart.get(request.upload_id) : undefined;
-    if (!upload || upload.fileId !== request?.file_id) return sendError(res, 404, 'No such multipart upload', 'invalid_request_error', 'not_found');
+    if (!upload || upload.fileId !== request?.file_id)
+      return sendError(res, 404, 'No such multipart upload', 'invalid_request_error', 'not_found');
     upload.state = 'aborted';
     if (files.delete(upload.fileId)) deletedIds.push(upload.fileId);
     sendJson(res, 200, { success: true });
@@ -370,10 +421,18 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       drain(req).then(() => sendS3Error(res, status, code, message));
 
     if (!grant || url.searchParams.get('X-Amz-Signature') !== sign(token, expires)) {
-      return rejectWith(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+      return rejectWith(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      );
     }
     if (req.method !== 'PUT') {
-      return rejectWith(403, 'SignatureDoesNotMatch', `The request signature we calculated does not match: this URL is signed for PUT, not ${req.method}.`);
+      return rejectWith(
+        403,
+        'SignatureDoesNotMatch',
+        `The request signature we calculated does not match: this URL is signed for PUT, not ${req.method}.`,
+      );
     }
     if (req.headers.authorization) {
       return rejectWith(
@@ -384,13 +443,22 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     }
     if (Date.now() > grant.expiresAt) return rejectWith(403, 'AccessDenied', 'Request has expired');
     if (req.headers['transfer-encoding']) {
-      return rejectWith(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented (Transfer-Encoding).');
+      return rejectWith(
+        501,
+        'NotImplemented',
+        'A header you provided implies functionality that is not implemented (Transfer-Encoding).',
+      );
     }
     const declared = req.headers['content-length'];
-    if (declared === undefined) return rejectWith(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+    if (declared === undefined)
+      return rejectWith(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
     const length = Number(declared);
     if (length > MAX_SINGLE_PUT_BYTES) {
-      return rejectWith(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size (5 GB for a single PUT).');
+      return rejectWith(
+        400,
+        'EntityTooLarge',
+        'Your proposed upload exceeds the maximum allowed size (5 GB for a single PUT).',
+      );
     }
 
     const sha256 = createHash('sha256');
@@ -404,7 +472,12 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     req.on('end', () => {
       record.bodyBytes = received;
       if (received !== length) {
-        return sendS3Error(res, 400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+        return sendS3Error(
+          res,
+          400,
+          'IncompleteBody',
+          'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+        );
       }
       const content = length <= keepContentBytes ? Buffer.concat(kept) : null;
       const digest = sha256.digest('hex');
@@ -412,7 +485,8 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       const etag = `"${digest.slice(0, 32)}"`;
       if (grant.part) {
         const upload = multipart.get(grant.part.uploadId);
-        if (!upload || upload.state !== 'open') return sendS3Error(res, 404, 'NoSuchUpload', 'The multipart upload does not exist or is closed.');
+        if (!upload || upload.state !== 'open')
+          return sendS3Error(res, 404, 'NoSuchUpload', 'The multipart upload does not exist or is closed.');
         upload.parts.set(grant.part.partNumber, { bytes: received, etag: etag.replace(/"/g, ''), content });
         res.writeHead(200, { etag, 'content-length': '0' });
         return res.end();
@@ -489,28 +563,50 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
 
 function countLines(content: Buffer | null): number | undefined {
   if (!content) return undefined;
-  return content.toString('utf8').split(/\r\n|\r|\n/).filter((line) => line.trim() !== '').length;
+  return content
+    .toString('utf8')
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line.trim() !== '').length;
 }
 
 function envelope(message: string, type: string, code: string | null, param: string | null = null): string {
   return JSON.stringify({ error: { message, type, param, code } });
 }
 
-function sendError(res: http.ServerResponse, status: number, message: string, type: string, code: string | null, param: string | null = null) {
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+) {
   const body = envelope(message, type, code, param);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': randomUUID() });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': randomUUID(),
+  });
   res.end(body);
 }
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown) {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': randomUUID() });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': randomUUID(),
+  });
   res.end(body);
 }
 
 function sendS3Error(res: http.ServerResponse, status: number, code: string, message: string) {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
-  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(status, {
+    'content-type': 'application/xml',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
   res.end(body);
 }
 

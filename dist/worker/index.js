@@ -33,9 +33,7 @@ const keepWeightFloats = (key, value, context) => key === 'weight' && typeof val
 function parsePythonJson(text) {
     try {
         // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
-        const value = text.includes('"weight"')
-            ? JSON.parse(text, keepWeightFloats)
-            : JSON.parse(text);
+        const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
         return { ok: true, value };
     }
     catch {
@@ -137,7 +135,12 @@ class PythonJsonParser {
             this.pos += 1;
             this.skipWhitespace();
             // Own data property even for "__proto__", as JSON.parse does.
-            Object.defineProperty(result, key, { value: this.value(depth + 1, key), enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(result, key, {
+                value: this.value(depth + 1, key),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
             this.skipWhitespace();
             const next = this.text[this.pos];
             this.pos += 1;
@@ -267,7 +270,9 @@ function checkSample(sample, firstFormat) {
         };
     }
     if (firstFormat !== undefined && format !== firstFormat) {
-        return { error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.` };
+        return {
+            error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
+        };
     }
     const error = checkFormatRules(sample, format);
     return error === undefined ? { format } : { error };
@@ -334,7 +339,11 @@ function checkContent(value, options) {
         }
     }
     if (images > MAX_IMAGES) {
-        return { images, multimodal: true, error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.` };
+        return {
+            images,
+            multimodal: true,
+            error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.`,
+        };
     }
     return { images, multimodal: true };
 }
@@ -387,7 +396,11 @@ function checkMessages(messages, options) {
         // A string is the common case and always valid: no need to look further.
         const multimodal = typeof message.content !== 'string';
         if (multimodal) {
-            const content = checkContent(message.content, { user: role === 'user', where: `${at()}.content`, role: `${role} messages` });
+            const content = checkContent(message.content, {
+                user: role === 'user',
+                where: `${at()}.content`,
+                role: `${role} messages`,
+            });
             if (content.error)
                 return content.error;
             if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
@@ -436,7 +449,11 @@ function checkPreference(sample) {
             return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
         if (!('content' in message))
             return `"${key}"[0] has no "content".`;
-        const content = checkContent(message.content, { user: false, where: `"${key}"[0].content`, role: 'preference outputs' });
+        const content = checkContent(message.content, {
+            user: false,
+            where: `"${key}"[0].content`,
+            role: 'preference outputs',
+        });
         if (content.error)
             return content.error;
     }
@@ -601,6 +618,7 @@ function feed(data, length, dataOffset, atEof, state, visitor) {
 
 
 /** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+// eslint-disable-next-line no-control-regex -- Python counts \x1c-\x1f as whitespace, so this must too.
 const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 /**
  * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:

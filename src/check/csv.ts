@@ -138,7 +138,11 @@ export async function scanCsv(path: string, bytes: number): Promise<CsvScanResul
     }
     if (columns === null) {
       columns = fields;
-      if (fields === 0) problem = { line: recordStartLine, message: 'The first row is empty: the file needs a header row naming its columns on line 1.' };
+      if (fields === 0)
+        problem = {
+          line: recordStartLine,
+          message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
+        };
       return;
     }
     if (fields === 0) return; // DictReader skips blank rows
@@ -151,22 +155,33 @@ export async function scanCsv(path: string, bytes: number): Promise<CsvScanResul
     }
   };
 
-  const read = await readLines(path, { end: bytes }, {
-    get wantsLines() {
-      return problem === null;
+  const read = await readLines(
+    path,
+    { end: bytes },
+    {
+      get wantsLines() {
+        return problem === null;
+      },
+      line(data, start, end, line) {
+        if (reader.state === 'startRecord') recordStartLine = line;
+        lastLine = line;
+        if (reader.feedLine(data.toString('utf8', start, end))) finishRecord();
+      },
     },
-    line(data, start, end, line) {
-      if (reader.state === 'startRecord') recordStartLine = line;
-      lastLine = line;
-      if (reader.feedLine(data.toString('utf8', start, end))) finishRecord();
-    },
-  });
+  );
   if (!problem && !read.utf8 && reader.finishAtEof()) finishRecord();
   if (!problem && !read.utf8) {
     if (columns === null) {
-      problem = { line: 1, message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.' };
+      problem = {
+        line: 1,
+        message:
+          'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
+      };
     } else if (samples === 0) {
-      problem = { line: Math.max(lastLine, 1), message: 'The file has a header but no data rows; it needs at least one sample.' };
+      problem = {
+        line: Math.max(lastLine, 1),
+        message: 'The file has a header but no data rows; it needs at least one sample.',
+      };
     }
   }
   return { ...read, samples, problem, columns };

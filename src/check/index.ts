@@ -31,7 +31,12 @@ export async function checkDataset(
   level: Exclude<CheckLevel, 'off'>,
   parallel: ParallelOptions = {},
 ): Promise<CheckReport> {
-  const fail = (message: string, line: number | null = null, format: string | null = null, samples = 0): CheckReport => ({
+  const fail = (
+    message: string,
+    line: number | null = null,
+    format: string | null = null,
+    samples = 0,
+  ): CheckReport => ({
     passed: false,
     format,
     samples,
@@ -45,7 +50,13 @@ export async function checkDataset(
   const checked = purpose === 'fine-tune' || purpose === 'eval';
   switch (target.fileType) {
     case 'jsonl': {
-      const rules: JsonlRules = !checked ? 'utf8' : level === 'structural' ? 'structural' : purpose === 'fine-tune' ? 'full' : 'syntax';
+      const rules: JsonlRules = !checked
+        ? 'utf8'
+        : level === 'structural'
+          ? 'structural'
+          : purpose === 'fine-tune'
+            ? 'full'
+            : 'syntax';
       const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
       const format = rules === 'full' ? (result.firstFormat ?? null) : null;
       if (result.utf8) return utf8Failure(fail, result.utf8);
@@ -57,7 +68,9 @@ export async function checkDataset(
     }
     case 'csv': {
       if (purpose === 'fine-tune') {
-        return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
+        return fail(
+          'CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).',
+        );
       }
       if (!checked) return encodingOnly(target, fail, 'csv');
       const result = await scanCsv(target.absolutePath, target.bytes);
@@ -74,7 +87,11 @@ export async function checkDataset(
       try {
         summary = await readParquetSummary(target.absolutePath, target.bytes);
       } catch (error) {
-        return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
+        return fail(
+          `The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`,
+          null,
+          'parquet',
+        );
       }
       const problem = parquetProblem(summary);
       if (problem) return fail(problem, null, 'parquet', summary.rows);
@@ -99,7 +116,11 @@ function utf8Failure(fail: Fail, problem: Utf8Problem & { line: number }): Check
 
 /** Purposes Together does not check still need valid UTF-8 in text formats. */
 async function encodingOnly(target: CheckTarget, fail: Fail, format: string): Promise<CheckReport> {
-  const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined });
+  const result = await readLines(
+    target.absolutePath,
+    { end: target.bytes },
+    { wantsLines: false, line: () => undefined },
+  );
   if (result.utf8) return utf8Failure(fail, result.utf8);
   return pass(format, result.lines);
 }

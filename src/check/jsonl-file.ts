@@ -61,7 +61,7 @@ export async function checkJsonlFile(
       rules: i === 0 ? rules : laterRules,
       firstFormat: firstLine.firstFormat,
     }));
-    const results: JsonlScanResult[] = new Array(tasks.length);
+    const results = new Array<JsonlScanResult>(tasks.length);
     let next = 0;
     const take = () => (next < tasks.length ? next++ : -1);
     const onMainThread = async () => {
@@ -80,7 +80,13 @@ export async function checkJsonlFile(
 
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
 export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
-  const merged: JsonlScanResult = { lines: 0, samples: 0, problem: null, utf8: null, firstFormat: results[0]?.firstFormat };
+  const merged: JsonlScanResult = {
+    lines: 0,
+    samples: 0,
+    problem: null,
+    utf8: null,
+    firstFormat: results[0]?.firstFormat,
+  };
   let firstProblem: JsonlScanResult['problem'] = null;
   let samplesToProblem = 0;
   for (const result of results) {
@@ -129,7 +135,7 @@ async function firstLineEnd(file: string, bytes: number): Promise<number> {
   const handle = await open(file, 'r');
   try {
     const window = Buffer.allocUnsafe(64 * 1024);
-    for (let from = 0; from < bytes; ) {
+    for (let from = 0; from < bytes;) {
       const { bytesRead } = await handle.read(window, 0, window.length, from);
       if (bytesRead === 0) break;
       const slice = window.subarray(0, bytesRead);

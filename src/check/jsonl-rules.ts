@@ -20,7 +20,8 @@ const FORMAT_EXAMPLE: Record<DatasetFormat, string> = {
   general: '{"text": "..."}',
   conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
   instruction: '{"prompt": "...", "completion": "..."}',
-  preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
+  preference_openai:
+    '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
 };
 
 const ROLES = new Set(['system', 'user', 'assistant']);
@@ -70,7 +71,9 @@ export function checkSample(sample: Record<string, unknown>, firstFormat: Datase
     };
   }
   if (firstFormat !== undefined && format !== firstFormat) {
-    return { error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.` };
+    return {
+      error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
+    };
   }
   const error = checkFormatRules(sample, format);
   return error === undefined ? { format } : { error };
@@ -123,29 +126,42 @@ export function checkContent(value: unknown, options: ContentOptions): ContentVe
   for (const [index, part] of value.entries()) {
     const at = `${options.where}[${index}]`;
     const fail = (error: string): ContentVerdict => ({ images, multimodal: true, error });
-    if (!isObject(part)) return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
+    if (!isObject(part))
+      return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
     if (!('type' in part)) return fail(`${at} has no "type"; use "text" or "image_url".`);
     if (part.type === 'text') {
       if (typeof part.text !== 'string') {
-        return fail(`${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`);
+        return fail(
+          `${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`,
+        );
       }
     } else if (part.type === 'image_url') {
       if (!options.user) {
-        return fail(`${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`);
+        return fail(
+          `${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`,
+        );
       }
       if (!isObject(part.image_url)) {
-        return fail(`${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`);
+        return fail(
+          `${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`,
+        );
       }
       const url = part.image_url.url;
       if (typeof url !== 'string' || url === '') {
-        return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
+        return fail(
+          `${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`,
+        );
       }
       if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
         const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
-        return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`);
+        return fail(
+          `${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`,
+        );
       }
       if (url.length > MAX_IMAGE_URL_CHARS) {
-        return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
+        return fail(
+          `${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`,
+        );
       }
       images += 1;
     } else {
@@ -153,7 +169,11 @@ export function checkContent(value: unknown, options: ContentOptions): ContentVe
     }
   }
   if (images > MAX_IMAGES) {
-    return { images, multimodal: true, error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.` };
+    return {
+      images,
+      multimodal: true,
+      error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.`,
+    };
   }
   return { images, multimodal: true };
 }
@@ -210,7 +230,11 @@ export function checkMessages(messages: unknown, options: MessagesOptions): stri
     // A string is the common case and always valid: no need to look further.
     const multimodal = typeof message.content !== 'string';
     if (multimodal) {
-      const content = checkContent(message.content, { user: role === 'user', where: `${at()}.content`, role: `${role} messages` });
+      const content = checkContent(message.content, {
+        user: role === 'user',
+        where: `${at()}.content`,
+        role: `${role} messages`,
+      });
       if (content.error) return content.error;
       if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
         return `${at()} contains an image, so its weight must be 0; found 1.`;
@@ -222,7 +246,8 @@ export function checkMessages(messages: unknown, options: MessagesOptions): stri
       return `${at()}.content is ${multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
     }
   }
-  if (sampleImages > MAX_IMAGES) return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
+  if (sampleImages > MAX_IMAGES)
+    return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
   if (options.requireAssistant && !list.some((m) => m.role === 'assistant')) {
     return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
   }
@@ -242,14 +267,21 @@ function checkPreference(sample: Record<string, unknown>): string | undefined {
   }
   for (const key of ['preferred_output', 'non_preferred_output']) {
     const output = sample[key];
-    if (!Array.isArray(output)) return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
+    if (!Array.isArray(output))
+      return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
     if (output.length !== 1) return `"${key}" must hold exactly one message; found ${output.length}.`;
     const [message] = output as unknown[];
-    if (!isObject(message)) return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
+    if (!isObject(message))
+      return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
     if (!('role' in message)) return `"${key}"[0] has no "role"; it must be "assistant".`;
-    if (message.role !== 'assistant') return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
+    if (message.role !== 'assistant')
+      return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
     if (!('content' in message)) return `"${key}"[0] has no "content".`;
-    const content = checkContent(message.content, { user: false, where: `"${key}"[0].content`, role: 'preference outputs' });
+    const content = checkContent(message.content, {
+      user: false,
+      where: `"${key}"[0].content`,
+      role: 'preference outputs',
+    });
     if (content.error) return content.error;
   }
   return undefined;

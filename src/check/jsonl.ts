@@ -21,6 +21,7 @@ export interface JsonlScanResult extends LineReadResult {
 }
 
 /** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+// eslint-disable-next-line no-control-regex -- Python counts \x1c-\x1f as whitespace, so this must too.
 const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
 /**

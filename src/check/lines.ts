@@ -68,7 +68,14 @@ export async function readLines(path: string, range: ByteRange, visitor: LineVis
  * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
  * into the next call. At EOF everything is consumed, the last line needing no terminator.
  */
-function feed(data: Buffer, length: number, dataOffset: number, atEof: boolean, state: LineReadResult, visitor: LineVisitor): number {
+function feed(
+  data: Buffer,
+  length: number,
+  dataOffset: number,
+  atEof: boolean,
+  state: LineReadResult,
+  visitor: LineVisitor,
+): number {
   let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
   // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
   if (!atEof && end === length && data[length - 1] === CR) end -= 1;

@@ -17,7 +17,10 @@ export interface ParquetSummary {
 
 /** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
 export async function readParquetSummary(path: string, bytes: number): Promise<ParquetSummary> {
-  if (bytes < 12) throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
+  if (bytes < 12)
+    throw new Error(
+      `it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`,
+    );
   const handle = await open(path, 'r');
   try {
     const file: AsyncBuffer = {
@@ -32,7 +35,12 @@ export async function readParquetSummary(path: string, bytes: number): Promise<P
     try {
       metadata = await parquetMetadataAsync(file);
     } catch (error) {
-      throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`);
+      throw new Error(
+        `its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`,
+        {
+          cause: error,
+        },
+      );
     }
     const root = parquetSchema(metadata);
     return {

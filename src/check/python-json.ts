@@ -34,9 +34,7 @@ const keepWeightFloats: Reviver = (key, value, context) =>
 export function parsePythonJson(text: string): ParsedLine {
   try {
     // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
-    const value: unknown = text.includes('"weight"')
-      ? JSON.parse(text, keepWeightFloats as (key: string, value: unknown) => unknown)
-      : JSON.parse(text);
+    const value: unknown = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
     return { ok: true, value };
   } catch {
     // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
@@ -124,7 +122,12 @@ class PythonJsonParser {
       this.pos += 1;
       this.skipWhitespace();
       // Own data property even for "__proto__", as JSON.parse does.
-      Object.defineProperty(result, key, { value: this.value(depth + 1, key), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(result, key, {
+        value: this.value(depth + 1, key),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.skipWhitespace();
       const next = this.text[this.pos];
       this.pos += 1;

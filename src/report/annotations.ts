@@ -26,7 +26,9 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
     const checkFailed = r.check !== null && !r.check.passed;
     errors.push({
       level: 'error',
-      title: checkFailed ? `Dataset check failed${r.check!.line ? ` at line ${r.check!.line}` : ''}` : `Upload ${r.status}`,
+      title: checkFailed
+        ? `Dataset check failed${r.check!.line ? ` at line ${r.check!.line}` : ''}`
+        : `Upload ${r.status}`,
       file: r.path,
       line: checkFailed ? r.check!.line : null,
       message: r.error,
@@ -34,7 +36,15 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
   }
   const skipped = results.filter((r) => r.status === 'skipped');
   const notices: Annotation[] = skipped.length
-    ? [{ level: 'notice', title: 'Nothing uploaded', file: skipped[0]!.path, line: null, message: skipped[0]!.error ?? 'Not uploaded.' }]
+    ? [
+        {
+          level: 'notice',
+          title: 'Nothing uploaded',
+          file: skipped[0]!.path,
+          line: null,
+          message: skipped[0]!.error ?? 'Not uploaded.',
+        },
+      ]
     : [];
   return { annotations: [...errors, ...notices], notShown };
 }

@@ -31,7 +31,9 @@ export interface SummaryContext {
 export function renderSummary(results: FileResult[], context: SummaryContext): string {
   const lines = [`## ${escapeHtml(headline(results, context))}`, ''];
   if (results.length === 0) {
-    lines.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
+    lines.push(
+      `No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`,
+    );
     return `${lines.join('\n')}\n`;
   }
   const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
@@ -57,7 +59,10 @@ export function renderSummary(results: FileResult[], context: SummaryContext): s
   }
   lines.push('</table>', '');
   if (results.length > MAX_TABLE_ROWS) {
-    lines.push(`… and ${results.length - MAX_TABLE_ROWS} more files: every file is in the step's \`files\` output.`, '');
+    lines.push(
+      `… and ${results.length - MAX_TABLE_ROWS} more files: every file is in the step's \`files\` output.`,
+      '',
+    );
   }
 
   const failures = results.filter(isFailure);

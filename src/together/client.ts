@@ -32,7 +32,11 @@ export const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/featu
  * as self-hosted runners behind a proxy need, and connects directly when they are unset.
  */
 export function createDispatcher(): Dispatcher {
-  return new EnvHttpProxyAgent({ connect: { timeout: 30_000 }, headersTimeout: API_TIMEOUT_MS, bodyTimeout: API_TIMEOUT_MS });
+  return new EnvHttpProxyAgent({
+    connect: { timeout: 30_000 },
+    headersTimeout: API_TIMEOUT_MS,
+    bodyTimeout: API_TIMEOUT_MS,
+  });
 }
 
 export class TogetherClient {
@@ -69,15 +73,33 @@ export class TogetherClient {
     const bodyText = await res.body.text();
     if (res.statusCode !== 302) {
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        throw new TogetherApiError(operation, res.statusCode, 'expected a 302 redirect to the upload URL', undefined, undefined, undefined);
+        throw new TogetherApiError(
+          operation,
+          res.statusCode,
+          'expected a 302 redirect to the upload URL',
+          undefined,
+          undefined,
+          undefined,
+        );
       }
       throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
     }
     const uploadUrl = single(res.headers.location);
     const fileId = single(res.headers['x-together-file-id']);
     if (!uploadUrl || !fileId) {
-      const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'].filter(Boolean);
-      throw new TogetherApiError(operation, 302, `the redirect lacks ${missing.join(' and ')}`, undefined, undefined, undefined, undefined, fileId);
+      const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'].filter(
+        Boolean,
+      );
+      throw new TogetherApiError(
+        operation,
+        302,
+        `the redirect lacks ${missing.join(' and ')}`,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        fileId,
+      );
     }
     return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
   }
@@ -112,7 +134,8 @@ export class TogetherClient {
       const res = await this.send('DELETE', `/files/${encodeURIComponent(fileId)}`, { signal });
       const bodyText = await res.body.text();
       if (res.statusCode === 404) return;
-      if (res.statusCode < 200 || res.statusCode >= 300) throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
+      if (res.statusCode < 200 || res.statusCode >= 300)
+        throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
     });
   }
 
@@ -137,36 +160,65 @@ export class TogetherClient {
     call: CallOptions = {},
   ): Promise<MultipartUpload> {
     const operation = 'POST /files/multipart/initiate';
-    const data = (await this.postJson(operation, '/files/multipart/initiate', {
-      file_name: file.fileName,
-      file_size: file.fileSize,
-      num_parts: file.numParts,
-      purpose: file.purpose,
-      file_type: file.fileType,
-    }, call.signal)) as { upload_id?: unknown; file_id?: unknown; parts?: unknown };
+    const data = (await this.postJson(
+      operation,
+      '/files/multipart/initiate',
+      {
+        file_name: file.fileName,
+        file_size: file.fileSize,
+        num_parts: file.numParts,
+        purpose: file.purpose,
+        file_type: file.fileType,
+      },
+      call.signal,
+    )) as { upload_id?: unknown; file_id?: unknown; parts?: unknown };
     if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
-      throw new TogetherApiError(operation, 200, 'the answer lacks upload_id, file_id or parts', undefined, undefined, undefined);
+      throw new TogetherApiError(
+        operation,
+        200,
+        'the answer lacks upload_id, file_id or parts',
+        undefined,
+        undefined,
+        undefined,
+      );
     }
     const parts = (data.parts as Array<Record<string, unknown>>).map((part) => ({
       partNumber: Number(part.PartNumber ?? part.part_number),
-      url: String(part.URL ?? part.UploadURL ?? ''),
+      url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
       headers: (part.Headers ?? {}) as Record<string, string>,
     }));
     if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
-      throw new TogetherApiError(operation, 200, `expected ${file.numParts} parts with URLs, got ${parts.length}`, undefined, undefined, undefined, undefined, data.file_id);
+      throw new TogetherApiError(
+        operation,
+        200,
+        `expected ${file.numParts} parts with URLs, got ${parts.length}`,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        data.file_id,
+      );
     }
     return { uploadId: data.upload_id, fileId: data.file_id, parts: parts.sort((a, b) => a.partNumber - b.partNumber) };
   }
 
   /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
-  async completeMultipart(upload: { uploadId: string; fileId: string; etags: string[] }, call: CallOptions = {}): Promise<FileObject> {
+  async completeMultipart(
+    upload: { uploadId: string; fileId: string; etags: string[] },
+    call: CallOptions = {},
+  ): Promise<FileObject> {
     const operation = 'POST /files/multipart/complete';
     return this.retrying(operation, call, async (signal) => {
-      const data = (await this.postJson(operation, '/files/multipart/complete', {
-        upload_id: upload.uploadId,
-        file_id: upload.fileId,
-        parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
-      }, signal)) as { file?: FileObject } & FileObject;
+      const data = (await this.postJson(
+        operation,
+        '/files/multipart/complete',
+        {
+          upload_id: upload.uploadId,
+          file_id: upload.fileId,
+          parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
+        },
+        signal,
+      )) as { file?: FileObject } & FileObject;
       return data.file ?? data;
     });
   }
@@ -175,19 +227,38 @@ export class TogetherClient {
   async abortMultipart(upload: { uploadId: string; fileId: string }, call: CallOptions = {}): Promise<void> {
     const operation = 'POST /files/multipart/abort';
     await this.retrying(operation, call, (signal) =>
-      this.postJson(operation, '/files/multipart/abort', { upload_id: upload.uploadId, file_id: upload.fileId }, signal),
+      this.postJson(
+        operation,
+        '/files/multipart/abort',
+        { upload_id: upload.uploadId, file_id: upload.fileId },
+        signal,
+      ),
     );
   }
 
-  private async postJson(operation: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
-    const res = await this.send('POST', path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  private async postJson(
+    operation: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const res = await this.send('POST', path, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
     const bodyText = await res.body.text();
-    if (res.statusCode < 200 || res.statusCode >= 300) throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
+    if (res.statusCode < 200 || res.statusCode >= 300)
+      throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
     return parseJson(operation, bodyText);
   }
 
   /** Runs an idempotent call with the client's retry policy. */
-  private retrying<T>(operation: string, call: CallOptions, attempt: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  private retrying<T>(
+    operation: string,
+    call: CallOptions,
+    attempt: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     const signal = call.signal ?? this.retry.signal;
     return withRetries(operation, () => attempt(signal), classifyFailure, { ...this.retry, signal });
   }
@@ -198,7 +269,14 @@ export class TogetherClient {
     }
     const file = parseJson(operation, bodyText) as FileObject;
     if (!file || typeof file.id !== 'string') {
-      throw new TogetherApiError(operation, res.statusCode, 'the answer is not a file object', undefined, undefined, undefined);
+      throw new TogetherApiError(
+        operation,
+        res.statusCode,
+        'the answer is not a file object',
+        undefined,
+        undefined,
+        undefined,
+      );
     }
     return file;
   }
@@ -206,7 +284,11 @@ export class TogetherClient {
   private send(
     method: Dispatcher.HttpMethod,
     path: string,
-    { headers, body, signal }: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined } = {},
+    {
+      headers,
+      body,
+      signal,
+    }: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined } = {},
   ): Promise<Dispatcher.ResponseData> {
     return request(`${this.options.baseUrl}${path}`, {
       method,

@@ -54,9 +54,27 @@ export function apiErrorFromResponse(
   const fileId = headerValue(headers['x-together-file-id']);
   const envelope = parseEnvelope(bodyText);
   if (envelope) {
-    return new TogetherApiError(operation, status, envelope.message, envelope.type, envelope.code, requestId, retryAfter, fileId);
+    return new TogetherApiError(
+      operation,
+      status,
+      envelope.message,
+      envelope.type,
+      envelope.code,
+      requestId,
+      retryAfter,
+      fileId,
+    );
   }
-  return new TogetherApiError(operation, status, describeBody(bodyText, status), undefined, undefined, requestId, retryAfter, fileId);
+  return new TogetherApiError(
+    operation,
+    status,
+    describeBody(bodyText, status),
+    undefined,
+    undefined,
+    requestId,
+    retryAfter,
+    fileId,
+  );
 }
 
 /** Builds the error for a failed storage PUT from S3's XML error body. */
@@ -96,7 +114,10 @@ function parseEnvelope(bodyText: string): { message: string; type?: string; code
 function describeBody(bodyText: string, status: number): string {
   const title = /<title>([^<]*)<\/title>/i.exec(bodyText)?.[1]?.trim();
   if (title) return title;
-  const text = bodyText.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = bodyText
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!text) return `empty answer (HTTP ${status})`;
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -50,7 +50,9 @@ export function multipartSettingsFromEnv(env: Record<string, string | undefined>
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min) {
-      throw new Error(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`);
+      throw new Error(
+        `The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`,
+      );
     }
     return Number(raw);
   };

@@ -11,7 +11,11 @@ export class StallError extends Error {
 export function classifyFailure(error: unknown): AttemptFailure {
   if (error instanceof StorageError) {
     if (error.expired || !isRetryableStatus(error.status)) return { retry: false };
-    return { retry: true, reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`, delayMs: error.retryAfterMs };
+    return {
+      retry: true,
+      reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`,
+      delayMs: error.retryAfterMs,
+    };
   }
   if (error instanceof TogetherApiError) {
     if (!isRetryableStatus(error.status)) return { retry: false };

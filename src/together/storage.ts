@@ -67,7 +67,11 @@ export async function putBytes(
     const res = await request(url, {
       method: 'PUT',
       dispatcher: options.dispatcher,
-      headers: { ...options.headers, 'content-type': 'application/octet-stream', 'content-length': String(source.length) },
+      headers: {
+        ...options.headers,
+        'content-type': 'application/octet-stream',
+        'content-length': String(source.length),
+      },
       // undici accepts async iterables as bodies (documented; its typings list only Readable).
       body: source.length === 0 ? '' : (chunks as unknown as Readable),
       signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
@@ -87,7 +91,11 @@ export async function putBytes(
 }
 
 /** The whole file in one PUT. */
-export function putFile(url: string, file: { absolutePath: string; bytes: number }, options: PutOptions): Promise<PutResult> {
+export function putFile(
+  url: string,
+  file: { absolutePath: string; bytes: number },
+  options: PutOptions,
+): Promise<PutResult> {
   return putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, options);
 }
 
@@ -114,11 +122,15 @@ export async function* readChunks(
 ): AsyncGenerator<Buffer> {
   const handle = await open(absolutePath, 'r');
   try {
-    const pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))));
+    const pool = Array.from({ length: POOL_SIZE }, () =>
+      Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))),
+    );
     const end = start + bytes;
     const read = (turn: number, offset: number) => {
       const buffer = pool[turn % POOL_SIZE]!;
-      return handle.read(buffer, 0, Math.min(buffer.length, end - offset), offset).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+      return handle
+        .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
+        .then(({ bytesRead }) => buffer.subarray(0, bytesRead));
     };
     // One read ahead: the next chunk comes from disk while this one is hashed and sent. Its buffer last held
     // the chunk sent three turns ago, long since taken by the socket.

@@ -22,8 +22,8 @@ export interface FileObject {
   /** Deprecated: "fully uploaded" in the current API, "parsed and analyzed" in the older one. */
   Processed?: boolean;
   FileType?: string;
-  /** Absent on the older API. */
-  processing_status?: ProcessingStatus | string;
+  /** A ProcessingStatus, or a state a newer API added; absent on the older API. */
+  processing_status?: string;
   validation_report?: ValidationReport;
 }
 

@@ -14,7 +14,10 @@ afterEach(async () => {
 async function tree(files: Record<string, string | Uint8Array>) {
   const ws = await makeWorkspace(files as Record<string, string | Buffer>);
   const server = await startTogetherServer();
-  cleanups.push(() => server.close(), () => ws.cleanup());
+  cleanups.push(
+    () => server.close(),
+    () => ws.cleanup(),
+  );
   return { ws, server };
 }
 
@@ -28,15 +31,22 @@ describe('check mode (pull requests)', () => {
       'data/bad-role.jsonl': BAD_ROLE,
       'eval/scores.csv': 'question,answer\n1,2\n3,4,5\n',
     });
-    const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: 'data\neval', purpose: 'fine-tune', 'base-url': server.baseUrl } });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { mode: 'check', path: 'data\neval', purpose: 'fine-tune', 'base-url': server.baseUrl },
+    });
 
     expect(run.exitCode).toBe(1);
     expect(server.requests).toHaveLength(0);
     expect(run.stdout).toContain(
       '::error title=Dataset check failed at line 3,file=data/bad-role.jsonl,line=3::data/bad-role.jsonl, line 3: "messages"[1].role is "bot"; it must be "system", "user" or "assistant".',
     );
-    expect(run.stdout).toContain('::error title=Dataset check failed,file=eval/scores.csv::eval/scores.csv: CSV files are accepted only for purpose eval');
-    expect(run.stdout).toContain('::error::2 of 3 files did not make it: data/bad-role.jsonl (failed), eval/scores.csv (failed).');
+    expect(run.stdout).toContain(
+      '::error title=Dataset check failed,file=eval/scores.csv::eval/scores.csv: CSV files are accepted only for purpose eval',
+    );
+    expect(run.stdout).toContain(
+      '::error::2 of 3 files did not make it: data/bad-role.jsonl (failed), eval/scores.csv (failed).',
+    );
 
     const files = filesOf(run);
     expect(files.map((f) => [f.path, f.status])).toEqual([
@@ -78,9 +88,13 @@ describe('check mode (pull requests)', () => {
     const { ws } = await tree(files);
     const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: '*.jsonl' } });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout.match(/^::error title=Dataset check failed at line 2,file=bad-\d\d\.jsonl,line=2::/gm)).toHaveLength(10);
+    expect(
+      run.stdout.match(/^::error title=Dataset check failed at line 2,file=bad-\d\d\.jsonl,line=2::/gm),
+    ).toHaveLength(10);
     expect(run.stdout).toContain('2 more problems are listed in the job summary');
-    expect(run.summary.match(/^- <code>bad-\d\d\.jsonl<\/code> \(failed\): bad-\d\d\.jsonl, line 2: The line is blank/gm)).toHaveLength(12);
+    expect(
+      run.summary.match(/^- <code>bad-\d\d\.jsonl<\/code> \(failed\): bad-\d\d\.jsonl, line 2: The line is blank/gm),
+    ).toHaveLength(12);
   });
 
   it('checks structurally when asked, leaving semantics to the server', async () => {
@@ -98,7 +112,9 @@ describe('check mode (pull requests)', () => {
   });
 
   it('agrees with the corpus on a sample of rules', async () => {
-    const sample = CORPUS.filter((c) => !c.purpose && !c.level && (c.file ?? '.jsonl').endsWith('.jsonl')).filter((_, i) => i % 4 === 0);
+    const sample = CORPUS.filter((c) => !c.purpose && !c.level && (c.file ?? '.jsonl').endsWith('.jsonl')).filter(
+      (_, i) => i % 4 === 0,
+    );
     const files: Record<string, string | Uint8Array> = {};
     sample.forEach((c, i) => (files[`corpus/case-${String(i).padStart(3, '0')}.jsonl`] = c.content));
     const { ws } = await tree(files);
@@ -118,37 +134,54 @@ describe('check mode (pull requests)', () => {
     const { ws } = await tree({ 'big.jsonl': `${good}${good}${good}{"messages": []}\n${good}` });
     const run = await runAction({ workspace: ws.root, inputs: { mode: 'check', path: 'big.jsonl' } });
     expect(filesOf(run)[0]!.check).toMatchObject({ passed: false, line: 180_001, samples: 180_000 });
-    expect(run.stdout).toContain('::error title=Dataset check failed at line 180001,file=big.jsonl,line=180001::big.jsonl, line 180001: "messages" is empty');
+    expect(run.stdout).toContain(
+      '::error title=Dataset check failed at line 180001,file=big.jsonl,line=180001::big.jsonl, line 180001: "messages" is empty',
+    );
   });
 });
 
 describe('checks before upload', () => {
   it('uploads nothing when any file fails, and says which', async () => {
     const { ws, server } = await tree({ 'data/good.jsonl': chatJsonl(2), 'data/bad-role.jsonl': BAD_ROLE });
-    const run = await runAction({ workspace: ws.root, inputs: { path: 'data', 'api-key': server.apiKey, 'base-url': server.baseUrl } });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { path: 'data', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+    });
     expect(run.exitCode).toBe(1);
     expect(server.requests).toHaveLength(0);
     expect(filesOf(run).map((f) => [f.path, f.status])).toEqual([
       ['data/bad-role.jsonl', 'failed'],
       ['data/good.jsonl', 'skipped'],
     ]);
-    expect(run.stdout).toContain('::notice title=Nothing uploaded,file=data/good.jsonl::Not uploaded: 1 file failed its checks, so nothing was uploaded.');
+    expect(run.stdout).toContain(
+      '::notice title=Nothing uploaded,file=data/good.jsonl::Not uploaded: 1 file failed its checks, so nothing was uploaded.',
+    );
   });
 
   it('refuses a directory named like a dataset even with check off, uploading nothing', async () => {
     const { ws, server } = await tree({ 'good.jsonl': chatJsonl(1), 'odd.jsonl/readme.txt': 'a folder, not a file' });
-    const run = await runAction({ workspace: ws.root, inputs: { path: '*.jsonl', check: 'off', 'api-key': server.apiKey, 'base-url': server.baseUrl } });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { path: '*.jsonl', check: 'off', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+    });
     expect(run.exitCode).toBe(1);
     expect(filesOf(run).map((f) => [f.path, f.status, f.error])).toEqual([
       ['good.jsonl', 'skipped', 'Not uploaded: 1 file failed before uploads started, so nothing was uploaded.'],
-      ['odd.jsonl', 'failed', 'odd.jsonl: This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.'],
+      [
+        'odd.jsonl',
+        'failed',
+        'odd.jsonl: This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.',
+      ],
     ]);
     expect(server.requests).toHaveLength(0);
   });
 
   it('uploads unchecked with check off, leaving the verdict to Together', async () => {
     const { ws, server } = await tree({ 'data/bad-role.jsonl': BAD_ROLE });
-    const run = await runAction({ workspace: ws.root, inputs: { path: 'data', check: 'off', 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false' } });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { path: 'data', check: 'off', 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false' },
+    });
     expect(run.exitCode).toBe(0);
     expect(filesOf(run)[0]).toMatchObject({ status: 'uploaded', check: null });
     expect(server.files.size).toBe(1);

@@ -15,7 +15,10 @@ afterEach(async () => {
 async function setup(files: Record<string, string | Buffer>) {
   const server = await startTogetherServer({ pollsBeforeDone: 0 });
   const ws = await makeWorkspace(files);
-  cleanups.push(() => server.close(), () => ws.cleanup());
+  cleanups.push(
+    () => server.close(),
+    () => ws.cleanup(),
+  );
   return { server, ws };
 }
 
@@ -27,8 +30,19 @@ describe('each file on its own', () => {
   it('uploads the other four when one of five fails, reports all five and fails naming the one', async () => {
     const contents = Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((n, i) => [`${n}.jsonl`, chatJsonl(10 + i)]));
     const { server, ws } = await setup(contents);
-    server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } });
-    const run = await runAction({ workspace: ws.root, inputs: { path: '*.jsonl', 'api-key': server.apiKey, 'base-url': server.baseUrl } });
+    server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      },
+    });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { path: '*.jsonl', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+    });
     expect(run.exitCode).toBe(1);
     const files = filesOf(run);
     expect(files.map((f) => f.path)).toEqual(Object.keys(contents));
@@ -37,15 +51,26 @@ describe('each file on its own', () => {
     expect(files.filter((f) => f.status === 'processed')).toHaveLength(4);
     expect(run.stdout).toContain(`::error::1 of 5 files did not make it: ${failed[0]!.path} (failed).`);
     expect(run.summary).toContain('## Together upload: 4 processed of 5 files, 1 failed');
-    for (const f of files.filter((x) => x.status === 'processed')) expect(server.files.get(f.id!)).toMatchObject({ sha256: sha256(contents[f.path]!), uploads: 1 });
+    for (const f of files.filter((x) => x.status === 'processed'))
+      expect(server.files.get(f.id!)).toMatchObject({ sha256: sha256(contents[f.path]!), uploads: 1 });
     expect(leftovers(server)).toEqual([]);
   });
 
   it('keeps uploads in flight within concurrency', async () => {
     const contents = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}.jsonl`, chatJsonl(5 + i)]));
     const { server, ws } = await setup(contents);
-    for (let i = 0; i < 8; i += 1) server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'delay', ms: 100 } });
-    const run = await runAction({ workspace: ws.root, inputs: { path: '*.jsonl', concurrency: '2', wait: 'false', 'api-key': server.apiKey, 'base-url': server.baseUrl } });
+    for (let i = 0; i < 8; i += 1)
+      server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'delay', ms: 100 } });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: {
+        path: '*.jsonl',
+        concurrency: '2',
+        wait: 'false',
+        'api-key': server.apiKey,
+        'base-url': server.baseUrl,
+      },
+    });
     expect(run.exitCode).toBe(0);
     expect(server.storage.maxInFlight).toBe(2);
     expect(filesOf(run).every((f) => f.status === 'uploaded')).toBe(true);
@@ -91,7 +116,14 @@ describe('cancellation', () => {
     server.addFault({ method: 'PUT', path: '/storage/', times: 5, fault: { kind: 'stall' } });
     const run = await runAction({
       workspace: ws.root,
-      inputs: { path: '*.jsonl', concurrency: '1', wait: 'false', check: 'structural', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+      inputs: {
+        path: '*.jsonl',
+        concurrency: '1',
+        wait: 'false',
+        check: 'structural',
+        'api-key': server.apiKey,
+        'base-url': server.baseUrl,
+      },
       signalAfter: { signal: 'SIGTERM', ms: 1500 },
     });
     // It ended by itself (not killed by the harness's deadline), with a failing exit code.

@@ -14,7 +14,10 @@ afterEach(async () => {
 async function setup(files: Record<string, string>, serverOptions: TogetherServerOptions = {}) {
   const server = await startTogetherServer({ pollsBeforeDone: 0, ...serverOptions });
   const ws = await makeWorkspace(files);
-  cleanups.push(() => server.close(), () => ws.cleanup());
+  cleanups.push(
+    () => server.close(),
+    () => ws.cleanup(),
+  );
   const run = (inputs: Record<string, string>, env?: Record<string, string>) =>
     runAction({ workspace: ws.root, inputs: { 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs }, env });
   return { server, ws, run };
@@ -77,7 +80,9 @@ describe('upload on push', () => {
 
     expect(result.summary).toContain('## Together upload: 3 processed of 3 files');
     for (const file of outputs) expect(result.summary).toContain(`<code>${file.id}</code>`);
-    expect(visibleLog(result)).toMatch(/::group::Uploaded data\/a-chat\.jsonl \(306 B, [\d.]+ (ms|s)\)\n\[ *[\d.]+ (ms|s)\] Reserved file-/);
+    expect(visibleLog(result)).toMatch(
+      /::group::Uploaded data\/a-chat\.jsonl \(306 B, [\d.]+ (ms|s)\)\n\[ *[\d.]+ (ms|s)\] Reserved file-/,
+    );
     expect(visibleLog(result)).toMatch(/data\/a-chat\.jsonl: RUNNING/);
 
     const puts = server.requests.filter((r) => r.method === 'PUT');
@@ -130,8 +135,12 @@ describe('upload on push', () => {
 });
 
 describe('failures', () => {
-  it('reports a rejected file with Together\'s reason while the others are processed, and fails the step', async () => {
-    const { server, run } = await setup({ 'a.jsonl': chatJsonl(2), 'b-bad.jsonl': REJECTED_JSONL, 'c.jsonl': chatJsonl(2) });
+  it("reports a rejected file with Together's reason while the others are processed, and fails the step", async () => {
+    const { server, run } = await setup({
+      'a.jsonl': chatJsonl(2),
+      'b-bad.jsonl': REJECTED_JSONL,
+      'c.jsonl': chatJsonl(2),
+    });
     // Structural checks leave the message rules to Together's server, which rejects the file after upload.
     const result = await run({ path: '*.jsonl', check: 'structural' });
 
@@ -146,7 +155,9 @@ describe('failures', () => {
     );
     expect(result.summary).toContain('## Together upload: 2 processed of 3 files, 1 failed');
     expect(result.summary).toContain('<code>b-bad.jsonl</code> (rejected): b-bad.jsonl: Together rejected the file');
-    expect(visibleLog(result)).toContain('::error title=Upload rejected,file=b-bad.jsonl::b-bad.jsonl: Together rejected the file');
+    expect(visibleLog(result)).toContain(
+      '::error title=Upload rejected,file=b-bad.jsonl::b-bad.jsonl: Together rejected the file',
+    );
     expect(visibleLog(result)).toContain('::error::1 of 3 files did not make it: b-bad.jsonl (rejected).');
     expect(server.files.size).toBe(3);
   });
@@ -191,14 +202,16 @@ describe('failures', () => {
     expect(result.stdout).toContain('the API key would travel in clear');
   });
 
-  it('reports a wrong key per file with Together\'s 401 message', async () => {
+  it("reports a wrong key per file with Together's 401 message", async () => {
     const { server, ws } = await setup({ 'a.jsonl': chatJsonl(1) });
     const result = await runAction({
       workspace: ws.root,
       inputs: { path: 'a.jsonl', 'api-key': 'not-the-key', 'base-url': server.baseUrl },
     });
     expect(result.exitCode).toBe(1);
-    expect(filesOutput(result)[0]!.error).toMatch(/POST \/files failed with HTTP 401 \(invalid_api_key\): Invalid API key provided/);
+    expect(filesOutput(result)[0]!.error).toMatch(
+      /POST \/files failed with HTTP 401 \(invalid_api_key\): Invalid API key provided/,
+    );
     expect(server.files.size).toBe(0);
   });
 
@@ -218,12 +231,23 @@ describe('failures', () => {
 
   it('deletes the reserved ID when the upload fails, and still reports the other files', async () => {
     const { server, run } = await setup({ 'a.jsonl': chatJsonl(1), 'b.jsonl': chatJsonl(1) });
-    server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } });
+    server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      },
+    });
     const result = await run({ path: '*.jsonl' });
     expect(result.exitCode).toBe(1);
     const outputs = filesOutput(result);
     expect(outputs.map((f) => f.status)).toEqual(['failed', 'processed']);
-    expect(outputs[0]).toMatchObject({ id: null, error: 'a.jsonl: upload failed: Storage upload failed with HTTP 403 (AccessDenied): Access Denied' });
+    expect(outputs[0]).toMatchObject({
+      id: null,
+      error: 'a.jsonl: upload failed: Storage upload failed with HTTP 403 (AccessDenied): Access Denied',
+    });
     expect(server.deletedIds).toHaveLength(1);
     expect([...server.files.values()].map((f) => f.filename)).toEqual(['b.jsonl']);
     expectNoSecrets(result, server);

@@ -10,7 +10,11 @@ export async function makeWorkspace(files: Record<string, string | Buffer>) {
     await mkdir(path.dirname(path.join(root, name)), { recursive: true });
     await writeFile(path.join(root, name), content);
   }
-  return { root, file: (name: string) => path.join(root, name), cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    root,
+    file: (name: string) => path.join(root, name),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 }
 
 export const CHAT_LINE = JSON.stringify({

@@ -30,7 +30,13 @@ afterEach(async () => {
 });
 
 function uploadDeps(log: (message: string) => void = () => undefined) {
-  return { client, now: Date.now, log, live: () => undefined, multipart: { thresholdBytes: 5 * 2 ** 30, partBytes: 250 * 2 ** 20 } };
+  return {
+    client,
+    now: Date.now,
+    log,
+    live: () => undefined,
+    multipart: { thresholdBytes: 5 * 2 ** 30, partBytes: 250 * 2 ** 20 },
+  };
 }
 
 function local(name: string) {
@@ -59,21 +65,32 @@ describe('POST /files', () => {
     expect(request).toMatchObject({ method: 'POST', path: '/v1/files', status: 302 });
     expect(request!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request!.headers.authorization).toBe(`Bearer ${server.apiKey}`);
-    expect(server.files.get(reserved.fileId)).toMatchObject({ filename: 'train.jsonl', purpose: 'fine-tune', fileType: 'jsonl', state: 'reserved' });
+    expect(server.files.get(reserved.fileId)).toMatchObject({
+      filename: 'train.jsonl',
+      purpose: 'fine-tune',
+      fileType: 'jsonl',
+      state: 'reserved',
+    });
   });
 
-  it('turns a wrong key into a 401 error with Together\'s message and code', async () => {
+  it("turns a wrong key into a 401 error with Together's message and code", async () => {
     const bad = new TogetherClient({ apiKey: 'wrong', baseUrl: server.baseUrl });
-    const error = await bad.createFile({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' }).catch((e: unknown) => e);
+    const error = await bad
+      .createFile({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' })
+      .catch((e: unknown) => e);
     await bad.dispatcher.close();
     expect(error).toBeInstanceOf(TogetherApiError);
     expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });
-    expect((error as Error).message).toMatch(/^POST \/files failed with HTTP 401 \(invalid_api_key\): Invalid API key provided/);
+    expect((error as Error).message).toMatch(
+      /^POST \/files failed with HTTP 401 \(invalid_api_key\): Invalid API key provided/,
+    );
     expect(server.files.size).toBe(0);
   });
 
   it('reports a 400 from the server with its message', async () => {
-    const error = await client.createFile({ purpose: 'nonsense' as never, fileName: 'a.jsonl', fileType: 'jsonl' }).catch((e: unknown) => e);
+    const error = await client
+      .createFile({ purpose: 'nonsense' as never, fileName: 'a.jsonl', fileType: 'jsonl' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'invalid_purpose' });
   });
 
@@ -89,11 +106,19 @@ describe('PUT to the presigned URL', () => {
   it('streams the bytes with Content-Length, no chunking and no Authorization, and hashes them', async () => {
     const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
     const progress: number[] = [];
-    const sent = await putFile(reserved.uploadUrl, local('train.jsonl'), { dispatcher: client.dispatcher, onProgress: (n) => progress.push(n) });
+    const sent = await putFile(reserved.uploadUrl, local('train.jsonl'), {
+      dispatcher: client.dispatcher,
+      onProgress: (n) => progress.push(n),
+    });
     const stored = server.files.get(reserved.fileId)!;
     const content = chatJsonl(500);
     expect(sent.sha256).toBe(sha256(content));
-    expect(stored).toMatchObject({ state: 'uploaded', bytes: Buffer.byteLength(content), sha256: sha256(content), uploads: 1 });
+    expect(stored).toMatchObject({
+      state: 'uploaded',
+      bytes: Buffer.byteLength(content),
+      sha256: sha256(content),
+      uploads: 1,
+    });
     expect(progress.at(-1)).toBe(Buffer.byteLength(content));
     const put = server.requests.find((r) => r.method === 'PUT')!;
     expect(put.status).toBe(200);
@@ -127,7 +152,9 @@ describe('PUT to the presigned URL', () => {
     server = await startTogetherServer({ uploadUrlTtlMs: -1 });
     client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
     const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
-    const error = await putFile(reserved.uploadUrl, local('train.jsonl'), { dispatcher: client.dispatcher }).catch((e: unknown) => e);
+    const error = await putFile(reserved.uploadUrl, local('train.jsonl'), { dispatcher: client.dispatcher }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toBe('Storage upload failed with HTTP 403 (AccessDenied): Request has expired');
     expect((error as Error).message).not.toContain('X-Amz-Signature');
@@ -140,7 +167,11 @@ describe('PUT to the presigned URL', () => {
     });
 
     it('refuses an Authorization header', async () => {
-      const res = await raw(url, { method: 'PUT', headers: { authorization: 'Bearer test-key', 'content-length': '2' } }, '{}');
+      const res = await raw(
+        url,
+        { method: 'PUT', headers: { authorization: 'Bearer test-key', 'content-length': '2' } },
+        '{}',
+      );
       expect(res.status).toBe(400);
       expect(res.body).toContain('<Code>InvalidArgument</Code>');
     });
@@ -156,7 +187,9 @@ describe('PUT to the presigned URL', () => {
       const target = new URL(url);
       const answer = await new Promise<string>((resolve, reject) => {
         const socket = net.connect(Number(target.port), target.hostname, () =>
-          socket.end(`PUT ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`),
+          socket.end(
+            `PUT ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`,
+          ),
         );
         let text = '';
         socket.setEncoding('utf8').on('data', (c: string) => (text += c));
@@ -180,7 +213,13 @@ describe('PUT to the presigned URL', () => {
 describe('processing', () => {
   it('goes through non-terminal states before COMPLETED with a validation report', async () => {
     const uploaded = await uploadFile(
-      { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
+      {
+        path: 'train.jsonl',
+        ...local('train.jsonl'),
+        filename: 'train.jsonl',
+        fileType: 'jsonl',
+        purpose: 'fine-tune',
+      },
       uploadDeps(),
     );
     expect(uploaded.afterUpload?.processing_status).toBe('QUEUED');
@@ -189,11 +228,11 @@ describe('processing', () => {
     expect(statuses).toEqual(['RUNNING', 'RUNNING', 'COMPLETED', 'COMPLETED']);
     const done = await client.retrieve(uploaded.id);
     expect(done.validation_report).toMatchObject({ valid: true, nlines: 500 });
-    expect(server.requests.map((r) => `${r.method} ${r.path.replace(/file-[\w-]+/, 'ID').replace(/storage\/[\w-]+/, 'storage/T')}`).slice(0, 3)).toEqual([
-      'POST /v1/files',
-      'PUT /storage/T',
-      'POST /v1/files/ID/preprocess',
-    ]);
+    expect(
+      server.requests
+        .map((r) => `${r.method} ${r.path.replace(/file-[\w-]+/, 'ID').replace(/storage\/[\w-]+/, 'storage/T')}`)
+        .slice(0, 3),
+    ).toEqual(['POST /v1/files', 'PUT /storage/T', 'POST /v1/files/ID/preprocess']);
   });
 
   it('rejects an invalid fine-tune file with INVALID_FORMAT and the reason', async () => {
@@ -206,7 +245,11 @@ describe('processing', () => {
       expect(['QUEUED', 'RUNNING']).toContain(file.processing_status);
       file = await client.retrieve(uploaded.id);
     }
-    expect(file.validation_report).toMatchObject({ valid: false, error_type: 'INVALID_FORMAT', error: 'Line 2: `messages[0]` must contain a `role` field' });
+    expect(file.validation_report).toMatchObject({
+      valid: false,
+      error_type: 'INVALID_FORMAT',
+      error: 'Line 2: `messages[0]` must contain a `role` field',
+    });
   });
 
   it('speaks the older schema: no processing_status, Processed turns true', async () => {
@@ -214,7 +257,13 @@ describe('processing', () => {
     server = await startTogetherServer({ legacySchema: true, pollsBeforeDone: 1 });
     client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
     const uploaded = await uploadFile(
-      { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
+      {
+        path: 'train.jsonl',
+        ...local('train.jsonl'),
+        filename: 'train.jsonl',
+        fileType: 'jsonl',
+        purpose: 'fine-tune',
+      },
       uploadDeps(),
     );
     const first = await client.retrieve(uploaded.id);
@@ -229,7 +278,13 @@ describe('processing', () => {
     client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
     const log: string[] = [];
     const uploaded = await uploadFile(
-      { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
+      {
+        path: 'train.jsonl',
+        ...local('train.jsonl'),
+        filename: 'train.jsonl',
+        fileType: 'jsonl',
+        purpose: 'fine-tune',
+      },
       uploadDeps((m) => log.push(m)),
     );
     expect(uploaded.afterUpload).toBeUndefined();
@@ -239,10 +294,24 @@ describe('processing', () => {
 
 describe('uploadFile', () => {
   it('deletes the reserved ID when the PUT fails, so nothing is abandoned', async () => {
-    server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } });
+    server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      },
+    });
     const log: string[] = [];
     const error = await uploadFile(
-      { path: 'train.jsonl', ...local('train.jsonl'), filename: 'train.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
+      {
+        path: 'train.jsonl',
+        ...local('train.jsonl'),
+        filename: 'train.jsonl',
+        fileType: 'jsonl',
+        purpose: 'fine-tune',
+      },
       uploadDeps((m) => log.push(m)),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);

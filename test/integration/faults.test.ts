@@ -25,13 +25,22 @@ interface Harness {
   /** Pauses the retry policy asked for (not waited: the test clock is instant). */
   sleeps: number[];
   lines: string[];
-  run: (settings?: Partial<PipelineSettings>, extra?: { signal?: AbortSignal; stallTimeoutMs?: number; multipartThreshold?: number; maxRetries?: number }) => Promise<FileResult[]>;
+  run: (
+    settings?: Partial<PipelineSettings>,
+    extra?: { signal?: AbortSignal; stallTimeoutMs?: number; multipartThreshold?: number; maxRetries?: number },
+  ) => Promise<FileResult[]>;
 }
 
-async function harness(contents: Record<string, string | Buffer>, serverOptions: TogetherServerOptions = {}): Promise<Harness> {
+async function harness(
+  contents: Record<string, string | Buffer>,
+  serverOptions: TogetherServerOptions = {},
+): Promise<Harness> {
   const server = await startTogetherServer({ pollsBeforeDone: 0, ...serverOptions });
   const ws = await makeWorkspace(contents);
-  cleanups.push(() => server.close(), () => ws.cleanup());
+  cleanups.push(
+    () => server.close(),
+    () => ws.cleanup(),
+  );
   const files = Object.entries(contents)
     .map(([name, content]) => ({ path: name, absolutePath: ws.file(name), bytes: Buffer.byteLength(content) }))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -59,12 +68,27 @@ async function harness(contents: Record<string, string | Buffer>, serverOptions:
       const client = new TogetherClient({
         apiKey: server.apiKey,
         baseUrl: server.baseUrl,
-        retry: { maxRetries: extra.maxRetries ?? 5, sleep, random: () => 0, log: (m) => lines.push(m), signal: extra.signal },
+        retry: {
+          maxRetries: extra.maxRetries ?? 5,
+          sleep,
+          random: () => 0,
+          log: (m) => lines.push(m),
+          signal: extra.signal,
+        },
       });
       cleanups.push(() => client.dispatcher.close());
       return uploadAll(
         files,
-        { mode: 'upload', check: 'off', purpose: 'fine-tune', fileType: 'auto', wait: true, waitTimeoutSeconds: 30, concurrency: 4, ...settings },
+        {
+          mode: 'upload',
+          check: 'off',
+          purpose: 'fine-tune',
+          fileType: 'auto',
+          wait: true,
+          waitTimeoutSeconds: 30,
+          concurrency: 4,
+          ...settings,
+        },
         {
           client,
           log,
@@ -97,7 +121,17 @@ function expectStoredExactlyOnce(h: Harness, results: FileResult[]) {
 describe('the API answers with errors', () => {
   it('honours Retry-After on a 429 from POST /files', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(3) });
-    h.server.addFault({ method: 'POST', path: '/v1/files', times: 2, fault: { kind: 'status', status: 429, headers: { 'retry-after': '7' }, body: '{"error":{"message":"Rate limit exceeded","type":"rate_limit","code":"rate_limit_exceeded"}}' } });
+    h.server.addFault({
+      method: 'POST',
+      path: '/v1/files',
+      times: 2,
+      fault: {
+        kind: 'status',
+        status: 429,
+        headers: { 'retry-after': '7' },
+        body: '{"error":{"message":"Rate limit exceeded","type":"rate_limit","code":"rate_limit_exceeded"}}',
+      },
+    });
     const results = await h.run();
     expect(results.map((r) => r.status)).toEqual(['processed']);
     expect(h.sleeps.slice(0, 2)).toEqual([7000, 7000]);
@@ -107,8 +141,16 @@ describe('the API answers with errors', () => {
 
   it('caps a long Retry-After at 60 s and honours retry-after-ms', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(3) });
-    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } } });
-    h.server.addFault({ method: 'GET', path: '/v1/files/', fault: { kind: 'status', status: 429, headers: { 'retry-after-ms': '250' } } });
+    h.server.addFault({
+      method: 'POST',
+      path: '/v1/files',
+      fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } },
+    });
+    h.server.addFault({
+      method: 'GET',
+      path: '/v1/files/',
+      fault: { kind: 'status', status: 429, headers: { 'retry-after-ms': '250' } },
+    });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
     expect(h.sleeps).toContain(60_000);
@@ -117,21 +159,47 @@ describe('the API answers with errors', () => {
 
   it('retries 5xx answers with JSON and with HTML bodies, with backoff', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(3) });
-    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 500, body: '{"error":{"message":"internal error","type":"server_error"}}' } });
-    h.server.addFault({ method: 'POST', path: /\/preprocess$/, fault: { kind: 'status', status: 502, headers: { 'content-type': 'text/html' }, body: '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>' } });
-    h.server.addFault({ method: 'GET', path: '/v1/files/', times: 2, fault: { kind: 'status', status: 503, body: '' } });
+    h.server.addFault({
+      method: 'POST',
+      path: '/v1/files',
+      fault: { kind: 'status', status: 500, body: '{"error":{"message":"internal error","type":"server_error"}}' },
+    });
+    h.server.addFault({
+      method: 'POST',
+      path: /\/preprocess$/,
+      fault: {
+        kind: 'status',
+        status: 502,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>',
+      },
+    });
+    h.server.addFault({
+      method: 'GET',
+      path: '/v1/files/',
+      times: 2,
+      fault: { kind: 'status', status: 503, body: '' },
+    });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
     expect(h.lines.some((l) => l.includes('POST /files: HTTP 500 (internal error); retry 1 of 5 in 1.0 s'))).toBe(true);
     expect(h.lines.some((l) => /preprocess: HTTP 502 \(502 Bad Gateway\); retry 1 of 5 in 1\.0 s/.test(l))).toBe(true);
-    expect(h.lines.some((l) => /GET \/files\/file-[\w-]+: HTTP 503 \(empty answer \(HTTP 503\)\); retry 2 of 5 in 2\.0 s/.test(l))).toBe(true);
+    expect(
+      h.lines.some((l) =>
+        /GET \/files\/file-[\w-]+: HTTP 503 \(empty answer \(HTTP 503\)\); retry 2 of 5 in 2\.0 s/.test(l),
+      ),
+    ).toBe(true);
     expectStoredExactlyOnce(h, results);
   });
 
   it('deletes an ID that a failed answer still named', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(3) });
     // A 500 that reserved an ID anyway: the server answers after reserving (X-Together-File-Id) but with an error.
-    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 500, headers: { 'x-together-file-id': 'file-orphan' } } });
+    h.server.addFault({
+      method: 'POST',
+      path: '/v1/files',
+      fault: { kind: 'status', status: 500, headers: { 'x-together-file-id': 'file-orphan' } },
+    });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
     expect(h.server.requests.some((r) => r.method === 'DELETE' && r.path === '/v1/files/file-orphan')).toBe(true);
@@ -149,7 +217,11 @@ describe('the API answers with errors', () => {
 
   it('does not retry a 400 or a 401', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(3) });
-    h.server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 400, body: '{"error":{"message":"bad request"}}' } });
+    h.server.addFault({
+      method: 'POST',
+      path: '/v1/files',
+      fault: { kind: 'status', status: 400, body: '{"error":{"message":"bad request"}}' },
+    });
     const results = await h.run();
     expect(results[0]).toMatchObject({ status: 'failed', id: null });
     expect(results[0]!.error).toMatch(/POST \/files failed with HTTP 400: bad request/);
@@ -172,22 +244,43 @@ describe('the storage PUT fails', () => {
     h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'reset', afterBytes: 2 * MiB } });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
-    expect(h.lines.some((l) => /big\.jsonl: PUT to storage: connection failed \(\w+\); retry 1 of 5/.test(l))).toBe(true);
+    expect(h.lines.some((l) => /big\.jsonl: PUT to storage: connection failed \(\w+\); retry 1 of 5/.test(l))).toBe(
+      true,
+    );
     expectStoredExactlyOnce(h, results);
   });
 
   it('retries storage 503s', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(50) });
-    h.server.addFault({ method: 'PUT', path: '/storage/', times: 2, fault: { kind: 'status', status: 503, body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' } });
+    h.server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      times: 2,
+      fault: {
+        kind: 'status',
+        status: 503,
+        body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+      },
+    });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
-    expect(h.lines.some((l) => l.includes('PUT to storage: storage answered HTTP 503 SlowDown; retry 2 of 5'))).toBe(true);
+    expect(h.lines.some((l) => l.includes('PUT to storage: storage answered HTTP 503 SlowDown; retry 2 of 5'))).toBe(
+      true,
+    );
     expectStoredExactlyOnce(h, results);
   });
 
   it('gets a fresh URL when the presigned one expired, and deletes the abandoned ID', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(50) });
-    h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' } });
+    h.server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+      },
+    });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
     expect(h.server.deletedIds).toHaveLength(1);
@@ -201,21 +294,43 @@ describe('the storage PUT fails', () => {
     h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'stall' } });
     const results = await h.run({}, { stallTimeoutMs: 300 });
     expect(results[0]!.status).toBe('processed');
-    expect(h.lines.some((l) => /PUT to storage: no bytes moved for 0 s \(\d+ of \d+ sent\); retry 1 of 5/.test(l))).toBe(true);
+    expect(
+      h.lines.some((l) => /PUT to storage: no bytes moved for 0 s \(\d+ of \d+ sent\); retry 1 of 5/.test(l)),
+    ).toBe(true);
     expectStoredExactlyOnce(h, results);
   });
 
   it('fails a file whose PUT keeps failing, deletes its ID, and uploads the others', async () => {
-    const h = await harness({ 'a.jsonl': chatJsonl(5), 'b.jsonl': chatJsonl(6), 'c.jsonl': chatJsonl(7), 'd.jsonl': chatJsonl(8), 'e.jsonl': chatJsonl(9) });
-    h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } });
+    const h = await harness({
+      'a.jsonl': chatJsonl(5),
+      'b.jsonl': chatJsonl(6),
+      'c.jsonl': chatJsonl(7),
+      'd.jsonl': chatJsonl(8),
+      'e.jsonl': chatJsonl(9),
+    });
+    h.server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      },
+    });
     const results = await h.run();
     expect(results.map((r) => r.path)).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl', 'd.jsonl', 'e.jsonl']);
     expect(results.filter((r) => r.status === 'processed')).toHaveLength(4);
     const failed = results.filter((r) => r.status === 'failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ id: null, error: expect.stringMatching(/upload failed: Storage upload failed with HTTP 403 \(AccessDenied\)/) });
+    expect(failed[0]).toMatchObject({
+      id: null,
+      error: expect.stringMatching(/upload failed: Storage upload failed with HTTP 403 \(AccessDenied\)/),
+    });
     expect(h.server.deletedIds).toHaveLength(1);
-    expectStoredExactlyOnce(h, results.filter((r) => r.status === 'processed'));
+    expectStoredExactlyOnce(
+      h,
+      results.filter((r) => r.status === 'processed'),
+    );
   });
 });
 
@@ -224,7 +339,8 @@ describe('concurrency', () => {
     const contents: Record<string, string> = {};
     for (let i = 0; i < 12; i += 1) contents[`f${String(i).padStart(2, '0')}.jsonl`] = chatJsonl(20 + i);
     const h = await harness(contents);
-    for (let i = 0; i < 12; i += 1) h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'delay', ms: 40 } });
+    for (let i = 0; i < 12; i += 1)
+      h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'delay', ms: 40 } });
     const results = await h.run({ concurrency: 3 });
     expect(results.map((r) => r.path)).toEqual(Object.keys(contents).sort());
     expect(results.every((r) => r.status === 'processed')).toBe(true);
@@ -253,14 +369,27 @@ describe('multipart', () => {
     expect(results[0]).toMatchObject({ status: 'processed', sha256: sha256(content) });
     const [upload] = [...h.server.multipart.values()];
     expect(upload).toMatchObject({ numParts: 3, state: 'completed' });
-    expect([...upload!.parts.entries()].sort(([a], [b]) => a - b).map(([, p]) => p.bytes)).toEqual([5 * MiB, 5 * MiB, content.length - 10 * MiB]);
+    expect([...upload!.parts.entries()].sort(([a], [b]) => a - b).map(([, p]) => p.bytes)).toEqual([
+      5 * MiB,
+      5 * MiB,
+      content.length - 10 * MiB,
+    ]);
     expect(h.server.requests.some((r) => r.path.endsWith('/preprocess'))).toBe(false);
     expectStoredExactlyOnce(h, results);
   });
 
   it('retries each failing part on its own', async () => {
     const h = await harness({ 'big.jsonl': content });
-    h.server.addFault({ method: 'PUT', path: '/storage/', times: 2, fault: { kind: 'status', status: 500, body: '<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>' } });
+    h.server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      times: 2,
+      fault: {
+        kind: 'status',
+        status: 500,
+        body: '<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>',
+      },
+    });
     h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'reset', afterBytes: MiB } });
     const results = await h.run({}, { multipartThreshold: 6 * MiB });
     expect(results[0]).toMatchObject({ status: 'processed', sha256: sha256(content) });
@@ -281,7 +410,10 @@ describe('multipart', () => {
     const h = await harness({ 'a.jsonl': chatJsonl(1) });
     h.files[0]!.bytes = 54 * 1024 ** 3;
     const results = await h.run();
-    expect(results[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('Together accepts at most 50.1 GiB per file') });
+    expect(results[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('Together accepts at most 50.1 GiB per file'),
+    });
     expect(h.server.requests).toHaveLength(0);
   });
 });

@@ -9,7 +9,12 @@ import { ROOT } from '../../testkit/run-action.js';
 import { CORPUS, type CorpusCase } from '../fixtures/check-corpus.js';
 
 let dir: string;
-const fileName = (c: CorpusCase) => c.file ?? `${c.name.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}.jsonl`;
+const fileName = (c: CorpusCase) =>
+  c.file ??
+  `${c.name
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()}.jsonl`;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'corpus-'));
@@ -20,7 +25,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function check(c: CorpusCase, parallel: ParallelOptions = { threads: 1 }) {
   const name = fileName(c);
   return checkDataset(
-    { path: `data/${name}`, absolutePath: path.join(dir, name), bytes: Buffer.byteLength(c.content), fileType: datasetTypeOf(name) ?? null },
+    {
+      path: `data/${name}`,
+      absolutePath: path.join(dir, name),
+      bytes: Buffer.byteLength(c.content),
+      fileType: datasetTypeOf(name) ?? null,
+    },
     c.purpose ?? 'fine-tune',
     c.level ?? 'full',
     parallel,
@@ -31,8 +41,15 @@ describe('every rule of the reference checker', () => {
   it('has a passing and a failing case for each rule section', () => {
     for (const section of ['F3', 'F4', 'F5', '4', '5', '6', '7', '7P', '8C', '8P', 'S']) {
       const cases = CORPUS.filter((c) => c.name.startsWith(`${section}:`));
-      if (section !== 'F4') expect(cases.some((c) => c.expect.passed), section).toBe(true);
-      expect(cases.some((c) => !c.expect.passed), section).toBe(true);
+      if (section !== 'F4')
+        expect(
+          cases.some((c) => c.expect.passed),
+          section,
+        ).toBe(true);
+      expect(
+        cases.some((c) => !c.expect.passed),
+        section,
+      ).toBe(true);
     }
   });
 
@@ -46,7 +63,9 @@ describe('every rule of the reference checker', () => {
       expect(report.message).toBeNull();
     } else {
       // Every message names the file, and the line when there is one.
-      expect(report.message).toMatch(new RegExp(`^data/${fileName(c).replace(/\./g, '\\.')}${report.line ? `, line ${report.line}` : ''}: `));
+      expect(report.message).toMatch(
+        new RegExp(`^data/${fileName(c).replace(/\./g, '\\.')}${report.line ? `, line ${report.line}` : ''}: `),
+      );
       if (c.expect.message) expect(report.message).toMatch(c.expect.message);
     }
   });
@@ -55,7 +74,10 @@ describe('every rule of the reference checker', () => {
 describe('the parallel path (bundled worker, files cut into ranges)', () => {
   const parallel: ParallelOptions = { threads: 3, minBytes: 0, workerScript: path.join(ROOT, 'dist/worker/index.js') };
 
-  it.each(CORPUS.filter((c) => (c.file ?? '.jsonl').endsWith('.jsonl')).map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    expect(await check(c, parallel)).toEqual(await check(c));
-  });
+  it.each(CORPUS.filter((c) => (c.file ?? '.jsonl').endsWith('.jsonl')).map((c) => [c.name, c] as const))(
+    '%s',
+    async (_, c) => {
+      expect(await check(c, parallel)).toEqual(await check(c));
+    },
+  );
 });

@@ -15,7 +15,12 @@ afterAll(() => ws.cleanup());
 async function checkContent(name: string, content: string | Buffer, purpose: 'fine-tune' | 'eval' = 'fine-tune') {
   await writeFile(ws.file(name), content);
   return checkDataset(
-    { path: name, absolutePath: ws.file(name), bytes: Buffer.byteLength(content), fileType: datasetTypeOf(name) ?? null },
+    {
+      path: name,
+      absolutePath: ws.file(name),
+      bytes: Buffer.byteLength(content),
+      fileType: datasetTypeOf(name) ?? null,
+    },
     purpose,
     'full',
     { threads: 1 },
@@ -61,7 +66,10 @@ describe('bad input gets a clear verdict, never a crash', () => {
 
   it('deep nesting on the Python-syntax path (NaN) stops at a depth limit', async () => {
     const deep = `${'['.repeat(50_000)}NaN${']'.repeat(50_000)}`;
-    const report = await checkContent('deep-nan.jsonl', `{"messages": [{"role": "user", "content": "q", "x": ${deep}}, {"role": "assistant", "content": "a", "weight": 1}]}\n`);
+    const report = await checkContent(
+      'deep-nan.jsonl',
+      `{"messages": [{"role": "user", "content": "q", "x": ${deep}}, {"role": "assistant", "content": "a", "weight": 1}]}\n`,
+    );
     expect(report).toMatchObject({ passed: false, line: 1 });
     expect(report.message).toMatch(/nesting deeper than 1000 levels/);
   });
@@ -85,11 +93,17 @@ describe('bad input gets a clear verdict, never a crash', () => {
     expect(entry).toMatchObject({ path: 'x.jsonl', isDirectory: true });
     const report = await checkDataset({ ...entry!, fileType: 'jsonl' }, 'fine-tune', 'full');
     expect(report).toMatchObject({ passed: false, line: null });
-    expect(report.message).toBe('x.jsonl: This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.');
+    expect(report.message).toBe(
+      'x.jsonl: This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.',
+    );
   });
 
   it('a file over 50.1 GiB (sparse) fails before anything is read', async () => {
-    const report = await checkDataset({ path: 'big.jsonl', absolutePath: ws.file('missing.jsonl'), bytes: 54 * 2 ** 30, fileType: 'jsonl' }, 'fine-tune', 'full');
+    const report = await checkDataset(
+      { path: 'big.jsonl', absolutePath: ws.file('missing.jsonl'), bytes: 54 * 2 ** 30, fileType: 'jsonl' },
+      'fine-tune',
+      'full',
+    );
     expect(report.passed).toBe(false);
     expect(report.message).toMatch(/54\.000 GiB; Together accepts at most 50\.1 GiB/);
   });

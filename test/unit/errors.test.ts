@@ -13,11 +13,18 @@ describe('apiErrorFromResponse', () => {
     expect(error.status).toBe(401);
     expect(error.code).toBe('invalid_api_key');
     expect(error.type).toBe('invalid_request_error');
-    expect(error.message).toBe('POST /files failed with HTTP 401 (invalid_api_key): Invalid API key provided. [request id req-1]');
+    expect(error.message).toBe(
+      'POST /files failed with HTTP 401 (invalid_api_key): Invalid API key provided. [request id req-1]',
+    );
   });
 
   it("describes a gateway's HTML page by its title", () => {
-    const error = apiErrorFromResponse('GET /files/x', 502, { 'cf-ray': 'abc-IAD' }, '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>');
+    const error = apiErrorFromResponse(
+      'GET /files/x',
+      502,
+      { 'cf-ray': 'abc-IAD' },
+      '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>',
+    );
     expect(error.message).toBe('GET /files/x failed with HTTP 502: 502 Bad Gateway [request id abc-IAD]');
   });
 
@@ -30,7 +37,10 @@ describe('apiErrorFromResponse', () => {
 
 describe('storageErrorFromResponse', () => {
   it("reads S3's XML error", () => {
-    const error = storageErrorFromResponse(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+    const error = storageErrorFromResponse(
+      403,
+      '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+    );
     expect(error.code).toBe('AccessDenied');
     expect(error.message).toBe('Storage upload failed with HTTP 403 (AccessDenied): Request has expired');
   });

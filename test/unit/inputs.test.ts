@@ -64,12 +64,16 @@ describe('readInputs', () => {
   it('validates mode and check', () => {
     expect(inputs({ mode: 'check', check: 'structural' }).result).toMatchObject({ mode: 'check', check: 'structural' });
     expect(() => inputs({ mode: 'dry-run' })).toThrow("Input 'mode' is 'dry-run'; it must be one of: upload, check.");
-    expect(() => inputs({ check: 'strict' })).toThrow("Input 'check' is 'strict'; it must be one of: full, structural, off.");
+    expect(() => inputs({ check: 'strict' })).toThrow(
+      "Input 'check' is 'strict'; it must be one of: full, structural, off.",
+    );
   });
 
   it('validates file-type, if-no-files-found and booleans with the allowed values', () => {
     expect(inputs({ 'file-type': 'parquet' }).result.fileType).toBe('parquet');
-    expect(() => inputs({ 'file-type': 'json' })).toThrow(/'file-type' is 'json'; it must be one of: auto, jsonl, csv, parquet/);
+    expect(() => inputs({ 'file-type': 'json' })).toThrow(
+      /'file-type' is 'json'; it must be one of: auto, jsonl, csv, parquet/,
+    );
     expect(() => inputs({ 'if-no-files-found': 'fail' })).toThrow(/one of: error, warn, ignore/);
     expect(inputs({ wait: 'False' }).result.wait).toBe(false);
     expect(inputs({ 'include-hidden-files': 'TRUE' }).result.includeHiddenFiles).toBe(true);
@@ -86,9 +90,13 @@ describe('readInputs', () => {
 
   it('reads concurrency and max-retries as bounded whole numbers', () => {
     expect(inputs({ concurrency: '8', 'max-retries': '0' }).result).toMatchObject({ concurrency: 8, maxRetries: 0 });
-    expect(() => inputs({ concurrency: '0' })).toThrow("Input 'concurrency' is '0'; it must be a whole number from 1 to 64.");
+    expect(() => inputs({ concurrency: '0' })).toThrow(
+      "Input 'concurrency' is '0'; it must be a whole number from 1 to 64.",
+    );
     expect(() => inputs({ concurrency: '2.5' })).toThrow(/whole number/);
-    expect(() => inputs({ 'max-retries': '99' })).toThrow("Input 'max-retries' is '99'; it must be a whole number from 0 to 20.");
+    expect(() => inputs({ 'max-retries': '99' })).toThrow(
+      "Input 'max-retries' is '99'; it must be a whole number from 0 to 20.",
+    );
   });
 
   it('takes the workspace from GITHUB_WORKSPACE', () => {
@@ -104,7 +112,9 @@ describe('readInputs', () => {
       expect(inputs({ 'base-url': 'http://127.0.0.1:8080/v1' }).result.baseUrl).toBe('http://127.0.0.1:8080/v1');
       expect(inputs({ 'base-url': 'http://localhost:3000/v1' }).result.baseUrl).toBe('http://localhost:3000/v1');
       expect(inputs({ 'base-url': 'http://[::1]:3000/v1' }).result.baseUrl).toBe('http://[::1]:3000/v1');
-      expect(() => inputs({ 'base-url': 'http://api.together.ai/v1' })).toThrow(/plain http to api\.together\.ai; the API key would travel in clear/);
+      expect(() => inputs({ 'base-url': 'http://api.together.ai/v1' })).toThrow(
+        /plain http to api\.together\.ai; the API key would travel in clear/,
+      );
       expect(() => inputs({ 'base-url': 'http://10.0.0.5/v1' })).toThrow(/travel in clear/);
     });
 

@@ -5,7 +5,10 @@ const file = { id: 'file-1' };
 
 describe('readProcessingState', () => {
   it.each(['PENDING', 'QUEUED', 'RUNNING', 'SOMETHING_NEW'])('%s is still pending', (status) => {
-    expect(readProcessingState({ ...file, processing_status: status, Processed: true })).toEqual({ kind: 'pending', status });
+    expect(readProcessingState({ ...file, processing_status: status, Processed: true })).toEqual({
+      kind: 'pending',
+      status,
+    });
   });
 
   it('COMPLETED is processed, whatever Processed says', () => {
@@ -19,7 +22,11 @@ describe('readProcessingState', () => {
     const state = readProcessingState({
       ...file,
       processing_status: 'INVALID_FORMAT',
-      validation_report: { valid: false, error: 'Line 7: `messages[1]` must contain a `role` field', error_type: 'INVALID_FORMAT' },
+      validation_report: {
+        valid: false,
+        error: 'Line 7: `messages[1]` must contain a `role` field',
+        error_type: 'INVALID_FORMAT',
+      },
     });
     expect(state).toEqual({
       kind: 'rejected',
@@ -31,7 +38,9 @@ describe('readProcessingState', () => {
   it('FAILED is a rejection, with advice when no reason is given', () => {
     const state = readProcessingState({ ...file, processing_status: 'FAILED' });
     expect(state.kind).toBe('rejected');
-    expect(state.kind === 'rejected' && state.error).toMatch(/could not process the file \(FAILED\) and gave no reason/);
+    expect(state.kind === 'rejected' && state.error).toMatch(
+      /could not process the file \(FAILED\) and gave no reason/,
+    );
   });
 
   it('on the older API (no processing_status) waits for Processed to be true', () => {

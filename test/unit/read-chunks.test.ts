@@ -28,7 +28,8 @@ describe('readChunks', () => {
 
   it('reads a range from an offset (as a multipart part does)', async () => {
     const parts: Buffer[] = [];
-    for await (const chunk of readChunks(ws.file('data.bin'), 2 * MiB + 5, () => undefined, 3 * MiB - 1)) parts.push(Buffer.from(chunk));
+    for await (const chunk of readChunks(ws.file('data.bin'), 2 * MiB + 5, () => undefined, 3 * MiB - 1))
+      parts.push(Buffer.from(chunk));
     expect(Buffer.concat(parts).equals(content.subarray(3 * MiB - 1, 5 * MiB + 4))).toBe(true);
   });
 

@@ -30,13 +30,19 @@ describe('format', () => {
   });
 
   it('escapes HTML', () => {
-    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe('&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;');
+    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe(
+      '&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;',
+    );
   });
 });
 
 describe('buildOutputs', () => {
   it('gives the first ID, the IDs in order and every result', () => {
-    const results = [result({ path: 'a.jsonl', id: 'file-a' }), result({ path: 'b.jsonl', id: null, status: 'failed' }), result({ path: 'c.jsonl', id: 'file-c' })];
+    const results = [
+      result({ path: 'a.jsonl', id: 'file-a' }),
+      result({ path: 'b.jsonl', id: null, status: 'failed' }),
+      result({ path: 'c.jsonl', id: 'file-c' }),
+    ];
     const outputs = buildOutputs(results);
     expect(outputs['file-id']).toBe('file-a');
     expect(JSON.parse(outputs['file-ids'])).toEqual(['file-a', 'file-c']);
@@ -68,7 +74,10 @@ describe('renderSummary', () => {
   });
 
   it('counts uploads when not waiting', () => {
-    const md = renderSummary([result({ status: 'uploaded', processing_status: 'QUEUED' })], { ...context, wait: false });
+    const md = renderSummary([result({ status: 'uploaded', processing_status: 'QUEUED' })], {
+      ...context,
+      wait: false,
+    });
     expect(md).toContain('## Together upload: 1 uploaded of 1 file');
     expect(md).toContain('not waiting for processing');
   });
@@ -82,16 +91,26 @@ describe('renderSummary', () => {
           status: 'failed',
           id: null,
           error: 'b.jsonl, line 7: "messages"[1].role is "bot"',
-          check: { passed: false, format: 'conversation', samples: 6, line: 7, message: 'b.jsonl, line 7: "messages"[1].role is "bot"' },
+          check: {
+            passed: false,
+            format: 'conversation',
+            samples: 6,
+            line: 7,
+            message: 'b.jsonl, line 7: "messages"[1].role is "bot"',
+          },
         }),
       ],
       { ...context, mode: 'check' },
     );
     expect(md).toContain('## Together dataset check: 1 of 2 files passed, 1 failed');
     expect(md).toContain('<th>Format</th><th>Samples</th><th>Verdict</th>');
-    expect(md).toContain('<td><code>a.jsonl</code></td><td>jsonl</td><td>1.23 MB</td><td>conversation</td><td>120</td><td>✅ passed</td>');
+    expect(md).toContain(
+      '<td><code>a.jsonl</code></td><td>jsonl</td><td>1.23 MB</td><td>conversation</td><td>120</td><td>✅ passed</td>',
+    );
     expect(md).toContain('<td>conversation</td><td>6</td><td>❌ line 7</td>');
-    expect(md).toContain('- <code>b.jsonl</code> (failed): b.jsonl, line 7: &#34;messages&#34;[1].role is &#34;bot&#34;');
+    expect(md).toContain(
+      '- <code>b.jsonl</code> (failed): b.jsonl, line 7: &#34;messages&#34;[1].role is &#34;bot&#34;',
+    );
   });
 
   it('says so when no file matched', () => {
@@ -121,7 +140,13 @@ describe('failureMessage', () => {
 
   it('names each failed file with its status', () => {
     expect(
-      failureMessage([result(), result({ path: 'b.jsonl', status: 'rejected' }), result({ path: 'c.jsonl', status: 'timeout' })]),
-    ).toBe('2 of 3 files did not make it: b.jsonl (rejected), c.jsonl (timeout). See the errors above and the job summary.');
+      failureMessage([
+        result(),
+        result({ path: 'b.jsonl', status: 'rejected' }),
+        result({ path: 'c.jsonl', status: 'timeout' }),
+      ]),
+    ).toBe(
+      '2 of 3 files did not make it: b.jsonl (rejected), c.jsonl (timeout). See the errors above and the job summary.',
+    );
   });
 });

@@ -15,7 +15,11 @@ describe('retry policy', () => {
 
   it('recognises connection errors, also as a cause', () => {
     expect(isConnectionError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isConnectionError(new TypeError('fetch failed', { cause: Object.assign(new Error('s'), { code: 'UND_ERR_SOCKET' }) }))).toBe(true);
+    expect(
+      isConnectionError(
+        new TypeError('fetch failed', { cause: Object.assign(new Error('s'), { code: 'UND_ERR_SOCKET' }) }),
+      ),
+    ).toBe(true);
     expect(isConnectionError(new Error('plain'))).toBe(false);
   });
 
@@ -46,7 +50,13 @@ describe('retry policy', () => {
         return 'ok';
       },
       (error) => ({ retry: true, reason: (error as Error).message, delayMs: calls === 1 ? 5000 : undefined }),
-      { maxRetries: 5, sleep: async (ms) => void sleeps.push(ms), random: () => 0, now: Date.now, log: (m) => log.push(m) },
+      {
+        maxRetries: 5,
+        sleep: async (ms) => void sleeps.push(ms),
+        random: () => 0,
+        now: Date.now,
+        log: (m) => log.push(m),
+      },
     );
     expect(value).toBe('ok');
     expect(sleeps).toEqual([5000, 2000]);
@@ -54,7 +64,13 @@ describe('retry policy', () => {
   });
 
   it('stops at max retries, on an error not worth retrying, and when cancelled', async () => {
-    const options = { maxRetries: 2, sleep: async () => undefined, random: () => 0, now: Date.now, log: () => undefined };
+    const options = {
+      maxRetries: 2,
+      sleep: async () => undefined,
+      random: () => 0,
+      now: Date.now,
+      log: () => undefined,
+    };
     let calls = 0;
     const failing = async () => {
       calls += 1;
@@ -66,7 +82,9 @@ describe('retry policy', () => {
     await expect(withRetries('x', failing, () => ({ retry: false }), options)).rejects.toThrow('no');
     expect(calls).toBe(1);
     calls = 0;
-    await expect(withRetries('x', failing, () => ({ retry: true, reason: 'r' }), { ...options, signal: AbortSignal.abort() })).rejects.toThrow('no');
+    await expect(
+      withRetries('x', failing, () => ({ retry: true, reason: 'r' }), { ...options, signal: AbortSignal.abort() }),
+    ).rejects.toThrow('no');
     expect(calls).toBe(1);
   });
 });
@@ -92,12 +110,21 @@ describe('multipart plan', () => {
 
   it('reads the tuning variables, refusing bad values', () => {
     expect(multipartSettingsFromEnv({})).toEqual({ thresholdBytes: 5 * GiB, partBytes: 250 * MiB });
-    expect(multipartSettingsFromEnv({ TOGETHER_MULTIPART_THRESHOLD_BYTES: '1000', TOGETHER_MULTIPART_PART_BYTES: String(8 * MiB) })).toEqual({
+    expect(
+      multipartSettingsFromEnv({
+        TOGETHER_MULTIPART_THRESHOLD_BYTES: '1000',
+        TOGETHER_MULTIPART_PART_BYTES: String(8 * MiB),
+      }),
+    ).toEqual({
       thresholdBytes: 1000,
       partBytes: 8 * MiB,
     });
-    expect(() => multipartSettingsFromEnv({ TOGETHER_MULTIPART_PART_BYTES: '1024' })).toThrow(/TOGETHER_MULTIPART_PART_BYTES is '1024'; it must be a whole number of bytes, at least 5242880/);
-    expect(() => multipartSettingsFromEnv({ TOGETHER_MULTIPART_THRESHOLD_BYTES: '5GB' })).toThrow(/TOGETHER_MULTIPART_THRESHOLD_BYTES/);
+    expect(() => multipartSettingsFromEnv({ TOGETHER_MULTIPART_PART_BYTES: '1024' })).toThrow(
+      /TOGETHER_MULTIPART_PART_BYTES is '1024'; it must be a whole number of bytes, at least 5242880/,
+    );
+    expect(() => multipartSettingsFromEnv({ TOGETHER_MULTIPART_THRESHOLD_BYTES: '5GB' })).toThrow(
+      /TOGETHER_MULTIPART_THRESHOLD_BYTES/,
+    );
   });
 });
 
@@ -105,7 +132,11 @@ describe('progress lines', () => {
   it('says nothing in the first 5 s, then every 5 s: bytes, percent, rate and time left', () => {
     let now = 0;
     const lines: string[] = [];
-    const report = progressReporter(1_000_000_000, (l) => lines.push(l), () => now);
+    const report = progressReporter(
+      1_000_000_000,
+      (l) => lines.push(l),
+      () => now,
+    );
     now = 4000;
     report(100_000_000);
     now = 5000;
@@ -114,7 +145,10 @@ describe('progress lines', () => {
     report(300_000_000);
     now = 10_000;
     report(500_000_000);
-    expect(lines).toEqual(['250 MB of 1.00 GB (25%), 50.0 MB/s, 15.0 s left', '500 MB of 1.00 GB (50%), 50.0 MB/s, 10.0 s left']);
+    expect(lines).toEqual([
+      '250 MB of 1.00 GB (25%), 50.0 MB/s, 15.0 s left',
+      '500 MB of 1.00 GB (50%), 50.0 MB/s, 10.0 s left',
+    ]);
   });
 });
 

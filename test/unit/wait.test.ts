@@ -46,7 +46,10 @@ describe('waitForProcessing', () => {
     const c = clock();
     const api = scripted({
       a: [{ processing_status: 'QUEUED' }, { processing_status: 'RUNNING' }, { processing_status: 'COMPLETED' }],
-      b: [{ processing_status: 'RUNNING' }, { processing_status: 'INVALID_FORMAT', validation_report: { valid: false, error: 'Line 2: bad' } }],
+      b: [
+        { processing_status: 'RUNNING' },
+        { processing_status: 'INVALID_FORMAT', validation_report: { valid: false, error: 'Line 2: bad' } },
+      ],
     });
     const settled: Array<[string, WaitResult['kind']]> = [];
     const log: string[] = [];
@@ -56,10 +59,20 @@ describe('waitForProcessing', () => {
         { id: 'b', label: 'b.jsonl' },
       ],
       c.now() + 60_000,
-      { retrieve: api.retrieve, now: c.now, sleep: c.sleep, log: (m) => log.push(m), onSettled: (id, r) => settled.push([id, r.kind]) },
+      {
+        retrieve: api.retrieve,
+        now: c.now,
+        sleep: c.sleep,
+        log: (m) => log.push(m),
+        onSettled: (id, r) => settled.push([id, r.kind]),
+      },
     );
     expect(results.get('a')).toEqual({ kind: 'processed', status: 'COMPLETED' });
-    expect(results.get('b')).toEqual({ kind: 'rejected', status: 'INVALID_FORMAT', error: 'Together rejected the file (INVALID_FORMAT): Line 2: bad' });
+    expect(results.get('b')).toEqual({
+      kind: 'rejected',
+      status: 'INVALID_FORMAT',
+      error: 'Together rejected the file (INVALID_FORMAT): Line 2: bad',
+    });
     expect(settled).toEqual([
       ['b', 'rejected'],
       ['a', 'processed'],
@@ -91,7 +104,9 @@ describe('waitForProcessing', () => {
     const c = clock();
     const api = scripted({
       a: [new Error('socket hang up'), { processing_status: 'COMPLETED' }],
-      b: [new TogetherApiError('GET /files/b', 404, 'File b not found', 'invalid_request_error', 'not_found', undefined)],
+      b: [
+        new TogetherApiError('GET /files/b', 404, 'File b not found', 'invalid_request_error', 'not_found', undefined),
+      ],
     });
     const log: string[] = [];
     const results = await waitForProcessing(
@@ -103,7 +118,10 @@ describe('waitForProcessing', () => {
       { retrieve: api.retrieve, now: c.now, sleep: c.sleep, log: (m) => log.push(m) },
     );
     expect(results.get('a')!.kind).toBe('processed');
-    expect(results.get('b')).toMatchObject({ kind: 'failed', error: expect.stringMatching(/HTTP 404.*File b not found/) });
+    expect(results.get('b')).toMatchObject({
+      kind: 'failed',
+      error: expect.stringMatching(/HTTP 404.*File b not found/),
+    });
     expect(log).toContain('a.jsonl: polling failed, will try again (socket hang up)');
   });
 
@@ -116,7 +134,10 @@ describe('waitForProcessing', () => {
       sleep: c.sleep,
       log: () => undefined,
     });
-    expect(results.get('a')).toMatchObject({ kind: 'timeout', error: expect.stringContaining('last poll error: connect ECONNREFUSED') });
+    expect(results.get('a')).toMatchObject({
+      kind: 'timeout',
+      error: expect.stringContaining('last poll error: connect ECONNREFUSED'),
+    });
   });
 
   it('settles files on the older API when Processed turns true', async () => {
