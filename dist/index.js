@@ -45498,7 +45498,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7432);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2711);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45508,7 +45508,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7432:
+/***/ 2711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52304,6 +52304,7 @@ function readInputs(read, env, maskSecret, cwd = process.cwd()) {
         baseUrl: baseUrl(read('base-url') || 'https://api.together.ai/v1'),
         concurrency: wholeNumber('concurrency', read('concurrency') || '4', 1, 64),
         maxRetries: wholeNumber('max-retries', read('max-retries') || '5', 0, 20),
+        dedupe: bool('dedupe', read('dedupe') || 'false'),
         workspace: env.GITHUB_WORKSPACE?.trim() || cwd,
     };
 }
@@ -54826,30 +54827,33 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-;// CONCATENATED MODULE: ./src/progress.ts
-/** Progress lines for long uploads, so slow is not mistaken for stuck. */
-
-const PROGRESS_INTERVAL_MS = 5000;
+;// CONCATENATED MODULE: ./src/dedupe.ts
 /**
- * Returns a callback for the running byte count. Nothing is logged for an upload that ends within the first
- * interval; after that, a line every interval: bytes, percent, MB/s and time left.
+ * Dedupe by content: the uploaded name carries a short content hash (`train.3f9a2c1b0d4e.jsonl`), and a processed
+ * file already on the account with that name, size and purpose is reused instead of uploaded again.
  */
-function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
-    const started = now();
-    let lastReport = started;
-    return (sent) => {
-        const at = now();
-        if (at - lastReport < intervalMs || sent >= total)
-            return;
-        lastReport = at;
-        const elapsed = Math.max(1, at - started);
-        const rate = sent / (elapsed / 1000);
-        const left = rate > 0 ? ((total - sent) / rate) * 1000 : Infinity;
-        log(`${formatBytes(sent)} of ${formatBytes(total)} (${Math.floor((sent / total) * 100)}%), ${(rate / 1e6).toFixed(1)} MB/s, ` +
-            `${Number.isFinite(left) ? formatDuration(left) : 'unknown time'} left`);
-    };
+
+
+/** Hex digits of the SHA-256 in the name: 48 bits, so a collision among one account's files is not a concern. */
+const NAME_HASH_CHARS = 12;
+/** `train.jsonl` + hash -> `train.3f9a2c1b0d4e.jsonl` (the hash goes before the extension, which gives the type). */
+function contentAddressedName(filename, sha256) {
+    const extension = external_node_path_default().posix.extname(filename);
+    const stem = filename.slice(0, filename.length - extension.length);
+    return `${stem}.${sha256.slice(0, NAME_HASH_CHARS)}${extension}`;
+}
+/** The account's processed file with this name, size and purpose, if any (the newest when several). */
+function findReusable(files, wanted) {
+    return files
+        .filter((f) => f.filename === wanted.filename &&
+        f.bytes === wanted.bytes &&
+        f.purpose === wanted.purpose &&
+        readProcessingState(f).kind === 'processed')
+        .sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/retry.ts
 /**
  * The retry policy, explicit and pure: what is retried (connection errors, 408, 429, 5xx), and how long to wait
@@ -55046,56 +55050,6 @@ function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
-;// CONCATENATED MODULE: ./src/together/multipart-plan.ts
-/** When an upload goes multipart, and how it is cut into parts (protocol doc 5.3, the SDKs' sizing). */
-const MiB = 1024 ** 2;
-const GiB = 1024 ** 3;
-/** Files larger than this use multipart (a single presigned PUT is limited to 5 GB). */
-const DEFAULT_MULTIPART_THRESHOLD_BYTES = 5 * GiB;
-const TARGET_PART_BYTES = 250 * MiB;
-/** S3's smallest part (but for the last). */
-const MIN_PART_BYTES = 5 * MiB;
-const MAX_PARTS = 250;
-/** Parts in flight at once, as the SDKs do. */
-const PART_CONCURRENCY = 4;
-/**
- * The SDKs' `_calculate_parts`: about `targetPartBytes` a part, at least 5 MiB, at most 250 parts (the part size
- * grows instead).
- */
-function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
-    const target = Math.max(MIN_PART_BYTES, targetPartBytes);
-    if (size <= target)
-        return { partBytes: Math.max(size, 1), numParts: 1 };
-    let numParts = Math.min(MAX_PARTS, Math.ceil(size / target));
-    let partBytes = Math.ceil(size / numParts);
-    if (partBytes < MIN_PART_BYTES) {
-        partBytes = MIN_PART_BYTES;
-        numParts = Math.ceil(size / partBytes);
-    }
-    return { partBytes, numParts };
-}
-/** The byte range of part `index` (0-based). */
-function partRange(plan, size, index) {
-    const start = index * plan.partBytes;
-    return { start, length: Math.min(plan.partBytes, size - start) };
-}
-/** Reads TOGETHER_MULTIPART_THRESHOLD_BYTES and TOGETHER_MULTIPART_PART_BYTES; a bad value is an error naming it. */
-function multipartSettingsFromEnv(env) {
-    const read = (name, fallback, min) => {
-        const raw = env[name]?.trim();
-        if (!raw)
-            return fallback;
-        if (!/^\d+$/.test(raw) || Number(raw) < min) {
-            throw new Error(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`);
-        }
-        return Number(raw);
-    };
-    return {
-        thresholdBytes: read('TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1),
-        partBytes: read('TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/together/retryable.ts
 /** Which failures of Together's API and of its storage are worth another attempt, and why. */
 
@@ -55129,8 +55083,6 @@ function classifyFailure(error) {
     return { retry: false };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/together/storage.ts
 /** The `PUT` of a file's bytes to a presigned storage URL, by S3's rules (protocol doc 5.1, step 3). */
 
@@ -55240,6 +55192,80 @@ async function* readChunks(absolutePath, bytes, onChunk, start = 0) {
     finally {
         await handle.close();
     }
+}
+
+;// CONCATENATED MODULE: ./src/progress.ts
+/** Progress lines for long uploads, so slow is not mistaken for stuck. */
+
+const PROGRESS_INTERVAL_MS = 5000;
+/**
+ * Returns a callback for the running byte count. Nothing is logged for an upload that ends within the first
+ * interval; after that, a line every interval: bytes, percent, MB/s and time left.
+ */
+function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
+    const started = now();
+    let lastReport = started;
+    return (sent) => {
+        const at = now();
+        if (at - lastReport < intervalMs || sent >= total)
+            return;
+        lastReport = at;
+        const elapsed = Math.max(1, at - started);
+        const rate = sent / (elapsed / 1000);
+        const left = rate > 0 ? ((total - sent) / rate) * 1000 : Infinity;
+        log(`${formatBytes(sent)} of ${formatBytes(total)} (${Math.floor((sent / total) * 100)}%), ${(rate / 1e6).toFixed(1)} MB/s, ` +
+            `${Number.isFinite(left) ? formatDuration(left) : 'unknown time'} left`);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/together/multipart-plan.ts
+/** When an upload goes multipart, and how it is cut into parts (protocol doc 5.3, the SDKs' sizing). */
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+/** Files larger than this use multipart (a single presigned PUT is limited to 5 GB). */
+const DEFAULT_MULTIPART_THRESHOLD_BYTES = 5 * GiB;
+const TARGET_PART_BYTES = 250 * MiB;
+/** S3's smallest part (but for the last). */
+const MIN_PART_BYTES = 5 * MiB;
+const MAX_PARTS = 250;
+/** Parts in flight at once, as the SDKs do. */
+const PART_CONCURRENCY = 4;
+/**
+ * The SDKs' `_calculate_parts`: about `targetPartBytes` a part, at least 5 MiB, at most 250 parts (the part size
+ * grows instead).
+ */
+function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
+    const target = Math.max(MIN_PART_BYTES, targetPartBytes);
+    if (size <= target)
+        return { partBytes: Math.max(size, 1), numParts: 1 };
+    let numParts = Math.min(MAX_PARTS, Math.ceil(size / target));
+    let partBytes = Math.ceil(size / numParts);
+    if (partBytes < MIN_PART_BYTES) {
+        partBytes = MIN_PART_BYTES;
+        numParts = Math.ceil(size / partBytes);
+    }
+    return { partBytes, numParts };
+}
+/** The byte range of part `index` (0-based). */
+function partRange(plan, size, index) {
+    const start = index * plan.partBytes;
+    return { start, length: Math.min(plan.partBytes, size - start) };
+}
+/** Reads TOGETHER_MULTIPART_THRESHOLD_BYTES and TOGETHER_MULTIPART_PART_BYTES; a bad value is an error naming it. */
+function multipartSettingsFromEnv(env) {
+    const read = (name, fallback, min) => {
+        const raw = env[name]?.trim();
+        if (!raw)
+            return fallback;
+        if (!/^\d+$/.test(raw) || Number(raw) < min) {
+            throw new Error(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`);
+        }
+        return Number(raw);
+    };
+    return {
+        thresholdBytes: read('TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1),
+        partBytes: read('TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/upload.ts
@@ -55565,6 +55591,8 @@ function seconds(ms) {
 
 
 
+
+
 /** A result for every matched file, before anything is sent: the file type is decided or the file fails. */
 function planResults(files, settings) {
     return files.map((file) => {
@@ -55583,6 +55611,7 @@ function planResults(files, settings) {
             error: unusable ? `${file.path}: ${unusable}` : null,
             duration_ms: null,
             check: null,
+            reused: false,
         };
     });
 }
@@ -55640,6 +55669,8 @@ async function uploadAll(files, settings, deps) {
         }
         return results;
     }
+    if (settings.dedupe)
+        await markReusable(results, files, deps);
     const startedAt = new Map();
     const afterUpload = new Map();
     const settle = (result, outcome) => {
@@ -55655,6 +55686,8 @@ async function uploadAll(files, settings, deps) {
     // Each file's steps are gathered and printed as one group when it is done: groups of files in flight at the
     // same time cannot be open at once. Progress and retries are printed as they happen.
     await mapLimit(results, settings.concurrency, async (result, index) => {
+        if (result.reused)
+            return;
         if (deps.signal?.aborted) {
             result.status = 'cancelled';
             result.error = `${result.path}: the run was cancelled before the file was uploaded.`;
@@ -55721,6 +55754,39 @@ async function uploadAll(files, settings, deps) {
         });
     });
     return results;
+}
+/**
+ * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
+ * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
+ */
+async function markReusable(results, files, deps) {
+    await deps.log.group('Look for files Together already has (dedupe)', async () => {
+        await mapLimit(results, 4, async (result, index) => {
+            result.sha256 = await hashFile(files[index].absolutePath, result.bytes, deps.signal);
+            result.filename = contentAddressedName(result.filename, result.sha256);
+        });
+        let account;
+        try {
+            account = await deps.client.listFiles({ signal: deps.signal });
+        }
+        catch (error) {
+            deps.log.warning(`Could not list the account's files to reuse them, so all will be uploaded: ${error instanceof Error ? error.message : String(error)}`);
+            return;
+        }
+        for (const result of results) {
+            const existing = findReusable(account, result);
+            if (!existing) {
+                deps.log.info(`${result.path}: not on the account yet as ${result.filename}`);
+                continue;
+            }
+            result.id = existing.id;
+            result.status = 'processed';
+            result.processing_status = existing.processing_status ?? null;
+            result.reused = true;
+            result.duration_ms = 0;
+            deps.log.info(`${result.path}: reusing ${existing.id} (${result.filename}, same content, already processed)`);
+        }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -55824,7 +55890,7 @@ function renderSummary(results, context) {
         const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
         lines.push(checking
             ? `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`
-            : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${STATUS_LABEL[r.status]}</td>` +
+            : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
                 `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
     }
     lines.push('</table>', '');
@@ -55860,9 +55926,10 @@ function headline(results, context) {
     if (results.length === 0)
         return 'Together upload: no files';
     const count = (status) => results.filter((r) => r.status === status).length;
+    const reused = results.filter((r) => r.reused).length;
     const done = context.wait ? `${count('processed')} processed` : `${count('uploaded')} uploaded`;
     const failed = results.filter(isFailure).length;
-    return `Together upload: ${done} of ${results.length} file${plural(results.length)}${failed ? `, ${failed} failed` : ''}`;
+    return `Together upload: ${done} of ${results.length} file${plural(results.length)}${reused ? `, ${reused} reused` : ''}${failed ? `, ${failed} failed` : ''}`;
 }
 function clip(text) {
     return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;

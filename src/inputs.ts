@@ -41,6 +41,8 @@ export interface Inputs {
   concurrency: number;
   /** Retries per request after the first attempt. */
   maxRetries: number;
+  /** Name uploads by content and reuse a processed file of the same content. */
+  dedupe: boolean;
   /** Absolute directory that relative patterns and reported paths are relative to. */
   workspace: string;
 }
@@ -96,6 +98,7 @@ export function readInputs(
     baseUrl: baseUrl(read('base-url') || 'https://api.together.ai/v1'),
     concurrency: wholeNumber('concurrency', read('concurrency') || '4', 1, 64),
     maxRetries: wholeNumber('max-retries', read('max-retries') || '5', 0, 20),
+    dedupe: bool('dedupe', read('dedupe') || 'false'),
     workspace: env.GITHUB_WORKSPACE?.trim() || cwd,
   };
 }

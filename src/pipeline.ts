@@ -9,9 +9,11 @@ import type { FileType, Mode, Purpose } from './inputs.js';
 import type { Log } from './log.js';
 import { readProcessingState } from './processing.js';
 import { formatBytes, formatDuration } from './report/format.js';
+import { contentAddressedName, findReusable } from './dedupe.js';
 import type { FileResult } from './results.js';
 import type { TogetherClient } from './together/client.js';
 import type { MultipartSettings } from './together/multipart-plan.js';
+import { hashFile } from './together/storage.js';
 import type { FileObject } from './together/types.js';
 import { uploadFile } from './upload.js';
 import { waitForProcessing, type WaitResult } from './wait.js';
@@ -25,6 +27,8 @@ export interface PipelineSettings {
   waitTimeoutSeconds: number;
   /** Files in flight at once. */
   concurrency: number;
+  /** Name uploads by content, and reuse a processed file already on the account. */
+  dedupe: boolean;
 }
 
 export interface CheckDeps {
@@ -65,6 +69,7 @@ export function planResults(
       error: unusable ? `${file.path}: ${unusable}` : null,
       duration_ms: null,
       check: null,
+      reused: false,
     };
   });
 }
@@ -140,6 +145,8 @@ export async function uploadAll(
     return results;
   }
 
+  if (settings.dedupe) await markReusable(results, files, deps);
+
   const startedAt = new Map<FileResult, number>();
   const afterUpload = new Map<FileResult, FileObject>();
   const settle = (result: FileResult, outcome: WaitResult) => {
@@ -156,6 +163,7 @@ export async function uploadAll(
   // Each file's steps are gathered and printed as one group when it is done: groups of files in flight at the
   // same time cannot be open at once. Progress and retries are printed as they happen.
   await mapLimit(results, settings.concurrency, async (result, index) => {
+    if (result.reused) return;
     if (deps.signal?.aborted) {
       result.status = 'cancelled';
       result.error = `${result.path}: the run was cancelled before the file was uploaded.`;
@@ -230,4 +238,39 @@ export async function uploadAll(
     },
   );
   return results;
+}
+
+/**
+ * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
+ * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
+ */
+async function markReusable(results: FileResult[], files: MatchedFile[], deps: PipelineDeps): Promise<void> {
+  await deps.log.group('Look for files Together already has (dedupe)', async () => {
+    await mapLimit(results, 4, async (result, index) => {
+      result.sha256 = await hashFile(files[index]!.absolutePath, result.bytes, deps.signal);
+      result.filename = contentAddressedName(result.filename, result.sha256);
+    });
+    let account: FileObject[];
+    try {
+      account = await deps.client.listFiles({ signal: deps.signal });
+    } catch (error) {
+      deps.log.warning(
+        `Could not list the account's files to reuse them, so all will be uploaded: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
+    for (const result of results) {
+      const existing = findReusable(account, result);
+      if (!existing) {
+        deps.log.info(`${result.path}: not on the account yet as ${result.filename}`);
+        continue;
+      }
+      result.id = existing.id;
+      result.status = 'processed';
+      result.processing_status = existing.processing_status ?? null;
+      result.reused = true;
+      result.duration_ms = 0;
+      deps.log.info(`${result.path}: reusing ${existing.id} (${result.filename}, same content, already processed)`);
+    }
+  });
 }

@@ -31,6 +31,8 @@ export interface FileResult {
   duration_ms: number | null;
   /** The dataset check's verdict; null when checks are off. */
   check: CheckReport | null;
+  /** With `dedupe`, a processed file of the same content was already on the account and is used instead. */
+  reused: boolean;
 }
 
 /** Statuses that fail the step. */

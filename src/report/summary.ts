@@ -53,7 +53,7 @@ export function renderSummary(results: FileResult[], context: SummaryContext): s
     lines.push(
       checking
         ? `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`
-        : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${STATUS_LABEL[r.status]}</td>` +
+        : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
             `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`,
     );
   }
@@ -93,9 +93,10 @@ function headline(results: FileResult[], context: SummaryContext): string {
   }
   if (results.length === 0) return 'Together upload: no files';
   const count = (status: FileStatus) => results.filter((r) => r.status === status).length;
+  const reused = results.filter((r) => r.reused).length;
   const done = context.wait ? `${count('processed')} processed` : `${count('uploaded')} uploaded`;
   const failed = results.filter(isFailure).length;
-  return `Together upload: ${done} of ${results.length} file${plural(results.length)}${failed ? `, ${failed} failed` : ''}`;
+  return `Together upload: ${done} of ${results.length} file${plural(results.length)}${reused ? `, ${reused} reused` : ''}${failed ? `, ${failed} failed` : ''}`;
 }
 
 function clip(text: string): string {

@@ -15,6 +15,7 @@ export function result(overrides: Partial<FileResult> = {}): FileResult {
     error: null,
     duration_ms: 3200,
     check: { passed: true, format: 'conversation', samples: 120, line: null, message: null },
+    reused: false,
     ...overrides,
   };
 }

@@ -87,6 +87,7 @@ async function harness(
           wait: true,
           waitTimeoutSeconds: 30,
           concurrency: 4,
+          dedupe: false,
           ...settings,
         },
         {

@@ -28,6 +28,7 @@ describe('readInputs', () => {
       baseUrl: 'https://api.together.ai/v1',
       concurrency: 4,
       maxRetries: 5,
+      dedupe: false,
       workspace: '/cwd',
     });
   });
