@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +12,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +23,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -317,23 +315,23 @@ const RedirectHandler = __nccwpck_require__(8754)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = RoundRobinPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = Dispatcher1Wrapper
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = Socks5ProxyAgent
-module.exports.J2 = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = H2CClient
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.RoundRobinPool = RoundRobinPool
+module.exports.Agent = Agent
+module.exports.Dispatcher1Wrapper = Dispatcher1Wrapper
+module.exports.ProxyAgent = ProxyAgent
+module.exports.Socks5ProxyAgent = Socks5ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.H2CClient = H2CClient
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   responseError: __nccwpck_require__(8918),
   retry: __nccwpck_require__(2026),
@@ -344,16 +342,16 @@ __webpack_unused_export__ = {
   deduplicate: __nccwpck_require__(7240)
 }
 
-__webpack_unused_export__ = {
+module.exports.cacheStores = {
   MemoryCacheStore: __nccwpck_require__(4889)
 }
 
 const SqliteCacheStore = __nccwpck_require__(1522)
-__webpack_unused_export__ = SqliteCacheStore
+module.exports.cacheStores.SqliteCacheStore = SqliteCacheStore
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -407,8 +405,8 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
 
@@ -440,12 +438,12 @@ function appendFetchStackTrace (err, filename) {
   err.stack = stack ? `${stack}\n${captureLines}` : capture.stack
 }
 
-module.exports.hd = function fetch (init, options = undefined) {
+module.exports.fetch = function fetch (init, options = undefined) {
   return fetchImpl(init, options).catch(err => {
     if (currentFilename) {
       appendFetchStackTrace(err, currentFilename)
     } else if (err && typeof err === 'object') {
-      Error.captureStackTrace(err, module.exports.hd)
+      Error.captureStackTrace(err, module.exports.fetch)
     }
     throw err
   })
@@ -457,70 +455,70 @@ module.exports.FormData = __nccwpck_require__(5910).FormData
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(6443)
 
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
-__webpack_unused_export__ = parseCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
+module.exports.parseCookie = parseCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
 const { WebSocket, ping } = __nccwpck_require__(3726)
-module.exports.kb = WebSocket
-module.exports.rd = CloseEvent
-module.exports.NN = ErrorEvent
-module.exports.aM = MessageEvent
-__webpack_unused_export__ = ping
+module.exports.WebSocket = WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
+module.exports.ping = ping
 
-/* unused reexport */ __nccwpck_require__(2873).WebSocketStream
-/* unused reexport */ __nccwpck_require__(6919).WebSocketError
+module.exports.WebSocketStream = __nccwpck_require__(2873).WebSocketStream
+module.exports.WebSocketError = __nccwpck_require__(6919).WebSocketError
 
-module.exports.Em = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockCallHistory
-__webpack_unused_export__ = MockCallHistoryLog
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = SnapshotAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockCallHistory = MockCallHistory
+module.exports.MockCallHistoryLog = MockCallHistoryLog
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.SnapshotAgent = SnapshotAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-module.exports.GD = EventSource
+module.exports.EventSource = EventSource
 
 function install () {
-  globalThis.fetch = module.exports.hd
+  globalThis.fetch = module.exports.fetch
   globalThis.Headers = module.exports.Headers
   globalThis.Response = module.exports.Response
   globalThis.Request = module.exports.Request
   globalThis.FormData = module.exports.FormData
-  globalThis.WebSocket = module.exports.kb
-  globalThis.CloseEvent = module.exports.rd
-  globalThis.ErrorEvent = module.exports.NN
-  globalThis.MessageEvent = module.exports.aM
-  globalThis.EventSource = module.exports.GD
+  globalThis.WebSocket = module.exports.WebSocket
+  globalThis.CloseEvent = module.exports.CloseEvent
+  globalThis.ErrorEvent = module.exports.ErrorEvent
+  globalThis.MessageEvent = module.exports.MessageEvent
+  globalThis.EventSource = module.exports.EventSource
 }
 
-__webpack_unused_export__ = install
+module.exports.install = install
 
 
 /***/ }),
@@ -45498,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2711);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3853);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45508,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2711:
+/***/ 3853:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45517,8 +45515,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -45593,7 +45591,7 @@ function toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -45649,8 +45647,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -45664,10 +45662,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -45683,7 +45681,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -46646,7 +46644,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -46669,7 +46667,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -46765,7 +46763,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -46969,7 +46967,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -46996,7 +46994,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -47489,13 +47487,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -47786,7 +47784,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -48125,8 +48123,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -48307,7 +48305,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -48375,7 +48373,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -48464,6 +48462,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -51731,7 +51731,7 @@ class Pattern {
         }
         // Replace leading `~` segment
         else if (pattern === '~' || pattern.startsWith(`~${external_path_namespaceObject.sep}`)) {
-            homedir = homedir || external_os_namespaceObject.homedir();
+            homedir = homedir || external_os_.homedir();
             external_assert_(homedir, 'Unable to determine HOME directory');
             external_assert_(hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
             pattern = Pattern.globEscape(homedir) + pattern.substr(1);
@@ -51927,7 +51927,7 @@ class DefaultGlobber {
                 try {
                     // Intentionally using lstat. Detection for broken symlink
                     // will be performed later (if following symlinks).
-                    yield __await(external_fs_namespaceObject.promises.lstat(searchPath));
+                    yield __await(external_fs_.promises.lstat(searchPath));
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
@@ -51972,7 +51972,7 @@ class DefaultGlobber {
                     }
                     // Push the child items in reverse
                     const childLevel = item.level + 1;
-                    const childItems = (yield __await(external_fs_namespaceObject.promises.readdir(item.path))).map(x => new SearchState(external_path_namespaceObject.join(item.path, x), childLevel));
+                    const childItems = (yield __await(external_fs_.promises.readdir(item.path))).map(x => new SearchState(external_path_namespaceObject.join(item.path, x), childLevel));
                     stack.push(...childItems.reverse());
                 }
                 // File
@@ -52016,7 +52016,7 @@ class DefaultGlobber {
             if (options.followSymbolicLinks) {
                 try {
                     // Use `stat` (following symlinks)
-                    stats = yield external_fs_namespaceObject.promises.stat(item.path);
+                    stats = yield external_fs_.promises.stat(item.path);
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
@@ -52031,12 +52031,12 @@ class DefaultGlobber {
             }
             else {
                 // Use `lstat` (not following symlinks)
-                stats = yield external_fs_namespaceObject.promises.lstat(item.path);
+                stats = yield external_fs_.promises.lstat(item.path);
             }
             // Note, isDirectory() returns false for the lstat of a symlink
             if (stats.isDirectory() && options.followSymbolicLinks) {
                 // Get the realpath
-                const realPath = yield external_fs_namespaceObject.promises.realpath(item.path);
+                const realPath = yield external_fs_.promises.realpath(item.path);
                 // Fixup the traversal chain to match the item level
                 while (traversalChain.length >= item.level) {
                     traversalChain.pop();
@@ -52246,6 +52246,60 @@ async function globAll(patterns, options) {
     return globber.glob();
 }
 
+;// CONCATENATED MODULE: ./src/github/api.ts
+async function createGitHubApi(token) {
+    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = github.getOctokit(token);
+    return {
+        async changedFiles(pr) {
+            const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+                owner: pr.owner,
+                repo: pr.repo,
+                pull_number: pr.number,
+                per_page: 100,
+            });
+            return new Set(files.filter((f) => f.status !== 'removed').map((f) => f.filename));
+        },
+        async upsertComment(pr, marker, body) {
+            const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+                owner: pr.owner,
+                repo: pr.repo,
+                issue_number: pr.number,
+                per_page: 100,
+            });
+            const mine = comments.find((c) => c.body?.includes(marker));
+            if (mine) {
+                await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
+                return 'updated';
+            }
+            await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
+            return 'created';
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request.ts
+/** Which pull request a run belongs to, and the comment's identity: pure, from the runner's environment. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/** The pull request of a `pull_request` run, from the event name and payload; undefined for any other event. */
+function pullRequestOf(eventName, repository, payload) {
+    if (!eventName || !PULL_REQUEST_EVENTS.has(eventName))
+        return undefined;
+    const number = payload?.pull_request?.number;
+    const [owner, repo] = (repository ?? '').split('/');
+    if (typeof number !== 'number' || !owner || !repo)
+        return undefined;
+    return { owner, repo, number };
+}
+/**
+ * The hidden marker that finds this step's comment again on a re-run: per workflow, job and step, so two steps
+ * of one pull request (say, checking two dataset folders) keep a comment each.
+ */
+function commentMarker(env) {
+    const key = [env.GITHUB_WORKFLOW, env.GITHUB_JOB, env.GITHUB_ACTION].filter(Boolean).join('/');
+    return `<!-- together-upload-action:${key.replace(/--/g, '-')} -->`;
+}
+
 ;// CONCATENATED MODULE: ./src/check/types.ts
 /** What a dataset check reports per file, and the levels of checking. */
 /** `full`: Together's reference checker (together-python 1.5.34). `structural`: what Together's current client checks. */
@@ -52280,6 +52334,9 @@ function readInputs(read, env, maskSecret, cwd = process.cwd()) {
     const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
     if (apiKey)
         maskSecret(apiKey);
+    const githubToken = read('github-token');
+    if (githubToken)
+        maskSecret(githubToken);
     const patterns = read('path')
         .split(/\r?\n/)
         .map((line) => line.trim())
@@ -52305,6 +52362,9 @@ function readInputs(read, env, maskSecret, cwd = process.cwd()) {
         concurrency: wholeNumber('concurrency', read('concurrency') || '4', 1, 64),
         maxRetries: wholeNumber('max-retries', read('max-retries') || '5', 0, 20),
         dedupe: bool('dedupe', read('dedupe') || 'false'),
+        comment: bool('comment', read('comment') || 'false'),
+        changedOnly: bool('changed-only', read('changed-only') || 'false'),
+        githubToken,
         workspace: env.GITHUB_WORKSPACE?.trim() || cwd,
     };
 }
@@ -52364,8 +52424,6 @@ function isLoopbackHost(hostname) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/check/utf8.ts
 /** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
 /**
@@ -55118,7 +55176,7 @@ async function putBytes(url, source, options) {
         options.onProgress?.(sent);
     }, source.start ?? 0);
     try {
-        const res = await (0,undici/* request */.Em)(url, {
+        const res = await (0,undici.request)(url, {
             method: 'PUT',
             dispatcher: options.dispatcher,
             headers: {
@@ -55829,19 +55887,6 @@ function selectAnnotations(results) {
     return { annotations: [...errors, ...notices], notShown };
 }
 
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/**
- * `file-id`: the first file's ID ('' if it has none); `file-ids`: the IDs obtained, in the order of `files`;
- * `files`: every result, compact JSON for `fromJSON()`.
- */
-function buildOutputs(results) {
-    return {
-        'file-id': results[0]?.id ?? '',
-        'file-ids': JSON.stringify(results.flatMap((r) => (r.id ? [r.id] : []))),
-        files: JSON.stringify(results),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/results.ts
 /** Statuses that fail the step. */
 const FAILED_STATUSES = new Set([
@@ -55873,7 +55918,7 @@ const STATUS_LABEL = {
     cancelled: '🚫 cancelled',
 };
 /** Renders the summary as GitHub-flavoured Markdown with an HTML table. */
-function renderSummary(results, context) {
+function renderSummary(results, context, limits = { rows: MAX_TABLE_ROWS, failures: MAX_LISTED_FAILURES }) {
     const lines = [`## ${escapeHtml(headline(results, context))}`, ''];
     if (results.length === 0) {
         lines.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
@@ -55885,7 +55930,7 @@ function renderSummary(results, context) {
     lines.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
         ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
         : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>');
-    for (const r of results.slice(0, MAX_TABLE_ROWS)) {
+    for (const r of results.slice(0, limits.rows)) {
         const file = `<td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
         const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
         lines.push(checking
@@ -55900,11 +55945,11 @@ function renderSummary(results, context) {
     const failures = results.filter(isFailure);
     if (failures.length > 0) {
         lines.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
-        for (const r of failures.slice(0, MAX_LISTED_FAILURES)) {
+        for (const r of failures.slice(0, limits.failures)) {
             lines.push(`- <code>${escapeHtml(r.path)}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details'))}`);
         }
-        if (failures.length > MAX_LISTED_FAILURES) {
-            lines.push(`- … and ${failures.length - MAX_LISTED_FAILURES} more: see the \`files\` output.`);
+        if (failures.length > limits.failures) {
+            lines.push(`- … and ${failures.length - limits.failures} more: see the \`files\` output.`);
         }
         lines.push('');
     }
@@ -55938,6 +55983,34 @@ function plural(n) {
     return n === 1 ? '' : 's';
 }
 
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+/** GitHub refuses comments over 65,536 characters. */
+const MAX_COMMENT_CHARS = 60_000;
+function renderComment(results, context, marker, runUrl) {
+    const table = renderSummary(results, context, { rows: 200, failures: 30 });
+    const footer = runUrl
+        ? `\n<sub>From [this run](${runUrl}); every file is in its job summary and the step's \`files\` output.</sub>\n`
+        : '';
+    const body = `${marker}\n${table}${footer}`;
+    return body.length <= MAX_COMMENT_CHARS
+        ? body
+        : `${body.slice(0, MAX_COMMENT_CHARS)}\n\n… (cut: see the job summary)\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/**
+ * `file-id`: the first file's ID ('' if it has none); `file-ids`: the IDs obtained, in the order of `files`;
+ * `files`: every result, compact JSON for `fromJSON()`.
+ */
+function buildOutputs(results) {
+    return {
+        'file-id': results[0]?.id ?? '',
+        'file-ids': JSON.stringify(results.flatMap((r) => (r.id ? [r.id] : []))),
+        files: JSON.stringify(results),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 /** The step's verdict: the message that fails it, naming every file that did not make it. */
 
@@ -55967,7 +56040,7 @@ const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/act
  * as self-hosted runners behind a proxy need, and connects directly when they are unset.
  */
 function createDispatcher() {
-    return new undici/* EnvHttpProxyAgent */.J2({
+    return new undici.EnvHttpProxyAgent({
         connect: { timeout: 30_000 },
         headersTimeout: API_TIMEOUT_MS,
         bodyTimeout: API_TIMEOUT_MS,
@@ -56135,7 +56208,7 @@ class TogetherClient {
         return file;
     }
     send(method, path, { headers, body, signal, } = {}) {
-        return (0,undici/* request */.Em)(`${this.options.baseUrl}${path}`, {
+        return (0,undici.request)(`${this.options.baseUrl}${path}`, {
             method,
             dispatcher: this.dispatcher,
             headers: {
@@ -56174,6 +56247,10 @@ function parseJson(operation, bodyText) {
 
 
 
+
+
+
+
 const coreLog = {
     info: (m) => info(m),
     warning: (m) => warning(m),
@@ -56199,9 +56276,17 @@ async function run() {
     let results = [];
     const cancel = cancelOnSignals();
     let client;
+    const pr = pullRequestOf(process.env.GITHUB_EVENT_NAME, process.env.GITHUB_REPOSITORY, readEventPayload());
+    const github = await connectToGitHub(inputs, pr);
     try {
-        const files = await resolveFiles(inputs);
-        if (files.length === 0) {
+        let files = await resolveFiles(inputs);
+        const matched = files.length;
+        if (inputs.changedOnly && pr && github)
+            files = await keepChanged(files, pr, github);
+        if (matched > 0 && files.length === 0) {
+            info(`None of the ${matched} matched files is changed by pull request #${pr?.number}: nothing to do.`);
+        }
+        else if (files.length === 0) {
             reportNoFiles(inputs);
         }
         else if (inputs.mode === 'upload') {
@@ -56234,6 +56319,8 @@ async function run() {
         await client?.dispatcher.close().catch(() => undefined);
     }
     await report(results, inputs);
+    if (inputs.comment && pr && github)
+        await comment(results, inputs, pr, github);
     if (cancel.signal.aborted)
         setFailed(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
     cancel.dispose();
@@ -56269,6 +56356,55 @@ function stallTimeoutFromEnv(env) {
         throw new Error(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
     }
     return Number(raw) * 1000;
+}
+/** The event payload the runner wrote (GITHUB_EVENT_PATH), or undefined. */
+function readEventPayload() {
+    const file = process.env.GITHUB_EVENT_PATH;
+    if (!file)
+        return undefined;
+    try {
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
+async function connectToGitHub(inputs, pr) {
+    if (!pr || !(inputs.comment || inputs.changedOnly))
+        return undefined;
+    if (!inputs.githubToken) {
+        warning("comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.");
+        return undefined;
+    }
+    return createGitHubApi(inputs.githubToken);
+}
+/** changed-only: the matched files the pull request adds or changes; all of them if the list cannot be had. */
+async function keepChanged(files, pr, github) {
+    try {
+        const changed = await github.changedFiles(pr);
+        const kept = files.filter((f) => changed.has(f.path));
+        info(`changed-only: ${kept.length} of ${files.length} matched files are changed by pull request #${pr.number}.`);
+        return kept;
+    }
+    catch (error) {
+        warning(`Could not list the files of pull request #${pr.number} (${main_messageOf(error)}); taking every matched file.`);
+        return files;
+    }
+}
+/** Keeps one comment on the pull request up to date. Never fails the step: a fork's token may not write. */
+async function comment(results, inputs, pr, github) {
+    const env = process.env;
+    const runUrl = env.GITHUB_RUN_ID
+        ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined;
+    try {
+        const how = await github.upsertComment(pr, commentMarker(env), renderComment(results, inputs, commentMarker(env), runUrl));
+        info(`The comment on pull request #${pr.number} was ${how}.`);
+    }
+    catch (error) {
+        warning(`Could not comment on pull request #${pr.number}: ${main_messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`);
+    }
 }
 function validateForMode(inputs) {
     if (inputs.mode === 'check' && inputs.check === 'off') {
@@ -56329,6 +56465,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -56528,6 +56671,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 4756:
 /***/ ((module) => {
 
@@ -56564,7 +56714,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -56576,6 +56726,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -56674,9 +56827,42 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */
@@ -56686,6 +56872,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		if (!module.children) module.children = [];
 /******/ 		return module;
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -43,6 +43,12 @@ export interface Inputs {
   maxRetries: number;
   /** Name uploads by content and reuse a processed file of the same content. */
   dedupe: boolean;
+  /** On pull requests: keep one comment with the results. */
+  comment: boolean;
+  /** On pull requests: only the matched files the pull request changes. */
+  changedOnly: boolean;
+  /** For the comment and the changed files; empty when not given. */
+  githubToken: string;
   /** Absolute directory that relative patterns and reported paths are relative to. */
   workspace: string;
 }
@@ -70,6 +76,8 @@ export function readInputs(
 ): Inputs {
   const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
   if (apiKey) maskSecret(apiKey);
+  const githubToken = read('github-token');
+  if (githubToken) maskSecret(githubToken);
 
   const patterns = read('path')
     .split(/\r?\n/)
@@ -99,6 +107,9 @@ export function readInputs(
     concurrency: wholeNumber('concurrency', read('concurrency') || '4', 1, 64),
     maxRetries: wholeNumber('max-retries', read('max-retries') || '5', 0, 20),
     dedupe: bool('dedupe', read('dedupe') || 'false'),
+    comment: bool('comment', read('comment') || 'false'),
+    changedOnly: bool('changed-only', read('changed-only') || 'false'),
+    githubToken,
     workspace: env.GITHUB_WORKSPACE?.trim() || cwd,
   };
 }

@@ -1,11 +1,15 @@
 /** The edge: reads inputs through @actions/core, runs the pipeline, writes outputs, summary, annotations, verdict. */
 import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveFiles } from './files.js';
+import { readFileSync } from 'node:fs';
+import { resolveFiles, type MatchedFile } from './files.js';
+import { createGitHubApi, type GitHubApi } from './github/api.js';
+import { commentMarker, pullRequestOf, type PullRequestRef } from './github/pull-request.js';
 import { InputError, readInputs, type Inputs } from './inputs.js';
 import type { Log } from './log.js';
 import { checkAll, uploadAll } from './pipeline.js';
 import { selectAnnotations } from './report/annotations.js';
+import { renderComment } from './report/comment.js';
 import { buildOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 import { failureMessage } from './report/verdict.js';
@@ -42,9 +46,15 @@ export async function run(): Promise<void> {
   let results: FileResult[] = [];
   const cancel = cancelOnSignals();
   let client: TogetherClient | undefined;
+  const pr = pullRequestOf(process.env.GITHUB_EVENT_NAME, process.env.GITHUB_REPOSITORY, readEventPayload());
+  const github = await connectToGitHub(inputs, pr);
   try {
-    const files = await resolveFiles(inputs);
-    if (files.length === 0) {
+    let files = await resolveFiles(inputs);
+    const matched = files.length;
+    if (inputs.changedOnly && pr && github) files = await keepChanged(files, pr, github);
+    if (matched > 0 && files.length === 0) {
+      core.info(`None of the ${matched} matched files is changed by pull request #${pr?.number}: nothing to do.`);
+    } else if (files.length === 0) {
       reportNoFiles(inputs);
     } else if (inputs.mode === 'upload') {
       // Check mode sends nothing to Together, so only upload mode has a client.
@@ -73,6 +83,7 @@ export async function run(): Promise<void> {
     await client?.dispatcher.close().catch(() => undefined);
   }
   await report(results, inputs);
+  if (inputs.comment && pr && github) await comment(results, inputs, pr, github);
   if (cancel.signal.aborted)
     core.setFailed(
       `The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`,
@@ -112,6 +123,66 @@ function stallTimeoutFromEnv(env: Record<string, string | undefined>): number | 
     );
   }
   return Number(raw) * 1000;
+}
+
+/** The event payload the runner wrote (GITHUB_EVENT_PATH), or undefined. */
+function readEventPayload(): unknown {
+  const file = process.env.GITHUB_EVENT_PATH;
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
+async function connectToGitHub(inputs: Inputs, pr: PullRequestRef | undefined): Promise<GitHubApi | undefined> {
+  if (!pr || !(inputs.comment || inputs.changedOnly)) return undefined;
+  if (!inputs.githubToken) {
+    core.warning(
+      "comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.",
+    );
+    return undefined;
+  }
+  return createGitHubApi(inputs.githubToken);
+}
+
+/** changed-only: the matched files the pull request adds or changes; all of them if the list cannot be had. */
+async function keepChanged(files: MatchedFile[], pr: PullRequestRef, github: GitHubApi): Promise<MatchedFile[]> {
+  try {
+    const changed = await github.changedFiles(pr);
+    const kept = files.filter((f) => changed.has(f.path));
+    core.info(
+      `changed-only: ${kept.length} of ${files.length} matched files are changed by pull request #${pr.number}.`,
+    );
+    return kept;
+  } catch (error) {
+    core.warning(
+      `Could not list the files of pull request #${pr.number} (${messageOf(error)}); taking every matched file.`,
+    );
+    return files;
+  }
+}
+
+/** Keeps one comment on the pull request up to date. Never fails the step: a fork's token may not write. */
+async function comment(results: FileResult[], inputs: Inputs, pr: PullRequestRef, github: GitHubApi): Promise<void> {
+  const env = process.env;
+  const runUrl = env.GITHUB_RUN_ID
+    ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+    : undefined;
+  try {
+    const how = await github.upsertComment(
+      pr,
+      commentMarker(env),
+      renderComment(results, inputs, commentMarker(env), runUrl),
+    );
+    core.info(`The comment on pull request #${pr.number} was ${how}.`);
+  } catch (error) {
+    core.warning(
+      `Could not comment on pull request #${pr.number}: ${messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`,
+    );
+  }
 }
 
 function validateForMode(inputs: Inputs): void {

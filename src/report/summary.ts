@@ -27,8 +27,17 @@ export interface SummaryContext {
   check: CheckLevel;
 }
 
+export interface SummaryLimits {
+  rows: number;
+  failures: number;
+}
+
 /** Renders the summary as GitHub-flavoured Markdown with an HTML table. */
-export function renderSummary(results: FileResult[], context: SummaryContext): string {
+export function renderSummary(
+  results: FileResult[],
+  context: SummaryContext,
+  limits: SummaryLimits = { rows: MAX_TABLE_ROWS, failures: MAX_LISTED_FAILURES },
+): string {
   const lines = [`## ${escapeHtml(headline(results, context))}`, ''];
   if (results.length === 0) {
     lines.push(
@@ -47,7 +56,7 @@ export function renderSummary(results: FileResult[], context: SummaryContext): s
       ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
       : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>',
   );
-  for (const r of results.slice(0, MAX_TABLE_ROWS)) {
+  for (const r of results.slice(0, limits.rows)) {
     const file = `<td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
     const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
     lines.push(
@@ -68,11 +77,11 @@ export function renderSummary(results: FileResult[], context: SummaryContext): s
   const failures = results.filter(isFailure);
   if (failures.length > 0) {
     lines.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
-    for (const r of failures.slice(0, MAX_LISTED_FAILURES)) {
+    for (const r of failures.slice(0, limits.failures)) {
       lines.push(`- <code>${escapeHtml(r.path)}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details'))}`);
     }
-    if (failures.length > MAX_LISTED_FAILURES) {
-      lines.push(`- … and ${failures.length - MAX_LISTED_FAILURES} more: see the \`files\` output.`);
+    if (failures.length > limits.failures) {
+      lines.push(`- … and ${failures.length - limits.failures} more: see the \`files\` output.`);
     }
     lines.push('');
   }

@@ -29,6 +29,9 @@ describe('readInputs', () => {
       concurrency: 4,
       maxRetries: 5,
       dedupe: false,
+      comment: false,
+      changedOnly: false,
+      githubToken: '',
       workspace: '/cwd',
     });
   });
@@ -41,6 +44,10 @@ describe('readInputs', () => {
   it('refuses an empty path and a path of excludes only', () => {
     expect(() => inputs({ path: '' })).toThrow(/'path' is required/);
     expect(() => inputs({ path: '!a\n!b' })).toThrow(/only exclude patterns/);
+  });
+
+  it('masks the GitHub token too', () => {
+    expect(inputs({ 'github-token': 'ghs_abc' }).masked).toEqual(['ghs_abc']);
   });
 
   it('masks the key from the input the moment it is read', () => {

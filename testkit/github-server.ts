@@ -1,0 +1,140 @@
+/**
+ * A GitHub-REST-compatible server on loopback for the pull-request features: a pull request's changed files
+ * (paginated with Link headers, as GitHub does) and its issue comments (list, create, update). Tokens can be
+ * read-only, as a fork's pull request gets. Point GITHUB_API_URL at it.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface PullRequestFile {
+  filename: string;
+  status: 'added' | 'modified' | 'removed' | 'renamed';
+}
+
+export interface GitHubServerOptions {
+  owner?: string;
+  repo?: string;
+  number?: number;
+  files?: PullRequestFile[];
+  /** Tokens that may write (default: `gh-write`). */
+  writeTokens?: string[];
+  /** Tokens that may only read (default: `gh-read`). */
+  readTokens?: string[];
+}
+
+export interface RecordedGitHubRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+export interface GitHubServer {
+  url: string;
+  owner: string;
+  repo: string;
+  number: number;
+  comments: Array<{ id: number; body: string }>;
+  requests: RecordedGitHubRequest[];
+  close(): Promise<void>;
+}
+
+export async function startGitHubServer(options: GitHubServerOptions = {}): Promise<GitHubServer> {
+  const owner = options.owner ?? 'acme';
+  const repo = options.repo ?? 'datasets';
+  const number = options.number ?? 7;
+  const files = options.files ?? [];
+  const writeTokens = new Set(options.writeTokens ?? ['gh-write']);
+  const readTokens = new Set(options.readTokens ?? ['gh-read']);
+  const comments: GitHubServer['comments'] = [];
+  const requests: RecordedGitHubRequest[] = [];
+  let nextId = 1000;
+  let origin = '';
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const record: RecordedGitHubRequest = {
+        method: req.method ?? '',
+        path: url.pathname,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        status: 0,
+      };
+      requests.push(record);
+      const send = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+        record.status = status;
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+        res.end(JSON.stringify(value));
+      };
+      const token = /^(?:token|Bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!writeTokens.has(token) && !readTokens.has(token))
+        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const base = `/repos/${owner}/${repo}`;
+      const page = Number(url.searchParams.get('page') ?? '1');
+      const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? '30'));
+      const paginate = (items: unknown[]) => {
+        const last = Math.max(1, Math.ceil(items.length / perPage));
+        const link = (p: number, rel: string) =>
+          `<${origin}${url.pathname}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+        const links = [page < last ? link(page + 1, 'next') : '', link(last, 'last')].filter(Boolean).join(', ');
+        send(200, items.slice((page - 1) * perPage, page * perPage), { link: links });
+      };
+
+      if (req.method === 'GET' && url.pathname === `${base}/pulls/${number}/files`) {
+        return paginate(
+          files.map((f, i) => ({
+            sha: `sha${i}`,
+            filename: f.filename,
+            status: f.status,
+            additions: 1,
+            deletions: 0,
+            changes: 1,
+          })),
+        );
+      }
+      if (url.pathname === `${base}/issues/${number}/comments`) {
+        if (req.method === 'GET')
+          return paginate(comments.map((c) => ({ id: c.id, body: c.body, user: { login: 'github-actions[bot]' } })));
+        if (req.method === 'POST') {
+          if (!writeTokens.has(token))
+            return send(403, {
+              message: 'Resource not accessible by integration',
+              documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+            });
+          const comment = { id: nextId++, body: (JSON.parse(record.body) as { body: string }).body };
+          comments.push(comment);
+          return send(201, comment);
+        }
+      }
+      const update = new RegExp(`^${base}/issues/comments/(\\d+)$`).exec(url.pathname);
+      if (update && req.method === 'PATCH') {
+        if (!writeTokens.has(token)) return send(403, { message: 'Resource not accessible by integration' });
+        const comment = comments.find((c) => c.id === Number(update[1]));
+        if (!comment) return send(404, { message: 'Not Found' });
+        comment.body = (JSON.parse(record.body) as { body: string }).body;
+        return send(200, comment);
+      }
+      send(404, { message: 'Not Found' });
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: origin,
+    owner,
+    repo,
+    number,
+    comments,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
