@@ -140,3 +140,66 @@ export async function writeConversationJsonl(file: string, bytes: number): Promi
   }
   await handle.close();
 }
+
+export interface Contender {
+  name: string;
+  run: () => Promise<ProcessMeasurement>;
+  /** Throws when a run's output shows it did not do the work. */
+  verify?: (run: ProcessMeasurement) => void;
+}
+
+export interface RoundsSummary {
+  name: string;
+  /** Median wall time over the rounds. */
+  wallMs: number;
+  /** MB/s of each round, in order. */
+  rates: number[];
+  /** The highest peak RSS of any round. */
+  peak: number;
+  runs: ProcessMeasurement[];
+}
+
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/**
+ * Runs the contenders in turn for BENCH_ROUNDS rounds (default 3): this machine's speed drifts between runs, so
+ * alternating and comparing medians is fairer than one run each. Prints a table of medians and each round.
+ */
+export async function runRounds(contenders: Contender[], bytes: number, label: string): Promise<RoundsSummary[]> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const measured = contenders.map(() => [] as ProcessMeasurement[]);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [i, contender] of contenders.entries()) {
+      const result = await contender.run();
+      if (result.exitCode !== 0) {
+        throw new Error(
+          `${contender.name} failed (exit ${result.exitCode}): ${result.stderr || result.stdout.slice(-2000)}`,
+        );
+      }
+      contender.verify?.(result);
+      measured[i]!.push(result);
+    }
+  }
+  const summary = contenders.map((c, i) => {
+    const runs = measured[i]!;
+    return {
+      name: c.name,
+      wallMs: median(runs.map((r) => r.wallMs)),
+      rates: runs.map((r) => mbPerSecond(bytes, r.wallMs)),
+      peak: Math.max(...runs.map((r) => r.peakRssBytes)),
+      runs,
+    };
+  });
+  console.log(`\n${label} (whole process, wall clock, ${rounds} rounds)\n`);
+  printTable(
+    summary.map((s) => ({
+      run: s.name,
+      'median MB/s': mbPerSecond(bytes, s.wallMs).toFixed(0),
+      'each round': s.rates.map((r) => r.toFixed(0)).join(' / '),
+      'peak RSS': mib(s.peak),
+    })),
+  );
+  return summary;
+}

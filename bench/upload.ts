@@ -12,10 +12,12 @@ import {
   BENCH_DIR,
   mbPerSecond,
   measureProcess,
+  median,
   mib,
-  printTable,
+  runRounds,
   writeChatJsonl,
   type ProcessMeasurement,
+  type RoundsSummary,
 } from './lib.js';
 
 export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB ?? 1024 ** 3 / 1e6)): Promise<void> {
@@ -30,55 +32,26 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
     (await client.createFile({ purpose: 'fine-tune', fileName: 'bench.jsonl', fileType: 'jsonl' })).uploadUrl;
 
   try {
-    // The clients take turns, several rounds, and medians are compared: this machine's speed drifts between runs.
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-    const clients: Array<[string, () => Promise<ProcessMeasurement>]> = [
-      ['action (dist/index.js, wait off)', () => runActionProcess(server.baseUrl, server.apiKey, file)],
+    const [action, fetchRun, curl] = (await runRounds(
       [
-        'baseline: global fetch + stream',
-        async () => measureProcess(process.execPath, ['bench/fetch-put.mjs', await presigned(), file]),
+        { name: 'action (dist/index.js, wait off)', run: () => runActionProcess(server.baseUrl, server.apiKey, file) },
+        {
+          name: 'baseline: global fetch + stream',
+          run: async () => measureProcess(process.execPath, ['bench/fetch-put.mjs', await presigned(), file]),
+        },
+        { name: 'curl -T', run: async () => measureProcess('curl', ['-sS', '--fail', '-T', file, await presigned()]) },
       ],
-      ['curl -T', async () => measureProcess('curl', ['-sS', '--fail', '-T', file, await presigned()])],
-    ];
-    const measured = new Map<string, ProcessMeasurement[]>(clients.map(([name]) => [name, []]));
-    for (let round = 0; round < rounds; round += 1) {
-      for (const [name, run] of clients) {
-        const result = await run();
-        if (result.exitCode !== 0)
-          throw new Error(`${name} failed (exit ${result.exitCode}): ${result.stderr || result.stdout}`);
-        measured.get(name)!.push(result);
-      }
-    }
+      bytes,
+      `Upload of a ${(bytes / 1e6).toFixed(0)} MB JSONL to presigned storage on loopback`,
+    )) as [RoundsSummary, RoundsSummary, RoundsSummary];
     const stored = [...server.files.values()].filter((f) => f.state === 'uploaded');
-    if (stored.length !== rounds * clients.length || stored.some((f) => f.bytes !== bytes))
+    if (stored.length !== action.runs.length * 3 || stored.some((f) => f.bytes !== bytes)) {
       throw new Error('not every upload arrived whole');
-
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    }
     // The action logs the PUT's own rate ("Uploaded 1.07 GB in 2.0 s (530.1 MB/s)"): the transfer without start-up.
-    const transferRates = measured
-      .get(clients[0]![0])!
-      .map((r) => Number(/Uploaded [\d.]+ \w+ in [\d.]+ \w+ \(([\d.]+) MB\/s\)/.exec(r.stdout)?.[1] ?? NaN));
-    const summary = clients.map(([name]) => {
-      const runs = measured.get(name)!;
-      return {
-        name,
-        wallMs: median(runs.map((r) => r.wallMs)),
-        rates: runs.map((r) => mbPerSecond(bytes, r.wallMs)),
-        peak: Math.max(...runs.map((r) => r.peakRssBytes)),
-      };
-    });
-    console.log(
-      `\nUpload of a ${(bytes / 1e6).toFixed(0)} MB JSONL to presigned storage on loopback (whole process, wall clock, ${rounds} rounds)\n`,
+    const transferRates = action.runs.map((r) =>
+      Number(/Uploaded [\d.]+ \w+ in [\d.]+ \w+ \(([\d.]+) MB\/s\)/.exec(r.stdout)?.[1] ?? NaN),
     );
-    printTable(
-      summary.map((s) => ({
-        client: s.name,
-        'median MB/s': mbPerSecond(bytes, s.wallMs).toFixed(0),
-        'each round': s.rates.map((r) => r.toFixed(0)).join(' / '),
-        'peak RSS': mib(s.peak),
-      })),
-    );
-    const [action, fetchRun, curl] = summary as [(typeof summary)[0], (typeof summary)[0], (typeof summary)[0]];
     console.log(
       `\nthe action's PUT alone (its own log): median ${median(transferRates).toFixed(0)} MB/s (${transferRates.map((r) => r.toFixed(0)).join(' / ')})`,
     );
