@@ -55692,7 +55692,7 @@ async function checkAll(files, settings, deps) {
                 bytes: file.bytes,
                 fileType: result.file_type,
                 isDirectory: file.isDirectory,
-            }, settings.purpose, level, deps.parallel);
+            }, settings.purpose, level, deps.parallel).catch((error) => unreadable(result.path, error));
             result.check = report;
             const took = formatDuration(deps.now() - started);
             if (report.passed) {
@@ -55744,7 +55744,7 @@ async function uploadAll(files, settings, deps) {
     // Each file's steps are gathered and printed as one group when it is done: groups of files in flight at the
     // same time cannot be open at once. Progress and retries are printed as they happen.
     await mapLimit(results, settings.concurrency, async (result, index) => {
-        if (result.reused)
+        if (result.reused || result.status === 'failed')
             return;
         if (deps.signal?.aborted) {
             result.status = 'cancelled';
@@ -55813,6 +55813,11 @@ async function uploadAll(files, settings, deps) {
     });
     return results;
 }
+/** A file that could not be read at all (permissions, a file gone since it was found): its check fails. */
+function unreadable(filePath, error) {
+    const message = `${filePath}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
+    return { passed: false, format: null, samples: 0, line: null, message };
+}
 /**
  * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
  * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
@@ -55820,8 +55825,17 @@ async function uploadAll(files, settings, deps) {
 async function markReusable(results, files, deps) {
     await deps.log.group('Look for files Together already has (dedupe)', async () => {
         await mapLimit(results, 4, async (result, index) => {
-            result.sha256 = await hashFile(files[index].absolutePath, result.bytes, deps.signal);
-            result.filename = contentAddressedName(result.filename, result.sha256);
+            try {
+                result.sha256 = await hashFile(files[index].absolutePath, result.bytes, deps.signal);
+                result.filename = contentAddressedName(result.filename, result.sha256);
+            }
+            catch (error) {
+                // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
+                if (deps.signal?.aborted)
+                    return;
+                result.status = 'failed';
+                result.error = unreadable(result.path, error).message;
+            }
         });
         let account;
         try {
@@ -55832,6 +55846,8 @@ async function markReusable(results, files, deps) {
             return;
         }
         for (const result of results) {
+            if (result.status === 'failed')
+                continue;
             const existing = findReusable(account, result);
             if (!existing) {
                 deps.log.info(`${result.path}: not on the account yet as ${result.filename}`);

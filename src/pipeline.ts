@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
-import type { CheckLevel } from './check/types.js';
+import type { CheckLevel, CheckReport } from './check/types.js';
 import { mapLimit } from './concurrency.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { FileType, Mode, Purpose } from './inputs.js';
@@ -103,7 +103,7 @@ export async function checkAll(
           settings.purpose,
           level,
           deps.parallel,
-        );
+        ).catch((error: unknown) => unreadable(result.path, error));
         result.check = report;
         const took = formatDuration(deps.now() - started);
         if (report.passed) {
@@ -163,7 +163,7 @@ export async function uploadAll(
   // Each file's steps are gathered and printed as one group when it is done: groups of files in flight at the
   // same time cannot be open at once. Progress and retries are printed as they happen.
   await mapLimit(results, settings.concurrency, async (result, index) => {
-    if (result.reused) return;
+    if (result.reused || result.status === 'failed') return;
     if (deps.signal?.aborted) {
       result.status = 'cancelled';
       result.error = `${result.path}: the run was cancelled before the file was uploaded.`;
@@ -240,6 +240,12 @@ export async function uploadAll(
   return results;
 }
 
+/** A file that could not be read at all (permissions, a file gone since it was found): its check fails. */
+function unreadable(filePath: string, error: unknown): CheckReport {
+  const message = `${filePath}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
+  return { passed: false, format: null, samples: 0, line: null, message };
+}
+
 /**
  * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
  * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
@@ -247,8 +253,15 @@ export async function uploadAll(
 async function markReusable(results: FileResult[], files: MatchedFile[], deps: PipelineDeps): Promise<void> {
   await deps.log.group('Look for files Together already has (dedupe)', async () => {
     await mapLimit(results, 4, async (result, index) => {
-      result.sha256 = await hashFile(files[index]!.absolutePath, result.bytes, deps.signal);
-      result.filename = contentAddressedName(result.filename, result.sha256);
+      try {
+        result.sha256 = await hashFile(files[index]!.absolutePath, result.bytes, deps.signal);
+        result.filename = contentAddressedName(result.filename, result.sha256);
+      } catch (error) {
+        // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
+        if (deps.signal?.aborted) return;
+        result.status = 'failed';
+        result.error = unreadable(result.path, error).message;
+      }
     });
     let account: FileObject[];
     try {
@@ -260,6 +273,7 @@ async function markReusable(results: FileResult[], files: MatchedFile[], deps: P
       return;
     }
     for (const result of results) {
+      if (result.status === 'failed') continue;
       const existing = findReusable(account, result);
       if (!existing) {
         deps.log.info(`${result.path}: not on the account yet as ${result.filename}`);
