@@ -56414,8 +56414,9 @@ async function comment(results, inputs, pr, github) {
     const runUrl = env.GITHUB_RUN_ID
         ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined;
+    const marker = commentMarker(env);
     try {
-        const how = await github.upsertComment(pr, commentMarker(env), renderComment(results, inputs, commentMarker(env), runUrl));
+        const how = await github.upsertComment(pr, marker, renderComment(results, inputs, marker, runUrl));
         info(`The comment on pull request #${pr.number} was ${how}.`);
     }
     catch (error) {

@@ -171,12 +171,9 @@ async function comment(results: FileResult[], inputs: Inputs, pr: PullRequestRef
   const runUrl = env.GITHUB_RUN_ID
     ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
     : undefined;
+  const marker = commentMarker(env);
   try {
-    const how = await github.upsertComment(
-      pr,
-      commentMarker(env),
-      renderComment(results, inputs, commentMarker(env), runUrl),
-    );
+    const how = await github.upsertComment(pr, marker, renderComment(results, inputs, marker, runUrl));
     core.info(`The comment on pull request #${pr.number} was ${how}.`);
   } catch (error) {
     core.warning(

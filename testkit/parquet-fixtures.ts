@@ -3,7 +3,6 @@
  * columns, format v2 data pages, a chosen codec, several row groups. The writer is Apache arrow-rs (parquet-wasm);
  * pyarrow is not installable here, and the checker reads only the footer, which any conforming writer produces.
  */
-import { writeFile } from 'node:fs/promises';
 import { Field, Int64, List, Table as ArrowTable, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { Compression, Table, WriterPropertiesBuilder, WriterVersion, writeParquet } from 'parquet-wasm/node';
 
@@ -42,10 +41,6 @@ export function parquetBytes(fixture: ParquetFixture): Uint8Array {
     .setCreatedBy('parquet-cpp-arrow version 21.0.0')
     .build();
   return writeParquet(Table.fromIPCStream(ipc), properties);
-}
-
-export async function writeParquetFixture(file: string, fixture: ParquetFixture): Promise<void> {
-  await writeFile(file, parquetBytes(fixture));
 }
 
 /** `rows` samples of pre-tokenized data with all three columns. */

@@ -9,6 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateDatasetContent } from './server-validation.js';
 
+// The API's own lists, kept apart from src/inputs.ts on purpose: a stand-in that imported the action's list could
+// never catch a mistake in it.
 export const PURPOSES = [
   'fine-tune',
   'eval',
@@ -600,8 +602,18 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown) {
   res.end(body);
 }
 
+/** The XML body S3 answers an error with. */
+export function s3ErrorXml(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+}
+
+/** A fault that makes the storage answer a PUT as S3 does with an error (e.g. 403 AccessDenied). */
+export function storageErrorFault(status: number, code: string, message: string): Fault {
+  return { kind: 'status', status, headers: { 'content-type': 'application/xml' }, body: s3ErrorXml(code, message) };
+}
+
 function sendS3Error(res: http.ServerResponse, status: number, code: string, message: string) {
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+  const body = s3ErrorXml(code, message);
   res.writeHead(status, {
     'content-type': 'application/xml',
     'content-length': Buffer.byteLength(body),

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileResult } from '../../src/results.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
-import { startTogetherServer, type TogetherServer } from '../../testkit/together-server.js';
+import { startTogetherServer, type TogetherServer, storageErrorFault } from '../../testkit/together-server.js';
 import { chatJsonl, makeWorkspace, randomJsonl } from '../helpers/workspace.js';
 
 const MiB = 1024 * 1024;
@@ -33,11 +33,7 @@ describe('each file on its own', () => {
     server.addFault({
       method: 'PUT',
       path: '/storage/',
-      fault: {
-        kind: 'status',
-        status: 403,
-        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
-      },
+      fault: storageErrorFault(403, 'AccessDenied', 'Access Denied'),
     });
     const run = await runAction({
       workspace: ws.root,

@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileResult } from '../../src/results.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
-import { startTogetherServer, type TogetherServer, type TogetherServerOptions } from '../../testkit/together-server.js';
+import {
+  startTogetherServer,
+  type TogetherServer,
+  type TogetherServerOptions,
+  storageErrorFault,
+} from '../../testkit/together-server.js';
 import { chatJsonl, makeWorkspace, REJECTED_JSONL } from '../helpers/workspace.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -234,11 +239,7 @@ describe('failures', () => {
     server.addFault({
       method: 'PUT',
       path: '/storage/',
-      fault: {
-        kind: 'status',
-        status: 403,
-        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
-      },
+      fault: storageErrorFault(403, 'AccessDenied', 'Access Denied'),
     });
     const result = await run({ path: '*.jsonl' });
     expect(result.exitCode).toBe(1);

@@ -8,7 +8,7 @@ import { TogetherClient } from '../../src/together/client.js';
 import { StorageError, TogetherApiError } from '../../src/together/errors.js';
 import { putFile } from '../../src/together/storage.js';
 import { uploadFile } from '../../src/upload.js';
-import { startTogetherServer, type TogetherServer } from '../../testkit/together-server.js';
+import { startTogetherServer, type TogetherServer, storageErrorFault } from '../../testkit/together-server.js';
 import { chatJsonl, makeWorkspace, REJECTED_JSONL } from '../helpers/workspace.js';
 
 let server: TogetherServer;
@@ -297,11 +297,7 @@ describe('uploadFile', () => {
     server.addFault({
       method: 'PUT',
       path: '/storage/',
-      fault: {
-        kind: 'status',
-        status: 403,
-        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
-      },
+      fault: storageErrorFault(403, 'AccessDenied', 'Access Denied'),
     });
     const log: string[] = [];
     const error = await uploadFile(

@@ -9,7 +9,12 @@ import type { Log } from '../../src/log.js';
 import { uploadAll, type PipelineSettings } from '../../src/pipeline.js';
 import type { FileResult } from '../../src/results.js';
 import { TogetherClient } from '../../src/together/client.js';
-import { startTogetherServer, type TogetherServer, type TogetherServerOptions } from '../../testkit/together-server.js';
+import {
+  startTogetherServer,
+  type TogetherServer,
+  type TogetherServerOptions,
+  storageErrorFault,
+} from '../../testkit/together-server.js';
 import { chatJsonl, makeWorkspace, randomJsonl } from '../helpers/workspace.js';
 
 const MiB = 1024 * 1024;
@@ -257,11 +262,7 @@ describe('the storage PUT fails', () => {
       method: 'PUT',
       path: '/storage/',
       times: 2,
-      fault: {
-        kind: 'status',
-        status: 503,
-        body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
-      },
+      fault: storageErrorFault(503, 'SlowDown', 'Please reduce your request rate.'),
     });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
@@ -276,11 +277,7 @@ describe('the storage PUT fails', () => {
     h.server.addFault({
       method: 'PUT',
       path: '/storage/',
-      fault: {
-        kind: 'status',
-        status: 403,
-        body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
-      },
+      fault: storageErrorFault(403, 'AccessDenied', 'Request has expired'),
     });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
@@ -312,11 +309,7 @@ describe('the storage PUT fails', () => {
     h.server.addFault({
       method: 'PUT',
       path: '/storage/',
-      fault: {
-        kind: 'status',
-        status: 403,
-        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
-      },
+      fault: storageErrorFault(403, 'AccessDenied', 'Access Denied'),
     });
     const results = await h.run();
     expect(results.map((r) => r.path)).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl', 'd.jsonl', 'e.jsonl']);
@@ -385,11 +378,7 @@ describe('multipart', () => {
       method: 'PUT',
       path: '/storage/',
       times: 2,
-      fault: {
-        kind: 'status',
-        status: 500,
-        body: '<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>',
-      },
+      fault: storageErrorFault(500, 'InternalError', 'We encountered an internal error.'),
     });
     h.server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'reset', afterBytes: MiB } });
     const results = await h.run({}, { multipartThreshold: 6 * MiB });

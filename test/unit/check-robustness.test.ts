@@ -98,7 +98,7 @@ describe('bad input gets a clear verdict, never a crash', () => {
     );
   });
 
-  it('a file over 50.1 GiB (sparse) fails before anything is read', async () => {
+  it('a file over 50.1 GiB fails before anything is read (its path does not even exist)', async () => {
     const report = await checkDataset(
       { path: 'big.jsonl', absolutePath: ws.file('missing.jsonl'), bytes: 54 * 2 ** 30, fileType: 'jsonl' },
       'fine-tune',
