@@ -45496,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3853);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2304);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3853:
+/***/ 2304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55727,6 +55727,7 @@ async function uploadAll(files, settings, deps) {
         }
         return results;
     }
+    deps.beforeRequests?.();
     if (settings.dedupe)
         await markReusable(results, files, deps);
     const startedAt = new Map();
@@ -56250,8 +56251,33 @@ function parseJson(operation, bodyText) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./src/runtime-tuning.ts
+/**
+ * V8 settings for this short-lived process.
+ *
+ * undici parses HTTP with llhttp compiled to WebAssembly. V8 runs it first as baseline (Liftoff) code and, once a
+ * function has spent its tiering budget, recompiles it with TurboFan on a background thread. llhttp's parser is one
+ * 33 KB function whose loop spends that budget within the first kilobyte of responses, so every run of the action
+ * started a ~60 ms, ~22 MB TurboFan compile (seen with `node --trace-wasm-compilation-times dist/index.js`); as the
+ * last responses set it off, the process then waited for it before exiting. The action parses a few hundred bytes
+ * of headers per request, for which baseline code is plenty, so WebAssembly tier-up is switched off.
+ *
+ * Call it as late as possible, just before the first request: changing a V8 flag also changes the hash that Node's
+ * code cache for its built-in modules is checked against, so what Node loads afterwards compiles from scratch (run
+ * before the bundle's imports, this cost ~30 ms; a worker thread started after it boots ~50 ms slower).
+ */
+
+function disableWasmTierUp() {
+    // Both are needed: without dynamic tiering, V8 would tier up every function eagerly instead.
+    (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-wasm-tier-up');
+    (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-wasm-dynamic-tiering');
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The edge: reads inputs through @actions/core, runs the pipeline, writes outputs, summary, annotations, verdict. */
+
 
 
 
@@ -56321,6 +56347,8 @@ async function run() {
                 signal: cancel.signal,
                 multipart: multipartSettingsFromEnv(process.env),
                 stallTimeoutMs: stallTimeoutFromEnv(process.env),
+                // Only now: tuning V8 slows down whatever starts Node code afterwards (the checks' worker thread).
+                beforeRequests: disableWasmTierUp,
             });
         }
         else {

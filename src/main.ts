@@ -16,6 +16,7 @@ import { failureMessage } from './report/verdict.js';
 import type { FileResult } from './results.js';
 import { TogetherClient } from './together/client.js';
 import { multipartSettingsFromEnv } from './together/multipart-plan.js';
+import { disableWasmTierUp } from './runtime-tuning.js';
 
 const coreLog: Log = {
   info: (m) => core.info(m),
@@ -72,6 +73,8 @@ export async function run(): Promise<void> {
         signal: cancel.signal,
         multipart: multipartSettingsFromEnv(process.env),
         stallTimeoutMs: stallTimeoutFromEnv(process.env),
+        // Only now: tuning V8 slows down whatever starts Node code afterwards (the checks' worker thread).
+        beforeRequests: disableWasmTierUp,
       });
     } else {
       core.info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${inputs.purpose}.`);

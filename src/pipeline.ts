@@ -46,6 +46,8 @@ export interface PipelineDeps extends CheckDeps {
   signal?: AbortSignal;
   multipart: MultipartSettings;
   stallTimeoutMs?: number;
+  /** Called once, when every file has passed its checks and the first request to Together is about to go. */
+  beforeRequests?: () => void;
 }
 
 /** A result for every matched file, before anything is sent: the file type is decided or the file fails. */
@@ -145,6 +147,7 @@ export async function uploadAll(
     return results;
   }
 
+  deps.beforeRequests?.();
   if (settings.dedupe) await markReusable(results, files, deps);
 
   const startedAt = new Map<FileResult, number>();

@@ -23,6 +23,8 @@ export interface RunActionOptions {
   onOutput?: (chunk: string) => void;
   /** Send this signal after the given delay (to test cancellation). */
   signalAfter?: { signal: NodeJS.Signals; ms: number };
+  /** Options for node itself, before the script (e.g. V8 tracing flags). */
+  nodeArgs?: string[];
 }
 
 export interface ActionRun {
@@ -91,7 +93,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  const child = spawn(process.execPath, [await actionMain()], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), await actionMain()], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -122,6 +122,21 @@ describe('upload on push', () => {
     expect(result.summary).toContain('1 uploaded of 1 file');
   });
 
+  it('parses HTTP with baseline WebAssembly code only: no TurboFan compile for the exit to wait on', async () => {
+    // Without src/runtime-tuning.ts, V8 recompiles undici's llhttp parser with TurboFan (~60 ms, ~22 MB) after the
+    // last responses, and the process waits for that compile before it exits.
+    const { server, ws } = await setup({ 'train.jsonl': chatJsonl(3) });
+    const result = await runAction({
+      workspace: ws.root,
+      inputs: { path: 'train.jsonl', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+      nodeArgs: ['--trace-wasm-compilation-times'],
+    });
+    expect(result.exitCode).toBe(0);
+    expect(filesOutput(result)[0]!.status).toBe('processed');
+    expect(result.stdout).toMatch(/Compiled function .* using Liftoff/);
+    expect(result.stdout).not.toMatch(/using TurboFan/);
+  });
+
   it('works with the older API schema (no processing_status)', async () => {
     const { run } = await setup({ 'train.jsonl': chatJsonl(2) }, { legacySchema: true, pollsBeforeDone: 1 });
     const result = await run({ path: 'train.jsonl' });

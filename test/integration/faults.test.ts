@@ -32,7 +32,13 @@ interface Harness {
   lines: string[];
   run: (
     settings?: Partial<PipelineSettings>,
-    extra?: { signal?: AbortSignal; stallTimeoutMs?: number; multipartThreshold?: number; maxRetries?: number },
+    extra?: {
+      signal?: AbortSignal;
+      stallTimeoutMs?: number;
+      multipartThreshold?: number;
+      maxRetries?: number;
+      beforeRequests?: () => void;
+    },
   ) => Promise<FileResult[]>;
 }
 
@@ -103,6 +109,7 @@ async function harness(
           signal: extra.signal,
           stallTimeoutMs: extra.stallTimeoutMs,
           multipart: { thresholdBytes: extra.multipartThreshold ?? 5 * 1024 * MiB, partBytes: 5 * MiB },
+          beforeRequests: extra.beforeRequests,
         },
       );
     },
@@ -123,6 +130,28 @@ function expectStoredExactlyOnce(h: Harness, results: FileResult[]) {
     expect(result.sha256).toBe(expected);
   }
 }
+
+describe('before the first request', () => {
+  it('calls beforeRequests once, after the checks pass and before anything is sent', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': chatJsonl(4) });
+    const requestsSeen: number[] = [];
+    const results = await h.run(
+      { check: 'full' },
+      { beforeRequests: () => requestsSeen.push(h.server.requests.length) },
+    );
+    expect(requestsSeen).toEqual([0]);
+    expect(results.map((r) => r.status)).toEqual(['processed', 'processed']);
+  });
+
+  it('does not call it when a file fails its checks (nothing is sent)', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': '{"text": 1}\n' });
+    let calls = 0;
+    const results = await h.run({ check: 'full' }, { beforeRequests: () => (calls += 1) });
+    expect(calls).toBe(0);
+    expect(results.map((r) => r.status)).toEqual(['skipped', 'failed']);
+    expect(h.server.requests).toHaveLength(0);
+  });
+});
 
 describe('the API answers with errors', () => {
   it('honours Retry-After on a 429 from POST /files', async () => {
