@@ -52191,13 +52191,18 @@ const DATASET_EXTENSIONS = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parq
 async function resolveFiles(options) {
     const rooted = options.patterns.map((p) => rootPattern(p, options.workspace));
     const globOptions = { excludeHiddenFiles: !options.includeHiddenFiles, matchDirectories: false };
-    const everything = await globAll(rooted, { ...globOptions, implicitDescendants: true });
-    const named = new Set(await globAll(rooted, { ...globOptions, implicitDescendants: false, matchDirectories: true }));
+    const [everything, namedList] = await Promise.all([
+        globAll(rooted, { ...globOptions, implicitDescendants: true }),
+        globAll(rooted, { ...globOptions, implicitDescendants: false, matchDirectories: true }),
+    ]);
+    const named = new Set(namedList);
     const kept = everything.filter((file) => named.has(file) || datasetTypeOf(file) !== undefined);
     const keptSet = new Set(kept);
+    const candidates = [...kept, ...namedList.filter((p) => !keptSet.has(p))];
+    const infos = await Promise.all(candidates.map((absolutePath) => (0,promises_.stat)(absolutePath)));
     const files = [];
-    for (const absolutePath of [...kept, ...[...named].filter((p) => !keptSet.has(p))]) {
-        const info = await (0,promises_.stat)(absolutePath);
+    for (const [i, absolutePath] of candidates.entries()) {
+        const info = infos[i];
         const path = relativePath(options.workspace, absolutePath);
         if (info.isFile())
             files.push({ path, absolutePath, bytes: info.size });
