@@ -163,15 +163,26 @@ export function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
+/** BENCH_ROUNDS measured rounds (default 3), after BENCH_WARMUP rounds that are run but not counted (default 1). */
+export function benchRounds(): { rounds: number; warmup: number } {
+  return { rounds: Number(process.env.BENCH_ROUNDS ?? 3), warmup: Number(process.env.BENCH_WARMUP ?? 1) };
+}
+
 /**
- * Runs the contenders in turn for BENCH_ROUNDS rounds (default 3): this machine's speed drifts between runs, so
- * alternating and comparing medians is fairer than one run each. Prints a table of medians and each round.
+ * Runs the contenders in turn, round after round, in reverse order every other round: this machine's speed drifts
+ * between runs, so alternating and comparing medians is fairer than one run each. The warm-up rounds let the
+ * benchmark's own server compile its hot paths, which would otherwise slow whichever contender runs first. Prints a
+ * table of medians and each round.
  */
 export async function runRounds(contenders: Contender[], bytes: number, label: string): Promise<RoundsSummary[]> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const { rounds, warmup } = benchRounds();
   const measured = contenders.map(() => [] as ProcessMeasurement[]);
-  for (let round = 0; round < rounds; round += 1) {
-    for (const [i, contender] of contenders.entries()) {
+  for (let round = -warmup; round < rounds; round += 1) {
+    // Every other round runs the contenders in reverse order, so that none always runs right after the same one.
+    const order = contenders.map((_, i) => i);
+    if (Math.abs(round) % 2 === 1) order.reverse();
+    for (const i of order) {
+      const contender = contenders[i]!;
       const result = await contender.run();
       if (result.exitCode !== 0) {
         throw new Error(
@@ -179,7 +190,7 @@ export async function runRounds(contenders: Contender[], bytes: number, label: s
         );
       }
       contender.verify?.(result);
-      measured[i]!.push(result);
+      if (round >= 0) measured[i]!.push(result);
     }
   }
   const summary = contenders.map((c, i) => {
@@ -192,7 +203,7 @@ export async function runRounds(contenders: Contender[], bytes: number, label: s
       runs,
     };
   });
-  console.log(`\n${label} (whole process, wall clock, ${rounds} rounds)\n`);
+  console.log(`\n${label} (whole process, wall clock, ${rounds} rounds after ${warmup} uncounted)\n`);
   printTable(
     summary.map((s) => ({
       run: s.name,

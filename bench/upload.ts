@@ -10,6 +10,7 @@ import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
 import { startTogetherServer } from '../testkit/together-server.js';
 import {
   BENCH_DIR,
+  benchRounds,
   mbPerSecond,
   measureProcess,
   median,
@@ -32,20 +33,21 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
     (await client.createFile({ purpose: 'fine-tune', fileName: 'bench.jsonl', fileType: 'jsonl' })).uploadUrl;
 
   try {
-    const [action, fetchRun, curl] = (await runRounds(
+    const [action, curl, fetchRun] = (await runRounds(
       [
         { name: 'action (dist/index.js, wait off)', run: () => runActionProcess(server.baseUrl, server.apiKey, file) },
+        { name: 'curl -T', run: async () => measureProcess('curl', ['-sS', '--fail', '-T', file, await presigned()]) },
         {
           name: 'baseline: global fetch + stream',
           run: async () => measureProcess(process.execPath, ['bench/fetch-put.mjs', await presigned(), file]),
         },
-        { name: 'curl -T', run: async () => measureProcess('curl', ['-sS', '--fail', '-T', file, await presigned()]) },
       ],
       bytes,
       `Upload of a ${(bytes / 1e6).toFixed(0)} MB JSONL to presigned storage on loopback`,
     )) as [RoundsSummary, RoundsSummary, RoundsSummary];
     const stored = [...server.files.values()].filter((f) => f.state === 'uploaded');
-    if (stored.length !== action.runs.length * 3 || stored.some((f) => f.bytes !== bytes)) {
+    const { rounds, warmup } = benchRounds();
+    if (stored.length !== (rounds + warmup) * 3 || stored.some((f) => f.bytes !== bytes)) {
       throw new Error('not every upload arrived whole');
     }
     // The action logs the PUT's own rate ("Uploaded 1.07 GB in 2.0 s (530.1 MB/s)"): the transfer without start-up.
@@ -54,6 +56,12 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
     );
     console.log(
       `\nthe action's PUT alone (its own log): median ${median(transferRates).toFixed(0)} MB/s (${transferRates.map((r) => r.toFixed(0)).join(' / ')})`,
+    );
+    // Rounds pair the runs (each round runs every client once, one after the other): the ratio within a round is
+    // the least exposed to the machine's drift.
+    const pairedRatios = action.runs.map((run, i) => curl.runs[i]!.wallMs / run.wallMs);
+    console.log(
+      `action vs curl in the same round: median ${median(pairedRatios).toFixed(2)}x (${pairedRatios.map((r) => r.toFixed(2)).join(' / ')})`,
     );
     console.log(
       `action vs curl (medians): ${(curl.wallMs / action.wallMs).toFixed(2)}x throughput whole process (target >= 0.9x), ${(median(transferRates) / mbPerSecond(bytes, curl.wallMs)).toFixed(2)}x for the transfer alone; action peak RSS ${mib(action.peak)} (limit 160 MiB), curl ${mib(curl.peak)}; ` +
