@@ -45496,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2304);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(248);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2304:
+/***/ 248:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55113,6 +55113,84 @@ function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
+;// CONCATENATED MODULE: ./src/together/read-buffers.ts
+/**
+ * The read buffers of every upload in flight, under one memory budget.
+ *
+ * Each reader of a file (a PUT, a multipart part, the SHA-256 read beside a multipart upload) needs a few buffers.
+ * Files in flight times parts in flight made that grow with the inputs: four multipart uploads at once peaked at
+ * 200 MiB, a third of it buffers dropped after each part and waiting for V8 to collect them. Here readers wait for
+ * room instead, and full-size buffers are handed to the next reader rather than dropped.
+ *
+ * A reader holds one set at a time and never waits for another while holding it, so waiting cannot deadlock.
+ */
+class ReadBufferBudget {
+    budgetBytes;
+    chunkBytes;
+    buffersPerReader;
+    bytesInUse = 0;
+    spare = [];
+    waiting = new Set();
+    constructor(
+    /** Bytes of buffers all readers together may hold. */
+    budgetBytes, 
+    /** The size of a full buffer: a reader's chunk. */
+    chunkBytes, 
+    /** Buffers a reader needs at once. */
+    buffersPerReader) {
+        this.budgetBytes = budgetBytes;
+        this.chunkBytes = chunkBytes;
+        this.buffersPerReader = buffersPerReader;
+    }
+    /**
+     * Buffers to read `bytes` with (smaller when there is less to read), once the budget has room for them. A reader
+     * is always let in when nobody holds any, whatever its size. Rejects when `signal` aborts while it waits.
+     */
+    async acquire(bytes, signal) {
+        const size = Math.min(this.chunkBytes, Math.max(1, bytes));
+        const needed = size * this.buffersPerReader;
+        while (this.bytesInUse > 0 && this.bytesInUse + needed > this.budgetBytes)
+            await this.nextRelease(signal);
+        signal?.throwIfAborted();
+        this.bytesInUse += needed;
+        return Array.from({ length: this.buffersPerReader }, () => (size === this.chunkBytes ? this.spare.pop() : undefined) ?? Buffer.allocUnsafe(size));
+    }
+    /**
+     * Gives buffers back. Only once nothing uses them any more: the reads into them have finished and the request
+     * that sent them has settled.
+     */
+    release(buffers) {
+        for (const buffer of buffers) {
+            this.bytesInUse -= buffer.length;
+            if (buffer.length === this.chunkBytes)
+                this.spare.push(buffer);
+        }
+        const waiting = [...this.waiting];
+        this.waiting.clear();
+        for (const wake of waiting)
+            wake();
+    }
+    /** Bytes held by readers now (for tests and diagnostics). */
+    get inUse() {
+        return this.bytesInUse;
+    }
+    nextRelease(signal) {
+        signal?.throwIfAborted();
+        return new Promise((resolve, reject) => {
+            const onAbort = () => {
+                this.waiting.delete(wake);
+                reject(signal.reason);
+            };
+            const wake = () => {
+                signal?.removeEventListener('abort', onAbort);
+                resolve();
+            };
+            this.waiting.add(wake);
+            signal?.addEventListener('abort', onAbort, { once: true });
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/together/retryable.ts
 /** Which failures of Together's API and of its storage are worth another attempt, and why. */
 
@@ -55153,6 +55231,7 @@ function classifyFailure(error) {
 
 
 
+
 /** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 /**
@@ -55162,6 +55241,13 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * the upload from making garbage: with a fresh buffer per chunk, V8 lets about 64 MB of them pile up.
  */
 const POOL_SIZE = 4;
+/**
+ * What all readers together may hold: eight readers of four 1 MiB buffers, e.g. eight large files at once, or a
+ * multipart upload's four parts and its SHA-256 read with room to spare. Beyond that, readers wait their turn.
+ */
+const READ_BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
+/** The process's read buffers, shared by every upload (see ReadBufferBudget). */
+const readBuffers = new ReadBufferBudget(READ_BUFFER_BUDGET_BYTES, READ_CHUNK_BYTES, POOL_SIZE);
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 /**
  * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
@@ -55169,6 +55255,7 @@ const DEFAULT_STALL_TIMEOUT_MS = 60_000;
  * call reads the file afresh, so a retry sends the same bytes again.
  */
 async function putBytes(url, source, options) {
+    const buffers = await readBuffers.acquire(source.length, options.signal);
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let sent = 0;
     const stall = new AbortController();
@@ -55179,7 +55266,7 @@ async function putBytes(url, source, options) {
         sent += chunk.length;
         watchdog.refresh();
         options.onProgress?.(sent);
-    }, source.start ?? 0);
+    }, source.start ?? 0, buffers);
     try {
         const res = await (0,undici.request)(url, {
             method: 'PUT',
@@ -55207,6 +55294,10 @@ async function putBytes(url, source, options) {
     }
     finally {
         clearTimeout(watchdog);
+        // The request has settled; closing the reader waits for a read still filling a buffer. Only then may the
+        // buffers go to another reader.
+        await chunks.return(undefined);
+        readBuffers.release(buffers);
     }
 }
 /** The whole file in one PUT. */
@@ -55215,25 +55306,30 @@ function putFile(url, file, options) {
 }
 /** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
 async function hashFile(absolutePath, bytes, signal) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c))) {
-        void chunk;
-        signal?.throwIfAborted();
+    const buffers = await readBuffers.acquire(bytes, signal);
+    try {
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c), 0, buffers)) {
+            void chunk;
+            signal?.throwIfAborted();
+        }
+        return hash.digest('hex');
     }
-    return hash.digest('hex');
+    finally {
+        readBuffers.release(buffers);
+    }
 }
 /**
- * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE), calling `onChunk` on each before it
- * is yielded. The size was taken before the upload started: a file that shrinks since is an error, and bytes a
- * growing file gains are not sent.
+ * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE; `pool` when given, at least three
+ * buffers), calling `onChunk` on each before it is yielded. The size was taken before the upload started: a file
+ * that shrinks since is an error, and bytes a growing file gains are not sent.
  */
-async function* readChunks(absolutePath, bytes, onChunk, start = 0) {
+async function* readChunks(absolutePath, bytes, onChunk, start = 0, pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))))) {
     const handle = await (0,promises_.open)(absolutePath, 'r');
     try {
-        const pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))));
         const end = start + bytes;
         const read = (turn, offset) => {
-            const buffer = pool[turn % POOL_SIZE];
+            const buffer = pool[turn % pool.length];
             return handle
                 .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
                 .then(({ bytesRead }) => buffer.subarray(0, bytesRead));

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { storageErrorFromResponse } from './errors.js';
+import { ReadBufferBudget } from './read-buffers.js';
 import { StallError } from './retryable.js';
 
 /** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
@@ -15,6 +16,14 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * the upload from making garbage: with a fresh buffer per chunk, V8 lets about 64 MB of them pile up.
  */
 const POOL_SIZE = 4;
+/**
+ * What all readers together may hold: eight readers of four 1 MiB buffers, e.g. eight large files at once, or a
+ * multipart upload's four parts and its SHA-256 read with room to spare. Beyond that, readers wait their turn.
+ */
+const READ_BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
+
+/** The process's read buffers, shared by every upload (see ReadBufferBudget). */
+export const readBuffers = new ReadBufferBudget(READ_BUFFER_BUDGET_BYTES, READ_CHUNK_BYTES, POOL_SIZE);
 
 export interface PutOptions {
   dispatcher: Dispatcher;
@@ -47,6 +56,7 @@ export async function putBytes(
   source: { absolutePath: string; start?: number; length: number },
   options: PutOptions,
 ): Promise<PutResult> {
+  const buffers = await readBuffers.acquire(source.length, options.signal);
   const hash = createHash('sha256');
   let sent = 0;
   const stall = new AbortController();
@@ -62,6 +72,7 @@ export async function putBytes(
       options.onProgress?.(sent);
     },
     source.start ?? 0,
+    buffers,
   );
   try {
     const res = await request(url, {
@@ -87,6 +98,10 @@ export async function putBytes(
     throw error;
   } finally {
     clearTimeout(watchdog);
+    // The request has settled; closing the reader waits for a read still filling a buffer. Only then may the
+    // buffers go to another reader.
+    await chunks.return(undefined);
+    readBuffers.release(buffers);
   }
 }
 
@@ -101,33 +116,38 @@ export function putFile(
 
 /** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
 export async function hashFile(absolutePath: string, bytes: number, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c))) {
-    void chunk;
-    signal?.throwIfAborted();
+  const buffers = await readBuffers.acquire(bytes, signal);
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c), 0, buffers)) {
+      void chunk;
+      signal?.throwIfAborted();
+    }
+    return hash.digest('hex');
+  } finally {
+    readBuffers.release(buffers);
   }
-  return hash.digest('hex');
 }
 
 /**
- * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE), calling `onChunk` on each before it
- * is yielded. The size was taken before the upload started: a file that shrinks since is an error, and bytes a
- * growing file gains are not sent.
+ * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE; `pool` when given, at least three
+ * buffers), calling `onChunk` on each before it is yielded. The size was taken before the upload started: a file
+ * that shrinks since is an error, and bytes a growing file gains are not sent.
  */
 export async function* readChunks(
   absolutePath: string,
   bytes: number,
   onChunk: (chunk: Buffer) => void,
   start = 0,
+  pool: Buffer[] = Array.from({ length: POOL_SIZE }, () =>
+    Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))),
+  ),
 ): AsyncGenerator<Buffer> {
   const handle = await open(absolutePath, 'r');
   try {
-    const pool = Array.from({ length: POOL_SIZE }, () =>
-      Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))),
-    );
     const end = start + bytes;
     const read = (turn: number, offset: number) => {
-      const buffer = pool[turn % POOL_SIZE]!;
+      const buffer = pool[turn % pool.length]!;
       return handle
         .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
         .then(({ bytesRead }) => buffer.subarray(0, bytesRead));

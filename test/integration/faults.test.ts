@@ -9,6 +9,7 @@ import type { Log } from '../../src/log.js';
 import { uploadAll, type PipelineSettings } from '../../src/pipeline.js';
 import type { FileResult } from '../../src/results.js';
 import { TogetherClient } from '../../src/together/client.js';
+import { readBuffers } from '../../src/together/storage.js';
 import {
   startTogetherServer,
   type TogetherServer,
@@ -414,6 +415,24 @@ describe('multipart', () => {
     expect(results[0]).toMatchObject({ status: 'processed', sha256: sha256(content) });
     expect(h.lines.filter((l) => /PUT part \d of 3: .*retry 1 of 5/.test(l)).length).toBeGreaterThanOrEqual(2);
     expectStoredExactlyOnce(h, results);
+  });
+
+  it('keeps several multipart uploads at once within the read-buffer budget, byte-exact while parts fail', async () => {
+    // Four files of three parts, four parts in flight each, and a SHA-256 read beside each: 16 readers want 4 MiB
+    // of buffers, the budget holds 8. Buffers go from reader to reader, also after a part failed mid-way.
+    const files = Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [`${n}.jsonl`, randomJsonl(12 * MiB + 999)]));
+    const h = await harness(files, { latencyMs: 20 });
+    h.server.addFault({ method: 'PUT', path: '/storage/', times: 3, fault: { kind: 'reset', afterBytes: MiB } });
+    h.server.addFault({
+      method: 'PUT',
+      path: '/storage/',
+      fault: storageErrorFault(503, 'SlowDown', 'Please reduce your request rate.'),
+    });
+    const results = await h.run({ concurrency: 4 }, { multipartThreshold: 6 * MiB });
+    expect(results.map((r) => r.status)).toEqual(['processed', 'processed', 'processed', 'processed']);
+    expectStoredExactlyOnce(h, results);
+    expect(h.server.storage.maxInFlight).toBeLessThanOrEqual(8);
+    expect(readBuffers.inUse).toBe(0);
   });
 
   it('aborts the multipart upload when a part finally fails, leaving nothing behind', async () => {
