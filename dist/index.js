@@ -55251,18 +55251,17 @@ const readBuffers = new ReadBufferBudget(READ_BUFFER_BUDGET_BYTES, READ_CHUNK_BY
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 /**
  * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
- * encoding), no Authorization header (the URL carries the signature), the SHA-256 computed on the same pass. Each
- * call reads the file afresh, so a retry sends the same bytes again.
+ * encoding), no Authorization header (the URL carries the signature). Each call reads the file afresh, so a retry
+ * sends the same bytes again.
  */
 async function putBytes(url, source, options) {
     const buffers = await readBuffers.acquire(source.length, options.signal);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
     let sent = 0;
     const stall = new AbortController();
     const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     const watchdog = setTimeout(() => stall.abort(), stallMs);
     const chunks = readChunks(source.absolutePath, source.length, (chunk) => {
-        hash.update(chunk);
+        options.onChunk?.(chunk);
         sent += chunk.length;
         watchdog.refresh();
         options.onProgress?.(sent);
@@ -55284,7 +55283,7 @@ async function putBytes(url, source, options) {
         if (res.statusCode !== 200)
             throw storageErrorFromResponse(res.statusCode, bodyText, res.headers);
         const etag = res.headers.etag;
-        return { sha256: hash.digest('hex'), etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
+        return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
     }
     catch (error) {
         if (stall.signal.aborted && !options.signal?.aborted) {
@@ -55300,9 +55299,14 @@ async function putBytes(url, source, options) {
         readBuffers.release(buffers);
     }
 }
-/** The whole file in one PUT. */
-function putFile(url, file, options) {
-    return putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, options);
+/**
+ * The whole file in one PUT, with the SHA-256 of exactly the bytes sent, computed on the same pass. (Multipart parts
+ * are sent with putBytes alone: their file's SHA-256 comes from one sequential read, not from each part.)
+ */
+async function putFile(url, file, options) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const result = await putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, { ...options, onChunk: (chunk) => hash.update(chunk) });
+    return { ...result, sha256: hash.digest('hex') };
 }
 /** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
 async function hashFile(absolutePath, bytes, signal) {

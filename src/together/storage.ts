@@ -31,6 +31,8 @@ export interface PutOptions {
   headers?: Record<string, string>;
   /** Called as bytes leave, with the running total of this request. */
   onProgress?: (bytesSent: number) => void;
+  /** Called with each chunk as it is about to be sent (to hash the bytes on the same pass). */
+  onChunk?: (chunk: Buffer) => void;
   /** Aborts the request (the run was cancelled). */
   signal?: AbortSignal;
   /** Abort and fail with StallError when no byte has moved for this long (default 60 s). */
@@ -38,8 +40,6 @@ export interface PutOptions {
 }
 
 export interface PutResult {
-  /** Hex SHA-256 of exactly the bytes sent. */
-  sha256: string;
   /** The storage's ETag, quotes stripped. */
   etag: string | undefined;
 }
@@ -48,8 +48,8 @@ export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 /**
  * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
- * encoding), no Authorization header (the URL carries the signature), the SHA-256 computed on the same pass. Each
- * call reads the file afresh, so a retry sends the same bytes again.
+ * encoding), no Authorization header (the URL carries the signature). Each call reads the file afresh, so a retry
+ * sends the same bytes again.
  */
 export async function putBytes(
   url: string,
@@ -57,7 +57,6 @@ export async function putBytes(
   options: PutOptions,
 ): Promise<PutResult> {
   const buffers = await readBuffers.acquire(source.length, options.signal);
-  const hash = createHash('sha256');
   let sent = 0;
   const stall = new AbortController();
   const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
@@ -66,7 +65,7 @@ export async function putBytes(
     source.absolutePath,
     source.length,
     (chunk) => {
-      hash.update(chunk);
+      options.onChunk?.(chunk);
       sent += chunk.length;
       watchdog.refresh();
       options.onProgress?.(sent);
@@ -90,7 +89,7 @@ export async function putBytes(
     const bodyText = await res.body.text();
     if (res.statusCode !== 200) throw storageErrorFromResponse(res.statusCode, bodyText, res.headers);
     const etag = res.headers.etag;
-    return { sha256: hash.digest('hex'), etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
+    return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
   } catch (error) {
     if (stall.signal.aborted && !options.signal?.aborted) {
       throw new StallError(`no bytes moved for ${Math.round(stallMs / 1000)} s (${sent} of ${source.length} sent)`);
@@ -105,13 +104,22 @@ export async function putBytes(
   }
 }
 
-/** The whole file in one PUT. */
-export function putFile(
+/**
+ * The whole file in one PUT, with the SHA-256 of exactly the bytes sent, computed on the same pass. (Multipart parts
+ * are sent with putBytes alone: their file's SHA-256 comes from one sequential read, not from each part.)
+ */
+export async function putFile(
   url: string,
   file: { absolutePath: string; bytes: number },
   options: PutOptions,
-): Promise<PutResult> {
-  return putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, options);
+): Promise<PutResult & { sha256: string }> {
+  const hash = createHash('sha256');
+  const result = await putBytes(
+    url,
+    { absolutePath: file.absolutePath, length: file.bytes },
+    { ...options, onChunk: (chunk) => hash.update(chunk) },
+  );
+  return { ...result, sha256: hash.digest('hex') };
 }
 
 /** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
