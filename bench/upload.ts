@@ -3,7 +3,7 @@
  * the bundled action (wait off), Node's global fetch with a stream body (baseline), and `curl -T`.
  * Prints MB/s and peak RSS of each process, and the ratios. Size: BENCH_UPLOAD_MB (default 1 GiB).
  */
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TogetherClient } from '../src/together/client.js';
 import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
@@ -67,6 +67,7 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
       `action vs curl (medians): ${(curl.wallMs / action.wallMs).toFixed(2)}x throughput whole process (target >= 0.9x), ${(median(transferRates) / mbPerSecond(bytes, curl.wallMs)).toFixed(2)}x for the transfer alone; action peak RSS ${mib(action.peak)} (limit 160 MiB), curl ${mib(curl.peak)}; ` +
         `fetch baseline peak RSS ${mib(fetchRun.peak)} (${(fetchRun.peak / action.peak).toFixed(1)}x the action's)`,
     );
+    console.log('');
     await benchMultipart(server.baseUrl, server.apiKey);
   } finally {
     await client.dispatcher.close();
@@ -75,31 +76,70 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
 }
 
 /**
- * One multipart upload with the default settings (over 5 GiB: parts of ~250 MiB, four in flight, a sequential read
- * alongside for the SHA-256), to show that memory does not grow with the file. The file is sparse (zeros, no disk
- * space). Size: BENCH_MULTIPART_GIB (default 6; 0 skips it).
+ * Multipart uploads, to show that memory does not grow with the file nor with the files in flight: one file with
+ * the default settings (over 5 GiB: parts of ~250 MiB, four in flight, a sequential read alongside for the
+ * SHA-256), then four files at once, cut into 64 MiB parts (the tuning variables), so that 16 parts and four
+ * SHA-256 reads want buffers at the same time. The files are sparse (zeros, no disk space).
+ * BENCH_MULTIPART_GIB: the single file's size (default 6; 0 skips both).
  */
 async function benchMultipart(baseUrl: string, apiKey: string): Promise<void> {
   const gib = Number(process.env.BENCH_MULTIPART_GIB ?? 6);
   if (!(gib > 0)) return;
-  const bytes = Math.round(gib * 1024 ** 3);
-  const file = path.join(BENCH_DIR, `sparse-${gib}gib.jsonl`);
-  const handle = await open(file, 'w');
-  await handle.truncate(bytes);
-  await handle.close();
+  const dir = path.join(BENCH_DIR, 'multipart');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
   try {
-    const run = await runActionProcess(baseUrl, apiKey, file);
-    const parts = /in (\d+) parts/.exec(run.stdout)?.[1];
-    if (run.exitCode !== 0 || !parts) throw new Error(`the multipart upload failed: ${run.stdout.slice(-2000)}`);
-    console.log(
-      `\nmultipart, default settings: ${gib} GiB in ${parts} parts, ${mbPerSecond(bytes, run.wallMs).toFixed(0)} MB/s whole process, peak RSS ${mib(run.peakRssBytes)} (limit 160 MiB for any size)`,
+    const single = await sparseFile(path.join(dir, 'single', 'big.jsonl'), gib * 1024 ** 3);
+    await reportMultipart(
+      `one ${gib} GiB file, default settings`,
+      single,
+      await runActionProcess(baseUrl, apiKey, single),
+    );
+    const fourGib = 2;
+    for (const name of ['a', 'b', 'c', 'd'])
+      await sparseFile(path.join(dir, 'four', `${name}.jsonl`), fourGib * 1024 ** 3);
+    const four = await runActionProcess(baseUrl, apiKey, path.join(dir, 'four'), {
+      inputs: { concurrency: '4' },
+      env: {
+        TOGETHER_MULTIPART_THRESHOLD_BYTES: String(1024 ** 3),
+        TOGETHER_MULTIPART_PART_BYTES: String(64 * 1024 ** 2),
+      },
+    });
+    await reportMultipart(
+      `four ${fourGib} GiB files at once, 64 MiB parts`,
+      path.join(dir, 'four'),
+      four,
+      4 * fourGib * 1024 ** 3,
     );
   } finally {
-    await rm(file, { force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function runActionProcess(baseUrl: string, apiKey: string, file: string): Promise<ProcessMeasurement> {
+async function sparseFile(file: string, bytes: number): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const handle = await open(file, 'w');
+  await handle.truncate(bytes);
+  await handle.close();
+  return file;
+}
+
+async function reportMultipart(label: string, file: string, run: ProcessMeasurement, bytes?: number): Promise<void> {
+  const parts = [...run.stdout.matchAll(/in (\d+) parts/g)].map((m) => m[1]);
+  if (run.exitCode !== 0 || parts.length === 0)
+    throw new Error(`the multipart upload failed: ${run.stdout.slice(-2000)}`);
+  const total = bytes ?? (await stat(file)).size;
+  console.log(
+    `multipart, ${label}: ${parts.join(' + ')} parts, ${mbPerSecond(total, run.wallMs).toFixed(0)} MB/s whole process, peak RSS ${mib(run.peakRssBytes)} (limit 160 MiB whatever the size)`,
+  );
+}
+
+async function runActionProcess(
+  baseUrl: string,
+  apiKey: string,
+  file: string,
+  extra: { inputs?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<ProcessMeasurement> {
   // The upload alone is measured; checking is bench/check.ts's subject.
   const inputs = {
     path: path.relative(ROOT, file),
@@ -107,6 +147,8 @@ async function runActionProcess(baseUrl: string, apiKey: string, file: string): 
     'base-url': baseUrl,
     wait: 'false',
     check: 'off',
+    ...extra.inputs,
   };
-  return measureProcess(process.execPath, [await actionMain()], { env: await actionEnvironment(inputs, ROOT) });
+  const env = { ...(await actionEnvironment(inputs, ROOT)), ...extra.env };
+  return measureProcess(process.execPath, [await actionMain()], { env });
 }
