@@ -55294,8 +55294,8 @@ async function putBytes(url, source, options) {
     finally {
         clearTimeout(watchdog);
         // The request has settled; closing the reader waits for a read still filling a buffer. Only then may the
-        // buffers go to another reader.
-        await chunks.return(undefined);
+        // buffers go to another reader. (A failure to close the file must not keep them, nor hide the request's error.)
+        await chunks.return(undefined).catch(() => undefined);
         readBuffers.release(buffers);
     }
 }

@@ -3,6 +3,7 @@
  * server's own record: every file stored exactly once and byte-exact, no reserved ID left behind.
  */
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MatchedFile } from '../../src/files.js';
 import type { Log } from '../../src/log.js';
@@ -151,6 +152,18 @@ describe('before the first request', () => {
     expect(calls).toBe(0);
     expect(results.map((r) => r.status)).toEqual(['skipped', 'failed']);
     expect(h.server.requests).toHaveLength(0);
+  });
+});
+
+describe('the file on disk', () => {
+  it('fails alone when it disappears before its upload, deleting its reserved ID and giving its buffers back', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': chatJsonl(4) });
+    await rm(h.files[0]!.absolutePath);
+    const results = await h.run();
+    expect(results.map((r) => r.status)).toEqual(['failed', 'processed']);
+    expect(results[0]!.error).toMatch(/ENOENT/);
+    expect([...h.server.files.values()].map((f) => f.filename)).toEqual(['b.jsonl']);
+    expect(readBuffers.inUse).toBe(0);
   });
 });
 
