@@ -1,7 +1,8 @@
 /**
  * Upload benchmark: one large file PUT to the embedded server's presigned storage, three ways, in one script:
- * the bundled action (wait off), Node's global fetch with a stream body (baseline), and `curl -T`.
- * Prints MB/s and peak RSS of each process, and the ratios. Size: BENCH_UPLOAD_MB (default 1 GiB).
+ * the bundled action (wait off), `curl -T`, and Node's global fetch with a stream body (baseline). Prints MB/s and
+ * peak RSS of each process, and the ratios. Size: BENCH_UPLOAD_MB (default 1 GiB). Then multipart uploads, for
+ * their peak RSS (see benchMultipart).
  */
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -57,8 +58,8 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
     console.log(
       `\nthe action's PUT alone (its own log): median ${median(transferRates).toFixed(0)} MB/s (${transferRates.map((r) => r.toFixed(0)).join(' / ')})`,
     );
-    // Rounds pair the runs (each round runs every client once, one after the other): the ratio within a round is
-    // the least exposed to the machine's drift.
+    // The action and curl run back to back in every round (the fetch baseline goes first or last), so the ratio
+    // within a round is the least exposed to the machine's drift.
     const pairedRatios = action.runs.map((run, i) => curl.runs[i]!.wallMs / run.wallMs);
     console.log(
       `action vs curl in the same round: median ${median(pairedRatios).toFixed(2)}x (${pairedRatios.map((r) => r.toFixed(2)).join(' / ')})`,
