@@ -56369,7 +56369,8 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * last responses set it off, the process then waited for it before exiting. The action parses a few hundred bytes
  * of headers per request, for which baseline code is plenty, so WebAssembly tier-up is switched off.
  *
- * Call it as late as possible, just before the first request: changing a V8 flag also changes the hash that Node's
+ * Call it as late as possible, just before the first request that counts (the uploads; in check mode, the pull
+ * request's comment), and not before a worker thread starts: changing a V8 flag also changes the hash that Node's
  * code cache for its built-in modules is checked against, so what Node loads afterwards compiles from scratch (run
  * before the bundle's imports, this cost ~30 ms; a worker thread started after it boots ~50 ms slower).
  */
@@ -56468,8 +56469,10 @@ async function run() {
         await client?.dispatcher.close().catch(() => undefined);
     }
     await report(results, inputs);
-    if (inputs.comment && pr && github)
+    if (inputs.comment && pr && github) {
+        disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
         await comment(results, inputs, pr, github);
+    }
     if (cancel.signal.aborted)
         setFailed(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
     cancel.dispose();

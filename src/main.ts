@@ -86,7 +86,10 @@ export async function run(): Promise<void> {
     await client?.dispatcher.close().catch(() => undefined);
   }
   await report(results, inputs);
-  if (inputs.comment && pr && github) await comment(results, inputs, pr, github);
+  if (inputs.comment && pr && github) {
+    disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
+    await comment(results, inputs, pr, github);
+  }
   if (cancel.signal.aborted)
     core.setFailed(
       `The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`,
