@@ -43,6 +43,17 @@ function local(name: string) {
   return { absolutePath: ws.file(name), bytes: statSync(ws.file(name)).size };
 }
 
+/** The upload of the workspace's train.jsonl as a fine-tuning dataset. */
+function trainUpload() {
+  return {
+    path: 'train.jsonl',
+    ...local('train.jsonl'),
+    filename: 'train.jsonl',
+    fileType: 'jsonl' as const,
+    purpose: 'fine-tune' as const,
+  };
+}
+
 /** A raw request to the server, for checking its own rules. */
 function raw(url: string, options: http.RequestOptions, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -212,16 +223,7 @@ describe('PUT to the presigned URL', () => {
 
 describe('processing', () => {
   it('goes through non-terminal states before COMPLETED with a validation report', async () => {
-    const uploaded = await uploadFile(
-      {
-        path: 'train.jsonl',
-        ...local('train.jsonl'),
-        filename: 'train.jsonl',
-        fileType: 'jsonl',
-        purpose: 'fine-tune',
-      },
-      uploadDeps(),
-    );
+    const uploaded = await uploadFile(trainUpload(), uploadDeps());
     expect(uploaded.afterUpload?.processing_status).toBe('QUEUED');
     const statuses = [];
     for (let i = 0; i < 4; i += 1) statuses.push((await client.retrieve(uploaded.id)).processing_status);
@@ -256,16 +258,7 @@ describe('processing', () => {
     await server.close();
     server = await startTogetherServer({ legacySchema: true, pollsBeforeDone: 1 });
     client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
-    const uploaded = await uploadFile(
-      {
-        path: 'train.jsonl',
-        ...local('train.jsonl'),
-        filename: 'train.jsonl',
-        fileType: 'jsonl',
-        purpose: 'fine-tune',
-      },
-      uploadDeps(),
-    );
+    const uploaded = await uploadFile(trainUpload(), uploadDeps());
     const first = await client.retrieve(uploaded.id);
     expect(first.processing_status).toBeUndefined();
     expect(first.Processed).toBe(false);
@@ -278,13 +271,7 @@ describe('processing', () => {
     client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
     const log: string[] = [];
     const uploaded = await uploadFile(
-      {
-        path: 'train.jsonl',
-        ...local('train.jsonl'),
-        filename: 'train.jsonl',
-        fileType: 'jsonl',
-        purpose: 'fine-tune',
-      },
+      trainUpload(),
       uploadDeps((m) => log.push(m)),
     );
     expect(uploaded.afterUpload).toBeUndefined();
@@ -301,13 +288,7 @@ describe('uploadFile', () => {
     });
     const log: string[] = [];
     const error = await uploadFile(
-      {
-        path: 'train.jsonl',
-        ...local('train.jsonl'),
-        filename: 'train.jsonl',
-        fileType: 'jsonl',
-        purpose: 'fine-tune',
-      },
+      trainUpload(),
       uploadDeps((m) => log.push(m)),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
