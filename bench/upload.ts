@@ -7,6 +7,7 @@
 import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TogetherClient } from '../src/together/client.js';
+import { DEFAULT_MULTIPART_THRESHOLD_BYTES } from '../src/together/multipart-plan.js';
 import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
 import { startTogetherServer } from '../testkit/together-server.js';
 import {
@@ -86,6 +87,11 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
 async function benchMultipart(baseUrl: string, apiKey: string): Promise<void> {
   const gib = Number(process.env.BENCH_MULTIPART_GIB ?? 6);
   if (!(gib > 0)) return;
+  if (gib * 1024 ** 3 <= DEFAULT_MULTIPART_THRESHOLD_BYTES) {
+    throw new Error(
+      `BENCH_MULTIPART_GIB is ${gib}: it must be over 5 (GiB), or the default settings do not use multipart`,
+    );
+  }
   const dir = path.join(BENCH_DIR, 'multipart');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
