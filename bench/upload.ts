@@ -32,7 +32,7 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
   const server = await startTogetherServer({ keepContentBytes: 0 });
   const client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
   const presigned = async () =>
-    (await client.createFile({ purpose: 'fine-tune', fileName: 'bench.jsonl', fileType: 'jsonl' })).uploadUrl;
+    (await client.reserve({ purpose: 'fine-tune', fileName: 'bench.jsonl', fileType: 'jsonl' })).uploadUrl;
 
   try {
     const [action, curl, fetchRun] = (await runRounds(
@@ -72,7 +72,7 @@ export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB
     console.log('');
     await benchMultipart(server.baseUrl, server.apiKey);
   } finally {
-    await client.dispatcher.close();
+    await client.close();
     await server.close();
   }
 }

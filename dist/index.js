@@ -45496,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(248);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7957);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 248:
+/***/ 7957:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48462,13 +48462,2452 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/check/utf8.ts
+/** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
+/**
+ * Finds the first invalid sequence in `bytes[start, end)`, or undefined. Only called once a fast whole-chunk check
+ * failed, so it favours clarity over speed. `atEof` says whether a sequence cut at `end` is truncated for good.
+ */
+function findUtf8Problem(bytes, start, end, atEof = true) {
+    let i = start;
+    while (i < end) {
+        const b = bytes[i];
+        if (b < 0x80) {
+            i += 1;
+            continue;
+        }
+        let need;
+        let min = 0x80;
+        let max = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf)
+            need = 1;
+        else if (b >= 0xe0 && b <= 0xef) {
+            need = 2;
+            if (b === 0xe0)
+                min = 0xa0; // overlong
+            if (b === 0xed)
+                max = 0x9f; // surrogates
+        }
+        else if (b >= 0xf0 && b <= 0xf4) {
+            need = 3;
+            if (b === 0xf0)
+                min = 0x90; // overlong
+            if (b === 0xf4)
+                max = 0x8f; // above U+10FFFF
+        }
+        else {
+            return { offset: i, reason: 'invalid start byte', byte: b };
+        }
+        for (let k = 1; k <= need; k += 1) {
+            if (i + k >= end) {
+                if (atEof)
+                    return { offset: i, reason: 'unexpected end of data', byte: b };
+                return undefined;
+            }
+            const c = bytes[i + k];
+            const lo = k === 1 ? min : 0x80;
+            const hi = k === 1 ? max : 0xbf;
+            if (c < lo || c > hi)
+                return { offset: i, reason: 'invalid continuation byte', byte: b };
+        }
+        i += need + 1;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/lines.ts
+/**
+ * Reads a file (or a byte range of it, starting at 0 or just after a `\n`) line by line, as Python reads text
+ * files: lines end at `\n`, `\r\n` or a bare `\r` (universal newlines). Validates UTF-8 on the way; the first
+ * undecodable byte ends the read, since Together's reference refuses such a file before looking at any line.
+ * One reused buffer, grown only for a line longer than it.
+ */
+
+
+
+const READ_BYTES = 1024 * 1024;
+const LF = 10;
+const CR = 13;
+async function readLines(path, range, visitor) {
+    // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
+    // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
+    const state = { lines: 0, utf8: null };
+    try {
+        let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
+        let carry = 0; // bytes at the start of `buffer` left over from the previous read
+        let position = range.start ?? 0;
+        let dataOffset = position; // file offset of buffer[0]
+        for (;;) {
+            if (buffer.length - carry < READ_BYTES) {
+                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                buffer.copy(bigger, 0, 0, carry);
+                buffer = bigger;
+            }
+            const want = Math.min(buffer.length - carry, range.end - position);
+            const bytesRead = want > 0 ? (0,external_node_fs_namespaceObject.readSync)(fd, buffer, carry, want, position) : 0;
+            position += bytesRead;
+            const length = carry + bytesRead;
+            const atEof = position >= range.end || bytesRead === 0;
+            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
+            if (atEof || state.utf8)
+                break;
+            buffer.copy(buffer, 0, consumed, length);
+            carry = length - consumed;
+            dataOffset += consumed;
+        }
+        return state;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/**
+ * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
+ * into the next call. At EOF everything is consumed, the last line needing no terminator.
+ */
+function feed(data, length, dataOffset, atEof, state, visitor) {
+    let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
+    // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
+    if (!atEof && end === length && data[length - 1] === CR)
+        end -= 1;
+    if (end <= 0)
+        return 0;
+    const region = data.subarray(0, end);
+    const valid = (0,external_node_buffer_.isUtf8)(region);
+    const hasCR = region.indexOf(CR) >= 0;
+    if (valid && !hasCR && !visitor.wantsLines) {
+        // Fast path once the visitor is done: only count lines.
+        for (let i = region.indexOf(LF); i >= 0; i = region.indexOf(LF, i + 1))
+            state.lines += 1;
+        if (atEof && region[end - 1] !== LF)
+            state.lines += 1;
+        return end;
+    }
+    let lineStart = 0;
+    let lf = region.indexOf(LF);
+    let cr = hasCR ? region.indexOf(CR) : -1;
+    while (lineStart < end) {
+        if (lf >= 0 && lf < lineStart)
+            lf = region.indexOf(LF, lineStart);
+        if (cr >= 0 && cr < lineStart)
+            cr = region.indexOf(CR, lineStart);
+        let terminator = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (terminator < 0)
+            terminator = end; // only at EOF: the region otherwise ends after a terminator
+        state.lines += 1;
+        if (!valid) {
+            const bad = findUtf8Problem(region, lineStart, terminator);
+            if (bad) {
+                state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
+                return end;
+            }
+        }
+        if (visitor.wantsLines)
+            visitor.line(region, lineStart, terminator, state.lines);
+        lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
+    }
+    return end;
+}
+
+;// CONCATENATED MODULE: ./src/check/csv.ts
+/**
+ * Together's CSV rules (evaluation files only, rules doc section 8): the file is read as Python's `csv.DictReader`
+ * reads it (excel dialect: `,` separator, `"` quotes, `""` escapes, newlines inside quotes, blank rows skipped),
+ * and every record must have as many fields as the header. The reader below is a port of the state machine of
+ * CPython's `_csv` module, fed the same lines Python's text mode gives it.
+ */
+
+/** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
+const PYTHON_FIELD_LIMIT = 131_072;
+/** One record's worth of parsing state, as `_csv.c` keeps it. */
+class CsvRecordReader {
+    state = 'startRecord';
+    fields = 0;
+    fieldLength = 0;
+    /** The field that went over the limit, if any. */
+    overLimit = false;
+    /** Feeds one line's characters followed by its end; true when a record is complete. */
+    feedLine(text) {
+        for (let i = 0; i < text.length; i += 1) {
+            const c = text.charCodeAt(i);
+            // Python counts code points: the second half of a surrogate pair adds nothing.
+            if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+                const prev = text.charCodeAt(i - 1);
+                if (prev >= 0xd800 && prev <= 0xdbff)
+                    continue;
+            }
+            this.char(c);
+        }
+        // The line's `\n` (Python's text mode turned every line end into one), then the end of the line itself.
+        this.char(10);
+        return this.endOfLine();
+    }
+    char(c) {
+        if (this.state === 'startRecord') {
+            if (c === 10 || c === 13)
+                return; // blank line: the record stays empty
+            this.state = 'startField';
+        }
+        switch (this.state) {
+            case 'startField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x22)
+                    this.state = 'inQuotedField';
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else {
+                    this.addChar();
+                    this.state = 'inField';
+                }
+                return;
+            case 'inField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else
+                    this.addChar();
+                return;
+            case 'inQuotedField':
+                if (c === 0x22)
+                    this.state = 'quoteInQuotedField';
+                else
+                    this.addChar();
+                return;
+            case 'quoteInQuotedField':
+                if (c === 0x22) {
+                    this.addChar();
+                    this.state = 'inQuotedField';
+                }
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else {
+                    // Not strict: a character after a closing quote joins the field.
+                    this.addChar();
+                    this.state = 'inField';
+                }
+                return;
+        }
+    }
+    /** After a line: a record is complete unless a quoted field goes on to the next line. */
+    endOfLine() {
+        return this.state === 'startRecord';
+    }
+    /** At end of file inside a quoted field, Python (not strict) saves the field and ends the record. */
+    finishAtEof() {
+        if (this.state === 'inQuotedField' || this.fieldLength > 0) {
+            this.saveField('startRecord');
+            return true;
+        }
+        return false;
+    }
+    addChar() {
+        if (this.fieldLength >= PYTHON_FIELD_LIMIT)
+            this.overLimit = true;
+        this.fieldLength += 1;
+    }
+    saveField(next) {
+        this.fields += 1;
+        this.fieldLength = 0;
+        this.state = next;
+    }
+    reset() {
+        this.state = 'startRecord';
+        this.fields = 0;
+        this.fieldLength = 0;
+        this.overLimit = false;
+    }
+}
+/** Reads the CSV and applies DictReader's header and field-count rules. */
+async function scanCsv(path, bytes) {
+    const reader = new CsvRecordReader();
+    let columns = null;
+    let samples = 0;
+    let problem = null;
+    let recordStartLine = 1;
+    let lastLine = 0;
+    const finishRecord = () => {
+        const fields = reader.fields;
+        const overLimit = reader.overLimit;
+        reader.reset();
+        if (overLimit) {
+            problem = {
+                line: recordStartLine,
+                message: `A field is longer than ${PYTHON_FIELD_LIMIT.toLocaleString('en-US')} characters, which Together's reference checker cannot read (Python's csv field limit); shorten it or upload the data as JSONL.`,
+            };
+            return;
+        }
+        if (columns === null) {
+            columns = fields;
+            if (fields === 0)
+                problem = {
+                    line: recordStartLine,
+                    message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
+                };
+            return;
+        }
+        if (fields === 0)
+            return; // DictReader skips blank rows
+        samples += 1;
+        if (fields !== columns) {
+            problem = {
+                line: recordStartLine,
+                message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
+            };
+        }
+    };
+    const read = await readLines(path, { end: bytes }, {
+        get wantsLines() {
+            return problem === null;
+        },
+        line(data, start, end, line) {
+            if (reader.state === 'startRecord')
+                recordStartLine = line;
+            lastLine = line;
+            if (reader.feedLine(data.toString('utf8', start, end)))
+                finishRecord();
+        },
+    });
+    if (!problem && !read.utf8 && reader.finishAtEof())
+        finishRecord();
+    if (!problem && !read.utf8) {
+        if (columns === null) {
+            problem = {
+                line: 1,
+                message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
+            };
+        }
+        else if (samples === 0) {
+            problem = {
+                line: Math.max(lastLine, 1),
+                message: 'The file has a header but no data rows; it needs at least one sample.',
+            };
+        }
+    }
+    return { ...read, samples, problem, columns };
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/check/python-json.ts
+/**
+ * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
+ * accepts `NaN`, `Infinity` and `-Infinity`, and where int versus float matters (a message's `weight`: `1` passes,
+ * `1.0` fails) the raw number token decides.
+ */
+/** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
+class PyFloat {
+    value;
+    token;
+    constructor(value, 
+    /** The number as written, e.g. `1.0`. */
+    token) {
+        this.value = value;
+        this.token = token;
+    }
+}
+/**
+ * Deeper than this, the slow path refuses a line: Python's json.loads stops near 1,000 levels too (with a
+ * RecursionError, which crashes the reference checker).
+ */
+const MAX_DEPTH = 1000;
+const FLOAT_TOKEN = /[.eEIN]/;
+const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
+    ? new PyFloat(value, context.source)
+    : value;
+/** Parses one line (without its terminator). */
+function parsePythonJson(text) {
+    try {
+        // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
+        const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
+        return { ok: true, value };
+    }
+    catch {
+        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
+        return new PythonJsonParser(text).parseDocument();
+    }
+}
+class ParseError extends Error {
+}
+/** A small recursive-descent parser for the rare lines JSON.parse refuses. */
+class PythonJsonParser {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    parseDocument() {
+        try {
+            this.skipWhitespace();
+            const value = this.value(0, null);
+            this.skipWhitespace();
+            if (this.pos !== this.text.length)
+                this.fail('extra data after the JSON value');
+            return { ok: true, value };
+        }
+        catch (error) {
+            if (error instanceof ParseError)
+                return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
+            if (error instanceof RangeError)
+                return { ok: false, reason: `nesting deeper than ${MAX_DEPTH} levels` };
+            throw error;
+        }
+    }
+    fail(reason) {
+        throw new ParseError(reason);
+    }
+    skipWhitespace() {
+        const t = this.text;
+        while (this.pos < t.length) {
+            const c = t.charCodeAt(this.pos);
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
+                break;
+            this.pos += 1;
+        }
+    }
+    value(depth, key) {
+        if (depth > MAX_DEPTH)
+            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+        const t = this.text;
+        const c = t[this.pos];
+        if (c === '{')
+            return this.object(depth);
+        if (c === '[')
+            return this.array(depth);
+        if (c === '"')
+            return this.string();
+        if (t.startsWith('true', this.pos))
+            return this.literal(4, true);
+        if (t.startsWith('false', this.pos))
+            return this.literal(5, false);
+        if (t.startsWith('null', this.pos))
+            return this.literal(4, null);
+        if (t.startsWith('NaN', this.pos))
+            return this.number(3, Number.NaN, 'NaN', key);
+        if (t.startsWith('Infinity', this.pos))
+            return this.number(8, Infinity, 'Infinity', key);
+        if (t.startsWith('-Infinity', this.pos))
+            return this.number(9, -Infinity, '-Infinity', key);
+        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+        match.lastIndex = this.pos;
+        const token = match.exec(t)?.[0];
+        if (!token)
+            this.fail(c === undefined ? 'unexpected end of line' : `unexpected character ${JSON.stringify(c)}`);
+        return this.number(token.length, Number(token), token, key);
+    }
+    literal(length, value) {
+        this.pos += length;
+        return value;
+    }
+    number(length, value, token, key) {
+        this.pos += length;
+        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value, token) : value;
+    }
+    object(depth) {
+        const result = {};
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === '}') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            if (this.text[this.pos] !== '"')
+                this.fail('expected a property name in double quotes');
+            const key = this.string();
+            this.skipWhitespace();
+            if (this.text[this.pos] !== ':')
+                this.fail("expected ':' after a property name");
+            this.pos += 1;
+            this.skipWhitespace();
+            // Own data property even for "__proto__", as JSON.parse does.
+            Object.defineProperty(result, key, {
+                value: this.value(depth + 1, key),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === '}')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or '}' in an object");
+            this.skipWhitespace();
+        }
+    }
+    array(depth) {
+        const result = [];
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === ']') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            result.push(this.value(depth + 1, null));
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === ']')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or ']' in an array");
+            this.skipWhitespace();
+        }
+    }
+    string() {
+        const t = this.text;
+        const start = this.pos;
+        let end = start + 1;
+        // Find the closing quote, skipping escaped characters.
+        for (;;) {
+            if (end >= t.length)
+                this.fail('unterminated string');
+            const c = t.charCodeAt(end);
+            if (c === 0x22)
+                break;
+            if (c === 0x5c)
+                end += 1;
+            else if (c < 0x20) {
+                this.pos = end;
+                this.fail('raw control character in a string (escape it, e.g. \\n)');
+            }
+            end += 1;
+        }
+        this.pos = end + 1;
+        try {
+            // The quoted token is valid JSON string syntax unless an escape is wrong; JSON.parse decodes it exactly.
+            return JSON.parse(t.slice(start, end + 1));
+        }
+        catch {
+            this.pos = start;
+            return this.fail('invalid escape in a string');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl-rules.ts
+/**
+ * Together's rules for one JSONL sample, as its reference checker (together-python 1.5.34 `check_file`) applies
+ * them: format detection, then the format's own rules (../shared/docs/dataset-rules.md, sections 5 to 7). Pure:
+ * each function returns the first problem's message, or undefined.
+ */
+
+const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
+/** Formats in the order the reference tries them, with their required (and only allowed) top-level keys. */
+const FORMAT_KEYS = [
+    ['general', ['text']],
+    ['conversation', ['messages']],
+    ['instruction', ['prompt', 'completion']],
+    ['preference_openai', ['input', 'preferred_output', 'non_preferred_output']],
+];
+const FORMAT_EXAMPLE = {
+    general: '{"text": "..."}',
+    conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
+    instruction: '{"prompt": "...", "completion": "..."}',
+    preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
+};
+const ROLES = new Set(['system', 'user', 'assistant']);
+const REQUIRED_MESSAGE_KEYS = ['role', 'content'];
+const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
+/** `data:image/...;base64,` plus the base64 of 10 MiB. */
+const MAX_IMAGE_URL_CHARS = 13_981_036;
+const MAX_IMAGES = 10;
+/** A JSON value's type, in JSON's words. */
+function jsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    if (value instanceof PyFloat)
+        return 'number';
+    if (typeof value === 'object')
+        return 'object';
+    return typeof value;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
+}
+/**
+ * Detects the sample's format and checks it. `firstFormat` is line 1's format (undefined while checking line 1):
+ * every line must have it.
+ */
+function checkSample(sample, firstFormat) {
+    const keys = Object.keys(sample);
+    let format;
+    for (const [candidate, required] of FORMAT_KEYS) {
+        if (!required.every((key) => key in sample))
+            continue;
+        const extra = keys.find((key) => !required.includes(key));
+        if (extra !== undefined) {
+            return {
+                error: `the ${candidate} format allows only the key${required.length > 1 ? 's' : ''} ${required.map((k) => `"${k}"`).join(', ')}, but the line also has "${extra}". Remove "${extra}" (Together refuses extra top-level keys, even "id" or "metadata").`,
+            };
+        }
+        format = candidate;
+        break;
+    }
+    if (!format) {
+        const shown = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no keys';
+        return {
+            error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
+        };
+    }
+    if (firstFormat !== undefined && format !== firstFormat) {
+        return {
+            error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
+        };
+    }
+    const error = checkFormatRules(sample, format);
+    return error === undefined ? { format } : { error };
+}
+function checkFormatRules(sample, format) {
+    switch (format) {
+        case 'general':
+            return checkContent(sample.text, { user: true, where: '"text"' }).error;
+        case 'instruction':
+            return (checkContent(sample.prompt, { user: true, where: '"prompt"' }).error ??
+                checkContent(sample.completion, { user: false, where: '"completion"', role: 'the completion' }).error);
+        case 'conversation':
+            return checkMessages(sample.messages, { requireAssistant: true, where: '"messages"' });
+        case 'preference_openai':
+            return checkPreference(sample);
+    }
+}
+/** A content value: a string, or an OpenAI-style list of text and image parts (section 6). */
+function checkContent(value, options) {
+    if (typeof value === 'string')
+        return { images: 0, multimodal: false };
+    if (!Array.isArray(value)) {
+        return {
+            images: 0,
+            multimodal: false,
+            error: `${options.where} must be a string, or a list of {"type": "text", ...} and {"type": "image_url", ...} parts; found ${jsonType(value)}.`,
+        };
+    }
+    let images = 0;
+    for (const [index, part] of value.entries()) {
+        const at = `${options.where}[${index}]`;
+        const fail = (error) => ({ images, multimodal: true, error });
+        if (!isObject(part))
+            return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
+        if (!('type' in part))
+            return fail(`${at} has no "type"; use "text" or "image_url".`);
+        if (part.type === 'text') {
+            if (typeof part.text !== 'string') {
+                return fail(`${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`);
+            }
+        }
+        else if (part.type === 'image_url') {
+            if (!options.user) {
+                return fail(`${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`);
+            }
+            if (!isObject(part.image_url)) {
+                return fail(`${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`);
+            }
+            const url = part.image_url.url;
+            if (typeof url !== 'string' || url === '') {
+                return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
+            }
+            if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
+                const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
+                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`);
+            }
+            if (url.length > MAX_IMAGE_URL_CHARS) {
+                return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
+            }
+            images += 1;
+        }
+        else {
+            return fail(`${at} has "type": ${JSON.stringify(part.type)}; only "text" and "image_url" are supported.`);
+        }
+    }
+    if (images > MAX_IMAGES) {
+        return {
+            images,
+            multimodal: true,
+            error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.`,
+        };
+    }
+    return { images, multimodal: true };
+}
+/** A conversation: the `messages` of a conversational sample or of a preference sample's input (section 7). */
+function checkMessages(messages, options) {
+    const where = options.where;
+    if (!Array.isArray(messages))
+        return `${where} must be a list of messages; found ${jsonType(messages)}.`;
+    if (messages.length === 0)
+        return `${where} is empty; it needs at least one message.`;
+    // The whole list is checked for objects, then for "role", then for "content", in the reference's order.
+    for (let i = 0; i < messages.length; i += 1) {
+        if (!isObject(messages[i])) {
+            return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(messages[i])}.`;
+        }
+    }
+    const list = messages;
+    for (const key of REQUIRED_MESSAGE_KEYS) {
+        for (let i = 0; i < list.length; i += 1) {
+            if (!(key in list[i]))
+                return `${where}[${i}] has no "${key}"; every message needs "role" and "content".`;
+        }
+    }
+    let previousRole;
+    let sampleImages = 0;
+    let firstMultimodal;
+    for (let index = 0; index < list.length; index += 1) {
+        const message = list[index];
+        // Paths like `"messages"[2]` are built only for a message that has a problem: this loop runs for every message.
+        const at = () => `${where}[${index}]`;
+        if ('weight' in message) {
+            const weight = message.weight;
+            // Python's int: true and false count (bool is an int); 1.0 does not.
+            if (typeof weight !== 'boolean' && typeof weight !== 'number') {
+                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+            }
+            if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
+                return `${at()}.weight must be 0 or 1; found ${weight}.`;
+            }
+        }
+        const role = message.role;
+        if (typeof role !== 'string')
+            return `${at()}.role must be a string; found ${jsonType(role)}.`;
+        if (!ROLES.has(role))
+            return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user" or "assistant".`;
+        if (role === previousRole) {
+            return `${at()} repeats the role "${role}" of the message before it; after an optional system message, roles must alternate user/assistant. Merge the two messages or insert the missing turn.`;
+        }
+        previousRole = role;
+        // A string is the common case and always valid: no need to look further.
+        const multimodal = typeof message.content !== 'string';
+        if (multimodal) {
+            const content = checkContent(message.content, {
+                user: role === 'user',
+                where: `${at()}.content`,
+                role: `${role} messages`,
+            });
+            if (content.error)
+                return content.error;
+            if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
+                return `${at()} contains an image, so its weight must be 0; found 1.`;
+            }
+            sampleImages += content.images;
+        }
+        firstMultimodal ??= multimodal;
+        if (multimodal !== firstMultimodal) {
+            return `${at()}.content is ${multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
+        }
+    }
+    if (sampleImages > MAX_IMAGES)
+        return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
+    if (options.requireAssistant && !list.some((m) => m.role === 'assistant')) {
+        return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
+    }
+    return undefined;
+}
+/** The OpenAI preference (DPO) format. */
+function checkPreference(sample) {
+    const input = sample.input;
+    if (!isObject(input))
+        return `"input" must be an object {"messages": [...]}; found ${jsonType(input)}.`;
+    if (!('messages' in input))
+        return '"input" has no "messages"; it must be {"messages": [...]}.';
+    const messagesError = checkMessages(input.messages, { requireAssistant: false, where: '"input".messages' });
+    if (messagesError)
+        return messagesError;
+    const messages = input.messages;
+    if (messages.at(-1)?.role === 'assistant') {
+        return 'the last message of "input".messages is from the assistant; it must end with the turn the preferred and non-preferred outputs answer.';
+    }
+    for (const key of ['preferred_output', 'non_preferred_output']) {
+        const output = sample[key];
+        if (!Array.isArray(output))
+            return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
+        if (output.length !== 1)
+            return `"${key}" must hold exactly one message; found ${output.length}.`;
+        const [message] = output;
+        if (!isObject(message))
+            return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
+        if (!('role' in message))
+            return `"${key}"[0] has no "role"; it must be "assistant".`;
+        if (message.role !== 'assistant')
+            return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
+        if (!('content' in message))
+            return `"${key}"[0] has no "content".`;
+        const content = checkContent(message.content, {
+            user: false,
+            where: `"${key}"[0].content`,
+            role: 'preference outputs',
+        });
+        if (content.error)
+            return content.error;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl.ts
+/** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
+
+
+/** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+// eslint-disable-next-line no-control-regex -- Python counts \x1c-\x1f as whitespace, so this must too.
+const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+/**
+ * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
+ * every line must share it.
+ */
+async function scanJsonl(path, range, rules, firstFormat) {
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+    const read = await readLines(path, range, visitor);
+    return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
+}
+class JsonlVisitor {
+    rules;
+    firstFormat;
+    startsFile;
+    samples = 0;
+    problem = null;
+    rangeFirstFormat;
+    constructor(rules, firstFormat, startsFile) {
+        this.rules = rules;
+        this.firstFormat = firstFormat;
+        this.startsFile = startsFile;
+    }
+    get wantsLines() {
+        return this.problem === null && this.rules !== 'utf8';
+    }
+    line(data, start, end, line) {
+        const text = data.toString('utf8', start, end);
+        // Nearly every line starts with '{': only others can be blank.
+        const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
+        if (blank && this.rules === 'structural')
+            return;
+        const problem = blank
+            ? 'The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).'
+            : this.lineProblem(text, line);
+        if (problem !== undefined) {
+            this.problem = { line, message: problem };
+            return;
+        }
+        this.samples += 1;
+    }
+    /** The line's problem, or undefined; records line 1's format. */
+    lineProblem(text, line) {
+        const parsed = parsePythonJson(text);
+        if (!parsed.ok) {
+            if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
+                return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
+            }
+            return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
+        }
+        const value = parsed.value;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
+        }
+        if (this.rules !== 'full')
+            return undefined;
+        const verdict = checkSample(value, this.firstFormat);
+        if (verdict.error !== undefined)
+            return verdict.error;
+        this.firstFormat ??= verdict.format;
+        if (line === 1)
+            this.rangeFirstFormat = verdict.format;
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/check/worker-protocol.ts
+/** Messages between the action's main thread and its worker threads (dist/worker/index.js). */
+
+
+
+/**
+ * The bundled worker script next to the bundled action (`dist/worker/index.js`), if it is there. Running from
+ * source (the tests) there is none, and work stays on the main thread unless a test passes the script.
+ */
+function defaultWorkerScript() {
+    const candidate = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'worker', 'index.js');
+    return (0,external_node_fs_namespaceObject.existsSync)(candidate) ? candidate : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl-file.ts
+/**
+ * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges of about 16 MiB,
+ * each just after a `\n`; the main thread and worker threads take ranges from one queue until none is left (so
+ * they finish together, although the main thread started earlier and scans slower), and the results are merged
+ * as if one scan had read the file from start to end.
+ */
+
+
+
+
+
+
+const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+/** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
+const RANGE_BYTES = 16 * 1024 * 1024;
+/** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
+const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
+/** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
+async function checkJsonlFile(file, bytes, rules, options = {}) {
+    const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
+    const workerScript = options.workerScript ?? defaultWorkerScript();
+    if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
+        return scanJsonl(file, { end: bytes }, rules);
+    }
+    // Start the workers first: their start-up overlaps finding the cuts and line 1.
+    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
+    try {
+        const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
+        // Every line must share line 1's format, so all ranges need it before they start.
+        const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+        const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
+        const bounds = [0, ...cuts, bytes];
+        const tasks = bounds.slice(0, -1).map((start, i) => ({
+            path: file,
+            range: { start, end: bounds[i + 1] },
+            rules: i === 0 ? rules : laterRules,
+            firstFormat: firstLine.firstFormat,
+        }));
+        const results = new Array(tasks.length);
+        let next = 0;
+        const take = () => (next < tasks.length ? next++ : -1);
+        const onMainThread = async () => {
+            for (let i = take(); i >= 0; i = take()) {
+                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
+                // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
+                await (0,promises_namespaceObject.setImmediate)();
+            }
+        };
+        await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
+        return mergeRangeResults(results);
+    }
+    finally {
+        await Promise.all(workers.map((w) => w.terminate()));
+    }
+}
+/** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
+function mergeRangeResults(results) {
+    const merged = {
+        lines: 0,
+        samples: 0,
+        problem: null,
+        utf8: null,
+        firstFormat: results[0]?.firstFormat,
+    };
+    let firstProblem = null;
+    let samplesToProblem = 0;
+    for (const result of results) {
+        if (!merged.utf8 && result.utf8)
+            merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
+        if (!firstProblem && result.problem) {
+            firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
+            samplesToProblem = merged.samples + result.samples;
+        }
+        merged.lines += result.lines;
+        merged.samples += result.samples;
+        if (merged.utf8)
+            break;
+    }
+    merged.problem = firstProblem;
+    if (firstProblem)
+        merged.samples = samplesToProblem;
+    return merged;
+}
+/** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
+async function findCuts(file, bytes, parts) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const cuts = [];
+        const window = Buffer.allocUnsafe(64 * 1024);
+        for (let k = 1; k < parts; k += 1) {
+            let from = Math.max(Math.floor((k * bytes) / parts), (cuts.at(-1) ?? 0) + 1);
+            const limit = Math.min(bytes, from + CUT_SEARCH_BYTES);
+            while (from < limit) {
+                const { bytesRead } = await handle.read(window, 0, Math.min(window.length, limit - from), from);
+                if (bytesRead === 0)
+                    break;
+                const newline = window.subarray(0, bytesRead).indexOf(10);
+                if (newline >= 0) {
+                    if (from + newline + 1 < bytes)
+                        cuts.push(from + newline + 1);
+                    break;
+                }
+                from += bytesRead;
+            }
+        }
+        return cuts;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The offset just past line 1's terminator (or the file's end). */
+async function firstLineEnd(file, bytes) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const window = Buffer.allocUnsafe(64 * 1024);
+        for (let from = 0; from < bytes;) {
+            const { bytesRead } = await handle.read(window, 0, window.length, from);
+            if (bytesRead === 0)
+                break;
+            const slice = window.subarray(0, bytesRead);
+            const lf = slice.indexOf(10);
+            const cr = slice.indexOf(13);
+            const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+            if (end >= 0)
+                return from + end + 1;
+            from += bytesRead;
+        }
+        return bytes;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
+function feedWorker(worker, tasks, results, take) {
+    return new Promise((resolve, reject) => {
+        let inFlight = 0;
+        const send = () => {
+            const index = take();
+            if (index < 0) {
+                if (inFlight === 0)
+                    resolve();
+                return;
+            }
+            inFlight += 1;
+            worker.postMessage({ kind: 'scan', index, task: tasks[index] });
+        };
+        worker.on('message', (message) => {
+            if (message.kind !== 'scan')
+                return;
+            inFlight -= 1;
+            if (!message.ok) {
+                const { start, end } = tasks[message.index].range;
+                reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
+                return;
+            }
+            results[message.index] = message.result;
+            send();
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => {
+            if (inFlight > 0)
+                reject(new Error(`the check worker stopped with exit code ${code}`));
+        });
+        send();
+        send();
+    });
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/constants.js
+
+/** @type {import('../src/types.d.ts').ParquetType[]} */
+const ParquetTypes = [
+  'BOOLEAN',
+  'INT32',
+  'INT64',
+  'INT96', // deprecated
+  'FLOAT',
+  'DOUBLE',
+  'BYTE_ARRAY',
+  'FIXED_LEN_BYTE_ARRAY',
+]
+
+/** @type {import('../src/types.d.ts').Encoding[]} */
+const Encodings = [
+  'PLAIN',
+  'GROUP_VAR_INT', // deprecated
+  'PLAIN_DICTIONARY',
+  'RLE',
+  'BIT_PACKED', // deprecated
+  'DELTA_BINARY_PACKED',
+  'DELTA_LENGTH_BYTE_ARRAY',
+  'DELTA_BYTE_ARRAY',
+  'RLE_DICTIONARY',
+  'BYTE_STREAM_SPLIT',
+]
+
+/** @type {import('../src/types.d.ts').FieldRepetitionType[]} */
+const FieldRepetitionTypes = [
+  'REQUIRED',
+  'OPTIONAL',
+  'REPEATED',
+]
+
+/** @type {import('../src/types.d.ts').ConvertedType[]} */
+const ConvertedTypes = [
+  'UTF8',
+  'MAP',
+  'MAP_KEY_VALUE',
+  'LIST',
+  'ENUM',
+  'DECIMAL',
+  'DATE',
+  'TIME_MILLIS',
+  'TIME_MICROS',
+  'TIMESTAMP_MILLIS',
+  'TIMESTAMP_MICROS',
+  'UINT_8',
+  'UINT_16',
+  'UINT_32',
+  'UINT_64',
+  'INT_8',
+  'INT_16',
+  'INT_32',
+  'INT_64',
+  'JSON',
+  'BSON',
+  'INTERVAL',
+]
+
+/** @type {import('../src/types.d.ts').CompressionCodec[]} */
+const CompressionCodecs = [
+  'UNCOMPRESSED',
+  'SNAPPY',
+  'GZIP',
+  'LZO',
+  'BROTLI',
+  'LZ4',
+  'ZSTD',
+  'LZ4_RAW',
+]
+
+/** @type {import('../src/types.d.ts').PageType[]} */
+const PageTypes = [
+  'DATA_PAGE',
+  'INDEX_PAGE',
+  'DICTIONARY_PAGE',
+  'DATA_PAGE_V2',
+]
+
+/** @type {import('../src/types.d.ts').BoundaryOrder[]} */
+const BoundaryOrders = (/* unused pure expression or super */ null && ([
+  'UNORDERED',
+  'ASCENDING',
+  'DESCENDING',
+]))
+
+/** @type {import('../src/types.d.ts').EdgeInterpolationAlgorithm[]} */
+const EdgeInterpolationAlgorithms = [
+  'SPHERICAL',
+  'VINCENTY',
+  'THOMAS',
+  'ANDOYER',
+  'KARNEY',
+]
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/wkb.js
+/**
+ * WKB (Well-Known Binary) decoder for geometry objects.
+ *
+ * @param {DataReader} reader
+ * @returns {Geometry} geometry object
+ */
+function wkbToGeojson(reader) {
+  const flags = getFlags(reader)
+
+  if (flags.type === 1) { // Point
+    return { type: 'Point', coordinates: readPosition(reader, flags) }
+  } else if (flags.type === 2) { // LineString
+    return { type: 'LineString', coordinates: readLine(reader, flags) }
+  } else if (flags.type === 3) { // Polygon
+    return { type: 'Polygon', coordinates: readPolygon(reader, flags) }
+  } else if (flags.type === 4) { // MultiPoint
+    const points = []
+    for (let i = 0; i < flags.count; i++) {
+      points.push(readPosition(reader, getFlags(reader)))
+    }
+    return { type: 'MultiPoint', coordinates: points }
+  } else if (flags.type === 5) { // MultiLineString
+    const lines = []
+    for (let i = 0; i < flags.count; i++) {
+      lines.push(readLine(reader, getFlags(reader)))
+    }
+    return { type: 'MultiLineString', coordinates: lines }
+  } else if (flags.type === 6) { // MultiPolygon
+    const polygons = []
+    for (let i = 0; i < flags.count; i++) {
+      polygons.push(readPolygon(reader, getFlags(reader)))
+    }
+    return { type: 'MultiPolygon', coordinates: polygons }
+  } else if (flags.type === 7) { // GeometryCollection
+    const geometries = []
+    for (let i = 0; i < flags.count; i++) {
+      geometries.push(wkbToGeojson(reader))
+    }
+    return { type: 'GeometryCollection', geometries }
+  } else {
+    throw new Error(`Unsupported geometry type: ${flags.type}`)
+  }
+}
+
+/**
+ * Extract ISO WKB flags and base geometry type.
+ *
+ * @param {DataReader} reader
+ * @returns {WkbFlags}
+ */
+function getFlags(reader) {
+  const { view } = reader
+  const littleEndian = view.getUint8(reader.offset++) === 1
+  const rawType = view.getUint32(reader.offset, littleEndian)
+  reader.offset += 4
+
+  const type = rawType % 1000
+  const flags = Math.floor(rawType / 1000)
+
+  let count = 0
+  if (type > 1 && type <= 7) {
+    count = view.getUint32(reader.offset, littleEndian)
+    reader.offset += 4
+  }
+
+  // XY, XYZ, XYM, XYZM
+  let dim = 2
+  if (flags) dim++
+  if (flags === 3) dim++
+
+  return { littleEndian, type, dim, count }
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[]}
+ */
+function readPosition(reader, flags) {
+  const points = []
+  for (let i = 0; i < flags.dim; i++) {
+    const coord = reader.view.getFloat64(reader.offset, flags.littleEndian)
+    reader.offset += 8
+    points.push(coord)
+  }
+  return points
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[][]}
+ */
+function readLine(reader, flags) {
+  const points = []
+  for (let i = 0; i < flags.count; i++) {
+    points.push(readPosition(reader, flags))
+  }
+  return points
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[][][]}
+ */
+function readPolygon(reader, flags) {
+  const { view } = reader
+  const rings = []
+  for (let r = 0; r < flags.count; r++) {
+    const count = view.getUint32(reader.offset, flags.littleEndian)
+    reader.offset += 4
+    rings.push(readLine(reader, { ...flags, count }))
+  }
+  return rings
+}
+
+/**
+ * @typedef {object} WkbFlags
+ * @property {boolean} littleEndian
+ * @property {number} type
+ * @property {number} dim
+ * @property {number} count
+ */
+
+/**
+ * @import {DataReader, Geometry} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/convert.js
+
+
+/**
+ * @import {ColumnDecoder, DecodedArray, Encoding, ParquetParsers} from '../src/types.js'
+ */
+
+const decoder = new TextDecoder()
+
+/**
+ * Default type parsers when no custom ones are given
+ * @type ParquetParsers
+ */
+const DEFAULT_PARSERS = {
+  timestampFromMilliseconds(millis) {
+    return new Date(Number(millis))
+  },
+  timestampFromMicroseconds(micros) {
+    return new Date(Number(micros / 1000n))
+  },
+  timestampFromNanoseconds(nanos) {
+    return new Date(Number(nanos / 1000000n))
+  },
+  dateFromDays(days) {
+    return new Date(days * 86400000)
+  },
+  stringFromBytes(bytes) {
+    return bytes && decoder.decode(bytes)
+  },
+  jsonFromBytes(bytes) {
+    return bytes && JSON.parse(decoder.decode(bytes))
+  },
+  geometryFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
+  },
+  geographyFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
+  },
+  uuidFromBytes(bytes) {
+    if (!bytes) return undefined
+    const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20, 32)
+  },
+}
+
+/**
+ * Convert known types from primitive to rich, and dereference dictionary.
+ *
+ * @param {DecodedArray} data series of primitive types
+ * @param {DecodedArray | undefined} dictionary
+ * @param {Encoding} encoding
+ * @param {ColumnDecoder} columnDecoder
+ * @returns {DecodedArray} series of rich types
+ */
+function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
+  if (dictionary && encoding.endsWith('_DICTIONARY')) {
+    let output = data
+    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
+      // @ts-expect-error upgrade data to match dictionary type with fancy constructor
+      output = new dictionary.constructor(data.length)
+    }
+    for (let i = 0; i < data.length; i++) {
+      output[i] = dictionary[data[i]]
+    }
+    return output
+  } else {
+    return convert(data, columnDecoder)
+  }
+}
+
+/**
+ * Convert known types from primitive to rich.
+ *
+ * @param {DecodedArray} data series of primitive types
+ * @param {ColumnDecoder} columnDecoder
+ * @returns {DecodedArray} series of rich types
+ */
+function convert(data, columnDecoder) {
+  const { element, parsers, utf8 = true, schemaPath } = columnDecoder
+  const { type, converted_type: ctype, logical_type: ltype } = element
+  const nullable = element.repetition_type !== 'REQUIRED'
+
+  // Skip utf8 conversion for plain BYTE_ARRAY inside VARIANT
+  const isVariant = schemaPath?.some(s => s.element.logical_type?.type === 'VARIANT')
+  if (isVariant && type === 'BYTE_ARRAY' && ctype !== 'UTF8' && ltype?.type !== 'STRING') {
+    return data
+  }
+  if (ctype === 'DECIMAL') {
+    const scale = element.scale || 0
+    const factor = 10 ** -scale
+    const arr = new Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      if (data[i] instanceof Uint8Array) {
+        arr[i] = parseDecimal(data[i]) * factor
+      } else {
+        arr[i] = Number(data[i]) * factor
+      }
+    }
+    return arr
+  }
+  if (!ctype && type === 'INT96') {
+    return Array.from(data).map(v => parsers.timestampFromNanoseconds(parseInt96Nanos(v)))
+  }
+  if (ctype === 'DATE') {
+    return Array.from(data).map(v => parsers.dateFromDays(v))
+  }
+  if (ctype === 'TIMESTAMP_MILLIS') {
+    return Array.from(data).map(v => parsers.timestampFromMilliseconds(v))
+  }
+  if (ctype === 'TIMESTAMP_MICROS') {
+    return Array.from(data).map(v => parsers.timestampFromMicroseconds(v))
+  }
+  if (ctype === 'JSON') {
+    return data.map(v => parsers.jsonFromBytes(v))
+  }
+  if (ctype === 'BSON') {
+    throw new Error('parquet bson not supported')
+  }
+  if (ctype === 'INTERVAL') {
+    throw new Error('parquet interval not supported')
+  }
+  if (ltype?.type === 'GEOMETRY') {
+    return data.map(v => parsers.geometryFromBytes(v))
+  }
+  if (ltype?.type === 'GEOGRAPHY') {
+    return data.map(v => parsers.geographyFromBytes(v))
+  }
+  if (ltype?.type === 'UUID') {
+    return data.map(v => parsers.uuidFromBytes(v))
+  }
+  if (ctype === 'UTF8' || ltype?.type === 'STRING' || utf8 && type === 'BYTE_ARRAY') {
+    return data.map(v => parsers.stringFromBytes(v))
+  }
+  if (ctype === 'UINT_64' || ltype?.type === 'INTEGER' && ltype.bitWidth === 64 && !ltype.isSigned) {
+    if (data instanceof BigInt64Array) return new BigUint64Array(data.buffer, data.byteOffset, data.length)
+    const arr = nullable ? new Array(data.length) : new BigUint64Array(data.length)
+    for (let i = 0; i < arr.length; i++) arr[i] = data[i]
+    return arr
+  }
+  if (ctype === 'UINT_32' || ltype?.type === 'INTEGER' && ltype.bitWidth === 32 && !ltype.isSigned) {
+    if (data instanceof Int32Array) return new Uint32Array(data.buffer, data.byteOffset, data.length)
+    const arr = nullable ? new Array(data.length) : new Uint32Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = data[i] < 0 ? 4294967296 + data[i] : data[i]
+    }
+    return arr
+  }
+  if (ltype?.type === 'FLOAT16') {
+    return Array.from(data).map(parseFloat16)
+  }
+  if (ltype?.type === 'TIMESTAMP') {
+    const { unit } = ltype
+    /** @type {ParquetParsers[keyof ParquetParsers]} */
+    let parser = parsers.timestampFromMilliseconds
+    if (unit === 'MICROS') parser = parsers.timestampFromMicroseconds
+    if (unit === 'NANOS') parser = parsers.timestampFromNanoseconds
+    const arr = new Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = parser(data[i])
+    }
+    return arr
+  }
+  return data
+}
+
+/**
+ * @param {Uint8Array} bytes
+ * @returns {number}
+ */
+function parseDecimal(bytes) {
+  if (!bytes.length) return 0
+
+  let value = 0n
+  for (const byte of bytes) {
+    value = value * 256n + BigInt(byte)
+  }
+
+  // handle signed
+  const bits = bytes.length * 8
+  if (value >= 2n ** BigInt(bits - 1)) {
+    value -= 2n ** BigInt(bits)
+  }
+
+  return Number(value)
+}
+
+/**
+ * Converts INT96 date format (hi 32bit days, lo 64bit nanos) to nanos since epoch
+ * @param {bigint} value
+ * @returns {bigint}
+ */
+function parseInt96Nanos(value) {
+  const days = (value >> 64n) - 2440588n
+  const nano = value & 0xffffffffffffffffn
+  return days * 86400000000000n + nano
+}
+
+/**
+ * @param {Uint8Array | undefined} bytes
+ * @returns {number | undefined}
+ */
+function parseFloat16(bytes) {
+  if (!bytes) return undefined
+  const int16 = bytes[1] << 8 | bytes[0]
+  const sign = int16 >> 15 ? -1 : 1
+  const exp = int16 >> 10 & 0x1f
+  const frac = int16 & 0x3ff
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024) // subnormals
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024)
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/schema.js
+/**
+ * Build a tree from the schema elements.
+ *
+ * @param {SchemaElement[]} schema
+ * @param {number} rootIndex index of the root element
+ * @param {string[]} path path to the element
+ * @returns {SchemaTree} tree of schema elements
+ */
+function schemaTree(schema, rootIndex, path) {
+  const element = schema[rootIndex]
+  const children = []
+  let count = 1
+
+  // Read the specified number of children
+  if (element.num_children) {
+    while (children.length < element.num_children) {
+      const childElement = schema[rootIndex + count]
+      const child = schemaTree(schema, rootIndex + count, [...path, childElement.name])
+      count += child.count
+      children.push(child)
+    }
+  }
+
+  return { count, element, children, path }
+}
+
+/**
+ * Get schema elements from the root to the given element name.
+ *
+ * @param {SchemaElement[]} schema
+ * @param {string[]} name path to the element
+ * @returns {SchemaTree[]} list of schema elements
+ */
+function getSchemaPath(schema, name) {
+  return getTreePath(schemaTree(schema, 0, []), name)
+}
+
+/**
+ * Get schema tree nodes from the root of a prebuilt tree to the given element name.
+ *
+ * @param {SchemaTree} tree root of the schema tree
+ * @param {string[]} name path to the element
+ * @returns {SchemaTree[]} list of schema elements
+ */
+function getTreePath(tree, name) {
+  const path = [tree]
+  for (const part of name) {
+    const child = tree.children.find(child => child.element.name === part)
+    if (!child) throw new Error(`parquet schema element not found: ${name}`)
+    path.push(child)
+    tree = child
+  }
+  return path
+}
+
+/**
+ * Get all physical (leaf) column names.
+ *
+ * @param {SchemaTree} schemaTree
+ * @returns {string[]} list of physical column names
+ */
+function getPhysicalColumns(schemaTree) {
+  /** @type {string[]} */
+  const columns = []
+  /** @param {SchemaTree} node */
+  function traverse(node) {
+    if (node.children.length) {
+      for (const child of node.children) {
+        traverse(child)
+      }
+    } else {
+      columns.push(node.path.join('.'))
+    }
+  }
+  traverse(schemaTree)
+  return columns
+}
+
+/**
+ * Get the max repetition level for a given schema path.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {number} max repetition level
+ */
+function getMaxRepetitionLevel(schemaPath) {
+  let maxLevel = 0
+  for (const { element } of schemaPath) {
+    if (element.repetition_type === 'REPEATED') {
+      maxLevel++
+    }
+  }
+  return maxLevel
+}
+
+/**
+ * Get the max definition level for a given schema path.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {number} max definition level
+ */
+function getMaxDefinitionLevel(schemaPath) {
+  let maxLevel = 0
+  for (const { element } of schemaPath.slice(1)) {
+    if (element.repetition_type !== 'REQUIRED') {
+      maxLevel++
+    }
+  }
+  return maxLevel
+}
+
+/**
+ * Check if a column is list-like.
+ *
+ * @param {SchemaTree} schema
+ * @returns {boolean} true if list-like
+ */
+function isListLike(schema) {
+  if (!schema) return false
+  if (schema.element.converted_type !== 'LIST') return false
+  if (schema.children.length > 1) return false
+
+  const firstChild = schema.children[0]
+  if (firstChild.children.length > 1) return false
+  if (firstChild.element.repetition_type !== 'REPEATED') return false
+
+  return true
+}
+
+/**
+ * Check if a column is map-like.
+ *
+ * @param {SchemaTree} schema
+ * @returns {boolean} true if map-like
+ */
+function isMapLike(schema) {
+  if (!schema) return false
+  if (schema.element.converted_type !== 'MAP') return false
+  if (schema.children.length > 1) return false
+
+  const firstChild = schema.children[0]
+  if (firstChild.children.length !== 2) return false
+  if (firstChild.element.repetition_type !== 'REPEATED') return false
+
+  const keyChild = firstChild.children.find(child => child.element.name === 'key')
+  if (keyChild?.element.repetition_type === 'REPEATED') return false
+
+  const valueChild = firstChild.children.find(child => child.element.name === 'value')
+  if (valueChild?.element.repetition_type === 'REPEATED') return false
+
+  return true
+}
+
+/**
+ * Returns true if a column is non-nested.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {boolean}
+ */
+function isFlatColumn(schemaPath) {
+  if (schemaPath.length !== 2) return false
+  const [, column] = schemaPath
+  if (column.element.repetition_type === 'REPEATED') return false
+  if (column.children.length) return false
+  return true
+}
+
+/**
+ * @import {SchemaElement, SchemaTree} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/thrift.js
+/**
+ * @import {DataReader, ThriftObject, ThriftType} from '../src/types.js'
+ */
+
+// TCompactProtocol types
+const STOP = 0
+const TRUE = 1
+const FALSE = 2
+const BYTE = 3
+const I16 = 4
+const I32 = 5
+const I64 = 6
+const DOUBLE = 7
+const BINARY = 8
+const LIST = 9
+const STRUCT = 12
+
+/**
+ * Parse TCompactProtocol
+ *
+ * @param {DataReader} reader
+ * @returns {{ [key: `field_${number}`]: any }}
+ */
+function deserializeTCompactProtocol(reader) {
+  /** @type {ThriftObject} */
+  const value = {}
+  let fid = 0
+
+  while (true) {
+    if (reader.offset >= reader.view.byteLength) throw new Error('thrift struct ended without STOP')
+    // Parse each field based on its type and add to the result object
+    const byte = reader.view.getUint8(reader.offset++)
+    const type = byte & 0x0f
+    if (type === STOP) break
+    const delta = byte >> 4
+    fid = delta ? fid + delta : readZigZag(reader)
+    value[`field_${fid}`] = readElement(reader, type)
+  }
+
+  return value
+}
+
+/**
+ * Read a single element based on its type
+ *
+ * @param {DataReader} reader
+ * @param {number} type
+ * @returns {ThriftType}
+ */
+function readElement(reader, type) {
+  switch (type) {
+  case TRUE:
+    return true
+  case FALSE:
+    return false
+  case BYTE:
+    return reader.view.getInt8(reader.offset++)
+  case I16:
+  case I32:
+    return readZigZag(reader)
+  case I64:
+    return readZigZagBigInt(reader)
+  case DOUBLE: {
+    const value = reader.view.getFloat64(reader.offset, true)
+    reader.offset += 8
+    return value
+  }
+  case BINARY: {
+    const stringLength = readVarInt(reader)
+    if (reader.offset + stringLength > reader.view.byteLength) {
+      throw new Error(`thrift binary length ${stringLength} exceeds remaining ${reader.view.byteLength - reader.offset} bytes`)
+    }
+    const strBytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, stringLength)
+    reader.offset += stringLength
+    return strBytes
+  }
+  case LIST: {
+    const byte = reader.view.getUint8(reader.offset++)
+    const elemType = byte & 0x0f
+    let listSize = byte >> 4
+    if (listSize === 15) {
+      listSize = readVarInt(reader)
+    }
+    const boolType = elemType === TRUE || elemType === FALSE
+    const values = new Array(listSize)
+    for (let i = 0; i < listSize; i++) {
+      values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType)
+    }
+    return values
+  }
+  case STRUCT:
+    // main function handles struct parsing
+    return deserializeTCompactProtocol(reader)
+  default:
+    // MAP, SET, UUID not used by parquet
+    throw new Error(`thrift unhandled type: ${type}`)
+  }
+}
+
+/**
+ * Read varint aka Unsigned LEB128.
+ *
+ * @param {DataReader} reader
+ * @returns {number}
+ */
+function readVarInt(reader) {
+  let result = 0
+  let shift = 0
+  while (true) {
+    // Read groups of 7 low bits until high bit is 0
+    const byte = reader.view.getUint8(reader.offset++)
+    result |= (byte & 0x7f) << shift
+    if (!(byte & 0x80)) {
+      return result
+    }
+    shift += 7
+  }
+}
+
+/**
+ * Read a varint as a bigint.
+ *
+ * @param {DataReader} reader
+ * @returns {bigint}
+ */
+function readVarBigInt(reader) {
+  let result = 0n
+  let shift = 0n
+  while (true) {
+    const byte = reader.view.getUint8(reader.offset++)
+    result |= BigInt(byte & 0x7f) << shift
+    if (!(byte & 0x80)) {
+      return result
+    }
+    shift += 7n
+  }
+}
+
+/**
+ * Read a zigzag number.
+ * Zigzag folds positive and negative numbers into the positive number space.
+ *
+ * @param {DataReader} reader
+ * @returns {number}
+ */
+function readZigZag(reader) {
+  const zigzag = readVarInt(reader)
+  return zigzag >>> 1 ^ -(zigzag & 1)
+}
+
+/**
+ * Read a zigzag bigint.
+ *
+ * @param {DataReader} reader
+ * @returns {bigint}
+ */
+function readZigZagBigInt(reader) {
+  const zigzag = readVarBigInt(reader)
+  return zigzag >> 1n ^ -(zigzag & 1n)
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/geoparquet.js
+/**
+ * @param {SchemaElement[]} schema
+ * @param {KeyValue[] | undefined} key_value_metadata
+ * @returns {void}
+ */
+function markGeoColumns(schema, key_value_metadata) {
+  // Prepare the list of GeoParquet columns
+  /** @type {Map<string, LogicalType>} */
+  const columns = new Map()
+  const geo = key_value_metadata?.find(({ key }) => key === 'geo')?.value
+  const decodedColumns = (geo && JSON.parse(geo)?.columns) ?? {}
+  for (const [name, column] of Object.entries(decodedColumns)) {
+    if (column.encoding !== 'WKB') continue
+
+    const type = column.edges === 'spherical' ? 'GEOGRAPHY' : 'GEOMETRY'
+    const id = column.crs?.id ?? column.crs?.ids?.[0]
+    const crs = id ? `${id.authority}:${id.code.toString()}` : undefined
+    // Note: we can't infer GEOGRAPHY's algorithm from GeoParquet
+    columns.set(name, { type, crs })
+  }
+
+  // Mark schema elements with logical type
+  // Only look at root-level columns of type BYTE_ARRAY without existing logical_type
+  for (let i = 1; i < schema.length; i++) { // skip root
+    const { logical_type, name, num_children, type } = schema[i]
+    if (num_children) {
+      i += num_children
+      continue // skip the element and its children
+    }
+    if (type === 'BYTE_ARRAY' && !logical_type) {
+      schema[i].logical_type = columns.get(name)
+    }
+  }
+}
+
+/**
+ * @import {KeyValue, LogicalType, SchemaElement} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/metadata.js
+
+
+
+
+
+
+/**
+ * @import {AsyncBuffer, FileMetaData, KeyValue, LogicalType, MetadataOptions, MinMaxType, ParquetParsers, SchemaElement, SchemaTree, Statistics, TimeUnit} from '../src/types.js'
+ */
+
+const defaultInitialFetchSize = 1 << 19 // 512kb
+
+const metadata_decoder = new TextDecoder()
+function decode(/** @type {Uint8Array} */ value) {
+  return value && metadata_decoder.decode(value)
+}
+
+/**
+ * Read parquet metadata from an async buffer.
+ *
+ * An AsyncBuffer is like an ArrayBuffer, but the slices are loaded
+ * asynchronously, possibly over the network.
+ *
+ * You must provide the byteLength of the buffer, typically from a HEAD request.
+ *
+ * In theory, you could use suffix-range requests to fetch the end of the file,
+ * and save a round trip. But in practice, this doesn't work because chrome
+ * deems suffix-range requests as a not-safe-listed header, and will require
+ * a pre-flight. So the byteLength is required.
+ *
+ * To make this efficient, we initially request the last 512kb of the file,
+ * which is likely to contain the metadata. If the metadata length exceeds the
+ * initial fetch, 512kb, we request the rest of the metadata from the AsyncBuffer.
+ *
+ * This ensures that we either make one 512kb initial request for the metadata,
+ * or a second request for up to the metadata size.
+ *
+ * @param {AsyncBuffer} asyncBuffer parquet file contents
+ * @param {MetadataOptions & { initialFetchSize?: number }} options initial fetch size in bytes (default 512kb)
+ * @returns {Promise<FileMetaData>} parquet metadata object
+ */
+async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
+  if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error('parquet expected AsyncBuffer')
+
+  // fetch last bytes (footer) of the file
+  const footerOffset = Math.max(0, asyncBuffer.byteLength - initialFetchSize)
+  const footerBuffer = await asyncBuffer.slice(footerOffset, asyncBuffer.byteLength)
+
+  // Check for parquet magic number "PAR1"
+  const footerView = new DataView(footerBuffer)
+  if (footerView.getUint32(footerBuffer.byteLength - 4, true) !== 0x31524150) {
+    throw new Error('parquet file invalid (footer != PAR1)')
+  }
+
+  // Parquet files store metadata at the end of the file
+  // Metadata length is 4 bytes before the last PAR1
+  const metadataLength = footerView.getUint32(footerBuffer.byteLength - 8, true)
+  if (metadataLength > asyncBuffer.byteLength - 8) {
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${asyncBuffer.byteLength - 8}`)
+  }
+
+  // check if metadata size fits inside the initial fetch
+  if (metadataLength + 8 > initialFetchSize) {
+    // fetch the rest of the metadata
+    const metadataOffset = asyncBuffer.byteLength - metadataLength - 8
+    const metadataBuffer = await asyncBuffer.slice(metadataOffset, footerOffset)
+    // combine initial fetch with the new slice
+    const combinedBuffer = new ArrayBuffer(metadataLength + 8)
+    const combinedView = new Uint8Array(combinedBuffer)
+    combinedView.set(new Uint8Array(metadataBuffer))
+    combinedView.set(new Uint8Array(footerBuffer), footerOffset - metadataOffset)
+    return parquetMetadata(combinedBuffer, { parsers, geoparquet })
+  } else {
+    // parse metadata from the footer
+    return parquetMetadata(footerBuffer, { parsers, geoparquet })
+  }
+}
+
+/**
+ * Read parquet metadata from a buffer synchronously.
+ *
+ * @param {ArrayBuffer | Uint8Array} arrayBuffer parquet file footer
+ * @param {MetadataOptions} options metadata parsing options
+ * @returns {FileMetaData} parquet metadata object
+ */
+function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
+  let view
+  if (arrayBuffer instanceof ArrayBuffer) {
+    view = new DataView(arrayBuffer)
+  } else if (arrayBuffer instanceof Uint8Array) {
+    view = new DataView(arrayBuffer.buffer, arrayBuffer.byteOffset, arrayBuffer.byteLength)
+  } else {
+    throw new Error('parquet expected ArrayBuffer or Uint8Array')
+  }
+
+  // Use default parsers if not given
+  const allParsers = { ...DEFAULT_PARSERS, ...parsers }
+
+  // Validate footer magic number "PAR1"
+  if (view.byteLength < 8) {
+    throw new Error('parquet file is too short')
+  }
+  if (view.getUint32(view.byteLength - 4, true) !== 0x31524150) {
+    throw new Error('parquet file invalid (footer != PAR1)')
+  }
+
+  // Parquet files store metadata at the end of the file
+  // Metadata length is 4 bytes before the last PAR1
+  const metadataLengthOffset = view.byteLength - 8
+  const metadataLength = view.getUint32(metadataLengthOffset, true)
+  if (metadataLength > view.byteLength - 8) {
+    // {metadata}, metadata_length, PAR1
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${view.byteLength - 8}`)
+  }
+
+  const metadataOffset = metadataLengthOffset - metadataLength
+  const reader = { view, offset: metadataOffset }
+  const metadata = deserializeTCompactProtocol(reader)
+
+  // Parse metadata from thrift data
+  const version = metadata.field_1
+  /** @type {SchemaElement[]} */
+  const schema = metadata.field_2.map((/** @type {any} */ field) => ({
+    type: ParquetTypes[field.field_1],
+    type_length: field.field_2,
+    repetition_type: FieldRepetitionTypes[field.field_3],
+    name: decode(field.field_4),
+    num_children: field.field_5,
+    converted_type: ConvertedTypes[field.field_6],
+    scale: field.field_7,
+    precision: field.field_8,
+    field_id: field.field_9,
+    logical_type: logicalType(field.field_10),
+  }))
+  // schema element per column index
+  const columnSchema = schema.filter(e => e.type)
+  const num_rows = metadata.field_3
+  const row_groups = metadata.field_4.map((/** @type {any} */ rowGroup) => ({
+    columns: rowGroup.field_1.map((/** @type {any} */ column, /** @type {number} */ columnIndex) => ({
+      file_path: decode(column.field_1),
+      file_offset: column.field_2,
+      meta_data: column.field_3 && {
+        type: ParquetTypes[column.field_3.field_1],
+        encodings: column.field_3.field_2?.map((/** @type {number} */ e) => Encodings[e]),
+        path_in_schema: column.field_3.field_3.map(decode),
+        codec: CompressionCodecs[column.field_3.field_4],
+        num_values: column.field_3.field_5,
+        total_uncompressed_size: column.field_3.field_6,
+        total_compressed_size: column.field_3.field_7,
+        key_value_metadata: column.field_3.field_8?.map((/** @type {any} */ kv) => ({
+          key: decode(kv.field_1),
+          value: decode(kv.field_2),
+        })),
+        data_page_offset: column.field_3.field_9,
+        index_page_offset: column.field_3.field_10,
+        dictionary_page_offset: column.field_3.field_11,
+        statistics: convertStats(column.field_3.field_12, columnSchema[columnIndex], allParsers),
+        encoding_stats: column.field_3.field_13?.map((/** @type {any} */ encodingStat) => ({
+          page_type: PageTypes[encodingStat.field_1],
+          encoding: Encodings[encodingStat.field_2],
+          count: encodingStat.field_3,
+        })),
+        bloom_filter_offset: column.field_3.field_14,
+        bloom_filter_length: column.field_3.field_15,
+        size_statistics: column.field_3.field_16 && {
+          unencoded_byte_array_data_bytes: column.field_3.field_16.field_1,
+          repetition_level_histogram: column.field_3.field_16.field_2,
+          definition_level_histogram: column.field_3.field_16.field_3,
+        },
+        geospatial_statistics: column.field_3.field_17 && {
+          bbox: column.field_3.field_17.field_1 && {
+            xmin: column.field_3.field_17.field_1.field_1,
+            xmax: column.field_3.field_17.field_1.field_2,
+            ymin: column.field_3.field_17.field_1.field_3,
+            ymax: column.field_3.field_17.field_1.field_4,
+            zmin: column.field_3.field_17.field_1.field_5,
+            zmax: column.field_3.field_17.field_1.field_6,
+            mmin: column.field_3.field_17.field_1.field_7,
+            mmax: column.field_3.field_17.field_1.field_8,
+          },
+          geospatial_types: column.field_3.field_17.field_2,
+        },
+      },
+      offset_index_offset: column.field_4,
+      offset_index_length: column.field_5,
+      column_index_offset: column.field_6,
+      column_index_length: column.field_7,
+      crypto_metadata: column.field_8,
+      encrypted_column_metadata: column.field_9,
+    })),
+    total_byte_size: rowGroup.field_2,
+    num_rows: rowGroup.field_3,
+    sorting_columns: rowGroup.field_4?.map((/** @type {any} */ sortingColumn) => ({
+      column_idx: sortingColumn.field_1,
+      descending: sortingColumn.field_2,
+      nulls_first: sortingColumn.field_3,
+    })),
+    file_offset: rowGroup.field_5,
+    total_compressed_size: rowGroup.field_6,
+    ordinal: rowGroup.field_7,
+  }))
+  /** @type {KeyValue[] | undefined} */
+  const key_value_metadata = metadata.field_5?.map((/** @type {any} */ kv) => ({
+    key: decode(kv.field_1),
+    value: decode(kv.field_2),
+  }))
+  const created_by = decode(metadata.field_6)
+
+  if (geoparquet) {
+    markGeoColumns(schema, key_value_metadata)
+  }
+
+  return {
+    version,
+    schema,
+    num_rows,
+    row_groups,
+    key_value_metadata,
+    created_by,
+    metadata_length: metadataLength,
+  }
+}
+
+/**
+ * Return a tree of schema elements from parquet metadata.
+ *
+ * @param {{schema: SchemaElement[]}} metadata parquet metadata object
+ * @returns {SchemaTree} tree of schema elements
+ */
+function parquetSchema({ schema }) {
+  return getSchemaPath(schema, [])[0]
+}
+
+/**
+ * @param {any} logicalType
+ * @returns {LogicalType | undefined}
+ */
+function logicalType(logicalType) {
+  if (logicalType?.field_1) return { type: 'STRING' }
+  if (logicalType?.field_2) return { type: 'MAP' }
+  if (logicalType?.field_3) return { type: 'LIST' }
+  if (logicalType?.field_4) return { type: 'ENUM' }
+  if (logicalType?.field_5) return {
+    type: 'DECIMAL',
+    scale: logicalType.field_5.field_1,
+    precision: logicalType.field_5.field_2,
+  }
+  if (logicalType?.field_6) return { type: 'DATE' }
+  if (logicalType?.field_7) return {
+    type: 'TIME',
+    isAdjustedToUTC: logicalType.field_7.field_1,
+    unit: timeUnit(logicalType.field_7.field_2),
+  }
+  if (logicalType?.field_8) return {
+    type: 'TIMESTAMP',
+    isAdjustedToUTC: logicalType.field_8.field_1,
+    unit: timeUnit(logicalType.field_8.field_2),
+  }
+  if (logicalType?.field_10) return {
+    type: 'INTEGER',
+    bitWidth: logicalType.field_10.field_1,
+    isSigned: logicalType.field_10.field_2,
+  }
+  if (logicalType?.field_11) return { type: 'NULL' }
+  if (logicalType?.field_12) return { type: 'JSON' }
+  if (logicalType?.field_13) return { type: 'BSON' }
+  if (logicalType?.field_14) return { type: 'UUID' }
+  if (logicalType?.field_15) return { type: 'FLOAT16' }
+  if (logicalType?.field_16) return {
+    type: 'VARIANT',
+    specification_version: logicalType.field_16.field_1,
+  }
+  if (logicalType?.field_17) return {
+    type: 'GEOMETRY',
+    crs: decode(logicalType.field_17.field_1),
+  }
+  if (logicalType?.field_18) return {
+    type: 'GEOGRAPHY',
+    crs: decode(logicalType.field_18.field_1),
+    algorithm: EdgeInterpolationAlgorithms[logicalType.field_18.field_2],
+  }
+  return logicalType
+}
+
+/**
+ * @param {any} unit
+ * @returns {TimeUnit}
+ */
+function timeUnit(unit) {
+  if (unit.field_1) return 'MILLIS'
+  if (unit.field_2) return 'MICROS'
+  if (unit.field_3) return 'NANOS'
+  throw new Error('parquet time unit required')
+}
+
+/**
+ * Convert column statistics based on column type.
+ *
+ * @param {any} stats
+ * @param {SchemaElement} schema
+ * @param {ParquetParsers} parsers
+ * @returns {Statistics}
+ */
+function convertStats(stats, schema, parsers) {
+  return stats && {
+    max: convertMetadata(stats.field_1, schema, parsers),
+    min: convertMetadata(stats.field_2, schema, parsers),
+    null_count: stats.field_3,
+    distinct_count: stats.field_4,
+    max_value: convertMetadata(stats.field_5, schema, parsers),
+    min_value: convertMetadata(stats.field_6, schema, parsers),
+    is_max_value_exact: stats.field_7,
+    is_min_value_exact: stats.field_8,
+  }
+}
+
+/**
+ * @param {Uint8Array | undefined} value
+ * @param {SchemaElement} schema
+ * @param {ParquetParsers} parsers
+ * @returns {MinMaxType | undefined}
+ */
+function convertMetadata(value, schema, parsers) {
+  const { type, converted_type, logical_type } = schema
+  if (value === undefined) return value
+  if (type === 'BOOLEAN') return value[0] === 1
+  if (type === 'BYTE_ARRAY') return parsers.stringFromBytes(value)
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength)
+  if (type === 'FLOAT' && view.byteLength === 4) return view.getFloat32(0, true)
+  if (type === 'DOUBLE' && view.byteLength === 8) return view.getFloat64(0, true)
+  if (type === 'INT32' && converted_type === 'DECIMAL' && view.byteLength === 4) {
+    return view.getInt32(0, true) * 10 ** -(schema.scale || 0)
+  }
+  if (type === 'INT64' && converted_type === 'DECIMAL' && view.byteLength === 8) {
+    return Number(view.getBigInt64(0, true)) * 10 ** -(schema.scale || 0)
+  }
+  if (type === 'INT32' && converted_type === 'DATE') return parsers.dateFromDays(view.getInt32(0, true))
+  if (type === 'INT64' && converted_type === 'TIMESTAMP_MILLIS') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && converted_type === 'TIMESTAMP_MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'NANOS') return parsers.timestampFromNanoseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
+  const unsigned = converted_type?.startsWith('UINT_') ||
+    logical_type?.type === 'INTEGER' && !logical_type.isSigned
+  if (type === 'INT32' && unsigned && view.byteLength === 4) return view.getUint32(0, true)
+  if (type === 'INT64' && unsigned && view.byteLength === 8) return view.getBigUint64(0, true)
+  if (type === 'INT32' && view.byteLength === 4) return view.getInt32(0, true)
+  if (type === 'INT64' && view.byteLength === 8) return view.getBigInt64(0, true)
+  if (converted_type === 'DECIMAL') return parseDecimal(value) * 10 ** -(schema.scale || 0)
+  if (logical_type?.type === 'FLOAT16') return parseFloat16(value)
+  if (logical_type?.type === 'UUID') return parsers.uuidFromBytes(value)
+  if (type === 'FIXED_LEN_BYTE_ARRAY') return value
+  // assert(false)
+  return value
+}
+
+;// CONCATENATED MODULE: ./src/check/parquet.ts
+/**
+ * Together's Parquet rules (pre-tokenized fine-tune data, rules doc section 8), read from the file's footer only:
+ * the columns must include `input_ids` and be among `input_ids`, `attention_mask`, `labels`, and there must be at
+ * least one row. The footer is parsed with hyparquet; no data page is read, whatever the codec.
+ */
+
+
+const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels'];
+/** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
+async function readParquetSummary(path, bytes) {
+    if (bytes < 12)
+        throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        const file = {
+            byteLength: bytes,
+            slice: async (start, end = bytes) => {
+                const buffer = Buffer.alloc(end - start);
+                await handle.read(buffer, 0, buffer.length, start);
+                return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length);
+            },
+        };
+        let metadata;
+        try {
+            metadata = await parquetMetadataAsync(file);
+        }
+        catch (error) {
+            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`, {
+                cause: error,
+            });
+        }
+        const root = parquetSchema(metadata);
+        return {
+            columns: root.children.map((child) => child.element.name),
+            rows: Number(metadata.num_rows),
+            rowGroups: metadata.row_groups.length,
+        };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The first broken rule, or undefined. */
+function parquetProblem(summary) {
+    if (!summary.columns.includes('input_ids')) {
+        return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask" and "labels".`;
+    }
+    const unexpected = summary.columns.find((c) => !PARQUET_COLUMNS.includes(c));
+    if (unexpected !== undefined) {
+        return `The file has the column "${unexpected}"; only "input_ids", "attention_mask" and "labels" are allowed. Drop the other columns.`;
+    }
+    if (summary.rows < 1)
+        return 'The file has no rows; it needs at least one sample.';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/index.ts
+
+
+
+
+/**
+ * Checks the file; never throws for a bad file, only for I/O failures of the machine itself. What makes a path
+ * unusable whatever its content (a directory, an unknown type, the size limit) was decided before, once.
+ */
+async function checkDataset(target, purpose, level, parallel = {}) {
+    const fail = (message, line = null, format = null, samples = 0) => ({
+        passed: false,
+        format,
+        samples,
+        line,
+        message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
+    });
+    if (target.bytes === 0)
+        return fail('The file is empty; it needs at least one sample.');
+    const checked = purpose === 'fine-tune' || purpose === 'eval';
+    switch (target.fileType) {
+        case 'jsonl': {
+            const rules = !checked
+                ? 'utf8'
+                : level === 'structural'
+                    ? 'structural'
+                    : purpose === 'fine-tune'
+                        ? 'full'
+                        : 'syntax';
+            const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
+            const format = rules === 'full' ? (result.firstFormat ?? null) : null;
+            if (result.utf8)
+                return utf8Failure(fail, result.utf8);
+            if (result.problem)
+                return fail(result.problem.message, result.problem.line, format, result.samples);
+            if (rules === 'structural' && result.samples === 0) {
+                return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
+            }
+            return pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples);
+        }
+        case 'csv': {
+            if (purpose === 'fine-tune') {
+                return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
+            }
+            if (!checked)
+                return encodingOnly(target, fail, 'csv');
+            const result = await scanCsv(target.absolutePath, target.bytes);
+            if (result.utf8)
+                return utf8Failure(fail, result.utf8);
+            if (result.problem)
+                return fail(result.problem.message, result.problem.line, 'csv', result.samples);
+            return pass('csv', result.samples);
+        }
+        case 'parquet': {
+            if (purpose === 'eval') {
+                return fail('Parquet files are not accepted for purpose eval; use JSONL or CSV for evaluation data.');
+            }
+            if (!checked)
+                return pass('parquet', 0);
+            let summary;
+            try {
+                summary = await readParquetSummary(target.absolutePath, target.bytes);
+            }
+            catch (error) {
+                return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
+            }
+            const problem = parquetProblem(summary);
+            if (problem)
+                return fail(problem, null, 'parquet', summary.rows);
+            return pass('parquet', summary.rows);
+        }
+    }
+}
+function pass(format, samples) {
+    return { passed: true, format, samples, line: null, message: null };
+}
+function utf8Failure(fail, problem) {
+    const hex = `0x${problem.byte.toString(16).padStart(2, '0')}`;
+    return fail(`Byte ${hex} at offset ${problem.offset} is not valid UTF-8 (${problem.reason}); Together reads datasets as UTF-8. Re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8).`, problem.line);
+}
+/** Purposes Together does not check still need valid UTF-8 in text formats. */
+async function encodingOnly(target, fail, format) {
+    const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined });
+    if (result.utf8)
+        return utf8Failure(fail, result.utf8);
+    return pass(format, result.lines);
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Small formatters shared by logs and the job summary. */
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+/** Decimal units, as GitHub and most tools show sizes: 1.5 MB = 1,500,000 bytes. */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit += 1;
+    }
+    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+/** `850 ms`, `12.3 s`, `4 min 05 s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const minutes = Math.floor(totalSeconds / 60);
+    const secs = totalSeconds % 60;
+    if (minutes < 60)
+        return `${minutes} min ${String(secs).padStart(2, '0')} s`;
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+/** Throughput in MB/s. */
+function formatRate(bytes, ms) {
+    if (ms <= 0)
+        return '— MB/s';
+    return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
+}
+/** Escapes text for HTML content and attribute values (the job summary renders HTML). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./src/check-phase.ts
+/** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
+
+
+/**
+ * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
+ * check's message as its error; one that cannot be read fails alone, with the reason.
+ */
+async function checkFiles(records, settings, deps) {
+    if (settings.check === 'off')
+        return;
+    const level = settings.check;
+    await deps.log.group(`Check ${records.length} file${records.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`, async () => {
+        for (const record of records) {
+            if (record.failed || record.fileType === null)
+                continue;
+            const started = deps.now();
+            try {
+                record.checked(await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel));
+            }
+            catch (error) {
+                const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
+                record.checked({ passed: false, format: null, samples: 0, line: null, message });
+            }
+            const took = formatDuration(deps.now() - started);
+            const report = record.check;
+            if (report?.passed) {
+                deps.log.info(`✓ ${record.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
+            }
+            else {
+                deps.log.info(`✗ ${record.error} (${took})`);
+            }
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
 
 /**
@@ -52283,3733 +54722,7 @@ async function createGitHubApi(token) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/github/pull-request.ts
-/** Which pull request a run belongs to, and the comment's identity: pure, from the runner's environment. */
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-/** The pull request of a `pull_request` run, from the event name and payload; undefined for any other event. */
-function pullRequestOf(eventName, repository, payload) {
-    if (!eventName || !PULL_REQUEST_EVENTS.has(eventName))
-        return undefined;
-    const number = payload?.pull_request?.number;
-    const [owner, repo] = (repository ?? '').split('/');
-    if (typeof number !== 'number' || !owner || !repo)
-        return undefined;
-    return { owner, repo, number };
-}
-/**
- * The hidden marker that finds this step's comment again on a re-run: per workflow, job and step, so two steps
- * of one pull request (say, checking two dataset folders) keep a comment each.
- */
-function commentMarker(env) {
-    const key = [env.GITHUB_WORKFLOW, env.GITHUB_JOB, env.GITHUB_ACTION].filter(Boolean).join('/');
-    return `<!-- together-upload-action:${key.replace(/--/g, '-')} -->`;
-}
-
-;// CONCATENATED MODULE: ./src/check/types.ts
-/** What a dataset check reports per file, and the levels of checking. */
-/** `full`: Together's reference checker (together-python 1.5.34). `structural`: what Together's current client checks. */
-const CHECK_LEVELS = ['full', 'structural', 'off'];
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/** The action's inputs, read once into a typed object and validated with errors that name the input. */
-
-const PURPOSES = [
-    'fine-tune',
-    'eval',
-    'eval-sample',
-    'eval-output',
-    'eval-summary',
-    'batch-generated',
-    'batch-api',
-];
-const FILE_TYPES = ['jsonl', 'csv', 'parquet'];
-const IF_NO_FILES_FOUND = ['error', 'warn', 'ignore'];
-const MODES = ['upload', 'check'];
-/** An input value that cannot be used; the message names the input and what it accepts. */
-class InputError extends Error {
-    name = 'InputError';
-}
-const TRUE_VALUES = ['true', 'True', 'TRUE'];
-const FALSE_VALUES = ['false', 'False', 'FALSE'];
-/**
- * Reads and validates every input. `maskSecret` is called on the API key the moment it is read, before anything
- * else can print it.
- */
-function readInputs(read, env, maskSecret, cwd = process.cwd()) {
-    const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
-    if (apiKey)
-        maskSecret(apiKey);
-    const githubToken = read('github-token');
-    if (githubToken)
-        maskSecret(githubToken);
-    const patterns = read('path')
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-    if (patterns.length === 0) {
-        throw new InputError("Input 'path' is required: give files, directories or glob patterns, one per line.");
-    }
-    if (patterns.every((p) => p.startsWith('!'))) {
-        throw new InputError("Input 'path' has only exclude patterns (lines starting with '!'): add at least one file or pattern to include.");
-    }
-    return {
-        mode: oneOf('mode', read('mode') || 'upload', MODES),
-        check: oneOf('check', read('check') || 'full', CHECK_LEVELS),
-        patterns,
-        apiKey,
-        purpose: oneOf('purpose', read('purpose') || 'fine-tune', PURPOSES),
-        fileType: oneOf('file-type', read('file-type') || 'auto', ['auto', ...FILE_TYPES]),
-        wait: bool('wait', read('wait') || 'true'),
-        waitTimeoutSeconds: positiveSeconds('wait-timeout', read('wait-timeout') || '1800'),
-        ifNoFilesFound: oneOf('if-no-files-found', read('if-no-files-found') || 'error', IF_NO_FILES_FOUND),
-        includeHiddenFiles: bool('include-hidden-files', read('include-hidden-files') || 'false'),
-        baseUrl: baseUrl(read('base-url') || 'https://api.together.ai/v1'),
-        concurrency: wholeNumber('concurrency', read('concurrency') || '4', 1, 64),
-        maxRetries: wholeNumber('max-retries', read('max-retries') || '5', 0, 20),
-        dedupe: bool('dedupe', read('dedupe') || 'false'),
-        comment: bool('comment', read('comment') || 'false'),
-        changedOnly: bool('changed-only', read('changed-only') || 'false'),
-        githubToken,
-        workspace: env.GITHUB_WORKSPACE?.trim() || cwd,
-    };
-}
-function oneOf(name, value, allowed) {
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`Input '${name}' is '${value}'; it must be one of: ${allowed.join(', ')}.`);
-}
-function bool(name, value) {
-    if (TRUE_VALUES.includes(value))
-        return true;
-    if (FALSE_VALUES.includes(value))
-        return false;
-    throw new InputError(`Input '${name}' is '${value}'; it must be 'true' or 'false'.`);
-}
-function positiveSeconds(name, value) {
-    const seconds = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
-        throw new InputError(`Input '${name}' is '${value}'; it must be a number of seconds greater than 0.`);
-    }
-    return seconds;
-}
-function wholeNumber(name, value, min, max) {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-        throw new InputError(`Input '${name}' is '${value}'; it must be a whole number from ${min} to ${max}.`);
-    }
-    return n;
-}
-/** Plain http would send the key in clear, so it is allowed only to this machine. */
-function baseUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(`Input 'base-url' is '${value}', which is not a URL; the default is https://api.together.ai/v1.`);
-    }
-    if (url.username || url.password) {
-        throw new InputError("Input 'base-url' must not contain a user name or password; pass the key as 'api-key'.");
-    }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        throw new InputError(`Input 'base-url' uses plain http to ${url.hostname}; the API key would travel in clear. Use https (plain http is accepted only for localhost and 127.0.0.0/8).`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`Input 'base-url' must be an https URL; got '${url.protocol}'.`);
-    }
-    url.search = '';
-    url.hash = '';
-    return url.toString().replace(/\/+$/, '');
-}
-/** True for localhost, 127.0.0.0/8 and [::1]. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/check/utf8.ts
-/** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
-/**
- * Finds the first invalid sequence in `bytes[start, end)`, or undefined. Only called once a fast whole-chunk check
- * failed, so it favours clarity over speed. `atEof` says whether a sequence cut at `end` is truncated for good.
- */
-function findUtf8Problem(bytes, start, end, atEof = true) {
-    let i = start;
-    while (i < end) {
-        const b = bytes[i];
-        if (b < 0x80) {
-            i += 1;
-            continue;
-        }
-        let need;
-        let min = 0x80;
-        let max = 0xbf;
-        if (b >= 0xc2 && b <= 0xdf)
-            need = 1;
-        else if (b >= 0xe0 && b <= 0xef) {
-            need = 2;
-            if (b === 0xe0)
-                min = 0xa0; // overlong
-            if (b === 0xed)
-                max = 0x9f; // surrogates
-        }
-        else if (b >= 0xf0 && b <= 0xf4) {
-            need = 3;
-            if (b === 0xf0)
-                min = 0x90; // overlong
-            if (b === 0xf4)
-                max = 0x8f; // above U+10FFFF
-        }
-        else {
-            return { offset: i, reason: 'invalid start byte', byte: b };
-        }
-        for (let k = 1; k <= need; k += 1) {
-            if (i + k >= end) {
-                if (atEof)
-                    return { offset: i, reason: 'unexpected end of data', byte: b };
-                return undefined;
-            }
-            const c = bytes[i + k];
-            const lo = k === 1 ? min : 0x80;
-            const hi = k === 1 ? max : 0xbf;
-            if (c < lo || c > hi)
-                return { offset: i, reason: 'invalid continuation byte', byte: b };
-        }
-        i += need + 1;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/lines.ts
-/**
- * Reads a file (or a byte range of it, starting at 0 or just after a `\n`) line by line, as Python reads text
- * files: lines end at `\n`, `\r\n` or a bare `\r` (universal newlines). Validates UTF-8 on the way; the first
- * undecodable byte ends the read, since Together's reference refuses such a file before looking at any line.
- * One reused buffer, grown only for a line longer than it.
- */
-
-
-
-const READ_BYTES = 1024 * 1024;
-const LF = 10;
-const CR = 13;
-async function readLines(path, range, visitor) {
-    // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
-    // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
-    const state = { lines: 0, utf8: null };
-    try {
-        let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
-        let carry = 0; // bytes at the start of `buffer` left over from the previous read
-        let position = range.start ?? 0;
-        let dataOffset = position; // file offset of buffer[0]
-        for (;;) {
-            if (buffer.length - carry < READ_BYTES) {
-                const bigger = Buffer.allocUnsafe(buffer.length * 2);
-                buffer.copy(bigger, 0, 0, carry);
-                buffer = bigger;
-            }
-            const want = Math.min(buffer.length - carry, range.end - position);
-            const bytesRead = want > 0 ? (0,external_node_fs_namespaceObject.readSync)(fd, buffer, carry, want, position) : 0;
-            position += bytesRead;
-            const length = carry + bytesRead;
-            const atEof = position >= range.end || bytesRead === 0;
-            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-            if (atEof || state.utf8)
-                break;
-            buffer.copy(buffer, 0, consumed, length);
-            carry = length - consumed;
-            dataOffset += consumed;
-        }
-        return state;
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-/**
- * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
- * into the next call. At EOF everything is consumed, the last line needing no terminator.
- */
-function feed(data, length, dataOffset, atEof, state, visitor) {
-    let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
-    // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
-    if (!atEof && end === length && data[length - 1] === CR)
-        end -= 1;
-    if (end <= 0)
-        return 0;
-    const region = data.subarray(0, end);
-    const valid = (0,external_node_buffer_.isUtf8)(region);
-    const hasCR = region.indexOf(CR) >= 0;
-    if (valid && !hasCR && !visitor.wantsLines) {
-        // Fast path once the visitor is done: only count lines.
-        for (let i = region.indexOf(LF); i >= 0; i = region.indexOf(LF, i + 1))
-            state.lines += 1;
-        if (atEof && region[end - 1] !== LF)
-            state.lines += 1;
-        return end;
-    }
-    let lineStart = 0;
-    let lf = region.indexOf(LF);
-    let cr = hasCR ? region.indexOf(CR) : -1;
-    while (lineStart < end) {
-        if (lf >= 0 && lf < lineStart)
-            lf = region.indexOf(LF, lineStart);
-        if (cr >= 0 && cr < lineStart)
-            cr = region.indexOf(CR, lineStart);
-        let terminator = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-        if (terminator < 0)
-            terminator = end; // only at EOF: the region otherwise ends after a terminator
-        state.lines += 1;
-        if (!valid) {
-            const bad = findUtf8Problem(region, lineStart, terminator);
-            if (bad) {
-                state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
-                return end;
-            }
-        }
-        if (visitor.wantsLines)
-            visitor.line(region, lineStart, terminator, state.lines);
-        lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
-    }
-    return end;
-}
-
-;// CONCATENATED MODULE: ./src/check/csv.ts
-/**
- * Together's CSV rules (evaluation files only, rules doc section 8): the file is read as Python's `csv.DictReader`
- * reads it (excel dialect: `,` separator, `"` quotes, `""` escapes, newlines inside quotes, blank rows skipped),
- * and every record must have as many fields as the header. The reader below is a port of the state machine of
- * CPython's `_csv` module, fed the same lines Python's text mode gives it.
- */
-
-/** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
-const PYTHON_FIELD_LIMIT = 131_072;
-/** One record's worth of parsing state, as `_csv.c` keeps it. */
-class CsvRecordReader {
-    state = 'startRecord';
-    fields = 0;
-    fieldLength = 0;
-    /** The field that went over the limit, if any. */
-    overLimit = false;
-    /** Feeds one line's characters followed by its end; true when a record is complete. */
-    feedLine(text) {
-        for (let i = 0; i < text.length; i += 1) {
-            const c = text.charCodeAt(i);
-            // Python counts code points: the second half of a surrogate pair adds nothing.
-            if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-                const prev = text.charCodeAt(i - 1);
-                if (prev >= 0xd800 && prev <= 0xdbff)
-                    continue;
-            }
-            this.char(c);
-        }
-        // The line's `\n` (Python's text mode turned every line end into one), then the end of the line itself.
-        this.char(10);
-        return this.endOfLine();
-    }
-    char(c) {
-        if (this.state === 'startRecord') {
-            if (c === 10 || c === 13)
-                return; // blank line: the record stays empty
-            this.state = 'startField';
-        }
-        switch (this.state) {
-            case 'startField':
-                if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else if (c === 0x22)
-                    this.state = 'inQuotedField';
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else {
-                    this.addChar();
-                    this.state = 'inField';
-                }
-                return;
-            case 'inField':
-                if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else
-                    this.addChar();
-                return;
-            case 'inQuotedField':
-                if (c === 0x22)
-                    this.state = 'quoteInQuotedField';
-                else
-                    this.addChar();
-                return;
-            case 'quoteInQuotedField':
-                if (c === 0x22) {
-                    this.addChar();
-                    this.state = 'inQuotedField';
-                }
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else {
-                    // Not strict: a character after a closing quote joins the field.
-                    this.addChar();
-                    this.state = 'inField';
-                }
-                return;
-        }
-    }
-    /** After a line: a record is complete unless a quoted field goes on to the next line. */
-    endOfLine() {
-        return this.state === 'startRecord';
-    }
-    /** At end of file inside a quoted field, Python (not strict) saves the field and ends the record. */
-    finishAtEof() {
-        if (this.state === 'inQuotedField' || this.fieldLength > 0) {
-            this.saveField('startRecord');
-            return true;
-        }
-        return false;
-    }
-    addChar() {
-        if (this.fieldLength >= PYTHON_FIELD_LIMIT)
-            this.overLimit = true;
-        this.fieldLength += 1;
-    }
-    saveField(next) {
-        this.fields += 1;
-        this.fieldLength = 0;
-        this.state = next;
-    }
-    reset() {
-        this.state = 'startRecord';
-        this.fields = 0;
-        this.fieldLength = 0;
-        this.overLimit = false;
-    }
-}
-/** Reads the CSV and applies DictReader's header and field-count rules. */
-async function scanCsv(path, bytes) {
-    const reader = new CsvRecordReader();
-    let columns = null;
-    let samples = 0;
-    let problem = null;
-    let recordStartLine = 1;
-    let lastLine = 0;
-    const finishRecord = () => {
-        const fields = reader.fields;
-        const overLimit = reader.overLimit;
-        reader.reset();
-        if (overLimit) {
-            problem = {
-                line: recordStartLine,
-                message: `A field is longer than ${PYTHON_FIELD_LIMIT.toLocaleString('en-US')} characters, which Together's reference checker cannot read (Python's csv field limit); shorten it or upload the data as JSONL.`,
-            };
-            return;
-        }
-        if (columns === null) {
-            columns = fields;
-            if (fields === 0)
-                problem = {
-                    line: recordStartLine,
-                    message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
-                };
-            return;
-        }
-        if (fields === 0)
-            return; // DictReader skips blank rows
-        samples += 1;
-        if (fields !== columns) {
-            problem = {
-                line: recordStartLine,
-                message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
-            };
-        }
-    };
-    const read = await readLines(path, { end: bytes }, {
-        get wantsLines() {
-            return problem === null;
-        },
-        line(data, start, end, line) {
-            if (reader.state === 'startRecord')
-                recordStartLine = line;
-            lastLine = line;
-            if (reader.feedLine(data.toString('utf8', start, end)))
-                finishRecord();
-        },
-    });
-    if (!problem && !read.utf8 && reader.finishAtEof())
-        finishRecord();
-    if (!problem && !read.utf8) {
-        if (columns === null) {
-            problem = {
-                line: 1,
-                message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
-            };
-        }
-        else if (samples === 0) {
-            problem = {
-                line: Math.max(lastLine, 1),
-                message: 'The file has a header but no data rows; it needs at least one sample.',
-            };
-        }
-    }
-    return { ...read, samples, problem, columns };
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/check/python-json.ts
-/**
- * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
- * accepts `NaN`, `Infinity` and `-Infinity`, and where int versus float matters (a message's `weight`: `1` passes,
- * `1.0` fails) the raw number token decides.
- */
-/** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
-class PyFloat {
-    value;
-    token;
-    constructor(value, 
-    /** The number as written, e.g. `1.0`. */
-    token) {
-        this.value = value;
-        this.token = token;
-    }
-}
-/**
- * Deeper than this, the slow path refuses a line: Python's json.loads stops near 1,000 levels too (with a
- * RecursionError, which crashes the reference checker).
- */
-const MAX_DEPTH = 1000;
-const FLOAT_TOKEN = /[.eEIN]/;
-const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
-    ? new PyFloat(value, context.source)
-    : value;
-/** Parses one line (without its terminator). */
-function parsePythonJson(text) {
-    try {
-        // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
-        const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
-        return { ok: true, value };
-    }
-    catch {
-        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
-        return new PythonJsonParser(text).parseDocument();
-    }
-}
-class ParseError extends Error {
-}
-/** A small recursive-descent parser for the rare lines JSON.parse refuses. */
-class PythonJsonParser {
-    text;
-    pos = 0;
-    constructor(text) {
-        this.text = text;
-    }
-    parseDocument() {
-        try {
-            this.skipWhitespace();
-            const value = this.value(0, null);
-            this.skipWhitespace();
-            if (this.pos !== this.text.length)
-                this.fail('extra data after the JSON value');
-            return { ok: true, value };
-        }
-        catch (error) {
-            if (error instanceof ParseError)
-                return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
-            if (error instanceof RangeError)
-                return { ok: false, reason: `nesting deeper than ${MAX_DEPTH} levels` };
-            throw error;
-        }
-    }
-    fail(reason) {
-        throw new ParseError(reason);
-    }
-    skipWhitespace() {
-        const t = this.text;
-        while (this.pos < t.length) {
-            const c = t.charCodeAt(this.pos);
-            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
-                break;
-            this.pos += 1;
-        }
-    }
-    value(depth, key) {
-        if (depth > MAX_DEPTH)
-            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
-        const t = this.text;
-        const c = t[this.pos];
-        if (c === '{')
-            return this.object(depth);
-        if (c === '[')
-            return this.array(depth);
-        if (c === '"')
-            return this.string();
-        if (t.startsWith('true', this.pos))
-            return this.literal(4, true);
-        if (t.startsWith('false', this.pos))
-            return this.literal(5, false);
-        if (t.startsWith('null', this.pos))
-            return this.literal(4, null);
-        if (t.startsWith('NaN', this.pos))
-            return this.number(3, Number.NaN, 'NaN', key);
-        if (t.startsWith('Infinity', this.pos))
-            return this.number(8, Infinity, 'Infinity', key);
-        if (t.startsWith('-Infinity', this.pos))
-            return this.number(9, -Infinity, '-Infinity', key);
-        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
-        match.lastIndex = this.pos;
-        const token = match.exec(t)?.[0];
-        if (!token)
-            this.fail(c === undefined ? 'unexpected end of line' : `unexpected character ${JSON.stringify(c)}`);
-        return this.number(token.length, Number(token), token, key);
-    }
-    literal(length, value) {
-        this.pos += length;
-        return value;
-    }
-    number(length, value, token, key) {
-        this.pos += length;
-        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value, token) : value;
-    }
-    object(depth) {
-        const result = {};
-        this.pos += 1;
-        this.skipWhitespace();
-        if (this.text[this.pos] === '}') {
-            this.pos += 1;
-            return result;
-        }
-        for (;;) {
-            if (this.text[this.pos] !== '"')
-                this.fail('expected a property name in double quotes');
-            const key = this.string();
-            this.skipWhitespace();
-            if (this.text[this.pos] !== ':')
-                this.fail("expected ':' after a property name");
-            this.pos += 1;
-            this.skipWhitespace();
-            // Own data property even for "__proto__", as JSON.parse does.
-            Object.defineProperty(result, key, {
-                value: this.value(depth + 1, key),
-                enumerable: true,
-                writable: true,
-                configurable: true,
-            });
-            this.skipWhitespace();
-            const next = this.text[this.pos];
-            this.pos += 1;
-            if (next === '}')
-                return result;
-            if (next !== ',')
-                this.fail("expected ',' or '}' in an object");
-            this.skipWhitespace();
-        }
-    }
-    array(depth) {
-        const result = [];
-        this.pos += 1;
-        this.skipWhitespace();
-        if (this.text[this.pos] === ']') {
-            this.pos += 1;
-            return result;
-        }
-        for (;;) {
-            result.push(this.value(depth + 1, null));
-            this.skipWhitespace();
-            const next = this.text[this.pos];
-            this.pos += 1;
-            if (next === ']')
-                return result;
-            if (next !== ',')
-                this.fail("expected ',' or ']' in an array");
-            this.skipWhitespace();
-        }
-    }
-    string() {
-        const t = this.text;
-        const start = this.pos;
-        let end = start + 1;
-        // Find the closing quote, skipping escaped characters.
-        for (;;) {
-            if (end >= t.length)
-                this.fail('unterminated string');
-            const c = t.charCodeAt(end);
-            if (c === 0x22)
-                break;
-            if (c === 0x5c)
-                end += 1;
-            else if (c < 0x20) {
-                this.pos = end;
-                this.fail('raw control character in a string (escape it, e.g. \\n)');
-            }
-            end += 1;
-        }
-        this.pos = end + 1;
-        try {
-            // The quoted token is valid JSON string syntax unless an escape is wrong; JSON.parse decodes it exactly.
-            return JSON.parse(t.slice(start, end + 1));
-        }
-        catch {
-            this.pos = start;
-            return this.fail('invalid escape in a string');
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/check/jsonl-rules.ts
-/**
- * Together's rules for one JSONL sample, as its reference checker (together-python 1.5.34 `check_file`) applies
- * them: format detection, then the format's own rules (../shared/docs/dataset-rules.md, sections 5 to 7). Pure:
- * each function returns the first problem's message, or undefined.
- */
-
-const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
-/** Formats in the order the reference tries them, with their required (and only allowed) top-level keys. */
-const FORMAT_KEYS = [
-    ['general', ['text']],
-    ['conversation', ['messages']],
-    ['instruction', ['prompt', 'completion']],
-    ['preference_openai', ['input', 'preferred_output', 'non_preferred_output']],
-];
-const FORMAT_EXAMPLE = {
-    general: '{"text": "..."}',
-    conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
-    instruction: '{"prompt": "...", "completion": "..."}',
-    preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
-};
-const ROLES = new Set(['system', 'user', 'assistant']);
-const REQUIRED_MESSAGE_KEYS = ['role', 'content'];
-const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
-/** `data:image/...;base64,` plus the base64 of 10 MiB. */
-const MAX_IMAGE_URL_CHARS = 13_981_036;
-const MAX_IMAGES = 10;
-/** A JSON value's type, in JSON's words. */
-function jsonType(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (value instanceof PyFloat)
-        return 'number';
-    if (typeof value === 'object')
-        return 'object';
-    return typeof value;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
-}
-/**
- * Detects the sample's format and checks it. `firstFormat` is line 1's format (undefined while checking line 1):
- * every line must have it.
- */
-function checkSample(sample, firstFormat) {
-    const keys = Object.keys(sample);
-    let format;
-    for (const [candidate, required] of FORMAT_KEYS) {
-        if (!required.every((key) => key in sample))
-            continue;
-        const extra = keys.find((key) => !required.includes(key));
-        if (extra !== undefined) {
-            return {
-                error: `the ${candidate} format allows only the key${required.length > 1 ? 's' : ''} ${required.map((k) => `"${k}"`).join(', ')}, but the line also has "${extra}". Remove "${extra}" (Together refuses extra top-level keys, even "id" or "metadata").`,
-            };
-        }
-        format = candidate;
-        break;
-    }
-    if (!format) {
-        const shown = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no keys';
-        return {
-            error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
-        };
-    }
-    if (firstFormat !== undefined && format !== firstFormat) {
-        return {
-            error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
-        };
-    }
-    const error = checkFormatRules(sample, format);
-    return error === undefined ? { format } : { error };
-}
-function checkFormatRules(sample, format) {
-    switch (format) {
-        case 'general':
-            return checkContent(sample.text, { user: true, where: '"text"' }).error;
-        case 'instruction':
-            return (checkContent(sample.prompt, { user: true, where: '"prompt"' }).error ??
-                checkContent(sample.completion, { user: false, where: '"completion"', role: 'the completion' }).error);
-        case 'conversation':
-            return checkMessages(sample.messages, { requireAssistant: true, where: '"messages"' });
-        case 'preference_openai':
-            return checkPreference(sample);
-    }
-}
-/** A content value: a string, or an OpenAI-style list of text and image parts (section 6). */
-function checkContent(value, options) {
-    if (typeof value === 'string')
-        return { images: 0, multimodal: false };
-    if (!Array.isArray(value)) {
-        return {
-            images: 0,
-            multimodal: false,
-            error: `${options.where} must be a string, or a list of {"type": "text", ...} and {"type": "image_url", ...} parts; found ${jsonType(value)}.`,
-        };
-    }
-    let images = 0;
-    for (const [index, part] of value.entries()) {
-        const at = `${options.where}[${index}]`;
-        const fail = (error) => ({ images, multimodal: true, error });
-        if (!isObject(part))
-            return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
-        if (!('type' in part))
-            return fail(`${at} has no "type"; use "text" or "image_url".`);
-        if (part.type === 'text') {
-            if (typeof part.text !== 'string') {
-                return fail(`${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`);
-            }
-        }
-        else if (part.type === 'image_url') {
-            if (!options.user) {
-                return fail(`${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`);
-            }
-            if (!isObject(part.image_url)) {
-                return fail(`${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`);
-            }
-            const url = part.image_url.url;
-            if (typeof url !== 'string' || url === '') {
-                return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
-            }
-            if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
-                const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
-                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`);
-            }
-            if (url.length > MAX_IMAGE_URL_CHARS) {
-                return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
-            }
-            images += 1;
-        }
-        else {
-            return fail(`${at} has "type": ${JSON.stringify(part.type)}; only "text" and "image_url" are supported.`);
-        }
-    }
-    if (images > MAX_IMAGES) {
-        return {
-            images,
-            multimodal: true,
-            error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.`,
-        };
-    }
-    return { images, multimodal: true };
-}
-/** A conversation: the `messages` of a conversational sample or of a preference sample's input (section 7). */
-function checkMessages(messages, options) {
-    const where = options.where;
-    if (!Array.isArray(messages))
-        return `${where} must be a list of messages; found ${jsonType(messages)}.`;
-    if (messages.length === 0)
-        return `${where} is empty; it needs at least one message.`;
-    // The whole list is checked for objects, then for "role", then for "content", in the reference's order.
-    for (let i = 0; i < messages.length; i += 1) {
-        if (!isObject(messages[i])) {
-            return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(messages[i])}.`;
-        }
-    }
-    const list = messages;
-    for (const key of REQUIRED_MESSAGE_KEYS) {
-        for (let i = 0; i < list.length; i += 1) {
-            if (!(key in list[i]))
-                return `${where}[${i}] has no "${key}"; every message needs "role" and "content".`;
-        }
-    }
-    let previousRole;
-    let sampleImages = 0;
-    let firstMultimodal;
-    for (let index = 0; index < list.length; index += 1) {
-        const message = list[index];
-        // Paths like `"messages"[2]` are built only for a message that has a problem: this loop runs for every message.
-        const at = () => `${where}[${index}]`;
-        if ('weight' in message) {
-            const weight = message.weight;
-            // Python's int: true and false count (bool is an int); 1.0 does not.
-            if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
-            }
-            if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
-                return `${at()}.weight must be 0 or 1; found ${weight}.`;
-            }
-        }
-        const role = message.role;
-        if (typeof role !== 'string')
-            return `${at()}.role must be a string; found ${jsonType(role)}.`;
-        if (!ROLES.has(role))
-            return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user" or "assistant".`;
-        if (role === previousRole) {
-            return `${at()} repeats the role "${role}" of the message before it; after an optional system message, roles must alternate user/assistant. Merge the two messages or insert the missing turn.`;
-        }
-        previousRole = role;
-        // A string is the common case and always valid: no need to look further.
-        const multimodal = typeof message.content !== 'string';
-        if (multimodal) {
-            const content = checkContent(message.content, {
-                user: role === 'user',
-                where: `${at()}.content`,
-                role: `${role} messages`,
-            });
-            if (content.error)
-                return content.error;
-            if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
-                return `${at()} contains an image, so its weight must be 0; found 1.`;
-            }
-            sampleImages += content.images;
-        }
-        firstMultimodal ??= multimodal;
-        if (multimodal !== firstMultimodal) {
-            return `${at()}.content is ${multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
-        }
-    }
-    if (sampleImages > MAX_IMAGES)
-        return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
-    if (options.requireAssistant && !list.some((m) => m.role === 'assistant')) {
-        return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
-    }
-    return undefined;
-}
-/** The OpenAI preference (DPO) format. */
-function checkPreference(sample) {
-    const input = sample.input;
-    if (!isObject(input))
-        return `"input" must be an object {"messages": [...]}; found ${jsonType(input)}.`;
-    if (!('messages' in input))
-        return '"input" has no "messages"; it must be {"messages": [...]}.';
-    const messagesError = checkMessages(input.messages, { requireAssistant: false, where: '"input".messages' });
-    if (messagesError)
-        return messagesError;
-    const messages = input.messages;
-    if (messages.at(-1)?.role === 'assistant') {
-        return 'the last message of "input".messages is from the assistant; it must end with the turn the preferred and non-preferred outputs answer.';
-    }
-    for (const key of ['preferred_output', 'non_preferred_output']) {
-        const output = sample[key];
-        if (!Array.isArray(output))
-            return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
-        if (output.length !== 1)
-            return `"${key}" must hold exactly one message; found ${output.length}.`;
-        const [message] = output;
-        if (!isObject(message))
-            return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
-        if (!('role' in message))
-            return `"${key}"[0] has no "role"; it must be "assistant".`;
-        if (message.role !== 'assistant')
-            return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
-        if (!('content' in message))
-            return `"${key}"[0] has no "content".`;
-        const content = checkContent(message.content, {
-            user: false,
-            where: `"${key}"[0].content`,
-            role: 'preference outputs',
-        });
-        if (content.error)
-            return content.error;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/jsonl.ts
-/** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
-
-
-
-/** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
-// eslint-disable-next-line no-control-regex -- Python counts \x1c-\x1f as whitespace, so this must too.
-const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
-/**
- * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
- * every line must share it.
- */
-async function scanJsonl(path, range, rules, firstFormat) {
-    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
-    const read = await readLines(path, range, visitor);
-    return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
-}
-class JsonlVisitor {
-    rules;
-    firstFormat;
-    startsFile;
-    samples = 0;
-    problem = null;
-    rangeFirstFormat;
-    constructor(rules, firstFormat, startsFile) {
-        this.rules = rules;
-        this.firstFormat = firstFormat;
-        this.startsFile = startsFile;
-    }
-    get wantsLines() {
-        return this.problem === null && this.rules !== 'utf8';
-    }
-    line(data, start, end, line) {
-        const text = data.toString('utf8', start, end);
-        // Nearly every line starts with '{': only others can be blank.
-        const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
-        if (blank && this.rules === 'structural')
-            return;
-        const problem = blank
-            ? 'The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).'
-            : this.lineProblem(text, line);
-        if (problem !== undefined) {
-            this.problem = { line, message: problem };
-            return;
-        }
-        this.samples += 1;
-    }
-    /** The line's problem, or undefined; records line 1's format. */
-    lineProblem(text, line) {
-        const parsed = parsePythonJson(text);
-        if (!parsed.ok) {
-            if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
-                return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
-            }
-            return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
-        }
-        const value = parsed.value;
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-            return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
-        }
-        if (this.rules !== 'full')
-            return undefined;
-        const verdict = checkSample(value, this.firstFormat);
-        if (verdict.error !== undefined)
-            return verdict.error;
-        this.firstFormat ??= verdict.format;
-        if (line === 1)
-            this.rangeFirstFormat = verdict.format;
-        return undefined;
-    }
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/worker-protocol.ts
-/** Messages between the action's main thread and its worker threads (dist/worker/index.js). */
-
-
-
-/**
- * The bundled worker script next to the bundled action (`dist/worker/index.js`), if it is there. Running from
- * source (the tests) there is none, and work stays on the main thread unless a test passes the script.
- */
-function defaultWorkerScript() {
-    const candidate = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'worker', 'index.js');
-    return (0,external_node_fs_namespaceObject.existsSync)(candidate) ? candidate : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/jsonl-file.ts
-/**
- * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges of about 16 MiB,
- * each just after a `\n`; the main thread and worker threads take ranges from one queue until none is left (so
- * they finish together, although the main thread started earlier and scans slower), and the results are merged
- * as if one scan had read the file from start to end.
- */
-
-
-
-
-
-
-const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
-/** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
-const RANGE_BYTES = 16 * 1024 * 1024;
-/** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
-const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
-/** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
-async function checkJsonlFile(file, bytes, rules, options = {}) {
-    const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
-    const workerScript = options.workerScript ?? defaultWorkerScript();
-    if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
-        return scanJsonl(file, { end: bytes }, rules);
-    }
-    // Start the workers first: their start-up overlaps finding the cuts and line 1.
-    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
-    try {
-        const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
-        // Every line must share line 1's format, so all ranges need it before they start.
-        const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
-        const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
-        const bounds = [0, ...cuts, bytes];
-        const tasks = bounds.slice(0, -1).map((start, i) => ({
-            path: file,
-            range: { start, end: bounds[i + 1] },
-            rules: i === 0 ? rules : laterRules,
-            firstFormat: firstLine.firstFormat,
-        }));
-        const results = new Array(tasks.length);
-        let next = 0;
-        const take = () => (next < tasks.length ? next++ : -1);
-        const onMainThread = async () => {
-            for (let i = take(); i >= 0; i = take()) {
-                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
-                // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
-                await (0,promises_namespaceObject.setImmediate)();
-            }
-        };
-        await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
-        return mergeRangeResults(results);
-    }
-    finally {
-        await Promise.all(workers.map((w) => w.terminate()));
-    }
-}
-/** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
-function mergeRangeResults(results) {
-    const merged = {
-        lines: 0,
-        samples: 0,
-        problem: null,
-        utf8: null,
-        firstFormat: results[0]?.firstFormat,
-    };
-    let firstProblem = null;
-    let samplesToProblem = 0;
-    for (const result of results) {
-        if (!merged.utf8 && result.utf8)
-            merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
-        if (!firstProblem && result.problem) {
-            firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
-            samplesToProblem = merged.samples + result.samples;
-        }
-        merged.lines += result.lines;
-        merged.samples += result.samples;
-        if (merged.utf8)
-            break;
-    }
-    merged.problem = firstProblem;
-    if (firstProblem)
-        merged.samples = samplesToProblem;
-    return merged;
-}
-/** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
-async function findCuts(file, bytes, parts) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const cuts = [];
-        const window = Buffer.allocUnsafe(64 * 1024);
-        for (let k = 1; k < parts; k += 1) {
-            let from = Math.max(Math.floor((k * bytes) / parts), (cuts.at(-1) ?? 0) + 1);
-            const limit = Math.min(bytes, from + CUT_SEARCH_BYTES);
-            while (from < limit) {
-                const { bytesRead } = await handle.read(window, 0, Math.min(window.length, limit - from), from);
-                if (bytesRead === 0)
-                    break;
-                const newline = window.subarray(0, bytesRead).indexOf(10);
-                if (newline >= 0) {
-                    if (from + newline + 1 < bytes)
-                        cuts.push(from + newline + 1);
-                    break;
-                }
-                from += bytesRead;
-            }
-        }
-        return cuts;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The offset just past line 1's terminator (or the file's end). */
-async function firstLineEnd(file, bytes) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const window = Buffer.allocUnsafe(64 * 1024);
-        for (let from = 0; from < bytes;) {
-            const { bytesRead } = await handle.read(window, 0, window.length, from);
-            if (bytesRead === 0)
-                break;
-            const slice = window.subarray(0, bytesRead);
-            const lf = slice.indexOf(10);
-            const cr = slice.indexOf(13);
-            const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-            if (end >= 0)
-                return from + end + 1;
-            from += bytesRead;
-        }
-        return bytes;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
-function feedWorker(worker, tasks, results, take) {
-    return new Promise((resolve, reject) => {
-        let inFlight = 0;
-        const send = () => {
-            const index = take();
-            if (index < 0) {
-                if (inFlight === 0)
-                    resolve();
-                return;
-            }
-            inFlight += 1;
-            worker.postMessage({ kind: 'scan', index, task: tasks[index] });
-        };
-        worker.on('message', (message) => {
-            if (message.kind !== 'scan')
-                return;
-            inFlight -= 1;
-            if (!message.ok) {
-                const { start, end } = tasks[message.index].range;
-                reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
-                return;
-            }
-            results[message.index] = message.result;
-            send();
-        });
-        worker.once('error', reject);
-        worker.once('exit', (code) => {
-            if (inFlight > 0)
-                reject(new Error(`the check worker stopped with exit code ${code}`));
-        });
-        send();
-        send();
-    });
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/constants.js
-
-/** @type {import('../src/types.d.ts').ParquetType[]} */
-const ParquetTypes = [
-  'BOOLEAN',
-  'INT32',
-  'INT64',
-  'INT96', // deprecated
-  'FLOAT',
-  'DOUBLE',
-  'BYTE_ARRAY',
-  'FIXED_LEN_BYTE_ARRAY',
-]
-
-/** @type {import('../src/types.d.ts').Encoding[]} */
-const Encodings = [
-  'PLAIN',
-  'GROUP_VAR_INT', // deprecated
-  'PLAIN_DICTIONARY',
-  'RLE',
-  'BIT_PACKED', // deprecated
-  'DELTA_BINARY_PACKED',
-  'DELTA_LENGTH_BYTE_ARRAY',
-  'DELTA_BYTE_ARRAY',
-  'RLE_DICTIONARY',
-  'BYTE_STREAM_SPLIT',
-]
-
-/** @type {import('../src/types.d.ts').FieldRepetitionType[]} */
-const FieldRepetitionTypes = [
-  'REQUIRED',
-  'OPTIONAL',
-  'REPEATED',
-]
-
-/** @type {import('../src/types.d.ts').ConvertedType[]} */
-const ConvertedTypes = [
-  'UTF8',
-  'MAP',
-  'MAP_KEY_VALUE',
-  'LIST',
-  'ENUM',
-  'DECIMAL',
-  'DATE',
-  'TIME_MILLIS',
-  'TIME_MICROS',
-  'TIMESTAMP_MILLIS',
-  'TIMESTAMP_MICROS',
-  'UINT_8',
-  'UINT_16',
-  'UINT_32',
-  'UINT_64',
-  'INT_8',
-  'INT_16',
-  'INT_32',
-  'INT_64',
-  'JSON',
-  'BSON',
-  'INTERVAL',
-]
-
-/** @type {import('../src/types.d.ts').CompressionCodec[]} */
-const CompressionCodecs = [
-  'UNCOMPRESSED',
-  'SNAPPY',
-  'GZIP',
-  'LZO',
-  'BROTLI',
-  'LZ4',
-  'ZSTD',
-  'LZ4_RAW',
-]
-
-/** @type {import('../src/types.d.ts').PageType[]} */
-const PageTypes = [
-  'DATA_PAGE',
-  'INDEX_PAGE',
-  'DICTIONARY_PAGE',
-  'DATA_PAGE_V2',
-]
-
-/** @type {import('../src/types.d.ts').BoundaryOrder[]} */
-const BoundaryOrders = (/* unused pure expression or super */ null && ([
-  'UNORDERED',
-  'ASCENDING',
-  'DESCENDING',
-]))
-
-/** @type {import('../src/types.d.ts').EdgeInterpolationAlgorithm[]} */
-const EdgeInterpolationAlgorithms = [
-  'SPHERICAL',
-  'VINCENTY',
-  'THOMAS',
-  'ANDOYER',
-  'KARNEY',
-]
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/wkb.js
-/**
- * WKB (Well-Known Binary) decoder for geometry objects.
- *
- * @param {DataReader} reader
- * @returns {Geometry} geometry object
- */
-function wkbToGeojson(reader) {
-  const flags = getFlags(reader)
-
-  if (flags.type === 1) { // Point
-    return { type: 'Point', coordinates: readPosition(reader, flags) }
-  } else if (flags.type === 2) { // LineString
-    return { type: 'LineString', coordinates: readLine(reader, flags) }
-  } else if (flags.type === 3) { // Polygon
-    return { type: 'Polygon', coordinates: readPolygon(reader, flags) }
-  } else if (flags.type === 4) { // MultiPoint
-    const points = []
-    for (let i = 0; i < flags.count; i++) {
-      points.push(readPosition(reader, getFlags(reader)))
-    }
-    return { type: 'MultiPoint', coordinates: points }
-  } else if (flags.type === 5) { // MultiLineString
-    const lines = []
-    for (let i = 0; i < flags.count; i++) {
-      lines.push(readLine(reader, getFlags(reader)))
-    }
-    return { type: 'MultiLineString', coordinates: lines }
-  } else if (flags.type === 6) { // MultiPolygon
-    const polygons = []
-    for (let i = 0; i < flags.count; i++) {
-      polygons.push(readPolygon(reader, getFlags(reader)))
-    }
-    return { type: 'MultiPolygon', coordinates: polygons }
-  } else if (flags.type === 7) { // GeometryCollection
-    const geometries = []
-    for (let i = 0; i < flags.count; i++) {
-      geometries.push(wkbToGeojson(reader))
-    }
-    return { type: 'GeometryCollection', geometries }
-  } else {
-    throw new Error(`Unsupported geometry type: ${flags.type}`)
-  }
-}
-
-/**
- * Extract ISO WKB flags and base geometry type.
- *
- * @param {DataReader} reader
- * @returns {WkbFlags}
- */
-function getFlags(reader) {
-  const { view } = reader
-  const littleEndian = view.getUint8(reader.offset++) === 1
-  const rawType = view.getUint32(reader.offset, littleEndian)
-  reader.offset += 4
-
-  const type = rawType % 1000
-  const flags = Math.floor(rawType / 1000)
-
-  let count = 0
-  if (type > 1 && type <= 7) {
-    count = view.getUint32(reader.offset, littleEndian)
-    reader.offset += 4
-  }
-
-  // XY, XYZ, XYM, XYZM
-  let dim = 2
-  if (flags) dim++
-  if (flags === 3) dim++
-
-  return { littleEndian, type, dim, count }
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[]}
- */
-function readPosition(reader, flags) {
-  const points = []
-  for (let i = 0; i < flags.dim; i++) {
-    const coord = reader.view.getFloat64(reader.offset, flags.littleEndian)
-    reader.offset += 8
-    points.push(coord)
-  }
-  return points
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[][]}
- */
-function readLine(reader, flags) {
-  const points = []
-  for (let i = 0; i < flags.count; i++) {
-    points.push(readPosition(reader, flags))
-  }
-  return points
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[][][]}
- */
-function readPolygon(reader, flags) {
-  const { view } = reader
-  const rings = []
-  for (let r = 0; r < flags.count; r++) {
-    const count = view.getUint32(reader.offset, flags.littleEndian)
-    reader.offset += 4
-    rings.push(readLine(reader, { ...flags, count }))
-  }
-  return rings
-}
-
-/**
- * @typedef {object} WkbFlags
- * @property {boolean} littleEndian
- * @property {number} type
- * @property {number} dim
- * @property {number} count
- */
-
-/**
- * @import {DataReader, Geometry} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/convert.js
-
-
-/**
- * @import {ColumnDecoder, DecodedArray, Encoding, ParquetParsers} from '../src/types.js'
- */
-
-const decoder = new TextDecoder()
-
-/**
- * Default type parsers when no custom ones are given
- * @type ParquetParsers
- */
-const DEFAULT_PARSERS = {
-  timestampFromMilliseconds(millis) {
-    return new Date(Number(millis))
-  },
-  timestampFromMicroseconds(micros) {
-    return new Date(Number(micros / 1000n))
-  },
-  timestampFromNanoseconds(nanos) {
-    return new Date(Number(nanos / 1000000n))
-  },
-  dateFromDays(days) {
-    return new Date(days * 86400000)
-  },
-  stringFromBytes(bytes) {
-    return bytes && decoder.decode(bytes)
-  },
-  jsonFromBytes(bytes) {
-    return bytes && JSON.parse(decoder.decode(bytes))
-  },
-  geometryFromBytes(bytes) {
-    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
-  },
-  geographyFromBytes(bytes) {
-    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
-  },
-  uuidFromBytes(bytes) {
-    if (!bytes) return undefined
-    const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
-    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20, 32)
-  },
-}
-
-/**
- * Convert known types from primitive to rich, and dereference dictionary.
- *
- * @param {DecodedArray} data series of primitive types
- * @param {DecodedArray | undefined} dictionary
- * @param {Encoding} encoding
- * @param {ColumnDecoder} columnDecoder
- * @returns {DecodedArray} series of rich types
- */
-function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
-  if (dictionary && encoding.endsWith('_DICTIONARY')) {
-    let output = data
-    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
-      // @ts-expect-error upgrade data to match dictionary type with fancy constructor
-      output = new dictionary.constructor(data.length)
-    }
-    for (let i = 0; i < data.length; i++) {
-      output[i] = dictionary[data[i]]
-    }
-    return output
-  } else {
-    return convert(data, columnDecoder)
-  }
-}
-
-/**
- * Convert known types from primitive to rich.
- *
- * @param {DecodedArray} data series of primitive types
- * @param {ColumnDecoder} columnDecoder
- * @returns {DecodedArray} series of rich types
- */
-function convert(data, columnDecoder) {
-  const { element, parsers, utf8 = true, schemaPath } = columnDecoder
-  const { type, converted_type: ctype, logical_type: ltype } = element
-  const nullable = element.repetition_type !== 'REQUIRED'
-
-  // Skip utf8 conversion for plain BYTE_ARRAY inside VARIANT
-  const isVariant = schemaPath?.some(s => s.element.logical_type?.type === 'VARIANT')
-  if (isVariant && type === 'BYTE_ARRAY' && ctype !== 'UTF8' && ltype?.type !== 'STRING') {
-    return data
-  }
-  if (ctype === 'DECIMAL') {
-    const scale = element.scale || 0
-    const factor = 10 ** -scale
-    const arr = new Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      if (data[i] instanceof Uint8Array) {
-        arr[i] = parseDecimal(data[i]) * factor
-      } else {
-        arr[i] = Number(data[i]) * factor
-      }
-    }
-    return arr
-  }
-  if (!ctype && type === 'INT96') {
-    return Array.from(data).map(v => parsers.timestampFromNanoseconds(parseInt96Nanos(v)))
-  }
-  if (ctype === 'DATE') {
-    return Array.from(data).map(v => parsers.dateFromDays(v))
-  }
-  if (ctype === 'TIMESTAMP_MILLIS') {
-    return Array.from(data).map(v => parsers.timestampFromMilliseconds(v))
-  }
-  if (ctype === 'TIMESTAMP_MICROS') {
-    return Array.from(data).map(v => parsers.timestampFromMicroseconds(v))
-  }
-  if (ctype === 'JSON') {
-    return data.map(v => parsers.jsonFromBytes(v))
-  }
-  if (ctype === 'BSON') {
-    throw new Error('parquet bson not supported')
-  }
-  if (ctype === 'INTERVAL') {
-    throw new Error('parquet interval not supported')
-  }
-  if (ltype?.type === 'GEOMETRY') {
-    return data.map(v => parsers.geometryFromBytes(v))
-  }
-  if (ltype?.type === 'GEOGRAPHY') {
-    return data.map(v => parsers.geographyFromBytes(v))
-  }
-  if (ltype?.type === 'UUID') {
-    return data.map(v => parsers.uuidFromBytes(v))
-  }
-  if (ctype === 'UTF8' || ltype?.type === 'STRING' || utf8 && type === 'BYTE_ARRAY') {
-    return data.map(v => parsers.stringFromBytes(v))
-  }
-  if (ctype === 'UINT_64' || ltype?.type === 'INTEGER' && ltype.bitWidth === 64 && !ltype.isSigned) {
-    if (data instanceof BigInt64Array) return new BigUint64Array(data.buffer, data.byteOffset, data.length)
-    const arr = nullable ? new Array(data.length) : new BigUint64Array(data.length)
-    for (let i = 0; i < arr.length; i++) arr[i] = data[i]
-    return arr
-  }
-  if (ctype === 'UINT_32' || ltype?.type === 'INTEGER' && ltype.bitWidth === 32 && !ltype.isSigned) {
-    if (data instanceof Int32Array) return new Uint32Array(data.buffer, data.byteOffset, data.length)
-    const arr = nullable ? new Array(data.length) : new Uint32Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      arr[i] = data[i] < 0 ? 4294967296 + data[i] : data[i]
-    }
-    return arr
-  }
-  if (ltype?.type === 'FLOAT16') {
-    return Array.from(data).map(parseFloat16)
-  }
-  if (ltype?.type === 'TIMESTAMP') {
-    const { unit } = ltype
-    /** @type {ParquetParsers[keyof ParquetParsers]} */
-    let parser = parsers.timestampFromMilliseconds
-    if (unit === 'MICROS') parser = parsers.timestampFromMicroseconds
-    if (unit === 'NANOS') parser = parsers.timestampFromNanoseconds
-    const arr = new Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      arr[i] = parser(data[i])
-    }
-    return arr
-  }
-  return data
-}
-
-/**
- * @param {Uint8Array} bytes
- * @returns {number}
- */
-function parseDecimal(bytes) {
-  if (!bytes.length) return 0
-
-  let value = 0n
-  for (const byte of bytes) {
-    value = value * 256n + BigInt(byte)
-  }
-
-  // handle signed
-  const bits = bytes.length * 8
-  if (value >= 2n ** BigInt(bits - 1)) {
-    value -= 2n ** BigInt(bits)
-  }
-
-  return Number(value)
-}
-
-/**
- * Converts INT96 date format (hi 32bit days, lo 64bit nanos) to nanos since epoch
- * @param {bigint} value
- * @returns {bigint}
- */
-function parseInt96Nanos(value) {
-  const days = (value >> 64n) - 2440588n
-  const nano = value & 0xffffffffffffffffn
-  return days * 86400000000000n + nano
-}
-
-/**
- * @param {Uint8Array | undefined} bytes
- * @returns {number | undefined}
- */
-function parseFloat16(bytes) {
-  if (!bytes) return undefined
-  const int16 = bytes[1] << 8 | bytes[0]
-  const sign = int16 >> 15 ? -1 : 1
-  const exp = int16 >> 10 & 0x1f
-  const frac = int16 & 0x3ff
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024) // subnormals
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024)
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/schema.js
-/**
- * Build a tree from the schema elements.
- *
- * @param {SchemaElement[]} schema
- * @param {number} rootIndex index of the root element
- * @param {string[]} path path to the element
- * @returns {SchemaTree} tree of schema elements
- */
-function schemaTree(schema, rootIndex, path) {
-  const element = schema[rootIndex]
-  const children = []
-  let count = 1
-
-  // Read the specified number of children
-  if (element.num_children) {
-    while (children.length < element.num_children) {
-      const childElement = schema[rootIndex + count]
-      const child = schemaTree(schema, rootIndex + count, [...path, childElement.name])
-      count += child.count
-      children.push(child)
-    }
-  }
-
-  return { count, element, children, path }
-}
-
-/**
- * Get schema elements from the root to the given element name.
- *
- * @param {SchemaElement[]} schema
- * @param {string[]} name path to the element
- * @returns {SchemaTree[]} list of schema elements
- */
-function getSchemaPath(schema, name) {
-  return getTreePath(schemaTree(schema, 0, []), name)
-}
-
-/**
- * Get schema tree nodes from the root of a prebuilt tree to the given element name.
- *
- * @param {SchemaTree} tree root of the schema tree
- * @param {string[]} name path to the element
- * @returns {SchemaTree[]} list of schema elements
- */
-function getTreePath(tree, name) {
-  const path = [tree]
-  for (const part of name) {
-    const child = tree.children.find(child => child.element.name === part)
-    if (!child) throw new Error(`parquet schema element not found: ${name}`)
-    path.push(child)
-    tree = child
-  }
-  return path
-}
-
-/**
- * Get all physical (leaf) column names.
- *
- * @param {SchemaTree} schemaTree
- * @returns {string[]} list of physical column names
- */
-function getPhysicalColumns(schemaTree) {
-  /** @type {string[]} */
-  const columns = []
-  /** @param {SchemaTree} node */
-  function traverse(node) {
-    if (node.children.length) {
-      for (const child of node.children) {
-        traverse(child)
-      }
-    } else {
-      columns.push(node.path.join('.'))
-    }
-  }
-  traverse(schemaTree)
-  return columns
-}
-
-/**
- * Get the max repetition level for a given schema path.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {number} max repetition level
- */
-function getMaxRepetitionLevel(schemaPath) {
-  let maxLevel = 0
-  for (const { element } of schemaPath) {
-    if (element.repetition_type === 'REPEATED') {
-      maxLevel++
-    }
-  }
-  return maxLevel
-}
-
-/**
- * Get the max definition level for a given schema path.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {number} max definition level
- */
-function getMaxDefinitionLevel(schemaPath) {
-  let maxLevel = 0
-  for (const { element } of schemaPath.slice(1)) {
-    if (element.repetition_type !== 'REQUIRED') {
-      maxLevel++
-    }
-  }
-  return maxLevel
-}
-
-/**
- * Check if a column is list-like.
- *
- * @param {SchemaTree} schema
- * @returns {boolean} true if list-like
- */
-function isListLike(schema) {
-  if (!schema) return false
-  if (schema.element.converted_type !== 'LIST') return false
-  if (schema.children.length > 1) return false
-
-  const firstChild = schema.children[0]
-  if (firstChild.children.length > 1) return false
-  if (firstChild.element.repetition_type !== 'REPEATED') return false
-
-  return true
-}
-
-/**
- * Check if a column is map-like.
- *
- * @param {SchemaTree} schema
- * @returns {boolean} true if map-like
- */
-function isMapLike(schema) {
-  if (!schema) return false
-  if (schema.element.converted_type !== 'MAP') return false
-  if (schema.children.length > 1) return false
-
-  const firstChild = schema.children[0]
-  if (firstChild.children.length !== 2) return false
-  if (firstChild.element.repetition_type !== 'REPEATED') return false
-
-  const keyChild = firstChild.children.find(child => child.element.name === 'key')
-  if (keyChild?.element.repetition_type === 'REPEATED') return false
-
-  const valueChild = firstChild.children.find(child => child.element.name === 'value')
-  if (valueChild?.element.repetition_type === 'REPEATED') return false
-
-  return true
-}
-
-/**
- * Returns true if a column is non-nested.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {boolean}
- */
-function isFlatColumn(schemaPath) {
-  if (schemaPath.length !== 2) return false
-  const [, column] = schemaPath
-  if (column.element.repetition_type === 'REPEATED') return false
-  if (column.children.length) return false
-  return true
-}
-
-/**
- * @import {SchemaElement, SchemaTree} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/thrift.js
-/**
- * @import {DataReader, ThriftObject, ThriftType} from '../src/types.js'
- */
-
-// TCompactProtocol types
-const STOP = 0
-const TRUE = 1
-const FALSE = 2
-const BYTE = 3
-const I16 = 4
-const I32 = 5
-const I64 = 6
-const DOUBLE = 7
-const BINARY = 8
-const LIST = 9
-const STRUCT = 12
-
-/**
- * Parse TCompactProtocol
- *
- * @param {DataReader} reader
- * @returns {{ [key: `field_${number}`]: any }}
- */
-function deserializeTCompactProtocol(reader) {
-  /** @type {ThriftObject} */
-  const value = {}
-  let fid = 0
-
-  while (true) {
-    if (reader.offset >= reader.view.byteLength) throw new Error('thrift struct ended without STOP')
-    // Parse each field based on its type and add to the result object
-    const byte = reader.view.getUint8(reader.offset++)
-    const type = byte & 0x0f
-    if (type === STOP) break
-    const delta = byte >> 4
-    fid = delta ? fid + delta : readZigZag(reader)
-    value[`field_${fid}`] = readElement(reader, type)
-  }
-
-  return value
-}
-
-/**
- * Read a single element based on its type
- *
- * @param {DataReader} reader
- * @param {number} type
- * @returns {ThriftType}
- */
-function readElement(reader, type) {
-  switch (type) {
-  case TRUE:
-    return true
-  case FALSE:
-    return false
-  case BYTE:
-    return reader.view.getInt8(reader.offset++)
-  case I16:
-  case I32:
-    return readZigZag(reader)
-  case I64:
-    return readZigZagBigInt(reader)
-  case DOUBLE: {
-    const value = reader.view.getFloat64(reader.offset, true)
-    reader.offset += 8
-    return value
-  }
-  case BINARY: {
-    const stringLength = readVarInt(reader)
-    if (reader.offset + stringLength > reader.view.byteLength) {
-      throw new Error(`thrift binary length ${stringLength} exceeds remaining ${reader.view.byteLength - reader.offset} bytes`)
-    }
-    const strBytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, stringLength)
-    reader.offset += stringLength
-    return strBytes
-  }
-  case LIST: {
-    const byte = reader.view.getUint8(reader.offset++)
-    const elemType = byte & 0x0f
-    let listSize = byte >> 4
-    if (listSize === 15) {
-      listSize = readVarInt(reader)
-    }
-    const boolType = elemType === TRUE || elemType === FALSE
-    const values = new Array(listSize)
-    for (let i = 0; i < listSize; i++) {
-      values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType)
-    }
-    return values
-  }
-  case STRUCT:
-    // main function handles struct parsing
-    return deserializeTCompactProtocol(reader)
-  default:
-    // MAP, SET, UUID not used by parquet
-    throw new Error(`thrift unhandled type: ${type}`)
-  }
-}
-
-/**
- * Read varint aka Unsigned LEB128.
- *
- * @param {DataReader} reader
- * @returns {number}
- */
-function readVarInt(reader) {
-  let result = 0
-  let shift = 0
-  while (true) {
-    // Read groups of 7 low bits until high bit is 0
-    const byte = reader.view.getUint8(reader.offset++)
-    result |= (byte & 0x7f) << shift
-    if (!(byte & 0x80)) {
-      return result
-    }
-    shift += 7
-  }
-}
-
-/**
- * Read a varint as a bigint.
- *
- * @param {DataReader} reader
- * @returns {bigint}
- */
-function readVarBigInt(reader) {
-  let result = 0n
-  let shift = 0n
-  while (true) {
-    const byte = reader.view.getUint8(reader.offset++)
-    result |= BigInt(byte & 0x7f) << shift
-    if (!(byte & 0x80)) {
-      return result
-    }
-    shift += 7n
-  }
-}
-
-/**
- * Read a zigzag number.
- * Zigzag folds positive and negative numbers into the positive number space.
- *
- * @param {DataReader} reader
- * @returns {number}
- */
-function readZigZag(reader) {
-  const zigzag = readVarInt(reader)
-  return zigzag >>> 1 ^ -(zigzag & 1)
-}
-
-/**
- * Read a zigzag bigint.
- *
- * @param {DataReader} reader
- * @returns {bigint}
- */
-function readZigZagBigInt(reader) {
-  const zigzag = readVarBigInt(reader)
-  return zigzag >> 1n ^ -(zigzag & 1n)
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/geoparquet.js
-/**
- * @param {SchemaElement[]} schema
- * @param {KeyValue[] | undefined} key_value_metadata
- * @returns {void}
- */
-function markGeoColumns(schema, key_value_metadata) {
-  // Prepare the list of GeoParquet columns
-  /** @type {Map<string, LogicalType>} */
-  const columns = new Map()
-  const geo = key_value_metadata?.find(({ key }) => key === 'geo')?.value
-  const decodedColumns = (geo && JSON.parse(geo)?.columns) ?? {}
-  for (const [name, column] of Object.entries(decodedColumns)) {
-    if (column.encoding !== 'WKB') continue
-
-    const type = column.edges === 'spherical' ? 'GEOGRAPHY' : 'GEOMETRY'
-    const id = column.crs?.id ?? column.crs?.ids?.[0]
-    const crs = id ? `${id.authority}:${id.code.toString()}` : undefined
-    // Note: we can't infer GEOGRAPHY's algorithm from GeoParquet
-    columns.set(name, { type, crs })
-  }
-
-  // Mark schema elements with logical type
-  // Only look at root-level columns of type BYTE_ARRAY without existing logical_type
-  for (let i = 1; i < schema.length; i++) { // skip root
-    const { logical_type, name, num_children, type } = schema[i]
-    if (num_children) {
-      i += num_children
-      continue // skip the element and its children
-    }
-    if (type === 'BYTE_ARRAY' && !logical_type) {
-      schema[i].logical_type = columns.get(name)
-    }
-  }
-}
-
-/**
- * @import {KeyValue, LogicalType, SchemaElement} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/metadata.js
-
-
-
-
-
-
-/**
- * @import {AsyncBuffer, FileMetaData, KeyValue, LogicalType, MetadataOptions, MinMaxType, ParquetParsers, SchemaElement, SchemaTree, Statistics, TimeUnit} from '../src/types.js'
- */
-
-const defaultInitialFetchSize = 1 << 19 // 512kb
-
-const metadata_decoder = new TextDecoder()
-function decode(/** @type {Uint8Array} */ value) {
-  return value && metadata_decoder.decode(value)
-}
-
-/**
- * Read parquet metadata from an async buffer.
- *
- * An AsyncBuffer is like an ArrayBuffer, but the slices are loaded
- * asynchronously, possibly over the network.
- *
- * You must provide the byteLength of the buffer, typically from a HEAD request.
- *
- * In theory, you could use suffix-range requests to fetch the end of the file,
- * and save a round trip. But in practice, this doesn't work because chrome
- * deems suffix-range requests as a not-safe-listed header, and will require
- * a pre-flight. So the byteLength is required.
- *
- * To make this efficient, we initially request the last 512kb of the file,
- * which is likely to contain the metadata. If the metadata length exceeds the
- * initial fetch, 512kb, we request the rest of the metadata from the AsyncBuffer.
- *
- * This ensures that we either make one 512kb initial request for the metadata,
- * or a second request for up to the metadata size.
- *
- * @param {AsyncBuffer} asyncBuffer parquet file contents
- * @param {MetadataOptions & { initialFetchSize?: number }} options initial fetch size in bytes (default 512kb)
- * @returns {Promise<FileMetaData>} parquet metadata object
- */
-async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
-  if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error('parquet expected AsyncBuffer')
-
-  // fetch last bytes (footer) of the file
-  const footerOffset = Math.max(0, asyncBuffer.byteLength - initialFetchSize)
-  const footerBuffer = await asyncBuffer.slice(footerOffset, asyncBuffer.byteLength)
-
-  // Check for parquet magic number "PAR1"
-  const footerView = new DataView(footerBuffer)
-  if (footerView.getUint32(footerBuffer.byteLength - 4, true) !== 0x31524150) {
-    throw new Error('parquet file invalid (footer != PAR1)')
-  }
-
-  // Parquet files store metadata at the end of the file
-  // Metadata length is 4 bytes before the last PAR1
-  const metadataLength = footerView.getUint32(footerBuffer.byteLength - 8, true)
-  if (metadataLength > asyncBuffer.byteLength - 8) {
-    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${asyncBuffer.byteLength - 8}`)
-  }
-
-  // check if metadata size fits inside the initial fetch
-  if (metadataLength + 8 > initialFetchSize) {
-    // fetch the rest of the metadata
-    const metadataOffset = asyncBuffer.byteLength - metadataLength - 8
-    const metadataBuffer = await asyncBuffer.slice(metadataOffset, footerOffset)
-    // combine initial fetch with the new slice
-    const combinedBuffer = new ArrayBuffer(metadataLength + 8)
-    const combinedView = new Uint8Array(combinedBuffer)
-    combinedView.set(new Uint8Array(metadataBuffer))
-    combinedView.set(new Uint8Array(footerBuffer), footerOffset - metadataOffset)
-    return parquetMetadata(combinedBuffer, { parsers, geoparquet })
-  } else {
-    // parse metadata from the footer
-    return parquetMetadata(footerBuffer, { parsers, geoparquet })
-  }
-}
-
-/**
- * Read parquet metadata from a buffer synchronously.
- *
- * @param {ArrayBuffer | Uint8Array} arrayBuffer parquet file footer
- * @param {MetadataOptions} options metadata parsing options
- * @returns {FileMetaData} parquet metadata object
- */
-function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
-  let view
-  if (arrayBuffer instanceof ArrayBuffer) {
-    view = new DataView(arrayBuffer)
-  } else if (arrayBuffer instanceof Uint8Array) {
-    view = new DataView(arrayBuffer.buffer, arrayBuffer.byteOffset, arrayBuffer.byteLength)
-  } else {
-    throw new Error('parquet expected ArrayBuffer or Uint8Array')
-  }
-
-  // Use default parsers if not given
-  const allParsers = { ...DEFAULT_PARSERS, ...parsers }
-
-  // Validate footer magic number "PAR1"
-  if (view.byteLength < 8) {
-    throw new Error('parquet file is too short')
-  }
-  if (view.getUint32(view.byteLength - 4, true) !== 0x31524150) {
-    throw new Error('parquet file invalid (footer != PAR1)')
-  }
-
-  // Parquet files store metadata at the end of the file
-  // Metadata length is 4 bytes before the last PAR1
-  const metadataLengthOffset = view.byteLength - 8
-  const metadataLength = view.getUint32(metadataLengthOffset, true)
-  if (metadataLength > view.byteLength - 8) {
-    // {metadata}, metadata_length, PAR1
-    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${view.byteLength - 8}`)
-  }
-
-  const metadataOffset = metadataLengthOffset - metadataLength
-  const reader = { view, offset: metadataOffset }
-  const metadata = deserializeTCompactProtocol(reader)
-
-  // Parse metadata from thrift data
-  const version = metadata.field_1
-  /** @type {SchemaElement[]} */
-  const schema = metadata.field_2.map((/** @type {any} */ field) => ({
-    type: ParquetTypes[field.field_1],
-    type_length: field.field_2,
-    repetition_type: FieldRepetitionTypes[field.field_3],
-    name: decode(field.field_4),
-    num_children: field.field_5,
-    converted_type: ConvertedTypes[field.field_6],
-    scale: field.field_7,
-    precision: field.field_8,
-    field_id: field.field_9,
-    logical_type: logicalType(field.field_10),
-  }))
-  // schema element per column index
-  const columnSchema = schema.filter(e => e.type)
-  const num_rows = metadata.field_3
-  const row_groups = metadata.field_4.map((/** @type {any} */ rowGroup) => ({
-    columns: rowGroup.field_1.map((/** @type {any} */ column, /** @type {number} */ columnIndex) => ({
-      file_path: decode(column.field_1),
-      file_offset: column.field_2,
-      meta_data: column.field_3 && {
-        type: ParquetTypes[column.field_3.field_1],
-        encodings: column.field_3.field_2?.map((/** @type {number} */ e) => Encodings[e]),
-        path_in_schema: column.field_3.field_3.map(decode),
-        codec: CompressionCodecs[column.field_3.field_4],
-        num_values: column.field_3.field_5,
-        total_uncompressed_size: column.field_3.field_6,
-        total_compressed_size: column.field_3.field_7,
-        key_value_metadata: column.field_3.field_8?.map((/** @type {any} */ kv) => ({
-          key: decode(kv.field_1),
-          value: decode(kv.field_2),
-        })),
-        data_page_offset: column.field_3.field_9,
-        index_page_offset: column.field_3.field_10,
-        dictionary_page_offset: column.field_3.field_11,
-        statistics: convertStats(column.field_3.field_12, columnSchema[columnIndex], allParsers),
-        encoding_stats: column.field_3.field_13?.map((/** @type {any} */ encodingStat) => ({
-          page_type: PageTypes[encodingStat.field_1],
-          encoding: Encodings[encodingStat.field_2],
-          count: encodingStat.field_3,
-        })),
-        bloom_filter_offset: column.field_3.field_14,
-        bloom_filter_length: column.field_3.field_15,
-        size_statistics: column.field_3.field_16 && {
-          unencoded_byte_array_data_bytes: column.field_3.field_16.field_1,
-          repetition_level_histogram: column.field_3.field_16.field_2,
-          definition_level_histogram: column.field_3.field_16.field_3,
-        },
-        geospatial_statistics: column.field_3.field_17 && {
-          bbox: column.field_3.field_17.field_1 && {
-            xmin: column.field_3.field_17.field_1.field_1,
-            xmax: column.field_3.field_17.field_1.field_2,
-            ymin: column.field_3.field_17.field_1.field_3,
-            ymax: column.field_3.field_17.field_1.field_4,
-            zmin: column.field_3.field_17.field_1.field_5,
-            zmax: column.field_3.field_17.field_1.field_6,
-            mmin: column.field_3.field_17.field_1.field_7,
-            mmax: column.field_3.field_17.field_1.field_8,
-          },
-          geospatial_types: column.field_3.field_17.field_2,
-        },
-      },
-      offset_index_offset: column.field_4,
-      offset_index_length: column.field_5,
-      column_index_offset: column.field_6,
-      column_index_length: column.field_7,
-      crypto_metadata: column.field_8,
-      encrypted_column_metadata: column.field_9,
-    })),
-    total_byte_size: rowGroup.field_2,
-    num_rows: rowGroup.field_3,
-    sorting_columns: rowGroup.field_4?.map((/** @type {any} */ sortingColumn) => ({
-      column_idx: sortingColumn.field_1,
-      descending: sortingColumn.field_2,
-      nulls_first: sortingColumn.field_3,
-    })),
-    file_offset: rowGroup.field_5,
-    total_compressed_size: rowGroup.field_6,
-    ordinal: rowGroup.field_7,
-  }))
-  /** @type {KeyValue[] | undefined} */
-  const key_value_metadata = metadata.field_5?.map((/** @type {any} */ kv) => ({
-    key: decode(kv.field_1),
-    value: decode(kv.field_2),
-  }))
-  const created_by = decode(metadata.field_6)
-
-  if (geoparquet) {
-    markGeoColumns(schema, key_value_metadata)
-  }
-
-  return {
-    version,
-    schema,
-    num_rows,
-    row_groups,
-    key_value_metadata,
-    created_by,
-    metadata_length: metadataLength,
-  }
-}
-
-/**
- * Return a tree of schema elements from parquet metadata.
- *
- * @param {{schema: SchemaElement[]}} metadata parquet metadata object
- * @returns {SchemaTree} tree of schema elements
- */
-function parquetSchema({ schema }) {
-  return getSchemaPath(schema, [])[0]
-}
-
-/**
- * @param {any} logicalType
- * @returns {LogicalType | undefined}
- */
-function logicalType(logicalType) {
-  if (logicalType?.field_1) return { type: 'STRING' }
-  if (logicalType?.field_2) return { type: 'MAP' }
-  if (logicalType?.field_3) return { type: 'LIST' }
-  if (logicalType?.field_4) return { type: 'ENUM' }
-  if (logicalType?.field_5) return {
-    type: 'DECIMAL',
-    scale: logicalType.field_5.field_1,
-    precision: logicalType.field_5.field_2,
-  }
-  if (logicalType?.field_6) return { type: 'DATE' }
-  if (logicalType?.field_7) return {
-    type: 'TIME',
-    isAdjustedToUTC: logicalType.field_7.field_1,
-    unit: timeUnit(logicalType.field_7.field_2),
-  }
-  if (logicalType?.field_8) return {
-    type: 'TIMESTAMP',
-    isAdjustedToUTC: logicalType.field_8.field_1,
-    unit: timeUnit(logicalType.field_8.field_2),
-  }
-  if (logicalType?.field_10) return {
-    type: 'INTEGER',
-    bitWidth: logicalType.field_10.field_1,
-    isSigned: logicalType.field_10.field_2,
-  }
-  if (logicalType?.field_11) return { type: 'NULL' }
-  if (logicalType?.field_12) return { type: 'JSON' }
-  if (logicalType?.field_13) return { type: 'BSON' }
-  if (logicalType?.field_14) return { type: 'UUID' }
-  if (logicalType?.field_15) return { type: 'FLOAT16' }
-  if (logicalType?.field_16) return {
-    type: 'VARIANT',
-    specification_version: logicalType.field_16.field_1,
-  }
-  if (logicalType?.field_17) return {
-    type: 'GEOMETRY',
-    crs: decode(logicalType.field_17.field_1),
-  }
-  if (logicalType?.field_18) return {
-    type: 'GEOGRAPHY',
-    crs: decode(logicalType.field_18.field_1),
-    algorithm: EdgeInterpolationAlgorithms[logicalType.field_18.field_2],
-  }
-  return logicalType
-}
-
-/**
- * @param {any} unit
- * @returns {TimeUnit}
- */
-function timeUnit(unit) {
-  if (unit.field_1) return 'MILLIS'
-  if (unit.field_2) return 'MICROS'
-  if (unit.field_3) return 'NANOS'
-  throw new Error('parquet time unit required')
-}
-
-/**
- * Convert column statistics based on column type.
- *
- * @param {any} stats
- * @param {SchemaElement} schema
- * @param {ParquetParsers} parsers
- * @returns {Statistics}
- */
-function convertStats(stats, schema, parsers) {
-  return stats && {
-    max: convertMetadata(stats.field_1, schema, parsers),
-    min: convertMetadata(stats.field_2, schema, parsers),
-    null_count: stats.field_3,
-    distinct_count: stats.field_4,
-    max_value: convertMetadata(stats.field_5, schema, parsers),
-    min_value: convertMetadata(stats.field_6, schema, parsers),
-    is_max_value_exact: stats.field_7,
-    is_min_value_exact: stats.field_8,
-  }
-}
-
-/**
- * @param {Uint8Array | undefined} value
- * @param {SchemaElement} schema
- * @param {ParquetParsers} parsers
- * @returns {MinMaxType | undefined}
- */
-function convertMetadata(value, schema, parsers) {
-  const { type, converted_type, logical_type } = schema
-  if (value === undefined) return value
-  if (type === 'BOOLEAN') return value[0] === 1
-  if (type === 'BYTE_ARRAY') return parsers.stringFromBytes(value)
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength)
-  if (type === 'FLOAT' && view.byteLength === 4) return view.getFloat32(0, true)
-  if (type === 'DOUBLE' && view.byteLength === 8) return view.getFloat64(0, true)
-  if (type === 'INT32' && converted_type === 'DECIMAL' && view.byteLength === 4) {
-    return view.getInt32(0, true) * 10 ** -(schema.scale || 0)
-  }
-  if (type === 'INT64' && converted_type === 'DECIMAL' && view.byteLength === 8) {
-    return Number(view.getBigInt64(0, true)) * 10 ** -(schema.scale || 0)
-  }
-  if (type === 'INT32' && converted_type === 'DATE') return parsers.dateFromDays(view.getInt32(0, true))
-  if (type === 'INT64' && converted_type === 'TIMESTAMP_MILLIS') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && converted_type === 'TIMESTAMP_MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'NANOS') return parsers.timestampFromNanoseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
-  const unsigned = converted_type?.startsWith('UINT_') ||
-    logical_type?.type === 'INTEGER' && !logical_type.isSigned
-  if (type === 'INT32' && unsigned && view.byteLength === 4) return view.getUint32(0, true)
-  if (type === 'INT64' && unsigned && view.byteLength === 8) return view.getBigUint64(0, true)
-  if (type === 'INT32' && view.byteLength === 4) return view.getInt32(0, true)
-  if (type === 'INT64' && view.byteLength === 8) return view.getBigInt64(0, true)
-  if (converted_type === 'DECIMAL') return parseDecimal(value) * 10 ** -(schema.scale || 0)
-  if (logical_type?.type === 'FLOAT16') return parseFloat16(value)
-  if (logical_type?.type === 'UUID') return parsers.uuidFromBytes(value)
-  if (type === 'FIXED_LEN_BYTE_ARRAY') return value
-  // assert(false)
-  return value
-}
-
-;// CONCATENATED MODULE: ./src/check/parquet.ts
-/**
- * Together's Parquet rules (pre-tokenized fine-tune data, rules doc section 8), read from the file's footer only:
- * the columns must include `input_ids` and be among `input_ids`, `attention_mask`, `labels`, and there must be at
- * least one row. The footer is parsed with hyparquet; no data page is read, whatever the codec.
- */
-
-
-const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels'];
-/** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
-async function readParquetSummary(path, bytes) {
-    if (bytes < 12)
-        throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const file = {
-            byteLength: bytes,
-            slice: async (start, end = bytes) => {
-                const buffer = Buffer.alloc(end - start);
-                await handle.read(buffer, 0, buffer.length, start);
-                return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length);
-            },
-        };
-        let metadata;
-        try {
-            metadata = await parquetMetadataAsync(file);
-        }
-        catch (error) {
-            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`, {
-                cause: error,
-            });
-        }
-        const root = parquetSchema(metadata);
-        return {
-            columns: root.children.map((child) => child.element.name),
-            rows: Number(metadata.num_rows),
-            rowGroups: metadata.row_groups.length,
-        };
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The first broken rule, or undefined. */
-function parquetProblem(summary) {
-    if (!summary.columns.includes('input_ids')) {
-        return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask" and "labels".`;
-    }
-    const unexpected = summary.columns.find((c) => !PARQUET_COLUMNS.includes(c));
-    if (unexpected !== undefined) {
-        return `The file has the column "${unexpected}"; only "input_ids", "attention_mask" and "labels" are allowed. Drop the other columns.`;
-    }
-    if (summary.rows < 1)
-        return 'The file has no rows; it needs at least one sample.';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/index.ts
-/**
- * Checks one dataset file against Together's rules: the file-level rules (rules doc, section 3), then the rules of
- * its type for its purpose. `full` follows Together's reference checker; `structural` what its current client
- * checks. Purposes other than fine-tune and eval get the file-level rules only.
- */
-
-
-
-
-
-/** Checks the file; never throws for a bad file, only for I/O failures of the machine itself. */
-async function checkDataset(target, purpose, level, parallel = {}) {
-    const fail = (message, line = null, format = null, samples = 0) => ({
-        passed: false,
-        format,
-        samples,
-        line,
-        message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
-    });
-    const unusable = unusablePathReason(target, target.fileType);
-    if (unusable !== undefined || target.fileType === null)
-        return fail(unusable ?? 'Cannot tell the dataset type.');
-    if (target.bytes === 0)
-        return fail('The file is empty; it needs at least one sample.');
-    const checked = purpose === 'fine-tune' || purpose === 'eval';
-    switch (target.fileType) {
-        case 'jsonl': {
-            const rules = !checked
-                ? 'utf8'
-                : level === 'structural'
-                    ? 'structural'
-                    : purpose === 'fine-tune'
-                        ? 'full'
-                        : 'syntax';
-            const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
-            const format = rules === 'full' ? (result.firstFormat ?? null) : null;
-            if (result.utf8)
-                return utf8Failure(fail, result.utf8);
-            if (result.problem)
-                return fail(result.problem.message, result.problem.line, format, result.samples);
-            if (rules === 'structural' && result.samples === 0) {
-                return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
-            }
-            return pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples);
-        }
-        case 'csv': {
-            if (purpose === 'fine-tune') {
-                return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
-            }
-            if (!checked)
-                return encodingOnly(target, fail, 'csv');
-            const result = await scanCsv(target.absolutePath, target.bytes);
-            if (result.utf8)
-                return utf8Failure(fail, result.utf8);
-            if (result.problem)
-                return fail(result.problem.message, result.problem.line, 'csv', result.samples);
-            return pass('csv', result.samples);
-        }
-        case 'parquet': {
-            if (purpose === 'eval') {
-                return fail('Parquet files are not accepted for purpose eval; use JSONL or CSV for evaluation data.');
-            }
-            if (!checked)
-                return pass('parquet', 0);
-            let summary;
-            try {
-                summary = await readParquetSummary(target.absolutePath, target.bytes);
-            }
-            catch (error) {
-                return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
-            }
-            const problem = parquetProblem(summary);
-            if (problem)
-                return fail(problem, null, 'parquet', summary.rows);
-            return pass('parquet', summary.rows);
-        }
-    }
-}
-function pass(format, samples) {
-    return { passed: true, format, samples, line: null, message: null };
-}
-function utf8Failure(fail, problem) {
-    const hex = `0x${problem.byte.toString(16).padStart(2, '0')}`;
-    return fail(`Byte ${hex} at offset ${problem.offset} is not valid UTF-8 (${problem.reason}); Together reads datasets as UTF-8. Re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8).`, problem.line);
-}
-/** Purposes Together does not check still need valid UTF-8 in text formats. */
-async function encodingOnly(target, fail, format) {
-    const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined });
-    if (result.utf8)
-        return utf8Failure(fail, result.utf8);
-    return pass(format, result.lines);
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-/** Bounded concurrency: run an async function over items with at most `limit` in flight, results in item order. */
-/**
- * Maps `items` through `fn`, at most `limit` at once, keeping the items' order in the results. After a rejection
- * no new item starts; the calls in flight are awaited, then the first error is thrown.
- */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    const runner = async () => {
-        while (!failure && next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await fn(items[index], index);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, runner));
-    if (failure)
-        throw failure.error;
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/processing.ts
-/**
- * Reads `processing_status` when the server sends it (COMPLETED; INVALID_FORMAT and FAILED are refusals; an
- * unknown value is taken as still pending). The older API has no `processing_status`: there the file is done when
- * `Processed` is true.
- */
-function readProcessingState(file) {
-    const status = typeof file.processing_status === 'string' ? file.processing_status : null;
-    if (status === null)
-        return file.Processed === true ? { kind: 'processed', status } : { kind: 'pending', status };
-    if (status === 'COMPLETED')
-        return { kind: 'processed', status };
-    if (status === 'INVALID_FORMAT' || status === 'FAILED') {
-        return { kind: 'rejected', status, error: rejectionMessage(file, status) };
-    }
-    // PENDING, QUEUED, RUNNING, and any state a newer API may add before a terminal one.
-    return { kind: 'pending', status };
-}
-function rejectionMessage(file, status) {
-    const reason = file.validation_report?.error;
-    if (typeof reason === 'string' && reason.trim())
-        return `Together rejected the file (${status}): ${reason.trim()}`;
-    return status === 'FAILED'
-        ? 'Together could not process the file (FAILED) and gave no reason; try the upload again, and contact Together support if it persists.'
-        : 'Together rejected the file as INVALID_FORMAT and gave no reason; check it against https://docs.together.ai/docs/fine-tuning-data-preparation.';
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** Small formatters shared by logs and the job summary. */
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-/** Decimal units, as GitHub and most tools show sizes: 1.5 MB = 1,500,000 bytes. */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit += 1;
-    }
-    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
-/** `850 ms`, `12.3 s`, `4 min 05 s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const minutes = Math.floor(totalSeconds / 60);
-    const secs = totalSeconds % 60;
-    if (minutes < 60)
-        return `${minutes} min ${String(secs).padStart(2, '0')} s`;
-    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-/** Throughput in MB/s. */
-function formatRate(bytes, ms) {
-    if (ms <= 0)
-        return '— MB/s';
-    return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
-}
-/** Escapes text for HTML content and attribute values (the job summary renders HTML). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/dedupe.ts
-/**
- * Dedupe by content: the uploaded name carries a short content hash (`train.3f9a2c1b0d4e.jsonl`), and a processed
- * file already on the account with that name, size and purpose is reused instead of uploaded again.
- */
-
-
-/** Hex digits of the SHA-256 in the name: 48 bits, so a collision among one account's files is not a concern. */
-const NAME_HASH_CHARS = 12;
-/** `train.jsonl` + hash -> `train.3f9a2c1b0d4e.jsonl` (the hash goes before the extension, which gives the type). */
-function contentAddressedName(filename, sha256) {
-    const extension = external_node_path_default().posix.extname(filename);
-    const stem = filename.slice(0, filename.length - extension.length);
-    return `${stem}.${sha256.slice(0, NAME_HASH_CHARS)}${extension}`;
-}
-/** The account's processed file with this name, size and purpose, if any (the newest when several). */
-function findReusable(files, wanted) {
-    return files
-        .filter((f) => f.filename === wanted.filename &&
-        f.bytes === wanted.bytes &&
-        f.purpose === wanted.purpose &&
-        readProcessingState(f).kind === 'processed')
-        .sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/retry.ts
-/**
- * The retry policy, explicit and pure: what is retried (connection errors, 408, 429, 5xx), and how long to wait
- * (the server's `retry-after-ms` or `Retry-After`, up to 60 s; else exponential backoff with jitter).
- */
-/** The longest server-requested pause honoured. */
-const MAX_RETRY_AFTER_MS = 60_000;
-const BASE_DELAY_MS = 1000;
-const MAX_BACKOFF_MS = 10_000;
-/** Statuses worth another try: a timeout, rate limiting, any server or gateway error. */
-function isRetryableStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
-}
-/** undici and Node errors that mean the connection failed or broke, not that the server refused. */
-const CONNECTION_ERROR_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-]);
-/** True for a connection that failed, was reset or timed out. */
-function isConnectionError(error) {
-    let current = error;
-    for (let depth = 0; current && depth < 5; depth += 1) {
-        const code = current.code;
-        if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code))
-            return true;
-        current = current.cause;
-    }
-    return false;
-}
-/** The server's requested pause from `retry-after-ms` or `Retry-After` (seconds or an HTTP date), capped at 60 s. */
-function retryAfterMs(headers, now) {
-    const first = (value) => (Array.isArray(value) ? value[0] : value)?.trim();
-    const ms = first(headers['retry-after-ms']);
-    if (ms && /^\d+(\.\d+)?$/.test(ms))
-        return Math.min(Number(ms), MAX_RETRY_AFTER_MS);
-    const after = first(headers['retry-after']);
-    if (!after)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(after))
-        return Math.min(Number(after) * 1000, MAX_RETRY_AFTER_MS);
-    const date = Date.parse(after);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
-}
-/** Backoff before retry `attempt` (1 for the first retry): 1 s, 2 s, 4 s… capped at 10 s, minus up to 25 % jitter. */
-function backoffMs(attempt, random) {
-    const base = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-    return Math.round(base * (1 - 0.25 * random()));
-}
-/**
- * Runs `attempt` until it succeeds, it fails in a way `classify` says not to retry, or retries run out; then the
- * last error is thrown. `attempt` gets the attempt number (0 first).
- */
-async function withRetries(what, attempt, classify, options) {
-    for (let number = 0;; number += 1) {
-        try {
-            return await attempt(number);
-        }
-        catch (error) {
-            const verdict = classify(error);
-            if (!verdict.retry || number >= options.maxRetries || options.signal?.aborted)
-                throw error;
-            const delay = verdict.delayMs ?? backoffMs(number + 1, options.random);
-            options.log(`${what}: ${verdict.reason}; retry ${number + 1} of ${options.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
-            await options.sleep(delay);
-            if (options.signal?.aborted)
-                throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/together/errors.ts
-/** Errors of the Together API and of the storage it redirects uploads to, built in one place. */
-
-/** A non-success answer of the Together API, with its error envelope parsed. */
-class TogetherApiError extends Error {
-    operation;
-    status;
-    detail;
-    type;
-    code;
-    requestId;
-    retryAfterMs;
-    fileId;
-    name = 'TogetherApiError';
-    constructor(
-    /** e.g. `POST /files`: the operation, never a full URL. */
-    operation, status, detail, type, code, requestId, 
-    /** The pause the server asked for (`retry-after-ms` / `Retry-After`), capped. */
-    retryAfterMs, 
-    /** A file ID the failed answer still named (`X-Together-File-Id`): reserved, and to be deleted. */
-    fileId) {
-        super(`${operation} failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}${requestId ? ` [request id ${requestId}]` : ''}`);
-        this.operation = operation;
-        this.status = status;
-        this.detail = detail;
-        this.type = type;
-        this.code = code;
-        this.requestId = requestId;
-        this.retryAfterMs = retryAfterMs;
-        this.fileId = fileId;
-    }
-}
-/** A non-success answer of the presigned storage URL (S3 rules). The URL itself is never kept. */
-class StorageError extends Error {
-    status;
-    code;
-    detail;
-    retryAfterMs;
-    name = 'StorageError';
-    constructor(status, 
-    /** The S3 error code from the XML body, e.g. `AccessDenied`. */
-    code, detail, retryAfterMs) {
-        super(`Storage upload failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}`);
-        this.status = status;
-        this.code = code;
-        this.detail = detail;
-        this.retryAfterMs = retryAfterMs;
-    }
-    /** The presigned URL's lifetime ran out: a fresh URL is needed, not a retry of this one. */
-    get expired() {
-        return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
-    }
-}
-/** Builds the error for a failed API answer from the `{"error":{message,type,code}}` envelope, or any other body. */
-function apiErrorFromResponse(operation, status, headers, bodyText) {
-    const requestId = headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']);
-    const retryAfter = retryAfterMs(headers, Date.now());
-    const fileId = headerValue(headers['x-together-file-id']);
-    const envelope = parseEnvelope(bodyText);
-    if (envelope) {
-        return new TogetherApiError(operation, status, envelope.message, envelope.type, envelope.code, requestId, retryAfter, fileId);
-    }
-    return new TogetherApiError(operation, status, describeBody(bodyText, status), undefined, undefined, requestId, retryAfter, fileId);
-}
-/** Builds the error for a failed storage PUT from S3's XML error body. */
-function storageErrorFromResponse(status, bodyText, headers = {}) {
-    const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
-    const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
-    return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
-}
-function parseEnvelope(bodyText) {
-    try {
-        const parsed = JSON.parse(bodyText);
-        if (!parsed || typeof parsed !== 'object')
-            return undefined;
-        const error = parsed.error;
-        if (error && typeof error === 'object') {
-            const e = error;
-            return {
-                message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
-                type: typeof e.type === 'string' ? e.type : undefined,
-                code: typeof e.code === 'string' ? e.code : undefined,
-            };
-        }
-        if (typeof error === 'string')
-            return { message: error };
-        const message = parsed.message;
-        if (typeof message === 'string')
-            return { message };
-    }
-    catch {
-        // not JSON: described below
-    }
-    return undefined;
-}
-/** A short, single-line description of a body that is not the JSON envelope (e.g. a gateway's HTML page). */
-function describeBody(bodyText, status) {
-    const title = /<title>([^<]*)<\/title>/i.exec(bodyText)?.[1]?.trim();
-    if (title)
-        return title;
-    const text = bodyText
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    if (!text)
-        return `empty answer (HTTP ${status})`;
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-
-;// CONCATENATED MODULE: ./src/together/read-buffers.ts
-/**
- * The read buffers of every upload in flight, under one memory budget.
- *
- * Each reader of a file (a PUT, a multipart part, the SHA-256 read beside a multipart upload) needs a few buffers.
- * Files in flight times parts in flight made that grow with the inputs: four multipart uploads at once peaked at
- * 200 MiB, a third of it buffers dropped after each part and waiting for V8 to collect them. Here readers wait for
- * room instead, and full-size buffers are handed to the next reader rather than dropped.
- *
- * A reader holds one set at a time and never waits for another while holding it, so waiting cannot deadlock.
- */
-class ReadBufferBudget {
-    budgetBytes;
-    chunkBytes;
-    buffersPerReader;
-    bytesInUse = 0;
-    spare = [];
-    waiting = new Set();
-    constructor(
-    /** Bytes of buffers all readers together may hold. */
-    budgetBytes, 
-    /** The size of a full buffer: a reader's chunk. */
-    chunkBytes, 
-    /** Buffers a reader needs at once. */
-    buffersPerReader) {
-        this.budgetBytes = budgetBytes;
-        this.chunkBytes = chunkBytes;
-        this.buffersPerReader = buffersPerReader;
-    }
-    /**
-     * Buffers to read `bytes` with (smaller when there is less to read), once the budget has room for them. A reader
-     * is always let in when nobody holds any, whatever its size. Rejects when `signal` aborts while it waits.
-     */
-    async acquire(bytes, signal) {
-        const size = Math.min(this.chunkBytes, Math.max(1, bytes));
-        const needed = size * this.buffersPerReader;
-        while (this.bytesInUse > 0 && this.bytesInUse + needed > this.budgetBytes)
-            await this.nextRelease(signal);
-        signal?.throwIfAborted();
-        this.bytesInUse += needed;
-        return Array.from({ length: this.buffersPerReader }, () => (size === this.chunkBytes ? this.spare.pop() : undefined) ?? Buffer.allocUnsafe(size));
-    }
-    /**
-     * Gives buffers back. Only once nothing uses them any more: the reads into them have finished and the request
-     * that sent them has settled.
-     */
-    release(buffers) {
-        for (const buffer of buffers) {
-            this.bytesInUse -= buffer.length;
-            if (buffer.length === this.chunkBytes)
-                this.spare.push(buffer);
-        }
-        const waiting = [...this.waiting];
-        this.waiting.clear();
-        for (const wake of waiting)
-            wake();
-    }
-    /** Bytes held by readers now (for tests and diagnostics). */
-    get inUse() {
-        return this.bytesInUse;
-    }
-    nextRelease(signal) {
-        signal?.throwIfAborted();
-        return new Promise((resolve, reject) => {
-            const onAbort = () => {
-                this.waiting.delete(wake);
-                reject(signal.reason);
-            };
-            const wake = () => {
-                signal?.removeEventListener('abort', onAbort);
-                resolve();
-            };
-            this.waiting.add(wake);
-            signal?.addEventListener('abort', onAbort, { once: true });
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/together/retryable.ts
-/** Which failures of Together's API and of its storage are worth another attempt, and why. */
-
-
-/** An upload whose bytes stopped moving for too long; retried like a broken connection. */
-class StallError extends Error {
-    name = 'StallError';
-}
-/** Classifies a failed request for `withRetries`. An expired presigned URL is not retried: it needs a fresh URL. */
-function classifyFailure(error) {
-    if (error instanceof StorageError) {
-        if (error.expired || !isRetryableStatus(error.status))
-            return { retry: false };
-        return {
-            retry: true,
-            reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`,
-            delayMs: error.retryAfterMs,
-        };
-    }
-    if (error instanceof TogetherApiError) {
-        if (!isRetryableStatus(error.status))
-            return { retry: false };
-        return { retry: true, reason: `HTTP ${error.status} (${error.detail})`, delayMs: error.retryAfterMs };
-    }
-    if (error instanceof StallError)
-        return { retry: true, reason: error.message };
-    if (isConnectionError(error)) {
-        const code = error.code ?? error.cause?.code;
-        return { retry: true, reason: `connection failed (${code ?? 'reset'})` };
-    }
-    return { retry: false };
-}
-
-;// CONCATENATED MODULE: ./src/together/storage.ts
-/** The `PUT` of a file's bytes to a presigned storage URL, by S3's rules (protocol doc 5.1, step 3). */
-
-
-
-
-
-
-/** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-/**
- * Read buffers in rotation. undici pulls the next chunk of an iterable body only once the socket has taken the
- * previous one (it awaits 'drain' whenever a write is not fully flushed). A buffer is refilled (by the read one
- * chunk ahead) when the chunk three after it is pulled, long after the socket let go of it. Reusing buffers keeps
- * the upload from making garbage: with a fresh buffer per chunk, V8 lets about 64 MB of them pile up.
- */
-const POOL_SIZE = 4;
-/**
- * What all readers together may hold: eight readers of four 1 MiB buffers, e.g. eight large files at once, or a
- * multipart upload's four parts and its SHA-256 read with room to spare. Beyond that, readers wait their turn.
- */
-const READ_BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
-/** The process's read buffers, shared by every upload (see ReadBufferBudget). */
-const readBuffers = new ReadBufferBudget(READ_BUFFER_BUDGET_BYTES, READ_CHUNK_BYTES, POOL_SIZE);
-const DEFAULT_STALL_TIMEOUT_MS = 60_000;
-/**
- * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
- * encoding), no Authorization header (the URL carries the signature). Each call reads the file afresh, so a retry
- * sends the same bytes again.
- */
-async function putBytes(url, source, options) {
-    const buffers = await readBuffers.acquire(source.length, options.signal);
-    let sent = 0;
-    const stall = new AbortController();
-    const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-    const watchdog = setTimeout(() => stall.abort(), stallMs);
-    const chunks = readChunks(source.absolutePath, source.length, (chunk) => {
-        options.onChunk?.(chunk);
-        sent += chunk.length;
-        watchdog.refresh();
-        options.onProgress?.(sent);
-    }, source.start ?? 0, buffers);
-    try {
-        const res = await (0,undici.request)(url, {
-            method: 'PUT',
-            dispatcher: options.dispatcher,
-            headers: {
-                ...options.headers,
-                'content-type': 'application/octet-stream',
-                'content-length': String(source.length),
-            },
-            // undici accepts async iterables as bodies (documented; its typings list only Readable).
-            body: source.length === 0 ? '' : chunks,
-            signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
-        });
-        const bodyText = await res.body.text();
-        if (res.statusCode !== 200)
-            throw storageErrorFromResponse(res.statusCode, bodyText, res.headers);
-        const etag = res.headers.etag;
-        return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
-    }
-    catch (error) {
-        if (stall.signal.aborted && !options.signal?.aborted) {
-            throw new StallError(`no bytes moved for ${Math.round(stallMs / 1000)} s (${sent} of ${source.length} sent)`);
-        }
-        throw error;
-    }
-    finally {
-        clearTimeout(watchdog);
-        // The request has settled; closing the reader waits for a read still filling a buffer. Only then may the
-        // buffers go to another reader. (A failure to close the file must not keep them, nor hide the request's error.)
-        await chunks.return(undefined).catch(() => undefined);
-        readBuffers.release(buffers);
-    }
-}
-/**
- * The whole file in one PUT, with the SHA-256 of exactly the bytes sent, computed on the same pass. (Multipart parts
- * are sent with putBytes alone: their file's SHA-256 comes from one sequential read, not from each part.)
- */
-async function putFile(url, file, options) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const result = await putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, { ...options, onChunk: (chunk) => hash.update(chunk) });
-    return { ...result, sha256: hash.digest('hex') };
-}
-/** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
-async function hashFile(absolutePath, bytes, signal) {
-    const buffers = await readBuffers.acquire(bytes, signal);
-    try {
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c), 0, buffers)) {
-            void chunk;
-            signal?.throwIfAborted();
-        }
-        return hash.digest('hex');
-    }
-    finally {
-        readBuffers.release(buffers);
-    }
-}
-/**
- * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE; `pool` when given, at least three
- * buffers), calling `onChunk` on each before it is yielded. The size was taken before the upload started: a file
- * that shrinks since is an error, and bytes a growing file gains are not sent.
- */
-async function* readChunks(absolutePath, bytes, onChunk, start = 0, pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))))) {
-    const handle = await (0,promises_.open)(absolutePath, 'r');
-    try {
-        const end = start + bytes;
-        const read = (turn, offset) => {
-            const buffer = pool[turn % pool.length];
-            return handle
-                .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
-                .then(({ bytesRead }) => buffer.subarray(0, bytesRead));
-        };
-        // One read ahead: the next chunk comes from disk while this one is hashed and sent. Its buffer last held
-        // the chunk sent three turns ago, long since taken by the socket.
-        let next = start < end ? read(0, start) : undefined;
-        for (let offset = start, turn = 0; next; turn += 1) {
-            const chunk = await next;
-            if (chunk.length === 0) {
-                throw new Error(`the file shrank while it was uploaded: ${offset - start} of ${bytes} bytes read`);
-            }
-            offset += chunk.length;
-            next = offset < end ? read(turn + 1, offset) : undefined;
-            onChunk(chunk);
-            yield chunk;
-        }
-    }
-    finally {
-        await handle.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/progress.ts
-/** Progress lines for long uploads, so slow is not mistaken for stuck. */
-
-const PROGRESS_INTERVAL_MS = 5000;
-/**
- * Returns a callback for the running byte count. Nothing is logged for an upload that ends within the first
- * interval; after that, a line every interval: bytes, percent, MB/s and time left.
- */
-function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
-    const started = now();
-    let lastReport = started;
-    return (sent) => {
-        const at = now();
-        if (at - lastReport < intervalMs || sent >= total)
-            return;
-        lastReport = at;
-        const elapsed = Math.max(1, at - started);
-        const rate = sent / (elapsed / 1000);
-        const left = rate > 0 ? ((total - sent) / rate) * 1000 : Infinity;
-        log(`${formatBytes(sent)} of ${formatBytes(total)} (${Math.floor((sent / total) * 100)}%), ${(rate / 1e6).toFixed(1)} MB/s, ` +
-            `${Number.isFinite(left) ? formatDuration(left) : 'unknown time'} left`);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/together/multipart-plan.ts
-/** When an upload goes multipart, and how it is cut into parts (protocol doc 5.3, the SDKs' sizing). */
-const MiB = 1024 ** 2;
-const GiB = 1024 ** 3;
-/** Files larger than this use multipart (a single presigned PUT is limited to 5 GB). */
-const DEFAULT_MULTIPART_THRESHOLD_BYTES = 5 * GiB;
-const TARGET_PART_BYTES = 250 * MiB;
-/** S3's smallest part (but for the last). */
-const MIN_PART_BYTES = 5 * MiB;
-const MAX_PARTS = 250;
-/** Parts in flight at once, as the SDKs do. */
-const PART_CONCURRENCY = 4;
-/**
- * The SDKs' `_calculate_parts`: about `targetPartBytes` a part, at least 5 MiB, at most 250 parts (the part size
- * grows instead).
- */
-function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
-    const target = Math.max(MIN_PART_BYTES, targetPartBytes);
-    if (size <= target)
-        return { partBytes: Math.max(size, 1), numParts: 1 };
-    let numParts = Math.min(MAX_PARTS, Math.ceil(size / target));
-    let partBytes = Math.ceil(size / numParts);
-    if (partBytes < MIN_PART_BYTES) {
-        partBytes = MIN_PART_BYTES;
-        numParts = Math.ceil(size / partBytes);
-    }
-    return { partBytes, numParts };
-}
-/** The byte range of part `index` (0-based). */
-function partRange(plan, size, index) {
-    const start = index * plan.partBytes;
-    return { start, length: Math.min(plan.partBytes, size - start) };
-}
-/** Reads TOGETHER_MULTIPART_THRESHOLD_BYTES and TOGETHER_MULTIPART_PART_BYTES; a bad value is an error naming it. */
-function multipartSettingsFromEnv(env) {
-    const read = (name, fallback, min) => {
-        const raw = env[name]?.trim();
-        if (!raw)
-            return fallback;
-        if (!/^\d+$/.test(raw) || Number(raw) < min) {
-            throw new Error(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`);
-        }
-        return Number(raw);
-    };
-    return {
-        thresholdBytes: read('TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1),
-        partBytes: read('TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/upload.ts
-/**
- * Uploads one file to Together: the redirect flow (`POST /files` -> 302 -> `PUT` -> `/preprocess`) or, above the
- * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). Every request survives passing
- * faults; nothing that cannot be safely repeated is blindly repeated, and no reserved ID is left behind.
- */
-
-
-
-
-
-
-
-
-/** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
-const CLEANUP_TIMEOUT_MS = 5000;
-/** Fresh URLs fetched for an upload whose presigned URL expired, before giving up. */
-const MAX_URL_REFRESHES = 2;
-/** Uploads the file; on failure the reserved ID is deleted (or the multipart upload aborted) and the error rethrown. */
-async function uploadFile(file, deps) {
-    return file.bytes > deps.multipart.thresholdBytes ? uploadMultipart(file, deps) : uploadSingle(file, deps);
-}
-async function uploadSingle(file, deps) {
-    const { client, now, log } = deps;
-    const retry = retryOptions(file, deps);
-    const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType };
-    let started = now();
-    let reserved = await reserve('POST /files', (signal) => client.createFile(request, { signal }), file, deps);
-    log(`Reserved ${reserved.fileId} (${formatDuration(now() - started)})`);
-    let sent;
-    try {
-        for (let refreshes = 0;; refreshes += 1) {
-            try {
-                started = now();
-                const url = reserved.uploadUrl;
-                sent = await withRetries('PUT to storage', () => putFile(url, file, {
-                    dispatcher: client.dispatcher,
-                    onProgress: progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now),
-                    signal: deps.signal,
-                    stallTimeoutMs: deps.stallTimeoutMs,
-                }), classifyFailure, retry);
-                break;
-            }
-            catch (error) {
-                if (!(error instanceof StorageError && error.expired) || refreshes >= MAX_URL_REFRESHES)
-                    throw error;
-                // A presigned URL cannot be renewed: reserve again for a fresh one and give up the old ID.
-                log('The upload URL expired; getting a fresh one');
-                const expired = reserved;
-                reserved = await reserve('POST /files', (signal) => client.createFile(request, { signal }), file, deps);
-                log(`Reserved ${reserved.fileId} instead`);
-                await deleteQuietly(client, expired.fileId, log);
-            }
-        }
-    }
-    catch (error) {
-        await deleteQuietly(client, reserved.fileId, log);
-        throw error;
-    }
-    const took = now() - started;
-    log(`Uploaded ${formatBytes(file.bytes)} in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sent.sha256}`);
-    // The bytes are stored: from here on the file is kept. Processing may start without /preprocess (the TS SDK
-    // never calls it), so a failure here is reported and waiting goes on.
-    started = now();
-    let afterUpload;
-    try {
-        afterUpload = await client.preprocess(reserved.fileId, { signal: deps.signal });
-        log(afterUpload
-            ? `Processing requested: ${afterUpload.processing_status ?? 'accepted'} (${formatDuration(now() - started)})`
-            : 'The server has no /preprocess endpoint; processing starts on its own');
-    }
-    catch (error) {
-        if (deps.signal?.aborted)
-            throw error;
-        log(`Requesting processing failed (${messageOf(error)}); waiting anyway`);
-    }
-    return { id: reserved.fileId, sha256: sent.sha256, afterUpload };
-}
-async function uploadMultipart(file, deps) {
-    const { client, now, log } = deps;
-    const plan = planParts(file.bytes, deps.multipart.partBytes);
-    let started = now();
-    const upload = await reserve('POST /files/multipart/initiate', (signal) => client.initiateMultipart({
-        purpose: file.purpose,
-        fileName: file.filename,
-        fileType: file.fileType,
-        fileSize: file.bytes,
-        numParts: plan.numParts,
-    }, { signal }), file, deps);
-    log(`Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`);
-    // Parts go out of order, so the file's SHA-256 comes from a separate, sequential read alongside them.
-    const stopHashing = new AbortController();
-    const hashing = hashFile(file.absolutePath, file.bytes, AbortSignal.any(compact([deps.signal, stopHashing.signal])));
-    hashing.catch(() => undefined);
-    const partsFailed = new AbortController();
-    const signal = AbortSignal.any(compact([deps.signal, partsFailed.signal]));
-    const retry = { ...retryOptions(file, deps), signal };
-    const partSent = new Array(plan.numParts).fill(0);
-    const progress = progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now);
-    try {
-        started = now();
-        const etags = await mapLimit(upload.parts, PART_CONCURRENCY, async (part, index) => {
-            const range = partRange(plan, file.bytes, index);
-            try {
-                const result = await withRetries(`PUT part ${part.partNumber} of ${plan.numParts}`, () => putBytes(part.url, { absolutePath: file.absolutePath, ...range }, {
-                    dispatcher: client.dispatcher,
-                    headers: part.headers,
-                    onProgress: (sent) => {
-                        partSent[index] = sent;
-                        progress(partSent.reduce((a, b) => a + b, 0));
-                    },
-                    signal,
-                    stallTimeoutMs: deps.stallTimeoutMs,
-                }), classifyFailure, retry);
-                if (!result.etag)
-                    throw new Error(`part ${part.partNumber}: the storage answered without an ETag`);
-                return result.etag;
-            }
-            catch (error) {
-                partsFailed.abort();
-                throw error;
-            }
-        });
-        const took = now() - started;
-        const sha256 = await hashing;
-        log(`Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sha256}`);
-        const afterUpload = await client.completeMultipart({ uploadId: upload.uploadId, fileId: upload.fileId, etags }, { signal: deps.signal });
-        log(`Multipart upload completed: ${afterUpload.processing_status ?? 'accepted'}`);
-        return { id: upload.fileId, sha256, afterUpload };
-    }
-    catch (error) {
-        stopHashing.abort();
-        try {
-            await client.abortMultipart(upload, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
-            log(`Aborted the multipart upload of ${upload.fileId}`);
-        }
-        catch (abortError) {
-            log(`Could not abort the multipart upload of ${upload.fileId}: ${messageOf(abortError)}`);
-        }
-        throw error;
-    }
-}
-/**
- * Reserves a file ID (`POST /files` or multipart initiate), retrying what is safe. Each call may reserve an ID,
- * so: an ID named by a failed answer is deleted at once; and when an answer was lost (the connection broke after
- * sending), the reservation it may have made is looked for among the account's files and deleted.
- */
-async function reserve(operation, attempt, file, deps) {
-    let lostSince;
-    let reserved;
-    try {
-        reserved = await withRetries(operation, async () => {
-            try {
-                return await attempt(deps.signal);
-            }
-            catch (error) {
-                if (error instanceof TogetherApiError && error.fileId)
-                    await deleteQuietly(deps.client, error.fileId, deps.log);
-                if (isConnectionError(error))
-                    lostSince ??= deps.now();
-                throw error;
-            }
-        }, classifyFailure, retryOptions(file, deps));
-        return reserved;
-    }
-    finally {
-        if (lostSince !== undefined)
-            await deleteLostReservations(deps, file.filename, lostSince, reserved?.fileId);
-    }
-}
-/** Deletes empty files of this name reserved since `since` (the answers that were lost), but `keep`. */
-async function deleteLostReservations(deps, filename, since, keep) {
-    try {
-        const files = await deps.client.listFiles({ signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
-        // Allow for clock skew between this machine and Together's; `created_at` is in seconds.
-        const earliest = Math.floor((since - 60_000) / 1000);
-        const lost = files.filter((f) => f.id !== keep &&
-            f.filename === filename &&
-            !f.bytes &&
-            (f.created_at ?? 0) >= earliest &&
-            f.processing_status !== 'COMPLETED');
-        for (const f of lost)
-            await deleteQuietly(deps.client, f.id, deps.log);
-    }
-    catch (error) {
-        deps.log(`Could not look for reservations left by lost answers: ${messageOf(error)}`);
-    }
-}
-async function deleteQuietly(client, fileId, log) {
-    try {
-        await client.deleteFile(fileId, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) });
-        log(`Deleted the reserved ID ${fileId}, which holds no upload`);
-    }
-    catch (error) {
-        log(`Could not delete the reserved ID ${fileId}: ${messageOf(error)}`);
-    }
-}
-/** The client's retry policy, with retries logged in the file's group and live. */
-function retryOptions(file, deps) {
-    return {
-        ...deps.client.retry,
-        signal: deps.signal,
-        log: (message) => {
-            deps.log(message);
-            deps.live(`${file.path}: ${message}`);
-        },
-    };
-}
-function compact(signals) {
-    return signals.filter((s) => s !== undefined);
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-/** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
-
-
-
-const FIRST_DELAY_MS = 1000;
-const MAX_DELAY_MS = 10_000;
-const GROWTH = 1.5;
-/** The pause before poll round `round` (from 0): 1 s, growing by half each round, capped at 10 s. */
-function pollDelayMs(round) {
-    return Math.min(MAX_DELAY_MS, Math.round(FIRST_DELAY_MS * GROWTH ** round));
-}
-/**
- * Polls every pending file each round until all have settled or `deadline` (epoch ms) passes. A poll that fails
- * for a passing reason is retried next round; a file that no longer exists fails. Files still pending at the
- * deadline come back as `timeout`.
- */
-async function waitForProcessing(items, deadline, deps) {
-    const results = new Map();
-    const lastStatus = new Map(items.map((item) => [item.id, item.status ?? null]));
-    const lastError = new Map();
-    const started = deps.now();
-    let pending = items;
-    for (let round = 0; pending.length > 0; round += 1) {
-        // Each round starts with a pause: the caller has just seen each file's status (from /preprocess).
-        const remaining = deadline - deps.now();
-        if (remaining <= 0)
-            break;
-        // Sleep at most until the deadline, so a last poll happens right at it.
-        await deps.sleep(Math.min(pollDelayMs(round), remaining));
-        if (deps.signal?.aborted)
-            break;
-        await mapLimit(pending, deps.concurrency ?? 8, async (item) => {
-            const result = await pollOnce(item, deps, lastError);
-            if (!result)
-                return;
-            if (result.kind !== 'pending') {
-                results.set(item.id, result);
-                deps.onSettled?.(item.id, result);
-                deps.log(`${item.label}: ${describe(result)} after ${seconds(deps.now() - started)}`);
-            }
-            else if (lastStatus.get(item.id) !== result.status) {
-                deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
-            }
-            lastStatus.set(item.id, result.status);
-        });
-        pending = pending.filter((item) => !results.has(item.id));
-    }
-    for (const item of pending) {
-        if (deps.signal?.aborted) {
-            const result = { kind: 'cancelled', status: lastStatus.get(item.id) ?? null };
-            results.set(item.id, result);
-            deps.onSettled?.(item.id, result);
-            continue;
-        }
-        const status = lastStatus.get(item.id) ?? null;
-        const cause = lastError.get(item.id);
-        const result = {
-            kind: 'timeout',
-            status,
-            error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${cause ? `; last poll error: ${cause}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
-        };
-        results.set(item.id, result);
-        deps.onSettled?.(item.id, result);
-        deps.log(`${item.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - started)})`);
-    }
-    return results;
-}
-async function pollOnce(item, deps, lastError) {
-    try {
-        return readProcessingState(await deps.retrieve(item.id));
-    }
-    catch (error) {
-        if (deps.signal?.aborted)
-            return undefined;
-        if (error instanceof TogetherApiError && [401, 403, 404].includes(error.status)) {
-            return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        lastError.set(item.id, message);
-        deps.log(`${item.label}: polling failed, will try again (${message})`);
-        return undefined;
-    }
-}
-function describe(result) {
-    switch (result.kind) {
-        case 'processed':
-            return `processed${result.status ? ` (${result.status})` : ''}`;
-        case 'rejected':
-            return `rejected (${result.status})`;
-        default:
-            return result.kind;
-    }
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline.ts
-/** From matched files to one result per file: plan, check, upload each, then wait for Together's verdicts. */
-
-
-
-
-
-
-
-
-
-
-/** A result for every matched file, before anything is sent: the file type is decided or the file fails. */
-function planResults(files, settings) {
-    return files.map((file) => {
-        const fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
-        const unusable = unusablePathReason(file, fileType);
-        return {
-            path: file.path,
-            filename: external_node_path_default().posix.basename(file.path),
-            bytes: file.bytes,
-            sha256: null,
-            file_type: fileType,
-            purpose: settings.purpose,
-            id: null,
-            status: unusable ? 'failed' : 'checked',
-            processing_status: null,
-            error: unusable ? `${file.path}: ${unusable}` : null,
-            duration_ms: null,
-            check: null,
-            reused: false,
-        };
-    });
-}
-/**
- * Plans every file and checks it against Together's rules (unless checks are off). A file that fails is `failed`
- * with the check's message as its error; in check mode a file that passes is `checked`.
- */
-async function checkAll(files, settings, deps) {
-    const results = planResults(files, settings);
-    if (settings.check === 'off')
-        return results;
-    const level = settings.check;
-    await deps.log.group(`Check ${results.length} file${results.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`, async () => {
-        for (const [index, result] of results.entries()) {
-            const file = files[index];
-            const started = deps.now();
-            const report = await checkDataset({
-                path: result.path,
-                absolutePath: file.absolutePath,
-                bytes: file.bytes,
-                fileType: result.file_type,
-                isDirectory: file.isDirectory,
-            }, settings.purpose, level, deps.parallel).catch((error) => unreadable(result.path, error));
-            result.check = report;
-            const took = formatDuration(deps.now() - started);
-            if (report.passed) {
-                if (settings.mode === 'check')
-                    result.status = 'checked';
-                deps.log.info(`✓ ${result.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
-            }
-            else {
-                result.status = 'failed';
-                result.error = report.message;
-                deps.log.info(`✗ ${report.message} (${took})`);
-            }
-        }
-    });
-    return results;
-}
-/**
- * Checks every file, then uploads each and, when `wait` is set, waits for Together to process them. If any file
- * fails its checks, nothing is uploaded (the others become `skipped`). Once uploads start, one file's failure
- * never stops the others. The returned results are in the order of `files`.
- */
-async function uploadAll(files, settings, deps) {
-    const results = await checkAll(files, settings, deps);
-    const failed = results.filter((r) => r.status === 'failed').length;
-    if (failed > 0) {
-        for (const r of results) {
-            if (r.status !== 'failed') {
-                r.status = 'skipped';
-                const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
-                r.error = `Not uploaded: ${failed} file${failed === 1 ? '' : 's'} failed ${what}, so nothing was uploaded.`;
-            }
-        }
-        return results;
-    }
-    deps.beforeRequests?.();
-    if (settings.dedupe)
-        await markReusable(results, files, deps);
-    const startedAt = new Map();
-    const afterUpload = new Map();
-    const settle = (result, outcome) => {
-        if (outcome.kind === 'cancelled') {
-            result.error = `${result.path}: the run was cancelled while Together processed the file; it is uploaded and its ID kept.`;
-            return;
-        }
-        result.status = outcome.kind;
-        result.processing_status = outcome.status ?? result.processing_status;
-        result.error = 'error' in outcome ? `${result.path}: ${outcome.error}` : null;
-        result.duration_ms = deps.now() - startedAt.get(result);
-    };
-    // Each file's steps are gathered and printed as one group when it is done: groups of files in flight at the
-    // same time cannot be open at once. Progress and retries are printed as they happen.
-    await mapLimit(results, settings.concurrency, async (result, index) => {
-        if (result.reused || result.status === 'failed')
-            return;
-        if (deps.signal?.aborted) {
-            result.status = 'cancelled';
-            result.error = `${result.path}: the run was cancelled before the file was uploaded.`;
-            return;
-        }
-        const started = deps.now();
-        startedAt.set(result, started);
-        const steps = [];
-        const step = (message) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
-        try {
-            const uploaded = await uploadFile({ ...files[index], filename: result.filename, fileType: result.file_type, purpose: result.purpose }, {
-                client: deps.client,
-                now: deps.now,
-                log: step,
-                live: (line) => deps.log.info(line),
-                signal: deps.signal,
-                stallTimeoutMs: deps.stallTimeoutMs,
-                multipart: deps.multipart,
-            });
-            result.id = uploaded.id;
-            result.sha256 = uploaded.sha256;
-            result.processing_status = uploaded.afterUpload?.processing_status ?? null;
-            result.status = 'uploaded';
-            if (uploaded.afterUpload)
-                afterUpload.set(result, uploaded.afterUpload);
-        }
-        catch (error) {
-            if (deps.signal?.aborted) {
-                result.status = 'cancelled';
-                result.error = `${result.path}: the run was cancelled during the upload; nothing of it was left on the account.`;
-            }
-            else {
-                result.status = 'failed';
-                result.error = `${result.path}: upload failed: ${error instanceof Error ? error.message : String(error)}`;
-            }
-            step(result.error);
-        }
-        result.duration_ms = deps.now() - started;
-        deps.log.printGroup(`${result.status === 'uploaded' ? 'Uploaded' : 'Upload failed:'} ${result.path} (${formatBytes(result.bytes)}, ${formatDuration(result.duration_ms)})`, steps);
-        if (result.status === 'failed')
-            deps.log.warning(result.error);
-    });
-    if (!settings.wait || deps.signal?.aborted)
-        return results;
-    // A file that Together already reported as final needs no polling.
-    for (const [result, answer] of afterUpload) {
-        const state = readProcessingState(answer);
-        if (state.kind !== 'pending')
-            settle(result, state);
-    }
-    const uploaded = results.filter((r) => r.status === 'uploaded');
-    if (uploaded.length === 0)
-        return results;
-    await deps.log.group(`Wait for Together to process ${uploaded.length} file${uploaded.length === 1 ? '' : 's'}`, async () => {
-        const byId = new Map(uploaded.map((r) => [r.id, r]));
-        await waitForProcessing(uploaded.map((r) => ({ id: r.id, label: r.path, status: r.processing_status })), deps.now() + settings.waitTimeoutSeconds * 1000, {
-            retrieve: (id) => deps.client.retrieve(id, { signal: deps.signal }),
-            now: deps.now,
-            sleep: deps.sleep,
-            log: (m) => deps.log.info(m),
-            onSettled: (id, outcome) => settle(byId.get(id), outcome),
-            signal: deps.signal,
-            concurrency: Math.max(settings.concurrency, 4),
-        });
-    });
-    return results;
-}
-/** A file that could not be read at all (permissions, a file gone since it was found): its check fails. */
-function unreadable(filePath, error) {
-    const message = `${filePath}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
-    return { passed: false, format: null, samples: 0, line: null, message };
-}
-/**
- * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
- * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
- */
-async function markReusable(results, files, deps) {
-    await deps.log.group('Look for files Together already has (dedupe)', async () => {
-        await mapLimit(results, 4, async (result, index) => {
-            try {
-                result.sha256 = await hashFile(files[index].absolutePath, result.bytes, deps.signal);
-                result.filename = contentAddressedName(result.filename, result.sha256);
-            }
-            catch (error) {
-                // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
-                if (deps.signal?.aborted)
-                    return;
-                result.status = 'failed';
-                result.error = unreadable(result.path, error).message;
-            }
-        });
-        let account;
-        try {
-            account = await deps.client.listFiles({ signal: deps.signal });
-        }
-        catch (error) {
-            deps.log.warning(`Could not list the account's files to reuse them, so all will be uploaded: ${error instanceof Error ? error.message : String(error)}`);
-            return;
-        }
-        for (const result of results) {
-            if (result.status === 'failed')
-                continue;
-            const existing = findReusable(account, result);
-            if (!existing) {
-                deps.log.info(`${result.path}: not on the account yet as ${result.filename}`);
-                continue;
-            }
-            result.id = existing.id;
-            result.status = 'processed';
-            result.processing_status = existing.processing_status ?? null;
-            result.reused = true;
-            result.duration_ms = 0;
-            deps.log.info(`${result.path}: reusing ${existing.id} (${result.filename}, same content, already processed)`);
-        }
-    });
-}
-
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-/** GitHub shows 10 error annotations per step; the rest would be dropped silently. */
-const MAX_ERROR_ANNOTATIONS = 10;
-/** The first ten errors (in path order), a notice for skipped files, and how many errors were left out. */
-function selectAnnotations(results) {
-    const errors = [];
-    let notShown = 0;
-    for (const r of results) {
-        if (!r.error || r.status === 'skipped')
-            continue;
-        if (errors.length >= MAX_ERROR_ANNOTATIONS) {
-            notShown += 1;
-            continue;
-        }
-        const checkFailed = r.check !== null && !r.check.passed;
-        errors.push({
-            level: 'error',
-            title: checkFailed
-                ? `Dataset check failed${r.check.line ? ` at line ${r.check.line}` : ''}`
-                : `Upload ${r.status}`,
-            file: r.path,
-            line: checkFailed ? r.check.line : null,
-            message: r.error,
-        });
-    }
-    const skipped = results.filter((r) => r.status === 'skipped');
-    const notices = skipped.length
-        ? [
-            {
-                level: 'notice',
-                title: 'Nothing uploaded',
-                file: skipped[0].path,
-                line: null,
-                message: skipped[0].error ?? 'Not uploaded.',
-            },
-        ]
-        : [];
-    return { annotations: [...errors, ...notices], notShown };
-}
-
-;// CONCATENATED MODULE: ./src/results.ts
+;// CONCATENATED MODULE: ./src/result.ts
 /** Statuses that fail the step. */
 const FAILED_STATUSES = new Set([
     'rejected',
@@ -56120,6 +54833,293 @@ function renderComment(results, context, marker, runUrl) {
         : `${body.slice(0, MAX_COMMENT_CHARS)}\n\n… (cut: see the job summary)\n`;
 }
 
+;// CONCATENATED MODULE: ./src/github/steps.ts
+
+/** changed-only: the matched files the pull request adds or changes; all of them if the list cannot be had. */
+async function keepChangedFiles(files, pr, github, log) {
+    try {
+        const changed = await github.changedFiles(pr);
+        const kept = files.filter((f) => changed.has(f.path));
+        log.info(`changed-only: ${kept.length} of ${files.length} matched files are changed by pull request #${pr.number}.`);
+        return kept;
+    }
+    catch (error) {
+        log.warning(`Could not list the files of pull request #${pr.number} (${messageOf(error)}); taking every matched file.`);
+        return files;
+    }
+}
+/** Keeps one comment on the pull request up to date. A fork's token may not write: then a warning, no failure. */
+async function commentOnPullRequest(results, context, pr, github, log) {
+    try {
+        const body = renderComment(results, context, pr.commentMarker, pr.runUrl);
+        const how = await github.upsertComment(pr, pr.commentMarker, body);
+        log.info(`The comment on pull request #${pr.number} was ${how}.`);
+    }
+    catch (error) {
+        log.warning(`Could not comment on pull request #${pr.number}: ${messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`);
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/record.ts
+
+const BEFORE_UPLOAD = ['matched', 'checked'];
+const NOT_FINAL = ['matched', 'checked', 'reserved', 'uploaded'];
+class FileRecord {
+    now;
+    path;
+    absolutePath;
+    bytes;
+    fileType;
+    purpose;
+    stage = 'matched';
+    name;
+    fileId = null;
+    hash = null;
+    processingStatus = null;
+    problem = null;
+    report = null;
+    startedAt;
+    durationMs = null;
+    wasReused = false;
+    /**
+     * The record of a matched file: its type decided (from the extension unless `file-type` forces one), or the
+     * file failed at once when it cannot be a Together file at all, checks on or off.
+     */
+    constructor(file, settings, now) {
+        this.now = now;
+        this.path = file.path;
+        this.absolutePath = file.absolutePath;
+        this.bytes = file.bytes;
+        this.purpose = settings.purpose;
+        this.name = file.path.slice(file.path.lastIndexOf('/') + 1);
+        this.fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
+        const unusable = unusablePathReason(file, this.fileType);
+        if (unusable)
+            this.fail('matched', `${file.path}: ${unusable}`);
+    }
+    /** The name sent to Together. */
+    get filename() {
+        return this.name;
+    }
+    get id() {
+        return this.fileId;
+    }
+    get sha256() {
+        return this.hash;
+    }
+    /** Together's `processing_status` as last seen. */
+    get lastProcessingStatus() {
+        return this.processingStatus;
+    }
+    get error() {
+        return this.problem;
+    }
+    get check() {
+        return this.report;
+    }
+    get reused() {
+        return this.wasReused;
+    }
+    /** Failed, before or after being sent: nothing more is done with it. */
+    get failed() {
+        return this.stage === 'failed';
+    }
+    /** Nothing more will happen to it. */
+    get settled() {
+        return !NOT_FINAL.includes(this.stage);
+    }
+    /** Sent and waiting for Together's verdict. */
+    get awaitingProcessing() {
+        return this.stage === 'uploaded';
+    }
+    /** Passed its checks (or checks are off) and has not been sent yet. */
+    get readyToUpload() {
+        return BEFORE_UPLOAD.includes(this.stage);
+    }
+    /** The dataset check's verdict: a file that fails it is failed, with the check's message as its error. */
+    checked(report) {
+        this.report = report;
+        if (report.passed)
+            this.move('checked', ['matched']);
+        else
+            this.fail('matched', report.message ?? `${this.path}: the dataset check failed.`);
+    }
+    /** Not sent, because of other files. */
+    skipped(reason) {
+        this.move('skipped', BEFORE_UPLOAD);
+        this.problem = reason;
+    }
+    /** Named by its content, before it is sent (dedupe). */
+    named(filename, sha256) {
+        this.assertIn(BEFORE_UPLOAD, 'named');
+        this.name = filename;
+        this.hash = sha256;
+    }
+    /** A processed file of the same content is already on the account: it is used instead of an upload. */
+    reusedExisting(file) {
+        this.move('processed', BEFORE_UPLOAD);
+        this.fileId = file.id;
+        this.processingStatus = file.processing_status ?? null;
+        this.wasReused = true;
+        this.durationMs = 0;
+    }
+    /** Its upload starts now (the file's time counts from here). */
+    uploadStarted() {
+        this.assertIn(BEFORE_UPLOAD, 'upload started');
+        this.startedAt = this.now();
+    }
+    /** Together reserved an ID for it (again, when a presigned URL expired and a fresh one was needed). */
+    reserved(fileId) {
+        this.move('reserved', [...BEFORE_UPLOAD, 'reserved']);
+        this.fileId = fileId;
+    }
+    /** Its bytes are stored under its ID. */
+    uploaded(upload) {
+        this.move('uploaded', ['reserved']);
+        this.hash = upload.sha256;
+        this.processingStatus = upload.processingStatus;
+        this.stopClock();
+    }
+    /** It could not be sent; its reservation, if any, was deleted. */
+    uploadFailed(message) {
+        this.fileId = null;
+        this.fail(['matched', 'checked', 'reserved'], `${this.path}: upload failed: ${message}`);
+        this.stopClock();
+    }
+    /** It could not be read at all (permissions, a file gone since it was found). */
+    unreadable(message) {
+        this.fail(BEFORE_UPLOAD, `${this.path}: could not read the file (${message}).`);
+    }
+    /** Together finished and accepted it. */
+    processed(processingStatus) {
+        this.settle('processed', processingStatus, null);
+    }
+    /** Together refused it (INVALID_FORMAT or FAILED). */
+    rejected(processingStatus, reason) {
+        this.settle('rejected', processingStatus, `${this.path}: ${reason}`);
+    }
+    /** Still processing when the wait's deadline passed; the ID is kept. */
+    timedOut(processingStatus, reason) {
+        this.settle('timeout', processingStatus, `${this.path}: ${reason}`);
+    }
+    /** Waiting failed for good (the file is gone, or the key may no longer read it); the ID is kept. */
+    waitFailed(reason) {
+        this.settle('failed', this.processingStatus, `${this.path}: ${reason}`);
+    }
+    /** The run was cancelled before the file was done. An uploaded file keeps its ID; a reservation was deleted. */
+    cancelled() {
+        const during = this.stage;
+        if (during !== 'uploaded')
+            this.fileId = null;
+        this.move('cancelled', NOT_FINAL);
+        this.problem =
+            during === 'uploaded'
+                ? `${this.path}: the run was cancelled while Together processed the file; it is uploaded and its ID kept.`
+                : during === 'reserved' || this.startedAt !== undefined
+                    ? `${this.path}: the run was cancelled during the upload; nothing of it was left on the account.`
+                    : `${this.path}: the run was cancelled before the file was uploaded.`;
+        this.stopClock();
+    }
+    /** The run stopped on an unexpected error before this file was done. */
+    interrupted(message) {
+        if (this.settled)
+            return;
+        this.fail(NOT_FINAL, `${this.path}: not finished, the run stopped: ${message}`);
+    }
+    /** The view that outputs, the summary and the verdict are built from. */
+    toResult() {
+        return {
+            path: this.path,
+            filename: this.name,
+            bytes: this.bytes,
+            sha256: this.hash,
+            file_type: this.fileType,
+            purpose: this.purpose,
+            id: this.fileId,
+            status: publicStatus(this.stage),
+            processing_status: this.processingStatus,
+            error: this.problem,
+            duration_ms: this.durationMs,
+            check: this.report,
+            reused: this.wasReused,
+        };
+    }
+    settle(to, status, error) {
+        this.move(to, ['uploaded']);
+        this.processingStatus = status ?? this.processingStatus;
+        this.problem = error;
+        this.stopClock();
+    }
+    fail(from, message) {
+        this.move('failed', typeof from === 'string' ? [from] : from);
+        this.problem = message;
+    }
+    move(to, from) {
+        this.assertIn(from, to);
+        this.stage = to;
+    }
+    assertIn(allowed, transition) {
+        if (!allowed.includes(this.stage)) {
+            throw new Error(`${this.path}: '${transition}' cannot follow '${this.stage}' (a bug in the action)`);
+        }
+    }
+    stopClock() {
+        if (this.startedAt !== undefined)
+            this.durationMs = this.now() - this.startedAt;
+    }
+}
+/** A stage on the way (only seen if the run stops early) as the nearest public status. */
+function publicStatus(stage) {
+    if (stage === 'matched')
+        return 'skipped';
+    if (stage === 'reserved')
+        return 'failed';
+    return stage;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/** GitHub shows 10 error annotations per step; the rest would be dropped silently. */
+const MAX_ERROR_ANNOTATIONS = 10;
+/** The first ten errors (in path order), a notice for skipped files, and how many errors were left out. */
+function selectAnnotations(results) {
+    const errors = [];
+    let notShown = 0;
+    for (const r of results) {
+        if (!r.error || r.status === 'skipped')
+            continue;
+        if (errors.length >= MAX_ERROR_ANNOTATIONS) {
+            notShown += 1;
+            continue;
+        }
+        const checkFailed = r.check !== null && !r.check.passed;
+        errors.push({
+            level: 'error',
+            title: checkFailed
+                ? `Dataset check failed${r.check.line ? ` at line ${r.check.line}` : ''}`
+                : `Upload ${r.status}`,
+            file: r.path,
+            line: checkFailed ? r.check.line : null,
+            message: r.error,
+        });
+    }
+    const skipped = results.filter((r) => r.status === 'skipped');
+    const notices = skipped.length
+        ? [
+            {
+                level: 'notice',
+                title: 'Nothing uploaded',
+                file: skipped[0].path,
+                line: null,
+                message: skipped[0].error ?? 'Not uploaded.',
+            },
+        ]
+        : [];
+    return { annotations: [...errors, ...notices], notShown };
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /**
  * `file-id`: the first file's ID ('' if it has none); `file-ids`: the IDs obtained, in the order of `files`;
@@ -56147,215 +55147,6 @@ function failureMessage(results) {
     return `${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'} did not make it: ${named.join(', ')}${more}. See the errors above and the job summary.`;
 }
 
-;// CONCATENATED MODULE: ./src/together/client.ts
-/** A small client for the Together Files API endpoints the action needs, on undici with explicit timeouts. */
-
-
-
-
-
-/** Time allowed for an answer's headers, and between chunks of its body. */
-const API_TIMEOUT_MS = 60_000;
-const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
-/**
- * Creates the HTTP agent the client and the storage uploads share. It honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY,
- * as self-hosted runners behind a proxy need, and connects directly when they are unset.
- */
-function createDispatcher() {
-    return new undici.EnvHttpProxyAgent({
-        connect: { timeout: 30_000 },
-        headersTimeout: API_TIMEOUT_MS,
-        bodyTimeout: API_TIMEOUT_MS,
-    });
-}
-class TogetherClient {
-    options;
-    dispatcher;
-    retry;
-    userAgent;
-    constructor(options) {
-        this.options = options;
-        this.dispatcher = options.dispatcher ?? createDispatcher();
-        this.userAgent = options.userAgent ?? USER_AGENT;
-        this.retry = {
-            maxRetries: 5,
-            sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms),
-            random: Math.random,
-            now: Date.now,
-            log: () => undefined,
-            ...options.retry,
-        };
-    }
-    /**
-     * `POST /files`: reserves a file ID and answers 302 with a presigned storage URL (protocol doc 5.1). Redirects
-     * are not followed: the URL is where the bytes go, with a PUT. Not retried here: a repeated POST may reserve a
-     * second ID, so the caller decides (see upload.ts).
-     */
-    async createFile(file, call = {}) {
-        const operation = 'POST /files';
-        const form = new URLSearchParams({ purpose: file.purpose, file_name: file.fileName, file_type: file.fileType });
-        const res = await this.send('POST', '/files', {
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: form.toString(),
-            signal: call.signal,
-        });
-        const bodyText = await res.body.text();
-        if (res.statusCode !== 302) {
-            if (res.statusCode >= 200 && res.statusCode < 300) {
-                throw new TogetherApiError(operation, res.statusCode, 'expected a 302 redirect to the upload URL', undefined, undefined, undefined);
-            }
-            throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-        }
-        const uploadUrl = single(res.headers.location);
-        const fileId = single(res.headers['x-together-file-id']);
-        if (!uploadUrl || !fileId) {
-            const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'].filter(Boolean);
-            throw new TogetherApiError(operation, 302, `the redirect lacks ${missing.join(' and ')}`, undefined, undefined, undefined, undefined, fileId);
-        }
-        return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
-    }
-    /**
-     * `POST /files/{id}/preprocess`: asks Together to start processing. Returns undefined where the server has no
-     * such endpoint (404/405): processing then starts on its own when the upload completes.
-     */
-    async preprocess(fileId, call = {}) {
-        const operation = `POST /files/${fileId}/preprocess`;
-        return this.retrying(operation, call, async (signal) => {
-            const res = await this.send('POST', `/files/${encodeURIComponent(fileId)}/preprocess`, { signal });
-            const bodyText = await res.body.text();
-            if (res.statusCode === 404 || res.statusCode === 405)
-                return undefined;
-            return this.parseFile(operation, res, bodyText);
-        });
-    }
-    /** `GET /files/{id}`. */
-    async retrieve(fileId, call = {}) {
-        const operation = `GET /files/${fileId}`;
-        return this.retrying(operation, call, async (signal) => {
-            const res = await this.send('GET', `/files/${encodeURIComponent(fileId)}`, { signal });
-            return this.parseFile(operation, res, await res.body.text());
-        });
-    }
-    /** `DELETE /files/{id}`; a file already gone counts as deleted. */
-    async deleteFile(fileId, call = {}) {
-        const operation = `DELETE /files/${fileId}`;
-        await this.retrying(operation, call, async (signal) => {
-            const res = await this.send('DELETE', `/files/${encodeURIComponent(fileId)}`, { signal });
-            const bodyText = await res.body.text();
-            if (res.statusCode === 404)
-                return;
-            if (res.statusCode < 200 || res.statusCode >= 300)
-                throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-        });
-    }
-    /** `GET /files`: every file of the account (the API has no pagination). */
-    async listFiles(call = {}) {
-        const operation = 'GET /files';
-        return this.retrying(operation, call, async (signal) => {
-            const res = await this.send('GET', '/files', { signal });
-            const bodyText = await res.body.text();
-            if (res.statusCode !== 200)
-                throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-            const parsed = parseJson(operation, bodyText);
-            return Array.isArray(parsed.data) ? parsed.data : [];
-        });
-    }
-    /**
-     * `POST /files/multipart/initiate` (protocol doc 5.3): reserves a file ID and presigned URLs for each part. Not
-     * retried here, for the same reason as createFile.
-     */
-    async initiateMultipart(file, call = {}) {
-        const operation = 'POST /files/multipart/initiate';
-        const data = (await this.postJson(operation, '/files/multipart/initiate', {
-            file_name: file.fileName,
-            file_size: file.fileSize,
-            num_parts: file.numParts,
-            purpose: file.purpose,
-            file_type: file.fileType,
-        }, call.signal));
-        if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
-            throw new TogetherApiError(operation, 200, 'the answer lacks upload_id, file_id or parts', undefined, undefined, undefined);
-        }
-        const parts = data.parts.map((part) => ({
-            partNumber: Number(part.PartNumber ?? part.part_number),
-            url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
-            headers: (part.Headers ?? {}),
-        }));
-        if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
-            throw new TogetherApiError(operation, 200, `expected ${file.numParts} parts with URLs, got ${parts.length}`, undefined, undefined, undefined, undefined, data.file_id);
-        }
-        return { uploadId: data.upload_id, fileId: data.file_id, parts: parts.sort((a, b) => a.partNumber - b.partNumber) };
-    }
-    /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
-    async completeMultipart(upload, call = {}) {
-        const operation = 'POST /files/multipart/complete';
-        return this.retrying(operation, call, async (signal) => {
-            const data = (await this.postJson(operation, '/files/multipart/complete', {
-                upload_id: upload.uploadId,
-                file_id: upload.fileId,
-                parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
-            }, signal));
-            return data.file ?? data;
-        });
-    }
-    /** `POST /files/multipart/abort`: gives up a multipart upload and its reserved ID. */
-    async abortMultipart(upload, call = {}) {
-        const operation = 'POST /files/multipart/abort';
-        await this.retrying(operation, call, (signal) => this.postJson(operation, '/files/multipart/abort', { upload_id: upload.uploadId, file_id: upload.fileId }, signal));
-    }
-    async postJson(operation, path, body, signal) {
-        const res = await this.send('POST', path, {
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-            signal,
-        });
-        const bodyText = await res.body.text();
-        if (res.statusCode < 200 || res.statusCode >= 300)
-            throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-        return parseJson(operation, bodyText);
-    }
-    /** Runs an idempotent call with the client's retry policy. */
-    retrying(operation, call, attempt) {
-        const signal = call.signal ?? this.retry.signal;
-        return withRetries(operation, () => attempt(signal), classifyFailure, { ...this.retry, signal });
-    }
-    parseFile(operation, res, bodyText) {
-        if (res.statusCode < 200 || res.statusCode >= 300) {
-            throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-        }
-        const file = parseJson(operation, bodyText);
-        if (!file || typeof file.id !== 'string') {
-            throw new TogetherApiError(operation, res.statusCode, 'the answer is not a file object', undefined, undefined, undefined);
-        }
-        return file;
-    }
-    send(method, path, { headers, body, signal, } = {}) {
-        return (0,undici.request)(`${this.options.baseUrl}${path}`, {
-            method,
-            dispatcher: this.dispatcher,
-            headers: {
-                authorization: `Bearer ${this.options.apiKey}`,
-                accept: 'application/json',
-                'user-agent': this.userAgent,
-                ...headers,
-            },
-            body,
-            signal: signal ?? this.retry.signal,
-        });
-    }
-}
-function single(value) {
-    return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-function parseJson(operation, bodyText) {
-    try {
-        return JSON.parse(bodyText);
-    }
-    catch {
-        throw new TogetherApiError(operation, 200, 'the answer is not JSON', undefined, undefined, undefined);
-    }
-}
-
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: ./src/runtime-tuning.ts
@@ -56381,9 +55172,1589 @@ function disableWasmTierUp() {
     (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-wasm-dynamic-tiering');
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
-/** The edge: reads inputs through @actions/core, runs the pipeline, writes outputs, summary, annotations, verdict. */
+;// CONCATENATED MODULE: ./src/domain.ts
+/**
+ * The action's shared vocabulary: purposes, file types, modes and check levels. It sits at the bottom of the
+ * module graph and imports nothing, so every layer (settings, checks, the Together client, reports) can use it.
+ */
+const PURPOSES = [
+    'fine-tune',
+    'eval',
+    'eval-sample',
+    'eval-output',
+    'eval-summary',
+    'batch-generated',
+    'batch-api',
+];
+const FILE_TYPES = ['jsonl', 'csv', 'parquet'];
+const MODES = ['upload', 'check'];
+/** `full`: Together's reference checker. `structural`: what Together's current client checks. */
+const CHECK_LEVELS = ['full', 'structural', 'off'];
+const IF_NO_FILES_FOUND = ['error', 'warn', 'ignore'];
 
+;// CONCATENATED MODULE: ./src/github/pull-request.ts
+/** Which pull request a run belongs to, and the comment's identity: pure, from the run's GitHub context. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/** The pull request of a `pull_request` or `pull_request_target` run; undefined for any other event. */
+function pullRequestOf(context) {
+    if (!PULL_REQUEST_EVENTS.has(context.eventName))
+        return undefined;
+    const number = context.payload.pull_request?.number;
+    let repository;
+    try {
+        repository = context.repo;
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof number !== 'number' || !repository.owner || !repository.repo)
+        return undefined;
+    return { owner: repository.owner, repo: repository.repo, number };
+}
+/**
+ * The hidden marker that finds this step's comment again on a re-run: per workflow, job and step, so two steps
+ * of one pull request (say, checking two dataset folders) keep a comment each.
+ */
+function commentMarker(context) {
+    const key = [context.workflow, context.job, context.action].filter(Boolean).join('/');
+    return `<!-- together-upload-action:${key.replace(/--/g, '-')} -->`;
+}
+
+;// CONCATENATED MODULE: ./src/together/multipart-plan.ts
+/** When an upload goes multipart, and how it is cut into parts (protocol doc 5.3, the SDKs' sizing). */
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+/** Files larger than this use multipart (a single presigned PUT is limited to 5 GB). */
+const DEFAULT_MULTIPART_THRESHOLD_BYTES = 5 * GiB;
+const TARGET_PART_BYTES = 250 * MiB;
+/** S3's smallest part (but for the last). */
+const MIN_PART_BYTES = 5 * MiB;
+const MAX_PARTS = 250;
+/** Parts in flight at once, as the SDKs do. */
+const PART_CONCURRENCY = 4;
+/**
+ * The SDKs' `_calculate_parts`: about `targetPartBytes` a part, at least 5 MiB, at most 250 parts (the part size
+ * grows instead).
+ */
+function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
+    const target = Math.max(MIN_PART_BYTES, targetPartBytes);
+    if (size <= target)
+        return { partBytes: Math.max(size, 1), numParts: 1 };
+    let numParts = Math.min(MAX_PARTS, Math.ceil(size / target));
+    let partBytes = Math.ceil(size / numParts);
+    if (partBytes < MIN_PART_BYTES) {
+        partBytes = MIN_PART_BYTES;
+        numParts = Math.ceil(size / partBytes);
+    }
+    return { partBytes, numParts };
+}
+/** The byte range of part `index` (0-based). */
+function partRange(plan, size, index) {
+    const start = index * plan.partBytes;
+    return { start, length: Math.min(plan.partBytes, size - start) };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/together/errors.ts
+/**
+ * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
+ * the class (not found, auth, conflict, protocol), never on status lists.
+ */
+/** A non-success answer of the Together API, with its error envelope parsed. */
+class TogetherApiError extends Error {
+    name = 'TogetherApiError';
+    operation;
+    status;
+    detail;
+    type;
+    code;
+    requestId;
+    retryAfterMs;
+    fileId;
+    constructor(fields) {
+        super(`${fields.operation} failed with HTTP ${fields.status}${fields.code ? ` (${fields.code})` : ''}: ${fields.detail}${fields.requestId ? ` [request id ${fields.requestId}]` : ''}`);
+        this.operation = fields.operation;
+        this.status = fields.status;
+        this.detail = fields.detail;
+        this.type = fields.type;
+        this.code = fields.code;
+        this.requestId = fields.requestId;
+        this.retryAfterMs = fields.retryAfterMs;
+        this.fileId = fields.fileId;
+    }
+    /** The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. */
+    static generate(operation, status, headers, bodyText) {
+        const envelope = parseEnvelope(bodyText);
+        const fields = {
+            operation,
+            status,
+            detail: envelope?.message ?? describeBody(bodyText, status),
+            type: envelope?.type,
+            code: envelope?.code,
+            requestId: headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']),
+            retryAfterMs: retryAfterMs(headers, Date.now()),
+            fileId: envelope?.fileId ?? headerValue(headers['x-together-file-id']),
+        };
+        if (status === 401 || status === 403)
+            return new AuthenticationError(fields);
+        if (status === 404)
+            return new NotFoundError(fields);
+        if (status === 409)
+            return new ConflictError(fields);
+        return new TogetherApiError(fields);
+    }
+}
+/** 401 or 403: the key is wrong, revoked or may not do this. */
+class AuthenticationError extends TogetherApiError {
+    name = 'AuthenticationError';
+}
+/** 404: the file (or endpoint) does not exist. */
+class NotFoundError extends TogetherApiError {
+    name = 'NotFoundError';
+}
+/** 409: the request conflicts with what Together holds (for an upload: the same content, named by `fileId`). */
+class ConflictError extends TogetherApiError {
+    name = 'ConflictError';
+}
+/** A success status whose answer is not what the protocol says (a 200 without a file object, a 302 without a URL). */
+class ProtocolError extends TogetherApiError {
+    name = 'ProtocolError';
+}
+/** A request's deadline passed before it got an answer. */
+class DeadlineError extends Error {
+    operation;
+    name = 'DeadlineError';
+    constructor(operation) {
+        super(`${operation} got no answer before the deadline`);
+        this.operation = operation;
+    }
+}
+/** An upload whose bytes stopped moving for too long; retried like a broken connection. */
+class StallError extends Error {
+    name = 'StallError';
+}
+/** A non-success answer of the presigned storage URL (S3 rules). The URL itself is never kept. */
+class StorageError extends Error {
+    status;
+    code;
+    detail;
+    retryAfterMs;
+    name = 'StorageError';
+    constructor(status, 
+    /** The S3 error code from the XML body, e.g. `AccessDenied`. */
+    code, detail, retryAfterMs) {
+        super(`Storage upload failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}`);
+        this.status = status;
+        this.code = code;
+        this.detail = detail;
+        this.retryAfterMs = retryAfterMs;
+    }
+    /** The presigned URL's lifetime ran out: a fresh URL is needed, not a retry of this one. */
+    get expired() {
+        return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
+    }
+    /** Builds the error for a failed storage PUT from S3's XML error body. */
+    static fromResponse(status, bodyText, headers = {}) {
+        const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
+        const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
+        return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
+    }
+}
+function parseEnvelope(bodyText) {
+    let parsed;
+    try {
+        parsed = JSON.parse(bodyText);
+    }
+    catch {
+        return undefined; // not JSON: described by describeBody
+    }
+    if (!parsed || typeof parsed !== 'object')
+        return undefined;
+    const body = parsed;
+    const fileId = typeof body.file_id === 'string' ? body.file_id : undefined;
+    const error = body.error;
+    if (error && typeof error === 'object') {
+        const e = error;
+        return {
+            message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
+            type: typeof e.type === 'string' ? e.type : undefined,
+            code: typeof e.code === 'string' ? e.code : undefined,
+            fileId: fileId ?? (typeof e.file_id === 'string' ? e.file_id : undefined),
+        };
+    }
+    if (typeof error === 'string')
+        return { message: error, fileId };
+    if (typeof body.message === 'string')
+        return { message: body.message, fileId };
+    return undefined;
+}
+/** A short, single-line description of a body that is not the JSON envelope (e.g. a gateway's HTML page). */
+function describeBody(bodyText, status) {
+    const title = /<title>([^<]*)<\/title>/i.exec(bodyText)?.[1]?.trim();
+    if (title)
+        return title;
+    const text = bodyText
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (!text)
+        return `empty answer (HTTP ${status})`;
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** The longest server-requested pause honoured. */
+const MAX_RETRY_AFTER_MS = 60_000;
+/** The server's requested pause from `retry-after-ms` or `Retry-After` (seconds or an HTTP date), capped at 60 s. */
+function retryAfterMs(headers, now) {
+    const first = (value) => (Array.isArray(value) ? value[0] : value)?.trim();
+    const ms = first(headers['retry-after-ms']);
+    if (ms && /^\d+(\.\d+)?$/.test(ms))
+        return Math.min(Number(ms), MAX_RETRY_AFTER_MS);
+    const after = first(headers['retry-after']);
+    if (!after)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(after))
+        return Math.min(Number(after) * 1000, MAX_RETRY_AFTER_MS);
+    const date = Date.parse(after);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
+}
+
+;// CONCATENATED MODULE: ./src/together/read-buffers.ts
+/**
+ * The read buffers of every upload in flight, under one memory budget.
+ *
+ * Each reader of a file (a PUT, a multipart part, the SHA-256 read beside a multipart upload) needs a few buffers.
+ * Files in flight times parts in flight made that grow with the inputs: four multipart uploads at once peaked at
+ * 200 MiB, a third of it buffers dropped after each part and waiting for V8 to collect them. Here readers wait for
+ * room instead, and full-size buffers are handed to the next reader rather than dropped.
+ *
+ * A reader holds one set at a time and never waits for another while holding it, so waiting cannot deadlock.
+ */
+class ReadBufferBudget {
+    budgetBytes;
+    chunkBytes;
+    buffersPerReader;
+    bytesInUse = 0;
+    spare = [];
+    waiting = new Set();
+    constructor(
+    /** Bytes of buffers all readers together may hold. */
+    budgetBytes, 
+    /** The size of a full buffer: a reader's chunk. */
+    chunkBytes, 
+    /** Buffers a reader needs at once. */
+    buffersPerReader) {
+        this.budgetBytes = budgetBytes;
+        this.chunkBytes = chunkBytes;
+        this.buffersPerReader = buffersPerReader;
+    }
+    /**
+     * Buffers to read `bytes` with (smaller when there is less to read), once the budget has room for them. A reader
+     * is always let in when nobody holds any, whatever its size. Rejects when `signal` aborts while it waits.
+     */
+    async acquire(bytes, signal) {
+        const size = Math.min(this.chunkBytes, Math.max(1, bytes));
+        const needed = size * this.buffersPerReader;
+        while (this.bytesInUse > 0 && this.bytesInUse + needed > this.budgetBytes)
+            await this.nextRelease(signal);
+        signal?.throwIfAborted();
+        this.bytesInUse += needed;
+        return Array.from({ length: this.buffersPerReader }, () => (size === this.chunkBytes ? this.spare.pop() : undefined) ?? Buffer.allocUnsafe(size));
+    }
+    /**
+     * Gives buffers back. Only once nothing uses them any more: the reads into them have finished and the request
+     * that sent them has settled.
+     */
+    release(buffers) {
+        for (const buffer of buffers) {
+            this.bytesInUse -= buffer.length;
+            if (buffer.length === this.chunkBytes)
+                this.spare.push(buffer);
+        }
+        const waiting = [...this.waiting];
+        this.waiting.clear();
+        for (const wake of waiting)
+            wake();
+    }
+    /** Bytes held by readers now (for tests and diagnostics). */
+    get inUse() {
+        return this.bytesInUse;
+    }
+    nextRelease(signal) {
+        signal?.throwIfAborted();
+        return new Promise((resolve, reject) => {
+            const onAbort = () => {
+                this.waiting.delete(wake);
+                reject(signal.reason);
+            };
+            const wake = () => {
+                signal?.removeEventListener('abort', onAbort);
+                resolve();
+            };
+            this.waiting.add(wake);
+            signal?.addEventListener('abort', onAbort, { once: true });
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/together/storage.ts
+/** The `PUT` of a file's bytes to a presigned storage URL, by S3's rules (protocol doc 5.1, step 3). */
+
+
+
+
+
+/** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Read buffers in rotation. undici pulls the next chunk of an iterable body only once the socket has taken the
+ * previous one (it awaits 'drain' whenever a write is not fully flushed). A buffer is refilled (by the read one
+ * chunk ahead) when the chunk three after it is pulled, long after the socket let go of it. Reusing buffers keeps
+ * the upload from making garbage: with a fresh buffer per chunk, V8 lets about 64 MB of them pile up.
+ */
+const POOL_SIZE = 4;
+/**
+ * What all readers together may hold: eight readers of four 1 MiB buffers, e.g. eight large files at once, or a
+ * multipart upload's four parts and its SHA-256 read with room to spare. Beyond that, readers wait their turn.
+ */
+const READ_BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
+/** The process's read buffers, shared by every upload (see ReadBufferBudget). */
+const readBuffers = new ReadBufferBudget(READ_BUFFER_BUDGET_BYTES, READ_CHUNK_BYTES, POOL_SIZE);
+const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+/**
+ * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
+ * encoding), no Authorization header (the URL carries the signature). Each call reads the file afresh, so a retry
+ * sends the same bytes again.
+ */
+async function putBytes(url, source, options) {
+    const buffers = await readBuffers.acquire(source.length, options.signal);
+    let sent = 0;
+    const stall = new AbortController();
+    const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    const watchdog = setTimeout(() => stall.abort(), stallMs);
+    const chunks = readChunks(source.absolutePath, source.length, (chunk) => {
+        options.onChunk?.(chunk);
+        sent += chunk.length;
+        watchdog.refresh();
+        options.onProgress?.(sent);
+    }, source.start ?? 0, buffers);
+    try {
+        const res = await (0,undici.request)(url, {
+            method: 'PUT',
+            dispatcher: options.dispatcher,
+            headers: {
+                ...options.headers,
+                'content-type': 'application/octet-stream',
+                'content-length': String(source.length),
+            },
+            // undici accepts async iterables as bodies (documented; its typings list only Readable).
+            body: source.length === 0 ? '' : chunks,
+            signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
+        });
+        const bodyText = await res.body.text();
+        if (res.statusCode !== 200)
+            throw StorageError.fromResponse(res.statusCode, bodyText, res.headers);
+        const etag = res.headers.etag;
+        return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
+    }
+    catch (error) {
+        if (stall.signal.aborted && !options.signal?.aborted) {
+            throw new StallError(`no bytes moved for ${Math.round(stallMs / 1000)} s (${sent} of ${source.length} sent)`);
+        }
+        throw error;
+    }
+    finally {
+        clearTimeout(watchdog);
+        // The request has settled; closing the reader waits for a read still filling a buffer. Only then may the
+        // buffers go to another reader. (A failure to close the file must not keep them, nor hide the request's error.)
+        await chunks.return(undefined).catch(() => undefined);
+        readBuffers.release(buffers);
+    }
+}
+/**
+ * The whole file in one PUT, with the SHA-256 of exactly the bytes sent, computed on the same pass. (Multipart parts
+ * are sent with putBytes alone: their file's SHA-256 comes from one sequential read, not from each part.)
+ */
+async function putFile(url, file, options) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const result = await putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, { ...options, onChunk: (chunk) => hash.update(chunk) });
+    return { ...result, sha256: hash.digest('hex') };
+}
+/** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
+async function hashFile(absolutePath, bytes, signal) {
+    const buffers = await readBuffers.acquire(bytes, signal);
+    try {
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c), 0, buffers)) {
+            void chunk;
+            signal?.throwIfAborted();
+        }
+        return hash.digest('hex');
+    }
+    finally {
+        readBuffers.release(buffers);
+    }
+}
+/**
+ * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE; `pool` when given, at least three
+ * buffers), calling `onChunk` on each before it is yielded. The size was taken before the upload started: a file
+ * that shrinks since is an error, and bytes a growing file gains are not sent.
+ */
+async function* readChunks(absolutePath, bytes, onChunk, start = 0, pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))))) {
+    const handle = await (0,promises_.open)(absolutePath, 'r');
+    try {
+        const end = start + bytes;
+        const read = (turn, offset) => {
+            const buffer = pool[turn % pool.length];
+            return handle
+                .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
+                .then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+        };
+        // One read ahead: the next chunk comes from disk while this one is hashed and sent. Its buffer last held
+        // the chunk sent three turns ago, long since taken by the socket.
+        let next = start < end ? read(0, start) : undefined;
+        for (let offset = start, turn = 0; next; turn += 1) {
+            const chunk = await next;
+            if (chunk.length === 0) {
+                throw new Error(`the file shrank while it was uploaded: ${offset - start} of ${bytes} bytes read`);
+            }
+            offset += chunk.length;
+            next = offset < end ? read(turn + 1, offset) : undefined;
+            onChunk(chunk);
+            yield chunk;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+/**
+ * Everything the run is told, read once before any work: the inputs, the tuning environment variables and the
+ * pull request the run belongs to. Every bad value is reported together, each message naming its input or
+ * variable and what it accepts.
+ */
+
+
+
+
+/** A setting that cannot be used; the message names each input or variable and what it accepts. */
+class SettingsError extends Error {
+    name = 'SettingsError';
+}
+const settings_PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+/** Reads and validates every setting; throws one SettingsError that lists every problem. */
+async function readSettings(source) {
+    const { read, env } = source;
+    const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
+    if (apiKey)
+        source.maskSecret(apiKey);
+    const githubToken = read('github-token');
+    if (githubToken)
+        source.maskSecret(githubToken);
+    const problems = [];
+    /** Runs one reader; a problem is noted and the fallback stands in, so every other setting is still read. */
+    const field = (parse, fallback) => {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof SettingsError))
+                throw error;
+            problems.push(error.message);
+            return fallback;
+        }
+    };
+    const mode = field(() => oneOf('mode', read('mode') || 'upload', MODES), 'upload');
+    const check = field(() => oneOf('check', read('check') || 'full', CHECK_LEVELS), 'full');
+    const comment = field(() => bool('comment', read('comment') || 'false'), false);
+    const changedOnly = field(() => bool('changed-only', read('changed-only') || 'false'), false);
+    const settings = {
+        mode,
+        check,
+        patterns: field(() => patterns(read('path')), []),
+        apiKey,
+        purpose: field(() => oneOf('purpose', read('purpose') || 'fine-tune', PURPOSES), 'fine-tune'),
+        fileType: field(() => oneOf('file-type', read('file-type') || 'auto', ['auto', ...FILE_TYPES]), 'auto'),
+        wait: field(() => bool('wait', read('wait') || 'true'), true),
+        waitTimeoutSeconds: field(() => positiveSeconds('wait-timeout', read('wait-timeout') || '1800'), 1800),
+        ifNoFilesFound: field(() => oneOf('if-no-files-found', read('if-no-files-found') || 'error', IF_NO_FILES_FOUND), 'error'),
+        includeHiddenFiles: field(() => bool('include-hidden-files', read('include-hidden-files') || 'false'), false),
+        baseUrl: field(() => baseUrl(read('base-url') || 'https://api.together.ai/v1'), ''),
+        concurrency: field(() => wholeNumber('concurrency', read('concurrency') || '4', 1, 64), 4),
+        maxRetries: field(() => wholeNumber('max-retries', read('max-retries') || '5', 0, 20), 5),
+        dedupe: field(() => bool('dedupe', read('dedupe') || 'false'), false),
+        comment,
+        changedOnly,
+        githubToken,
+        workspace: env.GITHUB_WORKSPACE?.trim() || (source.cwd ?? process.cwd()),
+        multipart: {
+            thresholdBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1), DEFAULT_MULTIPART_THRESHOLD_BYTES),
+            partBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES), TARGET_PART_BYTES),
+        },
+        stallTimeoutMs: field(() => stallTimeoutMs(env), DEFAULT_STALL_TIMEOUT_MS),
+    };
+    if (mode === 'check' && check === 'off') {
+        problems.push("Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.");
+    }
+    if (mode === 'upload' && !apiKey) {
+        problems.push("No Together API key: set the input 'api-key' (for example `api-key: ${{ secrets.TOGETHER_API_KEY }}`) or the environment variable TOGETHER_API_KEY. To check files without uploading, set mode: check.");
+    }
+    if (problems.length > 0)
+        throw new SettingsError(problems.join('\n'));
+    const needsPullRequest = (comment || changedOnly) && settings_PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '');
+    const pullRequest = needsPullRequest ? pullRequestSettings(await source.loadGitHubContext()) : undefined;
+    return { ...settings, pullRequest };
+}
+function pullRequestSettings(context) {
+    const pr = pullRequestOf(context);
+    if (!pr)
+        return undefined;
+    const runUrl = context.runId
+        ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
+        : undefined;
+    return { ...pr, commentMarker: commentMarker(context), runUrl };
+}
+function patterns(value) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+    if (lines.length === 0) {
+        throw new SettingsError("Input 'path' is required: give files, directories or glob patterns, one per line.");
+    }
+    if (lines.every((p) => p.startsWith('!'))) {
+        throw new SettingsError("Input 'path' has only exclude patterns (lines starting with '!'): add at least one file or pattern to include.");
+    }
+    return lines;
+}
+function oneOf(name, value, allowed) {
+    if (allowed.includes(value))
+        return value;
+    throw new SettingsError(`Input '${name}' is '${value}'; it must be one of: ${allowed.join(', ')}.`);
+}
+function bool(name, value) {
+    if (TRUE_VALUES.includes(value))
+        return true;
+    if (FALSE_VALUES.includes(value))
+        return false;
+    throw new SettingsError(`Input '${name}' is '${value}'; it must be 'true' or 'false'.`);
+}
+function positiveSeconds(name, value) {
+    const seconds = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
+        throw new SettingsError(`Input '${name}' is '${value}'; it must be a number of seconds greater than 0.`);
+    }
+    return seconds;
+}
+function wholeNumber(name, value, min, max) {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+        throw new SettingsError(`Input '${name}' is '${value}'; it must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+}
+function bytesVariable(env, name, fallback, min) {
+    const raw = env[name]?.trim();
+    if (!raw)
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min) {
+        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`);
+    }
+    return Number(raw);
+}
+function stallTimeoutMs(env) {
+    const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
+    if (!raw)
+        return DEFAULT_STALL_TIMEOUT_MS;
+    if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
+        throw new SettingsError(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
+    }
+    return Number(raw) * 1000;
+}
+/** Plain http would send the key in clear, so it is allowed only to this machine. */
+function baseUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new SettingsError(`Input 'base-url' is '${value}', which is not a URL; the default is https://api.together.ai/v1.`);
+    }
+    if (url.username || url.password) {
+        throw new SettingsError("Input 'base-url' must not contain a user name or password; pass the key as 'api-key'.");
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        throw new SettingsError(`Input 'base-url' uses plain http to ${url.hostname}; the API key would travel in clear. Use https (plain http is accepted only for localhost and 127.0.0.0/8).`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new SettingsError(`Input 'base-url' must be an https URL; got '${url.protocol}'.`);
+    }
+    url.search = '';
+    url.hash = '';
+    return url.toString().replace(/\/+$/, '');
+}
+/** True for localhost, 127.0.0.0/8 and [::1]. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/together/retry.ts
+/**
+ * The retry policy, explicit and pure: what is retried (connection errors, stalls, 408, 429, 5xx; never a 409 or an
+ * expired presigned URL), how long to wait (the server's `retry-after-ms` or `Retry-After`, up to 60 s; else
+ * exponential backoff with jitter), and the one loop every request of the client runs in, bounded by its deadline.
+ */
+
+const BASE_DELAY_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+/** Statuses worth another try: a timeout, rate limiting, any server or gateway error. */
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
+}
+/** undici and Node errors that mean the connection failed or broke, not that the server refused. */
+const CONNECTION_ERROR_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/** True for a connection that failed, was reset or timed out. */
+function isConnectionError(error) {
+    let current = error;
+    for (let depth = 0; current && depth < 5; depth += 1) {
+        const code = current.code;
+        if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code))
+            return true;
+        current = current.cause;
+    }
+    return false;
+}
+/** Backoff before retry `attempt` (1 for the first retry): 1 s, 2 s, 4 s… capped at 10 s, minus up to 25 % jitter. */
+function backoffMs(attempt, random) {
+    const base = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+    return Math.round(base * (1 - 0.25 * random()));
+}
+/** Classifies a failed request. An expired presigned URL is not retried: it needs a fresh URL. */
+function classifyFailure(error) {
+    if (error instanceof StorageError) {
+        if (error.expired || !isRetryableStatus(error.status))
+            return { retry: false };
+        return {
+            retry: true,
+            reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`,
+            delayMs: error.retryAfterMs,
+        };
+    }
+    if (error instanceof TogetherApiError) {
+        if (!isRetryableStatus(error.status))
+            return { retry: false };
+        return { retry: true, reason: `HTTP ${error.status} (${error.detail})`, delayMs: error.retryAfterMs };
+    }
+    if (error instanceof StallError)
+        return { retry: true, reason: error.message };
+    if (isConnectionError(error)) {
+        const code = error.code ?? error.cause?.code;
+        return { retry: true, reason: `connection failed (${code ?? 'reset'})` };
+    }
+    return { retry: false };
+}
+/**
+ * Runs `attempt` until it succeeds, fails in a way not worth retrying, runs out of retries, or would have to wait
+ * past the deadline; then its last error is thrown. `attempt` gets the signal to pass to its request: the run's
+ * cancellation and the deadline in one.
+ */
+async function runWithRetries(operation, attempt, loop) {
+    for (let retry = 0;; retry += 1) {
+        const remaining = loop.deadline === undefined ? undefined : loop.deadline - loop.now();
+        if (remaining !== undefined && remaining <= 0)
+            throw new DeadlineError(operation);
+        const timeout = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
+        const signals = [loop.signal, timeout].filter((s) => s !== undefined);
+        try {
+            return await attempt(signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
+        }
+        catch (raw) {
+            const error = timeout?.aborted && !loop.signal?.aborted ? new DeadlineError(operation) : raw;
+            await loop.onFailure?.(error);
+            const verdict = classifyFailure(error);
+            if (!verdict.retry || retry >= loop.maxRetries || loop.signal?.aborted)
+                throw error;
+            const delay = verdict.delayMs ?? backoffMs(retry + 1, loop.random);
+            if (loop.deadline !== undefined && loop.now() + delay >= loop.deadline)
+                throw error;
+            loop.log(`${operation}: ${verdict.reason}; retry ${retry + 1} of ${loop.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
+            await loop.sleep(delay, loop.signal);
+            if (loop.signal?.aborted)
+                throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/together/client.ts
+/**
+ * The only HTTP layer for Together: the Files API endpoints the action needs and the PUTs to the presigned
+ * storage URLs they hand out, on undici with explicit timeouts. Every method takes one options object (`signal`,
+ * `deadline`, `maxRetries`, `log`) and runs in the one retry loop (`runWithRetries`), with the policy of its kind:
+ *
+ * - API calls that can be repeated safely (retrieve, list, delete, preprocess, multipart complete and abort);
+ * - reservations (`POST /files`, multipart initiate), which may reserve an ID on every call: an ID named by a
+ *   failed answer is deleted at once, and after a lost answer the reservation it may have made is looked up and
+ *   deleted;
+ * - storage PUTs, retried with a fresh read of the file.
+ */
+
+
+
+
+
+/** Time allowed for an answer's headers, and between chunks of its body. */
+const API_TIMEOUT_MS = 60_000;
+/** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
+const CLEANUP_TIMEOUT_MS = 5000;
+const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
+/**
+ * The HTTP agent the client and the storage uploads share. It honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as
+ * self-hosted runners behind a proxy need, and connects directly when they are unset.
+ */
+function createDispatcher() {
+    return new undici.EnvHttpProxyAgent({
+        connect: { timeout: 30_000 },
+        headersTimeout: API_TIMEOUT_MS,
+        bodyTimeout: API_TIMEOUT_MS,
+    });
+}
+class TogetherClient {
+    options;
+    dispatcher;
+    userAgent;
+    loopDefaults;
+    constructor(options) {
+        this.options = options;
+        this.dispatcher = options.dispatcher ?? createDispatcher();
+        this.userAgent = options.userAgent ?? USER_AGENT;
+        this.loopDefaults = {
+            maxRetries: options.maxRetries ?? 5,
+            sleep: options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined)),
+            random: options.random ?? Math.random,
+            now: options.now ?? Date.now,
+            log: options.log ?? (() => undefined),
+            signal: options.signal,
+        };
+    }
+    /** Closes the connections. */
+    async close() {
+        await this.dispatcher.close().catch(() => undefined);
+    }
+    /**
+     * `POST /files`: reserves a file ID and answers 302 with a presigned storage URL (protocol doc 5.1). Redirects
+     * are not followed: the URL is where the bytes go, with a PUT.
+     */
+    async reserve(file, options = {}) {
+        const operation = 'POST /files';
+        const form = new URLSearchParams({ purpose: file.purpose, file_name: file.fileName, file_type: file.fileType });
+        return this.reservation(operation, file.fileName, options, async (signal) => {
+            const res = await this.send({ method: 'POST', path: '/files', form }, signal);
+            const bodyText = await res.body.text();
+            if (res.statusCode !== 302) {
+                if (res.statusCode >= 200 && res.statusCode < 300) {
+                    throw new ProtocolError({
+                        operation,
+                        status: res.statusCode,
+                        detail: 'expected a 302 redirect to the upload URL',
+                    });
+                }
+                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+            }
+            const uploadUrl = single(res.headers.location);
+            const fileId = single(res.headers['x-together-file-id']);
+            if (!uploadUrl || !fileId) {
+                const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'];
+                throw new ProtocolError({
+                    operation,
+                    status: 302,
+                    detail: `the redirect lacks ${missing.filter(Boolean).join(' and ')}`,
+                    fileId,
+                });
+            }
+            return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
+        });
+    }
+    /** `POST /files/multipart/initiate` (protocol doc 5.3): reserves a file ID and presigned URLs for each part. */
+    async initiateMultipart(file, options = {}) {
+        const operation = 'POST /files/multipart/initiate';
+        const json = {
+            file_name: file.fileName,
+            file_size: file.fileSize,
+            num_parts: file.numParts,
+            purpose: file.purpose,
+            file_type: file.fileType,
+        };
+        return this.reservation(operation, file.fileName, options, async (signal) => {
+            const data = (await this.attemptApi(operation, { method: 'POST', path: '/files/multipart/initiate', json }, signal));
+            if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
+                throw new ProtocolError({ operation, status: 200, detail: 'the answer lacks upload_id, file_id or parts' });
+            }
+            const parts = data.parts.map((part) => ({
+                partNumber: Number(part.PartNumber ?? part.part_number),
+                url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
+                headers: (part.Headers ?? {}),
+            }));
+            if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
+                throw new ProtocolError({
+                    operation,
+                    status: 200,
+                    detail: `expected ${file.numParts} parts with URLs, got ${parts.length}`,
+                    fileId: data.file_id,
+                });
+            }
+            return {
+                uploadId: data.upload_id,
+                fileId: data.file_id,
+                parts: parts.sort((a, b) => a.partNumber - b.partNumber),
+            };
+        });
+    }
+    /**
+     * The whole file in one PUT to its presigned URL, with the SHA-256 of exactly the bytes sent. Retried with a
+     * fresh read; an expired URL is not retried (StorageError.expired): it needs a fresh reservation.
+     */
+    async putFile(url, file, options = {}) {
+        return runWithRetries('PUT to storage', (signal) => putFile(url, file, this.putOptions(options, signal)), this.loop(options));
+    }
+    /** One part of a multipart upload, retried on its own with a fresh read of its range. */
+    async putPart(part, source, numParts, options = {}) {
+        return runWithRetries(`PUT part ${part.partNumber} of ${numParts}`, (signal) => putBytes(part.url, source, { ...this.putOptions(options, signal), headers: part.headers }), this.loop(options));
+    }
+    /**
+     * `POST /files/{id}/preprocess`: asks Together to start processing. Returns undefined where the server has no
+     * such endpoint (404/405): processing then starts on its own when the upload completes.
+     */
+    async preprocess(fileId, options = {}) {
+        const operation = `POST /files/${fileId}/preprocess`;
+        return runWithRetries(operation, async (signal) => {
+            const res = await this.send({ method: 'POST', path: `/files/${encodeURIComponent(fileId)}/preprocess` }, signal);
+            const bodyText = await res.body.text();
+            if (res.statusCode === 404 || res.statusCode === 405)
+                return undefined;
+            return fileObject(operation, res, bodyText);
+        }, this.loop(options));
+    }
+    /** `GET /files/{id}`. */
+    async retrieve(fileId, options = {}) {
+        const operation = `GET /files/${fileId}`;
+        return runWithRetries(operation, async (signal) => {
+            const res = await this.send({ method: 'GET', path: `/files/${encodeURIComponent(fileId)}` }, signal);
+            return fileObject(operation, res, await res.body.text());
+        }, this.loop(options));
+    }
+    /** `DELETE /files/{id}`; a file already gone counts as deleted. */
+    async deleteFile(fileId, options = {}) {
+        const operation = `DELETE /files/${fileId}`;
+        await runWithRetries(operation, async (signal) => {
+            const res = await this.send({ method: 'DELETE', path: `/files/${encodeURIComponent(fileId)}` }, signal);
+            const bodyText = await res.body.text();
+            if (res.statusCode === 404)
+                return;
+            if (res.statusCode < 200 || res.statusCode >= 300)
+                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+        }, this.loop(options));
+    }
+    /** `GET /files`: every file of the account (the API has no pagination). */
+    async listFiles(options = {}) {
+        const operation = 'GET /files';
+        const parsed = (await this.api(operation, { method: 'GET', path: '/files' }, options));
+        return Array.isArray(parsed.data) ? parsed.data : [];
+    }
+    /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
+    async completeMultipart(upload, options = {}) {
+        const json = {
+            upload_id: upload.uploadId,
+            file_id: upload.fileId,
+            parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
+        };
+        const data = (await this.api('POST /files/multipart/complete', { method: 'POST', path: '/files/multipart/complete', json }, options));
+        return data.file ?? data;
+    }
+    /** `POST /files/multipart/abort`: gives up a multipart upload and its reserved ID. */
+    async abortMultipart(upload, options = {}) {
+        const json = { upload_id: upload.uploadId, file_id: upload.fileId };
+        await this.api('POST /files/multipart/abort', { method: 'POST', path: '/files/multipart/abort', json }, options);
+    }
+    /** Deletes an ID that holds no upload, within the cleanup deadline; says in `log` what happened. Never throws. */
+    async deleteReservation(fileId, log) {
+        try {
+            await this.deleteFile(fileId, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
+            log(`Deleted the reserved ID ${fileId}, which holds no upload`);
+        }
+        catch (error) {
+            log(`Could not delete the reserved ID ${fileId}: ${client_messageOf(error)}`);
+        }
+    }
+    /** A JSON API call that is safe to repeat, in the retry loop. */
+    api(operation, call, options) {
+        return runWithRetries(operation, (signal) => this.attemptApi(operation, call, signal), this.loop(options));
+    }
+    /** One attempt of a JSON API call: a 2xx answer's JSON, or the error the answer stands for. */
+    async attemptApi(operation, call, signal) {
+        const res = await this.send(call, signal);
+        const bodyText = await res.body.text();
+        if (res.statusCode < 200 || res.statusCode >= 300)
+            throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+        return parseJson(operation, res.statusCode, bodyText);
+    }
+    /**
+     * A reservation in the retry loop. Every attempt may reserve an ID, so an ID named by a failed answer is deleted
+     * at once, and when an answer was lost (the connection broke after sending), the empty reservations of this name
+     * made since are looked up and deleted, but the one kept.
+     */
+    async reservation(operation, fileName, options, attempt) {
+        const log = options.log ?? this.loopDefaults.log;
+        let lostSince;
+        let reserved;
+        try {
+            reserved = await runWithRetries(operation, attempt, {
+                ...this.loop(options),
+                onFailure: async (error) => {
+                    // A 409's file ID is the file that already holds the content: never delete it.
+                    if (error instanceof TogetherApiError && error.fileId && !(error instanceof ConflictError))
+                        await this.deleteReservation(error.fileId, log);
+                    if (isConnectionError(error))
+                        lostSince ??= this.loopDefaults.now();
+                },
+            });
+            return reserved;
+        }
+        finally {
+            if (lostSince !== undefined)
+                await this.deleteLostReservations(fileName, lostSince, reserved?.fileId, log);
+        }
+    }
+    /** Deletes empty files of this name reserved since `since` (the answers that were lost), but `keep`. */
+    async deleteLostReservations(fileName, since, keep, log) {
+        try {
+            const files = await this.listFiles({ signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
+            // Allow for clock skew between this machine and Together's; `created_at` is in seconds.
+            const earliest = Math.floor((since - 60_000) / 1000);
+            const lost = files.filter((f) => f.id !== keep &&
+                f.filename === fileName &&
+                !f.bytes &&
+                (f.created_at ?? 0) >= earliest &&
+                f.processing_status !== 'COMPLETED');
+            for (const f of lost)
+                await this.deleteReservation(f.id, log);
+        }
+        catch (error) {
+            log(`Could not look for reservations left by lost answers: ${client_messageOf(error)}`);
+        }
+    }
+    loop(options) {
+        return {
+            ...this.loopDefaults,
+            maxRetries: options.maxRetries ?? this.loopDefaults.maxRetries,
+            log: options.log ?? this.loopDefaults.log,
+            signal: options.signal ?? this.loopDefaults.signal,
+            deadline: options.deadline,
+        };
+    }
+    putOptions(options, signal) {
+        return {
+            dispatcher: this.dispatcher,
+            onProgress: options.onProgress,
+            signal,
+            stallTimeoutMs: this.options.stallTimeoutMs,
+        };
+    }
+    send(call, signal) {
+        const contentType = call.form
+            ? 'application/x-www-form-urlencoded'
+            : call.json !== undefined
+                ? 'application/json'
+                : undefined;
+        return (0,undici.request)(`${this.options.baseUrl}${call.path}`, {
+            method: call.method,
+            dispatcher: this.dispatcher,
+            headers: {
+                authorization: `Bearer ${this.options.apiKey}`,
+                accept: 'application/json',
+                'user-agent': this.userAgent,
+                ...(contentType ? { 'content-type': contentType } : {}),
+            },
+            body: call.form ? call.form.toString() : call.json !== undefined ? JSON.stringify(call.json) : undefined,
+            signal,
+        });
+    }
+}
+function fileObject(operation, res, bodyText) {
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+    }
+    const file = parseJson(operation, res.statusCode, bodyText);
+    if (!file || typeof file.id !== 'string') {
+        throw new ProtocolError({ operation, status: res.statusCode, detail: 'the answer is not a file object' });
+    }
+    return file;
+}
+function single(value) {
+    return (Array.isArray(value) ? value[0] : value) || undefined;
+}
+function parseJson(operation, status, bodyText) {
+    try {
+        return JSON.parse(bodyText);
+    }
+    catch {
+        throw new ProtocolError({ operation, status, detail: 'the answer is not JSON' });
+    }
+}
+function client_messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/** Bounded concurrency: run an async function over items with at most `limit` in flight, results in item order. */
+/**
+ * Maps `items` through `fn`, at most `limit` at once, keeping the items' order in the results. After a rejection
+ * no new item starts; the calls in flight are awaited, then the first error is thrown.
+ */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const runner = async () => {
+        while (!failure && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await fn(items[index], index);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, runner));
+    if (failure)
+        throw failure.error;
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/processing.ts
+/**
+ * Reads `processing_status` when the server sends it (COMPLETED; INVALID_FORMAT and FAILED are refusals; an
+ * unknown value is taken as still pending). The older API has no `processing_status`: there the file is done when
+ * `Processed` is true.
+ */
+function readProcessingState(file) {
+    const status = typeof file.processing_status === 'string' ? file.processing_status : null;
+    if (status === null)
+        return file.Processed === true ? { kind: 'processed', status } : { kind: 'pending', status };
+    if (status === 'COMPLETED')
+        return { kind: 'processed', status };
+    if (status === 'INVALID_FORMAT' || status === 'FAILED') {
+        return { kind: 'rejected', status, error: rejectionMessage(file, status) };
+    }
+    // PENDING, QUEUED, RUNNING, and any state a newer API may add before a terminal one.
+    return { kind: 'pending', status };
+}
+function rejectionMessage(file, status) {
+    const reason = file.validation_report?.error;
+    if (typeof reason === 'string' && reason.trim())
+        return `Together rejected the file (${status}): ${reason.trim()}`;
+    return status === 'FAILED'
+        ? 'Together could not process the file (FAILED) and gave no reason; try the upload again, and contact Together support if it persists.'
+        : 'Together rejected the file as INVALID_FORMAT and gave no reason; check it against https://docs.together.ai/docs/fine-tuning-data-preparation.';
+}
+
+;// CONCATENATED MODULE: ./src/dedupe.ts
+/**
+ * Dedupe by content: the uploaded name carries a short content hash (`train.3f9a2c1b0d4e.jsonl`), and a processed
+ * file already on the account with that name, size and purpose is reused instead of uploaded again.
+ */
+
+
+/** Hex digits of the SHA-256 in the name: 48 bits, so a collision among one account's files is not a concern. */
+const NAME_HASH_CHARS = 12;
+/** `train.jsonl` + hash -> `train.3f9a2c1b0d4e.jsonl` (the hash goes before the extension, which gives the type). */
+function contentAddressedName(filename, sha256) {
+    const extension = external_node_path_default().posix.extname(filename);
+    const stem = filename.slice(0, filename.length - extension.length);
+    return `${stem}.${sha256.slice(0, NAME_HASH_CHARS)}${extension}`;
+}
+/** The account's processed file with this name, size and purpose, if any (the newest when several). */
+function findReusable(files, wanted) {
+    return files
+        .filter((f) => f.filename === wanted.filename &&
+        f.bytes === wanted.bytes &&
+        f.purpose === wanted.purpose &&
+        readProcessingState(f).kind === 'processed')
+        .sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
+}
+
+;// CONCATENATED MODULE: ./src/progress.ts
+/** Progress lines for long uploads, so slow is not mistaken for stuck. */
+
+const PROGRESS_INTERVAL_MS = 5000;
+/**
+ * Returns a callback for the running byte count. Nothing is logged for an upload that ends within the first
+ * interval; after that, a line every interval: bytes, percent, MB/s and time left.
+ */
+function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
+    const started = now();
+    let lastReport = started;
+    return (sent) => {
+        const at = now();
+        if (at - lastReport < intervalMs || sent >= total)
+            return;
+        lastReport = at;
+        const elapsed = Math.max(1, at - started);
+        const rate = sent / (elapsed / 1000);
+        const left = rate > 0 ? ((total - sent) / rate) * 1000 : Infinity;
+        log(`${formatBytes(sent)} of ${formatBytes(total)} (${Math.floor((sent / total) * 100)}%), ${(rate / 1e6).toFixed(1)} MB/s, ` +
+            `${Number.isFinite(left) ? formatDuration(left) : 'unknown time'} left`);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/together/upload.ts
+/**
+ * Uploads one file to Together: the redirect flow (`POST /files` -> 302 -> `PUT` -> `/preprocess`) or, above the
+ * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). Retries live in the client; this
+ * module decides what a failure means for the file: a fresh URL when one expired, and no reserved ID left behind.
+ */
+
+
+
+
+
+
+
+/** Fresh URLs fetched for an upload whose presigned URL expired, before giving up. */
+const MAX_URL_REFRESHES = 2;
+/** Uploads the file; on failure the reserved ID is deleted (or the multipart upload aborted) and the error rethrown. */
+async function uploadFile(file, deps) {
+    return file.bytes > deps.multipart.thresholdBytes ? uploadMultipart(file, deps) : uploadSingle(file, deps);
+}
+async function uploadSingle(file, deps) {
+    const { client, now, log } = deps;
+    const options = requestOptions(file, deps);
+    const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType };
+    let started = now();
+    let reserved = await client.reserve(request, options);
+    deps.onReserved?.(reserved.fileId);
+    log(`Reserved ${reserved.fileId} (${formatDuration(now() - started)})`);
+    let sent;
+    try {
+        for (let refreshes = 0;; refreshes += 1) {
+            try {
+                started = now();
+                sent = await client.putFile(reserved.uploadUrl, file, {
+                    ...options,
+                    onProgress: progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now),
+                });
+                break;
+            }
+            catch (error) {
+                if (!(error instanceof StorageError && error.expired) || refreshes >= MAX_URL_REFRESHES)
+                    throw error;
+                // A presigned URL cannot be renewed: reserve again for a fresh one and give up the old ID.
+                log('The upload URL expired; getting a fresh one');
+                const expired = reserved;
+                reserved = await client.reserve(request, options);
+                deps.onReserved?.(reserved.fileId);
+                log(`Reserved ${reserved.fileId} instead`);
+                await client.deleteReservation(expired.fileId, log);
+            }
+        }
+    }
+    catch (error) {
+        await client.deleteReservation(reserved.fileId, log);
+        throw error;
+    }
+    const took = now() - started;
+    log(`Uploaded ${formatBytes(file.bytes)} in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sent.sha256}`);
+    // The bytes are stored: from here on the file is kept. Processing may start without /preprocess (the TS SDK
+    // never calls it), so a failure here is reported and waiting goes on.
+    started = now();
+    let afterUpload;
+    try {
+        afterUpload = await client.preprocess(reserved.fileId, options);
+        log(afterUpload
+            ? `Processing requested: ${afterUpload.processing_status ?? 'accepted'} (${formatDuration(now() - started)})`
+            : 'The server has no /preprocess endpoint; processing starts on its own');
+    }
+    catch (error) {
+        if (deps.signal?.aborted)
+            throw error;
+        log(`Requesting processing failed (${upload_messageOf(error)}); waiting anyway`);
+    }
+    return { id: reserved.fileId, sha256: sent.sha256, afterUpload };
+}
+async function uploadMultipart(file, deps) {
+    const { client, now, log } = deps;
+    const plan = planParts(file.bytes, deps.multipart.partBytes);
+    let started = now();
+    const upload = await client.initiateMultipart({
+        purpose: file.purpose,
+        fileName: file.filename,
+        fileType: file.fileType,
+        fileSize: file.bytes,
+        numParts: plan.numParts,
+    }, requestOptions(file, deps));
+    deps.onReserved?.(upload.fileId);
+    log(`Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`);
+    // Parts go out of order, so the file's SHA-256 comes from a separate, sequential read alongside them.
+    const stopHashing = new AbortController();
+    const hashing = hashFile(file.absolutePath, file.bytes, AbortSignal.any(compact([deps.signal, stopHashing.signal])));
+    hashing.catch(() => undefined);
+    const partsFailed = new AbortController();
+    const partOptions = {
+        ...requestOptions(file, deps),
+        signal: AbortSignal.any(compact([deps.signal, partsFailed.signal])),
+    };
+    const partSent = new Array(plan.numParts).fill(0);
+    const progress = progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now);
+    try {
+        started = now();
+        const etags = await mapLimit(upload.parts, PART_CONCURRENCY, async (part, index) => {
+            try {
+                const result = await client.putPart(part, { absolutePath: file.absolutePath, ...partRange(plan, file.bytes, index) }, plan.numParts, {
+                    ...partOptions,
+                    onProgress: (sent) => {
+                        partSent[index] = sent;
+                        progress(partSent.reduce((a, b) => a + b, 0));
+                    },
+                });
+                if (!result.etag)
+                    throw new Error(`part ${part.partNumber}: the storage answered without an ETag`);
+                return result.etag;
+            }
+            catch (error) {
+                partsFailed.abort();
+                throw error;
+            }
+        });
+        const took = now() - started;
+        const sha256 = await hashing;
+        log(`Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sha256}`);
+        const afterUpload = await client.completeMultipart({ uploadId: upload.uploadId, fileId: upload.fileId, etags }, requestOptions(file, deps));
+        log(`Multipart upload completed: ${afterUpload.processing_status ?? 'accepted'}`);
+        return { id: upload.fileId, sha256, afterUpload };
+    }
+    catch (error) {
+        stopHashing.abort();
+        try {
+            await client.abortMultipart(upload, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
+            log(`Aborted the multipart upload of ${upload.fileId}`);
+        }
+        catch (abortError) {
+            log(`Could not abort the multipart upload of ${upload.fileId}: ${upload_messageOf(abortError)}`);
+        }
+        throw error;
+    }
+}
+/** The run's cancellation, with retries logged in the file's group and live. */
+function requestOptions(file, deps) {
+    return {
+        signal: deps.signal,
+        log: (message) => {
+            deps.log(message);
+            deps.live(`${file.path}: ${message}`);
+        },
+    };
+}
+function compact(signals) {
+    return signals.filter((s) => s !== undefined);
+}
+function upload_messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+/** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
+
+
+
+/** How long past the deadline a poll may still take: the last poll starts right at the deadline. */
+const LAST_POLL_GRACE_MS = 5000;
+const FIRST_DELAY_MS = 1000;
+const MAX_DELAY_MS = 10_000;
+const GROWTH = 1.5;
+/** The pause before poll round `round` (from 0): 1 s, growing by half each round, capped at 10 s. */
+function pollDelayMs(round) {
+    return Math.min(MAX_DELAY_MS, Math.round(FIRST_DELAY_MS * GROWTH ** round));
+}
+/**
+ * Polls every pending file each round until all have settled or `deadline` (epoch ms) passes: the deadline bounds
+ * every pause and every request. A poll that fails for a passing reason is tried again next round (no sooner than
+ * a server's Retry-After); a file that no longer exists, or that the key may not read, fails. Files still pending
+ * at the deadline come back as `timeout`.
+ */
+async function waitForProcessing(items, deadline, deps) {
+    const results = new Map();
+    const lastStatus = new Map(items.map((item) => [item.id, item.status ?? null]));
+    const lastError = new Map();
+    const started = deps.now();
+    let pending = items;
+    /** The longest pause a server asked for in the last round (429 or 503 with Retry-After). */
+    let askedPauseMs = 0;
+    for (let round = 0; pending.length > 0; round += 1) {
+        // Each round starts with a pause: the caller has just seen each file's status (from /preprocess).
+        const remaining = deadline - deps.now();
+        if (remaining <= 0)
+            break;
+        // Sleep at most until the deadline, so a last poll happens right at it.
+        await deps.sleep(Math.min(Math.max(pollDelayMs(round), askedPauseMs), remaining));
+        if (deps.signal?.aborted)
+            break;
+        askedPauseMs = 0;
+        await mapLimit(pending, deps.concurrency ?? 8, async (item) => {
+            const result = await pollOnce(item, deadline, deps, lastError, (ms) => (askedPauseMs = Math.max(askedPauseMs, ms)));
+            if (!result)
+                return;
+            if (result.kind !== 'pending') {
+                results.set(item.id, result);
+                deps.onSettled?.(item.id, result);
+                deps.log(`${item.label}: ${describe(result)} after ${seconds(deps.now() - started)}`);
+            }
+            else if (lastStatus.get(item.id) !== result.status) {
+                deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
+            }
+            lastStatus.set(item.id, result.status);
+        });
+        pending = pending.filter((item) => !results.has(item.id));
+    }
+    for (const item of pending) {
+        if (deps.signal?.aborted) {
+            const result = { kind: 'cancelled', status: lastStatus.get(item.id) ?? null };
+            results.set(item.id, result);
+            deps.onSettled?.(item.id, result);
+            continue;
+        }
+        const status = lastStatus.get(item.id) ?? null;
+        const cause = lastError.get(item.id);
+        const result = {
+            kind: 'timeout',
+            status,
+            error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${cause ? `; last poll error: ${cause}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
+        };
+        results.set(item.id, result);
+        deps.onSettled?.(item.id, result);
+        deps.log(`${item.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - started)})`);
+    }
+    return results;
+}
+async function pollOnce(item, deadline, deps, lastError, askPause) {
+    try {
+        return readProcessingState(await deps.retrieve(item.id, deadline + LAST_POLL_GRACE_MS));
+    }
+    catch (error) {
+        if (deps.signal?.aborted)
+            return undefined;
+        if (error instanceof NotFoundError || error instanceof AuthenticationError) {
+            return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
+        }
+        if (error instanceof TogetherApiError && error.retryAfterMs)
+            askPause(error.retryAfterMs);
+        const message = error instanceof Error ? error.message : String(error);
+        lastError.set(item.id, message);
+        deps.log(`${item.label}: polling failed, will try again (${message})`);
+        return undefined;
+    }
+}
+function describe(result) {
+    switch (result.kind) {
+        case 'processed':
+            return `processed${result.status ? ` (${result.status})` : ''}`;
+        case 'rejected':
+            return `rejected (${result.status})`;
+        default:
+            return result.kind;
+    }
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/upload-phase.ts
+/**
+ * The upload phase, after the checks: nothing is sent if any file failed; otherwise each file is uploaded (at
+ * most `concurrency` at once, one file's failure never stopping the others) and, with `wait`, Together's verdict
+ * is waited for. With `dedupe`, files whose content Together already processed are reused instead.
+ */
+
+
+
+
+
+
+
+/** Uploads the records and, with `wait`, settles each with Together's verdict. */
+async function uploadFiles(records, settings, deps) {
+    const failed = records.filter((r) => r.failed).length;
+    if (failed > 0) {
+        const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
+        const reason = `Not uploaded: ${failed} file${failed === 1 ? '' : 's'} failed ${what}, so nothing was uploaded.`;
+        for (const record of records)
+            if (!record.failed)
+                record.skipped(reason);
+        return;
+    }
+    deps.beforeRequests?.();
+    if (settings.dedupe)
+        await reuseProcessed(records, deps);
+    const afterUpload = new Map();
+    await mapLimit(records, settings.concurrency, async (record) => {
+        if (!record.readyToUpload)
+            return;
+        if (deps.signal?.aborted)
+            return record.cancelled();
+        const answer = await uploadOne(record, settings, deps);
+        if (answer)
+            afterUpload.set(record, answer);
+    });
+    if (!settings.wait || deps.signal?.aborted)
+        return;
+    // A file that Together already reported as final needs no polling.
+    for (const [record, answer] of afterUpload) {
+        const state = readProcessingState(answer);
+        if (state.kind !== 'pending')
+            settle(record, state);
+    }
+    const waiting = records.filter((r) => r.awaitingProcessing);
+    if (waiting.length === 0)
+        return;
+    await deps.log.group(`Wait for Together to process ${waiting.length} file${waiting.length === 1 ? '' : 's'}`, async () => {
+        const byId = new Map(waiting.map((r) => [r.id, r]));
+        await waitForProcessing(waiting.map((r) => ({ id: r.id, label: r.path, status: r.lastProcessingStatus })), deps.now() + settings.waitTimeoutSeconds * 1000, {
+            // One attempt per poll: the wait's own loop is the only retry, and its deadline bounds the request.
+            retrieve: (id, deadline) => deps.client.retrieve(id, { signal: deps.signal, deadline, maxRetries: 0 }),
+            now: deps.now,
+            sleep: deps.sleep,
+            log: (m) => deps.log.info(m),
+            onSettled: (id, outcome) => settle(byId.get(id), outcome),
+            signal: deps.signal,
+            concurrency: Math.max(settings.concurrency, 4),
+        });
+    });
+}
+/**
+ * Uploads one file and records how it went. Its steps are gathered and printed as one group when it is done:
+ * groups of files in flight at the same time cannot be open at once. Progress and retries print as they happen.
+ */
+async function uploadOne(record, settings, deps) {
+    const started = deps.now();
+    record.uploadStarted();
+    const steps = [];
+    const step = (message) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
+    let answer;
+    try {
+        const uploaded = await uploadFile({
+            path: record.path,
+            absolutePath: record.absolutePath,
+            bytes: record.bytes,
+            filename: record.filename,
+            fileType: record.fileType,
+            purpose: record.purpose,
+        }, {
+            client: deps.client,
+            now: deps.now,
+            log: step,
+            live: (line) => deps.log.info(line),
+            signal: deps.signal,
+            multipart: settings.multipart,
+            onReserved: (id) => record.reserved(id),
+        });
+        record.uploaded({ sha256: uploaded.sha256, processingStatus: uploaded.afterUpload?.processing_status ?? null });
+        answer = uploaded.afterUpload;
+    }
+    catch (error) {
+        if (deps.signal?.aborted)
+            record.cancelled();
+        else
+            record.uploadFailed(error instanceof Error ? error.message : String(error));
+        step(record.error);
+    }
+    deps.log.printGroup(`${record.awaitingProcessing ? 'Uploaded' : 'Upload failed:'} ${record.path} (${formatBytes(record.bytes)}, ${formatDuration(deps.now() - started)})`, steps);
+    if (record.failed)
+        deps.log.warning(record.error);
+    return answer;
+}
+function settle(record, outcome) {
+    switch (outcome.kind) {
+        case 'processed':
+            return record.processed(outcome.status);
+        case 'rejected':
+            return record.rejected(outcome.status, outcome.error);
+        case 'timeout':
+            return record.timedOut(outcome.status, outcome.error);
+        case 'failed':
+            return record.waitFailed(outcome.error);
+        case 'cancelled':
+            return record.cancelled();
+    }
+}
+/**
+ * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
+ * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
+ */
+async function reuseProcessed(records, deps) {
+    await deps.log.group('Look for files Together already has (dedupe)', async () => {
+        await mapLimit(records, 4, async (record) => {
+            try {
+                const sha256 = await hashFile(record.absolutePath, record.bytes, deps.signal);
+                record.named(contentAddressedName(record.filename, sha256), sha256);
+            }
+            catch (error) {
+                // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
+                if (deps.signal?.aborted)
+                    return;
+                record.unreadable(error instanceof Error ? error.message : String(error));
+            }
+        });
+        let account;
+        try {
+            account = await deps.client.listFiles({ signal: deps.signal });
+        }
+        catch (error) {
+            deps.log.warning(`Could not list the account's files to reuse them, so all will be uploaded: ${error instanceof Error ? error.message : String(error)}`);
+            return;
+        }
+        for (const record of records) {
+            if (!record.readyToUpload)
+                continue;
+            const existing = findReusable(account, record);
+            if (!existing) {
+                deps.log.info(`${record.path}: not on the account yet as ${record.filename}`);
+                continue;
+            }
+            record.reusedExisting(existing);
+            deps.log.info(`${record.path}: reusing ${existing.id} (${record.filename}, same content, already processed)`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * The edge, and the only module that talks to the runner (@actions/core): reads the settings once, then wires
+ * files -> records -> check phase -> upload phase -> outputs, summary, annotations, comment and verdict.
+ */
 
 
 
@@ -56412,66 +56783,76 @@ const coreLog = {
 };
 /** Runs the action. Never throws: every error ends as `core.setFailed`, after what is known has been reported. */
 async function run() {
-    let inputs;
+    let settings;
     try {
-        inputs = readInputs((name) => getInput(name), process.env, (secret) => core_setSecret(secret));
-        validateForMode(inputs);
+        settings = await readSettings({
+            read: (name) => getInput(name),
+            env: process.env,
+            maskSecret: (secret) => core_setSecret(secret),
+            loadGitHubContext: async () => (await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413))).context,
+        });
     }
     catch (error) {
         setFailed(main_messageOf(error));
         return;
     }
-    let results = [];
     const cancel = cancelOnSignals();
+    const github = await connectToGitHub(settings);
+    let records = [];
     let client;
-    const pr = pullRequestOf(process.env.GITHUB_EVENT_NAME, process.env.GITHUB_REPOSITORY, readEventPayload());
-    const github = await connectToGitHub(inputs, pr);
     try {
-        let files = await resolveFiles(inputs);
+        let files = await resolveFiles(settings);
         const matched = files.length;
-        if (inputs.changedOnly && pr && github)
-            files = await keepChanged(files, pr, github);
+        if (settings.changedOnly && github)
+            files = await keepChangedFiles(files, settings.pullRequest, github, coreLog);
+        records = files.map((file) => new FileRecord(file, settings, Date.now));
         if (matched > 0 && files.length === 0) {
-            info(`None of the ${matched} matched files is changed by pull request #${pr?.number}: nothing to do.`);
+            info(`None of the ${matched} matched files is changed by pull request #${settings.pullRequest?.number}: nothing to do.`);
         }
         else if (files.length === 0) {
-            reportNoFiles(inputs);
+            reportNoFiles(settings);
         }
-        else if (inputs.mode === 'upload') {
+        else if (settings.mode === 'check') {
+            info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${settings.purpose}.`);
+            await checkFiles(records, settings, { log: coreLog, now: Date.now });
+        }
+        else {
+            info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${settings.purpose}.`);
+            await checkFiles(records, settings, { log: coreLog, now: Date.now });
             // Check mode sends nothing to Together, so only upload mode has a client.
             client = new TogetherClient({
-                apiKey: inputs.apiKey,
-                baseUrl: inputs.baseUrl,
-                retry: { maxRetries: inputs.maxRetries, signal: cancel.signal, log: (m) => info(m) },
+                apiKey: settings.apiKey,
+                baseUrl: settings.baseUrl,
+                maxRetries: settings.maxRetries,
+                signal: cancel.signal,
+                log: (m) => info(m),
+                stallTimeoutMs: settings.stallTimeoutMs,
             });
-            info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${inputs.purpose}.`);
-            results = await uploadAll(files, inputs, {
+            await uploadFiles(records, settings, {
                 client,
                 log: coreLog,
                 now: Date.now,
                 sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: cancel.signal }).catch(() => undefined),
                 signal: cancel.signal,
-                multipart: multipartSettingsFromEnv(process.env),
-                stallTimeoutMs: stallTimeoutFromEnv(process.env),
                 // Only now: tuning V8 slows down whatever starts Node code afterwards (the checks' worker thread).
                 beforeRequests: disableWasmTierUp,
             });
         }
-        else {
-            info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${inputs.purpose}.`);
-            results = await checkAll(files, inputs, { log: coreLog, now: Date.now });
-        }
     }
     catch (error) {
-        setFailed(main_messageOf(error));
+        const message = main_messageOf(error);
+        for (const record of records)
+            record.interrupted(message);
+        setFailed(message);
     }
     finally {
-        await client?.dispatcher.close().catch(() => undefined);
+        await client?.close();
     }
-    await report(results, inputs);
-    if (inputs.comment && pr && github) {
+    const results = records.map((record) => record.toResult());
+    await report(results, settings);
+    if (settings.comment && settings.pullRequest && github) {
         disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
-        await comment(results, inputs, pr, github);
+        await commentOnPullRequest(results, settings, settings.pullRequest, github, coreLog);
     }
     if (cancel.signal.aborted)
         setFailed(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
@@ -56499,89 +56880,32 @@ function cancelOnSignals() {
         },
     };
 }
-/** TOGETHER_UPLOAD_STALL_SECONDS: how long an upload may move no byte before it is aborted and retried (default 60). */
-function stallTimeoutFromEnv(env) {
-    const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
-    if (!raw)
-        return undefined;
-    if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
-        throw new Error(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
-    }
-    return Number(raw) * 1000;
-}
-/** The event payload the runner wrote (GITHUB_EVENT_PATH), or undefined. */
-function readEventPayload() {
-    const file = process.env.GITHUB_EVENT_PATH;
-    if (!file)
-        return undefined;
-    try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
-async function connectToGitHub(inputs, pr) {
-    if (!pr || !(inputs.comment || inputs.changedOnly))
+async function connectToGitHub(settings) {
+    if (!settings.pullRequest)
         return undefined;
-    if (!inputs.githubToken) {
+    if (!settings.githubToken) {
         warning("comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.");
         return undefined;
     }
-    return createGitHubApi(inputs.githubToken);
+    return createGitHubApi(settings.githubToken);
 }
-/** changed-only: the matched files the pull request adds or changes; all of them if the list cannot be had. */
-async function keepChanged(files, pr, github) {
-    try {
-        const changed = await github.changedFiles(pr);
-        const kept = files.filter((f) => changed.has(f.path));
-        info(`changed-only: ${kept.length} of ${files.length} matched files are changed by pull request #${pr.number}.`);
-        return kept;
-    }
-    catch (error) {
-        warning(`Could not list the files of pull request #${pr.number} (${main_messageOf(error)}); taking every matched file.`);
-        return files;
-    }
-}
-/** Keeps one comment on the pull request up to date. Never fails the step: a fork's token may not write. */
-async function comment(results, inputs, pr, github) {
-    const env = process.env;
-    const runUrl = env.GITHUB_RUN_ID
-        ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-        : undefined;
-    const marker = commentMarker(env);
-    try {
-        const how = await github.upsertComment(pr, marker, renderComment(results, inputs, marker, runUrl));
-        info(`The comment on pull request #${pr.number} was ${how}.`);
-    }
-    catch (error) {
-        warning(`Could not comment on pull request #${pr.number}: ${main_messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`);
-    }
-}
-function validateForMode(inputs) {
-    if (inputs.mode === 'check' && inputs.check === 'off') {
-        throw new InputError("Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.");
-    }
-    if (inputs.mode === 'upload' && !inputs.apiKey) {
-        throw new InputError("No Together API key: set the input 'api-key' (for example `api-key: ${{ secrets.TOGETHER_API_KEY }}`) or the environment variable TOGETHER_API_KEY. To check files without uploading, set mode: check.");
-    }
-}
-function reportNoFiles(inputs) {
-    const action = inputs.mode === 'check' ? 'checked' : 'uploaded';
-    const message = `No files were found with the provided path: ${inputs.patterns.join(', ')}. No files were ${action}.`;
-    if (inputs.ifNoFilesFound === 'error')
+function reportNoFiles(settings) {
+    const action = settings.mode === 'check' ? 'checked' : 'uploaded';
+    const message = `No files were found with the provided path: ${settings.patterns.join(', ')}. No files were ${action}.`;
+    if (settings.ifNoFilesFound === 'error')
         setFailed(message);
-    else if (inputs.ifNoFilesFound === 'warn')
+    else if (settings.ifNoFilesFound === 'warn')
         warning(message);
     else
         info(message);
 }
-async function report(results, inputs) {
+/** Outputs, the job summary, annotations and the verdict, all from the results. */
+async function report(results, settings) {
     for (const [name, value] of Object.entries(buildOutputs(results)))
         setOutput(name, value);
     try {
-        await summary.addRaw(renderSummary(results, inputs)).write();
+        await summary.addRaw(renderSummary(results, settings)).write();
     }
     catch (error) {
         warning(`Could not write the job summary: ${main_messageOf(error)}`);

@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as glob from '@actions/glob';
-import type { FileType } from './inputs.js';
+import type { FileType } from './domain.js';
 
 export const DATASET_EXTENSIONS: Record<string, FileType> = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parquet' };
 

@@ -21,10 +21,8 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Called with each chunk the action prints, as it prints it. */
   onOutput?: (chunk: string) => void;
-  /** Send this signal after the given delay (to test cancellation). */
-  signalAfter?: { signal: NodeJS.Signals; ms: number };
-  /** Options for node itself, before the script (e.g. V8 tracing flags). */
-  nodeArgs?: string[];
+  /** Send this signal once `when` resolves: an event of the test's server, never a timer (to test cancellation). */
+  signalWhen?: { signal: NodeJS.Signals; when: Promise<unknown> };
 }
 
 export interface ActionRun {
@@ -93,7 +91,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), await actionMain()], {
+  const child = spawn(process.execPath, [await actionMain()], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,14 +107,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     options.onOutput?.(c);
   });
   const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-  const signaller = options.signalAfter
-    ? setTimeout(() => child.kill(options.signalAfter!.signal), options.signalAfter.ms)
-    : undefined;
+  let exited = false;
+  void options.signalWhen?.when.then(() => exited || child.kill(options.signalWhen!.signal));
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.on('close', (code, sig) => resolve([code, sig])),
   );
+  exited = true;
   clearTimeout(killer);
-  clearTimeout(signaller);
 
   const run: ActionRun = {
     exitCode,

@@ -5,6 +5,7 @@
  * Used by the tests, the demo and the benchmarks.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateDatasetContent } from './server-validation.js';
@@ -110,6 +111,11 @@ export interface TogetherServer {
   deletedIds: string[];
   multipart: Map<string, MultipartRecord>;
   addFault(rule: FaultRule): void;
+  /**
+   * Server events, for tests that act when something happens rather than after a delay: `request` as each request
+   * arrives, `stalled` when a `stall` fault takes a request (its client is now waiting on a stalled upload).
+   */
+  events: EventEmitter<{ request: [RecordedRequest]; stalled: [RecordedRequest] }>;
   /** Requests in flight on the storage endpoint now, and the most seen at once. */
   storage: { inFlight: number; maxInFlight: number };
   close(): Promise<void>;
@@ -138,6 +144,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   const multipart = new Map<string, MultipartRecord>();
   const faults: (FaultRule & { times: number })[] = [];
   const storage = { inFlight: 0, maxInFlight: 0 };
+  const events = new EventEmitter<{ request: [RecordedRequest]; stalled: [RecordedRequest] }>();
   let origin = '';
 
   const sign = (token: string, expires: number) =>
@@ -153,6 +160,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       bodyBytes: 0,
     };
     requests.push(record);
+    events.emit('request', record);
     res.on('finish', () => (record.status = res.statusCode));
     if (url.pathname.startsWith('/storage/')) {
       // In flight from arrival to the end of the exchange, delays and stalls included.
@@ -175,6 +183,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     }
     if (fault?.kind === 'stall') {
       req.pause();
+      events.emit('stalled', record);
       return;
     }
     if (fault?.kind === 'drop-response') {
@@ -554,6 +563,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     deletedIds,
     multipart,
     storage,
+    events,
     addFault: (rule) => faults.push({ ...rule, times: rule.times ?? 1 }),
     close: () =>
       new Promise<void>((resolve) => {

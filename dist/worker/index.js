@@ -684,7 +684,7 @@ class JsonlVisitor {
     }
 }
 
-;// CONCATENATED MODULE: ./src/worker.ts
+;// CONCATENATED MODULE: ./src/check/worker.ts
 /** Worker-thread entry (bundled to dist/worker/index.js): scans byte ranges of JSONL files for the checker. */
 
 

@@ -3,14 +3,13 @@
  * its type for its purpose. `full` follows Together's reference checker; `structural` what its current client
  * checks. Purposes other than fine-tune and eval get the file-level rules only.
  */
-import { unusablePathReason } from '../files.js';
-import type { FileType, Purpose } from '../inputs.js';
+import type { CheckLevel, FileType, Purpose } from '../domain.js';
 import { scanCsv } from './csv.js';
 import { checkJsonlFile, type ParallelOptions } from './jsonl-file.js';
 import { readLines } from './lines.js';
 import type { JsonlRules } from './jsonl.js';
 import { parquetProblem, readParquetSummary } from './parquet.js';
-import type { CheckLevel, CheckReport } from './types.js';
+import type { CheckReport } from './types.js';
 import type { Utf8Problem } from './utf8.js';
 
 export interface CheckTarget {
@@ -18,13 +17,13 @@ export interface CheckTarget {
   path: string;
   absolutePath: string;
   bytes: number;
-  /** null when the type could not be told from the extension. */
-  fileType: FileType | null;
-  /** A pattern named a directory whose name looks like a dataset (e.g. `x.jsonl/`). */
-  isDirectory?: boolean;
+  fileType: FileType;
 }
 
-/** Checks the file; never throws for a bad file, only for I/O failures of the machine itself. */
+/**
+ * Checks the file; never throws for a bad file, only for I/O failures of the machine itself. What makes a path
+ * unusable whatever its content (a directory, an unknown type, the size limit) was decided before, once.
+ */
 export async function checkDataset(
   target: CheckTarget,
   purpose: Purpose,
@@ -43,8 +42,6 @@ export async function checkDataset(
     line,
     message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
   });
-  const unusable = unusablePathReason(target, target.fileType);
-  if (unusable !== undefined || target.fileType === null) return fail(unusable ?? 'Cannot tell the dataset type.');
   if (target.bytes === 0) return fail('The file is empty; it needs at least one sample.');
 
   const checked = purpose === 'fine-tune' || purpose === 'eval';

@@ -9,16 +9,7 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
-import type { ByteRange } from './lines.js';
-import { defaultWorkerScript, type WorkerReply } from '../worker-protocol.js';
-import type { DatasetFormat } from './types.js';
-
-export interface RangeTask {
-  path: string;
-  range: ByteRange;
-  rules: JsonlRules;
-  firstFormat: DatasetFormat | undefined;
-}
+import { defaultWorkerScript, type RangeTask, type WorkerReply } from './worker-protocol.js';
 
 export interface ParallelOptions {
   /** Ranges to scan at once (default: the machine's cores, at most 4). */

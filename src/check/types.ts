@@ -1,9 +1,5 @@
 /** What a dataset check reports per file, and the levels of checking. */
 
-/** `full`: Together's reference checker (together-python 1.5.34). `structural`: what Together's current client checks. */
-export const CHECK_LEVELS = ['full', 'structural', 'off'] as const;
-export type CheckLevel = (typeof CHECK_LEVELS)[number];
-
 /** The dataset formats Together recognises in JSONL, named as its reference checker names them. */
 export type DatasetFormat = 'general' | 'conversation' | 'instruction' | 'preference_openai';
 

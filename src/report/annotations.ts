@@ -1,5 +1,5 @@
 /** Which problems become annotations on the pull request's files and lines. */
-import type { FileResult } from '../results.js';
+import type { FileResult } from '../result.js';
 
 /** GitHub shows 10 error annotations per step; the rest would be dropped silently. */
 export const MAX_ERROR_ANNOTATIONS = 10;

@@ -1,5 +1,5 @@
 /** The pull-request comment: the summary's table, a link to the run, and the marker that finds it again. */
-import type { FileResult } from '../results.js';
+import type { FileResult } from '../result.js';
 import { renderSummary, type SummaryContext } from './summary.js';
 
 /** GitHub refuses comments over 65,536 characters. */

@@ -1,5 +1,5 @@
 /** The step's outputs, computed from the per-file results. */
-import type { FileResult } from '../results.js';
+import type { FileResult } from '../result.js';
 
 export interface ActionOutputs {
   'file-id': string;

@@ -1,7 +1,7 @@
 /** The job summary: a headline, one table row per file, then the failures. Everything user-supplied is escaped. */
-import type { CheckLevel } from '../check/types.js';
-import type { Mode, Purpose } from '../inputs.js';
-import { isFailure, type FileResult, type FileStatus } from '../results.js';
+import type { CheckLevel } from '../domain.js';
+import type { Mode, Purpose } from '../domain.js';
+import { isFailure, type FileResult, type FileStatus } from '../result.js';
 import { escapeHtml, formatBytes, formatDuration } from './format.js';
 
 /** Keeps the summary far below GitHub's 1 MiB limit (over it, the whole summary is dropped). */

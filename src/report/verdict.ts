@@ -1,5 +1,5 @@
 /** The step's verdict: the message that fails it, naming every file that did not make it. */
-import { isFailure, type FileResult } from '../results.js';
+import { isFailure, type FileResult } from '../result.js';
 
 const MAX_NAMED = 20;
 

@@ -1,37 +1,69 @@
-/** A small client for the Together Files API endpoints the action needs, on undici with explicit timeouts. */
+/**
+ * The only HTTP layer for Together: the Files API endpoints the action needs and the PUTs to the presigned
+ * storage URLs they hand out, on undici with explicit timeouts. Every method takes one options object (`signal`,
+ * `deadline`, `maxRetries`, `log`) and runs in the one retry loop (`runWithRetries`), with the policy of its kind:
+ *
+ * - API calls that can be repeated safely (retrieve, list, delete, preprocess, multipart complete and abort);
+ * - reservations (`POST /files`, multipart initiate), which may reserve an ID on every call: an ID named by a
+ *   failed answer is deleted at once, and after a lost answer the reservation it may have made is looked up and
+ *   deleted;
+ * - storage PUTs, retried with a fresh read of the file.
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
-import { withRetries, type RetryOptions } from '../retry.js';
-import { apiErrorFromResponse, TogetherApiError } from './errors.js';
-import { classifyFailure } from './retryable.js';
+import { ConflictError, ProtocolError, TogetherApiError } from './errors.js';
+import { isConnectionError, runWithRetries, type RetryLoop } from './retry.js';
+import { putBytes, putFile, type PutResult } from './storage.js';
 import type { CreateFileRequest, FileObject, MultipartUpload, ReservedUpload } from './types.js';
+
+export interface RequestOptions {
+  /** Aborts the request and its retries (default: the client's signal, the run's cancellation). */
+  signal?: AbortSignal;
+  /** Epoch ms: the request and its retries end by then (DeadlineError). */
+  deadline?: number;
+  /** Retries after the first attempt (default: the client's). */
+  maxRetries?: number;
+  /** Where retries are logged (default: the client's log). */
+  log?: (message: string) => void;
+}
+
+export interface PutOptions extends RequestOptions {
+  /** Called as bytes leave, with the running total of this attempt. */
+  onProgress?: (bytesSent: number) => void;
+}
 
 export interface TogetherClientOptions {
   apiKey: string;
   /** e.g. `https://api.together.ai/v1`, without a trailing slash. */
   baseUrl: string;
-  /** Shared with the storage uploads; defaults to an agent with the timeouts below. */
+  /** Retries per request after the first attempt (default 5). */
+  maxRetries?: number;
+  /** The run's cancellation: aborts every request. */
+  signal?: AbortSignal;
+  /** Logs retries of calls that name no log of their own. */
+  log?: (message: string) => void;
+  /** How long an upload may move no byte before it is aborted and retried (default 60 s). */
+  stallTimeoutMs?: number;
+  /** Test seams: the pause between retries, its jitter and the clock. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
   dispatcher?: Dispatcher;
   userAgent?: string;
-  /** Retries of idempotent calls (default: 5, real sleep, no log). */
-  retry?: Partial<RetryOptions>;
-}
-
-/** Per call: a signal to abort it (defaults to the client's retry signal, the run's cancellation). */
-export interface CallOptions {
-  signal?: AbortSignal;
 }
 
 /** Time allowed for an answer's headers, and between chunks of its body. */
 export const API_TIMEOUT_MS = 60_000;
+/** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
+export const CLEANUP_TIMEOUT_MS = 5000;
 
 export const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
 
 /**
- * Creates the HTTP agent the client and the storage uploads share. It honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY,
- * as self-hosted runners behind a proxy need, and connects directly when they are unset.
+ * The HTTP agent the client and the storage uploads share. It honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as
+ * self-hosted runners behind a proxy need, and connects directly when they are unset.
  */
-export function createDispatcher(): Dispatcher {
+function createDispatcher(): Dispatcher {
   return new EnvHttpProxyAgent({
     connect: { timeout: 30_000 },
     headersTimeout: API_TIMEOUT_MS,
@@ -39,280 +71,371 @@ export function createDispatcher(): Dispatcher {
   });
 }
 
+interface ApiCall {
+  method: Dispatcher.HttpMethod;
+  path: string;
+  json?: unknown;
+  form?: URLSearchParams;
+}
+
 export class TogetherClient {
-  readonly dispatcher: Dispatcher;
-  readonly retry: RetryOptions;
+  private readonly dispatcher: Dispatcher;
   private readonly userAgent: string;
+  private readonly loopDefaults: Omit<RetryLoop, 'deadline' | 'onFailure'>;
 
   constructor(private readonly options: TogetherClientOptions) {
     this.dispatcher = options.dispatcher ?? createDispatcher();
     this.userAgent = options.userAgent ?? USER_AGENT;
-    this.retry = {
-      maxRetries: 5,
-      sleep: (ms) => sleep(ms),
-      random: Math.random,
-      now: Date.now,
-      log: () => undefined,
-      ...options.retry,
+    this.loopDefaults = {
+      maxRetries: options.maxRetries ?? 5,
+      sleep: options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined)),
+      random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
+      log: options.log ?? (() => undefined),
+      signal: options.signal,
     };
+  }
+
+  /** Closes the connections. */
+  async close(): Promise<void> {
+    await this.dispatcher.close().catch(() => undefined);
   }
 
   /**
    * `POST /files`: reserves a file ID and answers 302 with a presigned storage URL (protocol doc 5.1). Redirects
-   * are not followed: the URL is where the bytes go, with a PUT. Not retried here: a repeated POST may reserve a
-   * second ID, so the caller decides (see upload.ts).
+   * are not followed: the URL is where the bytes go, with a PUT.
    */
-  async createFile(file: CreateFileRequest, call: CallOptions = {}): Promise<ReservedUpload> {
+  async reserve(file: CreateFileRequest, options: RequestOptions = {}): Promise<ReservedUpload> {
     const operation = 'POST /files';
     const form = new URLSearchParams({ purpose: file.purpose, file_name: file.fileName, file_type: file.fileType });
-    const res = await this.send('POST', '/files', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      signal: call.signal,
-    });
-    const bodyText = await res.body.text();
-    if (res.statusCode !== 302) {
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        throw new TogetherApiError(
-          operation,
-          res.statusCode,
-          'expected a 302 redirect to the upload URL',
-          undefined,
-          undefined,
-          undefined,
-        );
+    return this.reservation(operation, file.fileName, options, async (signal) => {
+      const res = await this.send({ method: 'POST', path: '/files', form }, signal);
+      const bodyText = await res.body.text();
+      if (res.statusCode !== 302) {
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          throw new ProtocolError({
+            operation,
+            status: res.statusCode,
+            detail: 'expected a 302 redirect to the upload URL',
+          });
+        }
+        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
       }
-      throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-    }
-    const uploadUrl = single(res.headers.location);
-    const fileId = single(res.headers['x-together-file-id']);
-    if (!uploadUrl || !fileId) {
-      const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'].filter(
-        Boolean,
-      );
-      throw new TogetherApiError(
+      const uploadUrl = single(res.headers.location);
+      const fileId = single(res.headers['x-together-file-id']);
+      if (!uploadUrl || !fileId) {
+        const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'];
+        throw new ProtocolError({
+          operation,
+          status: 302,
+          detail: `the redirect lacks ${missing.filter(Boolean).join(' and ')}`,
+          fileId,
+        });
+      }
+      return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
+    });
+  }
+
+  /** `POST /files/multipart/initiate` (protocol doc 5.3): reserves a file ID and presigned URLs for each part. */
+  async initiateMultipart(
+    file: CreateFileRequest & { fileSize: number; numParts: number },
+    options: RequestOptions = {},
+  ): Promise<MultipartUpload> {
+    const operation = 'POST /files/multipart/initiate';
+    const json = {
+      file_name: file.fileName,
+      file_size: file.fileSize,
+      num_parts: file.numParts,
+      purpose: file.purpose,
+      file_type: file.fileType,
+    };
+    return this.reservation(operation, file.fileName, options, async (signal) => {
+      const data = (await this.attemptApi(
         operation,
-        302,
-        `the redirect lacks ${missing.join(' and ')}`,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        fileId,
-      );
-    }
-    return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
+        { method: 'POST', path: '/files/multipart/initiate', json },
+        signal,
+      )) as {
+        upload_id?: unknown;
+        file_id?: unknown;
+        parts?: unknown;
+      };
+      if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
+        throw new ProtocolError({ operation, status: 200, detail: 'the answer lacks upload_id, file_id or parts' });
+      }
+      const parts = (data.parts as Array<Record<string, unknown>>).map((part) => ({
+        partNumber: Number(part.PartNumber ?? part.part_number),
+        url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
+        headers: (part.Headers ?? {}) as Record<string, string>,
+      }));
+      if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
+        throw new ProtocolError({
+          operation,
+          status: 200,
+          detail: `expected ${file.numParts} parts with URLs, got ${parts.length}`,
+          fileId: data.file_id,
+        });
+      }
+      return {
+        uploadId: data.upload_id,
+        fileId: data.file_id,
+        parts: parts.sort((a, b) => a.partNumber - b.partNumber),
+      };
+    });
+  }
+
+  /**
+   * The whole file in one PUT to its presigned URL, with the SHA-256 of exactly the bytes sent. Retried with a
+   * fresh read; an expired URL is not retried (StorageError.expired): it needs a fresh reservation.
+   */
+  async putFile(
+    url: string,
+    file: { absolutePath: string; bytes: number },
+    options: PutOptions = {},
+  ): Promise<PutResult & { sha256: string }> {
+    return runWithRetries(
+      'PUT to storage',
+      (signal) => putFile(url, file, this.putOptions(options, signal)),
+      this.loop(options),
+    );
+  }
+
+  /** One part of a multipart upload, retried on its own with a fresh read of its range. */
+  async putPart(
+    part: { url: string; headers: Record<string, string>; partNumber: number },
+    source: { absolutePath: string; start: number; length: number },
+    numParts: number,
+    options: PutOptions = {},
+  ): Promise<PutResult> {
+    return runWithRetries(
+      `PUT part ${part.partNumber} of ${numParts}`,
+      (signal) => putBytes(part.url, source, { ...this.putOptions(options, signal), headers: part.headers }),
+      this.loop(options),
+    );
   }
 
   /**
    * `POST /files/{id}/preprocess`: asks Together to start processing. Returns undefined where the server has no
    * such endpoint (404/405): processing then starts on its own when the upload completes.
    */
-  async preprocess(fileId: string, call: CallOptions = {}): Promise<FileObject | undefined> {
+  async preprocess(fileId: string, options: RequestOptions = {}): Promise<FileObject | undefined> {
     const operation = `POST /files/${fileId}/preprocess`;
-    return this.retrying(operation, call, async (signal) => {
-      const res = await this.send('POST', `/files/${encodeURIComponent(fileId)}/preprocess`, { signal });
-      const bodyText = await res.body.text();
-      if (res.statusCode === 404 || res.statusCode === 405) return undefined;
-      return this.parseFile(operation, res, bodyText);
-    });
+    return runWithRetries(
+      operation,
+      async (signal) => {
+        const res = await this.send(
+          { method: 'POST', path: `/files/${encodeURIComponent(fileId)}/preprocess` },
+          signal,
+        );
+        const bodyText = await res.body.text();
+        if (res.statusCode === 404 || res.statusCode === 405) return undefined;
+        return fileObject(operation, res, bodyText);
+      },
+      this.loop(options),
+    );
   }
 
   /** `GET /files/{id}`. */
-  async retrieve(fileId: string, call: CallOptions = {}): Promise<FileObject> {
+  async retrieve(fileId: string, options: RequestOptions = {}): Promise<FileObject> {
     const operation = `GET /files/${fileId}`;
-    return this.retrying(operation, call, async (signal) => {
-      const res = await this.send('GET', `/files/${encodeURIComponent(fileId)}`, { signal });
-      return this.parseFile(operation, res, await res.body.text());
-    });
+    return runWithRetries(
+      operation,
+      async (signal) => {
+        const res = await this.send({ method: 'GET', path: `/files/${encodeURIComponent(fileId)}` }, signal);
+        return fileObject(operation, res, await res.body.text());
+      },
+      this.loop(options),
+    );
   }
 
   /** `DELETE /files/{id}`; a file already gone counts as deleted. */
-  async deleteFile(fileId: string, call: CallOptions = {}): Promise<void> {
+  async deleteFile(fileId: string, options: RequestOptions = {}): Promise<void> {
     const operation = `DELETE /files/${fileId}`;
-    await this.retrying(operation, call, async (signal) => {
-      const res = await this.send('DELETE', `/files/${encodeURIComponent(fileId)}`, { signal });
-      const bodyText = await res.body.text();
-      if (res.statusCode === 404) return;
-      if (res.statusCode < 200 || res.statusCode >= 300)
-        throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-    });
+    await runWithRetries(
+      operation,
+      async (signal) => {
+        const res = await this.send({ method: 'DELETE', path: `/files/${encodeURIComponent(fileId)}` }, signal);
+        const bodyText = await res.body.text();
+        if (res.statusCode === 404) return;
+        if (res.statusCode < 200 || res.statusCode >= 300)
+          throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+      },
+      this.loop(options),
+    );
   }
 
   /** `GET /files`: every file of the account (the API has no pagination). */
-  async listFiles(call: CallOptions = {}): Promise<FileObject[]> {
+  async listFiles(options: RequestOptions = {}): Promise<FileObject[]> {
     const operation = 'GET /files';
-    return this.retrying(operation, call, async (signal) => {
-      const res = await this.send('GET', '/files', { signal });
-      const bodyText = await res.body.text();
-      if (res.statusCode !== 200) throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-      const parsed = parseJson(operation, bodyText) as { data?: unknown };
-      return Array.isArray(parsed.data) ? (parsed.data as FileObject[]) : [];
-    });
-  }
-
-  /**
-   * `POST /files/multipart/initiate` (protocol doc 5.3): reserves a file ID and presigned URLs for each part. Not
-   * retried here, for the same reason as createFile.
-   */
-  async initiateMultipart(
-    file: CreateFileRequest & { fileSize: number; numParts: number },
-    call: CallOptions = {},
-  ): Promise<MultipartUpload> {
-    const operation = 'POST /files/multipart/initiate';
-    const data = (await this.postJson(
-      operation,
-      '/files/multipart/initiate',
-      {
-        file_name: file.fileName,
-        file_size: file.fileSize,
-        num_parts: file.numParts,
-        purpose: file.purpose,
-        file_type: file.fileType,
-      },
-      call.signal,
-    )) as { upload_id?: unknown; file_id?: unknown; parts?: unknown };
-    if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
-      throw new TogetherApiError(
-        operation,
-        200,
-        'the answer lacks upload_id, file_id or parts',
-        undefined,
-        undefined,
-        undefined,
-      );
-    }
-    const parts = (data.parts as Array<Record<string, unknown>>).map((part) => ({
-      partNumber: Number(part.PartNumber ?? part.part_number),
-      url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
-      headers: (part.Headers ?? {}) as Record<string, string>,
-    }));
-    if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
-      throw new TogetherApiError(
-        operation,
-        200,
-        `expected ${file.numParts} parts with URLs, got ${parts.length}`,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        data.file_id,
-      );
-    }
-    return { uploadId: data.upload_id, fileId: data.file_id, parts: parts.sort((a, b) => a.partNumber - b.partNumber) };
+    const parsed = (await this.api(operation, { method: 'GET', path: '/files' }, options)) as { data?: unknown };
+    return Array.isArray(parsed.data) ? (parsed.data as FileObject[]) : [];
   }
 
   /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
   async completeMultipart(
     upload: { uploadId: string; fileId: string; etags: string[] },
-    call: CallOptions = {},
+    options: RequestOptions = {},
   ): Promise<FileObject> {
-    const operation = 'POST /files/multipart/complete';
-    return this.retrying(operation, call, async (signal) => {
-      const data = (await this.postJson(
-        operation,
-        '/files/multipart/complete',
-        {
-          upload_id: upload.uploadId,
-          file_id: upload.fileId,
-          parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
-        },
-        signal,
-      )) as { file?: FileObject } & FileObject;
-      return data.file ?? data;
-    });
+    const json = {
+      upload_id: upload.uploadId,
+      file_id: upload.fileId,
+      parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
+    };
+    const data = (await this.api(
+      'POST /files/multipart/complete',
+      { method: 'POST', path: '/files/multipart/complete', json },
+      options,
+    )) as { file?: FileObject } & FileObject;
+    return data.file ?? data;
   }
 
   /** `POST /files/multipart/abort`: gives up a multipart upload and its reserved ID. */
-  async abortMultipart(upload: { uploadId: string; fileId: string }, call: CallOptions = {}): Promise<void> {
-    const operation = 'POST /files/multipart/abort';
-    await this.retrying(operation, call, (signal) =>
-      this.postJson(
-        operation,
-        '/files/multipart/abort',
-        { upload_id: upload.uploadId, file_id: upload.fileId },
-        signal,
-      ),
-    );
+  async abortMultipart(upload: { uploadId: string; fileId: string }, options: RequestOptions = {}): Promise<void> {
+    const json = { upload_id: upload.uploadId, file_id: upload.fileId };
+    await this.api('POST /files/multipart/abort', { method: 'POST', path: '/files/multipart/abort', json }, options);
   }
 
-  private async postJson(
-    operation: string,
-    path: string,
-    body: unknown,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> {
-    const res = await this.send('POST', path, {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal,
-    });
+  /** Deletes an ID that holds no upload, within the cleanup deadline; says in `log` what happened. Never throws. */
+  async deleteReservation(fileId: string, log: (message: string) => void): Promise<void> {
+    try {
+      await this.deleteFile(fileId, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
+      log(`Deleted the reserved ID ${fileId}, which holds no upload`);
+    } catch (error) {
+      log(`Could not delete the reserved ID ${fileId}: ${messageOf(error)}`);
+    }
+  }
+
+  /** A JSON API call that is safe to repeat, in the retry loop. */
+  private api(operation: string, call: ApiCall, options: RequestOptions): Promise<unknown> {
+    return runWithRetries(operation, (signal) => this.attemptApi(operation, call, signal), this.loop(options));
+  }
+
+  /** One attempt of a JSON API call: a 2xx answer's JSON, or the error the answer stands for. */
+  private async attemptApi(operation: string, call: ApiCall, signal: AbortSignal | undefined): Promise<unknown> {
+    const res = await this.send(call, signal);
     const bodyText = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300)
-      throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-    return parseJson(operation, bodyText);
+      throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+    return parseJson(operation, res.statusCode, bodyText);
   }
 
-  /** Runs an idempotent call with the client's retry policy. */
-  private retrying<T>(
+  /**
+   * A reservation in the retry loop. Every attempt may reserve an ID, so an ID named by a failed answer is deleted
+   * at once, and when an answer was lost (the connection broke after sending), the empty reservations of this name
+   * made since are looked up and deleted, but the one kept.
+   */
+  private async reservation<T extends { fileId: string }>(
     operation: string,
-    call: CallOptions,
+    fileName: string,
+    options: RequestOptions,
     attempt: (signal: AbortSignal | undefined) => Promise<T>,
   ): Promise<T> {
-    const signal = call.signal ?? this.retry.signal;
-    return withRetries(operation, () => attempt(signal), classifyFailure, { ...this.retry, signal });
+    const log = options.log ?? this.loopDefaults.log;
+    let lostSince: number | undefined;
+    let reserved: T | undefined;
+    try {
+      reserved = await runWithRetries(operation, attempt, {
+        ...this.loop(options),
+        onFailure: async (error) => {
+          // A 409's file ID is the file that already holds the content: never delete it.
+          if (error instanceof TogetherApiError && error.fileId && !(error instanceof ConflictError))
+            await this.deleteReservation(error.fileId, log);
+          if (isConnectionError(error)) lostSince ??= this.loopDefaults.now();
+        },
+      });
+      return reserved;
+    } finally {
+      if (lostSince !== undefined) await this.deleteLostReservations(fileName, lostSince, reserved?.fileId, log);
+    }
   }
 
-  private parseFile(operation: string, res: Dispatcher.ResponseData, bodyText: string): FileObject {
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      throw apiErrorFromResponse(operation, res.statusCode, res.headers, bodyText);
-    }
-    const file = parseJson(operation, bodyText) as FileObject;
-    if (!file || typeof file.id !== 'string') {
-      throw new TogetherApiError(
-        operation,
-        res.statusCode,
-        'the answer is not a file object',
-        undefined,
-        undefined,
-        undefined,
+  /** Deletes empty files of this name reserved since `since` (the answers that were lost), but `keep`. */
+  private async deleteLostReservations(
+    fileName: string,
+    since: number,
+    keep: string | undefined,
+    log: (message: string) => void,
+  ): Promise<void> {
+    try {
+      const files = await this.listFiles({ signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
+      // Allow for clock skew between this machine and Together's; `created_at` is in seconds.
+      const earliest = Math.floor((since - 60_000) / 1000);
+      const lost = files.filter(
+        (f) =>
+          f.id !== keep &&
+          f.filename === fileName &&
+          !f.bytes &&
+          (f.created_at ?? 0) >= earliest &&
+          f.processing_status !== 'COMPLETED',
       );
+      for (const f of lost) await this.deleteReservation(f.id, log);
+    } catch (error) {
+      log(`Could not look for reservations left by lost answers: ${messageOf(error)}`);
     }
-    return file;
   }
 
-  private send(
-    method: Dispatcher.HttpMethod,
-    path: string,
-    {
-      headers,
-      body,
+  private loop(options: RequestOptions): RetryLoop {
+    return {
+      ...this.loopDefaults,
+      maxRetries: options.maxRetries ?? this.loopDefaults.maxRetries,
+      log: options.log ?? this.loopDefaults.log,
+      signal: options.signal ?? this.loopDefaults.signal,
+      deadline: options.deadline,
+    };
+  }
+
+  private putOptions(options: PutOptions, signal: AbortSignal | undefined) {
+    return {
+      dispatcher: this.dispatcher,
+      onProgress: options.onProgress,
       signal,
-    }: { headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined } = {},
-  ): Promise<Dispatcher.ResponseData> {
-    return request(`${this.options.baseUrl}${path}`, {
-      method,
+      stallTimeoutMs: this.options.stallTimeoutMs,
+    };
+  }
+
+  private send(call: ApiCall, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
+    const contentType = call.form
+      ? 'application/x-www-form-urlencoded'
+      : call.json !== undefined
+        ? 'application/json'
+        : undefined;
+    return request(`${this.options.baseUrl}${call.path}`, {
+      method: call.method,
       dispatcher: this.dispatcher,
       headers: {
         authorization: `Bearer ${this.options.apiKey}`,
         accept: 'application/json',
         'user-agent': this.userAgent,
-        ...headers,
+        ...(contentType ? { 'content-type': contentType } : {}),
       },
-      body,
-      signal: signal ?? this.retry.signal,
+      body: call.form ? call.form.toString() : call.json !== undefined ? JSON.stringify(call.json) : undefined,
+      signal,
     });
   }
+}
+
+function fileObject(operation: string, res: Dispatcher.ResponseData, bodyText: string): FileObject {
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+  }
+  const file = parseJson(operation, res.statusCode, bodyText) as FileObject;
+  if (!file || typeof file.id !== 'string') {
+    throw new ProtocolError({ operation, status: res.statusCode, detail: 'the answer is not a file object' });
+  }
+  return file;
 }
 
 function single(value: string | string[] | undefined): string | undefined {
   return (Array.isArray(value) ? value[0] : value) || undefined;
 }
 
-function parseJson(operation: string, bodyText: string): unknown {
+function parseJson(operation: string, status: number, bodyText: string): unknown {
   try {
     return JSON.parse(bodyText);
   } catch {
-    throw new TogetherApiError(operation, 200, 'the answer is not JSON', undefined, undefined, undefined);
+    throw new ProtocolError({ operation, status, detail: 'the answer is not JSON' });
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,26 +1,106 @@
-/** Errors of the Together API and of the storage it redirects uploads to, built in one place. */
-import { retryAfterMs } from '../retry.js';
+/**
+ * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
+ * the class (not found, auth, conflict, protocol), never on status lists.
+ */
+
+export interface TogetherApiErrorFields {
+  /** e.g. `POST /files`: the operation, never a full URL. */
+  operation: string;
+  status: number;
+  /** What the server said (its envelope's message), or what was wrong with its answer. */
+  detail: string;
+  /** The envelope's `type` and `code`, when it has them. */
+  type?: string;
+  code?: string;
+  requestId?: string;
+  /** The pause the server asked for (`retry-after-ms` / `Retry-After`), capped. */
+  retryAfterMs?: number;
+  /** A file ID the failed answer named: a reservation to delete, or (409) the file that already holds the content. */
+  fileId?: string;
+}
 
 /** A non-success answer of the Together API, with its error envelope parsed. */
 export class TogetherApiError extends Error {
   override name = 'TogetherApiError';
-  constructor(
-    /** e.g. `POST /files`: the operation, never a full URL. */
-    readonly operation: string,
-    readonly status: number,
-    readonly detail: string,
-    readonly type: string | undefined,
-    readonly code: string | undefined,
-    readonly requestId: string | undefined,
-    /** The pause the server asked for (`retry-after-ms` / `Retry-After`), capped. */
-    readonly retryAfterMs?: number,
-    /** A file ID the failed answer still named (`X-Together-File-Id`): reserved, and to be deleted. */
-    readonly fileId?: string,
-  ) {
+  readonly operation: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly type: string | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly fileId: string | undefined;
+
+  constructor(fields: TogetherApiErrorFields) {
     super(
-      `${operation} failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}${requestId ? ` [request id ${requestId}]` : ''}`,
+      `${fields.operation} failed with HTTP ${fields.status}${fields.code ? ` (${fields.code})` : ''}: ${fields.detail}${fields.requestId ? ` [request id ${fields.requestId}]` : ''}`,
     );
+    this.operation = fields.operation;
+    this.status = fields.status;
+    this.detail = fields.detail;
+    this.type = fields.type;
+    this.code = fields.code;
+    this.requestId = fields.requestId;
+    this.retryAfterMs = fields.retryAfterMs;
+    this.fileId = fields.fileId;
   }
+
+  /** The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. */
+  static generate(
+    operation: string,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+    bodyText: string,
+  ): TogetherApiError {
+    const envelope = parseEnvelope(bodyText);
+    const fields: TogetherApiErrorFields = {
+      operation,
+      status,
+      detail: envelope?.message ?? describeBody(bodyText, status),
+      type: envelope?.type,
+      code: envelope?.code,
+      requestId: headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']),
+      retryAfterMs: retryAfterMs(headers, Date.now()),
+      fileId: envelope?.fileId ?? headerValue(headers['x-together-file-id']),
+    };
+    if (status === 401 || status === 403) return new AuthenticationError(fields);
+    if (status === 404) return new NotFoundError(fields);
+    if (status === 409) return new ConflictError(fields);
+    return new TogetherApiError(fields);
+  }
+}
+
+/** 401 or 403: the key is wrong, revoked or may not do this. */
+export class AuthenticationError extends TogetherApiError {
+  override name = 'AuthenticationError';
+}
+
+/** 404: the file (or endpoint) does not exist. */
+export class NotFoundError extends TogetherApiError {
+  override name = 'NotFoundError';
+}
+
+/** 409: the request conflicts with what Together holds (for an upload: the same content, named by `fileId`). */
+export class ConflictError extends TogetherApiError {
+  override name = 'ConflictError';
+}
+
+/** A success status whose answer is not what the protocol says (a 200 without a file object, a 302 without a URL). */
+export class ProtocolError extends TogetherApiError {
+  override name = 'ProtocolError';
+}
+
+/** A request's deadline passed before it got an answer. */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
+  constructor(readonly operation: string) {
+    super(`${operation} got no answer before the deadline`);
+  }
+}
+
+/** An upload whose bytes stopped moving for too long; retried like a broken connection. */
+export class StallError extends Error {
+  override name = 'StallError';
 }
 
 /** A non-success answer of the presigned storage URL (S3 rules). The URL itself is never kept. */
@@ -40,73 +120,43 @@ export class StorageError extends Error {
   get expired(): boolean {
     return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
   }
-}
 
-/** Builds the error for a failed API answer from the `{"error":{message,type,code}}` envelope, or any other body. */
-export function apiErrorFromResponse(
-  operation: string,
-  status: number,
-  headers: Record<string, string | string[] | undefined>,
-  bodyText: string,
-): TogetherApiError {
-  const requestId = headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']);
-  const retryAfter = retryAfterMs(headers, Date.now());
-  const fileId = headerValue(headers['x-together-file-id']);
-  const envelope = parseEnvelope(bodyText);
-  if (envelope) {
-    return new TogetherApiError(
-      operation,
-      status,
-      envelope.message,
-      envelope.type,
-      envelope.code,
-      requestId,
-      retryAfter,
-      fileId,
-    );
+  /** Builds the error for a failed storage PUT from S3's XML error body. */
+  static fromResponse(
+    status: number,
+    bodyText: string,
+    headers: Record<string, string | string[] | undefined> = {},
+  ): StorageError {
+    const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
+    const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
+    return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
   }
-  return new TogetherApiError(
-    operation,
-    status,
-    describeBody(bodyText, status),
-    undefined,
-    undefined,
-    requestId,
-    retryAfter,
-    fileId,
-  );
 }
 
-/** Builds the error for a failed storage PUT from S3's XML error body. */
-export function storageErrorFromResponse(
-  status: number,
+function parseEnvelope(
   bodyText: string,
-  headers: Record<string, string | string[] | undefined> = {},
-): StorageError {
-  const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
-  return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
-}
-
-function parseEnvelope(bodyText: string): { message: string; type?: string; code?: string } | undefined {
+): { message: string; type?: string; code?: string; fileId?: string } | undefined {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(bodyText);
-    if (!parsed || typeof parsed !== 'object') return undefined;
-    const error = (parsed as { error?: unknown }).error;
-    if (error && typeof error === 'object') {
-      const e = error as { message?: unknown; type?: unknown; code?: unknown };
-      return {
-        message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
-        type: typeof e.type === 'string' ? e.type : undefined,
-        code: typeof e.code === 'string' ? e.code : undefined,
-      };
-    }
-    if (typeof error === 'string') return { message: error };
-    const message = (parsed as { message?: unknown }).message;
-    if (typeof message === 'string') return { message };
+    parsed = JSON.parse(bodyText);
   } catch {
-    // not JSON: described below
+    return undefined; // not JSON: described by describeBody
   }
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const body = parsed as { error?: unknown; message?: unknown; file_id?: unknown };
+  const fileId = typeof body.file_id === 'string' ? body.file_id : undefined;
+  const error = body.error;
+  if (error && typeof error === 'object') {
+    const e = error as { message?: unknown; type?: unknown; code?: unknown; file_id?: unknown };
+    return {
+      message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
+      type: typeof e.type === 'string' ? e.type : undefined,
+      code: typeof e.code === 'string' ? e.code : undefined,
+      fileId: fileId ?? (typeof e.file_id === 'string' ? e.file_id : undefined),
+    };
+  }
+  if (typeof error === 'string') return { message: error, fileId };
+  if (typeof body.message === 'string') return { message: body.message, fileId };
   return undefined;
 }
 
@@ -124,4 +174,20 @@ function describeBody(bodyText: string, status: number): string {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The longest server-requested pause honoured. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** The server's requested pause from `retry-after-ms` or `Retry-After` (seconds or an HTTP date), capped at 60 s. */
+export function retryAfterMs(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim();
+  const ms = first(headers['retry-after-ms']);
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.min(Number(ms), MAX_RETRY_AFTER_MS);
+  const after = first(headers['retry-after']);
+  if (!after) return undefined;
+  if (/^\d+(\.\d+)?$/.test(after)) return Math.min(Number(after) * 1000, MAX_RETRY_AFTER_MS);
+  const date = Date.parse(after);
+  if (Number.isNaN(date)) return undefined;
+  return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }

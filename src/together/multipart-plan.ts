@@ -43,21 +43,3 @@ export interface MultipartSettings {
   thresholdBytes: number;
   partBytes: number;
 }
-
-/** Reads TOGETHER_MULTIPART_THRESHOLD_BYTES and TOGETHER_MULTIPART_PART_BYTES; a bad value is an error naming it. */
-export function multipartSettingsFromEnv(env: Record<string, string | undefined>): MultipartSettings {
-  const read = (name: string, fallback: number, min: number) => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min) {
-      throw new Error(
-        `The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`,
-      );
-    }
-    return Number(raw);
-  };
-  return {
-    thresholdBytes: read('TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1),
-    partBytes: read('TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES),
-  };
-}

@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
-import { storageErrorFromResponse } from './errors.js';
+import { StallError, StorageError } from './errors.js';
 import { ReadBufferBudget } from './read-buffers.js';
-import { StallError } from './retryable.js';
 
 /** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -87,7 +86,7 @@ export async function putBytes(
       signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
     });
     const bodyText = await res.body.text();
-    if (res.statusCode !== 200) throw storageErrorFromResponse(res.statusCode, bodyText, res.headers);
+    if (res.statusCode !== 200) throw StorageError.fromResponse(res.statusCode, bodyText, res.headers);
     const etag = res.headers.etag;
     return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
   } catch (error) {

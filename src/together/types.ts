@@ -1,5 +1,5 @@
 /** Wire shapes of the Together Files API (protocol doc, sections 3 and 4). Unknown fields are ignored. */
-import type { FileType, Purpose } from '../inputs.js';
+import type { FileType, Purpose } from '../domain.js';
 
 export type ProcessingStatus = 'PENDING' | 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'INVALID_FORMAT';
 

@@ -1,6 +1,6 @@
 /** Check mode and checks before upload, through the bundled action run as the runner runs it. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/results.js';
+import type { FileResult } from '../../src/result.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
 import { startTogetherServer } from '../../testkit/together-server.js';
 import { CORPUS } from '../fixtures/check-corpus.js';

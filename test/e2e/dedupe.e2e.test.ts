@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/results.js';
+import type { FileResult } from '../../src/result.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
 import { startTogetherServer } from '../../testkit/together-server.js';
 import { chatJsonl, makeWorkspace } from '../helpers/workspace.js';

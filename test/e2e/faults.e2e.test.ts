@@ -1,7 +1,8 @@
 /** Faults, multipart, concurrency and cancellation through the bundled action, run as the runner runs it. */
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/results.js';
+import type { FileResult } from '../../src/result.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
 import { startTogetherServer, type TogetherServer, storageErrorFault } from '../../testkit/together-server.js';
 import { chatJsonl, makeWorkspace, randomJsonl } from '../helpers/workspace.js';
@@ -120,7 +121,8 @@ describe('cancellation', () => {
         'api-key': server.apiKey,
         'base-url': server.baseUrl,
       },
-      signalAfter: { signal: 'SIGTERM', ms: 1500 },
+      // Once b.jsonl's upload has stalled (a.jsonl is through: concurrency 1 keeps the order).
+      signalWhen: { signal: 'SIGTERM', when: once(server.events, 'stalled') },
     });
     // It ended by itself (not killed by the harness's deadline), with a failing exit code.
     expect(run.signal).toBeNull();

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/results.js';
+import type { FileResult } from '../../src/result.js';
 import { startGitHubServer, type GitHubServer, type PullRequestFile } from '../../testkit/github-server.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
 import { startTogetherServer } from '../../testkit/together-server.js';
@@ -37,8 +37,8 @@ async function pullRequest(files: Record<string, string>, prFiles: PullRequestFi
     GITHUB_ACTION: 'together',
     GITHUB_RUN_ID: '4242',
   };
-  const run = (inputs: Record<string, string>, nodeArgs?: string[]) =>
-    runAction({ workspace: ws.root, inputs: { 'github-token': 'gh-write', ...inputs }, env, nodeArgs });
+  const run = (inputs: Record<string, string>) =>
+    runAction({ workspace: ws.root, inputs: { 'github-token': 'gh-write', ...inputs }, env });
   return { github, ws, run };
 }
 
@@ -63,15 +63,6 @@ describe('comment', () => {
     expect(comment(github)).toContain('## Together dataset check: 2 of 2 files passed');
     expect(second.stdout).toContain('The comment on pull request #7 was updated.');
     expect(github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
-  });
-
-  it('parses the GitHub API answers with baseline WebAssembly code only: no TurboFan compile at exit', async () => {
-    const { github, run } = await pullRequest({ 'data/good.jsonl': chatJsonl(3) });
-    const result = await run({ mode: 'check', path: 'data', comment: 'true' }, ['--trace-wasm-compilation-times']);
-    expect(result.exitCode).toBe(0);
-    expect(github.comments).toHaveLength(1);
-    expect(result.stdout).toMatch(/Compiled function .* using Liftoff/);
-    expect(result.stdout).not.toMatch(/using TurboFan/);
   });
 
   it('in upload mode shows the file IDs, and never sends the Together key to GitHub', async () => {

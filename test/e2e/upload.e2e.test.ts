@@ -1,7 +1,7 @@
 /** The bundled action, run as the GitHub runner runs it, against the embedded Together-compatible server. */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/results.js';
+import type { FileResult } from '../../src/result.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
 import {
   startTogetherServer,
@@ -122,21 +122,6 @@ describe('upload on push', () => {
     expect(result.summary).toContain('1 uploaded of 1 file');
   });
 
-  it('parses HTTP with baseline WebAssembly code only: no TurboFan compile for the exit to wait on', async () => {
-    // Without src/runtime-tuning.ts, V8 recompiles undici's llhttp parser with TurboFan (~60 ms, ~22 MB) after the
-    // last responses, and the process waits for that compile before it exits.
-    const { server, ws } = await setup({ 'train.jsonl': chatJsonl(3) });
-    const result = await runAction({
-      workspace: ws.root,
-      inputs: { path: 'train.jsonl', 'api-key': server.apiKey, 'base-url': server.baseUrl },
-      nodeArgs: ['--trace-wasm-compilation-times'],
-    });
-    expect(result.exitCode).toBe(0);
-    expect(filesOutput(result)[0]!.status).toBe('processed');
-    expect(result.stdout).toMatch(/Compiled function .* using Liftoff/);
-    expect(result.stdout).not.toMatch(/using TurboFan/);
-  });
-
   it('works with the older API schema (no processing_status)', async () => {
     const { run } = await setup({ 'train.jsonl': chatJsonl(2) }, { legacySchema: true, pollsBeforeDone: 1 });
     const result = await run({ path: 'train.jsonl' });
@@ -192,6 +177,27 @@ describe('failures', () => {
     expect(result.outputs['file-id']).toBe(file!.id);
     expect(file!.error).toMatch(/wait-timeout ran out/);
     expect(result.summary).toContain('⏱️ timeout');
+  });
+
+  it('ends at the wait-timeout even when every poll is answered 503: one request per poll, no retries inside', async () => {
+    const { server, run } = await setup({ 'a.jsonl': chatJsonl(2) }, { neverFinish: true });
+    server.addFault({
+      method: 'GET',
+      path: '/v1/files/',
+      times: 1000,
+      fault: { kind: 'status', status: 503, body: '' },
+    });
+    const result = await run({ path: 'a.jsonl', 'wait-timeout': '3' });
+    expect(result.exitCode).toBe(1);
+    const [file] = filesOutput(result);
+    expect(file).toMatchObject({ status: 'timeout' });
+    expect(file!.id).toMatch(/^file-/);
+    expect(file!.error).toMatch(/last poll error: GET \/files\/file-[\w-]+ failed with HTTP 503/);
+    // Polls at about 1, 2.5 and 3 s. Retried inside each poll, the first poll alone made six requests over 25 s.
+    const polls = server.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/files/'));
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect(polls.length).toBeLessThanOrEqual(4);
+    expect(result.stdout).not.toMatch(/GET \/files\/file-[\w-]+: HTTP 503.*retry \d of/);
   });
 
   it('fails before any request when the key is missing', async () => {

@@ -1,4 +1,4 @@
-import type { FileResult } from '../../src/results.js';
+import type { FileResult } from '../../src/result.js';
 
 /** A result with plausible values; override what the test is about. */
 export function result(overrides: Partial<FileResult> = {}): FileResult {

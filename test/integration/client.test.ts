@@ -5,9 +5,8 @@ import net from 'node:net';
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TogetherClient } from '../../src/together/client.js';
-import { StorageError, TogetherApiError } from '../../src/together/errors.js';
-import { putFile } from '../../src/together/storage.js';
-import { uploadFile } from '../../src/upload.js';
+import { AuthenticationError, ProtocolError, StorageError, TogetherApiError } from '../../src/together/errors.js';
+import { uploadFile } from '../../src/together/upload.js';
 import { startTogetherServer, type TogetherServer, storageErrorFault } from '../../testkit/together-server.js';
 import { chatJsonl, makeWorkspace, REJECTED_JSONL } from '../helpers/workspace.js';
 
@@ -24,7 +23,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await client.dispatcher.close();
+  await client.close();
   await server.close();
   await ws.cleanup();
 });
@@ -69,7 +68,7 @@ function raw(url: string, options: http.RequestOptions, body?: string): Promise<
 
 describe('POST /files', () => {
   it('reserves an ID and answers 302 with a presigned URL, sending the basename as a form', async () => {
-    const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
+    const reserved = await client.reserve({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
     expect(reserved.fileId).toMatch(/^file-/);
     expect(reserved.uploadUrl).toMatch(/\/storage\/.+X-Amz-Signature=/);
     const [request] = server.requests;
@@ -87,9 +86,10 @@ describe('POST /files', () => {
   it("turns a wrong key into a 401 error with Together's message and code", async () => {
     const bad = new TogetherClient({ apiKey: 'wrong', baseUrl: server.baseUrl });
     const error = await bad
-      .createFile({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' })
+      .reserve({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' })
       .catch((e: unknown) => e);
-    await bad.dispatcher.close();
+    await bad.close();
+    expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toBeInstanceOf(TogetherApiError);
     expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });
     expect((error as Error).message).toMatch(
@@ -100,25 +100,26 @@ describe('POST /files', () => {
 
   it('reports a 400 from the server with its message', async () => {
     const error = await client
-      .createFile({ purpose: 'nonsense' as never, fileName: 'a.jsonl', fileType: 'jsonl' })
+      .reserve({ purpose: 'nonsense' as never, fileName: 'a.jsonl', fileType: 'jsonl' })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'invalid_purpose' });
   });
 
   it('refuses an answer that is not a redirect', async () => {
     server.addFault({ method: 'POST', path: '/v1/files', fault: { kind: 'status', status: 200, body: '{}' } });
-    await expect(client.createFile({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' })).rejects.toThrow(
-      /expected a 302 redirect/,
-    );
+    const error = await client
+      .reserve({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toMatch(/expected a 302 redirect/);
   });
 });
 
 describe('PUT to the presigned URL', () => {
   it('streams the bytes with Content-Length, no chunking and no Authorization, and hashes them', async () => {
-    const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
+    const reserved = await client.reserve({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
     const progress: number[] = [];
-    const sent = await putFile(reserved.uploadUrl, local('train.jsonl'), {
-      dispatcher: client.dispatcher,
+    const sent = await client.putFile(reserved.uploadUrl, local('train.jsonl'), {
       onProgress: (n) => progress.push(n),
     });
     const stored = server.files.get(reserved.fileId)!;
@@ -144,16 +145,16 @@ describe('PUT to the presigned URL', () => {
     await writeFile(ws.file('random.bin'), content);
     // A slow reader on the server side makes the client's socket queue fill up, the case where reuse would bite.
     server.addFault({ method: 'PUT', path: '/storage/', fault: { kind: 'delay', ms: 50 } });
-    const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'random.jsonl', fileType: 'jsonl' });
-    const sent = await putFile(reserved.uploadUrl, local('random.bin'), { dispatcher: client.dispatcher });
+    const reserved = await client.reserve({ purpose: 'fine-tune', fileName: 'random.jsonl', fileType: 'jsonl' });
+    const sent = await client.putFile(reserved.uploadUrl, local('random.bin'), { maxRetries: 0 });
     const expected = createHash('sha256').update(content).digest('hex');
     expect(sent.sha256).toBe(expected);
     expect(server.files.get(reserved.fileId)).toMatchObject({ sha256: expected, bytes: content.length });
   });
 
   it('uploads an empty file with Content-Length 0', async () => {
-    const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'empty.jsonl', fileType: 'jsonl' });
-    const sent = await putFile(reserved.uploadUrl, local('empty.jsonl'), { dispatcher: client.dispatcher });
+    const reserved = await client.reserve({ purpose: 'fine-tune', fileName: 'empty.jsonl', fileType: 'jsonl' });
+    const sent = await client.putFile(reserved.uploadUrl, local('empty.jsonl'), { maxRetries: 0 });
     expect(sent.sha256).toBe(sha256(''));
     expect(server.files.get(reserved.fileId)).toMatchObject({ state: 'uploaded', bytes: 0 });
   });
@@ -162,10 +163,10 @@ describe('PUT to the presigned URL', () => {
     await server.close();
     server = await startTogetherServer({ uploadUrlTtlMs: -1 });
     client = new TogetherClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
-    const reserved = await client.createFile({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
-    const error = await putFile(reserved.uploadUrl, local('train.jsonl'), { dispatcher: client.dispatcher }).catch(
-      (e: unknown) => e,
-    );
+    const reserved = await client.reserve({ purpose: 'fine-tune', fileName: 'train.jsonl', fileType: 'jsonl' });
+    const error = await client
+      .putFile(reserved.uploadUrl, local('train.jsonl'), { maxRetries: 0 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toBe('Storage upload failed with HTTP 403 (AccessDenied): Request has expired');
     expect((error as Error).message).not.toContain('X-Amz-Signature');
@@ -174,7 +175,7 @@ describe('PUT to the presigned URL', () => {
   describe('the server enforces S3 rules on the PUT', () => {
     let url: string;
     beforeEach(async () => {
-      url = (await client.createFile({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' })).uploadUrl;
+      url = (await client.reserve({ purpose: 'fine-tune', fileName: 'a.jsonl', fileType: 'jsonl' })).uploadUrl;
     });
 
     it('refuses an Authorization header', async () => {
@@ -298,7 +299,7 @@ describe('uploadFile', () => {
   });
 
   it('lists and deletes files', async () => {
-    const reserved = await client.createFile({ purpose: 'eval', fileName: 'x.csv', fileType: 'csv' });
+    const reserved = await client.reserve({ purpose: 'eval', fileName: 'x.csv', fileType: 'csv' });
     expect((await client.listFiles()).map((f) => f.id)).toEqual([reserved.fileId]);
     await client.deleteFile(reserved.fileId);
     await client.deleteFile(reserved.fileId); // already gone: still fine

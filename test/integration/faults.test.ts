@@ -5,11 +5,14 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkFiles } from '../../src/check-phase.js';
+import type { CheckLevel } from '../../src/domain.js';
 import type { MatchedFile } from '../../src/files.js';
 import type { Log } from '../../src/log.js';
-import { uploadAll, type PipelineSettings } from '../../src/pipeline.js';
-import type { FileResult } from '../../src/results.js';
+import { FileRecord } from '../../src/record.js';
+import type { FileResult } from '../../src/result.js';
 import { TogetherClient } from '../../src/together/client.js';
+import { uploadFiles, type UploadSettings } from '../../src/upload-phase.js';
 import { readBuffers } from '../../src/together/storage.js';
 import {
   startTogetherServer,
@@ -25,15 +28,19 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+type HarnessSettings = Omit<UploadSettings, 'multipart'> & { check: CheckLevel };
+
 interface Harness {
   server: TogetherServer;
   files: MatchedFile[];
   contents: Map<string, Buffer>;
-  /** Pauses the retry policy asked for (not waited: the test clock is instant). */
+  /** Pauses the retry policy and the wait asked for (not waited: they only move the test's clock). */
   sleeps: number[];
   lines: string[];
+  /** The test's clock: real time plus every pause asked for. */
+  now: () => number;
   run: (
-    settings?: Partial<PipelineSettings>,
+    settings?: Partial<HarnessSettings>,
     extra?: {
       signal?: AbortSignal;
       stallTimeoutMs?: number;
@@ -59,6 +66,12 @@ async function harness(
     .sort((a, b) => (a.path < b.path ? -1 : 1));
   const sleeps: number[] = [];
   const lines: string[] = [];
+  let slept = 0;
+  const now = () => Date.now() + slept;
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+    slept += ms;
+  };
   const log: Log = {
     info: (m) => lines.push(m),
     warning: (m) => lines.push(`warning: ${m}`),
@@ -74,46 +87,42 @@ async function harness(
     contents: new Map(Object.entries(contents).map(([k, v]) => [k, Buffer.from(v)])),
     sleeps,
     lines,
+    now,
     run: async (settings = {}, extra = {}) => {
-      const sleep = async (ms: number) => {
-        sleeps.push(ms);
-      };
       const client = new TogetherClient({
         apiKey: server.apiKey,
         baseUrl: server.baseUrl,
-        retry: {
-          maxRetries: extra.maxRetries ?? 5,
-          sleep,
-          random: () => 0,
-          log: (m) => lines.push(m),
-          signal: extra.signal,
-        },
+        maxRetries: extra.maxRetries ?? 5,
+        sleep,
+        random: () => 0,
+        now,
+        log: (m) => lines.push(m),
+        signal: extra.signal,
+        stallTimeoutMs: extra.stallTimeoutMs,
       });
-      cleanups.push(() => client.dispatcher.close());
-      return uploadAll(
-        files,
-        {
-          mode: 'upload',
-          check: 'off',
-          purpose: 'fine-tune',
-          fileType: 'auto',
-          wait: true,
-          waitTimeoutSeconds: 30,
-          concurrency: 4,
-          dedupe: false,
-          ...settings,
-        },
-        {
-          client,
-          log,
-          now: Date.now,
-          sleep,
-          signal: extra.signal,
-          stallTimeoutMs: extra.stallTimeoutMs,
-          multipart: { thresholdBytes: extra.multipartThreshold ?? 5 * 1024 * MiB, partBytes: 5 * MiB },
-          beforeRequests: extra.beforeRequests,
-        },
-      );
+      cleanups.push(() => client.close());
+      const all = {
+        check: 'off' as CheckLevel,
+        purpose: 'fine-tune' as const,
+        fileType: 'auto' as const,
+        wait: true,
+        waitTimeoutSeconds: 30,
+        concurrency: 4,
+        dedupe: false,
+        multipart: { thresholdBytes: extra.multipartThreshold ?? 5 * 1024 * MiB, partBytes: 5 * MiB },
+        ...settings,
+      };
+      const records = files.map((file) => new FileRecord(file, all, now));
+      await checkFiles(records, all, { log, now });
+      await uploadFiles(records, all, {
+        client,
+        log,
+        now,
+        sleep,
+        signal: extra.signal,
+        beforeRequests: extra.beforeRequests,
+      });
+      return records.map((record) => record.toResult());
     },
   };
 }
@@ -196,14 +205,26 @@ describe('the API answers with errors', () => {
       fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } },
     });
     h.server.addFault({
-      method: 'GET',
-      path: '/v1/files/',
+      method: 'POST',
+      path: /\/preprocess$/,
       fault: { kind: 'status', status: 429, headers: { 'retry-after-ms': '250' } },
     });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
-    expect(h.sleeps).toContain(60_000);
-    expect(h.sleeps).toContain(250);
+    expect(h.sleeps.slice(0, 2)).toEqual([60_000, 250]);
+  });
+
+  it("polls again no sooner than a poll's Retry-After asks", async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) }, { pollsBeforeDone: 1 });
+    h.server.addFault({
+      method: 'GET',
+      path: '/v1/files/',
+      fault: { kind: 'status', status: 429, headers: { 'retry-after': '4' } },
+    });
+    const results = await h.run();
+    expect(results[0]!.status).toBe('processed');
+    // The wait's schedule is 1 s, then 1.5 s; the 429 on the first poll moves the second to 4 s.
+    expect(h.sleeps).toEqual([1000, 4000, 2250]);
   });
 
   it('retries 5xx answers with JSON and with HTML bodies, with backoff', async () => {
@@ -233,11 +254,12 @@ describe('the API answers with errors', () => {
     expect(results[0]!.status).toBe('processed');
     expect(h.lines.some((l) => l.includes('POST /files: HTTP 500 (internal error); retry 1 of 5 in 1.0 s'))).toBe(true);
     expect(h.lines.some((l) => /preprocess: HTTP 502 \(502 Bad Gateway\); retry 1 of 5 in 1\.0 s/.test(l))).toBe(true);
-    expect(
-      h.lines.some((l) =>
-        /GET \/files\/file-[\w-]+: HTTP 503 \(empty answer \(HTTP 503\)\); retry 2 of 5 in 2\.0 s/.test(l),
-      ),
-    ).toBe(true);
+    // A poll is one request (the wait's own loop polls again): two failed polls, no retries inside them.
+    const pollFailures = h.lines.filter((l) =>
+      /^a\.jsonl: polling failed, will try again \(GET \/files\/file-[\w-]+ failed with HTTP 503: empty answer/.test(l),
+    );
+    expect(pollFailures).toHaveLength(2);
+    expect(h.lines.some((l) => /GET \/files\/file-.*retry \d of/.test(l))).toBe(false);
     expectStoredExactlyOnce(h, results);
   });
 
@@ -469,12 +491,36 @@ describe('multipart', () => {
   });
 });
 
+describe('the wait deadline', () => {
+  it('bounds every poll: with every poll answered 503, a 3 s wait-timeout ends at 3 s, the file timed out with its ID', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) }, { neverFinish: true });
+    h.server.addFault({
+      method: 'GET',
+      path: '/v1/files/',
+      times: 1000,
+      fault: { kind: 'status', status: 503, body: '' },
+    });
+    const results = await h.run({ waitTimeoutSeconds: 3 });
+    expect(results[0]).toMatchObject({ status: 'timeout', id: expect.stringMatching(/^file-/) as unknown });
+    expect(results[0]!.error).toMatch(
+      /wait-timeout ran out .*last poll error: GET \/files\/file-[\w-]+ failed with HTTP 503/,
+    );
+    // Every pause counts on the test's clock: together they reach the deadline and never pass it. (With retries
+    // inside each poll, the first poll alone waited 1 + 2 + 4 + 8 + 10 s.)
+    expect(h.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3000);
+    expect(h.lines.some((l) => /retry \d of/.test(l))).toBe(false);
+    expect(h.server.files.get(results[0]!.id!)).toMatchObject({ state: 'uploaded' });
+  });
+});
+
 describe('cancellation', () => {
   it('aborts uploads in flight, deletes their reserved IDs, and marks what did not finish', async () => {
     const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': randomJsonl(4 * MiB), 'c.jsonl': chatJsonl(3) });
     h.server.addFault({ method: 'PUT', path: '/storage/', times: 3, fault: { kind: 'stall' } });
     const controller = new AbortController();
-    setTimeout(() => controller.abort('SIGTERM'), 300);
+    // Cancel once both uploads in flight are stalled: b.jsonl's PUT, and a.jsonl's second file never starts.
+    let stalled = 0;
+    h.server.events.on('stalled', () => (stalled += 1) === 2 && controller.abort('SIGTERM'));
     const results = await h.run({ concurrency: 2 }, { signal: controller.signal });
     expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(results[2]!.error).toBe('c.jsonl: the run was cancelled before the file was uploaded.');
@@ -486,7 +532,7 @@ describe('cancellation', () => {
     const h = await harness({ 'big.jsonl': randomJsonl(12 * MiB) });
     h.server.addFault({ method: 'PUT', path: '/storage/', times: 3, fault: { kind: 'stall' } });
     const controller = new AbortController();
-    setTimeout(() => controller.abort('SIGINT'), 300);
+    h.server.events.once('stalled', () => controller.abort('SIGINT'));
     const results = await h.run({}, { signal: controller.signal, multipartThreshold: 6 * MiB });
     expect(results[0]!.status).toBe('cancelled');
     expect([...h.server.multipart.values()][0]!.state).toBe('aborted');

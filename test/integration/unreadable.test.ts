@@ -2,16 +2,10 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { resolveFiles } from '../../src/files.js';
-import type { Log } from '../../src/log.js';
-import { checkAll } from '../../src/pipeline.js';
+import { checkFiles } from '../../src/check-phase.js';
+import { FileRecord } from '../../src/record.js';
+import { quietLog } from '../helpers/check.js';
 import { chatJsonl, makeWorkspace } from '../helpers/workspace.js';
-
-const quiet: Log = {
-  info: () => undefined,
-  warning: () => undefined,
-  group: (_, body) => body(),
-  printGroup: () => undefined,
-};
 
 describe('an unreadable file', () => {
   it('fails with the reason, and the other files are still checked', async () => {
@@ -20,11 +14,9 @@ describe('an unreadable file', () => {
       const files = await resolveFiles({ patterns: ['*.jsonl'], workspace: ws.root, includeHiddenFiles: false });
       // Gone between being found and being read (a concurrent step, a flaky mount).
       await rm(ws.file('a.jsonl'));
-      const results = await checkAll(
-        files,
-        { mode: 'check', check: 'full', purpose: 'fine-tune', fileType: 'auto' },
-        { log: quiet, now: Date.now },
-      );
+      const records = files.map((f) => new FileRecord(f, { purpose: 'fine-tune', fileType: 'auto' }, Date.now));
+      await checkFiles(records, { check: 'full', purpose: 'fine-tune' }, { log: quietLog, now: Date.now });
+      const results = records.map((r) => r.toResult());
       expect(results.map((r) => [r.path, r.status])).toEqual([
         ['a.jsonl', 'failed'],
         ['b.jsonl', 'checked'],

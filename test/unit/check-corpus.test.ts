@@ -2,11 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDataset } from '../../src/check/index.js';
 import type { ParallelOptions } from '../../src/check/jsonl-file.js';
-import { datasetTypeOf } from '../../src/files.js';
 import { ROOT } from '../../testkit/run-action.js';
 import { CORPUS, type CorpusCase } from '../fixtures/check-corpus.js';
+import { checkAsTheActionDoes } from '../helpers/check.js';
 
 let dir: string;
 const fileName = (c: CorpusCase) =>
@@ -24,13 +23,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function check(c: CorpusCase, parallel: ParallelOptions = { threads: 1 }) {
   const name = fileName(c);
-  return checkDataset(
-    {
-      path: `data/${name}`,
-      absolutePath: path.join(dir, name),
-      bytes: Buffer.byteLength(c.content),
-      fileType: datasetTypeOf(name) ?? null,
-    },
+  return checkAsTheActionDoes(
+    { path: `data/${name}`, absolutePath: path.join(dir, name), bytes: Buffer.byteLength(c.content) },
     c.purpose ?? 'fine-tune',
     c.level ?? 'full',
     parallel,

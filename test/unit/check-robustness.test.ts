@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDataset } from '../../src/check/index.js';
-import { datasetTypeOf, resolveFiles } from '../../src/files.js';
+import { resolveFiles } from '../../src/files.js';
+import { checkAsTheActionDoes } from '../helpers/check.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
 let ws: Awaited<ReturnType<typeof makeWorkspace>>;
@@ -14,13 +14,8 @@ afterAll(() => ws.cleanup());
 
 async function checkContent(name: string, content: string | Buffer, purpose: 'fine-tune' | 'eval' = 'fine-tune') {
   await writeFile(ws.file(name), content);
-  return checkDataset(
-    {
-      path: name,
-      absolutePath: ws.file(name),
-      bytes: Buffer.byteLength(content),
-      fileType: datasetTypeOf(name) ?? null,
-    },
+  return checkAsTheActionDoes(
+    { path: name, absolutePath: ws.file(name), bytes: Buffer.byteLength(content) },
     purpose,
     'full',
     { threads: 1 },
@@ -91,7 +86,7 @@ describe('bad input gets a clear verdict, never a crash', () => {
     await writeFile(path.join(ws.file('x.jsonl'), 'inside.txt'), 'not a dataset');
     const [entry] = await resolveFiles({ patterns: ['x.jsonl'], workspace: ws.root, includeHiddenFiles: false });
     expect(entry).toMatchObject({ path: 'x.jsonl', isDirectory: true });
-    const report = await checkDataset({ ...entry!, fileType: 'jsonl' }, 'fine-tune', 'full');
+    const report = await checkAsTheActionDoes(entry!, 'fine-tune', 'full');
     expect(report).toMatchObject({ passed: false, line: null });
     expect(report.message).toBe(
       'x.jsonl: This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.',
@@ -99,8 +94,8 @@ describe('bad input gets a clear verdict, never a crash', () => {
   });
 
   it('a file over 50.1 GiB fails before anything is read (its path does not even exist)', async () => {
-    const report = await checkDataset(
-      { path: 'big.jsonl', absolutePath: ws.file('missing.jsonl'), bytes: 54 * 2 ** 30, fileType: 'jsonl' },
+    const report = await checkAsTheActionDoes(
+      { path: 'big.jsonl', absolutePath: ws.file('missing.jsonl'), bytes: 54 * 2 ** 30 },
       'fine-tune',
       'full',
     );

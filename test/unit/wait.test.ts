@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TogetherApiError } from '../../src/together/errors.js';
+import { NotFoundError } from '../../src/together/errors.js';
 import type { FileObject } from '../../src/together/types.js';
-import { pollDelayMs, waitForProcessing, type WaitResult } from '../../src/wait.js';
+import { pollDelayMs, waitForProcessing, type WaitOutcome } from '../../src/wait.js';
 
 /** A virtual clock: sleeping advances it instantly, so polling schedules are tested without real time. */
 function clock() {
@@ -51,7 +51,7 @@ describe('waitForProcessing', () => {
         { processing_status: 'INVALID_FORMAT', validation_report: { valid: false, error: 'Line 2: bad' } },
       ],
     });
-    const settled: Array<[string, WaitResult['kind']]> = [];
+    const settled: Array<[string, WaitOutcome['kind']]> = [];
     const log: string[] = [];
     const results = await waitForProcessing(
       [
@@ -104,9 +104,7 @@ describe('waitForProcessing', () => {
     const c = clock();
     const api = scripted({
       a: [new Error('socket hang up'), { processing_status: 'COMPLETED' }],
-      b: [
-        new TogetherApiError('GET /files/b', 404, 'File b not found', 'invalid_request_error', 'not_found', undefined),
-      ],
+      b: [new NotFoundError({ operation: 'GET /files/b', status: 404, detail: 'File b not found', code: 'not_found' })],
     });
     const log: string[] = [];
     const results = await waitForProcessing(

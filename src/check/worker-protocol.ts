@@ -2,8 +2,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RangeTask } from './check/jsonl-file.js';
-import type { JsonlScanResult } from './check/jsonl.js';
+import type { JsonlRules, JsonlScanResult } from './jsonl.js';
+import type { ByteRange } from './lines.js';
+import type { DatasetFormat } from './types.js';
+
+/** One byte range of a JSONL file to check, with line 1's format (every line must share it). */
+export interface RangeTask {
+  path: string;
+  range: ByteRange;
+  rules: JsonlRules;
+  firstFormat: DatasetFormat | undefined;
+}
 
 export type WorkerRequest =
   /** Check one byte range of a JSONL file. */

@@ -1,6 +1,6 @@
 /** Worker-thread entry (bundled to dist/worker/index.js): scans byte ranges of JSONL files for the checker. */
 import { parentPort } from 'node:worker_threads';
-import { scanJsonl } from './check/jsonl.js';
+import { scanJsonl } from './jsonl.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort!;

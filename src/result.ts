@@ -1,20 +1,21 @@
-/** The per-file result that outputs, the summary and the step's verdict are all computed from. */
+/** The per-file result: the view of a file's record that outputs, the summary and the step's verdict are built from. */
 import type { CheckReport } from './check/types.js';
-import type { FileType, Purpose } from './inputs.js';
+import type { FileType, Purpose } from './domain.js';
 
 /**
  * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `checked`: passed its checks
  * in check mode. `rejected`: Together refused it (INVALID_FORMAT or FAILED). `failed`: it failed its checks or
  * could not be sent. `timeout`: still processing at the deadline. `skipped`: not sent because another file
- * failed its checks. `cancelled`: the run was cancelled before the file was uploaded.
+ * failed its checks. `cancelled`: the run was cancelled before the file was done.
  */
 export type FileStatus =
   'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped' | 'cancelled';
 
+/** The per-file result, as the `files` output holds it. */
 export interface FileResult {
   /** Relative to the workspace. */
   path: string;
-  /** The name sent to Together: the basename. */
+  /** The name sent to Together: the basename (with `dedupe`, carrying a content hash). */
   filename: string;
   bytes: number;
   /** Hex SHA-256 of the bytes uploaded; null when the file was not read. */
@@ -31,7 +32,7 @@ export interface FileResult {
   duration_ms: number | null;
   /** The dataset check's verdict; null when checks are off. */
   check: CheckReport | null;
-  /** With `dedupe`, a processed file of the same content was already on the account and is used instead. */
+  /** A processed file of the same content was already on the account and is used instead. */
   reused: boolean;
 }
 
@@ -44,6 +45,6 @@ export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set([
   'cancelled',
 ]);
 
-export function isFailure(result: FileResult): boolean {
+export function isFailure(result: Pick<FileResult, 'status'>): boolean {
   return FAILED_STATUSES.has(result.status);
 }

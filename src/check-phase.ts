@@ -1,0 +1,58 @@
+/** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
+import { checkDataset } from './check/index.js';
+import type { ParallelOptions } from './check/jsonl-file.js';
+import type { CheckLevel, Purpose } from './domain.js';
+import type { Log } from './log.js';
+import type { FileRecord } from './record.js';
+import { formatDuration } from './report/format.js';
+
+export interface CheckDeps {
+  log: Log;
+  now: () => number;
+  /** How large JSONL files are spread over cores (defaults suit the bundled action). */
+  parallel?: ParallelOptions;
+}
+
+/**
+ * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
+ * check's message as its error; one that cannot be read fails alone, with the reason.
+ */
+export async function checkFiles(
+  records: FileRecord[],
+  settings: { check: CheckLevel; purpose: Purpose },
+  deps: CheckDeps,
+): Promise<void> {
+  if (settings.check === 'off') return;
+  const level = settings.check;
+  await deps.log.group(
+    `Check ${records.length} file${records.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`,
+    async () => {
+      for (const record of records) {
+        if (record.failed || record.fileType === null) continue;
+        const started = deps.now();
+        try {
+          record.checked(
+            await checkDataset(
+              { path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType },
+              settings.purpose,
+              level,
+              deps.parallel,
+            ),
+          );
+        } catch (error) {
+          const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
+          record.checked({ passed: false, format: null, samples: 0, line: null, message });
+        }
+        const took = formatDuration(deps.now() - started);
+        const report = record.check;
+        if (report?.passed) {
+          deps.log.info(
+            `✓ ${record.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`,
+          );
+        } else {
+          deps.log.info(`✗ ${record.error} (${took})`);
+        }
+      }
+    },
+  );
+}

@@ -1,0 +1,53 @@
+/** The pull-request steps of a run: keeping only the changed files, and the comment. Neither ever fails the step. */
+import type { MatchedFile } from '../files.js';
+import type { Log } from '../log.js';
+import type { FileResult } from '../result.js';
+import { renderComment } from '../report/comment.js';
+import type { SummaryContext } from '../report/summary.js';
+import type { PullRequestSettings } from '../settings.js';
+import type { GitHubApi } from './api.js';
+
+/** changed-only: the matched files the pull request adds or changes; all of them if the list cannot be had. */
+export async function keepChangedFiles(
+  files: MatchedFile[],
+  pr: PullRequestSettings,
+  github: GitHubApi,
+  log: Log,
+): Promise<MatchedFile[]> {
+  try {
+    const changed = await github.changedFiles(pr);
+    const kept = files.filter((f) => changed.has(f.path));
+    log.info(
+      `changed-only: ${kept.length} of ${files.length} matched files are changed by pull request #${pr.number}.`,
+    );
+    return kept;
+  } catch (error) {
+    log.warning(
+      `Could not list the files of pull request #${pr.number} (${messageOf(error)}); taking every matched file.`,
+    );
+    return files;
+  }
+}
+
+/** Keeps one comment on the pull request up to date. A fork's token may not write: then a warning, no failure. */
+export async function commentOnPullRequest(
+  results: FileResult[],
+  context: SummaryContext,
+  pr: PullRequestSettings,
+  github: GitHubApi,
+  log: Log,
+): Promise<void> {
+  try {
+    const body = renderComment(results, context, pr.commentMarker, pr.runUrl);
+    const how = await github.upsertComment(pr, pr.commentMarker, body);
+    log.info(`The comment on pull request #${pr.number} was ${how}.`);
+  } catch (error) {
+    log.warning(
+      `Could not comment on pull request #${pr.number}: ${messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`,
+    );
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

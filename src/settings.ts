@@ -1,0 +1,273 @@
+/**
+ * Everything the run is told, read once before any work: the inputs, the tuning environment variables and the
+ * pull request the run belongs to. Every bad value is reported together, each message naming its input or
+ * variable and what it accepts.
+ */
+import {
+  CHECK_LEVELS,
+  FILE_TYPES,
+  IF_NO_FILES_FOUND,
+  MODES,
+  PURPOSES,
+  type CheckLevel,
+  type FileType,
+  type IfNoFilesFound,
+  type Mode,
+  type Purpose,
+} from './domain.js';
+import { commentMarker, pullRequestOf, type GitHubContext, type PullRequestRef } from './github/pull-request.js';
+import {
+  DEFAULT_MULTIPART_THRESHOLD_BYTES,
+  MIN_PART_BYTES,
+  TARGET_PART_BYTES,
+  type MultipartSettings,
+} from './together/multipart-plan.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './together/storage.js';
+
+export interface Settings {
+  mode: Mode;
+  check: CheckLevel;
+  /** Include and `!`-exclude patterns, in the order given. */
+  patterns: string[];
+  /** Empty when neither the input nor TOGETHER_API_KEY is set (allowed in check mode only). */
+  apiKey: string;
+  purpose: Purpose;
+  fileType: FileType | 'auto';
+  wait: boolean;
+  waitTimeoutSeconds: number;
+  ifNoFilesFound: IfNoFilesFound;
+  includeHiddenFiles: boolean;
+  /** Without a trailing slash. */
+  baseUrl: string;
+  /** Files in flight at once (reservations, uploads, polls). */
+  concurrency: number;
+  /** Retries per request after the first attempt. */
+  maxRetries: number;
+  /** Name uploads by content and reuse a processed file of the same content. */
+  dedupe: boolean;
+  /** On pull requests: keep one comment with the results. */
+  comment: boolean;
+  /** On pull requests: only the matched files the pull request changes. */
+  changedOnly: boolean;
+  /** For the comment and the changed files; empty when not given. */
+  githubToken: string;
+  /** Absolute directory that relative patterns and reported paths are relative to. */
+  workspace: string;
+  /** TOGETHER_MULTIPART_THRESHOLD_BYTES and TOGETHER_MULTIPART_PART_BYTES. */
+  multipart: MultipartSettings;
+  /** TOGETHER_UPLOAD_STALL_SECONDS: how long an upload may move no byte before it is aborted and retried. */
+  stallTimeoutMs: number;
+  /** The pull request, when the run is for one and `comment` or `changed-only` needs it. */
+  pullRequest: PullRequestSettings | undefined;
+}
+
+export interface PullRequestSettings extends PullRequestRef {
+  /** The hidden marker that finds this step's comment again. */
+  commentMarker: string;
+  /** A link to this run, for the comment; undefined outside a real run. */
+  runUrl: string | undefined;
+}
+
+/** A setting that cannot be used; the message names each input or variable and what it accepts. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Reads an input's raw value, as `core.getInput` does (trimmed, '' when unset). */
+export type ReadInput = (name: string) => string;
+
+export interface SettingsSource {
+  read: ReadInput;
+  env: Record<string, string | undefined>;
+  /** Called on each secret the moment it is read, before anything else can print it. */
+  maskSecret: (secret: string) => void;
+  /** The run's GitHub context (`@actions/github`'s), loaded only when a pull request needs it. */
+  loadGitHubContext: () => Promise<GitHubContext>;
+  /** The workspace when GITHUB_WORKSPACE is unset. */
+  cwd?: string;
+}
+
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+
+/** Reads and validates every setting; throws one SettingsError that lists every problem. */
+export async function readSettings(source: SettingsSource): Promise<Settings> {
+  const { read, env } = source;
+  const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
+  if (apiKey) source.maskSecret(apiKey);
+  const githubToken = read('github-token');
+  if (githubToken) source.maskSecret(githubToken);
+
+  const problems: string[] = [];
+  /** Runs one reader; a problem is noted and the fallback stands in, so every other setting is still read. */
+  const field = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
+
+  const mode = field(() => oneOf('mode', read('mode') || 'upload', MODES), 'upload');
+  const check = field(() => oneOf('check', read('check') || 'full', CHECK_LEVELS), 'full');
+  const comment = field(() => bool('comment', read('comment') || 'false'), false);
+  const changedOnly = field(() => bool('changed-only', read('changed-only') || 'false'), false);
+  const settings: Omit<Settings, 'pullRequest'> = {
+    mode,
+    check,
+    patterns: field(() => patterns(read('path')), []),
+    apiKey,
+    purpose: field(() => oneOf('purpose', read('purpose') || 'fine-tune', PURPOSES), 'fine-tune'),
+    fileType: field(() => oneOf('file-type', read('file-type') || 'auto', ['auto', ...FILE_TYPES] as const), 'auto'),
+    wait: field(() => bool('wait', read('wait') || 'true'), true),
+    waitTimeoutSeconds: field(() => positiveSeconds('wait-timeout', read('wait-timeout') || '1800'), 1800),
+    ifNoFilesFound: field(
+      () => oneOf('if-no-files-found', read('if-no-files-found') || 'error', IF_NO_FILES_FOUND),
+      'error',
+    ),
+    includeHiddenFiles: field(() => bool('include-hidden-files', read('include-hidden-files') || 'false'), false),
+    baseUrl: field(() => baseUrl(read('base-url') || 'https://api.together.ai/v1'), ''),
+    concurrency: field(() => wholeNumber('concurrency', read('concurrency') || '4', 1, 64), 4),
+    maxRetries: field(() => wholeNumber('max-retries', read('max-retries') || '5', 0, 20), 5),
+    dedupe: field(() => bool('dedupe', read('dedupe') || 'false'), false),
+    comment,
+    changedOnly,
+    githubToken,
+    workspace: env.GITHUB_WORKSPACE?.trim() || (source.cwd ?? process.cwd()),
+    multipart: {
+      thresholdBytes: field(
+        () => bytesVariable(env, 'TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1),
+        DEFAULT_MULTIPART_THRESHOLD_BYTES,
+      ),
+      partBytes: field(
+        () => bytesVariable(env, 'TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES),
+        TARGET_PART_BYTES,
+      ),
+    },
+    stallTimeoutMs: field(() => stallTimeoutMs(env), DEFAULT_STALL_TIMEOUT_MS),
+  };
+  if (mode === 'check' && check === 'off') {
+    problems.push(
+      "Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.",
+    );
+  }
+  if (mode === 'upload' && !apiKey) {
+    problems.push(
+      "No Together API key: set the input 'api-key' (for example `api-key: ${{ secrets.TOGETHER_API_KEY }}`) or the environment variable TOGETHER_API_KEY. To check files without uploading, set mode: check.",
+    );
+  }
+  if (problems.length > 0) throw new SettingsError(problems.join('\n'));
+
+  const needsPullRequest = (comment || changedOnly) && PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '');
+  const pullRequest = needsPullRequest ? pullRequestSettings(await source.loadGitHubContext()) : undefined;
+  return { ...settings, pullRequest };
+}
+
+function pullRequestSettings(context: GitHubContext): PullRequestSettings | undefined {
+  const pr = pullRequestOf(context);
+  if (!pr) return undefined;
+  const runUrl = context.runId
+    ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
+    : undefined;
+  return { ...pr, commentMarker: commentMarker(context), runUrl };
+}
+
+function patterns(value: string): string[] {
+  const lines = value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  if (lines.length === 0) {
+    throw new SettingsError("Input 'path' is required: give files, directories or glob patterns, one per line.");
+  }
+  if (lines.every((p) => p.startsWith('!'))) {
+    throw new SettingsError(
+      "Input 'path' has only exclude patterns (lines starting with '!'): add at least one file or pattern to include.",
+    );
+  }
+  return lines;
+}
+
+function oneOf<const T extends readonly string[]>(name: string, value: string, allowed: T): T[number] {
+  if ((allowed as readonly string[]).includes(value)) return value;
+  throw new SettingsError(`Input '${name}' is '${value}'; it must be one of: ${allowed.join(', ')}.`);
+}
+
+function bool(name: string, value: string): boolean {
+  if (TRUE_VALUES.includes(value)) return true;
+  if (FALSE_VALUES.includes(value)) return false;
+  throw new SettingsError(`Input '${name}' is '${value}'; it must be 'true' or 'false'.`);
+}
+
+function positiveSeconds(name: string, value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new SettingsError(`Input '${name}' is '${value}'; it must be a number of seconds greater than 0.`);
+  }
+  return seconds;
+}
+
+function wholeNumber(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new SettingsError(`Input '${name}' is '${value}'; it must be a whole number from ${min} to ${max}.`);
+  }
+  return n;
+}
+
+function bytesVariable(env: Record<string, string | undefined>, name: string, fallback: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new SettingsError(
+      `The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`,
+    );
+  }
+  return Number(raw);
+}
+
+function stallTimeoutMs(env: Record<string, string | undefined>): number {
+  const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
+  if (!raw) return DEFAULT_STALL_TIMEOUT_MS;
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
+    throw new SettingsError(
+      `The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`,
+    );
+  }
+  return Number(raw) * 1000;
+}
+
+/** Plain http would send the key in clear, so it is allowed only to this machine. */
+function baseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SettingsError(
+      `Input 'base-url' is '${value}', which is not a URL; the default is https://api.together.ai/v1.`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new SettingsError("Input 'base-url' must not contain a user name or password; pass the key as 'api-key'.");
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new SettingsError(
+      `Input 'base-url' uses plain http to ${url.hostname}; the API key would travel in clear. Use https (plain http is accepted only for localhost and 127.0.0.0/8).`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new SettingsError(`Input 'base-url' must be an https URL; got '${url.protocol}'.`);
+  }
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** True for localhost, 127.0.0.0/8 and [::1]. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

@@ -1,0 +1,194 @@
+/**
+ * The upload phase, after the checks: nothing is sent if any file failed; otherwise each file is uploaded (at
+ * most `concurrency` at once, one file's failure never stopping the others) and, with `wait`, Together's verdict
+ * is waited for. With `dedupe`, files whose content Together already processed are reused instead.
+ */
+import { mapLimit } from './concurrency.js';
+import type { CheckLevel } from './domain.js';
+import { contentAddressedName, findReusable } from './dedupe.js';
+import type { Log } from './log.js';
+import { readProcessingState } from './processing.js';
+import type { FileRecord } from './record.js';
+import { formatBytes, formatDuration } from './report/format.js';
+import type { TogetherClient } from './together/client.js';
+import type { MultipartSettings } from './together/multipart-plan.js';
+import { hashFile } from './together/storage.js';
+import type { FileObject } from './together/types.js';
+import { uploadFile } from './together/upload.js';
+import { waitForProcessing, type WaitOutcome } from './wait.js';
+
+export interface UploadSettings {
+  check: CheckLevel;
+  wait: boolean;
+  waitTimeoutSeconds: number;
+  /** Files in flight at once. */
+  concurrency: number;
+  dedupe: boolean;
+  multipart: MultipartSettings;
+}
+
+export interface UploadDeps {
+  client: TogetherClient;
+  log: Log;
+  now: () => number;
+  /** Resolves early when `signal` aborts. */
+  sleep: (ms: number) => Promise<void>;
+  /** The run's cancellation (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** Called once, when every file has passed its checks and the first request to Together is about to go. */
+  beforeRequests?: () => void;
+}
+
+/** Uploads the records and, with `wait`, settles each with Together's verdict. */
+export async function uploadFiles(records: FileRecord[], settings: UploadSettings, deps: UploadDeps): Promise<void> {
+  const failed = records.filter((r) => r.failed).length;
+  if (failed > 0) {
+    const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
+    const reason = `Not uploaded: ${failed} file${failed === 1 ? '' : 's'} failed ${what}, so nothing was uploaded.`;
+    for (const record of records) if (!record.failed) record.skipped(reason);
+    return;
+  }
+
+  deps.beforeRequests?.();
+  if (settings.dedupe) await reuseProcessed(records, deps);
+
+  const afterUpload = new Map<FileRecord, FileObject>();
+  await mapLimit(records, settings.concurrency, async (record) => {
+    if (!record.readyToUpload) return;
+    if (deps.signal?.aborted) return record.cancelled();
+    const answer = await uploadOne(record, settings, deps);
+    if (answer) afterUpload.set(record, answer);
+  });
+
+  if (!settings.wait || deps.signal?.aborted) return;
+  // A file that Together already reported as final needs no polling.
+  for (const [record, answer] of afterUpload) {
+    const state = readProcessingState(answer);
+    if (state.kind !== 'pending') settle(record, state);
+  }
+  const waiting = records.filter((r) => r.awaitingProcessing);
+  if (waiting.length === 0) return;
+
+  await deps.log.group(
+    `Wait for Together to process ${waiting.length} file${waiting.length === 1 ? '' : 's'}`,
+    async () => {
+      const byId = new Map(waiting.map((r) => [r.id!, r]));
+      await waitForProcessing(
+        waiting.map((r) => ({ id: r.id!, label: r.path, status: r.lastProcessingStatus })),
+        deps.now() + settings.waitTimeoutSeconds * 1000,
+        {
+          // One attempt per poll: the wait's own loop is the only retry, and its deadline bounds the request.
+          retrieve: (id, deadline) => deps.client.retrieve(id, { signal: deps.signal, deadline, maxRetries: 0 }),
+          now: deps.now,
+          sleep: deps.sleep,
+          log: (m) => deps.log.info(m),
+          onSettled: (id, outcome) => settle(byId.get(id)!, outcome),
+          signal: deps.signal,
+          concurrency: Math.max(settings.concurrency, 4),
+        },
+      );
+    },
+  );
+}
+
+/**
+ * Uploads one file and records how it went. Its steps are gathered and printed as one group when it is done:
+ * groups of files in flight at the same time cannot be open at once. Progress and retries print as they happen.
+ */
+async function uploadOne(
+  record: FileRecord,
+  settings: UploadSettings,
+  deps: UploadDeps,
+): Promise<FileObject | undefined> {
+  const started = deps.now();
+  record.uploadStarted();
+  const steps: string[] = [];
+  const step = (message: string) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
+  let answer: FileObject | undefined;
+  try {
+    const uploaded = await uploadFile(
+      {
+        path: record.path,
+        absolutePath: record.absolutePath,
+        bytes: record.bytes,
+        filename: record.filename,
+        fileType: record.fileType!,
+        purpose: record.purpose,
+      },
+      {
+        client: deps.client,
+        now: deps.now,
+        log: step,
+        live: (line) => deps.log.info(line),
+        signal: deps.signal,
+        multipart: settings.multipart,
+        onReserved: (id) => record.reserved(id),
+      },
+    );
+    record.uploaded({ sha256: uploaded.sha256, processingStatus: uploaded.afterUpload?.processing_status ?? null });
+    answer = uploaded.afterUpload;
+  } catch (error) {
+    if (deps.signal?.aborted) record.cancelled();
+    else record.uploadFailed(error instanceof Error ? error.message : String(error));
+    step(record.error!);
+  }
+  deps.log.printGroup(
+    `${record.awaitingProcessing ? 'Uploaded' : 'Upload failed:'} ${record.path} (${formatBytes(record.bytes)}, ${formatDuration(deps.now() - started)})`,
+    steps,
+  );
+  if (record.failed) deps.log.warning(record.error!);
+  return answer;
+}
+
+function settle(record: FileRecord, outcome: WaitOutcome): void {
+  switch (outcome.kind) {
+    case 'processed':
+      return record.processed(outcome.status);
+    case 'rejected':
+      return record.rejected(outcome.status, outcome.error);
+    case 'timeout':
+      return record.timedOut(outcome.status, outcome.error);
+    case 'failed':
+      return record.waitFailed(outcome.error);
+    case 'cancelled':
+      return record.cancelled();
+  }
+}
+
+/**
+ * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
+ * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
+ */
+async function reuseProcessed(records: FileRecord[], deps: UploadDeps): Promise<void> {
+  await deps.log.group('Look for files Together already has (dedupe)', async () => {
+    await mapLimit(records, 4, async (record) => {
+      try {
+        const sha256 = await hashFile(record.absolutePath, record.bytes, deps.signal);
+        record.named(contentAddressedName(record.filename, sha256), sha256);
+      } catch (error) {
+        // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
+        if (deps.signal?.aborted) return;
+        record.unreadable(error instanceof Error ? error.message : String(error));
+      }
+    });
+    let account: FileObject[];
+    try {
+      account = await deps.client.listFiles({ signal: deps.signal });
+    } catch (error) {
+      deps.log.warning(
+        `Could not list the account's files to reuse them, so all will be uploaded: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
+    for (const record of records) {
+      if (!record.readyToUpload) continue;
+      const existing = findReusable(account, record);
+      if (!existing) {
+        deps.log.info(`${record.path}: not on the account yet as ${record.filename}`);
+        continue;
+      }
+      record.reusedExisting(existing);
+      deps.log.info(`${record.path}: reusing ${existing.id} (${record.filename}, same content, already processed)`);
+    }
+  });
+}
