@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup/hide-debug-lines.ts'],
     testTimeout: 60_000,
-    // Print what a test logged (including @actions/core's ::debug:: lines) only when it fails.
+    // Print what a test logged only when it fails.
     silent: 'passed-only',
     hookTimeout: 60_000,
     // End-to-end tests spawn `node dist/index.js`; keep them from fighting the unit tests for the 2 cores.

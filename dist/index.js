@@ -54738,10 +54738,17 @@ function isFailure(result) {
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
-/** Keeps the summary far below GitHub's 1 MiB limit (over it, the whole summary is dropped). */
-const MAX_TABLE_ROWS = 1000;
-const MAX_LISTED_FAILURES = 100;
+/** Far below GitHub's 1 MiB, so that what the runner adds (other steps' summaries) still fits. */
+const SUMMARY_LIMITS = {
+    maxBytes: 512 * 1024,
+    rows: 1000,
+    failures: 100,
+    everyFileIn: "the step's `files` output",
+};
 const MAX_MESSAGE_CHARS = 600;
+const MAX_PATH_CHARS = 300;
+/** Room kept for what follows the rows: the closing tag, the notes, the failures' heading and their notes. */
+const RESERVED_BYTES = 2048;
 const STATUS_LABEL = {
     processed: '✅ processed',
     uploaded: '⬆️ uploaded',
@@ -54752,43 +54759,80 @@ const STATUS_LABEL = {
     skipped: '⏭️ skipped',
     cancelled: '🚫 cancelled',
 };
-/** Renders the summary as GitHub-flavoured Markdown with an HTML table. */
-function renderSummary(results, context, limits = { rows: MAX_TABLE_ROWS, failures: MAX_LISTED_FAILURES }) {
-    const lines = [`## ${escapeHtml(headline(results, context))}`, ''];
+/** Renders the report as GitHub-flavoured Markdown with an HTML table, within `limits.maxBytes`. */
+function renderSummary(results, context, limits = SUMMARY_LIMITS) {
+    const out = new BudgetedLines(limits.maxBytes);
+    out.push(`## ${escapeHtml(headline(results, context))}`, '');
     if (results.length === 0) {
-        lines.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
-        return `${lines.join('\n')}\n`;
+        out.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
+        return out.text();
     }
     const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
     const checking = context.mode === 'check';
     const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
-    lines.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
+    out.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
         ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
         : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>');
-    for (const r of results.slice(0, limits.rows)) {
-        const file = `<td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
-        const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
-        lines.push(checking
-            ? `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`
-            : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
-                `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
-    }
-    lines.push('</table>', '');
-    if (results.length > MAX_TABLE_ROWS) {
-        lines.push(`… and ${results.length - MAX_TABLE_ROWS} more files: every file is in the step's \`files\` output.`, '');
-    }
     const failures = results.filter(isFailure);
-    if (failures.length > 0) {
-        lines.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
-        for (const r of failures.slice(0, limits.failures)) {
-            lines.push(`- <code>${escapeHtml(r.path)}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details'))}`);
-        }
-        if (failures.length > limits.failures) {
-            lines.push(`- … and ${failures.length - limits.failures} more: see the \`files\` output.`);
-        }
-        lines.push('');
+    // The failures' heading and first entries matter more than the last rows of a long table.
+    const keepForFailures = failures.length > 0 ? Math.min(8 * 1024, Math.floor(limits.maxBytes / 4)) : 0;
+    let shown = 0;
+    for (const r of results.slice(0, limits.rows)) {
+        if (!out.fits(row(r, checking), RESERVED_BYTES + keepForFailures))
+            break;
+        out.push(row(r, checking));
+        shown += 1;
     }
-    return `${lines.join('\n')}\n`;
+    out.push('</table>', '');
+    if (shown < results.length) {
+        const more = results.length - shown;
+        out.push(`… and ${more} more file${plural(more)} not shown here: every file is in ${limits.everyFileIn}.`, '');
+    }
+    if (failures.length > 0) {
+        out.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
+        let listed = 0;
+        for (const r of failures.slice(0, limits.failures)) {
+            const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}`;
+            if (!out.fits(item, RESERVED_BYTES / 2))
+                break;
+            out.push(item);
+            listed += 1;
+        }
+        if (listed < failures.length)
+            out.push(`- … and ${failures.length - listed} more: see ${limits.everyFileIn}.`);
+        out.push('');
+    }
+    return out.text();
+}
+function row(r, checking) {
+    const file = `<td><code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
+    const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
+    if (checking)
+        return `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
+    return (`<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+        `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
+}
+/** Lines that keep count of their size in bytes (UTF-8), as GitHub measures it. */
+class BudgetedLines {
+    maxBytes;
+    lines = [];
+    bytes = 0;
+    constructor(maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+    /** Whether `line` still fits with `reserve` bytes left over. */
+    fits(line, reserve) {
+        return this.bytes + Buffer.byteLength(line) + 1 + reserve <= this.maxBytes;
+    }
+    push(...lines) {
+        for (const line of lines) {
+            this.lines.push(line);
+            this.bytes += Buffer.byteLength(line) + 1;
+        }
+    }
+    text() {
+        return `${this.lines.join('\n')}\n`;
+    }
 }
 function verdict(result) {
     if (result.status === 'checked')
@@ -54811,8 +54855,9 @@ function headline(results, context) {
     const failed = results.filter(isFailure).length;
     return `Together upload: ${done} of ${results.length} file${plural(results.length)}${reused ? `, ${reused} reused` : ''}${failed ? `, ${failed} failed` : ''}`;
 }
-function clip(text) {
-    return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+/** At most `max` characters, the cut shown. */
+function clip(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 function plural(n) {
     return n === 1 ? '' : 's';
@@ -54820,17 +54865,20 @@ function plural(n) {
 
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 
-/** GitHub refuses comments over 65,536 characters. */
-const MAX_COMMENT_CHARS = 60_000;
+/** GitHub refuses comments over 65,536 characters; a budget in bytes (never fewer than characters) keeps clear of it. */
+const MAX_COMMENT_BYTES = 60_000;
+const MAX_COMMENT_ROWS = 200;
 function renderComment(results, context, marker, runUrl) {
-    const table = renderSummary(results, context, { rows: 200, failures: 30 });
     const footer = runUrl
         ? `\n<sub>From [this run](${runUrl}); every file is in its job summary and the step's \`files\` output.</sub>\n`
         : '';
-    const body = `${marker}\n${table}${footer}`;
-    return body.length <= MAX_COMMENT_CHARS
-        ? body
-        : `${body.slice(0, MAX_COMMENT_CHARS)}\n\n… (cut: see the job summary)\n`;
+    const report = renderSummary(results, context, {
+        maxBytes: MAX_COMMENT_BYTES - Buffer.byteLength(marker) - Buffer.byteLength(footer) - 1,
+        rows: MAX_COMMENT_ROWS,
+        failures: 30,
+        everyFileIn: runUrl ? `[the job summary](${runUrl})` : 'the job summary',
+    });
+    return `${marker}\n${report}${footer}`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/steps.ts

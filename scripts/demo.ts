@@ -6,16 +6,33 @@
 import { runAction, ROOT } from '../testkit/run-action.js';
 import { startTogetherServer } from '../testkit/together-server.js';
 
+/** Prints the action's output line by line, leaving out `::debug::` lines as the runner does unless debugging is on. */
+function printWithoutDebugLines(): { write: (chunk: string) => void; flush: () => void } {
+  let pending = '';
+  const print = (line: string) => {
+    if (!line.startsWith('::debug::')) process.stdout.write(`${line}\n`);
+  };
+  return {
+    write: (chunk) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      lines.forEach(print);
+    },
+    flush: () => pending && print(pending),
+  };
+}
+
 const server = await startTogetherServer({ pollsBeforeDone: 2 });
+const log = printWithoutDebugLines();
 console.log(`Embedded Together-compatible server at ${server.baseUrl}\n`);
 console.log('─── action log ───────────────────────────────────────────────');
 try {
   const run = await runAction({
     workspace: ROOT,
     inputs: { path: 'examples/datasets', 'api-key': server.apiKey, 'base-url': server.baseUrl },
-    // The runner hides ::debug:: lines unless step debugging is on; so does the demo.
-    onOutput: (chunk) => process.stdout.write(chunk.replace(/^::debug::.*\n/gm, '')),
+    onOutput: log.write,
   });
+  log.flush();
   console.log('\n─── outputs ──────────────────────────────────────────────────');
   console.log(`file-id:  ${run.outputs['file-id']}`);
   console.log(`file-ids: ${run.outputs['file-ids']}`);

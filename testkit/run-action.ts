@@ -64,8 +64,16 @@ export async function actionEnvironment(
   }
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_WORKSPACE: workspace };
   for (const [name, spec] of Object.entries(action.inputs))
-    env[inputVariable(name)] = inputs[name] ?? spec.default ?? '';
+    env[inputVariable(name)] = inputs[name] ?? runnerDefault(spec.default ?? '');
   return env;
+}
+
+/**
+ * A default as the runner passes it: `${{ github.token }}` is the job's token, which a local run does not have,
+ * so it is empty (a test that needs a token gives one).
+ */
+function runnerDefault(value: string): string {
+  return value.replace(/\$\{\{\s*github\.token\s*\}\}/g, '');
 }
 
 /** The bundled action's entry point, as action.yml's `runs.main` names it. */

@@ -1,9 +1,10 @@
-/** The pull-request comment: the summary's table, a link to the run, and the marker that finds it again. */
+/** The pull-request comment: the summary's report in a smaller budget, a link to the run, and the marker that finds it again. */
 import type { FileResult } from '../result.js';
 import { renderSummary, type SummaryContext } from './summary.js';
 
-/** GitHub refuses comments over 65,536 characters. */
-export const MAX_COMMENT_CHARS = 60_000;
+/** GitHub refuses comments over 65,536 characters; a budget in bytes (never fewer than characters) keeps clear of it. */
+export const MAX_COMMENT_BYTES = 60_000;
+export const MAX_COMMENT_ROWS = 200;
 
 export function renderComment(
   results: FileResult[],
@@ -11,12 +12,14 @@ export function renderComment(
   marker: string,
   runUrl: string | undefined,
 ): string {
-  const table = renderSummary(results, context, { rows: 200, failures: 30 });
   const footer = runUrl
     ? `\n<sub>From [this run](${runUrl}); every file is in its job summary and the step's \`files\` output.</sub>\n`
     : '';
-  const body = `${marker}\n${table}${footer}`;
-  return body.length <= MAX_COMMENT_CHARS
-    ? body
-    : `${body.slice(0, MAX_COMMENT_CHARS)}\n\n… (cut: see the job summary)\n`;
+  const report = renderSummary(results, context, {
+    maxBytes: MAX_COMMENT_BYTES - Buffer.byteLength(marker) - Buffer.byteLength(footer) - 1,
+    rows: MAX_COMMENT_ROWS,
+    failures: 30,
+    everyFileIn: runUrl ? `[the job summary](${runUrl})` : 'the job summary',
+  });
+  return `${marker}\n${report}${footer}`;
 }

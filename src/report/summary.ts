@@ -1,13 +1,36 @@
-/** The job summary: a headline, one table row per file, then the failures. Everything user-supplied is escaped. */
-import type { CheckLevel } from '../domain.js';
-import type { Mode, Purpose } from '../domain.js';
+/**
+ * The job summary (and the pull-request comment, which is the same report with a smaller budget): a headline,
+ * one table row per file, then the failures. It is budgeted in bytes: rows and failures are added while they fit,
+ * the table is always closed, and a note says how many were left out and where they all are. Everything
+ * user-supplied is escaped.
+ */
+import type { CheckLevel, Mode, Purpose } from '../domain.js';
 import { isFailure, type FileResult, type FileStatus } from '../result.js';
 import { escapeHtml, formatBytes, formatDuration } from './format.js';
 
-/** Keeps the summary far below GitHub's 1 MiB limit (over it, the whole summary is dropped). */
-export const MAX_TABLE_ROWS = 1000;
-export const MAX_LISTED_FAILURES = 100;
+export interface SummaryLimits {
+  /** The whole report's size; GitHub drops a job summary over 1 MiB whole, and refuses comments over 65,536. */
+  maxBytes: number;
+  /** Table rows at most (fewer when the budget runs out first). */
+  rows: number;
+  /** Failures listed at most. */
+  failures: number;
+  /** Where every file can be found, for the notes on what was left out (markdown, trusted). */
+  everyFileIn: string;
+}
+
+/** Far below GitHub's 1 MiB, so that what the runner adds (other steps' summaries) still fits. */
+export const SUMMARY_LIMITS: SummaryLimits = {
+  maxBytes: 512 * 1024,
+  rows: 1000,
+  failures: 100,
+  everyFileIn: "the step's `files` output",
+};
+
 const MAX_MESSAGE_CHARS = 600;
+const MAX_PATH_CHARS = 300;
+/** Room kept for what follows the rows: the closing tag, the notes, the failures' heading and their notes. */
+const RESERVED_BYTES = 2048;
 
 const STATUS_LABEL: Record<FileStatus, string> = {
   processed: '✅ processed',
@@ -27,28 +50,22 @@ export interface SummaryContext {
   check: CheckLevel;
 }
 
-export interface SummaryLimits {
-  rows: number;
-  failures: number;
-}
-
-/** Renders the summary as GitHub-flavoured Markdown with an HTML table. */
+/** Renders the report as GitHub-flavoured Markdown with an HTML table, within `limits.maxBytes`. */
 export function renderSummary(
   results: FileResult[],
   context: SummaryContext,
-  limits: SummaryLimits = { rows: MAX_TABLE_ROWS, failures: MAX_LISTED_FAILURES },
+  limits: SummaryLimits = SUMMARY_LIMITS,
 ): string {
-  const lines = [`## ${escapeHtml(headline(results, context))}`, ''];
+  const out = new BudgetedLines(limits.maxBytes);
+  out.push(`## ${escapeHtml(headline(results, context))}`, '');
   if (results.length === 0) {
-    lines.push(
-      `No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`,
-    );
-    return `${lines.join('\n')}\n`;
+    out.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
+    return out.text();
   }
   const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
   const checking = context.mode === 'check';
   const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
-  lines.push(
+  out.push(
     `Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`,
     '',
     '<table>',
@@ -56,36 +73,68 @@ export function renderSummary(
       ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
       : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>',
   );
+  const failures = results.filter(isFailure);
+  // The failures' heading and first entries matter more than the last rows of a long table.
+  const keepForFailures = failures.length > 0 ? Math.min(8 * 1024, Math.floor(limits.maxBytes / 4)) : 0;
+  let shown = 0;
   for (const r of results.slice(0, limits.rows)) {
-    const file = `<td><code>${escapeHtml(r.path)}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
-    const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
-    lines.push(
-      checking
-        ? `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`
-        : `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
-            `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`,
-    );
+    if (!out.fits(row(r, checking), RESERVED_BYTES + keepForFailures)) break;
+    out.push(row(r, checking));
+    shown += 1;
   }
-  lines.push('</table>', '');
-  if (results.length > MAX_TABLE_ROWS) {
-    lines.push(
-      `… and ${results.length - MAX_TABLE_ROWS} more files: every file is in the step's \`files\` output.`,
-      '',
-    );
+  out.push('</table>', '');
+  if (shown < results.length) {
+    const more = results.length - shown;
+    out.push(`… and ${more} more file${plural(more)} not shown here: every file is in ${limits.everyFileIn}.`, '');
   }
 
-  const failures = results.filter(isFailure);
   if (failures.length > 0) {
-    lines.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
+    out.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
+    let listed = 0;
     for (const r of failures.slice(0, limits.failures)) {
-      lines.push(`- <code>${escapeHtml(r.path)}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details'))}`);
+      const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}`;
+      if (!out.fits(item, RESERVED_BYTES / 2)) break;
+      out.push(item);
+      listed += 1;
     }
-    if (failures.length > limits.failures) {
-      lines.push(`- … and ${failures.length - limits.failures} more: see the \`files\` output.`);
-    }
-    lines.push('');
+    if (listed < failures.length) out.push(`- … and ${failures.length - listed} more: see ${limits.everyFileIn}.`);
+    out.push('');
   }
-  return `${lines.join('\n')}\n`;
+  return out.text();
+}
+
+function row(r: FileResult, checking: boolean): string {
+  const file = `<td><code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
+  const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
+  if (checking) return `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
+  return (
+    `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+    `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`
+  );
+}
+
+/** Lines that keep count of their size in bytes (UTF-8), as GitHub measures it. */
+class BudgetedLines {
+  private readonly lines: string[] = [];
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Whether `line` still fits with `reserve` bytes left over. */
+  fits(line: string, reserve: number): boolean {
+    return this.bytes + Buffer.byteLength(line) + 1 + reserve <= this.maxBytes;
+  }
+
+  push(...lines: string[]): void {
+    for (const line of lines) {
+      this.lines.push(line);
+      this.bytes += Buffer.byteLength(line) + 1;
+    }
+  }
+
+  text(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
 }
 
 function verdict(result: FileResult): string {
@@ -108,8 +157,9 @@ function headline(results: FileResult[], context: SummaryContext): string {
   return `Together upload: ${done} of ${results.length} file${plural(results.length)}${reused ? `, ${reused} reused` : ''}${failed ? `, ${failed} failed` : ''}`;
 }
 
-function clip(text: string): string {
-  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+/** At most `max` characters, the cut shown. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function plural(n: number): string {
