@@ -59,7 +59,9 @@ export function renderSummary(
   const out = new BudgetedLines(limits.maxBytes);
   out.push(`## ${escapeHtml(headline(results, context))}`, '');
   if (results.length === 0) {
-    out.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
+    out.push(
+      `No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`,
+    );
     return out.text();
   }
   const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);

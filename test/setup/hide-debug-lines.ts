@@ -3,7 +3,7 @@
  * run @actions/glob, which logs its options with core.debug (one `process.stdout.write` per command).
  */
 const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {
   if (typeof chunk === 'string' && chunk.startsWith('::debug::')) return true;
   return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-}) as typeof process.stdout.write;
+};
