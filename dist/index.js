@@ -48464,6 +48464,8 @@ function getIDToken(aud) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/check/utf8.ts
@@ -48529,14 +48531,16 @@ function findUtf8Problem(bytes, start, end, atEof = true) {
 
 
 
+
 const READ_BYTES = 1024 * 1024;
 const LF = 10;
 const CR = 13;
-async function readLines(path, range, visitor) {
+async function readLines(path, range, visitor, options = {}) {
     // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
     // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
     const state = { lines: 0, utf8: null };
+    const hash = options.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
     try {
         let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
         let carry = 0; // bytes at the start of `buffer` left over from the previous read
@@ -48550,12 +48554,18 @@ async function readLines(path, range, visitor) {
             }
             const want = Math.min(buffer.length - carry, range.end - position);
             const bytesRead = want > 0 ? (0,external_node_fs_namespaceObject.readSync)(fd, buffer, carry, want, position) : 0;
+            hash?.update(buffer.subarray(carry, carry + bytesRead));
             position += bytesRead;
             const length = carry + bytesRead;
             const atEof = position >= range.end || bytesRead === 0;
             const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-            if (atEof || state.utf8)
+            if (state.utf8)
                 break;
+            if (atEof) {
+                if (hash)
+                    state.sha256 = hash.digest('hex');
+                break;
+            }
             buffer.copy(buffer, 0, consumed, length);
             carry = length - consumed;
             dataOffset += consumed;
@@ -48727,7 +48737,7 @@ class CsvRecordReader {
     }
 }
 /** Reads the CSV and applies DictReader's header and field-count rules. */
-async function scanCsv(path, bytes) {
+async function scanCsv(path, bytes, options = {}) {
     const reader = new CsvRecordReader();
     let columns = null;
     let samples = 0;
@@ -48775,7 +48785,7 @@ async function scanCsv(path, bytes) {
             if (reader.feedLine(data.toString('utf8', start, end)))
                 finishRecord();
         },
-    });
+    }, options);
     if (!problem && !read.utf8 && reader.finishAtEof())
         finishRecord();
     if (!problem && !read.utf8) {
@@ -49270,9 +49280,9 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
  * every line must share it.
  */
-async function scanJsonl(path, range, rules, firstFormat) {
+async function scanJsonl(path, range, rules, firstFormat, options = {}) {
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
-    const read = await readLines(path, range, visitor);
+    const read = await readLines(path, range, visitor, options);
     return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
 }
 class JsonlVisitor {
@@ -49362,17 +49372,23 @@ function defaultWorkerScript() {
 
 
 
+
+
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 /** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
 const RANGE_BYTES = 16 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
-/** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
-async function checkJsonlFile(file, bytes, rules, options = {}) {
+/**
+ * Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). With
+ * `sha256`, the file's SHA-256 comes with them: on one thread it is computed on the check's own reads; on several,
+ * the main thread hashes the file from start to end while the workers check their ranges, then joins them.
+ */
+async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
     const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
     const workerScript = options.workerScript ?? defaultWorkerScript();
     if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
-        return scanJsonl(file, { end: bytes }, rules);
+        return scanJsonl(file, { end: bytes }, rules, undefined, read);
     }
     // Start the workers first: their start-up overlaps finding the cuts and line 1.
     const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
@@ -49391,7 +49407,10 @@ async function checkJsonlFile(file, bytes, rules, options = {}) {
         const results = new Array(tasks.length);
         let next = 0;
         const take = () => (next < tasks.length ? next++ : -1);
+        let sha256;
         const onMainThread = async () => {
+            if (read.sha256)
+                sha256 = await hashYielding(file, bytes);
             for (let i = take(); i >= 0; i = take()) {
                 results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
                 // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
@@ -49399,7 +49418,8 @@ async function checkJsonlFile(file, bytes, rules, options = {}) {
             }
         };
         await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
-        return mergeRangeResults(results);
+        const merged = mergeRangeResults(results);
+        return sha256 === undefined ? merged : { ...merged, sha256 };
     }
     finally {
         await Promise.all(workers.map((w) => w.terminate()));
@@ -49432,6 +49452,32 @@ function mergeRangeResults(results) {
     if (firstProblem)
         merged.samples = samplesToProblem;
     return merged;
+}
+/** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
+const HASH_SLICE_BYTES = 8 * 1024 * 1024;
+/** The file's SHA-256 from one sequential read, yielding to the event loop every slice. */
+async function hashYielding(file, bytes) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    try {
+        for (let position = 0, sinceYield = 0; position < bytes;) {
+            const bytesRead = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, 0, Math.min(buffer.length, bytes - position), position);
+            if (bytesRead === 0)
+                throw new Error(`the file shrank while it was read: ${position} of ${bytes} bytes`);
+            hash.update(buffer.subarray(0, bytesRead));
+            position += bytesRead;
+            sinceYield += bytesRead;
+            if (sinceYield >= HASH_SLICE_BYTES) {
+                sinceYield = 0;
+                await (0,promises_namespaceObject.setImmediate)();
+            }
+        }
+        return hash.digest('hex');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
 }
 /** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
 async function findCuts(file, bytes, parts) {
@@ -50755,7 +50801,12 @@ function parquetProblem(summary) {
  * Checks the file; never throws for a bad file, only for I/O failures of the machine itself. What makes a path
  * unusable whatever its content (a directory, an unknown type, the size limit) was decided before, once.
  */
-async function checkDataset(target, purpose, level, parallel = {}) {
+async function checkDataset(target, purpose, level, parallel = {}, read = {}) {
+    let sha256;
+    const report = await checkReport(target, purpose, level, parallel, read, (hash) => (sha256 = hash));
+    return { report, sha256: report.passed ? sha256 : undefined };
+}
+async function checkReport(target, purpose, level, parallel, read, hashed) {
     const fail = (message, line = null, format = null, samples = 0) => ({
         passed: false,
         format,
@@ -50775,7 +50826,8 @@ async function checkDataset(target, purpose, level, parallel = {}) {
                     : purpose === 'fine-tune'
                         ? 'full'
                         : 'syntax';
-            const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
+            const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
+            hashed(result.sha256);
             const format = rules === 'full' ? (result.firstFormat ?? null) : null;
             if (result.utf8)
                 return utf8Failure(fail, result.utf8);
@@ -50791,8 +50843,9 @@ async function checkDataset(target, purpose, level, parallel = {}) {
                 return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
             }
             if (!checked)
-                return encodingOnly(target, fail, 'csv');
-            const result = await scanCsv(target.absolutePath, target.bytes);
+                return encodingOnly(target, fail, 'csv', read, hashed);
+            const result = await scanCsv(target.absolutePath, target.bytes, read);
+            hashed(result.sha256);
             if (result.utf8)
                 return utf8Failure(fail, result.utf8);
             if (result.problem)
@@ -50827,8 +50880,9 @@ function utf8Failure(fail, problem) {
     return fail(`Byte ${hex} at offset ${problem.offset} is not valid UTF-8 (${problem.reason}); Together reads datasets as UTF-8. Re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8).`, problem.line);
 }
 /** Purposes Together does not check still need valid UTF-8 in text formats. */
-async function encodingOnly(target, fail, format) {
-    const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined });
+async function encodingOnly(target, fail, format, read, hashed) {
+    const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined }, read);
+    hashed(result.sha256);
     if (result.utf8)
         return utf8Failure(fail, result.utf8);
     return pass(format, result.lines);
@@ -50890,7 +50944,9 @@ async function checkFiles(records, settings, deps) {
                 continue;
             const started = deps.now();
             try {
-                record.checked(await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel));
+                // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
+                const { report, sha256 } = await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel, { sha256: settings.mode === 'upload' });
+                record.checked(report, sha256);
             }
             catch (error) {
                 const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
@@ -54644,7 +54700,7 @@ async function resolveFiles(options) {
         const info = infos[i];
         const path = relativePath(options.workspace, absolutePath);
         if (info.isFile())
-            files.push({ path, absolutePath, bytes: info.size });
+            files.push({ path, absolutePath, bytes: info.size, modifiedMs: info.mtimeMs });
         // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
         else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined)
             files.push({ path, absolutePath, bytes: 0, isDirectory: true });
@@ -54772,7 +54828,7 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
     out.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
         ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
-        : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>');
+        : "<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th><th>Time</th></tr>");
     const failures = results.filter(isFailure);
     // The failures' heading and first entries matter more than the last rows of a long table.
     const keepForFailures = failures.length > 0 ? Math.min(8 * 1024, Math.floor(limits.maxBytes / 4)) : 0;
@@ -54810,6 +54866,7 @@ function row(r, checking) {
     if (checking)
         return `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
     return (`<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+        `<td>${escapeHtml(describeValidationReport(r.validation_report))}</td>` +
         `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
 }
 /** Lines that keep count of their size in bytes (UTF-8), as GitHub measures it. */
@@ -54833,6 +54890,26 @@ class BudgetedLines {
     text() {
         return `${this.lines.join('\n')}\n`;
     }
+}
+const REPORT_FLAGS = [
+    ['dataset_has_tools', 'tools'],
+    ['dataset_has_parallel_tool_calls', 'parallel tool calls'],
+    ['dataset_has_reasoning', 'reasoning'],
+    ['dataset_has_message_weights', 'message weights'],
+    ['dataset_has_sample_weights', 'sample weights'],
+    ['dataset_is_multimodal', 'images'],
+];
+/** Together's validation report in a few words: `conversation, 7,199 lines: tools, reasoning`; `—` without one. */
+function describeValidationReport(report) {
+    if (!report)
+        return '—';
+    const head = [
+        typeof report.dataset_format === 'string' ? clip(report.dataset_format, 40) : undefined,
+        typeof report.nlines === 'number' ? `${report.nlines.toLocaleString('en-US')} lines` : undefined,
+    ].filter(Boolean);
+    const flags = REPORT_FLAGS.filter(([key]) => report[key] === true).map(([, label]) => label);
+    const text = [head.join(', '), flags.join(', ')].filter(Boolean).join(': ');
+    return text || (report.valid ? 'valid' : 'invalid');
 }
 function verdict(result) {
     if (result.status === 'checked')
@@ -54920,6 +54997,8 @@ class FileRecord {
     path;
     absolutePath;
     bytes;
+    /** When it was last modified, as found. */
+    modifiedMs;
     fileType;
     purpose;
     stage = 'matched';
@@ -54932,6 +55011,7 @@ class FileRecord {
     startedAt;
     durationMs = null;
     wasReused = false;
+    validation = null;
     /**
      * The record of a matched file: its type decided (from the extension unless `file-type` forces one), or the
      * file failed at once when it cannot be a Together file at all, checks on or off.
@@ -54941,6 +55021,7 @@ class FileRecord {
         this.path = file.path;
         this.absolutePath = file.absolutePath;
         this.bytes = file.bytes;
+        this.modifiedMs = file.modifiedMs;
         this.purpose = settings.purpose;
         this.name = file.path.slice(file.path.lastIndexOf('/') + 1);
         this.fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
@@ -54987,9 +55068,14 @@ class FileRecord {
     get readyToUpload() {
         return BEFORE_UPLOAD.includes(this.stage);
     }
-    /** The dataset check's verdict: a file that fails it is failed, with the check's message as its error. */
-    checked(report) {
+    /**
+     * The dataset check's verdict: a file that fails it is failed, with the check's message as its error. `sha256`
+     * is the content's hash when the check computed it on its reads (upload mode), the checksum sent with the upload.
+     */
+    checked(report, sha256) {
         this.report = report;
+        if (sha256)
+            this.hash = sha256;
         if (report.passed)
             this.move('checked', ['matched']);
         else
@@ -55000,18 +55086,23 @@ class FileRecord {
         this.move('skipped', BEFORE_UPLOAD);
         this.problem = reason;
     }
-    /** Named by its content, before it is sent (dedupe). */
-    named(filename, sha256) {
-        this.assertIn(BEFORE_UPLOAD, 'named');
-        this.name = filename;
+    /** Its content's SHA-256, read before it is sent (the checksum Together is told), when the check did not give it. */
+    hashed(sha256) {
+        this.assertIn(BEFORE_UPLOAD, 'hashed');
         this.hash = sha256;
     }
+    /** Named by its content, before it is sent (dedupe). */
+    named(filename) {
+        this.assertIn(BEFORE_UPLOAD, 'named');
+        this.name = filename;
+    }
     /** A processed file of the same content is already on the account: it is used instead of an upload. */
-    reusedExisting(file) {
+    reusedExisting(file, report) {
         this.move('processed', BEFORE_UPLOAD);
         this.fileId = file.id;
         this.processingStatus = file.processing_status ?? null;
         this.wasReused = true;
+        this.validation = report;
         this.durationMs = 0;
     }
     /** Its upload starts now (the file's time counts from here). */
@@ -55031,6 +55122,17 @@ class FileRecord {
         this.processingStatus = upload.processingStatus;
         this.stopClock();
     }
+    /**
+     * Together already holds this content (it answered the reservation with 409 and the file's ID): that file is used,
+     * nothing is uploaded, and its processing is waited for like any other's.
+     */
+    foundOnTogether(file) {
+        this.move('uploaded', BEFORE_UPLOAD);
+        this.fileId = file.id;
+        this.processingStatus = file.processing_status ?? null;
+        this.wasReused = true;
+        this.stopClock();
+    }
     /** It could not be sent; its reservation, if any, was deleted. */
     uploadFailed(message) {
         this.fileId = null;
@@ -55041,13 +55143,15 @@ class FileRecord {
     unreadable(message) {
         this.fail(BEFORE_UPLOAD, `${this.path}: could not read the file (${message}).`);
     }
-    /** Together finished and accepted it. */
-    processed(processingStatus) {
+    /** Together finished and accepted it, with its validation report when it sent one. */
+    processed(processingStatus, report) {
         this.settle('processed', processingStatus, null);
+        this.validation = report;
     }
     /** Together refused it (INVALID_FORMAT or FAILED). */
-    rejected(processingStatus, reason) {
+    rejected(processingStatus, reason, report) {
         this.settle('rejected', processingStatus, `${this.path}: ${reason}`);
+        this.validation = report;
     }
     /** Still processing when the wait's deadline passed; the ID is kept. */
     timedOut(processingStatus, reason) {
@@ -55093,6 +55197,7 @@ class FileRecord {
             duration_ms: this.durationMs,
             check: this.report,
             reused: this.wasReused,
+            validation_report: this.validation,
         };
     }
     settle(to, status, error) {
@@ -55225,15 +55330,10 @@ function disableWasmTierUp() {
  * The action's shared vocabulary: purposes, file types, modes and check levels. It sits at the bottom of the
  * module graph and imports nothing, so every layer (settings, checks, the Together client, reports) can use it.
  */
-const PURPOSES = [
-    'fine-tune',
-    'eval',
-    'eval-sample',
-    'eval-output',
-    'eval-summary',
-    'batch-generated',
-    'batch-api',
-];
+/** The purposes Together's Files API accepts (2026: the SDKs' types keep these three). */
+const PURPOSES = ['fine-tune', 'eval', 'batch-api'];
+/** Purposes Together removed in 2026 (together-py 2.12.0), named so that a workflow still using one is told why. */
+const REMOVED_PURPOSES = ['eval-sample', 'eval-output', 'eval-summary', 'batch-generated'];
 const FILE_TYPES = ['jsonl', 'csv', 'parquet'];
 const MODES = ['upload', 'check'];
 /** `full`: Together's reference checker. `structural`: what Together's current client checks. */
@@ -55302,8 +55402,6 @@ function partRange(plan, size, index) {
     return { start, length: Math.min(plan.partBytes, size - start) };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/together/errors.ts
 /**
  * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
@@ -55353,9 +55451,18 @@ class TogetherApiError extends Error {
         return new TogetherApiError(fields);
     }
 }
-/** 401 or 403: the key is wrong, revoked or may not do this. */
+/** 401 or 403: the key is wrong, revoked or may not do this; a 401 may also mean used-up free-trial credits. */
 class AuthenticationError extends TogetherApiError {
     name = 'AuthenticationError';
+    constructor(fields) {
+        super(fields);
+        // Together gives two reasons for a 401, and its body names only the first (its SDKs map it to the second).
+        if (fields.status === 401) {
+            this.message =
+                `${this.message.replace(/\.$/, '')}. ` +
+                    'Together answers 401 when the API key is wrong or revoked (check the api-key secret against Settings -> API Keys on api.together.ai), or when the free-trial credits are used up (see Settings -> Billing on api.together.ai).';
+        }
+    }
 }
 /** 404: the file (or endpoint) does not exist. */
 class NotFoundError extends TogetherApiError {
@@ -55730,7 +55837,7 @@ async function readSettings(source) {
         check,
         patterns: field(() => patterns(read('path')), []),
         apiKey,
-        purpose: field(() => oneOf('purpose', read('purpose') || 'fine-tune', PURPOSES), 'fine-tune'),
+        purpose: field(() => purpose(read('purpose') || 'fine-tune'), 'fine-tune'),
         fileType: field(() => oneOf('file-type', read('file-type') || 'auto', ['auto', ...FILE_TYPES]), 'auto'),
         wait: field(() => bool('wait', read('wait') || 'true'), true),
         waitTimeoutSeconds: field(() => positiveSeconds('wait-timeout', read('wait-timeout') || '1800'), 1800),
@@ -55770,6 +55877,12 @@ function pullRequestSettings(context) {
         ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
         : undefined;
     return { ...pr, commentMarker: commentMarker(context), runUrl };
+}
+function purpose(value) {
+    if (REMOVED_PURPOSES.includes(value)) {
+        throw new SettingsError(`Input 'purpose' is '${value}', a purpose Together no longer accepts (it removed ${REMOVED_PURPOSES.join(', ')} in 2026); it must be one of: ${PURPOSES.join(', ')}.`);
+    }
+    return oneOf('purpose', value, PURPOSES);
 }
 function patterns(value) {
     const lines = value
@@ -56020,6 +56133,8 @@ class TogetherClient {
     async reserve(file, options = {}) {
         const operation = 'POST /files';
         const form = new URLSearchParams({ purpose: file.purpose, file_name: file.fileName, file_type: file.fileType });
+        if (file.checksum)
+            form.set('checksum', file.checksum);
         return this.reservation(operation, file.fileName, options, async (signal) => {
             const res = await this.send({ method: 'POST', path: '/files', form }, signal);
             const bodyText = await res.body.text();
@@ -56056,6 +56171,7 @@ class TogetherClient {
             num_parts: file.numParts,
             purpose: file.purpose,
             file_type: file.fileType,
+            ...(file.checksum ? { checksum: file.checksum } : {}),
         };
         return this.reservation(operation, file.fileName, options, async (signal) => {
             const data = (await this.attemptApi(operation, { method: 'POST', path: '/files/multipart/initiate', json }, signal));
@@ -56312,15 +56428,23 @@ async function mapLimit(items, limit, fn) {
  */
 function readProcessingState(file) {
     const status = typeof file.processing_status === 'string' ? file.processing_status : null;
+    const report = validationReportOf(file);
     if (status === null)
-        return file.Processed === true ? { kind: 'processed', status } : { kind: 'pending', status };
+        return file.Processed === true ? { kind: 'processed', status, report } : { kind: 'pending', status };
     if (status === 'COMPLETED')
-        return { kind: 'processed', status };
+        return { kind: 'processed', status, report };
     if (status === 'INVALID_FORMAT' || status === 'FAILED') {
-        return { kind: 'rejected', status, error: rejectionMessage(file, status) };
+        return { kind: 'rejected', status, error: rejectionMessage(file, status), report };
     }
     // PENDING, QUEUED, RUNNING, and any state a newer API may add before a terminal one.
     return { kind: 'pending', status };
+}
+/** The file's `validation_report` when it is one (an object with a boolean `valid`), else null. */
+function validationReportOf(file) {
+    const report = file.validation_report;
+    if (!report || typeof report !== 'object' || typeof report.valid !== 'boolean')
+        return null;
+    return report;
 }
 function rejectionMessage(file, status) {
     const reason = file.validation_report?.error;
@@ -56383,8 +56507,10 @@ function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
 ;// CONCATENATED MODULE: ./src/together/upload.ts
 /**
  * Uploads one file to Together: the redirect flow (`POST /files` -> 302 -> `PUT` -> `/preprocess`) or, above the
- * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). Retries live in the client; this
- * module decides what a failure means for the file: a fresh URL when one expired, and no reserved ID left behind.
+ * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). The reservation carries the file's
+ * SHA-256 as `checksum`; Together answers 409 with the ID of a file that already holds that content, which is then
+ * used instead (after reading it). Retries live in the client; this module decides what a failure means for the
+ * file: a fresh URL when one expired, a file that changed since it was checked refused, and no reserved ID left.
  */
 
 
@@ -56393,16 +56519,53 @@ function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
 
 
 
+/** The file on disk is not the one that was checked and hashed: it changed since, or while it was sent. */
+class FileChangedError extends Error {
+    name = 'FileChangedError';
+}
 /** Fresh URLs fetched for an upload whose presigned URL expired, before giving up. */
 const MAX_URL_REFRESHES = 2;
-/** Uploads the file; on failure the reserved ID is deleted (or the multipart upload aborted) and the error rethrown. */
+/**
+ * Uploads the file, or finds that Together already holds its content. On failure the reserved ID is deleted (or the
+ * multipart upload aborted) and the error rethrown.
+ */
 async function uploadFile(file, deps) {
-    return file.bytes > deps.multipart.thresholdBytes ? uploadMultipart(file, deps) : uploadSingle(file, deps);
+    await assertUnchanged(file);
+    try {
+        return file.bytes > deps.multipart.thresholdBytes
+            ? await uploadMultipart(file, deps)
+            : await uploadSingle(file, deps);
+    }
+    catch (error) {
+        if (!(error instanceof ConflictError && error.fileId))
+            throw error;
+        return useExisting(error.fileId, file, deps);
+    }
+}
+/**
+ * Together answered the reservation with 409: a file of this content is already there. It is read before it is
+ * used (the 2026 API does not say whether its purpose may differ): one of another purpose cannot stand in.
+ */
+async function useExisting(fileId, file, deps) {
+    deps.log(`Together already holds this content as ${fileId} (409); reading it instead of uploading`);
+    const existing = await deps.client.retrieve(fileId, requestOptions(file, deps));
+    if (existing.purpose && existing.purpose !== file.purpose) {
+        throw new Error(`Together already holds this content as ${fileId} with purpose ${existing.purpose}, and refuses a second copy; use that file with purpose ${existing.purpose}, or delete it (together files delete ${fileId}) and run again.`);
+    }
+    deps.log(`Using ${fileId} (${existing.filename ?? 'same content'}, ${existing.processing_status ?? 'status unknown'})`);
+    return { id: fileId, sha256: file.sha256, afterUpload: existing, existing: true };
+}
+/** Fails when the file's size or modification time is no longer what was found (and checked). */
+async function assertUnchanged(file) {
+    const now = await (0,promises_.stat)(file.absolutePath);
+    if (now.size !== file.bytes || (file.modifiedMs !== undefined && now.mtimeMs !== file.modifiedMs)) {
+        throw new FileChangedError(`the file changed after it was checked (${now.size === file.bytes ? 'modified' : `${file.bytes} bytes then, ${now.size} now`}); nothing was sent. Run again once it is no longer being written.`);
+    }
 }
 async function uploadSingle(file, deps) {
     const { client, now, log } = deps;
     const options = requestOptions(file, deps);
-    const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType };
+    const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType, checksum: file.sha256 };
     let started = now();
     let reserved = await client.reserve(request, options);
     deps.onReserved?.(reserved.fileId);
@@ -56430,6 +56593,9 @@ async function uploadSingle(file, deps) {
                 await client.deleteReservation(expired.fileId, log);
             }
         }
+        if (sent.sha256 !== file.sha256) {
+            throw new FileChangedError(`the file changed while it was sent: its bytes hash to ${sent.sha256}, not to the ${file.sha256} that was checked; the upload was deleted. Run again once it is no longer being written.`);
+        }
     }
     catch (error) {
         await client.deleteReservation(reserved.fileId, log);
@@ -56452,7 +56618,7 @@ async function uploadSingle(file, deps) {
             throw error;
         log(`Requesting processing failed (${upload_messageOf(error)}); waiting anyway`);
     }
-    return { id: reserved.fileId, sha256: sent.sha256, afterUpload };
+    return { id: reserved.fileId, sha256: sent.sha256, afterUpload, existing: false };
 }
 async function uploadMultipart(file, deps) {
     const { client, now, log } = deps;
@@ -56464,13 +56630,10 @@ async function uploadMultipart(file, deps) {
         fileType: file.fileType,
         fileSize: file.bytes,
         numParts: plan.numParts,
+        checksum: file.sha256,
     }, requestOptions(file, deps));
     deps.onReserved?.(upload.fileId);
     log(`Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`);
-    // Parts go out of order, so the file's SHA-256 comes from a separate, sequential read alongside them.
-    const stopHashing = new AbortController();
-    const hashing = hashFile(file.absolutePath, file.bytes, AbortSignal.any(compact([deps.signal, stopHashing.signal])));
-    hashing.catch(() => undefined);
     const partsFailed = new AbortController();
     const partOptions = {
         ...requestOptions(file, deps),
@@ -56499,14 +56662,15 @@ async function uploadMultipart(file, deps) {
             }
         });
         const took = now() - started;
-        const sha256 = await hashing;
-        log(`Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sha256}`);
+        // Parts go out of order, so their bytes are not hashed; a file rewritten while they were sent shows in its
+        // size or modification time, and the upload is then given up rather than completed.
+        await assertUnchanged(file);
+        log(`Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${file.sha256}`);
         const afterUpload = await client.completeMultipart({ uploadId: upload.uploadId, fileId: upload.fileId, etags }, requestOptions(file, deps));
         log(`Multipart upload completed: ${afterUpload.processing_status ?? 'accepted'}`);
-        return { id: upload.fileId, sha256, afterUpload };
+        return { id: upload.fileId, sha256: file.sha256, afterUpload, existing: false };
     }
     catch (error) {
-        stopHashing.abort();
         try {
             await client.abortMultipart(upload, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
             log(`Aborted the multipart upload of ${upload.fileId}`);
@@ -56713,10 +56877,18 @@ async function uploadOne(record, settings, deps) {
     const step = (message) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
     let answer;
     try {
+        // The checksum goes with the reservation. The check computed it on its reads; otherwise (checks off, Parquet,
+        // whose check reads only the footer) the file is read for it here.
+        if (!record.sha256) {
+            record.hashed(await hashFile(record.absolutePath, record.bytes, deps.signal));
+            step(`Hashed for the checksum (${formatDuration(deps.now() - started)})`);
+        }
         const uploaded = await uploadFile({
             path: record.path,
             absolutePath: record.absolutePath,
             bytes: record.bytes,
+            modifiedMs: record.modifiedMs,
+            sha256: record.sha256,
             filename: record.filename,
             fileType: record.fileType,
             purpose: record.purpose,
@@ -56729,7 +56901,10 @@ async function uploadOne(record, settings, deps) {
             multipart: settings.multipart,
             onReserved: (id) => record.reserved(id),
         });
-        record.uploaded({ sha256: uploaded.sha256, processingStatus: uploaded.afterUpload?.processing_status ?? null });
+        if (uploaded.existing)
+            record.foundOnTogether(uploaded.afterUpload);
+        else
+            record.uploaded({ sha256: uploaded.sha256, processingStatus: uploaded.afterUpload?.processing_status ?? null });
         answer = uploaded.afterUpload;
     }
     catch (error) {
@@ -56739,7 +56914,8 @@ async function uploadOne(record, settings, deps) {
             record.uploadFailed(error instanceof Error ? error.message : String(error));
         step(record.error);
     }
-    deps.log.printGroup(`${record.awaitingProcessing ? 'Uploaded' : 'Upload failed:'} ${record.path} (${formatBytes(record.bytes)}, ${formatDuration(deps.now() - started)})`, steps);
+    const outcome = !record.awaitingProcessing ? 'Upload failed:' : record.reused ? 'Already on Together:' : 'Uploaded';
+    deps.log.printGroup(`${outcome} ${record.path} (${formatBytes(record.bytes)}, ${formatDuration(deps.now() - started)})`, steps);
     if (record.failed)
         deps.log.warning(record.error);
     return answer;
@@ -56747,9 +56923,9 @@ async function uploadOne(record, settings, deps) {
 function settle(record, outcome) {
     switch (outcome.kind) {
         case 'processed':
-            return record.processed(outcome.status);
+            return record.processed(outcome.status, outcome.report);
         case 'rejected':
-            return record.rejected(outcome.status, outcome.error);
+            return record.rejected(outcome.status, outcome.error, outcome.report);
         case 'timeout':
             return record.timedOut(outcome.status, outcome.error);
         case 'failed':
@@ -56766,8 +56942,9 @@ async function reuseProcessed(records, deps) {
     await deps.log.group('Look for files Together already has (dedupe)', async () => {
         await mapLimit(records, 4, async (record) => {
             try {
-                const sha256 = await hashFile(record.absolutePath, record.bytes, deps.signal);
-                record.named(contentAddressedName(record.filename, sha256), sha256);
+                if (!record.sha256)
+                    record.hashed(await hashFile(record.absolutePath, record.bytes, deps.signal));
+                record.named(contentAddressedName(record.filename, record.sha256));
             }
             catch (error) {
                 // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
@@ -56792,7 +56969,7 @@ async function reuseProcessed(records, deps) {
                 deps.log.info(`${record.path}: not on the account yet as ${record.filename}`);
                 continue;
             }
-            record.reusedExisting(existing);
+            record.reusedExisting(existing, validationReportOf(existing));
             deps.log.info(`${record.path}: reusing ${existing.id} (${record.filename}, same content, already processed)`);
         }
     });

@@ -1,7 +1,7 @@
 /** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
-import type { CheckLevel, Purpose } from './domain.js';
+import type { CheckLevel, Mode, Purpose } from './domain.js';
 import type { Log } from './log.js';
 import type { FileRecord } from './record.js';
 import { formatDuration } from './report/format.js';
@@ -19,7 +19,7 @@ export interface CheckDeps {
  */
 export async function checkFiles(
   records: FileRecord[],
-  settings: { check: CheckLevel; purpose: Purpose },
+  settings: { check: CheckLevel; purpose: Purpose; mode: Mode },
   deps: CheckDeps,
 ): Promise<void> {
   if (settings.check === 'off') return;
@@ -31,14 +31,15 @@ export async function checkFiles(
         if (record.failed || record.fileType === null) continue;
         const started = deps.now();
         try {
-          record.checked(
-            await checkDataset(
-              { path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType },
-              settings.purpose,
-              level,
-              deps.parallel,
-            ),
+          // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
+          const { report, sha256 } = await checkDataset(
+            { path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType },
+            settings.purpose,
+            level,
+            deps.parallel,
+            { sha256: settings.mode === 'upload' },
           );
+          record.checked(report, sha256);
         } catch (error) {
           const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
           record.checked({ passed: false, format: null, samples: 0, line: null, message });

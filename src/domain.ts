@@ -3,16 +3,12 @@
  * module graph and imports nothing, so every layer (settings, checks, the Together client, reports) can use it.
  */
 
-export const PURPOSES = [
-  'fine-tune',
-  'eval',
-  'eval-sample',
-  'eval-output',
-  'eval-summary',
-  'batch-generated',
-  'batch-api',
-] as const;
+/** The purposes Together's Files API accepts (2026: the SDKs' types keep these three). */
+export const PURPOSES = ['fine-tune', 'eval', 'batch-api'] as const;
 export type Purpose = (typeof PURPOSES)[number];
+
+/** Purposes Together removed in 2026 (together-py 2.12.0), named so that a workflow still using one is told why. */
+export const REMOVED_PURPOSES = ['eval-sample', 'eval-output', 'eval-summary', 'batch-generated'] as const;
 
 export const FILE_TYPES = ['jsonl', 'csv', 'parquet'] as const;
 export type FileType = (typeof FILE_TYPES)[number];

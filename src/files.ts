@@ -11,6 +11,8 @@ export interface MatchedFile {
   path: string;
   absolutePath: string;
   bytes: number;
+  /** When it was last modified, as found: a file that changes afterwards is not uploaded. */
+  modifiedMs?: number;
   /** A pattern named a directory that looks like a dataset (`x.jsonl/`): reported, not expanded silently. */
   isDirectory?: boolean;
 }
@@ -44,7 +46,7 @@ export async function resolveFiles(options: ResolveOptions): Promise<MatchedFile
   for (const [i, absolutePath] of candidates.entries()) {
     const info = infos[i]!;
     const path = relativePath(options.workspace, absolutePath);
-    if (info.isFile()) files.push({ path, absolutePath, bytes: info.size });
+    if (info.isFile()) files.push({ path, absolutePath, bytes: info.size, modifiedMs: info.mtimeMs });
     // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
     else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined)
       files.push({ path, absolutePath, bytes: 0, isDirectory: true });

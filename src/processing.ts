@@ -1,10 +1,10 @@
 /** What a FileResponse says about processing: still going, usable, or refused (protocol doc, section 6). */
-import type { FileObject } from './together/types.js';
+import type { FileObject, ValidationReport } from './together/types.js';
 
 export type ProcessingState =
   | { kind: 'pending'; status: string | null }
-  | { kind: 'processed'; status: string | null }
-  | { kind: 'rejected'; status: string; error: string };
+  | { kind: 'processed'; status: string | null; report: ValidationReport | null }
+  | { kind: 'rejected'; status: string; error: string; report: ValidationReport | null };
 
 /**
  * Reads `processing_status` when the server sends it (COMPLETED; INVALID_FORMAT and FAILED are refusals; an
@@ -13,13 +13,22 @@ export type ProcessingState =
  */
 export function readProcessingState(file: FileObject): ProcessingState {
   const status = typeof file.processing_status === 'string' ? file.processing_status : null;
-  if (status === null) return file.Processed === true ? { kind: 'processed', status } : { kind: 'pending', status };
-  if (status === 'COMPLETED') return { kind: 'processed', status };
+  const report = validationReportOf(file);
+  if (status === null)
+    return file.Processed === true ? { kind: 'processed', status, report } : { kind: 'pending', status };
+  if (status === 'COMPLETED') return { kind: 'processed', status, report };
   if (status === 'INVALID_FORMAT' || status === 'FAILED') {
-    return { kind: 'rejected', status, error: rejectionMessage(file, status) };
+    return { kind: 'rejected', status, error: rejectionMessage(file, status), report };
   }
   // PENDING, QUEUED, RUNNING, and any state a newer API may add before a terminal one.
   return { kind: 'pending', status };
+}
+
+/** The file's `validation_report` when it is one (an object with a boolean `valid`), else null. */
+export function validationReportOf(file: FileObject): ValidationReport | null {
+  const report = file.validation_report as unknown;
+  if (!report || typeof report !== 'object' || typeof (report as { valid?: unknown }).valid !== 'boolean') return null;
+  return report as ValidationReport;
 }
 
 function rejectionMessage(file: FileObject, status: string): string {

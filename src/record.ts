@@ -8,6 +8,7 @@ import type { CheckReport } from './check/types.js';
 import type { FileType, Purpose } from './domain.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { FileResult, FileStatus } from './result.js';
+import type { ValidationReport } from './together/types.js';
 
 /** Where a file is: the final statuses, and the stages on the way to them. */
 type Stage = FileStatus | 'matched' | 'reserved';
@@ -19,6 +20,8 @@ export class FileRecord {
   readonly path: string;
   readonly absolutePath: string;
   readonly bytes: number;
+  /** When it was last modified, as found. */
+  readonly modifiedMs: number | undefined;
   readonly fileType: FileType | null;
   readonly purpose: Purpose;
   private stage: Stage = 'matched';
@@ -31,6 +34,7 @@ export class FileRecord {
   private startedAt: number | undefined;
   private durationMs: number | null = null;
   private wasReused = false;
+  private validation: ValidationReport | null = null;
 
   /**
    * The record of a matched file: its type decided (from the extension unless `file-type` forces one), or the
@@ -44,6 +48,7 @@ export class FileRecord {
     this.path = file.path;
     this.absolutePath = file.absolutePath;
     this.bytes = file.bytes;
+    this.modifiedMs = file.modifiedMs;
     this.purpose = settings.purpose;
     this.name = file.path.slice(file.path.lastIndexOf('/') + 1);
     this.fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
@@ -101,9 +106,13 @@ export class FileRecord {
     return BEFORE_UPLOAD.includes(this.stage);
   }
 
-  /** The dataset check's verdict: a file that fails it is failed, with the check's message as its error. */
-  checked(report: CheckReport): void {
+  /**
+   * The dataset check's verdict: a file that fails it is failed, with the check's message as its error. `sha256`
+   * is the content's hash when the check computed it on its reads (upload mode), the checksum sent with the upload.
+   */
+  checked(report: CheckReport, sha256?: string): void {
     this.report = report;
+    if (sha256) this.hash = sha256;
     if (report.passed) this.move('checked', ['matched']);
     else this.fail('matched', report.message ?? `${this.path}: the dataset check failed.`);
   }
@@ -114,19 +123,25 @@ export class FileRecord {
     this.problem = reason;
   }
 
-  /** Named by its content, before it is sent (dedupe). */
-  named(filename: string, sha256: string): void {
-    this.assertIn(BEFORE_UPLOAD, 'named');
-    this.name = filename;
+  /** Its content's SHA-256, read before it is sent (the checksum Together is told), when the check did not give it. */
+  hashed(sha256: string): void {
+    this.assertIn(BEFORE_UPLOAD, 'hashed');
     this.hash = sha256;
   }
 
+  /** Named by its content, before it is sent (dedupe). */
+  named(filename: string): void {
+    this.assertIn(BEFORE_UPLOAD, 'named');
+    this.name = filename;
+  }
+
   /** A processed file of the same content is already on the account: it is used instead of an upload. */
-  reusedExisting(file: { id: string; processing_status?: string }): void {
+  reusedExisting(file: { id: string; processing_status?: string }, report: ValidationReport | null): void {
     this.move('processed', BEFORE_UPLOAD);
     this.fileId = file.id;
     this.processingStatus = file.processing_status ?? null;
     this.wasReused = true;
+    this.validation = report;
     this.durationMs = 0;
   }
 
@@ -150,6 +165,18 @@ export class FileRecord {
     this.stopClock();
   }
 
+  /**
+   * Together already holds this content (it answered the reservation with 409 and the file's ID): that file is used,
+   * nothing is uploaded, and its processing is waited for like any other's.
+   */
+  foundOnTogether(file: { id: string; processing_status?: string }): void {
+    this.move('uploaded', BEFORE_UPLOAD);
+    this.fileId = file.id;
+    this.processingStatus = file.processing_status ?? null;
+    this.wasReused = true;
+    this.stopClock();
+  }
+
   /** It could not be sent; its reservation, if any, was deleted. */
   uploadFailed(message: string): void {
     this.fileId = null;
@@ -162,14 +189,16 @@ export class FileRecord {
     this.fail(BEFORE_UPLOAD, `${this.path}: could not read the file (${message}).`);
   }
 
-  /** Together finished and accepted it. */
-  processed(processingStatus: string | null): void {
+  /** Together finished and accepted it, with its validation report when it sent one. */
+  processed(processingStatus: string | null, report: ValidationReport | null): void {
     this.settle('processed', processingStatus, null);
+    this.validation = report;
   }
 
   /** Together refused it (INVALID_FORMAT or FAILED). */
-  rejected(processingStatus: string, reason: string): void {
+  rejected(processingStatus: string, reason: string, report: ValidationReport | null): void {
     this.settle('rejected', processingStatus, `${this.path}: ${reason}`);
+    this.validation = report;
   }
 
   /** Still processing when the wait's deadline passed; the ID is kept. */
@@ -218,6 +247,7 @@ export class FileRecord {
       duration_ms: this.durationMs,
       check: this.report,
       reused: this.wasReused,
+      validation_report: this.validation,
     };
   }
 

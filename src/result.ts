@@ -1,6 +1,7 @@
 /** The per-file result: the view of a file's record that outputs, the summary and the step's verdict are built from. */
 import type { CheckReport } from './check/types.js';
 import type { FileType, Purpose } from './domain.js';
+import type { ValidationReport } from './together/types.js';
 
 /**
  * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `checked`: passed its checks
@@ -32,8 +33,10 @@ export interface FileResult {
   duration_ms: number | null;
   /** The dataset check's verdict; null when checks are off. */
   check: CheckReport | null;
-  /** A processed file of the same content was already on the account and is used instead. */
+  /** A file of the same content was already on Together and is used instead (dedupe, or Together's 409). */
   reused: boolean;
+  /** Together's `validation_report` as it sent it (fine-tune files, once processed); null when it sent none. */
+  validation_report: ValidationReport | null;
 }
 
 /** Statuses that fail the step. */

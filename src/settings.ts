@@ -9,6 +9,7 @@ import {
   IF_NO_FILES_FOUND,
   MODES,
   PURPOSES,
+  REMOVED_PURPOSES,
   type CheckLevel,
   type FileType,
   type IfNoFilesFound,
@@ -120,7 +121,7 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
     check,
     patterns: field(() => patterns(read('path')), []),
     apiKey,
-    purpose: field(() => oneOf('purpose', read('purpose') || 'fine-tune', PURPOSES), 'fine-tune'),
+    purpose: field(() => purpose(read('purpose') || 'fine-tune'), 'fine-tune'),
     fileType: field(() => oneOf('file-type', read('file-type') || 'auto', ['auto', ...FILE_TYPES] as const), 'auto'),
     wait: field(() => bool('wait', read('wait') || 'true'), true),
     waitTimeoutSeconds: field(() => positiveSeconds('wait-timeout', read('wait-timeout') || '1800'), 1800),
@@ -173,6 +174,15 @@ function pullRequestSettings(context: GitHubContext): PullRequestSettings | unde
     ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
     : undefined;
   return { ...pr, commentMarker: commentMarker(context), runUrl };
+}
+
+function purpose(value: string): (typeof PURPOSES)[number] {
+  if ((REMOVED_PURPOSES as readonly string[]).includes(value)) {
+    throw new SettingsError(
+      `Input 'purpose' is '${value}', a purpose Together no longer accepts (it removed ${REMOVED_PURPOSES.join(', ')} in 2026); it must be one of: ${PURPOSES.join(', ')}.`,
+    );
+  }
+  return oneOf('purpose', value, PURPOSES);
 }
 
 function patterns(value: string): string[] {

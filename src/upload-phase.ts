@@ -7,7 +7,7 @@ import { mapLimit } from './concurrency.js';
 import type { CheckLevel } from './domain.js';
 import { contentAddressedName, findReusable } from './dedupe.js';
 import type { Log } from './log.js';
-import { readProcessingState } from './processing.js';
+import { readProcessingState, validationReportOf } from './processing.js';
 import type { FileRecord } from './record.js';
 import { formatBytes, formatDuration } from './report/format.js';
 import type { TogetherClient } from './together/client.js';
@@ -106,11 +106,19 @@ async function uploadOne(
   const step = (message: string) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
   let answer: FileObject | undefined;
   try {
+    // The checksum goes with the reservation. The check computed it on its reads; otherwise (checks off, Parquet,
+    // whose check reads only the footer) the file is read for it here.
+    if (!record.sha256) {
+      record.hashed(await hashFile(record.absolutePath, record.bytes, deps.signal));
+      step(`Hashed for the checksum (${formatDuration(deps.now() - started)})`);
+    }
     const uploaded = await uploadFile(
       {
         path: record.path,
         absolutePath: record.absolutePath,
         bytes: record.bytes,
+        modifiedMs: record.modifiedMs,
+        sha256: record.sha256!,
         filename: record.filename,
         fileType: record.fileType!,
         purpose: record.purpose,
@@ -125,15 +133,18 @@ async function uploadOne(
         onReserved: (id) => record.reserved(id),
       },
     );
-    record.uploaded({ sha256: uploaded.sha256, processingStatus: uploaded.afterUpload?.processing_status ?? null });
+    if (uploaded.existing) record.foundOnTogether(uploaded.afterUpload!);
+    else
+      record.uploaded({ sha256: uploaded.sha256, processingStatus: uploaded.afterUpload?.processing_status ?? null });
     answer = uploaded.afterUpload;
   } catch (error) {
     if (deps.signal?.aborted) record.cancelled();
     else record.uploadFailed(error instanceof Error ? error.message : String(error));
     step(record.error!);
   }
+  const outcome = !record.awaitingProcessing ? 'Upload failed:' : record.reused ? 'Already on Together:' : 'Uploaded';
   deps.log.printGroup(
-    `${record.awaitingProcessing ? 'Uploaded' : 'Upload failed:'} ${record.path} (${formatBytes(record.bytes)}, ${formatDuration(deps.now() - started)})`,
+    `${outcome} ${record.path} (${formatBytes(record.bytes)}, ${formatDuration(deps.now() - started)})`,
     steps,
   );
   if (record.failed) deps.log.warning(record.error!);
@@ -143,9 +154,9 @@ async function uploadOne(
 function settle(record: FileRecord, outcome: WaitOutcome): void {
   switch (outcome.kind) {
     case 'processed':
-      return record.processed(outcome.status);
+      return record.processed(outcome.status, outcome.report);
     case 'rejected':
-      return record.rejected(outcome.status, outcome.error);
+      return record.rejected(outcome.status, outcome.error, outcome.report);
     case 'timeout':
       return record.timedOut(outcome.status, outcome.error);
     case 'failed':
@@ -163,8 +174,8 @@ async function reuseProcessed(records: FileRecord[], deps: UploadDeps): Promise<
   await deps.log.group('Look for files Together already has (dedupe)', async () => {
     await mapLimit(records, 4, async (record) => {
       try {
-        const sha256 = await hashFile(record.absolutePath, record.bytes, deps.signal);
-        record.named(contentAddressedName(record.filename, sha256), sha256);
+        if (!record.sha256) record.hashed(await hashFile(record.absolutePath, record.bytes, deps.signal));
+        record.named(contentAddressedName(record.filename, record.sha256!));
       } catch (error) {
         // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
         if (deps.signal?.aborted) return;
@@ -187,7 +198,7 @@ async function reuseProcessed(records: FileRecord[], deps: UploadDeps): Promise<
         deps.log.info(`${record.path}: not on the account yet as ${record.filename}`);
         continue;
       }
-      record.reusedExisting(existing);
+      record.reusedExisting(existing, validationReportOf(existing));
       deps.log.info(`${record.path}: reusing ${existing.id} (${record.filename}, same content, already processed)`);
     }
   });

@@ -8,19 +8,11 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { validateDatasetContent } from './server-validation.js';
+import { validateDatasetContent, type ServerVerdict } from './server-validation.js';
 
 // The API's own lists, kept apart from src/inputs.ts on purpose: a stand-in that imported the action's list could
 // never catch a mistake in it.
-export const PURPOSES = [
-  'fine-tune',
-  'eval',
-  'eval-sample',
-  'eval-output',
-  'eval-summary',
-  'batch-generated',
-  'batch-api',
-];
+export const PURPOSES = ['fine-tune', 'eval', 'batch-api'];
 export const FILE_TYPES = ['jsonl', 'csv', 'parquet'];
 const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 
@@ -79,8 +71,10 @@ export interface StoredFile {
   content: Buffer | null;
   preprocessed: boolean;
   polls: number;
-  /** The rejection reason found by validation, or null for a valid file. */
-  validationError: string | null;
+  /** The `checksum` the reservation named (2026 API), or null. */
+  checksum: string | null;
+  /** What validation found once the bytes arrived (fine-tune files only), or null before that. */
+  verdict: ServerVerdict | null;
 }
 
 export interface RecordedRequest {
@@ -295,12 +289,18 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     if (!FILE_TYPES.includes(fileType)) {
       return sendError(res, 400, `Invalid file_type '${fileType}'`, 'invalid_request_error', null, 'file_type');
     }
-    const id = reserveFile(fileName, purpose, fileType);
+    const checksum = params.get('checksum');
+    if (checksum !== null && !/^[0-9a-f]{64}$/.test(checksum)) {
+      return sendError(res, 400, 'checksum must be a hex SHA-256', 'invalid_request_error', null, 'checksum');
+    }
+    const holder = holderOf(checksum);
+    if (holder) return sendConflict(res, holder);
+    const id = reserveFile(fileName, purpose, fileType, checksum);
     res.writeHead(302, { location: presign(id), 'x-together-file-id': id, 'content-length': '0' });
     res.end();
   }
 
-  function reserveFile(filename: string, purpose: string, fileType: string): string {
+  function reserveFile(filename: string, purpose: string, fileType: string, checksum: string | null): string {
     const id = `file-${randomUUID()}`;
     files.set(id, {
       id,
@@ -315,9 +315,38 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       content: null,
       preprocessed: false,
       polls: 0,
-      validationError: null,
+      checksum,
+      verdict: null,
     });
     return id;
+  }
+
+  /** The stored file whose bytes have this SHA-256 (2026: Together refuses a second copy with 409). */
+  function holderOf(checksum: string | null): StoredFile | undefined {
+    if (!checksum) return undefined;
+    return [...files.values()].find((f) => f.state === 'uploaded' && f.sha256 === checksum);
+  }
+
+  function sendConflict(res: http.ServerResponse, holder: StoredFile) {
+    const body = JSON.stringify({
+      error: {
+        message: `A file with the same content already exists: ${holder.id}`,
+        type: 'invalid_request_error',
+        param: 'checksum',
+        code: 'file_already_exists',
+      },
+      file_id: holder.id,
+    });
+    res.writeHead(409, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  /** Validation once the bytes are in: fine-tune files only, as Together does; a checksum that lies fails. */
+  function verdictOf(file: StoredFile): ServerVerdict | null {
+    if (file.checksum && file.sha256 && file.checksum !== file.sha256) {
+      return { error: `The uploaded content does not match the checksum ${file.checksum}` };
+    }
+    return file.purpose === 'fine-tune' && file.content ? validateDatasetContent(file.content, file.fileType) : null;
   }
 
   function presign(fileId: string, part?: UploadGrant['part']): string {
@@ -330,7 +359,15 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
 
   function initiateMultipart(res: http.ServerResponse, body: Buffer) {
     const request = parseJsonBody(body) as
-      { file_name?: string; file_size?: number; num_parts?: number; purpose?: string; file_type?: string } | undefined;
+      | {
+          file_name?: string;
+          file_size?: number;
+          num_parts?: number;
+          purpose?: string;
+          file_type?: string;
+          checksum?: unknown;
+        }
+      | undefined;
     if (!request?.file_name || !request.purpose || !PURPOSES.includes(request.purpose)) {
       return sendError(res, 400, 'file_name and a valid purpose are required', 'invalid_request_error', null);
     }
@@ -338,7 +375,10 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     if (!Number.isInteger(numParts) || numParts < 1 || numParts > 250) {
       return sendError(res, 400, 'num_parts must be between 1 and 250', 'invalid_request_error', null, 'num_parts');
     }
-    const fileId = reserveFile(request.file_name, request.purpose, request.file_type ?? 'jsonl');
+    const checksum = typeof request.checksum === 'string' ? request.checksum : null;
+    const holder = holderOf(checksum);
+    if (holder) return sendConflict(res, holder);
+    const fileId = reserveFile(request.file_name, request.purpose, request.file_type ?? 'jsonl', checksum);
     const uploadId = `upload-${randomUUID()}`;
     multipart.set(uploadId, {
       uploadId,
@@ -409,8 +449,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     file.sha256 = content ? createHash('sha256').update(content).digest('hex') : null;
     file.polls = 0;
     file.preprocessed = true;
-    file.validationError =
-      file.purpose === 'fine-tune' && content ? validateDatasetContent(content, file.fileType) : null;
+    file.verdict = verdictOf(file);
     sendJson(res, 200, { file: fileObject(file) });
   }
 
@@ -510,8 +549,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       file.uploads += 1;
       file.content = content;
       file.polls = 0;
-      file.validationError =
-        file.purpose === 'fine-tune' && content ? validateDatasetContent(content, file.fileType) : null;
+      file.verdict = verdictOf(file);
       res.writeHead(200, { etag, 'content-length': '0' });
       res.end();
     });
@@ -528,7 +566,8 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       purpose: file.purpose,
       FileType: file.fileType,
     };
-    if (options.legacySchema) return { ...base, Processed: finished && !file.validationError };
+    const error = file.verdict?.error ?? null;
+    if (options.legacySchema) return { ...base, Processed: finished && !error };
     const checked = file.purpose === 'fine-tune';
     return {
       ...base,
@@ -536,9 +575,9 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       processing_status: processingStatus(file, finished),
       ...(finished && checked
         ? {
-            validation_report: file.validationError
-              ? { valid: false, error: file.validationError, error_type: 'INVALID_FORMAT', file_id: file.id }
-              : { valid: true, file_id: file.id, nlines: countLines(file.content) },
+            validation_report: error
+              ? { valid: false, error, error_type: 'INVALID_FORMAT', file_id: file.id }
+              : { valid: true, file_id: file.id, ...file.verdict?.report },
           }
         : {}),
     };
@@ -546,7 +585,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
 
   function processingStatus(file: StoredFile, finished: boolean): string {
     if (file.state !== 'uploaded') return 'PENDING';
-    if (finished) return file.validationError ? 'INVALID_FORMAT' : 'COMPLETED';
+    if (finished) return file.verdict?.error ? 'INVALID_FORMAT' : 'COMPLETED';
     if (file.polls === 0) return file.preprocessed ? 'QUEUED' : 'PENDING';
     return 'RUNNING';
   }
@@ -571,14 +610,6 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
         server.close(() => resolve());
       }),
   };
-}
-
-function countLines(content: Buffer | null): number | undefined {
-  if (!content) return undefined;
-  return content
-    .toString('utf8')
-    .split(/\r\n|\r|\n/)
-    .filter((line) => line.trim() !== '').length;
 }
 
 function envelope(message: string, type: string, code: string | null, param: string | null = null): string {

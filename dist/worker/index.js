@@ -462,6 +462,8 @@ function checkPreference(sample) {
 
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/check/utf8.ts
@@ -527,14 +529,16 @@ function findUtf8Problem(bytes, start, end, atEof = true) {
 
 
 
+
 const READ_BYTES = 1024 * 1024;
 const LF = 10;
 const CR = 13;
-async function readLines(path, range, visitor) {
+async function readLines(path, range, visitor, options = {}) {
     // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
     // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
     const state = { lines: 0, utf8: null };
+    const hash = options.sha256 ? (0,external_node_crypto_namespaceObject.createHash)('sha256') : undefined;
     try {
         let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
         let carry = 0; // bytes at the start of `buffer` left over from the previous read
@@ -548,12 +552,18 @@ async function readLines(path, range, visitor) {
             }
             const want = Math.min(buffer.length - carry, range.end - position);
             const bytesRead = want > 0 ? (0,external_node_fs_namespaceObject.readSync)(fd, buffer, carry, want, position) : 0;
+            hash?.update(buffer.subarray(carry, carry + bytesRead));
             position += bytesRead;
             const length = carry + bytesRead;
             const atEof = position >= range.end || bytesRead === 0;
             const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-            if (atEof || state.utf8)
+            if (state.utf8)
                 break;
+            if (atEof) {
+                if (hash)
+                    state.sha256 = hash.digest('hex');
+                break;
+            }
             buffer.copy(buffer, 0, consumed, length);
             carry = length - consumed;
             dataOffset += consumed;
@@ -624,9 +634,9 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
  * every line must share it.
  */
-async function scanJsonl(path, range, rules, firstFormat) {
+async function scanJsonl(path, range, rules, firstFormat, options = {}) {
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
-    const read = await readLines(path, range, visitor);
+    const read = await readLines(path, range, visitor, options);
     return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
 }
 class JsonlVisitor {

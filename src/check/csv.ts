@@ -4,7 +4,7 @@
  * and every record must have as many fields as the header. The reader below is a port of the state machine of
  * CPython's `_csv` module, fed the same lines Python's text mode gives it.
  */
-import { readLines, type LineReadResult } from './lines.js';
+import { readLines, type LineReadResult, type ReadOptions } from './lines.js';
 import type { LineProblem } from './types.js';
 
 /** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
@@ -117,7 +117,7 @@ class CsvRecordReader {
 }
 
 /** Reads the CSV and applies DictReader's header and field-count rules. */
-export async function scanCsv(path: string, bytes: number): Promise<CsvScanResult> {
+export async function scanCsv(path: string, bytes: number, options: ReadOptions = {}): Promise<CsvScanResult> {
   const reader = new CsvRecordReader();
   let columns: number | null = null;
   let samples = 0;
@@ -168,6 +168,7 @@ export async function scanCsv(path: string, bytes: number): Promise<CsvScanResul
         if (reader.feedLine(data.toString('utf8', start, end))) finishRecord();
       },
     },
+    options,
   );
   if (!problem && !read.utf8 && reader.finishAtEof()) finishRecord();
   if (!problem && !read.utf8) {

@@ -6,7 +6,7 @@
 import type { CheckLevel, FileType, Purpose } from '../domain.js';
 import { scanCsv } from './csv.js';
 import { checkJsonlFile, type ParallelOptions } from './jsonl-file.js';
-import { readLines } from './lines.js';
+import { readLines, type ReadOptions } from './lines.js';
 import type { JsonlRules } from './jsonl.js';
 import { parquetProblem, readParquetSummary } from './parquet.js';
 import type { CheckReport } from './types.js';
@@ -20,6 +20,12 @@ export interface CheckTarget {
   fileType: FileType;
 }
 
+export interface CheckedFile {
+  report: CheckReport;
+  /** With `sha256` asked for, a passing file's SHA-256 when the check read every byte (not Parquet: its footer only). */
+  sha256: string | undefined;
+}
+
 /**
  * Checks the file; never throws for a bad file, only for I/O failures of the machine itself. What makes a path
  * unusable whatever its content (a directory, an unknown type, the size limit) was decided before, once.
@@ -29,6 +35,20 @@ export async function checkDataset(
   purpose: Purpose,
   level: Exclude<CheckLevel, 'off'>,
   parallel: ParallelOptions = {},
+  read: ReadOptions = {},
+): Promise<CheckedFile> {
+  let sha256: string | undefined;
+  const report = await checkReport(target, purpose, level, parallel, read, (hash) => (sha256 = hash));
+  return { report, sha256: report.passed ? sha256 : undefined };
+}
+
+async function checkReport(
+  target: CheckTarget,
+  purpose: Purpose,
+  level: Exclude<CheckLevel, 'off'>,
+  parallel: ParallelOptions,
+  read: ReadOptions,
+  hashed: (sha256: string | undefined) => void,
 ): Promise<CheckReport> {
   const fail = (
     message: string,
@@ -54,7 +74,8 @@ export async function checkDataset(
           : purpose === 'fine-tune'
             ? 'full'
             : 'syntax';
-      const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel);
+      const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
+      hashed(result.sha256);
       const format = rules === 'full' ? (result.firstFormat ?? null) : null;
       if (result.utf8) return utf8Failure(fail, result.utf8);
       if (result.problem) return fail(result.problem.message, result.problem.line, format, result.samples);
@@ -69,8 +90,9 @@ export async function checkDataset(
           'CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).',
         );
       }
-      if (!checked) return encodingOnly(target, fail, 'csv');
-      const result = await scanCsv(target.absolutePath, target.bytes);
+      if (!checked) return encodingOnly(target, fail, 'csv', read, hashed);
+      const result = await scanCsv(target.absolutePath, target.bytes, read);
+      hashed(result.sha256);
       if (result.utf8) return utf8Failure(fail, result.utf8);
       if (result.problem) return fail(result.problem.message, result.problem.line, 'csv', result.samples);
       return pass('csv', result.samples);
@@ -112,12 +134,20 @@ function utf8Failure(fail: Fail, problem: Utf8Problem & { line: number }): Check
 }
 
 /** Purposes Together does not check still need valid UTF-8 in text formats. */
-async function encodingOnly(target: CheckTarget, fail: Fail, format: string): Promise<CheckReport> {
+async function encodingOnly(
+  target: CheckTarget,
+  fail: Fail,
+  format: string,
+  read: ReadOptions,
+  hashed: (sha256: string | undefined) => void,
+): Promise<CheckReport> {
   const result = await readLines(
     target.absolutePath,
     { end: target.bytes },
     { wantsLines: false, line: () => undefined },
+    read,
   );
+  hashed(result.sha256);
   if (result.utf8) return utf8Failure(fail, result.utf8);
   return pass(format, result.lines);
 }

@@ -4,11 +4,14 @@
  * they finish together, although the main thread started earlier and scans slower), and the results are merged
  * as if one scan had read the file from start to end.
  */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
+import type { ReadOptions } from './lines.js';
 import { defaultWorkerScript, type RangeTask, type WorkerReply } from './worker-protocol.js';
 
 export interface ParallelOptions {
@@ -26,17 +29,22 @@ const RANGE_BYTES = 16 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
 
-/** Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). */
+/**
+ * Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). With
+ * `sha256`, the file's SHA-256 comes with them: on one thread it is computed on the check's own reads; on several,
+ * the main thread hashes the file from start to end while the workers check their ranges, then joins them.
+ */
 export async function checkJsonlFile(
   file: string,
   bytes: number,
   rules: JsonlRules,
   options: ParallelOptions = {},
+  read: ReadOptions = {},
 ): Promise<JsonlScanResult> {
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16));
   const workerScript = options.workerScript ?? defaultWorkerScript();
   if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
-    return scanJsonl(file, { end: bytes }, rules);
+    return scanJsonl(file, { end: bytes }, rules, undefined, read);
   }
   // Start the workers first: their start-up overlaps finding the cuts and line 1.
   const workers = Array.from({ length: threads - 1 }, () => new Worker(workerScript));
@@ -55,7 +63,9 @@ export async function checkJsonlFile(
     const results = new Array<JsonlScanResult>(tasks.length);
     let next = 0;
     const take = () => (next < tasks.length ? next++ : -1);
+    let sha256: string | undefined;
     const onMainThread = async () => {
+      if (read.sha256) sha256 = await hashYielding(file, bytes);
       for (let i = take(); i >= 0; i = take()) {
         results[i] = await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat);
         // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
@@ -63,7 +73,8 @@ export async function checkJsonlFile(
       }
     };
     await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
-    return mergeRangeResults(results);
+    const merged = mergeRangeResults(results);
+    return sha256 === undefined ? merged : { ...merged, sha256 };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -93,6 +104,32 @@ export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
   merged.problem = firstProblem;
   if (firstProblem) merged.samples = samplesToProblem;
   return merged;
+}
+
+/** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
+const HASH_SLICE_BYTES = 8 * 1024 * 1024;
+
+/** The file's SHA-256 from one sequential read, yielding to the event loop every slice. */
+async function hashYielding(file: string, bytes: number): Promise<string> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const fd = openSync(file, 'r');
+  try {
+    for (let position = 0, sinceYield = 0; position < bytes;) {
+      const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, bytes - position), position);
+      if (bytesRead === 0) throw new Error(`the file shrank while it was read: ${position} of ${bytes} bytes`);
+      hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+      sinceYield += bytesRead;
+      if (sinceYield >= HASH_SLICE_BYTES) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    }
+    return hash.digest('hex');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */

@@ -1,6 +1,6 @@
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
 import { checkSample, jsonType } from './jsonl-rules.js';
-import { readLines, type ByteRange, type LineReadResult } from './lines.js';
+import { readLines, type ByteRange, type LineReadResult, type ReadOptions } from './lines.js';
 import { parsePythonJson } from './python-json.js';
 import type { DatasetFormat, LineProblem } from './types.js';
 
@@ -33,9 +33,10 @@ export async function scanJsonl(
   range: ByteRange,
   rules: JsonlRules,
   firstFormat?: DatasetFormat,
+  options: ReadOptions = {},
 ): Promise<JsonlScanResult> {
   const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
-  const read = await readLines(path, range, visitor);
+  const read = await readLines(path, range, visitor, options);
   return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
 }
 

@@ -5,6 +5,7 @@
  * One reused buffer, grown only for a line longer than it.
  */
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { findUtf8Problem, type Utf8Problem } from './utf8.js';
 
@@ -20,6 +21,13 @@ export interface LineReadResult {
   lines: number;
   /** The first undecodable byte, with the line it is on. */
   utf8: (Utf8Problem & { line: number }) | null;
+  /** With `sha256: true` and the whole range read: the hex SHA-256 of its bytes, computed on the same reads. */
+  sha256?: string;
+}
+
+export interface ReadOptions {
+  /** Hash the bytes as they are read (the upload's checksum, without a read of its own). */
+  sha256?: boolean;
 }
 
 export interface ByteRange {
@@ -31,11 +39,17 @@ const READ_BYTES = 1024 * 1024;
 const LF = 10;
 const CR = 13;
 
-export async function readLines(path: string, range: ByteRange, visitor: LineVisitor): Promise<LineReadResult> {
+export async function readLines(
+  path: string,
+  range: ByteRange,
+  visitor: LineVisitor,
+  options: ReadOptions = {},
+): Promise<LineReadResult> {
   // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
   // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
   const fd = openSync(path, 'r');
   const state: LineReadResult = { lines: 0, utf8: null };
+  const hash = options.sha256 ? createHash('sha256') : undefined;
   try {
     let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
     let carry = 0; // bytes at the start of `buffer` left over from the previous read
@@ -49,11 +63,16 @@ export async function readLines(path: string, range: ByteRange, visitor: LineVis
       }
       const want = Math.min(buffer.length - carry, range.end - position);
       const bytesRead = want > 0 ? readSync(fd, buffer, carry, want, position) : 0;
+      hash?.update(buffer.subarray(carry, carry + bytesRead));
       position += bytesRead;
       const length = carry + bytesRead;
       const atEof = position >= range.end || bytesRead === 0;
       const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-      if (atEof || state.utf8) break;
+      if (state.utf8) break;
+      if (atEof) {
+        if (hash) state.sha256 = hash.digest('hex');
+        break;
+      }
       buffer.copy(buffer, 0, consumed, length);
       carry = length - consumed;
       dataOffset += consumed;

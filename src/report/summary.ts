@@ -6,6 +6,7 @@
  */
 import type { CheckLevel, Mode, Purpose } from '../domain.js';
 import { isFailure, type FileResult, type FileStatus } from '../result.js';
+import type { ValidationReport } from '../together/types.js';
 import { escapeHtml, formatBytes, formatDuration } from './format.js';
 
 export interface SummaryLimits {
@@ -73,7 +74,7 @@ export function renderSummary(
     '<table>',
     checking
       ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
-      : '<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Time</th></tr>',
+      : "<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th><th>Time</th></tr>",
   );
   const failures = results.filter(isFailure);
   // The failures' heading and first entries matter more than the last rows of a long table.
@@ -111,6 +112,7 @@ function row(r: FileResult, checking: boolean): string {
   if (checking) return `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
   return (
     `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+    `<td>${escapeHtml(describeValidationReport(r.validation_report))}</td>` +
     `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`
   );
 }
@@ -137,6 +139,27 @@ class BudgetedLines {
   text(): string {
     return `${this.lines.join('\n')}\n`;
   }
+}
+
+const REPORT_FLAGS: ReadonlyArray<readonly [keyof ValidationReport, string]> = [
+  ['dataset_has_tools', 'tools'],
+  ['dataset_has_parallel_tool_calls', 'parallel tool calls'],
+  ['dataset_has_reasoning', 'reasoning'],
+  ['dataset_has_message_weights', 'message weights'],
+  ['dataset_has_sample_weights', 'sample weights'],
+  ['dataset_is_multimodal', 'images'],
+];
+
+/** Together's validation report in a few words: `conversation, 7,199 lines: tools, reasoning`; `—` without one. */
+export function describeValidationReport(report: ValidationReport | null): string {
+  if (!report) return '—';
+  const head = [
+    typeof report.dataset_format === 'string' ? clip(report.dataset_format, 40) : undefined,
+    typeof report.nlines === 'number' ? `${report.nlines.toLocaleString('en-US')} lines` : undefined,
+  ].filter(Boolean);
+  const flags = REPORT_FLAGS.filter(([key]) => report[key] === true).map(([, label]) => label);
+  const text = [head.join(', '), flags.join(', ')].filter(Boolean).join(': ');
+  return text || (report.valid ? 'valid' : 'invalid');
 }
 
 function verdict(result: FileResult): string {

@@ -108,6 +108,7 @@ export class TogetherClient {
   async reserve(file: CreateFileRequest, options: RequestOptions = {}): Promise<ReservedUpload> {
     const operation = 'POST /files';
     const form = new URLSearchParams({ purpose: file.purpose, file_name: file.fileName, file_type: file.fileType });
+    if (file.checksum) form.set('checksum', file.checksum);
     return this.reservation(operation, file.fileName, options, async (signal) => {
       const res = await this.send({ method: 'POST', path: '/files', form }, signal);
       const bodyText = await res.body.text();
@@ -148,6 +149,7 @@ export class TogetherClient {
       num_parts: file.numParts,
       purpose: file.purpose,
       file_type: file.fileType,
+      ...(file.checksum ? { checksum: file.checksum } : {}),
     };
     return this.reservation(operation, file.fileName, options, async (signal) => {
       const data = (await this.attemptApi(

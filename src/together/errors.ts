@@ -70,9 +70,19 @@ export class TogetherApiError extends Error {
   }
 }
 
-/** 401 or 403: the key is wrong, revoked or may not do this. */
+/** 401 or 403: the key is wrong, revoked or may not do this; a 401 may also mean used-up free-trial credits. */
 export class AuthenticationError extends TogetherApiError {
   override name = 'AuthenticationError';
+
+  constructor(fields: TogetherApiErrorFields) {
+    super(fields);
+    // Together gives two reasons for a 401, and its body names only the first (its SDKs map it to the second).
+    if (fields.status === 401) {
+      this.message =
+        `${this.message.replace(/\.$/, '')}. ` +
+        'Together answers 401 when the API key is wrong or revoked (check the api-key secret against Settings -> API Keys on api.together.ai), or when the free-trial credits are used up (see Settings -> Billing on api.together.ai).';
+    }
+  }
 }
 
 /** 404: the file (or endpoint) does not exist. */

@@ -3,12 +3,19 @@ import type { FileType, Purpose } from '../domain.js';
 
 export type ProcessingStatus = 'PENDING' | 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'INVALID_FORMAT';
 
+/** Together's verdict on a fine-tune file's content (2026: the flags say what the dataset uses). */
 export interface ValidationReport {
   valid: boolean;
   error?: string;
   error_type?: string;
   dataset_format?: string;
   nlines?: number;
+  dataset_has_tools?: boolean;
+  dataset_has_parallel_tool_calls?: boolean;
+  dataset_has_reasoning?: boolean;
+  dataset_has_message_weights?: boolean;
+  dataset_has_sample_weights?: boolean;
+  dataset_is_multimodal?: boolean;
   [key: string]: unknown;
 }
 
@@ -32,6 +39,10 @@ export interface CreateFileRequest {
   /** The name Together stores: the basename, never a local path. */
   fileName: string;
   fileType: FileType;
+  /**
+   * The hex SHA-256 of the content (2026 API): Together answers 409 with the ID of a file that already holds it.
+   */
+  checksum?: string;
 }
 
 export interface ReservedUpload {

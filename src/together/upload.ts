@@ -1,16 +1,18 @@
 /**
  * Uploads one file to Together: the redirect flow (`POST /files` -> 302 -> `PUT` -> `/preprocess`) or, above the
- * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). Retries live in the client; this
- * module decides what a failure means for the file: a fresh URL when one expired, and no reserved ID left behind.
+ * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). The reservation carries the file's
+ * SHA-256 as `checksum`; Together answers 409 with the ID of a file that already holds that content, which is then
+ * used instead (after reading it). Retries live in the client; this module decides what a failure means for the
+ * file: a fresh URL when one expired, a file that changed since it was checked refused, and no reserved ID left.
  */
+import { stat } from 'node:fs/promises';
 import { mapLimit } from '../concurrency.js';
 import type { FileType, Purpose } from '../domain.js';
 import { progressReporter } from '../progress.js';
 import { formatBytes, formatDuration, formatRate } from '../report/format.js';
 import { CLEANUP_TIMEOUT_MS, type RequestOptions, type TogetherClient } from './client.js';
-import { StorageError } from './errors.js';
+import { ConflictError, StorageError } from './errors.js';
 import { partRange, planParts, PART_CONCURRENCY, type MultipartSettings } from './multipart-plan.js';
-import { hashFile } from './storage.js';
 import type { FileObject } from './types.js';
 
 export interface UploadRequest {
@@ -18,6 +20,10 @@ export interface UploadRequest {
   path: string;
   absolutePath: string;
   bytes: number;
+  /** When it was last modified as found, if known: a file modified since is not sent. */
+  modifiedMs?: number;
+  /** The SHA-256 of its content as checked: sent as `checksum`, and what the bytes sent must hash to. */
+  sha256: string;
   /** The name Together stores. */
   filename: string;
   fileType: FileType;
@@ -29,6 +35,13 @@ export interface UploadedFile {
   sha256: string;
   /** Together's answer after the upload (`/preprocess` or multipart `complete`); undefined if it gave none. */
   afterUpload: FileObject | undefined;
+  /** Together already held this content (409): nothing was uploaded, and `afterUpload` is that file. */
+  existing: boolean;
+}
+
+/** The file on disk is not the one that was checked and hashed: it changed since, or while it was sent. */
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
 }
 
 export interface UploadDeps {
@@ -48,15 +61,54 @@ export interface UploadDeps {
 /** Fresh URLs fetched for an upload whose presigned URL expired, before giving up. */
 const MAX_URL_REFRESHES = 2;
 
-/** Uploads the file; on failure the reserved ID is deleted (or the multipart upload aborted) and the error rethrown. */
+/**
+ * Uploads the file, or finds that Together already holds its content. On failure the reserved ID is deleted (or the
+ * multipart upload aborted) and the error rethrown.
+ */
 export async function uploadFile(file: UploadRequest, deps: UploadDeps): Promise<UploadedFile> {
-  return file.bytes > deps.multipart.thresholdBytes ? uploadMultipart(file, deps) : uploadSingle(file, deps);
+  await assertUnchanged(file);
+  try {
+    return file.bytes > deps.multipart.thresholdBytes
+      ? await uploadMultipart(file, deps)
+      : await uploadSingle(file, deps);
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.fileId)) throw error;
+    return useExisting(error.fileId, file, deps);
+  }
+}
+
+/**
+ * Together answered the reservation with 409: a file of this content is already there. It is read before it is
+ * used (the 2026 API does not say whether its purpose may differ): one of another purpose cannot stand in.
+ */
+async function useExisting(fileId: string, file: UploadRequest, deps: UploadDeps): Promise<UploadedFile> {
+  deps.log(`Together already holds this content as ${fileId} (409); reading it instead of uploading`);
+  const existing = await deps.client.retrieve(fileId, requestOptions(file, deps));
+  if (existing.purpose && existing.purpose !== file.purpose) {
+    throw new Error(
+      `Together already holds this content as ${fileId} with purpose ${existing.purpose}, and refuses a second copy; use that file with purpose ${existing.purpose}, or delete it (together files delete ${fileId}) and run again.`,
+    );
+  }
+  deps.log(
+    `Using ${fileId} (${existing.filename ?? 'same content'}, ${existing.processing_status ?? 'status unknown'})`,
+  );
+  return { id: fileId, sha256: file.sha256, afterUpload: existing, existing: true };
+}
+
+/** Fails when the file's size or modification time is no longer what was found (and checked). */
+async function assertUnchanged(file: UploadRequest): Promise<void> {
+  const now = await stat(file.absolutePath);
+  if (now.size !== file.bytes || (file.modifiedMs !== undefined && now.mtimeMs !== file.modifiedMs)) {
+    throw new FileChangedError(
+      `the file changed after it was checked (${now.size === file.bytes ? 'modified' : `${file.bytes} bytes then, ${now.size} now`}); nothing was sent. Run again once it is no longer being written.`,
+    );
+  }
 }
 
 async function uploadSingle(file: UploadRequest, deps: UploadDeps): Promise<UploadedFile> {
   const { client, now, log } = deps;
   const options = requestOptions(file, deps);
-  const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType };
+  const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType, checksum: file.sha256 };
   let started = now();
   let reserved = await client.reserve(request, options);
   deps.onReserved?.(reserved.fileId);
@@ -83,6 +135,11 @@ async function uploadSingle(file: UploadRequest, deps: UploadDeps): Promise<Uplo
         await client.deleteReservation(expired.fileId, log);
       }
     }
+    if (sent.sha256 !== file.sha256) {
+      throw new FileChangedError(
+        `the file changed while it was sent: its bytes hash to ${sent.sha256}, not to the ${file.sha256} that was checked; the upload was deleted. Run again once it is no longer being written.`,
+      );
+    }
   } catch (error) {
     await client.deleteReservation(reserved.fileId, log);
     throw error;
@@ -107,7 +164,7 @@ async function uploadSingle(file: UploadRequest, deps: UploadDeps): Promise<Uplo
     if (deps.signal?.aborted) throw error;
     log(`Requesting processing failed (${messageOf(error)}); waiting anyway`);
   }
-  return { id: reserved.fileId, sha256: sent.sha256, afterUpload };
+  return { id: reserved.fileId, sha256: sent.sha256, afterUpload, existing: false };
 }
 
 async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<UploadedFile> {
@@ -121,6 +178,7 @@ async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<U
       fileType: file.fileType,
       fileSize: file.bytes,
       numParts: plan.numParts,
+      checksum: file.sha256,
     },
     requestOptions(file, deps),
   );
@@ -129,10 +187,6 @@ async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<U
     `Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`,
   );
 
-  // Parts go out of order, so the file's SHA-256 comes from a separate, sequential read alongside them.
-  const stopHashing = new AbortController();
-  const hashing = hashFile(file.absolutePath, file.bytes, AbortSignal.any(compact([deps.signal, stopHashing.signal])));
-  hashing.catch(() => undefined);
   const partsFailed = new AbortController();
   const partOptions = {
     ...requestOptions(file, deps),
@@ -164,18 +218,19 @@ async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<U
       }
     });
     const took = now() - started;
-    const sha256 = await hashing;
+    // Parts go out of order, so their bytes are not hashed; a file rewritten while they were sent shows in its
+    // size or modification time, and the upload is then given up rather than completed.
+    await assertUnchanged(file);
     log(
-      `Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sha256}`,
+      `Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${file.sha256}`,
     );
     const afterUpload = await client.completeMultipart(
       { uploadId: upload.uploadId, fileId: upload.fileId, etags },
       requestOptions(file, deps),
     );
     log(`Multipart upload completed: ${afterUpload.processing_status ?? 'accepted'}`);
-    return { id: upload.fileId, sha256, afterUpload };
+    return { id: upload.fileId, sha256: file.sha256, afterUpload, existing: false };
   } catch (error) {
-    stopHashing.abort();
     try {
       await client.abortMultipart(upload, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
       log(`Aborted the multipart upload of ${upload.fileId}`);

@@ -70,7 +70,7 @@ describe('dedupe', () => {
     expect(thirdFiles[1]).toMatchObject({ id: firstFiles[1]!.id, reused: true });
   });
 
-  it('does not reuse a file that Together rejected or has not finished', async () => {
+  it("does not reuse from the listing a file Together has not finished; Together's 409 then names it, and it is used, not sent twice", async () => {
     const server = await startTogetherServer({ pollsBeforeDone: 0, neverFinish: true });
     const ws = await makeWorkspace({ 'a.jsonl': chatJsonl(3) });
     cleanups.push(
@@ -88,9 +88,12 @@ describe('dedupe', () => {
           'base-url': server.baseUrl,
         },
       });
-    await run();
+    const first = await run();
     const again = await run();
-    expect(filesOf(again)[0]).toMatchObject({ reused: false, status: 'uploaded' });
+    expect(again.stdout).toMatch(/a\.jsonl: not on the account yet as a\.[0-9a-f]{12}\.jsonl/);
+    expect(again.stdout).toMatch(/Together already holds this content as file-[\w-]+ \(409\)/);
+    expect(filesOf(again)[0]).toMatchObject({ id: filesOf(first)[0]!.id, reused: true, status: 'uploaded' });
     expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/files')).toHaveLength(2);
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 });

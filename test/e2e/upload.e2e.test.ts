@@ -213,8 +213,17 @@ describe('failures', () => {
     const result = await run({ path: 'a.jsonl', purpose: 'finetune' });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(
-      "::error::Input 'purpose' is 'finetune'; it must be one of: fine-tune, eval, eval-sample, eval-output, eval-summary, batch-generated, batch-api.",
+      "::error::Input 'purpose' is 'finetune'; it must be one of: fine-tune, eval, batch-api.",
     );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('fails before any request on a purpose Together removed in 2026', async () => {
+    const { server, run } = await setup({ 'a.jsonl': chatJsonl(1) });
+    const result = await run({ path: 'a.jsonl', purpose: 'eval-output' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("::error::Input 'purpose' is 'eval-output', a purpose Together no longer accepts");
+    expect(result.stdout).toContain('it must be one of: fine-tune, eval, batch-api.');
     expect(server.requests).toHaveLength(0);
   });
 
@@ -228,16 +237,17 @@ describe('failures', () => {
     expect(result.stdout).toContain('the API key would travel in clear');
   });
 
-  it("reports a wrong key per file with Together's 401 message", async () => {
+  it("reports a wrong key per file with Together's 401 message and both of its causes", async () => {
     const { server, ws } = await setup({ 'a.jsonl': chatJsonl(1) });
     const result = await runAction({
       workspace: ws.root,
       inputs: { path: 'a.jsonl', 'api-key': 'not-the-key', 'base-url': server.baseUrl },
     });
     expect(result.exitCode).toBe(1);
-    expect(filesOutput(result)[0]!.error).toMatch(
-      /POST \/files failed with HTTP 401 \(invalid_api_key\): Invalid API key provided/,
-    );
+    const error = filesOutput(result)[0]!.error!;
+    expect(error).toMatch(/POST \/files failed with HTTP 401 \(invalid_api_key\): Invalid API key provided/);
+    expect(error).toContain('the API key is wrong or revoked');
+    expect(error).toContain('free-trial credits are used up (see Settings -> Billing on api.together.ai)');
     expect(server.files.size).toBe(0);
   });
 

@@ -24,6 +24,6 @@ export async function checkAsTheActionDoes(
   parallel: ParallelOptions = { threads: 1 },
 ): Promise<CheckReport> {
   const record = new FileRecord(file, { purpose, fileType: 'auto' }, Date.now);
-  await checkFiles([record], { check: level, purpose }, { log: quietLog, now: Date.now, parallel });
+  await checkFiles([record], { check: level, purpose, mode: 'check' }, { log: quietLog, now: Date.now, parallel });
   return record.check ?? { passed: false, format: null, samples: 0, line: null, message: record.error };
 }

@@ -16,6 +16,7 @@ export function result(overrides: Partial<FileResult> = {}): FileResult {
     duration_ms: 3200,
     check: { passed: true, format: 'conversation', samples: 120, line: null, message: null },
     reused: false,
+    validation_report: null,
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TogetherClient } from '../../src/together/client.js';
 import { AuthenticationError, ProtocolError, StorageError, TogetherApiError } from '../../src/together/errors.js';
@@ -42,11 +42,21 @@ function local(name: string) {
   return { absolutePath: ws.file(name), bytes: statSync(ws.file(name)).size };
 }
 
+/** A workspace file as the upload flow takes it: with its checksum. */
+function localWithChecksum(name: string) {
+  return {
+    ...local(name),
+    sha256: createHash('sha256')
+      .update(readFileSync(ws.file(name)))
+      .digest('hex'),
+  };
+}
+
 /** The upload of the workspace's train.jsonl as a fine-tuning dataset. */
 function trainUpload() {
   return {
     path: 'train.jsonl',
-    ...local('train.jsonl'),
+    ...localWithChecksum('train.jsonl'),
     filename: 'train.jsonl',
     fileType: 'jsonl' as const,
     purpose: 'fine-tune' as const,
@@ -240,7 +250,13 @@ describe('processing', () => {
 
   it('rejects an invalid fine-tune file with INVALID_FORMAT and the reason', async () => {
     const uploaded = await uploadFile(
-      { path: 'bad.jsonl', ...local('bad.jsonl'), filename: 'bad.jsonl', fileType: 'jsonl', purpose: 'fine-tune' },
+      {
+        path: 'bad.jsonl',
+        ...localWithChecksum('bad.jsonl'),
+        filename: 'bad.jsonl',
+        fileType: 'jsonl',
+        purpose: 'fine-tune',
+      },
       uploadDeps(),
     );
     let file = await client.retrieve(uploaded.id);

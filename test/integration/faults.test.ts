@@ -102,6 +102,7 @@ async function harness(
       });
       cleanups.push(() => client.close());
       const all = {
+        mode: 'upload' as const,
         check: 'off' as CheckLevel,
         purpose: 'fine-tune' as const,
         fileType: 'auto' as const,
@@ -412,9 +413,11 @@ describe('concurrency', () => {
     await h.run({ concurrency: 2, wait: false });
     for (const name of ['a.jsonl', 'b.jsonl']) {
       const at = h.lines.findIndex((l) => l.startsWith(`group: Uploaded ${name}`));
-      expect(h.lines[at + 1]).toMatch(/\] Reserved file-/);
-      expect(h.lines[at + 2]).toMatch(/\] Uploaded .* sha256 /);
-      expect(h.lines[at + 3]).toMatch(/\] Processing requested: QUEUED/);
+      // Checks are off, so the file is read for its checksum first.
+      expect(h.lines[at + 1]).toMatch(/\] Hashed for the checksum/);
+      expect(h.lines[at + 2]).toMatch(/\] Reserved file-/);
+      expect(h.lines[at + 3]).toMatch(/\] Uploaded .* sha256 /);
+      expect(h.lines[at + 4]).toMatch(/\] Processing requested: QUEUED/);
     }
   });
 });

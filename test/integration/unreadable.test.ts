@@ -15,7 +15,11 @@ describe('an unreadable file', () => {
       // Gone between being found and being read (a concurrent step, a flaky mount).
       await rm(ws.file('a.jsonl'));
       const records = files.map((f) => new FileRecord(f, { purpose: 'fine-tune', fileType: 'auto' }, Date.now));
-      await checkFiles(records, { check: 'full', purpose: 'fine-tune' }, { log: quietLog, now: Date.now });
+      await checkFiles(
+        records,
+        { check: 'full', purpose: 'fine-tune', mode: 'check' },
+        { log: quietLog, now: Date.now },
+      );
       const results = records.map((r) => r.toResult());
       expect(results.map((r) => [r.path, r.status])).toEqual([
         ['a.jsonl', 'failed'],

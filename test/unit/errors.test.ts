@@ -21,7 +21,7 @@ describe('TogetherApiError.generate', () => {
     expect(error.code).toBe('invalid_api_key');
     expect(error.type).toBe('invalid_request_error');
     expect(error.message).toBe(
-      'POST /files failed with HTTP 401 (invalid_api_key): Invalid API key provided. [request id req-1]',
+      'POST /files failed with HTTP 401 (invalid_api_key): Invalid API key provided. [request id req-1]. Together answers 401 when the API key is wrong or revoked (check the api-key secret against Settings -> API Keys on api.together.ai), or when the free-trial credits are used up (see Settings -> Billing on api.together.ai).',
     );
   });
 

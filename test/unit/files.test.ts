@@ -83,7 +83,9 @@ describe('resolveFiles', () => {
 
   it('resolves relative to the workspace, not the working directory, and reports sizes', async () => {
     const files = await resolveFiles({ patterns: ['top.jsonl'], workspace, includeHiddenFiles: false });
-    expect(files).toEqual([{ path: 'top.jsonl', absolutePath: path.join(workspace, 'top.jsonl'), bytes: 3 }]);
+    expect(files).toEqual([
+      { path: 'top.jsonl', absolutePath: path.join(workspace, 'top.jsonl'), bytes: 3, modifiedMs: expect.any(Number) },
+    ]);
   });
 
   it('accepts absolute patterns', async () => {

@@ -15,7 +15,19 @@ describe('readProcessingState', () => {
     expect(readProcessingState({ ...file, processing_status: 'COMPLETED', Processed: false })).toEqual({
       kind: 'processed',
       status: 'COMPLETED',
+      report: null,
     });
+  });
+
+  it("carries Together's validation report as it sent it, and ignores one that is not a report", () => {
+    const report = { valid: true, dataset_format: 'conversation', nlines: 3, dataset_has_tools: true };
+    expect(readProcessingState({ ...file, processing_status: 'COMPLETED', validation_report: report })).toEqual({
+      kind: 'processed',
+      status: 'COMPLETED',
+      report,
+    });
+    const odd = { ...file, processing_status: 'COMPLETED', validation_report: 'ok' as never };
+    expect(readProcessingState(odd)).toMatchObject({ report: null });
   });
 
   it('INVALID_FORMAT is a rejection carrying validation_report.error', () => {
@@ -32,6 +44,11 @@ describe('readProcessingState', () => {
       kind: 'rejected',
       status: 'INVALID_FORMAT',
       error: 'Together rejected the file (INVALID_FORMAT): Line 7: `messages[1]` must contain a `role` field',
+      report: {
+        valid: false,
+        error: 'Line 7: `messages[1]` must contain a `role` field',
+        error_type: 'INVALID_FORMAT',
+      },
     });
   });
 
@@ -46,6 +63,10 @@ describe('readProcessingState', () => {
   it('on the older API (no processing_status) waits for Processed to be true', () => {
     expect(readProcessingState({ ...file, Processed: false })).toEqual({ kind: 'pending', status: null });
     expect(readProcessingState({ ...file })).toEqual({ kind: 'pending', status: null });
-    expect(readProcessingState({ ...file, Processed: true })).toEqual({ kind: 'processed', status: null });
+    expect(readProcessingState({ ...file, Processed: true })).toEqual({
+      kind: 'processed',
+      status: null,
+      report: null,
+    });
   });
 });

@@ -185,11 +185,20 @@ describe('readSettings', () => {
     expect(masked).toEqual(['sk-env']);
   });
 
-  it('accepts every purpose and lists them when one is wrong', async () => {
+  it("accepts Together's three purposes and lists them when one is wrong", async () => {
+    expect(PURPOSES).toEqual(['fine-tune', 'eval', 'batch-api']);
     for (const purpose of PURPOSES) expect((await inputs({ purpose })).result.purpose).toBe(purpose);
     await expect(inputs({ purpose: 'finetune' })).rejects.toThrow(
-      "Input 'purpose' is 'finetune'; it must be one of: fine-tune, eval, eval-sample, eval-output, eval-summary, batch-generated, batch-api.",
+      "Input 'purpose' is 'finetune'; it must be one of: fine-tune, eval, batch-api.",
     );
+  });
+
+  it('refuses the purposes Together removed in 2026, saying so', async () => {
+    for (const removed of ['eval-sample', 'eval-output', 'eval-summary', 'batch-generated']) {
+      await expect(inputs({ purpose: removed }), removed).rejects.toThrow(
+        `Input 'purpose' is '${removed}', a purpose Together no longer accepts (it removed eval-sample, eval-output, eval-summary, batch-generated in 2026); it must be one of: fine-tune, eval, batch-api.`,
+      );
+    }
   });
 
   it('validates mode and check', async () => {

@@ -16,11 +16,38 @@ describe('renderSummary', () => {
     expect(md).toContain('## Together upload: 1 processed of 2 files, 1 failed');
     expect(md).toContain('Purpose <code>fine-tune</code> · 2 files · 3.73 MB · full checks');
     expect(md).toContain(
-      '<tr><td><code>data/&#60;b&#62;bold&#60;/b&#62;.jsonl</code></td><td>jsonl</td><td>2.50 MB</td><td>120</td><td><code>file-x</code></td><td>✅ processed</td><td>1 min 01 s</td></tr>',
+      '<tr><td><code>data/&#60;b&#62;bold&#60;/b&#62;.jsonl</code></td><td>jsonl</td><td>2.50 MB</td><td>120</td><td><code>file-x</code></td><td>✅ processed</td><td>—</td><td>1 min 01 s</td></tr>',
     );
     expect(md).not.toContain('<b>bold</b>');
     expect(md).toContain('### 1 file failed');
     expect(md).toContain('- <code>data/b.jsonl</code> (rejected): Line 3: `role` is &#60;missing&#62;');
+  });
+
+  it("shows Together's validation report: format, lines and the flags it set", () => {
+    const md = renderSummary(
+      [
+        result({
+          validation_report: {
+            valid: true,
+            dataset_format: 'conversation',
+            nlines: 7199,
+            dataset_has_tools: true,
+            dataset_has_parallel_tool_calls: true,
+            dataset_has_reasoning: false,
+            dataset_has_message_weights: true,
+            dataset_has_sample_weights: true,
+            dataset_is_multimodal: true,
+          },
+        }),
+        result({ path: 'plain.jsonl', validation_report: { valid: true } }),
+      ],
+      context,
+    );
+    expect(md).toContain("<th>Together's report</th>");
+    expect(md).toContain(
+      '<td>conversation, 7,199 lines: tools, parallel tool calls, message weights, sample weights, images</td>',
+    );
+    expect(md).toContain('<td>valid</td>');
   });
 
   it('counts uploads when not waiting', () => {

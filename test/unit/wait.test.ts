@@ -67,11 +67,12 @@ describe('waitForProcessing', () => {
         onSettled: (id, r) => settled.push([id, r.kind]),
       },
     );
-    expect(results.get('a')).toEqual({ kind: 'processed', status: 'COMPLETED' });
+    expect(results.get('a')).toEqual({ kind: 'processed', status: 'COMPLETED', report: null });
     expect(results.get('b')).toEqual({
       kind: 'rejected',
       status: 'INVALID_FORMAT',
       error: 'Together rejected the file (INVALID_FORMAT): Line 2: bad',
+      report: { valid: false, error: 'Line 2: bad' },
     });
     expect(settled).toEqual([
       ['b', 'rejected'],
@@ -147,6 +148,6 @@ describe('waitForProcessing', () => {
       sleep: c.sleep,
       log: () => undefined,
     });
-    expect(results.get('a')).toEqual({ kind: 'processed', status: null });
+    expect(results.get('a')).toEqual({ kind: 'processed', status: null, report: null });
   });
 });
