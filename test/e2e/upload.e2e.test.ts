@@ -167,6 +167,35 @@ describe('failures', () => {
     expect(server.files.size).toBe(3);
   });
 
+  it('a re-run of content Together already has reuses it: the 409 names it, nothing is uploaded twice', async () => {
+    const { server, run } = await setup({ 'train.jsonl': chatJsonl(4) });
+    const first = await run({ path: 'train.jsonl' });
+    const put = server.requests.filter((r) => r.method === 'PUT').length;
+    const again = await run({ path: 'train.jsonl' });
+    expect(again.exitCode).toBe(0);
+    const [file] = filesOutput(again);
+    expect(file).toMatchObject({ id: filesOutput(first)[0]!.id, status: 'processed', reused: true });
+    expect(again.outputs['file-id']).toBe(file!.id);
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(put);
+    expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/files').map((r) => r.status)).toEqual([
+      302, 409,
+    ]);
+    expect(again.summary).toContain('♻️ reused');
+    expect(visibleLog(again)).toMatch(/Already on Together: train\.jsonl/);
+  });
+
+  it("puts Together's validation report in the files output and the summary", async () => {
+    const { run } = await setup({ 'train.jsonl': chatJsonl(3) });
+    const result = await run({ path: 'train.jsonl' });
+    expect(filesOutput(result)[0]!.validation_report).toMatchObject({
+      valid: true,
+      dataset_format: 'conversation',
+      nlines: 3,
+      dataset_has_tools: false,
+    });
+    expect(result.summary).toContain('<td>conversation, 3 lines</td>');
+  });
+
   it('reports files still processing at the deadline as timeout, with their IDs', async () => {
     const { run } = await setup({ 'a.jsonl': chatJsonl(2) }, { neverFinish: true });
     const result = await run({ path: 'a.jsonl', 'wait-timeout': '2' });

@@ -3,6 +3,7 @@
  * server's own record: every file stored exactly once and byte-exact, no reserved ID left behind.
  */
 import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkFiles } from '../../src/check-phase.js';
@@ -491,6 +492,89 @@ describe('multipart', () => {
       error: expect.stringContaining('Together accepts at most 50.1 GiB per file'),
     });
     expect(h.server.requests).toHaveLength(0);
+  });
+});
+
+describe("Together's 2026 API", () => {
+  it('sends the SHA-256 the check computed as checksum, reading the file only for the check and the PUT', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': chatJsonl(5) });
+    const results = await h.run({ check: 'full' });
+    expect(results.map((r) => r.status)).toEqual(['processed', 'processed']);
+    for (const r of results) expect(h.server.files.get(r.id!)!.checksum).toBe(sha256(h.contents.get(r.path)!));
+    expect(h.lines.some((l) => l.includes('Hashed for the checksum'))).toBe(false);
+    expectStoredExactlyOnce(h, results);
+  });
+
+  it('with checks off, reads the file once for its checksum before reserving', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    const [result] = await h.run({ check: 'off' });
+    expect(h.server.files.get(result!.id!)!.checksum).toBe(sha256(h.contents.get('a.jsonl')!));
+    expect(h.lines.some((l) => l.includes('Hashed for the checksum'))).toBe(true);
+  });
+
+  it('uses the file a 409 names instead of uploading: no retry, no PUT, its ID kept, waited for', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    const [first] = await h.run();
+    const before = h.server.requests.length;
+    const [again] = await h.run();
+    const since = h.server.requests.slice(before);
+    expect(again).toMatchObject({ id: first!.id, status: 'processed', reused: true, sha256: first!.sha256 });
+    expect(since.filter((r) => r.method === 'POST' && r.path === '/v1/files').map((r) => r.status)).toEqual([409]);
+    expect(since.some((r) => r.method === 'PUT')).toBe(false);
+    expect(since.some((r) => r.method === 'GET' && r.path === `/v1/files/${first!.id}`)).toBe(true);
+    expect(h.server.deletedIds).toEqual([]);
+    expect(h.lines.some((l) => /POST \/files.*retry/.test(l))).toBe(false);
+  });
+
+  it('refuses to stand in a file of another purpose, saying how to fix it', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    const [first] = await h.run();
+    const [again] = await h.run({ purpose: 'eval' });
+    expect(again!.status).toBe('failed');
+    expect(again!.error).toContain(`Together already holds this content as ${first!.id} with purpose fine-tune`);
+    expect(again!.error).toContain(`delete it (together files delete ${first!.id})`);
+    expect(h.server.files.has(first!.id!)).toBe(true);
+  });
+
+  it('sends the checksum with multipart initiate too', async () => {
+    const content = randomJsonl(12 * MiB + 7);
+    const h = await harness({ 'big.jsonl': content });
+    const [result] = await h.run({}, { multipartThreshold: 6 * MiB });
+    expect(result!.status).toBe('processed');
+    expect(h.server.files.get(result!.id!)!.checksum).toBe(sha256(h.contents.get('big.jsonl')!));
+  });
+});
+
+describe('a file that changes', () => {
+  it('between its check and its upload is not sent, and fails by name', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': chatJsonl(3) });
+    const results = await h.run(
+      { check: 'full' },
+      { beforeRequests: () => appendFileSync(h.files[0]!.absolutePath, '{"text": "late"}\n') },
+    );
+    expect(results[0]!.status).toBe('failed');
+    expect(results[0]!.error).toMatch(/^a\.jsonl: upload failed: the file changed after it was checked/);
+    expect(results[1]!.status).toBe('processed');
+    expect([...h.server.files.values()].map((f) => f.filename)).toEqual(['b.jsonl']);
+  });
+
+  it('while it is sent fails, its reservation deleted, never processed with bytes nobody checked', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3) });
+    const path = h.files[0]!.absolutePath;
+    const original = readFileSync(path);
+    // Rewritten (same size, so only the bytes tell) once its reservation is on its way.
+    h.server.events.on('request', (request) => {
+      if (request.method === 'POST' && request.path === '/v1/files')
+        writeFileSync(path, Buffer.from(original).fill('x', 10, 20));
+    });
+    const [result] = await h.run({ check: 'full' });
+    expect(result!.status).toBe('failed');
+    expect(result!.error).toMatch(
+      /the file changed while it was sent: its bytes hash to [0-9a-f]{64}, not to the [0-9a-f]{64} that was checked/,
+    );
+    expect(result!.id).toBeNull();
+    expect(h.server.files.size).toBe(0);
+    expect(h.server.deletedIds).toHaveLength(1);
   });
 });
 

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkJsonlFile } from '../../src/check/jsonl-file.js';
+import { ROOT } from '../../testkit/run-action.js';
+import { chatJsonl, makeWorkspace } from '../helpers/workspace.js';
+
+let ws: Awaited<ReturnType<typeof makeWorkspace>>;
+const content = chatJsonl(20_000);
+const expected = createHash('sha256').update(content).digest('hex');
+
+beforeAll(async () => {
+  ws = await makeWorkspace({});
+  await writeFile(ws.file('chat.jsonl'), content);
+});
+afterAll(() => ws.cleanup());
+
+describe('checkJsonlFile', () => {
+  const bytes = Buffer.byteLength(content);
+
+  it("computes the file's SHA-256 on the check's own reads, on one thread", async () => {
+    const result = await checkJsonlFile(ws.file('chat.jsonl'), bytes, 'full', { threads: 1 }, { sha256: true });
+    expect(result).toMatchObject({ samples: 20_000, problem: null, sha256: expected });
+  });
+
+  it('computes it on several threads too: the main thread hashes while the worker checks ranges', async () => {
+    const parallel = { threads: 2, minBytes: 0, workerScript: path.join(ROOT, 'dist/worker/index.js') };
+    const result = await checkJsonlFile(ws.file('chat.jsonl'), bytes, 'full', parallel, { sha256: true });
+    expect(result).toMatchObject({ samples: 20_000, problem: null, sha256: expected });
+    const unhashed = await checkJsonlFile(ws.file('chat.jsonl'), bytes, 'full', parallel);
+    expect(unhashed.sha256).toBeUndefined();
+    expect(unhashed.samples).toBe(20_000);
+  });
+});
