@@ -45496,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7957);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3252);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7957:
+/***/ 3252:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49012,27 +49012,42 @@ class PythonJsonParser {
 
 ;// CONCATENATED MODULE: ./src/check/jsonl-rules.ts
 /**
- * Together's rules for one JSONL sample, as its reference checker (together-python 1.5.34 `check_file`) applies
- * them: format detection, then the format's own rules (../shared/docs/dataset-rules.md, sections 5 to 7). Pure:
- * each function returns the first problem's message, or undefined.
+ * Together's rules for one JSONL sample as they are in 2026 (../shared/docs/dataset-rules-2026.md): the checker of
+ * together-py 2.11.0, "version (a)", with the server's relaxations (a top-level per-sample `weight`). Format
+ * detection, then the format's own rules; tool calling is allowed (role `tool`, assistant `tool_calls`, a `tools`
+ * list). Rules only some sources state (role alternation, the contents of tool calls) are warnings: the action is
+ * never stricter than Together's server. Pure: each function returns the first problem's message, or undefined,
+ * and reports warnings through `warn`.
  */
 
 const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
-/** Formats in the order the reference tries them, with their required (and only allowed) top-level keys. */
+/** Formats in the order the reference tries them, with their required keys. */
 const FORMAT_KEYS = [
     ['general', ['text']],
     ['conversation', ['messages']],
     ['instruction', ['prompt', 'completion']],
     ['preference_openai', ['input', 'preferred_output', 'non_preferred_output']],
 ];
+/**
+ * Keys allowed beside a format's own: `tools` next to `messages` (the reference's JSONL_EXTRA_COLUMNS_MAP), and a
+ * per-sample `weight` in every format (Together's server accepts it: the data-format docs' "Sample Weights").
+ */
+const EXTRA_KEYS = {
+    general: ['weight'],
+    conversation: ['tools', 'weight'],
+    instruction: ['weight'],
+    preference_openai: ['weight'],
+};
 const FORMAT_EXAMPLE = {
     general: '{"text": "..."}',
     conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
     instruction: '{"prompt": "...", "completion": "..."}',
     preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
 };
-const ROLES = new Set(['system', 'user', 'assistant']);
-const REQUIRED_MESSAGE_KEYS = ['role', 'content'];
+/** An assistant turn that calls a tool, and the tool's answer, as Together expects them. */
+const TOOL_CALL_EXAMPLE = '{"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}]}';
+const TOOL_RESULT_EXAMPLE = '{"role": "tool", "tool_call_id": "call_1", "content": "{\\"temperature\\": 21}"}';
+const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
 /** `data:image/...;base64,` plus the base64 of 10 MiB. */
 const MAX_IMAGE_URL_CHARS = 13_981_036;
@@ -49052,20 +49067,33 @@ function jsonType(value) {
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
 }
+/** Python's truthiness, which decides whether the reference looks at a message's content at all. */
+function isTruthy(value) {
+    if (value === null || value === undefined || value === false || value === 0 || value === '')
+        return false;
+    if (value instanceof PyFloat)
+        return value.value !== 0;
+    if (Array.isArray(value))
+        return value.length > 0;
+    if (typeof value === 'object')
+        return Object.keys(value).length > 0;
+    return true;
+}
 /**
  * Detects the sample's format and checks it. `firstFormat` is line 1's format (undefined while checking line 1):
  * every line must have it.
  */
-function checkSample(sample, firstFormat) {
+function checkSample(sample, firstFormat, warn = () => undefined) {
     const keys = Object.keys(sample);
     let format;
     for (const [candidate, required] of FORMAT_KEYS) {
         if (!required.every((key) => key in sample))
             continue;
-        const extra = keys.find((key) => !required.includes(key));
+        const extra = keys.find((key) => !required.includes(key) && !EXTRA_KEYS[candidate].includes(key));
         if (extra !== undefined) {
+            const allowed = [...required, ...EXTRA_KEYS[candidate]].map((k) => `"${k}"`).join(', ');
             return {
-                error: `the ${candidate} format allows only the key${required.length > 1 ? 's' : ''} ${required.map((k) => `"${k}"`).join(', ')}, but the line also has "${extra}". Remove "${extra}" (Together refuses extra top-level keys, even "id" or "metadata").`,
+                error: `the ${candidate} format allows only the keys ${allowed}, but the line also has "${extra}". Remove "${extra}" (Together refuses other top-level keys, even "id" or "metadata").`,
             };
         }
         format = candidate;
@@ -49082,10 +49110,21 @@ function checkSample(sample, firstFormat) {
             error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
         };
     }
-    const error = checkFormatRules(sample, format);
+    const error = checkSampleWeight(sample) ?? checkFormatRules(sample, format, warn);
     return error === undefined ? { format } : { error };
 }
-function checkFormatRules(sample, format) {
+/** A per-sample `weight`: a non-negative number (a loss multiplier; 0 leaves the sample out). */
+function checkSampleWeight(sample) {
+    if (!('weight' in sample))
+        return undefined;
+    const weight = sample.weight instanceof PyFloat ? sample.weight.value : sample.weight;
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+        const found = sample.weight instanceof PyFloat ? sample.weight.token : jsonType(sample.weight);
+        return `"weight" (the sample's weight, a loss multiplier) must be a number of 0 or more, such as 0.5; found ${typeof weight === 'number' || sample.weight instanceof PyFloat ? found : `a ${found}`}.`;
+    }
+    return undefined;
+}
+function checkFormatRules(sample, format, warn) {
     switch (format) {
         case 'general':
             return checkContent(sample.text, { user: true, where: '"text"' }).error;
@@ -49093,12 +49132,17 @@ function checkFormatRules(sample, format) {
             return (checkContent(sample.prompt, { user: true, where: '"prompt"' }).error ??
                 checkContent(sample.completion, { user: false, where: '"completion"', role: 'the completion' }).error);
         case 'conversation':
-            return checkMessages(sample.messages, { requireAssistant: true, where: '"messages"' });
+            return checkMessages(sample.messages, {
+                requireAssistant: true,
+                where: '"messages"',
+                tools: 'tools' in sample ? { value: sample.tools, where: '"tools"' } : undefined,
+                warn,
+            });
         case 'preference_openai':
-            return checkPreference(sample);
+            return checkPreference(sample, warn);
     }
 }
-/** A content value: a string, or an OpenAI-style list of text and image parts (section 6). */
+/** A content value: a string, or an OpenAI-style list of text and image parts (rules doc section 6). */
 function checkContent(value, options) {
     if (typeof value === 'string')
         return { images: 0, multimodal: false };
@@ -49155,29 +49199,40 @@ function checkContent(value, options) {
     }
     return { images, multimodal: true };
 }
-/** A conversation: the `messages` of a conversational sample or of a preference sample's input (section 7). */
+/**
+ * A conversation: the `messages` of a conversational sample or of a preference sample's input. In version (a)'s
+ * order: every message's shape first (an object, a role, content or tool calls), then each message's weight, role
+ * and, when it is truthy, its content.
+ */
 function checkMessages(messages, options) {
     const where = options.where;
     if (!Array.isArray(messages))
         return `${where} must be a list of messages; found ${jsonType(messages)}.`;
     if (messages.length === 0)
         return `${where} is empty; it needs at least one message.`;
-    // The whole list is checked for objects, then for "role", then for "content", in the reference's order.
     for (let i = 0; i < messages.length; i += 1) {
-        if (!isObject(messages[i])) {
-            return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(messages[i])}.`;
+        const message = messages[i];
+        if (!isObject(message)) {
+            return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(message)}.`;
+        }
+        if (!('role' in message)) {
+            return `${where}[${i}] has no "role"; every message needs one ("system", "user", "assistant" or "tool").`;
+        }
+        if (message.role !== 'assistant' && !('content' in message)) {
+            const who = typeof message.role === 'string' ? `a ${JSON.stringify(message.role)} message` : 'this message';
+            return `${where}[${i}] has no "content"; ${who} needs "content" (only an assistant message may have "tool_calls" instead). A tool's answer looks like ${TOOL_RESULT_EXAMPLE}.`;
+        }
+        if (!('content' in message) && !('tool_calls' in message)) {
+            return `${where}[${i}] has neither "content" nor "tool_calls"; an assistant message needs one of them, such as ${TOOL_CALL_EXAMPLE}.`;
         }
     }
     const list = messages;
-    for (const key of REQUIRED_MESSAGE_KEYS) {
-        for (let i = 0; i < list.length; i += 1) {
-            if (!(key in list[i]))
-                return `${where}[${i}] has no "${key}"; every message needs "role" and "content".`;
-        }
-    }
-    let previousRole;
+    const toolNames = options.tools ? checkTools(options.tools, options.warn) : undefined;
+    let hasAssistant = false;
     let sampleImages = 0;
     let firstMultimodal;
+    let previousRole;
+    let warnedAlternation = false;
     for (let index = 0; index < list.length; index += 1) {
         const message = list[index];
         // Paths like `"messages"[2]` are built only for a message that has a problem: this loop runs for every message.
@@ -49195,12 +49250,21 @@ function checkMessages(messages, options) {
         const role = message.role;
         if (typeof role !== 'string')
             return `${at()}.role must be a string; found ${jsonType(role)}.`;
-        if (!ROLES.has(role))
-            return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user" or "assistant".`;
-        if (role === previousRole) {
-            return `${at()} repeats the role "${role}" of the message before it; after an optional system message, roles must alternate user/assistant. Merge the two messages or insert the missing turn.`;
+        if (!ROLES.has(role)) {
+            return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user", "assistant" or "tool" (a tool's answer: ${TOOL_RESULT_EXAMPLE}).`;
+        }
+        hasAssistant ||= role === 'assistant';
+        // Together's docs ask for alternating user and assistant turns; its checker and server do not: a warning.
+        if (!warnedAlternation && role === previousRole && role !== 'tool') {
+            warnedAlternation = true;
+            options.warn(`${at()} repeats the role "${role}" of the message before it; Together's data-preparation docs ask for alternating user and assistant turns (its checker accepts this). Merge the two messages if that was not meant.`);
         }
         previousRole = role;
+        if ('tool_calls' in message)
+            checkToolCalls(message.tool_calls, role, at, toolNames, options.warn);
+        // The reference looks at a content only when it is truthy: null, "", 0, false and [] skip every content rule.
+        if (!isTruthy(message.content))
+            continue;
         // A string is the common case and always valid: no need to look further.
         const multimodal = typeof message.content !== 'string';
         if (multimodal) {
@@ -49223,19 +49287,92 @@ function checkMessages(messages, options) {
     }
     if (sampleImages > MAX_IMAGES)
         return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
-    if (options.requireAssistant && !list.some((m) => m.role === 'assistant')) {
+    if (options.requireAssistant && !hasAssistant) {
         return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
     }
     return undefined;
 }
+/**
+ * The sample's `tools` (warnings only: Together's checker does not look inside). Returns the function names it
+ * declares, for the tool calls to be held against; undefined when it declares none.
+ */
+function checkTools(tools, warn) {
+    if (!Array.isArray(tools.value)) {
+        warn(`${tools.where} should be a list of tools such as [{"type": "function", "function": {"name": "get_weather", "parameters": {...}}}]; found ${jsonType(tools.value)}.`);
+        return undefined;
+    }
+    if (tools.value.length === 0) {
+        warn(`${tools.where} is an empty list; leave it out, or list the functions the assistant may call.`);
+        return undefined;
+    }
+    const names = new Set();
+    for (const [i, tool] of tools.value.entries()) {
+        const name = isObject(tool) && isObject(tool.function) ? tool.function.name : undefined;
+        if (typeof name === 'string')
+            names.add(name);
+        else
+            warn(`${tools.where}[${i}] has no function name; each tool is {"type": "function", "function": {"name": "...", ...}}.`);
+    }
+    return names.size > 0 ? names : undefined;
+}
+/** An assistant's `tool_calls` (warnings only, as in some of Together's clients): names in `tools`, JSON arguments. */
+function checkToolCalls(calls, role, at, toolNames, warn) {
+    if (calls === null || calls === undefined)
+        return;
+    if (role !== 'assistant') {
+        warn(`${at()} is a ${role} message with "tool_calls"; only assistant messages call tools.`);
+        return;
+    }
+    if (!Array.isArray(calls)) {
+        warn(`${at()}.tool_calls should be a list such as ${TOOL_CALL_EXAMPLE.slice(TOOL_CALL_EXAMPLE.indexOf('['), -1)}; found ${jsonType(calls)}.`);
+        return;
+    }
+    for (const [i, call] of calls.entries()) {
+        const where = `${at()}.tool_calls[${i}]`;
+        const fn = isObject(call) ? call.function : undefined;
+        if (!isObject(fn) || typeof fn.name !== 'string') {
+            warn(`${where} has no function name; a call is {"id": "call_1", "type": "function", "function": {"name": "...", "arguments": "{...}"}}.`);
+            continue;
+        }
+        if (toolNames && !toolNames.has(fn.name)) {
+            warn(`${where} calls "${excerpt(fn.name)}", which is not in "tools" (it lists ${[...toolNames].map((n) => `"${excerpt(n)}"`).join(', ')}).`);
+        }
+        if ('arguments' in fn) {
+            const problem = argumentsProblem(fn.arguments);
+            if (problem)
+                warn(`${where}.function.arguments ${problem}; write the arguments as a JSON object in a string, such as "{\\"city\\": \\"Paris\\"}".`);
+        }
+    }
+}
+function argumentsProblem(value) {
+    if (typeof value !== 'string')
+        return `is a ${jsonType(value)}, not a string`;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return 'is not valid JSON';
+    }
+    return isObject(parsed) ? undefined : `holds a JSON ${jsonType(parsed)}, not an object`;
+}
+/** A value quoted in a message: short, the cut shown. */
+function excerpt(text) {
+    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
 /** The OpenAI preference (DPO) format. */
-function checkPreference(sample) {
+function checkPreference(sample, warn) {
     const input = sample.input;
     if (!isObject(input))
         return `"input" must be an object {"messages": [...]}; found ${jsonType(input)}.`;
     if (!('messages' in input))
         return '"input" has no "messages"; it must be {"messages": [...]}.';
-    const messagesError = checkMessages(input.messages, { requireAssistant: false, where: '"input".messages' });
+    const messagesError = checkMessages(input.messages, {
+        requireAssistant: false,
+        where: '"input".messages',
+        tools: 'tools' in input ? { value: input.tools, where: '"input".tools' } : undefined,
+        warn,
+    });
     if (messagesError)
         return messagesError;
     const messages = input.messages;
@@ -49255,21 +49392,30 @@ function checkPreference(sample) {
             return `"${key}"[0] has no "role"; it must be "assistant".`;
         if (message.role !== 'assistant')
             return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
-        if (!('content' in message))
-            return `"${key}"[0] has no "content".`;
-        const content = checkContent(message.content, {
-            user: false,
-            where: `"${key}"[0].content`,
-            role: 'preference outputs',
-        });
-        if (content.error)
-            return content.error;
+        if (!('content' in message) && !('tool_calls' in message)) {
+            return `"${key}"[0] has neither "content" nor "tool_calls"; the output is one assistant message with one of them.`;
+        }
+        if ('content' in message) {
+            const content = checkContent(message.content, {
+                user: false,
+                where: `"${key}"[0].content`,
+                role: 'preference outputs',
+            });
+            if (content.error)
+                return content.error;
+        }
     }
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/check/types.ts
+/** What a dataset check reports per file, and the levels of checking. */
+/** Warnings listed per file; the rest are counted. */
+const MAX_WARNINGS = 100;
+
 ;// CONCATENATED MODULE: ./src/check/jsonl.ts
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
 
 
 
@@ -49283,7 +49429,14 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
     const read = await readLines(path, range, visitor, options);
-    return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
+    return {
+        ...read,
+        samples: visitor.samples,
+        problem: visitor.problem,
+        firstFormat: visitor.rangeFirstFormat,
+        warnings: visitor.warnings,
+        omittedWarnings: visitor.omittedWarnings,
+    };
 }
 class JsonlVisitor {
     rules;
@@ -49292,6 +49445,15 @@ class JsonlVisitor {
     samples = 0;
     problem = null;
     rangeFirstFormat;
+    warnings = [];
+    omittedWarnings = 0;
+    currentLine = 0;
+    warn = (message) => {
+        if (this.warnings.length < MAX_WARNINGS)
+            this.warnings.push({ line: this.currentLine, message });
+        else
+            this.omittedWarnings += 1;
+    };
     constructor(rules, firstFormat, startsFile) {
         this.rules = rules;
         this.firstFormat = firstFormat;
@@ -49301,6 +49463,7 @@ class JsonlVisitor {
         return this.problem === null && this.rules !== 'utf8';
     }
     line(data, start, end, line) {
+        this.currentLine = line;
         const text = data.toString('utf8', start, end);
         // Nearly every line starts with '{': only others can be blank.
         const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
@@ -49330,7 +49493,7 @@ class JsonlVisitor {
         }
         if (this.rules !== 'full')
             return undefined;
-        const verdict = checkSample(value, this.firstFormat);
+        const verdict = checkSample(value, this.firstFormat, this.warn);
         if (verdict.error !== undefined)
             return verdict.error;
         this.firstFormat ??= verdict.format;
@@ -49366,6 +49529,7 @@ function defaultWorkerScript() {
  * they finish together, although the main thread started earlier and scans slower), and the results are merged
  * as if one scan had read the file from start to end.
  */
+
 
 
 
@@ -49433,12 +49597,24 @@ function mergeRangeResults(results) {
         problem: null,
         utf8: null,
         firstFormat: results[0]?.firstFormat,
+        warnings: [],
+        omittedWarnings: 0,
     };
     let firstProblem = null;
     let samplesToProblem = 0;
     for (const result of results) {
         if (!merged.utf8 && result.utf8)
             merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
+        if (!firstProblem) {
+            // Warnings count up to the first problem, as one scan from the start would have seen them.
+            for (const warning of result.warnings) {
+                if (merged.warnings.length < MAX_WARNINGS)
+                    merged.warnings.push({ ...warning, line: merged.lines + warning.line });
+                else
+                    merged.omittedWarnings += 1;
+            }
+            merged.omittedWarnings += result.omittedWarnings;
+        }
         if (!firstProblem && result.problem) {
             firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
             samplesToProblem = merged.samples + result.samples;
@@ -50743,7 +50919,8 @@ function convertMetadata(value, schema, parsers) {
  */
 
 
-const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels'];
+/** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
+const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'];
 /** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
 async function readParquetSummary(path, bytes) {
     if (bytes < 12)
@@ -50781,11 +50958,11 @@ async function readParquetSummary(path, bytes) {
 /** The first broken rule, or undefined. */
 function parquetProblem(summary) {
     if (!summary.columns.includes('input_ids')) {
-        return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask" and "labels".`;
+        return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask", "labels" and "position_ids".`;
     }
     const unexpected = summary.columns.find((c) => !PARQUET_COLUMNS.includes(c));
     if (unexpected !== undefined) {
-        return `The file has the column "${unexpected}"; only "input_ids", "attention_mask" and "labels" are allowed. Drop the other columns.`;
+        return `The file has the column "${unexpected}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
     }
     if (summary.rows < 1)
         return 'The file has no rows; it needs at least one sample.';
@@ -50813,6 +50990,8 @@ async function checkReport(target, purpose, level, parallel, read, hashed) {
         samples,
         line,
         message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
+        warnings: [],
+        omitted_warnings: 0,
     });
     if (target.bytes === 0)
         return fail('The file is empty; it needs at least one sample.');
@@ -50829,14 +51008,15 @@ async function checkReport(target, purpose, level, parallel, read, hashed) {
             const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
             hashed(result.sha256);
             const format = rules === 'full' ? (result.firstFormat ?? null) : null;
+            const warned = { warnings: result.warnings, omitted_warnings: result.omittedWarnings };
             if (result.utf8)
                 return utf8Failure(fail, result.utf8);
             if (result.problem)
-                return fail(result.problem.message, result.problem.line, format, result.samples);
+                return { ...fail(result.problem.message, result.problem.line, format, result.samples), ...warned };
             if (rules === 'structural' && result.samples === 0) {
                 return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
             }
-            return pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples);
+            return { ...pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples), ...warned };
         }
         case 'csv': {
             if (purpose === 'fine-tune') {
@@ -50873,7 +51053,7 @@ async function checkReport(target, purpose, level, parallel, read, hashed) {
     }
 }
 function pass(format, samples) {
-    return { passed: true, format, samples, line: null, message: null };
+    return { passed: true, format, samples, line: null, message: null, warnings: [], omitted_warnings: 0 };
 }
 function utf8Failure(fail, problem) {
     const hex = `0x${problem.byte.toString(16).padStart(2, '0')}`;
@@ -50950,7 +51130,15 @@ async function checkFiles(records, settings, deps) {
             }
             catch (error) {
                 const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
-                record.checked({ passed: false, format: null, samples: 0, line: null, message });
+                record.checked({
+                    passed: false,
+                    format: null,
+                    samples: 0,
+                    line: null,
+                    message,
+                    warnings: [],
+                    omitted_warnings: 0,
+                });
             }
             const took = formatDuration(deps.now() - started);
             const report = record.check;
@@ -54858,6 +55046,31 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
             out.push(`- … and ${failures.length - listed} more: see ${limits.everyFileIn}.`);
         out.push('');
     }
+    const warned = results.filter((r) => (r.check?.warnings.length ?? 0) > 0);
+    if (warned.length > 0) {
+        const total = warned.reduce((sum, r) => sum + r.check.warnings.length + r.check.omitted_warnings, 0);
+        out.push(`### ${total} warning${plural(total)}`, '', "Rules only some of Together's sources state; the files still pass, and Together's server has the last word.", '');
+        let listed = 0;
+        let budgetLeft = true;
+        for (const r of warned) {
+            for (const w of r.check.warnings) {
+                if (listed >= limits.failures)
+                    break;
+                const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${escapeHtml(clip(w.message, MAX_MESSAGE_CHARS))}`;
+                if (!out.fits(item, RESERVED_BYTES / 2)) {
+                    budgetLeft = false;
+                    break;
+                }
+                out.push(item);
+                listed += 1;
+            }
+            if (!budgetLeft || listed >= limits.failures)
+                break;
+        }
+        if (listed < total)
+            out.push(`- … and ${total - listed} more: see ${limits.everyFileIn}.`);
+        out.push('');
+    }
     return out.text();
 }
 function row(r, checking) {
@@ -54912,8 +55125,9 @@ function describeValidationReport(report) {
     return text || (report.valid ? 'valid' : 'invalid');
 }
 function verdict(result) {
+    const warnings = (result.check?.warnings.length ?? 0) + (result.check?.omitted_warnings ?? 0);
     if (result.status === 'checked')
-        return STATUS_LABEL.checked;
+        return warnings ? `${STATUS_LABEL.checked}, ${warnings} warning${plural(warnings)}` : STATUS_LABEL.checked;
     return result.check?.line ? `❌ line ${result.check.line}` : '❌ failed';
 }
 function headline(results, context) {
@@ -55234,9 +55448,13 @@ function publicStatus(stage) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
-/** GitHub shows 10 error annotations per step; the rest would be dropped silently. */
+/** GitHub shows 10 annotations of each level per step; the rest would be dropped silently. */
 const MAX_ERROR_ANNOTATIONS = 10;
-/** The first ten errors (in path order), a notice for skipped files, and how many errors were left out. */
+const MAX_WARNING_ANNOTATIONS = 10;
+/**
+ * The first ten errors (in path order), the first ten dataset warnings on their lines, a notice for skipped files,
+ * and how many errors and warnings were left out (all are in the job summary).
+ */
 function selectAnnotations(results) {
     const errors = [];
     let notShown = 0;
@@ -55258,6 +55476,23 @@ function selectAnnotations(results) {
             message: r.error,
         });
     }
+    const warnings = [];
+    for (const r of results) {
+        for (const warning of r.check?.warnings ?? []) {
+            if (warnings.length >= MAX_WARNING_ANNOTATIONS) {
+                notShown += 1;
+                continue;
+            }
+            warnings.push({
+                level: 'warning',
+                title: `Dataset warning at line ${warning.line}`,
+                file: r.path,
+                line: warning.line,
+                message: `${r.path}, line ${warning.line}: ${warning.message}`,
+            });
+        }
+        notShown += r.check?.omitted_warnings ?? 0;
+    }
     const skipped = results.filter((r) => r.status === 'skipped');
     const notices = skipped.length
         ? [
@@ -55270,7 +55505,7 @@ function selectAnnotations(results) {
             },
         ]
         : [];
-    return { annotations: [...errors, ...notices], notShown };
+    return { annotations: [...errors, ...warnings, ...notices], notShown };
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -57140,6 +57375,8 @@ async function report(results, settings) {
         const properties = { title: a.title, file: a.file, startLine: a.line ?? undefined };
         if (a.level === 'error')
             error(a.message, properties);
+        else if (a.level === 'warning')
+            warning(a.message, properties);
         else
             notice(a.message, properties);
     }

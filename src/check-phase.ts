@@ -42,7 +42,15 @@ export async function checkFiles(
           record.checked(report, sha256);
         } catch (error) {
           const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
-          record.checked({ passed: false, format: null, samples: 0, line: null, message });
+          record.checked({
+            passed: false,
+            format: null,
+            samples: 0,
+            line: null,
+            message,
+            warnings: [],
+            omitted_warnings: 0,
+          });
         }
         const took = formatDuration(deps.now() - started);
         const report = record.check;

@@ -160,6 +160,7 @@ async function report(results: FileResult[], settings: Settings): Promise<void> 
   for (const a of annotations) {
     const properties = { title: a.title, file: a.file, startLine: a.line ?? undefined };
     if (a.level === 'error') core.error(a.message, properties);
+    else if (a.level === 'warning') core.warning(a.message, properties);
     else core.notice(a.message, properties);
   }
   if (notShown > 0)

@@ -61,6 +61,8 @@ async function checkReport(
     samples,
     line,
     message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
+    warnings: [],
+    omitted_warnings: 0,
   });
   if (target.bytes === 0) return fail('The file is empty; it needs at least one sample.');
 
@@ -77,12 +79,14 @@ async function checkReport(
       const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
       hashed(result.sha256);
       const format = rules === 'full' ? (result.firstFormat ?? null) : null;
+      const warned = { warnings: result.warnings, omitted_warnings: result.omittedWarnings };
       if (result.utf8) return utf8Failure(fail, result.utf8);
-      if (result.problem) return fail(result.problem.message, result.problem.line, format, result.samples);
+      if (result.problem)
+        return { ...fail(result.problem.message, result.problem.line, format, result.samples), ...warned };
       if (rules === 'structural' && result.samples === 0) {
         return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
       }
-      return pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples);
+      return { ...pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples), ...warned };
     }
     case 'csv': {
       if (purpose === 'fine-tune') {
@@ -120,7 +124,7 @@ async function checkReport(
 }
 
 function pass(format: string, samples: number): CheckReport {
-  return { passed: true, format, samples, line: null, message: null };
+  return { passed: true, format, samples, line: null, message: null, warnings: [], omitted_warnings: 0 };
 }
 
 type Fail = (message: string, line?: number | null, format?: string | null, samples?: number) => CheckReport;

@@ -12,6 +12,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
 import type { ReadOptions } from './lines.js';
+import { MAX_WARNINGS } from './types.js';
 import { defaultWorkerScript, type RangeTask, type WorkerReply } from './worker-protocol.js';
 
 export interface ParallelOptions {
@@ -88,11 +89,22 @@ export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
     problem: null,
     utf8: null,
     firstFormat: results[0]?.firstFormat,
+    warnings: [],
+    omittedWarnings: 0,
   };
   let firstProblem: JsonlScanResult['problem'] = null;
   let samplesToProblem = 0;
   for (const result of results) {
     if (!merged.utf8 && result.utf8) merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
+    if (!firstProblem) {
+      // Warnings count up to the first problem, as one scan from the start would have seen them.
+      for (const warning of result.warnings) {
+        if (merged.warnings.length < MAX_WARNINGS)
+          merged.warnings.push({ ...warning, line: merged.lines + warning.line });
+        else merged.omittedWarnings += 1;
+      }
+      merged.omittedWarnings += result.omittedWarnings;
+    }
     if (!firstProblem && result.problem) {
       firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
       samplesToProblem = merged.samples + result.samples;

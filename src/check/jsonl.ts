@@ -2,7 +2,7 @@
 import { checkSample, jsonType } from './jsonl-rules.js';
 import { readLines, type ByteRange, type LineReadResult, type ReadOptions } from './lines.js';
 import { parsePythonJson } from './python-json.js';
-import type { DatasetFormat, LineProblem } from './types.js';
+import { MAX_WARNINGS, type DatasetFormat, type LineProblem } from './types.js';
 
 /**
  * `full`: parse, object, format and format rules (fine-tune). `syntax`: parse and object only, blank lines refused
@@ -18,6 +18,10 @@ export interface JsonlScanResult extends LineReadResult {
   problem: LineProblem | null;
   /** The format of the range's first line, when it has one. */
   firstFormat: DatasetFormat | undefined;
+  /** Warnings on lines before the first problem (lines counted from the range's first), at most MAX_WARNINGS. */
+  warnings: LineProblem[];
+  /** Warnings found beyond those listed. */
+  omittedWarnings: number;
 }
 
 /** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
@@ -37,13 +41,27 @@ export async function scanJsonl(
 ): Promise<JsonlScanResult> {
   const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
   const read = await readLines(path, range, visitor, options);
-  return { ...read, samples: visitor.samples, problem: visitor.problem, firstFormat: visitor.rangeFirstFormat };
+  return {
+    ...read,
+    samples: visitor.samples,
+    problem: visitor.problem,
+    firstFormat: visitor.rangeFirstFormat,
+    warnings: visitor.warnings,
+    omittedWarnings: visitor.omittedWarnings,
+  };
 }
 
 class JsonlVisitor {
   samples = 0;
   problem: LineProblem | null = null;
   rangeFirstFormat: DatasetFormat | undefined;
+  readonly warnings: LineProblem[] = [];
+  omittedWarnings = 0;
+  private currentLine = 0;
+  private readonly warn = (message: string) => {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ line: this.currentLine, message });
+    else this.omittedWarnings += 1;
+  };
 
   constructor(
     private readonly rules: JsonlRules,
@@ -56,6 +74,7 @@ class JsonlVisitor {
   }
 
   line(data: Buffer, start: number, end: number, line: number): void {
+    this.currentLine = line;
     const text = data.toString('utf8', start, end);
     // Nearly every line starts with '{': only others can be blank.
     const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
@@ -84,7 +103,7 @@ class JsonlVisitor {
       return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
     }
     if (this.rules !== 'full') return undefined;
-    const verdict = checkSample(value as Record<string, unknown>, this.firstFormat);
+    const verdict = checkSample(value as Record<string, unknown>, this.firstFormat, this.warn);
     if (verdict.error !== undefined) return verdict.error;
     this.firstFormat ??= verdict.format;
     if (line === 1) this.rangeFirstFormat = verdict.format;

@@ -6,7 +6,8 @@
 import { open } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet';
 
-export const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels'] as const;
+/** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
+export const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'] as const;
 
 export interface ParquetSummary {
   /** Top-level column names, in schema order. */
@@ -56,11 +57,11 @@ export async function readParquetSummary(path: string, bytes: number): Promise<P
 /** The first broken rule, or undefined. */
 export function parquetProblem(summary: ParquetSummary): string | undefined {
   if (!summary.columns.includes('input_ids')) {
-    return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask" and "labels".`;
+    return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask", "labels" and "position_ids".`;
   }
   const unexpected = summary.columns.find((c) => !(PARQUET_COLUMNS as readonly string[]).includes(c));
   if (unexpected !== undefined) {
-    return `The file has the column "${unexpected}"; only "input_ids", "attention_mask" and "labels" are allowed. Drop the other columns.`;
+    return `The file has the column "${unexpected}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
   }
   if (summary.rows < 1) return 'The file has no rows; it needs at least one sample.';
   return undefined;

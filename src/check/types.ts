@@ -13,7 +13,17 @@ export interface CheckReport {
   line: number | null;
   /** What is wrong and how to fix it, naming the file and line; null when passed. */
   message: string | null;
+  /**
+   * Rules only some of Together's sources state (role alternation, tool-call contents): reported on their lines, and
+   * the file still passes. At most MAX_WARNINGS are listed.
+   */
+  warnings: LineProblem[];
+  /** Warnings found beyond those listed. */
+  omitted_warnings: number;
 }
+
+/** Warnings listed per file; the rest are counted. */
+export const MAX_WARNINGS = 100;
 
 /** A problem found on one line, before the file name is added. */
 export interface LineProblem {

@@ -1,11 +1,12 @@
 /** Which problems become annotations on the pull request's files and lines. */
 import type { FileResult } from '../result.js';
 
-/** GitHub shows 10 error annotations per step; the rest would be dropped silently. */
+/** GitHub shows 10 annotations of each level per step; the rest would be dropped silently. */
 export const MAX_ERROR_ANNOTATIONS = 10;
+export const MAX_WARNING_ANNOTATIONS = 10;
 
 export interface Annotation {
-  level: 'error' | 'notice';
+  level: 'error' | 'warning' | 'notice';
   title: string;
   /** Workspace-relative, so it lands on the pull request's diff. */
   file: string;
@@ -13,7 +14,10 @@ export interface Annotation {
   message: string;
 }
 
-/** The first ten errors (in path order), a notice for skipped files, and how many errors were left out. */
+/**
+ * The first ten errors (in path order), the first ten dataset warnings on their lines, a notice for skipped files,
+ * and how many errors and warnings were left out (all are in the job summary).
+ */
 export function selectAnnotations(results: FileResult[]): { annotations: Annotation[]; notShown: number } {
   const errors: Annotation[] = [];
   let notShown = 0;
@@ -34,6 +38,23 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
       message: r.error,
     });
   }
+  const warnings: Annotation[] = [];
+  for (const r of results) {
+    for (const warning of r.check?.warnings ?? []) {
+      if (warnings.length >= MAX_WARNING_ANNOTATIONS) {
+        notShown += 1;
+        continue;
+      }
+      warnings.push({
+        level: 'warning',
+        title: `Dataset warning at line ${warning.line}`,
+        file: r.path,
+        line: warning.line,
+        message: `${r.path}, line ${warning.line}: ${warning.message}`,
+      });
+    }
+    notShown += r.check?.omitted_warnings ?? 0;
+  }
   const skipped = results.filter((r) => r.status === 'skipped');
   const notices: Annotation[] = skipped.length
     ? [
@@ -46,5 +67,5 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
         },
       ]
     : [];
-  return { annotations: [...errors, ...notices], notShown };
+  return { annotations: [...errors, ...warnings, ...notices], notShown };
 }

@@ -103,6 +103,34 @@ export function renderSummary(
     if (listed < failures.length) out.push(`- … and ${failures.length - listed} more: see ${limits.everyFileIn}.`);
     out.push('');
   }
+  const warned = results.filter((r) => (r.check?.warnings.length ?? 0) > 0);
+  if (warned.length > 0) {
+    const total = warned.reduce((sum, r) => sum + r.check!.warnings.length + r.check!.omitted_warnings, 0);
+    out.push(
+      `### ${total} warning${plural(total)}`,
+      '',
+      "Rules only some of Together's sources state; the files still pass, and Together's server has the last word.",
+      '',
+    );
+    let listed = 0;
+    let budgetLeft = true;
+    for (const r of warned) {
+      for (const w of r.check!.warnings) {
+        if (listed >= limits.failures) break;
+        const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${escapeHtml(clip(w.message, MAX_MESSAGE_CHARS))}`;
+        if (!out.fits(item, RESERVED_BYTES / 2)) {
+          budgetLeft = false;
+          break;
+        }
+        out.push(item);
+        listed += 1;
+      }
+      if (!budgetLeft || listed >= limits.failures) break;
+    }
+    if (listed < total) out.push(`- … and ${total - listed} more: see ${limits.everyFileIn}.`);
+    out.push('');
+  }
+
   return out.text();
 }
 
@@ -163,7 +191,9 @@ export function describeValidationReport(report: ValidationReport | null): strin
 }
 
 function verdict(result: FileResult): string {
-  if (result.status === 'checked') return STATUS_LABEL.checked;
+  const warnings = (result.check?.warnings.length ?? 0) + (result.check?.omitted_warnings ?? 0);
+  if (result.status === 'checked')
+    return warnings ? `${STATUS_LABEL.checked}, ${warnings} warning${plural(warnings)}` : STATUS_LABEL.checked;
   return result.check?.line ? `❌ line ${result.check.line}` : '❌ failed';
 }
 

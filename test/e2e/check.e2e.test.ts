@@ -24,7 +24,43 @@ async function tree(files: Record<string, string | Uint8Array>) {
 const filesOf = (run: ActionRun) => JSON.parse(run.outputs.files ?? 'null') as FileResult[];
 const BAD_ROLE = `${CHAT_LINE}\n${CHAT_LINE}\n{"messages": [{"role": "user", "content": "hi"}, {"role": "bot", "content": "hello"}]}\n`;
 
+const TOOLS = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
+const toolChat = (name: string) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'user', content: 'Please.' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name, arguments: '{"city": "Paris"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'c1', content: '21' },
+      { role: 'assistant', content: 'It is 21 °C.' },
+    ],
+    tools: TOOLS,
+  });
+
 describe('check mode (pull requests)', () => {
+  it('passes a function-calling dataset, with warnings on their lines for what only some sources refuse', async () => {
+    const { ws, server } = await tree({ 'data/tools.jsonl': `${toolChat('get_weather')}\n${toolChat('get_time')}\n` });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { mode: 'check', path: 'data', 'base-url': server.baseUrl },
+    });
+    expect(run.exitCode).toBe(0);
+    const [file] = filesOf(run);
+    expect(file).toMatchObject({ status: 'checked', check: { passed: true, format: 'conversation', samples: 2 } });
+    expect(file!.check!.warnings.map((w) => w.line)).toEqual([1, 2, 2]);
+    expect(file!.check!.warnings[2]!.message).toMatch(/calls "get_time", which is not in "tools"/);
+    expect(run.stdout).toContain(
+      '::warning title=Dataset warning at line 1,file=data/tools.jsonl,line=1::data/tools.jsonl, line 1: "messages"[1] repeats the role "user"',
+    );
+    expect(run.stdout).not.toMatch(/^::error/m);
+    expect(run.summary).toContain('✅ passed, 3 warnings');
+    expect(run.summary).toContain('### 3 warnings');
+  });
+
   it('annotates each bad file at its line, writes the summary and fails, with no key and no request', async () => {
     const { ws, server } = await tree({
       'data/good.jsonl': chatJsonl(4),
@@ -39,7 +75,7 @@ describe('check mode (pull requests)', () => {
     expect(run.exitCode).toBe(1);
     expect(server.requests).toHaveLength(0);
     expect(run.stdout).toContain(
-      '::error title=Dataset check failed at line 3,file=data/bad-role.jsonl,line=3::data/bad-role.jsonl, line 3: "messages"[1].role is "bot"; it must be "system", "user" or "assistant".',
+      '::error title=Dataset check failed at line 3,file=data/bad-role.jsonl,line=3::data/bad-role.jsonl, line 3: "messages"[1].role is "bot"; it must be "system", "user", "assistant" or "tool" (a tool\'s answer: {"role": "tool", "tool_call_id": "call_1", "content": "{\\"temperature\\": 21}"}).',
     );
     expect(run.stdout).toContain(
       '::error title=Dataset check failed,file=eval/scores.csv::eval/scores.csv: CSV files are accepted only for purpose eval',
@@ -59,9 +95,20 @@ describe('check mode (pull requests)', () => {
       format: 'conversation',
       samples: 2,
       line: 3,
-      message: 'data/bad-role.jsonl, line 3: "messages"[1].role is "bot"; it must be "system", "user" or "assistant".',
+      message:
+        'data/bad-role.jsonl, line 3: "messages"[1].role is "bot"; it must be "system", "user", "assistant" or "tool" (a tool\'s answer: {"role": "tool", "tool_call_id": "call_1", "content": "{\\"temperature\\": 21}"}).',
+      warnings: [],
+      omitted_warnings: 0,
     });
-    expect(files[1]!.check).toEqual({ passed: true, format: 'conversation', samples: 4, line: null, message: null });
+    expect(files[1]!.check).toEqual({
+      passed: true,
+      format: 'conversation',
+      samples: 4,
+      line: null,
+      message: null,
+      warnings: [],
+      omitted_warnings: 0,
+    });
     expect(files.every((f) => f.id === null && f.sha256 === null)).toBe(true);
 
     expect(run.summary).toContain('## Together dataset check: 1 of 3 files passed, 2 failed');

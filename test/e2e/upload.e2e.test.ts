@@ -1,8 +1,10 @@
 /** The bundled action, run as the GitHub runner runs it, against the embedded Together-compatible server. */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileResult } from '../../src/result.js';
-import { runAction, type ActionRun } from '../../testkit/run-action.js';
+import { ROOT, runAction, type ActionRun } from '../../testkit/run-action.js';
 import {
   startTogetherServer,
   type TogetherServer,
@@ -182,6 +184,22 @@ describe('failures', () => {
     ]);
     expect(again.summary).toContain('♻️ reused');
     expect(visibleLog(again)).toMatch(/Already on Together: train\.jsonl/);
+  });
+
+  it("uploads the function-calling example, and Together's report shows its tools and parallel calls", async () => {
+    const dataset = await readFile(path.join(ROOT, 'examples/datasets/weather-tools.jsonl'), 'utf8');
+    const { run } = await setup({ 'weather-tools.jsonl': dataset });
+    const result = await run({ path: 'weather-tools.jsonl' });
+    expect(result.exitCode).toBe(0);
+    const [file] = filesOutput(result);
+    expect(file).toMatchObject({ status: 'processed', check: { passed: true, warnings: [] } });
+    expect(file!.validation_report).toMatchObject({
+      valid: true,
+      dataset_has_tools: true,
+      dataset_has_parallel_tool_calls: true,
+      nlines: 3,
+    });
+    expect(result.summary).toContain('<td>conversation, 3 lines: tools, parallel tool calls</td>');
   });
 
   it("puts Together's validation report in the files output and the summary", async () => {

@@ -25,5 +25,15 @@ export async function checkAsTheActionDoes(
 ): Promise<CheckReport> {
   const record = new FileRecord(file, { purpose, fileType: 'auto' }, Date.now);
   await checkFiles([record], { check: level, purpose, mode: 'check' }, { log: quietLog, now: Date.now, parallel });
-  return record.check ?? { passed: false, format: null, samples: 0, line: null, message: record.error };
+  return (
+    record.check ?? {
+      passed: false,
+      format: null,
+      samples: 0,
+      line: null,
+      message: record.error,
+      warnings: [],
+      omitted_warnings: 0,
+    }
+  );
 }

@@ -7,7 +7,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkFiles } from '../../src/check-phase.js';
-import type { CheckLevel } from '../../src/domain.js';
+import type { CheckLevel, Purpose } from '../../src/domain.js';
 import type { MatchedFile } from '../../src/files.js';
 import type { Log } from '../../src/log.js';
 import { FileRecord } from '../../src/record.js';
@@ -29,7 +29,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-type HarnessSettings = Omit<UploadSettings, 'multipart'> & { check: CheckLevel };
+type HarnessSettings = Omit<UploadSettings, 'multipart'> & { check: CheckLevel; purpose: Purpose };
 
 interface Harness {
   server: TogetherServer;
@@ -105,7 +105,7 @@ async function harness(
       const all = {
         mode: 'upload' as const,
         check: 'off' as CheckLevel,
-        purpose: 'fine-tune' as const,
+        purpose: 'fine-tune' as Purpose,
         fileType: 'auto' as const,
         wait: true,
         waitTimeoutSeconds: 30,

@@ -31,8 +31,11 @@ function check(c: CorpusCase, parallel: ParallelOptions = { threads: 1 }) {
   );
 }
 
-describe('every rule of the reference checker', () => {
-  it('has a passing and a failing case for each rule section', () => {
+describe("every rule of Together's 2026 checker, and every warning", () => {
+  it('has a passing and a failing case for each rule section, and warned and clean cases', () => {
+    const warned = CORPUS.filter((c) => c.expect.warnings?.length);
+    expect(warned.length).toBeGreaterThanOrEqual(8);
+    expect(CORPUS.some((c) => c.name.startsWith('W:') && c.expect.warnings?.length === 0)).toBe(true);
     for (const section of ['F3', 'F4', 'F5', '4', '5', '6', '7', '7P', '8C', '8P', 'S']) {
       const cases = CORPUS.filter((c) => c.name.startsWith(`${section}:`));
       if (section !== 'F4')
@@ -53,6 +56,8 @@ describe('every rule of the reference checker', () => {
     if (c.expect.line !== undefined) expect(report.line).toBe(c.expect.line);
     if (c.expect.format !== undefined) expect(report.format).toBe(c.expect.format);
     if (c.expect.samples !== undefined) expect(report.samples).toBe(c.expect.samples);
+    expect(report.warnings.map((w) => w.line)).toEqual(c.expect.warnings ?? []);
+    if (c.expect.warning) expect(report.warnings[0]!.message).toMatch(c.expect.warning);
     if (c.expect.passed) {
       expect(report.message).toBeNull();
     } else {

@@ -27,7 +27,15 @@ describe('renderComment', () => {
         path: `data/${'n'.repeat(i % 7 === 0 ? 20_000 : 80)}-${i}.jsonl`,
         status: 'failed',
         error: `data/f${i}.jsonl, line 3: ${'bad value '.repeat(100)}`,
-        check: { passed: false, format: 'conversation', samples: 2, line: 3, message: 'x' },
+        check: {
+          passed: false,
+          format: 'conversation',
+          samples: 2,
+          line: 3,
+          message: 'x',
+          warnings: [],
+          omitted_warnings: 0,
+        },
       }),
     );
     const body = renderComment(results, context, marker, runUrl);

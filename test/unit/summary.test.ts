@@ -50,6 +50,33 @@ describe('renderSummary', () => {
     expect(md).toContain('<td>valid</td>');
   });
 
+  it('in check mode, counts warnings in the verdict and lists them on their lines, escaped', () => {
+    const md = renderSummary(
+      [
+        result({
+          path: 'tools.jsonl',
+          status: 'checked',
+          id: null,
+          check: {
+            passed: true,
+            format: 'conversation',
+            samples: 3,
+            line: null,
+            message: null,
+            warnings: [{ line: 2, message: 'calls "<b>x</b>", which is not in "tools"' }],
+            omitted_warnings: 0,
+          },
+        }),
+      ],
+      { ...context, mode: 'check' },
+    );
+    expect(md).toContain('<td>✅ passed, 1 warning</td>');
+    expect(md).toContain('### 1 warning');
+    expect(md).toContain(
+      '- <code>tools.jsonl</code>, line 2: calls &#34;&#60;b&#62;x&#60;/b&#62;&#34;, which is not in &#34;tools&#34;',
+    );
+  });
+
   it('counts uploads when not waiting', () => {
     const md = renderSummary([result({ status: 'uploaded', processing_status: 'QUEUED' })], {
       ...context,
@@ -74,6 +101,8 @@ describe('renderSummary', () => {
             samples: 6,
             line: 7,
             message: 'b.jsonl, line 7: "messages"[1].role is "bot"',
+            warnings: [],
+            omitted_warnings: 0,
           },
         }),
       ],
