@@ -33,6 +33,11 @@ export interface TogetherServerOptions {
   noPreprocess?: boolean;
   /** Added to every request before it is handled (a distant API). */
   latencyMs?: number;
+  /**
+   * Answer a reservation whose `checksum` an uploaded file already has with 409 (default true, as Together does
+   * since 2026). Benchmarks that send the same bytes every round turn it off, to measure each upload.
+   */
+  detectDuplicates?: boolean;
 }
 
 export type Fault =
@@ -323,7 +328,7 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
 
   /** The stored file whose bytes have this SHA-256 (2026: Together refuses a second copy with 409). */
   function holderOf(checksum: string | null): StoredFile | undefined {
-    if (!checksum) return undefined;
+    if (!checksum || options.detectDuplicates === false) return undefined;
     return [...files.values()].find((f) => f.state === 'uploaded' && f.sha256 === checksum);
   }
 
