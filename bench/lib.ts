@@ -68,16 +68,20 @@ export async function writeChatJsonl(file: string, bytes: number): Promise<void>
       },
     ],
   })}\n`;
-  const block = Buffer.from(line.repeat(Math.floor((4 * 1024 * 1024) / line.length)));
+  // Whole lines, then one last conversation padded to make the size exact: every line passes the full check.
+  const padded = (length: number) => {
+    const head = '{"messages":[{"role":"user","content":"Pad?"},{"role":"assistant","content":"';
+    const tail = '"}]}\n';
+    return `${head}${'x'.repeat(length - head.length - tail.length)}${tail}`;
+  };
+  const minLast = padded(100).length;
+  const lineCount = Math.floor((bytes - minLast) / line.length);
+  const perBlock = Math.floor((4 * 1024 * 1024) / line.length);
   const handle = await open(file, 'w');
-  let written = 0;
-  while (written + block.length <= bytes) {
-    await handle.write(block);
-    written += block.length;
+  for (let written = 0; written < lineCount; written += perBlock) {
+    await handle.write(line.repeat(Math.min(perBlock, lineCount - written)));
   }
-  const rest = bytes - written;
-  const filler = `{"text": "${'x'.repeat(Math.max(0, rest - 13))}"}\n`.slice(-rest);
-  await handle.write(filler);
+  await handle.write(padded(bytes - lineCount * line.length));
   await handle.close();
 }
 

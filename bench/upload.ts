@@ -26,7 +26,7 @@ import {
 export async function benchUpload(megabytes = Number(process.env.BENCH_UPLOAD_MB ?? 1024 ** 3 / 1e6)): Promise<void> {
   const bytes = Math.round(megabytes * 1e6);
   await mkdir(BENCH_DIR, { recursive: true });
-  const file = path.join(BENCH_DIR, `upload-${bytes}.jsonl`);
+  const file = path.join(BENCH_DIR, `chat-${bytes}.jsonl`);
   await writeChatJsonl(file, bytes);
   // The server hashes what it receives but keeps none of it, so its memory stays out of the picture; every round
   // sends the same bytes, so it stores each copy instead of answering 409 as Together would.

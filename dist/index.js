@@ -45496,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3252);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7432);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3252:
+/***/ 7432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45514,6 +45514,2778 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/check/utf8.ts
+/** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
+/**
+ * Finds the first invalid sequence in `bytes[start, end)`, or undefined. Only called once a fast whole-chunk check
+ * failed, so it favours clarity over speed. `atEof` says whether a sequence cut at `end` is truncated for good.
+ */
+function findUtf8Problem(bytes, start, end, atEof = true) {
+    let i = start;
+    while (i < end) {
+        const b = bytes[i];
+        if (b < 0x80) {
+            i += 1;
+            continue;
+        }
+        let need;
+        let min = 0x80;
+        let max = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf)
+            need = 1;
+        else if (b >= 0xe0 && b <= 0xef) {
+            need = 2;
+            if (b === 0xe0)
+                min = 0xa0; // overlong
+            if (b === 0xed)
+                max = 0x9f; // surrogates
+        }
+        else if (b >= 0xf0 && b <= 0xf4) {
+            need = 3;
+            if (b === 0xf0)
+                min = 0x90; // overlong
+            if (b === 0xf4)
+                max = 0x8f; // above U+10FFFF
+        }
+        else {
+            return { offset: i, reason: 'invalid start byte', byte: b };
+        }
+        for (let k = 1; k <= need; k += 1) {
+            if (i + k >= end) {
+                if (atEof)
+                    return { offset: i, reason: 'unexpected end of data', byte: b };
+                return undefined;
+            }
+            const c = bytes[i + k];
+            const lo = k === 1 ? min : 0x80;
+            const hi = k === 1 ? max : 0xbf;
+            if (c < lo || c > hi)
+                return { offset: i, reason: 'invalid continuation byte', byte: b };
+        }
+        i += need + 1;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/lines.ts
+/**
+ * Reads a file (or a byte range of it, starting at 0 or just after a `\n`) line by line, as Python reads text
+ * files: lines end at `\n`, `\r\n` or a bare `\r` (universal newlines). Validates UTF-8 on the way; the first
+ * undecodable byte ends the read, since Together's reference refuses such a file before looking at any line.
+ * One reused buffer, grown only for a line longer than it.
+ */
+
+
+
+
+const READ_BYTES = 1024 * 1024;
+const LF = 10;
+const CR = 13;
+async function readLines(path, range, visitor, options = {}) {
+    // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
+    // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
+    const state = { lines: 0, utf8: null };
+    const hash = options.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
+    try {
+        let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
+        let carry = 0; // bytes at the start of `buffer` left over from the previous read
+        let position = range.start ?? 0;
+        let dataOffset = position; // file offset of buffer[0]
+        for (;;) {
+            if (buffer.length - carry < READ_BYTES) {
+                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                buffer.copy(bigger, 0, 0, carry);
+                buffer = bigger;
+            }
+            const want = Math.min(buffer.length - carry, range.end - position);
+            const bytesRead = want > 0 ? (0,external_node_fs_namespaceObject.readSync)(fd, buffer, carry, want, position) : 0;
+            hash?.update(buffer.subarray(carry, carry + bytesRead));
+            position += bytesRead;
+            const length = carry + bytesRead;
+            const atEof = position >= range.end || bytesRead === 0;
+            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
+            if (state.utf8)
+                break;
+            if (atEof) {
+                if (hash)
+                    state.sha256 = hash.digest('hex');
+                break;
+            }
+            buffer.copy(buffer, 0, consumed, length);
+            carry = length - consumed;
+            dataOffset += consumed;
+        }
+        return state;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/**
+ * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
+ * into the next call. At EOF everything is consumed, the last line needing no terminator.
+ */
+function feed(data, length, dataOffset, atEof, state, visitor) {
+    let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
+    // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
+    if (!atEof && end === length && data[length - 1] === CR)
+        end -= 1;
+    if (end <= 0)
+        return 0;
+    const region = data.subarray(0, end);
+    const valid = (0,external_node_buffer_.isUtf8)(region);
+    const hasCR = region.indexOf(CR) >= 0;
+    if (valid && !hasCR && !visitor.wantsLines) {
+        // Fast path once the visitor is done: only count lines.
+        for (let i = region.indexOf(LF); i >= 0; i = region.indexOf(LF, i + 1))
+            state.lines += 1;
+        if (atEof && region[end - 1] !== LF)
+            state.lines += 1;
+        return end;
+    }
+    let lineStart = 0;
+    let lf = region.indexOf(LF);
+    let cr = hasCR ? region.indexOf(CR) : -1;
+    while (lineStart < end) {
+        if (lf >= 0 && lf < lineStart)
+            lf = region.indexOf(LF, lineStart);
+        if (cr >= 0 && cr < lineStart)
+            cr = region.indexOf(CR, lineStart);
+        let terminator = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (terminator < 0)
+            terminator = end; // only at EOF: the region otherwise ends after a terminator
+        state.lines += 1;
+        if (!valid) {
+            const bad = findUtf8Problem(region, lineStart, terminator);
+            if (bad) {
+                state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
+                return end;
+            }
+        }
+        if (visitor.wantsLines)
+            visitor.line(region, lineStart, terminator, state.lines);
+        lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
+    }
+    return end;
+}
+
+;// CONCATENATED MODULE: ./src/check/csv.ts
+/**
+ * Together's CSV rules (evaluation files only, rules doc section 8): the file is read as Python's `csv.DictReader`
+ * reads it (excel dialect: `,` separator, `"` quotes, `""` escapes, newlines inside quotes, blank rows skipped),
+ * and every record must have as many fields as the header. The reader below is a port of the state machine of
+ * CPython's `_csv` module, fed the same lines Python's text mode gives it.
+ */
+
+/** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
+const PYTHON_FIELD_LIMIT = 131_072;
+/** One record's worth of parsing state, as `_csv.c` keeps it. */
+class CsvRecordReader {
+    state = 'startRecord';
+    fields = 0;
+    fieldLength = 0;
+    /** The field that went over the limit, if any. */
+    overLimit = false;
+    /** Feeds one line's characters followed by its end; true when a record is complete. */
+    feedLine(text) {
+        for (let i = 0; i < text.length; i += 1) {
+            const c = text.charCodeAt(i);
+            // Python counts code points: the second half of a surrogate pair adds nothing.
+            if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+                const prev = text.charCodeAt(i - 1);
+                if (prev >= 0xd800 && prev <= 0xdbff)
+                    continue;
+            }
+            this.char(c);
+        }
+        // The line's `\n` (Python's text mode turned every line end into one), then the end of the line itself.
+        this.char(10);
+        return this.endOfLine();
+    }
+    char(c) {
+        if (this.state === 'startRecord') {
+            if (c === 10 || c === 13)
+                return; // blank line: the record stays empty
+            this.state = 'startField';
+        }
+        switch (this.state) {
+            case 'startField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x22)
+                    this.state = 'inQuotedField';
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else {
+                    this.addChar();
+                    this.state = 'inField';
+                }
+                return;
+            case 'inField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else
+                    this.addChar();
+                return;
+            case 'inQuotedField':
+                if (c === 0x22)
+                    this.state = 'quoteInQuotedField';
+                else
+                    this.addChar();
+                return;
+            case 'quoteInQuotedField':
+                if (c === 0x22) {
+                    this.addChar();
+                    this.state = 'inQuotedField';
+                }
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else {
+                    // Not strict: a character after a closing quote joins the field.
+                    this.addChar();
+                    this.state = 'inField';
+                }
+                return;
+        }
+    }
+    /** After a line: a record is complete unless a quoted field goes on to the next line. */
+    endOfLine() {
+        return this.state === 'startRecord';
+    }
+    /** At end of file inside a quoted field, Python (not strict) saves the field and ends the record. */
+    finishAtEof() {
+        if (this.state === 'inQuotedField' || this.fieldLength > 0) {
+            this.saveField('startRecord');
+            return true;
+        }
+        return false;
+    }
+    addChar() {
+        if (this.fieldLength >= PYTHON_FIELD_LIMIT)
+            this.overLimit = true;
+        this.fieldLength += 1;
+    }
+    saveField(next) {
+        this.fields += 1;
+        this.fieldLength = 0;
+        this.state = next;
+    }
+    reset() {
+        this.state = 'startRecord';
+        this.fields = 0;
+        this.fieldLength = 0;
+        this.overLimit = false;
+    }
+}
+/** Reads the CSV and applies DictReader's header and field-count rules. */
+async function scanCsv(path, bytes, options = {}) {
+    const reader = new CsvRecordReader();
+    let columns = null;
+    let samples = 0;
+    let problem = null;
+    let recordStartLine = 1;
+    let lastLine = 0;
+    const finishRecord = () => {
+        const fields = reader.fields;
+        const overLimit = reader.overLimit;
+        reader.reset();
+        if (overLimit) {
+            problem = {
+                line: recordStartLine,
+                message: `A field is longer than ${PYTHON_FIELD_LIMIT.toLocaleString('en-US')} characters, which Together's reference checker cannot read (Python's csv field limit); shorten it or upload the data as JSONL.`,
+            };
+            return;
+        }
+        if (columns === null) {
+            columns = fields;
+            if (fields === 0)
+                problem = {
+                    line: recordStartLine,
+                    message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
+                };
+            return;
+        }
+        if (fields === 0)
+            return; // DictReader skips blank rows
+        samples += 1;
+        if (fields !== columns) {
+            problem = {
+                line: recordStartLine,
+                message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
+            };
+        }
+    };
+    const read = await readLines(path, { end: bytes }, {
+        get wantsLines() {
+            return problem === null;
+        },
+        line(data, start, end, line) {
+            if (reader.state === 'startRecord')
+                recordStartLine = line;
+            lastLine = line;
+            if (reader.feedLine(data.toString('utf8', start, end)))
+                finishRecord();
+        },
+    }, options);
+    if (!problem && !read.utf8 && reader.finishAtEof())
+        finishRecord();
+    if (!problem && !read.utf8) {
+        if (columns === null) {
+            problem = {
+                line: 1,
+                message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
+            };
+        }
+        else if (samples === 0) {
+            problem = {
+                line: Math.max(lastLine, 1),
+                message: 'The file has a header but no data rows; it needs at least one sample.',
+            };
+        }
+    }
+    return { ...read, samples, problem, columns };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/safe-text.ts
+/**
+ * Untrusted text (file names, paths, dataset keys and values, what a server says) made safe for where it goes.
+ * The runner reads workflow commands from stdout: a line that starts with `::` (after spaces), or holds `##[`,
+ * is a command. So text bound for the log keeps to one line and never reads as a command, whatever it holds.
+ * The edge (runner.ts) applies these to everything it prints; the report applies its HTML escaping on top.
+ */
+/** Every character that can end a line somewhere (the runner splits on \n; browsers and editors on more). */
+const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+/** Other control characters (terminal escapes among them), shown as escapes; tab is kept. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here.
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+const ZERO_WIDTH_SPACE = '\u200b';
+/** The text on one line: each line break shown as `⏎`, each other control character as `\u001b` and the like. */
+function oneLine(text) {
+    return text
+        .replace(LINE_BREAKS, ' ⏎ ')
+        .replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * The data of a workflow command (a group title, an annotation): one line, with no `##[`, the older command form,
+ * which the runner may find anywhere in a line. (@actions/core escapes the rest of a command's data.)
+ */
+function safeCommandData(text) {
+    return oneLine(text).replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`);
+}
+/** One line that the runner cannot take for a workflow command (`::name::`, or the older `##[name]`). */
+function safeLogLine(text) {
+    return safeCommandData(text).replace(/^(\s*):(?=:)/, `$1:${ZERO_WIDTH_SPACE}`);
+}
+/** Characters of a value quoted from a dataset, at most. */
+const MAX_EXCERPT_CHARS = 120;
+/** A value quoted from a dataset: at most `max` characters, on one line, the cut shown (`…`, and how much more). */
+function excerpt(text, max = MAX_EXCERPT_CHARS) {
+    const flat = oneLine(text);
+    if (flat.length <= max)
+        return flat;
+    return `${flat.slice(0, max - 1)}… (${(flat.length - max + 1).toLocaleString('en-US')} more characters)`;
+}
+/**
+ * What a server said, with the credentials that may be echoed in it removed: URLs (a presigned URL carries its
+ * signature) and query strings become `<url>` / `?…`, and each of `secrets` (the API key) `***`.
+ */
+function redact(text, secrets = []) {
+    let out = text;
+    for (const secret of secrets)
+        if (secret.length >= 4)
+            out = out.split(secret).join('***');
+    return out
+        .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<url>')
+        .replace(/\?[^\s"'<>]*(?:X-Amz-|Signature|Credential|token|sig=)[^\s"'<>]*/gi, '?…');
+}
+
+;// CONCATENATED MODULE: ./src/check/python-json.ts
+/**
+ * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
+ * accepts `NaN`, `Infinity` and `-Infinity`, and where int versus float matters (a message's `weight`: `1` passes,
+ * `1.0` fails) the raw number token decides.
+ */
+/** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
+class PyFloat {
+    value;
+    token;
+    constructor(value, 
+    /** The number as written, e.g. `1.0`. */
+    token) {
+        this.value = value;
+        this.token = token;
+    }
+}
+/**
+ * Deeper than this, the slow path refuses a line: Python's json.loads stops near 1,000 levels too (with a
+ * RecursionError, which crashes the reference checker).
+ */
+const MAX_DEPTH = 1000;
+const FLOAT_TOKEN = /[.eEIN]/;
+const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
+    ? new PyFloat(value, context.source)
+    : value;
+/** Parses one line (without its terminator). */
+function parsePythonJson(text) {
+    try {
+        // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
+        const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
+        return { ok: true, value };
+    }
+    catch {
+        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
+        return new PythonJsonParser(text).parseDocument();
+    }
+}
+class ParseError extends Error {
+}
+/** A small recursive-descent parser for the rare lines JSON.parse refuses. */
+class PythonJsonParser {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    parseDocument() {
+        try {
+            this.skipWhitespace();
+            const value = this.value(0, null);
+            this.skipWhitespace();
+            if (this.pos !== this.text.length)
+                this.fail('extra data after the JSON value');
+            return { ok: true, value };
+        }
+        catch (error) {
+            if (error instanceof ParseError)
+                return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
+            if (error instanceof RangeError)
+                return { ok: false, reason: `nesting deeper than ${MAX_DEPTH} levels` };
+            throw error;
+        }
+    }
+    fail(reason) {
+        throw new ParseError(reason);
+    }
+    skipWhitespace() {
+        const t = this.text;
+        while (this.pos < t.length) {
+            const c = t.charCodeAt(this.pos);
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
+                break;
+            this.pos += 1;
+        }
+    }
+    value(depth, key) {
+        if (depth > MAX_DEPTH)
+            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+        const t = this.text;
+        const c = t[this.pos];
+        if (c === '{')
+            return this.object(depth);
+        if (c === '[')
+            return this.array(depth);
+        if (c === '"')
+            return this.string();
+        if (t.startsWith('true', this.pos))
+            return this.literal(4, true);
+        if (t.startsWith('false', this.pos))
+            return this.literal(5, false);
+        if (t.startsWith('null', this.pos))
+            return this.literal(4, null);
+        if (t.startsWith('NaN', this.pos))
+            return this.number(3, Number.NaN, 'NaN', key);
+        if (t.startsWith('Infinity', this.pos))
+            return this.number(8, Infinity, 'Infinity', key);
+        if (t.startsWith('-Infinity', this.pos))
+            return this.number(9, -Infinity, '-Infinity', key);
+        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+        match.lastIndex = this.pos;
+        const token = match.exec(t)?.[0];
+        if (!token)
+            this.fail(c === undefined ? 'unexpected end of line' : `unexpected character ${JSON.stringify(c)}`);
+        return this.number(token.length, Number(token), token, key);
+    }
+    literal(length, value) {
+        this.pos += length;
+        return value;
+    }
+    number(length, value, token, key) {
+        this.pos += length;
+        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value, token) : value;
+    }
+    object(depth) {
+        const result = {};
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === '}') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            if (this.text[this.pos] !== '"')
+                this.fail('expected a property name in double quotes');
+            const key = this.string();
+            this.skipWhitespace();
+            if (this.text[this.pos] !== ':')
+                this.fail("expected ':' after a property name");
+            this.pos += 1;
+            this.skipWhitespace();
+            // Own data property even for "__proto__", as JSON.parse does.
+            Object.defineProperty(result, key, {
+                value: this.value(depth + 1, key),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === '}')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or '}' in an object");
+            this.skipWhitespace();
+        }
+    }
+    array(depth) {
+        const result = [];
+        this.pos += 1;
+        this.skipWhitespace();
+        if (this.text[this.pos] === ']') {
+            this.pos += 1;
+            return result;
+        }
+        for (;;) {
+            result.push(this.value(depth + 1, null));
+            this.skipWhitespace();
+            const next = this.text[this.pos];
+            this.pos += 1;
+            if (next === ']')
+                return result;
+            if (next !== ',')
+                this.fail("expected ',' or ']' in an array");
+            this.skipWhitespace();
+        }
+    }
+    string() {
+        const t = this.text;
+        const start = this.pos;
+        let end = start + 1;
+        // Find the closing quote, skipping escaped characters.
+        for (;;) {
+            if (end >= t.length)
+                this.fail('unterminated string');
+            const c = t.charCodeAt(end);
+            if (c === 0x22)
+                break;
+            if (c === 0x5c)
+                end += 1;
+            else if (c < 0x20) {
+                this.pos = end;
+                this.fail('raw control character in a string (escape it, e.g. \\n)');
+            }
+            end += 1;
+        }
+        this.pos = end + 1;
+        try {
+            // The quoted token is valid JSON string syntax unless an escape is wrong; JSON.parse decodes it exactly.
+            return JSON.parse(t.slice(start, end + 1));
+        }
+        catch {
+            this.pos = start;
+            return this.fail('invalid escape in a string');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl-rules.ts
+/**
+ * Together's rules for one JSONL sample as they are in 2026 (../shared/docs/dataset-rules-2026.md): the checker of
+ * together-py 2.11.0, "version (a)", with the server's relaxations (a top-level per-sample `weight`). Format
+ * detection, then the format's own rules; tool calling is allowed (role `tool`, assistant `tool_calls`, a `tools`
+ * list). Rules only some sources state (role alternation, the contents of tool calls) are warnings: the action is
+ * never stricter than Together's server. Pure: each function returns the first problem's message, or undefined,
+ * and reports warnings through `warn`.
+ */
+
+
+const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
+/** Formats in the order the reference tries them, with their required keys. */
+const FORMAT_KEYS = [
+    ['general', ['text']],
+    ['conversation', ['messages']],
+    ['instruction', ['prompt', 'completion']],
+    ['preference_openai', ['input', 'preferred_output', 'non_preferred_output']],
+];
+/**
+ * Keys allowed beside a format's own: `tools` next to `messages` (the reference's JSONL_EXTRA_COLUMNS_MAP), and a
+ * per-sample `weight` in every format (Together's server accepts it: the data-format docs' "Sample Weights").
+ */
+const EXTRA_KEYS = {
+    general: ['weight'],
+    conversation: ['tools', 'weight'],
+    instruction: ['weight'],
+    preference_openai: ['weight'],
+};
+const FORMAT_EXAMPLE = {
+    general: '{"text": "..."}',
+    conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
+    instruction: '{"prompt": "...", "completion": "..."}',
+    preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
+};
+/** An assistant turn that calls a tool, and the tool's answer, as Together expects them. */
+const TOOL_CALL_EXAMPLE = '{"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}]}';
+const TOOL_RESULT_EXAMPLE = '{"role": "tool", "tool_call_id": "call_1", "content": "{\\"temperature\\": 21}"}';
+const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
+const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
+/** `data:image/...;base64,` plus the base64 of 10 MiB. */
+const MAX_IMAGE_URL_CHARS = 13_981_036;
+const MAX_IMAGES = 10;
+/** A JSON value's type, in JSON's words. */
+function jsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    if (value instanceof PyFloat)
+        return 'number';
+    if (typeof value === 'object')
+        return 'object';
+    return typeof value;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
+}
+/** A value from the dataset, quoted as JSON and cut to a short excerpt: messages never carry a whole value. */
+function quote(value) {
+    return excerpt(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
+}
+/** Keys from the dataset, quoted, at most five. */
+function quoteKeys(keys) {
+    const shown = keys.slice(0, 5).map((k) => quote(k));
+    return keys.length > 5 ? `${shown.join(', ')} and ${keys.length - 5} more` : shown.join(', ');
+}
+/** Python's truthiness, which decides whether the reference looks at a message's content at all. */
+function isTruthy(value) {
+    if (value === null || value === undefined || value === false || value === 0 || value === '')
+        return false;
+    if (value instanceof PyFloat)
+        return value.value !== 0;
+    if (Array.isArray(value))
+        return value.length > 0;
+    if (typeof value === 'object')
+        return Object.keys(value).length > 0;
+    return true;
+}
+/**
+ * Detects the sample's format and checks it. `firstFormat` is line 1's format (undefined while checking line 1):
+ * every line must have it.
+ */
+function checkSample(sample, firstFormat, warn = () => undefined) {
+    const keys = Object.keys(sample);
+    let format;
+    for (const [candidate, required] of FORMAT_KEYS) {
+        if (!required.every((key) => key in sample))
+            continue;
+        const extra = keys.find((key) => !required.includes(key) && !EXTRA_KEYS[candidate].includes(key));
+        if (extra !== undefined) {
+            const allowed = [...required, ...EXTRA_KEYS[candidate]].map((k) => `"${k}"`).join(', ');
+            return {
+                error: `the ${candidate} format allows only the keys ${allowed}, but the line also has ${quote(extra)}. Remove it (Together refuses other top-level keys, even "id" or "metadata").`,
+            };
+        }
+        format = candidate;
+        break;
+    }
+    if (!format) {
+        const shown = keys.length ? quoteKeys(keys) : 'no keys';
+        return {
+            error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
+        };
+    }
+    if (firstFormat !== undefined && format !== firstFormat) {
+        return {
+            error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
+        };
+    }
+    const error = checkSampleWeight(sample) ?? checkFormatRules(sample, format, warn);
+    return error === undefined ? { format } : { error };
+}
+/** A per-sample `weight`: a non-negative number (a loss multiplier; 0 leaves the sample out). */
+function checkSampleWeight(sample) {
+    if (!('weight' in sample))
+        return undefined;
+    const weight = sample.weight instanceof PyFloat ? sample.weight.value : sample.weight;
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+        const found = sample.weight instanceof PyFloat ? excerpt(sample.weight.token) : jsonType(sample.weight);
+        return `"weight" (the sample's weight, a loss multiplier) must be a number of 0 or more, such as 0.5; found ${typeof weight === 'number' || sample.weight instanceof PyFloat ? found : `a ${found}`}.`;
+    }
+    return undefined;
+}
+function checkFormatRules(sample, format, warn) {
+    switch (format) {
+        case 'general':
+            return checkContent(sample.text, { user: true, where: '"text"' }).error;
+        case 'instruction':
+            return (checkContent(sample.prompt, { user: true, where: '"prompt"' }).error ??
+                checkContent(sample.completion, { user: false, where: '"completion"', role: 'the completion' }).error);
+        case 'conversation':
+            return checkMessages(sample.messages, {
+                requireAssistant: true,
+                where: '"messages"',
+                tools: 'tools' in sample ? { value: sample.tools, where: '"tools"' } : undefined,
+                warn,
+            });
+        case 'preference_openai':
+            return checkPreference(sample, warn);
+    }
+}
+/** A content value: a string, or an OpenAI-style list of text and image parts (rules doc section 6). */
+function checkContent(value, options) {
+    if (typeof value === 'string')
+        return { images: 0, multimodal: false };
+    if (!Array.isArray(value)) {
+        return {
+            images: 0,
+            multimodal: false,
+            error: `${options.where} must be a string, or a list of {"type": "text", ...} and {"type": "image_url", ...} parts; found ${jsonType(value)}.`,
+        };
+    }
+    let images = 0;
+    for (const [index, part] of value.entries()) {
+        const at = `${options.where}[${index}]`;
+        const fail = (error) => ({ images, multimodal: true, error });
+        if (!isObject(part))
+            return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
+        if (!('type' in part))
+            return fail(`${at} has no "type"; use "text" or "image_url".`);
+        if (part.type === 'text') {
+            if (typeof part.text !== 'string') {
+                return fail(`${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`);
+            }
+        }
+        else if (part.type === 'image_url') {
+            if (!options.user) {
+                return fail(`${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`);
+            }
+            if (!isObject(part.image_url)) {
+                return fail(`${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`);
+            }
+            const url = part.image_url.url;
+            if (typeof url !== 'string' || url === '') {
+                return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
+            }
+            if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
+                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${excerpt(url, 40)}". Image links and other formats are not accepted.`);
+            }
+            if (url.length > MAX_IMAGE_URL_CHARS) {
+                return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
+            }
+            images += 1;
+        }
+        else {
+            return fail(`${at} has "type": ${quote(part.type)}; only "text" and "image_url" are supported.`);
+        }
+    }
+    if (images > MAX_IMAGES) {
+        return {
+            images,
+            multimodal: true,
+            error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.`,
+        };
+    }
+    return { images, multimodal: true };
+}
+/**
+ * A conversation: the `messages` of a conversational sample or of a preference sample's input. In version (a)'s
+ * order: every message's shape first (an object, a role, content or tool calls), then each message's weight, role
+ * and, when it is truthy, its content.
+ */
+function checkMessages(messages, options) {
+    const where = options.where;
+    if (!Array.isArray(messages))
+        return `${where} must be a list of messages; found ${jsonType(messages)}.`;
+    if (messages.length === 0)
+        return `${where} is empty; it needs at least one message.`;
+    for (let i = 0; i < messages.length; i += 1) {
+        const message = messages[i];
+        if (!isObject(message)) {
+            return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(message)}.`;
+        }
+        if (!('role' in message)) {
+            return `${where}[${i}] has no "role"; every message needs one ("system", "user", "assistant" or "tool").`;
+        }
+        if (message.role !== 'assistant' && !('content' in message)) {
+            const who = typeof message.role === 'string' ? `a ${quote(message.role)} message` : 'this message';
+            return `${where}[${i}] has no "content"; ${who} needs "content" (only an assistant message may have "tool_calls" instead). A tool's answer looks like ${TOOL_RESULT_EXAMPLE}.`;
+        }
+        if (!('content' in message) && !('tool_calls' in message)) {
+            return `${where}[${i}] has neither "content" nor "tool_calls"; an assistant message needs one of them, such as ${TOOL_CALL_EXAMPLE}.`;
+        }
+    }
+    const list = messages;
+    const toolNames = options.tools ? checkTools(options.tools, options.warn) : undefined;
+    let hasAssistant = false;
+    let sampleImages = 0;
+    let firstMultimodal;
+    let previousRole;
+    let warnedAlternation = false;
+    for (let index = 0; index < list.length; index += 1) {
+        const message = list[index];
+        // Paths like `"messages"[2]` are built only for a message that has a problem: this loop runs for every message.
+        const at = () => `${where}[${index}]`;
+        if ('weight' in message) {
+            const weight = message.weight;
+            // Python's int: true and false count (bool is an int); 1.0 does not.
+            if (typeof weight !== 'boolean' && typeof weight !== 'number') {
+                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? excerpt(weight.token) : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+            }
+            if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
+                return `${at()}.weight must be 0 or 1; found ${excerpt(String(weight))}.`;
+            }
+        }
+        const role = message.role;
+        if (typeof role !== 'string')
+            return `${at()}.role must be a string; found ${jsonType(role)}.`;
+        if (!ROLES.has(role)) {
+            return `${at()}.role is ${quote(role)}; it must be "system", "user", "assistant" or "tool" (a tool's answer: ${TOOL_RESULT_EXAMPLE}).`;
+        }
+        hasAssistant ||= role === 'assistant';
+        // Together's docs ask for alternating user and assistant turns; its checker and server do not: a warning.
+        if (!warnedAlternation && role === previousRole && role !== 'tool') {
+            warnedAlternation = true;
+            options.warn(`${at()} repeats the role ${quote(role)} of the message before it; Together's data-preparation docs ask for alternating user and assistant turns (its checker accepts this). Merge the two messages if that was not meant.`);
+        }
+        previousRole = role;
+        if ('tool_calls' in message)
+            checkToolCalls(message.tool_calls, role, at, toolNames, options.warn);
+        // The reference looks at a content only when it is truthy: null, "", 0, false and [] skip every content rule.
+        if (!isTruthy(message.content))
+            continue;
+        // A string is the common case and always valid: no need to look further.
+        const multimodal = typeof message.content !== 'string';
+        if (multimodal) {
+            const content = checkContent(message.content, {
+                user: role === 'user',
+                where: `${at()}.content`,
+                role: `${role} messages`,
+            });
+            if (content.error)
+                return content.error;
+            if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
+                return `${at()} contains an image, so its weight must be 0; found 1.`;
+            }
+            sampleImages += content.images;
+        }
+        firstMultimodal ??= multimodal;
+        if (multimodal !== firstMultimodal) {
+            return `${at()}.content is ${multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
+        }
+    }
+    if (sampleImages > MAX_IMAGES)
+        return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
+    if (options.requireAssistant && !hasAssistant) {
+        return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
+    }
+    return undefined;
+}
+/**
+ * The sample's `tools` (warnings only: Together's checker does not look inside). Returns the function names it
+ * declares, for the tool calls to be held against; undefined when it declares none.
+ */
+function checkTools(tools, warn) {
+    if (!Array.isArray(tools.value)) {
+        warn(`${tools.where} should be a list of tools such as [{"type": "function", "function": {"name": "get_weather", "parameters": {...}}}]; found ${jsonType(tools.value)}.`);
+        return undefined;
+    }
+    if (tools.value.length === 0) {
+        warn(`${tools.where} is an empty list; leave it out, or list the functions the assistant may call.`);
+        return undefined;
+    }
+    const names = new Set();
+    for (const [i, tool] of tools.value.entries()) {
+        const name = isObject(tool) && isObject(tool.function) ? tool.function.name : undefined;
+        if (typeof name === 'string')
+            names.add(name);
+        else
+            warn(`${tools.where}[${i}] has no function name; each tool is {"type": "function", "function": {"name": "...", ...}}.`);
+    }
+    return names.size > 0 ? names : undefined;
+}
+/** An assistant's `tool_calls` (warnings only, as in some of Together's clients): names in `tools`, JSON arguments. */
+function checkToolCalls(calls, role, at, toolNames, warn) {
+    if (calls === null || calls === undefined)
+        return;
+    if (role !== 'assistant') {
+        warn(`${at()} is a ${quote(role)} message with "tool_calls"; only assistant messages call tools.`);
+        return;
+    }
+    if (!Array.isArray(calls)) {
+        warn(`${at()}.tool_calls should be a list such as ${TOOL_CALL_EXAMPLE.slice(TOOL_CALL_EXAMPLE.indexOf('['), -1)}; found ${jsonType(calls)}.`);
+        return;
+    }
+    for (const [i, call] of calls.entries()) {
+        const where = `${at()}.tool_calls[${i}]`;
+        const fn = isObject(call) ? call.function : undefined;
+        if (!isObject(fn) || typeof fn.name !== 'string') {
+            warn(`${where} has no function name; a call is {"id": "call_1", "type": "function", "function": {"name": "...", "arguments": "{...}"}}.`);
+            continue;
+        }
+        if (toolNames && !toolNames.has(fn.name)) {
+            warn(`${where} calls ${quote(fn.name)}, which is not in "tools" (it lists ${quoteKeys([...toolNames])}).`);
+        }
+        if ('arguments' in fn) {
+            const problem = argumentsProblem(fn.arguments);
+            if (problem)
+                warn(`${where}.function.arguments ${problem}; write the arguments as a JSON object in a string, such as "{\\"city\\": \\"Paris\\"}".`);
+        }
+    }
+}
+function argumentsProblem(value) {
+    if (typeof value !== 'string')
+        return `is a ${jsonType(value)}, not a string`;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return 'is not valid JSON';
+    }
+    return isObject(parsed) ? undefined : `holds a JSON ${jsonType(parsed)}, not an object`;
+}
+/** The OpenAI preference (DPO) format. */
+function checkPreference(sample, warn) {
+    const input = sample.input;
+    if (!isObject(input))
+        return `"input" must be an object {"messages": [...]}; found ${jsonType(input)}.`;
+    if (!('messages' in input))
+        return '"input" has no "messages"; it must be {"messages": [...]}.';
+    const messagesError = checkMessages(input.messages, {
+        requireAssistant: false,
+        where: '"input".messages',
+        tools: 'tools' in input ? { value: input.tools, where: '"input".tools' } : undefined,
+        warn,
+    });
+    if (messagesError)
+        return messagesError;
+    const messages = input.messages;
+    if (messages.at(-1)?.role === 'assistant') {
+        return 'the last message of "input".messages is from the assistant; it must end with the turn the preferred and non-preferred outputs answer.';
+    }
+    for (const key of ['preferred_output', 'non_preferred_output']) {
+        const output = sample[key];
+        if (!Array.isArray(output))
+            return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
+        if (output.length !== 1)
+            return `"${key}" must hold exactly one message; found ${output.length}.`;
+        const [message] = output;
+        if (!isObject(message))
+            return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
+        if (!('role' in message))
+            return `"${key}"[0] has no "role"; it must be "assistant".`;
+        if (message.role !== 'assistant')
+            return `"${key}"[0].role is ${quote(message.role)}; it must be "assistant".`;
+        if (!('content' in message) && !('tool_calls' in message)) {
+            return `"${key}"[0] has neither "content" nor "tool_calls"; the output is one assistant message with one of them.`;
+        }
+        if ('content' in message) {
+            const content = checkContent(message.content, {
+                user: false,
+                where: `"${key}"[0].content`,
+                role: 'preference outputs',
+            });
+            if (content.error)
+                return content.error;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/types.ts
+/** What a dataset check reports per file, and the levels of checking. */
+/** Warnings listed per file; the rest are counted. */
+const MAX_WARNINGS = 100;
+
+;// CONCATENATED MODULE: ./src/check/jsonl.ts
+/** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
+
+
+
+/** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
+// eslint-disable-next-line no-control-regex -- Python counts \x1c-\x1f as whitespace, so this must too.
+const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+/**
+ * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
+ * every line must share it.
+ */
+async function scanJsonl(path, range, rules, firstFormat, options = {}) {
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+    const read = await readLines(path, range, visitor, options);
+    return {
+        ...read,
+        samples: visitor.samples,
+        problem: visitor.problem,
+        firstFormat: visitor.rangeFirstFormat,
+        warnings: visitor.warnings,
+        omittedWarnings: visitor.omittedWarnings,
+    };
+}
+class JsonlVisitor {
+    rules;
+    firstFormat;
+    startsFile;
+    samples = 0;
+    problem = null;
+    rangeFirstFormat;
+    warnings = [];
+    omittedWarnings = 0;
+    currentLine = 0;
+    warn = (message) => {
+        if (this.warnings.length < MAX_WARNINGS)
+            this.warnings.push({ line: this.currentLine, message });
+        else
+            this.omittedWarnings += 1;
+    };
+    constructor(rules, firstFormat, startsFile) {
+        this.rules = rules;
+        this.firstFormat = firstFormat;
+        this.startsFile = startsFile;
+    }
+    get wantsLines() {
+        return this.problem === null && this.rules !== 'utf8';
+    }
+    line(data, start, end, line) {
+        this.currentLine = line;
+        const text = data.toString('utf8', start, end);
+        // Nearly every line starts with '{': only others can be blank.
+        const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
+        if (blank && this.rules === 'structural')
+            return;
+        const problem = blank
+            ? 'The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).'
+            : this.lineProblem(text, line);
+        if (problem !== undefined) {
+            this.problem = { line, message: problem };
+            return;
+        }
+        this.samples += 1;
+    }
+    /** The line's problem, or undefined; records line 1's format. */
+    lineProblem(text, line) {
+        const parsed = parsePythonJson(text);
+        if (!parsed.ok) {
+            if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
+                return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
+            }
+            return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
+        }
+        const value = parsed.value;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
+        }
+        if (this.rules !== 'full')
+            return undefined;
+        const verdict = checkSample(value, this.firstFormat, this.warn);
+        if (verdict.error !== undefined)
+            return verdict.error;
+        this.firstFormat ??= verdict.format;
+        if (line === 1)
+            this.rangeFirstFormat = verdict.format;
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/check/worker-protocol.ts
+/** Messages between the action's main thread and its worker threads (dist/worker/index.js). */
+
+
+
+/**
+ * The bundled worker script next to the bundled action (`dist/worker/index.js`), if it is there. Running from
+ * source (the tests) there is none, and work stays on the main thread unless a test passes the script.
+ */
+function defaultWorkerScript() {
+    const candidate = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'worker', 'index.js');
+    return (0,external_node_fs_namespaceObject.existsSync)(candidate) ? candidate : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/jsonl-file.ts
+/**
+ * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges of about 16 MiB,
+ * each just after a `\n`; the main thread and worker threads take ranges from one queue until none is left (so
+ * they finish together, although the main thread started earlier and scans slower), and the results are merged
+ * as if one scan had read the file from start to end.
+ */
+
+
+
+
+
+
+
+
+
+const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+/** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
+const RANGE_BYTES = 16 * 1024 * 1024;
+/** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
+const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). With
+ * `sha256`, the file's SHA-256 comes with them: on one thread it is computed on the check's own reads; on several,
+ * the main thread hashes the file from start to end while the workers check their ranges, then joins them.
+ */
+async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
+    const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
+    const workerScript = options.workerScript ?? defaultWorkerScript();
+    if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
+        return scanJsonl(file, { end: bytes }, rules, undefined, read);
+    }
+    // Start the workers first: their start-up overlaps finding the cuts and line 1.
+    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
+    try {
+        const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
+        // Every line must share line 1's format, so all ranges need it before they start.
+        const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+        const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
+        const bounds = [0, ...cuts, bytes];
+        const tasks = bounds.slice(0, -1).map((start, i) => ({
+            path: file,
+            range: { start, end: bounds[i + 1] },
+            rules: i === 0 ? rules : laterRules,
+            firstFormat: firstLine.firstFormat,
+        }));
+        const results = new Array(tasks.length);
+        let next = 0;
+        const take = () => (next < tasks.length ? next++ : -1);
+        let sha256;
+        const onMainThread = async () => {
+            if (read.sha256)
+                sha256 = await hashYielding(file, bytes);
+            for (let i = take(); i >= 0; i = take()) {
+                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
+                // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
+                await (0,promises_namespaceObject.setImmediate)();
+            }
+        };
+        await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
+        const merged = mergeRangeResults(results);
+        return sha256 === undefined ? merged : { ...merged, sha256 };
+    }
+    finally {
+        await Promise.all(workers.map((w) => w.terminate()));
+    }
+}
+/** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
+function mergeRangeResults(results) {
+    const merged = {
+        lines: 0,
+        samples: 0,
+        problem: null,
+        utf8: null,
+        firstFormat: results[0]?.firstFormat,
+        warnings: [],
+        omittedWarnings: 0,
+    };
+    let firstProblem = null;
+    let samplesToProblem = 0;
+    for (const result of results) {
+        if (!merged.utf8 && result.utf8)
+            merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
+        if (!firstProblem) {
+            // Warnings count up to the first problem, as one scan from the start would have seen them.
+            for (const warning of result.warnings) {
+                if (merged.warnings.length < MAX_WARNINGS)
+                    merged.warnings.push({ ...warning, line: merged.lines + warning.line });
+                else
+                    merged.omittedWarnings += 1;
+            }
+            merged.omittedWarnings += result.omittedWarnings;
+        }
+        if (!firstProblem && result.problem) {
+            firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
+            samplesToProblem = merged.samples + result.samples;
+        }
+        merged.lines += result.lines;
+        merged.samples += result.samples;
+        if (merged.utf8)
+            break;
+    }
+    merged.problem = firstProblem;
+    if (firstProblem)
+        merged.samples = samplesToProblem;
+    return merged;
+}
+/** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
+const HASH_SLICE_BYTES = 8 * 1024 * 1024;
+/** The file's SHA-256 from one sequential read, yielding to the event loop every slice. */
+async function hashYielding(file, bytes) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    try {
+        for (let position = 0, sinceYield = 0; position < bytes;) {
+            const bytesRead = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, 0, Math.min(buffer.length, bytes - position), position);
+            if (bytesRead === 0)
+                throw new Error(`the file shrank while it was read: ${position} of ${bytes} bytes`);
+            hash.update(buffer.subarray(0, bytesRead));
+            position += bytesRead;
+            sinceYield += bytesRead;
+            if (sinceYield >= HASH_SLICE_BYTES) {
+                sinceYield = 0;
+                await (0,promises_namespaceObject.setImmediate)();
+            }
+        }
+        return hash.digest('hex');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
+async function findCuts(file, bytes, parts) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const cuts = [];
+        const window = Buffer.allocUnsafe(64 * 1024);
+        for (let k = 1; k < parts; k += 1) {
+            let from = Math.max(Math.floor((k * bytes) / parts), (cuts.at(-1) ?? 0) + 1);
+            const limit = Math.min(bytes, from + CUT_SEARCH_BYTES);
+            while (from < limit) {
+                const { bytesRead } = await handle.read(window, 0, Math.min(window.length, limit - from), from);
+                if (bytesRead === 0)
+                    break;
+                const newline = window.subarray(0, bytesRead).indexOf(10);
+                if (newline >= 0) {
+                    if (from + newline + 1 < bytes)
+                        cuts.push(from + newline + 1);
+                    break;
+                }
+                from += bytesRead;
+            }
+        }
+        return cuts;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The offset just past line 1's terminator (or the file's end). */
+async function firstLineEnd(file, bytes) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const window = Buffer.allocUnsafe(64 * 1024);
+        for (let from = 0; from < bytes;) {
+            const { bytesRead } = await handle.read(window, 0, window.length, from);
+            if (bytesRead === 0)
+                break;
+            const slice = window.subarray(0, bytesRead);
+            const lf = slice.indexOf(10);
+            const cr = slice.indexOf(13);
+            const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+            if (end >= 0)
+                return from + end + 1;
+            from += bytesRead;
+        }
+        return bytes;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
+function feedWorker(worker, tasks, results, take) {
+    return new Promise((resolve, reject) => {
+        let inFlight = 0;
+        const send = () => {
+            const index = take();
+            if (index < 0) {
+                if (inFlight === 0)
+                    resolve();
+                return;
+            }
+            inFlight += 1;
+            worker.postMessage({ kind: 'scan', index, task: tasks[index] });
+        };
+        worker.on('message', (message) => {
+            if (message.kind !== 'scan')
+                return;
+            inFlight -= 1;
+            if (!message.ok) {
+                const { start, end } = tasks[message.index].range;
+                reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
+                return;
+            }
+            results[message.index] = message.result;
+            send();
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => {
+            if (inFlight > 0)
+                reject(new Error(`the check worker stopped with exit code ${code}`));
+        });
+        send();
+        send();
+    });
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/constants.js
+
+/** @type {import('../src/types.d.ts').ParquetType[]} */
+const ParquetTypes = [
+  'BOOLEAN',
+  'INT32',
+  'INT64',
+  'INT96', // deprecated
+  'FLOAT',
+  'DOUBLE',
+  'BYTE_ARRAY',
+  'FIXED_LEN_BYTE_ARRAY',
+]
+
+/** @type {import('../src/types.d.ts').Encoding[]} */
+const Encodings = [
+  'PLAIN',
+  'GROUP_VAR_INT', // deprecated
+  'PLAIN_DICTIONARY',
+  'RLE',
+  'BIT_PACKED', // deprecated
+  'DELTA_BINARY_PACKED',
+  'DELTA_LENGTH_BYTE_ARRAY',
+  'DELTA_BYTE_ARRAY',
+  'RLE_DICTIONARY',
+  'BYTE_STREAM_SPLIT',
+]
+
+/** @type {import('../src/types.d.ts').FieldRepetitionType[]} */
+const FieldRepetitionTypes = [
+  'REQUIRED',
+  'OPTIONAL',
+  'REPEATED',
+]
+
+/** @type {import('../src/types.d.ts').ConvertedType[]} */
+const ConvertedTypes = [
+  'UTF8',
+  'MAP',
+  'MAP_KEY_VALUE',
+  'LIST',
+  'ENUM',
+  'DECIMAL',
+  'DATE',
+  'TIME_MILLIS',
+  'TIME_MICROS',
+  'TIMESTAMP_MILLIS',
+  'TIMESTAMP_MICROS',
+  'UINT_8',
+  'UINT_16',
+  'UINT_32',
+  'UINT_64',
+  'INT_8',
+  'INT_16',
+  'INT_32',
+  'INT_64',
+  'JSON',
+  'BSON',
+  'INTERVAL',
+]
+
+/** @type {import('../src/types.d.ts').CompressionCodec[]} */
+const CompressionCodecs = [
+  'UNCOMPRESSED',
+  'SNAPPY',
+  'GZIP',
+  'LZO',
+  'BROTLI',
+  'LZ4',
+  'ZSTD',
+  'LZ4_RAW',
+]
+
+/** @type {import('../src/types.d.ts').PageType[]} */
+const PageTypes = [
+  'DATA_PAGE',
+  'INDEX_PAGE',
+  'DICTIONARY_PAGE',
+  'DATA_PAGE_V2',
+]
+
+/** @type {import('../src/types.d.ts').BoundaryOrder[]} */
+const BoundaryOrders = (/* unused pure expression or super */ null && ([
+  'UNORDERED',
+  'ASCENDING',
+  'DESCENDING',
+]))
+
+/** @type {import('../src/types.d.ts').EdgeInterpolationAlgorithm[]} */
+const EdgeInterpolationAlgorithms = [
+  'SPHERICAL',
+  'VINCENTY',
+  'THOMAS',
+  'ANDOYER',
+  'KARNEY',
+]
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/wkb.js
+/**
+ * WKB (Well-Known Binary) decoder for geometry objects.
+ *
+ * @param {DataReader} reader
+ * @returns {Geometry} geometry object
+ */
+function wkbToGeojson(reader) {
+  const flags = getFlags(reader)
+
+  if (flags.type === 1) { // Point
+    return { type: 'Point', coordinates: readPosition(reader, flags) }
+  } else if (flags.type === 2) { // LineString
+    return { type: 'LineString', coordinates: readLine(reader, flags) }
+  } else if (flags.type === 3) { // Polygon
+    return { type: 'Polygon', coordinates: readPolygon(reader, flags) }
+  } else if (flags.type === 4) { // MultiPoint
+    const points = []
+    for (let i = 0; i < flags.count; i++) {
+      points.push(readPosition(reader, getFlags(reader)))
+    }
+    return { type: 'MultiPoint', coordinates: points }
+  } else if (flags.type === 5) { // MultiLineString
+    const lines = []
+    for (let i = 0; i < flags.count; i++) {
+      lines.push(readLine(reader, getFlags(reader)))
+    }
+    return { type: 'MultiLineString', coordinates: lines }
+  } else if (flags.type === 6) { // MultiPolygon
+    const polygons = []
+    for (let i = 0; i < flags.count; i++) {
+      polygons.push(readPolygon(reader, getFlags(reader)))
+    }
+    return { type: 'MultiPolygon', coordinates: polygons }
+  } else if (flags.type === 7) { // GeometryCollection
+    const geometries = []
+    for (let i = 0; i < flags.count; i++) {
+      geometries.push(wkbToGeojson(reader))
+    }
+    return { type: 'GeometryCollection', geometries }
+  } else {
+    throw new Error(`Unsupported geometry type: ${flags.type}`)
+  }
+}
+
+/**
+ * Extract ISO WKB flags and base geometry type.
+ *
+ * @param {DataReader} reader
+ * @returns {WkbFlags}
+ */
+function getFlags(reader) {
+  const { view } = reader
+  const littleEndian = view.getUint8(reader.offset++) === 1
+  const rawType = view.getUint32(reader.offset, littleEndian)
+  reader.offset += 4
+
+  const type = rawType % 1000
+  const flags = Math.floor(rawType / 1000)
+
+  let count = 0
+  if (type > 1 && type <= 7) {
+    count = view.getUint32(reader.offset, littleEndian)
+    reader.offset += 4
+  }
+
+  // XY, XYZ, XYM, XYZM
+  let dim = 2
+  if (flags) dim++
+  if (flags === 3) dim++
+
+  return { littleEndian, type, dim, count }
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[]}
+ */
+function readPosition(reader, flags) {
+  const points = []
+  for (let i = 0; i < flags.dim; i++) {
+    const coord = reader.view.getFloat64(reader.offset, flags.littleEndian)
+    reader.offset += 8
+    points.push(coord)
+  }
+  return points
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[][]}
+ */
+function readLine(reader, flags) {
+  const points = []
+  for (let i = 0; i < flags.count; i++) {
+    points.push(readPosition(reader, flags))
+  }
+  return points
+}
+
+/**
+ * @param {DataReader} reader
+ * @param {WkbFlags} flags
+ * @returns {number[][][]}
+ */
+function readPolygon(reader, flags) {
+  const { view } = reader
+  const rings = []
+  for (let r = 0; r < flags.count; r++) {
+    const count = view.getUint32(reader.offset, flags.littleEndian)
+    reader.offset += 4
+    rings.push(readLine(reader, { ...flags, count }))
+  }
+  return rings
+}
+
+/**
+ * @typedef {object} WkbFlags
+ * @property {boolean} littleEndian
+ * @property {number} type
+ * @property {number} dim
+ * @property {number} count
+ */
+
+/**
+ * @import {DataReader, Geometry} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/convert.js
+
+
+/**
+ * @import {ColumnDecoder, DecodedArray, Encoding, ParquetParsers} from '../src/types.js'
+ */
+
+const decoder = new TextDecoder()
+
+/**
+ * Default type parsers when no custom ones are given
+ * @type ParquetParsers
+ */
+const DEFAULT_PARSERS = {
+  timestampFromMilliseconds(millis) {
+    return new Date(Number(millis))
+  },
+  timestampFromMicroseconds(micros) {
+    return new Date(Number(micros / 1000n))
+  },
+  timestampFromNanoseconds(nanos) {
+    return new Date(Number(nanos / 1000000n))
+  },
+  dateFromDays(days) {
+    return new Date(days * 86400000)
+  },
+  stringFromBytes(bytes) {
+    return bytes && decoder.decode(bytes)
+  },
+  jsonFromBytes(bytes) {
+    return bytes && JSON.parse(decoder.decode(bytes))
+  },
+  geometryFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
+  },
+  geographyFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
+  },
+  uuidFromBytes(bytes) {
+    if (!bytes) return undefined
+    const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20, 32)
+  },
+}
+
+/**
+ * Convert known types from primitive to rich, and dereference dictionary.
+ *
+ * @param {DecodedArray} data series of primitive types
+ * @param {DecodedArray | undefined} dictionary
+ * @param {Encoding} encoding
+ * @param {ColumnDecoder} columnDecoder
+ * @returns {DecodedArray} series of rich types
+ */
+function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
+  if (dictionary && encoding.endsWith('_DICTIONARY')) {
+    let output = data
+    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
+      // @ts-expect-error upgrade data to match dictionary type with fancy constructor
+      output = new dictionary.constructor(data.length)
+    }
+    for (let i = 0; i < data.length; i++) {
+      output[i] = dictionary[data[i]]
+    }
+    return output
+  } else {
+    return convert(data, columnDecoder)
+  }
+}
+
+/**
+ * Convert known types from primitive to rich.
+ *
+ * @param {DecodedArray} data series of primitive types
+ * @param {ColumnDecoder} columnDecoder
+ * @returns {DecodedArray} series of rich types
+ */
+function convert(data, columnDecoder) {
+  const { element, parsers, utf8 = true, schemaPath } = columnDecoder
+  const { type, converted_type: ctype, logical_type: ltype } = element
+  const nullable = element.repetition_type !== 'REQUIRED'
+
+  // Skip utf8 conversion for plain BYTE_ARRAY inside VARIANT
+  const isVariant = schemaPath?.some(s => s.element.logical_type?.type === 'VARIANT')
+  if (isVariant && type === 'BYTE_ARRAY' && ctype !== 'UTF8' && ltype?.type !== 'STRING') {
+    return data
+  }
+  if (ctype === 'DECIMAL') {
+    const scale = element.scale || 0
+    const factor = 10 ** -scale
+    const arr = new Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      if (data[i] instanceof Uint8Array) {
+        arr[i] = parseDecimal(data[i]) * factor
+      } else {
+        arr[i] = Number(data[i]) * factor
+      }
+    }
+    return arr
+  }
+  if (!ctype && type === 'INT96') {
+    return Array.from(data).map(v => parsers.timestampFromNanoseconds(parseInt96Nanos(v)))
+  }
+  if (ctype === 'DATE') {
+    return Array.from(data).map(v => parsers.dateFromDays(v))
+  }
+  if (ctype === 'TIMESTAMP_MILLIS') {
+    return Array.from(data).map(v => parsers.timestampFromMilliseconds(v))
+  }
+  if (ctype === 'TIMESTAMP_MICROS') {
+    return Array.from(data).map(v => parsers.timestampFromMicroseconds(v))
+  }
+  if (ctype === 'JSON') {
+    return data.map(v => parsers.jsonFromBytes(v))
+  }
+  if (ctype === 'BSON') {
+    throw new Error('parquet bson not supported')
+  }
+  if (ctype === 'INTERVAL') {
+    throw new Error('parquet interval not supported')
+  }
+  if (ltype?.type === 'GEOMETRY') {
+    return data.map(v => parsers.geometryFromBytes(v))
+  }
+  if (ltype?.type === 'GEOGRAPHY') {
+    return data.map(v => parsers.geographyFromBytes(v))
+  }
+  if (ltype?.type === 'UUID') {
+    return data.map(v => parsers.uuidFromBytes(v))
+  }
+  if (ctype === 'UTF8' || ltype?.type === 'STRING' || utf8 && type === 'BYTE_ARRAY') {
+    return data.map(v => parsers.stringFromBytes(v))
+  }
+  if (ctype === 'UINT_64' || ltype?.type === 'INTEGER' && ltype.bitWidth === 64 && !ltype.isSigned) {
+    if (data instanceof BigInt64Array) return new BigUint64Array(data.buffer, data.byteOffset, data.length)
+    const arr = nullable ? new Array(data.length) : new BigUint64Array(data.length)
+    for (let i = 0; i < arr.length; i++) arr[i] = data[i]
+    return arr
+  }
+  if (ctype === 'UINT_32' || ltype?.type === 'INTEGER' && ltype.bitWidth === 32 && !ltype.isSigned) {
+    if (data instanceof Int32Array) return new Uint32Array(data.buffer, data.byteOffset, data.length)
+    const arr = nullable ? new Array(data.length) : new Uint32Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = data[i] < 0 ? 4294967296 + data[i] : data[i]
+    }
+    return arr
+  }
+  if (ltype?.type === 'FLOAT16') {
+    return Array.from(data).map(parseFloat16)
+  }
+  if (ltype?.type === 'TIMESTAMP') {
+    const { unit } = ltype
+    /** @type {ParquetParsers[keyof ParquetParsers]} */
+    let parser = parsers.timestampFromMilliseconds
+    if (unit === 'MICROS') parser = parsers.timestampFromMicroseconds
+    if (unit === 'NANOS') parser = parsers.timestampFromNanoseconds
+    const arr = new Array(data.length)
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = parser(data[i])
+    }
+    return arr
+  }
+  return data
+}
+
+/**
+ * @param {Uint8Array} bytes
+ * @returns {number}
+ */
+function parseDecimal(bytes) {
+  if (!bytes.length) return 0
+
+  let value = 0n
+  for (const byte of bytes) {
+    value = value * 256n + BigInt(byte)
+  }
+
+  // handle signed
+  const bits = bytes.length * 8
+  if (value >= 2n ** BigInt(bits - 1)) {
+    value -= 2n ** BigInt(bits)
+  }
+
+  return Number(value)
+}
+
+/**
+ * Converts INT96 date format (hi 32bit days, lo 64bit nanos) to nanos since epoch
+ * @param {bigint} value
+ * @returns {bigint}
+ */
+function parseInt96Nanos(value) {
+  const days = (value >> 64n) - 2440588n
+  const nano = value & 0xffffffffffffffffn
+  return days * 86400000000000n + nano
+}
+
+/**
+ * @param {Uint8Array | undefined} bytes
+ * @returns {number | undefined}
+ */
+function parseFloat16(bytes) {
+  if (!bytes) return undefined
+  const int16 = bytes[1] << 8 | bytes[0]
+  const sign = int16 >> 15 ? -1 : 1
+  const exp = int16 >> 10 & 0x1f
+  const frac = int16 & 0x3ff
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024) // subnormals
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024)
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/schema.js
+/**
+ * Build a tree from the schema elements.
+ *
+ * @param {SchemaElement[]} schema
+ * @param {number} rootIndex index of the root element
+ * @param {string[]} path path to the element
+ * @returns {SchemaTree} tree of schema elements
+ */
+function schemaTree(schema, rootIndex, path) {
+  const element = schema[rootIndex]
+  const children = []
+  let count = 1
+
+  // Read the specified number of children
+  if (element.num_children) {
+    while (children.length < element.num_children) {
+      const childElement = schema[rootIndex + count]
+      const child = schemaTree(schema, rootIndex + count, [...path, childElement.name])
+      count += child.count
+      children.push(child)
+    }
+  }
+
+  return { count, element, children, path }
+}
+
+/**
+ * Get schema elements from the root to the given element name.
+ *
+ * @param {SchemaElement[]} schema
+ * @param {string[]} name path to the element
+ * @returns {SchemaTree[]} list of schema elements
+ */
+function getSchemaPath(schema, name) {
+  return getTreePath(schemaTree(schema, 0, []), name)
+}
+
+/**
+ * Get schema tree nodes from the root of a prebuilt tree to the given element name.
+ *
+ * @param {SchemaTree} tree root of the schema tree
+ * @param {string[]} name path to the element
+ * @returns {SchemaTree[]} list of schema elements
+ */
+function getTreePath(tree, name) {
+  const path = [tree]
+  for (const part of name) {
+    const child = tree.children.find(child => child.element.name === part)
+    if (!child) throw new Error(`parquet schema element not found: ${name}`)
+    path.push(child)
+    tree = child
+  }
+  return path
+}
+
+/**
+ * Get all physical (leaf) column names.
+ *
+ * @param {SchemaTree} schemaTree
+ * @returns {string[]} list of physical column names
+ */
+function getPhysicalColumns(schemaTree) {
+  /** @type {string[]} */
+  const columns = []
+  /** @param {SchemaTree} node */
+  function traverse(node) {
+    if (node.children.length) {
+      for (const child of node.children) {
+        traverse(child)
+      }
+    } else {
+      columns.push(node.path.join('.'))
+    }
+  }
+  traverse(schemaTree)
+  return columns
+}
+
+/**
+ * Get the max repetition level for a given schema path.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {number} max repetition level
+ */
+function getMaxRepetitionLevel(schemaPath) {
+  let maxLevel = 0
+  for (const { element } of schemaPath) {
+    if (element.repetition_type === 'REPEATED') {
+      maxLevel++
+    }
+  }
+  return maxLevel
+}
+
+/**
+ * Get the max definition level for a given schema path.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {number} max definition level
+ */
+function getMaxDefinitionLevel(schemaPath) {
+  let maxLevel = 0
+  for (const { element } of schemaPath.slice(1)) {
+    if (element.repetition_type !== 'REQUIRED') {
+      maxLevel++
+    }
+  }
+  return maxLevel
+}
+
+/**
+ * Check if a column is list-like.
+ *
+ * @param {SchemaTree} schema
+ * @returns {boolean} true if list-like
+ */
+function isListLike(schema) {
+  if (!schema) return false
+  if (schema.element.converted_type !== 'LIST') return false
+  if (schema.children.length > 1) return false
+
+  const firstChild = schema.children[0]
+  if (firstChild.children.length > 1) return false
+  if (firstChild.element.repetition_type !== 'REPEATED') return false
+
+  return true
+}
+
+/**
+ * Check if a column is map-like.
+ *
+ * @param {SchemaTree} schema
+ * @returns {boolean} true if map-like
+ */
+function isMapLike(schema) {
+  if (!schema) return false
+  if (schema.element.converted_type !== 'MAP') return false
+  if (schema.children.length > 1) return false
+
+  const firstChild = schema.children[0]
+  if (firstChild.children.length !== 2) return false
+  if (firstChild.element.repetition_type !== 'REPEATED') return false
+
+  const keyChild = firstChild.children.find(child => child.element.name === 'key')
+  if (keyChild?.element.repetition_type === 'REPEATED') return false
+
+  const valueChild = firstChild.children.find(child => child.element.name === 'value')
+  if (valueChild?.element.repetition_type === 'REPEATED') return false
+
+  return true
+}
+
+/**
+ * Returns true if a column is non-nested.
+ *
+ * @param {SchemaTree[]} schemaPath
+ * @returns {boolean}
+ */
+function isFlatColumn(schemaPath) {
+  if (schemaPath.length !== 2) return false
+  const [, column] = schemaPath
+  if (column.element.repetition_type === 'REPEATED') return false
+  if (column.children.length) return false
+  return true
+}
+
+/**
+ * @import {SchemaElement, SchemaTree} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/thrift.js
+/**
+ * @import {DataReader, ThriftObject, ThriftType} from '../src/types.js'
+ */
+
+// TCompactProtocol types
+const STOP = 0
+const TRUE = 1
+const FALSE = 2
+const BYTE = 3
+const I16 = 4
+const I32 = 5
+const I64 = 6
+const DOUBLE = 7
+const BINARY = 8
+const LIST = 9
+const STRUCT = 12
+
+/**
+ * Parse TCompactProtocol
+ *
+ * @param {DataReader} reader
+ * @returns {{ [key: `field_${number}`]: any }}
+ */
+function deserializeTCompactProtocol(reader) {
+  /** @type {ThriftObject} */
+  const value = {}
+  let fid = 0
+
+  while (true) {
+    if (reader.offset >= reader.view.byteLength) throw new Error('thrift struct ended without STOP')
+    // Parse each field based on its type and add to the result object
+    const byte = reader.view.getUint8(reader.offset++)
+    const type = byte & 0x0f
+    if (type === STOP) break
+    const delta = byte >> 4
+    fid = delta ? fid + delta : readZigZag(reader)
+    value[`field_${fid}`] = readElement(reader, type)
+  }
+
+  return value
+}
+
+/**
+ * Read a single element based on its type
+ *
+ * @param {DataReader} reader
+ * @param {number} type
+ * @returns {ThriftType}
+ */
+function readElement(reader, type) {
+  switch (type) {
+  case TRUE:
+    return true
+  case FALSE:
+    return false
+  case BYTE:
+    return reader.view.getInt8(reader.offset++)
+  case I16:
+  case I32:
+    return readZigZag(reader)
+  case I64:
+    return readZigZagBigInt(reader)
+  case DOUBLE: {
+    const value = reader.view.getFloat64(reader.offset, true)
+    reader.offset += 8
+    return value
+  }
+  case BINARY: {
+    const stringLength = readVarInt(reader)
+    if (reader.offset + stringLength > reader.view.byteLength) {
+      throw new Error(`thrift binary length ${stringLength} exceeds remaining ${reader.view.byteLength - reader.offset} bytes`)
+    }
+    const strBytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, stringLength)
+    reader.offset += stringLength
+    return strBytes
+  }
+  case LIST: {
+    const byte = reader.view.getUint8(reader.offset++)
+    const elemType = byte & 0x0f
+    let listSize = byte >> 4
+    if (listSize === 15) {
+      listSize = readVarInt(reader)
+    }
+    const boolType = elemType === TRUE || elemType === FALSE
+    const values = new Array(listSize)
+    for (let i = 0; i < listSize; i++) {
+      values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType)
+    }
+    return values
+  }
+  case STRUCT:
+    // main function handles struct parsing
+    return deserializeTCompactProtocol(reader)
+  default:
+    // MAP, SET, UUID not used by parquet
+    throw new Error(`thrift unhandled type: ${type}`)
+  }
+}
+
+/**
+ * Read varint aka Unsigned LEB128.
+ *
+ * @param {DataReader} reader
+ * @returns {number}
+ */
+function readVarInt(reader) {
+  let result = 0
+  let shift = 0
+  while (true) {
+    // Read groups of 7 low bits until high bit is 0
+    const byte = reader.view.getUint8(reader.offset++)
+    result |= (byte & 0x7f) << shift
+    if (!(byte & 0x80)) {
+      return result
+    }
+    shift += 7
+  }
+}
+
+/**
+ * Read a varint as a bigint.
+ *
+ * @param {DataReader} reader
+ * @returns {bigint}
+ */
+function readVarBigInt(reader) {
+  let result = 0n
+  let shift = 0n
+  while (true) {
+    const byte = reader.view.getUint8(reader.offset++)
+    result |= BigInt(byte & 0x7f) << shift
+    if (!(byte & 0x80)) {
+      return result
+    }
+    shift += 7n
+  }
+}
+
+/**
+ * Read a zigzag number.
+ * Zigzag folds positive and negative numbers into the positive number space.
+ *
+ * @param {DataReader} reader
+ * @returns {number}
+ */
+function readZigZag(reader) {
+  const zigzag = readVarInt(reader)
+  return zigzag >>> 1 ^ -(zigzag & 1)
+}
+
+/**
+ * Read a zigzag bigint.
+ *
+ * @param {DataReader} reader
+ * @returns {bigint}
+ */
+function readZigZagBigInt(reader) {
+  const zigzag = readVarBigInt(reader)
+  return zigzag >> 1n ^ -(zigzag & 1n)
+}
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/geoparquet.js
+/**
+ * @param {SchemaElement[]} schema
+ * @param {KeyValue[] | undefined} key_value_metadata
+ * @returns {void}
+ */
+function markGeoColumns(schema, key_value_metadata) {
+  // Prepare the list of GeoParquet columns
+  /** @type {Map<string, LogicalType>} */
+  const columns = new Map()
+  const geo = key_value_metadata?.find(({ key }) => key === 'geo')?.value
+  const decodedColumns = (geo && JSON.parse(geo)?.columns) ?? {}
+  for (const [name, column] of Object.entries(decodedColumns)) {
+    if (column.encoding !== 'WKB') continue
+
+    const type = column.edges === 'spherical' ? 'GEOGRAPHY' : 'GEOMETRY'
+    const id = column.crs?.id ?? column.crs?.ids?.[0]
+    const crs = id ? `${id.authority}:${id.code.toString()}` : undefined
+    // Note: we can't infer GEOGRAPHY's algorithm from GeoParquet
+    columns.set(name, { type, crs })
+  }
+
+  // Mark schema elements with logical type
+  // Only look at root-level columns of type BYTE_ARRAY without existing logical_type
+  for (let i = 1; i < schema.length; i++) { // skip root
+    const { logical_type, name, num_children, type } = schema[i]
+    if (num_children) {
+      i += num_children
+      continue // skip the element and its children
+    }
+    if (type === 'BYTE_ARRAY' && !logical_type) {
+      schema[i].logical_type = columns.get(name)
+    }
+  }
+}
+
+/**
+ * @import {KeyValue, LogicalType, SchemaElement} from '../src/types.js'
+ */
+
+;// CONCATENATED MODULE: ./node_modules/hyparquet/src/metadata.js
+
+
+
+
+
+
+/**
+ * @import {AsyncBuffer, FileMetaData, KeyValue, LogicalType, MetadataOptions, MinMaxType, ParquetParsers, SchemaElement, SchemaTree, Statistics, TimeUnit} from '../src/types.js'
+ */
+
+const defaultInitialFetchSize = 1 << 19 // 512kb
+
+const metadata_decoder = new TextDecoder()
+function decode(/** @type {Uint8Array} */ value) {
+  return value && metadata_decoder.decode(value)
+}
+
+/**
+ * Read parquet metadata from an async buffer.
+ *
+ * An AsyncBuffer is like an ArrayBuffer, but the slices are loaded
+ * asynchronously, possibly over the network.
+ *
+ * You must provide the byteLength of the buffer, typically from a HEAD request.
+ *
+ * In theory, you could use suffix-range requests to fetch the end of the file,
+ * and save a round trip. But in practice, this doesn't work because chrome
+ * deems suffix-range requests as a not-safe-listed header, and will require
+ * a pre-flight. So the byteLength is required.
+ *
+ * To make this efficient, we initially request the last 512kb of the file,
+ * which is likely to contain the metadata. If the metadata length exceeds the
+ * initial fetch, 512kb, we request the rest of the metadata from the AsyncBuffer.
+ *
+ * This ensures that we either make one 512kb initial request for the metadata,
+ * or a second request for up to the metadata size.
+ *
+ * @param {AsyncBuffer} asyncBuffer parquet file contents
+ * @param {MetadataOptions & { initialFetchSize?: number }} options initial fetch size in bytes (default 512kb)
+ * @returns {Promise<FileMetaData>} parquet metadata object
+ */
+async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
+  if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error('parquet expected AsyncBuffer')
+
+  // fetch last bytes (footer) of the file
+  const footerOffset = Math.max(0, asyncBuffer.byteLength - initialFetchSize)
+  const footerBuffer = await asyncBuffer.slice(footerOffset, asyncBuffer.byteLength)
+
+  // Check for parquet magic number "PAR1"
+  const footerView = new DataView(footerBuffer)
+  if (footerView.getUint32(footerBuffer.byteLength - 4, true) !== 0x31524150) {
+    throw new Error('parquet file invalid (footer != PAR1)')
+  }
+
+  // Parquet files store metadata at the end of the file
+  // Metadata length is 4 bytes before the last PAR1
+  const metadataLength = footerView.getUint32(footerBuffer.byteLength - 8, true)
+  if (metadataLength > asyncBuffer.byteLength - 8) {
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${asyncBuffer.byteLength - 8}`)
+  }
+
+  // check if metadata size fits inside the initial fetch
+  if (metadataLength + 8 > initialFetchSize) {
+    // fetch the rest of the metadata
+    const metadataOffset = asyncBuffer.byteLength - metadataLength - 8
+    const metadataBuffer = await asyncBuffer.slice(metadataOffset, footerOffset)
+    // combine initial fetch with the new slice
+    const combinedBuffer = new ArrayBuffer(metadataLength + 8)
+    const combinedView = new Uint8Array(combinedBuffer)
+    combinedView.set(new Uint8Array(metadataBuffer))
+    combinedView.set(new Uint8Array(footerBuffer), footerOffset - metadataOffset)
+    return parquetMetadata(combinedBuffer, { parsers, geoparquet })
+  } else {
+    // parse metadata from the footer
+    return parquetMetadata(footerBuffer, { parsers, geoparquet })
+  }
+}
+
+/**
+ * Read parquet metadata from a buffer synchronously.
+ *
+ * @param {ArrayBuffer | Uint8Array} arrayBuffer parquet file footer
+ * @param {MetadataOptions} options metadata parsing options
+ * @returns {FileMetaData} parquet metadata object
+ */
+function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
+  let view
+  if (arrayBuffer instanceof ArrayBuffer) {
+    view = new DataView(arrayBuffer)
+  } else if (arrayBuffer instanceof Uint8Array) {
+    view = new DataView(arrayBuffer.buffer, arrayBuffer.byteOffset, arrayBuffer.byteLength)
+  } else {
+    throw new Error('parquet expected ArrayBuffer or Uint8Array')
+  }
+
+  // Use default parsers if not given
+  const allParsers = { ...DEFAULT_PARSERS, ...parsers }
+
+  // Validate footer magic number "PAR1"
+  if (view.byteLength < 8) {
+    throw new Error('parquet file is too short')
+  }
+  if (view.getUint32(view.byteLength - 4, true) !== 0x31524150) {
+    throw new Error('parquet file invalid (footer != PAR1)')
+  }
+
+  // Parquet files store metadata at the end of the file
+  // Metadata length is 4 bytes before the last PAR1
+  const metadataLengthOffset = view.byteLength - 8
+  const metadataLength = view.getUint32(metadataLengthOffset, true)
+  if (metadataLength > view.byteLength - 8) {
+    // {metadata}, metadata_length, PAR1
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${view.byteLength - 8}`)
+  }
+
+  const metadataOffset = metadataLengthOffset - metadataLength
+  const reader = { view, offset: metadataOffset }
+  const metadata = deserializeTCompactProtocol(reader)
+
+  // Parse metadata from thrift data
+  const version = metadata.field_1
+  /** @type {SchemaElement[]} */
+  const schema = metadata.field_2.map((/** @type {any} */ field) => ({
+    type: ParquetTypes[field.field_1],
+    type_length: field.field_2,
+    repetition_type: FieldRepetitionTypes[field.field_3],
+    name: decode(field.field_4),
+    num_children: field.field_5,
+    converted_type: ConvertedTypes[field.field_6],
+    scale: field.field_7,
+    precision: field.field_8,
+    field_id: field.field_9,
+    logical_type: logicalType(field.field_10),
+  }))
+  // schema element per column index
+  const columnSchema = schema.filter(e => e.type)
+  const num_rows = metadata.field_3
+  const row_groups = metadata.field_4.map((/** @type {any} */ rowGroup) => ({
+    columns: rowGroup.field_1.map((/** @type {any} */ column, /** @type {number} */ columnIndex) => ({
+      file_path: decode(column.field_1),
+      file_offset: column.field_2,
+      meta_data: column.field_3 && {
+        type: ParquetTypes[column.field_3.field_1],
+        encodings: column.field_3.field_2?.map((/** @type {number} */ e) => Encodings[e]),
+        path_in_schema: column.field_3.field_3.map(decode),
+        codec: CompressionCodecs[column.field_3.field_4],
+        num_values: column.field_3.field_5,
+        total_uncompressed_size: column.field_3.field_6,
+        total_compressed_size: column.field_3.field_7,
+        key_value_metadata: column.field_3.field_8?.map((/** @type {any} */ kv) => ({
+          key: decode(kv.field_1),
+          value: decode(kv.field_2),
+        })),
+        data_page_offset: column.field_3.field_9,
+        index_page_offset: column.field_3.field_10,
+        dictionary_page_offset: column.field_3.field_11,
+        statistics: convertStats(column.field_3.field_12, columnSchema[columnIndex], allParsers),
+        encoding_stats: column.field_3.field_13?.map((/** @type {any} */ encodingStat) => ({
+          page_type: PageTypes[encodingStat.field_1],
+          encoding: Encodings[encodingStat.field_2],
+          count: encodingStat.field_3,
+        })),
+        bloom_filter_offset: column.field_3.field_14,
+        bloom_filter_length: column.field_3.field_15,
+        size_statistics: column.field_3.field_16 && {
+          unencoded_byte_array_data_bytes: column.field_3.field_16.field_1,
+          repetition_level_histogram: column.field_3.field_16.field_2,
+          definition_level_histogram: column.field_3.field_16.field_3,
+        },
+        geospatial_statistics: column.field_3.field_17 && {
+          bbox: column.field_3.field_17.field_1 && {
+            xmin: column.field_3.field_17.field_1.field_1,
+            xmax: column.field_3.field_17.field_1.field_2,
+            ymin: column.field_3.field_17.field_1.field_3,
+            ymax: column.field_3.field_17.field_1.field_4,
+            zmin: column.field_3.field_17.field_1.field_5,
+            zmax: column.field_3.field_17.field_1.field_6,
+            mmin: column.field_3.field_17.field_1.field_7,
+            mmax: column.field_3.field_17.field_1.field_8,
+          },
+          geospatial_types: column.field_3.field_17.field_2,
+        },
+      },
+      offset_index_offset: column.field_4,
+      offset_index_length: column.field_5,
+      column_index_offset: column.field_6,
+      column_index_length: column.field_7,
+      crypto_metadata: column.field_8,
+      encrypted_column_metadata: column.field_9,
+    })),
+    total_byte_size: rowGroup.field_2,
+    num_rows: rowGroup.field_3,
+    sorting_columns: rowGroup.field_4?.map((/** @type {any} */ sortingColumn) => ({
+      column_idx: sortingColumn.field_1,
+      descending: sortingColumn.field_2,
+      nulls_first: sortingColumn.field_3,
+    })),
+    file_offset: rowGroup.field_5,
+    total_compressed_size: rowGroup.field_6,
+    ordinal: rowGroup.field_7,
+  }))
+  /** @type {KeyValue[] | undefined} */
+  const key_value_metadata = metadata.field_5?.map((/** @type {any} */ kv) => ({
+    key: decode(kv.field_1),
+    value: decode(kv.field_2),
+  }))
+  const created_by = decode(metadata.field_6)
+
+  if (geoparquet) {
+    markGeoColumns(schema, key_value_metadata)
+  }
+
+  return {
+    version,
+    schema,
+    num_rows,
+    row_groups,
+    key_value_metadata,
+    created_by,
+    metadata_length: metadataLength,
+  }
+}
+
+/**
+ * Return a tree of schema elements from parquet metadata.
+ *
+ * @param {{schema: SchemaElement[]}} metadata parquet metadata object
+ * @returns {SchemaTree} tree of schema elements
+ */
+function parquetSchema({ schema }) {
+  return getSchemaPath(schema, [])[0]
+}
+
+/**
+ * @param {any} logicalType
+ * @returns {LogicalType | undefined}
+ */
+function logicalType(logicalType) {
+  if (logicalType?.field_1) return { type: 'STRING' }
+  if (logicalType?.field_2) return { type: 'MAP' }
+  if (logicalType?.field_3) return { type: 'LIST' }
+  if (logicalType?.field_4) return { type: 'ENUM' }
+  if (logicalType?.field_5) return {
+    type: 'DECIMAL',
+    scale: logicalType.field_5.field_1,
+    precision: logicalType.field_5.field_2,
+  }
+  if (logicalType?.field_6) return { type: 'DATE' }
+  if (logicalType?.field_7) return {
+    type: 'TIME',
+    isAdjustedToUTC: logicalType.field_7.field_1,
+    unit: timeUnit(logicalType.field_7.field_2),
+  }
+  if (logicalType?.field_8) return {
+    type: 'TIMESTAMP',
+    isAdjustedToUTC: logicalType.field_8.field_1,
+    unit: timeUnit(logicalType.field_8.field_2),
+  }
+  if (logicalType?.field_10) return {
+    type: 'INTEGER',
+    bitWidth: logicalType.field_10.field_1,
+    isSigned: logicalType.field_10.field_2,
+  }
+  if (logicalType?.field_11) return { type: 'NULL' }
+  if (logicalType?.field_12) return { type: 'JSON' }
+  if (logicalType?.field_13) return { type: 'BSON' }
+  if (logicalType?.field_14) return { type: 'UUID' }
+  if (logicalType?.field_15) return { type: 'FLOAT16' }
+  if (logicalType?.field_16) return {
+    type: 'VARIANT',
+    specification_version: logicalType.field_16.field_1,
+  }
+  if (logicalType?.field_17) return {
+    type: 'GEOMETRY',
+    crs: decode(logicalType.field_17.field_1),
+  }
+  if (logicalType?.field_18) return {
+    type: 'GEOGRAPHY',
+    crs: decode(logicalType.field_18.field_1),
+    algorithm: EdgeInterpolationAlgorithms[logicalType.field_18.field_2],
+  }
+  return logicalType
+}
+
+/**
+ * @param {any} unit
+ * @returns {TimeUnit}
+ */
+function timeUnit(unit) {
+  if (unit.field_1) return 'MILLIS'
+  if (unit.field_2) return 'MICROS'
+  if (unit.field_3) return 'NANOS'
+  throw new Error('parquet time unit required')
+}
+
+/**
+ * Convert column statistics based on column type.
+ *
+ * @param {any} stats
+ * @param {SchemaElement} schema
+ * @param {ParquetParsers} parsers
+ * @returns {Statistics}
+ */
+function convertStats(stats, schema, parsers) {
+  return stats && {
+    max: convertMetadata(stats.field_1, schema, parsers),
+    min: convertMetadata(stats.field_2, schema, parsers),
+    null_count: stats.field_3,
+    distinct_count: stats.field_4,
+    max_value: convertMetadata(stats.field_5, schema, parsers),
+    min_value: convertMetadata(stats.field_6, schema, parsers),
+    is_max_value_exact: stats.field_7,
+    is_min_value_exact: stats.field_8,
+  }
+}
+
+/**
+ * @param {Uint8Array | undefined} value
+ * @param {SchemaElement} schema
+ * @param {ParquetParsers} parsers
+ * @returns {MinMaxType | undefined}
+ */
+function convertMetadata(value, schema, parsers) {
+  const { type, converted_type, logical_type } = schema
+  if (value === undefined) return value
+  if (type === 'BOOLEAN') return value[0] === 1
+  if (type === 'BYTE_ARRAY') return parsers.stringFromBytes(value)
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength)
+  if (type === 'FLOAT' && view.byteLength === 4) return view.getFloat32(0, true)
+  if (type === 'DOUBLE' && view.byteLength === 8) return view.getFloat64(0, true)
+  if (type === 'INT32' && converted_type === 'DECIMAL' && view.byteLength === 4) {
+    return view.getInt32(0, true) * 10 ** -(schema.scale || 0)
+  }
+  if (type === 'INT64' && converted_type === 'DECIMAL' && view.byteLength === 8) {
+    return Number(view.getBigInt64(0, true)) * 10 ** -(schema.scale || 0)
+  }
+  if (type === 'INT32' && converted_type === 'DATE') return parsers.dateFromDays(view.getInt32(0, true))
+  if (type === 'INT64' && converted_type === 'TIMESTAMP_MILLIS') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && converted_type === 'TIMESTAMP_MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'NANOS') return parsers.timestampFromNanoseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
+  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
+  const unsigned = converted_type?.startsWith('UINT_') ||
+    logical_type?.type === 'INTEGER' && !logical_type.isSigned
+  if (type === 'INT32' && unsigned && view.byteLength === 4) return view.getUint32(0, true)
+  if (type === 'INT64' && unsigned && view.byteLength === 8) return view.getBigUint64(0, true)
+  if (type === 'INT32' && view.byteLength === 4) return view.getInt32(0, true)
+  if (type === 'INT64' && view.byteLength === 8) return view.getBigInt64(0, true)
+  if (converted_type === 'DECIMAL') return parseDecimal(value) * 10 ** -(schema.scale || 0)
+  if (logical_type?.type === 'FLOAT16') return parseFloat16(value)
+  if (logical_type?.type === 'UUID') return parsers.uuidFromBytes(value)
+  if (type === 'FIXED_LEN_BYTE_ARRAY') return value
+  // assert(false)
+  return value
+}
+
+;// CONCATENATED MODULE: ./src/check/parquet.ts
+/**
+ * Together's Parquet rules (pre-tokenized fine-tune data, rules doc section 8), read from the file's footer only:
+ * the columns must include `input_ids` and be among `input_ids`, `attention_mask`, `labels`, and there must be at
+ * least one row. The footer is parsed with hyparquet; no data page is read, whatever the codec.
+ */
+
+
+
+/** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
+const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'];
+/** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
+async function readParquetSummary(path, bytes) {
+    if (bytes < 12)
+        throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        const file = {
+            byteLength: bytes,
+            slice: async (start, end = bytes) => {
+                const buffer = Buffer.alloc(end - start);
+                await handle.read(buffer, 0, buffer.length, start);
+                return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length);
+            },
+        };
+        let metadata;
+        try {
+            metadata = await parquetMetadataAsync(file);
+        }
+        catch (error) {
+            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`, {
+                cause: error,
+            });
+        }
+        const root = parquetSchema(metadata);
+        return {
+            columns: root.children.map((child) => child.element.name),
+            rows: Number(metadata.num_rows),
+            rowGroups: metadata.row_groups.length,
+        };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Column names from the file, quoted and cut short, at most five. */
+function quoteColumns(columns) {
+    const shown = columns.slice(0, 5).map((c) => `"${excerpt(c, 60)}"`);
+    if (columns.length > 5)
+        shown.push(`and ${columns.length - 5} more`);
+    return shown.join(', ') || 'none';
+}
+/** The first broken rule, or undefined. */
+function parquetProblem(summary) {
+    if (!summary.columns.includes('input_ids')) {
+        return `The file has no "input_ids" column (it has ${quoteColumns(summary.columns)}); pre-tokenized data needs "input_ids", and optionally "attention_mask", "labels" and "position_ids".`;
+    }
+    const unexpected = summary.columns.find((c) => !PARQUET_COLUMNS.includes(c));
+    if (unexpected !== undefined) {
+        return `The file has the column "${excerpt(unexpected, 60)}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
+    }
+    if (summary.rows < 1)
+        return 'The file has no rows; it needs at least one sample.';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/index.ts
+
+
+
+
+/**
+ * Checks the file; never throws for a bad file, only for I/O failures of the machine itself. What makes a path
+ * unusable whatever its content (a directory, an unknown type, the size limit) was decided before, once.
+ */
+async function checkDataset(target, purpose, level, parallel = {}, read = {}) {
+    let sha256;
+    const report = await checkReport(target, purpose, level, parallel, read, (hash) => (sha256 = hash));
+    return { report, sha256: report.passed ? sha256 : undefined };
+}
+async function checkReport(target, purpose, level, parallel, read, hashed) {
+    const fail = (message, line = null, format = null, samples = 0) => ({
+        passed: false,
+        format,
+        samples,
+        line,
+        message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
+        warnings: [],
+        omitted_warnings: 0,
+    });
+    const checked = purpose === 'fine-tune' || purpose === 'eval';
+    switch (target.fileType) {
+        case 'jsonl': {
+            const rules = !checked
+                ? 'utf8'
+                : level === 'structural'
+                    ? 'structural'
+                    : purpose === 'fine-tune'
+                        ? 'full'
+                        : 'syntax';
+            const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
+            hashed(result.sha256);
+            const format = rules === 'full' ? (result.firstFormat ?? null) : null;
+            const warned = { warnings: result.warnings, omitted_warnings: result.omittedWarnings };
+            if (result.utf8)
+                return utf8Failure(fail, result.utf8);
+            if (result.problem)
+                return { ...fail(result.problem.message, result.problem.line, format, result.samples), ...warned };
+            if (rules === 'structural' && result.samples === 0) {
+                return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
+            }
+            return { ...pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples), ...warned };
+        }
+        case 'csv': {
+            if (purpose === 'fine-tune') {
+                return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
+            }
+            if (!checked)
+                return encodingOnly(target, fail, 'csv', read, hashed);
+            const result = await scanCsv(target.absolutePath, target.bytes, read);
+            hashed(result.sha256);
+            if (result.utf8)
+                return utf8Failure(fail, result.utf8);
+            if (result.problem)
+                return fail(result.problem.message, result.problem.line, 'csv', result.samples);
+            return pass('csv', result.samples);
+        }
+        case 'parquet': {
+            if (purpose === 'eval') {
+                return fail('Parquet files are not accepted for purpose eval; use JSONL or CSV for evaluation data.');
+            }
+            if (!checked)
+                return pass('parquet', 0);
+            let summary;
+            try {
+                summary = await readParquetSummary(target.absolutePath, target.bytes);
+            }
+            catch (error) {
+                return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
+            }
+            const problem = parquetProblem(summary);
+            if (problem)
+                return fail(problem, null, 'parquet', summary.rows);
+            return pass('parquet', summary.rows);
+        }
+    }
+}
+function pass(format, samples) {
+    return { passed: true, format, samples, line: null, message: null, warnings: [], omitted_warnings: 0 };
+}
+function utf8Failure(fail, problem) {
+    const hex = `0x${problem.byte.toString(16).padStart(2, '0')}`;
+    return fail(`Byte ${hex} at offset ${problem.offset} is not valid UTF-8 (${problem.reason}); Together reads datasets as UTF-8. Re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8).`, problem.line);
+}
+/** Purposes Together does not check still need valid UTF-8 in text formats. */
+async function encodingOnly(target, fail, format, read, hashed) {
+    const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined }, read);
+    hashed(result.sha256);
+    if (result.utf8)
+        return utf8Failure(fail, result.utf8);
+    return pass(format, result.lines);
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Small formatters shared by logs and the job summary. */
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+/** Decimal units, as GitHub and most tools show sizes: 1.5 MB = 1,500,000 bytes. */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit += 1;
+    }
+    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+/** `850 ms`, `12.3 s`, `4 min 05 s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const minutes = Math.floor(totalSeconds / 60);
+    const secs = totalSeconds % 60;
+    if (minutes < 60)
+        return `${minutes} min ${String(secs).padStart(2, '0')} s`;
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+/** Throughput in MB/s. */
+function formatRate(bytes, ms) {
+    if (ms <= 0)
+        return '— MB/s';
+    return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
+}
+/** Escapes text for HTML content and attribute values (the job summary renders HTML). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** A zero-width space: it keeps `@name`, `#123` and `https://` from being read as what they spell. */
+const BREAK = '\u200b';
+/**
+ * Untrusted text for the job summary and the pull-request comment, to be placed inside the report's HTML (never in
+ * markdown): on one line, so it cannot end the HTML block or the table; with a zero-width break after `@` and `#`,
+ * inside `://`, `www.`, `](` and `![`, so that no `@mention` notifies anyone, no `#123` links an issue and no URL,
+ * link or image appears (it reads the same); and HTML-escaped, so it cannot add markup.
+ */
+function escapeText(text) {
+    return escapeHtml(oneLine(text)
+        .replace(/[@#]/g, (c) => `${c}${BREAK}`)
+        .replace(/\]\(|!\[/g, (pair) => `${pair[0]}${BREAK}${pair[1]}`)
+        .replace(/:\/\//g, `:${BREAK}//`)
+        .replace(/\b(www)\./gi, `$1${BREAK}.`));
+}
+
+;// CONCATENATED MODULE: ./src/check-phase.ts
+/** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
+
+
+/**
+ * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
+ * check's message as its error; one that cannot be read fails alone, with the reason.
+ */
+async function checkFiles(records, settings, deps) {
+    if (settings.check === 'off')
+        return;
+    const level = settings.check;
+    await deps.log.group(`Check ${records.length} file${records.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`, async () => {
+        for (const record of records) {
+            if (record.failed || record.fileType === null)
+                continue;
+            const started = deps.now();
+            try {
+                // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
+                const { report, sha256 } = await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel, { sha256: settings.mode === 'upload' });
+                record.checked(report, sha256);
+            }
+            catch (error) {
+                const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
+                record.checked({
+                    passed: false,
+                    format: null,
+                    samples: 0,
+                    line: null,
+                    message,
+                    warnings: [],
+                    omitted_warnings: 0,
+                });
+            }
+            const took = formatDuration(deps.now() - started);
+            const report = record.check;
+            if (report?.passed) {
+                deps.log.info(`✓ ${record.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
+            }
+            else {
+                deps.log.info(`✗ ${record.error} (${took})`);
+            }
+        }
+    });
+}
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -48460,2698 +51232,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/check/utf8.ts
-/** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
-/**
- * Finds the first invalid sequence in `bytes[start, end)`, or undefined. Only called once a fast whole-chunk check
- * failed, so it favours clarity over speed. `atEof` says whether a sequence cut at `end` is truncated for good.
- */
-function findUtf8Problem(bytes, start, end, atEof = true) {
-    let i = start;
-    while (i < end) {
-        const b = bytes[i];
-        if (b < 0x80) {
-            i += 1;
-            continue;
-        }
-        let need;
-        let min = 0x80;
-        let max = 0xbf;
-        if (b >= 0xc2 && b <= 0xdf)
-            need = 1;
-        else if (b >= 0xe0 && b <= 0xef) {
-            need = 2;
-            if (b === 0xe0)
-                min = 0xa0; // overlong
-            if (b === 0xed)
-                max = 0x9f; // surrogates
-        }
-        else if (b >= 0xf0 && b <= 0xf4) {
-            need = 3;
-            if (b === 0xf0)
-                min = 0x90; // overlong
-            if (b === 0xf4)
-                max = 0x8f; // above U+10FFFF
-        }
-        else {
-            return { offset: i, reason: 'invalid start byte', byte: b };
-        }
-        for (let k = 1; k <= need; k += 1) {
-            if (i + k >= end) {
-                if (atEof)
-                    return { offset: i, reason: 'unexpected end of data', byte: b };
-                return undefined;
-            }
-            const c = bytes[i + k];
-            const lo = k === 1 ? min : 0x80;
-            const hi = k === 1 ? max : 0xbf;
-            if (c < lo || c > hi)
-                return { offset: i, reason: 'invalid continuation byte', byte: b };
-        }
-        i += need + 1;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/lines.ts
-/**
- * Reads a file (or a byte range of it, starting at 0 or just after a `\n`) line by line, as Python reads text
- * files: lines end at `\n`, `\r\n` or a bare `\r` (universal newlines). Validates UTF-8 on the way; the first
- * undecodable byte ends the read, since Together's reference refuses such a file before looking at any line.
- * One reused buffer, grown only for a line longer than it.
- */
-
-
-
-
-const READ_BYTES = 1024 * 1024;
-const LF = 10;
-const CR = 13;
-async function readLines(path, range, visitor, options = {}) {
-    // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
-    // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
-    const state = { lines: 0, utf8: null };
-    const hash = options.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
-    try {
-        let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
-        let carry = 0; // bytes at the start of `buffer` left over from the previous read
-        let position = range.start ?? 0;
-        let dataOffset = position; // file offset of buffer[0]
-        for (;;) {
-            if (buffer.length - carry < READ_BYTES) {
-                const bigger = Buffer.allocUnsafe(buffer.length * 2);
-                buffer.copy(bigger, 0, 0, carry);
-                buffer = bigger;
-            }
-            const want = Math.min(buffer.length - carry, range.end - position);
-            const bytesRead = want > 0 ? (0,external_node_fs_namespaceObject.readSync)(fd, buffer, carry, want, position) : 0;
-            hash?.update(buffer.subarray(carry, carry + bytesRead));
-            position += bytesRead;
-            const length = carry + bytesRead;
-            const atEof = position >= range.end || bytesRead === 0;
-            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-            if (state.utf8)
-                break;
-            if (atEof) {
-                if (hash)
-                    state.sha256 = hash.digest('hex');
-                break;
-            }
-            buffer.copy(buffer, 0, consumed, length);
-            carry = length - consumed;
-            dataOffset += consumed;
-        }
-        return state;
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-/**
- * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
- * into the next call. At EOF everything is consumed, the last line needing no terminator.
- */
-function feed(data, length, dataOffset, atEof, state, visitor) {
-    let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
-    // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
-    if (!atEof && end === length && data[length - 1] === CR)
-        end -= 1;
-    if (end <= 0)
-        return 0;
-    const region = data.subarray(0, end);
-    const valid = (0,external_node_buffer_.isUtf8)(region);
-    const hasCR = region.indexOf(CR) >= 0;
-    if (valid && !hasCR && !visitor.wantsLines) {
-        // Fast path once the visitor is done: only count lines.
-        for (let i = region.indexOf(LF); i >= 0; i = region.indexOf(LF, i + 1))
-            state.lines += 1;
-        if (atEof && region[end - 1] !== LF)
-            state.lines += 1;
-        return end;
-    }
-    let lineStart = 0;
-    let lf = region.indexOf(LF);
-    let cr = hasCR ? region.indexOf(CR) : -1;
-    while (lineStart < end) {
-        if (lf >= 0 && lf < lineStart)
-            lf = region.indexOf(LF, lineStart);
-        if (cr >= 0 && cr < lineStart)
-            cr = region.indexOf(CR, lineStart);
-        let terminator = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-        if (terminator < 0)
-            terminator = end; // only at EOF: the region otherwise ends after a terminator
-        state.lines += 1;
-        if (!valid) {
-            const bad = findUtf8Problem(region, lineStart, terminator);
-            if (bad) {
-                state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
-                return end;
-            }
-        }
-        if (visitor.wantsLines)
-            visitor.line(region, lineStart, terminator, state.lines);
-        lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
-    }
-    return end;
-}
-
-;// CONCATENATED MODULE: ./src/check/csv.ts
-/**
- * Together's CSV rules (evaluation files only, rules doc section 8): the file is read as Python's `csv.DictReader`
- * reads it (excel dialect: `,` separator, `"` quotes, `""` escapes, newlines inside quotes, blank rows skipped),
- * and every record must have as many fields as the header. The reader below is a port of the state machine of
- * CPython's `_csv` module, fed the same lines Python's text mode gives it.
- */
-
-/** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
-const PYTHON_FIELD_LIMIT = 131_072;
-/** One record's worth of parsing state, as `_csv.c` keeps it. */
-class CsvRecordReader {
-    state = 'startRecord';
-    fields = 0;
-    fieldLength = 0;
-    /** The field that went over the limit, if any. */
-    overLimit = false;
-    /** Feeds one line's characters followed by its end; true when a record is complete. */
-    feedLine(text) {
-        for (let i = 0; i < text.length; i += 1) {
-            const c = text.charCodeAt(i);
-            // Python counts code points: the second half of a surrogate pair adds nothing.
-            if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-                const prev = text.charCodeAt(i - 1);
-                if (prev >= 0xd800 && prev <= 0xdbff)
-                    continue;
-            }
-            this.char(c);
-        }
-        // The line's `\n` (Python's text mode turned every line end into one), then the end of the line itself.
-        this.char(10);
-        return this.endOfLine();
-    }
-    char(c) {
-        if (this.state === 'startRecord') {
-            if (c === 10 || c === 13)
-                return; // blank line: the record stays empty
-            this.state = 'startField';
-        }
-        switch (this.state) {
-            case 'startField':
-                if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else if (c === 0x22)
-                    this.state = 'inQuotedField';
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else {
-                    this.addChar();
-                    this.state = 'inField';
-                }
-                return;
-            case 'inField':
-                if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else
-                    this.addChar();
-                return;
-            case 'inQuotedField':
-                if (c === 0x22)
-                    this.state = 'quoteInQuotedField';
-                else
-                    this.addChar();
-                return;
-            case 'quoteInQuotedField':
-                if (c === 0x22) {
-                    this.addChar();
-                    this.state = 'inQuotedField';
-                }
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else {
-                    // Not strict: a character after a closing quote joins the field.
-                    this.addChar();
-                    this.state = 'inField';
-                }
-                return;
-        }
-    }
-    /** After a line: a record is complete unless a quoted field goes on to the next line. */
-    endOfLine() {
-        return this.state === 'startRecord';
-    }
-    /** At end of file inside a quoted field, Python (not strict) saves the field and ends the record. */
-    finishAtEof() {
-        if (this.state === 'inQuotedField' || this.fieldLength > 0) {
-            this.saveField('startRecord');
-            return true;
-        }
-        return false;
-    }
-    addChar() {
-        if (this.fieldLength >= PYTHON_FIELD_LIMIT)
-            this.overLimit = true;
-        this.fieldLength += 1;
-    }
-    saveField(next) {
-        this.fields += 1;
-        this.fieldLength = 0;
-        this.state = next;
-    }
-    reset() {
-        this.state = 'startRecord';
-        this.fields = 0;
-        this.fieldLength = 0;
-        this.overLimit = false;
-    }
-}
-/** Reads the CSV and applies DictReader's header and field-count rules. */
-async function scanCsv(path, bytes, options = {}) {
-    const reader = new CsvRecordReader();
-    let columns = null;
-    let samples = 0;
-    let problem = null;
-    let recordStartLine = 1;
-    let lastLine = 0;
-    const finishRecord = () => {
-        const fields = reader.fields;
-        const overLimit = reader.overLimit;
-        reader.reset();
-        if (overLimit) {
-            problem = {
-                line: recordStartLine,
-                message: `A field is longer than ${PYTHON_FIELD_LIMIT.toLocaleString('en-US')} characters, which Together's reference checker cannot read (Python's csv field limit); shorten it or upload the data as JSONL.`,
-            };
-            return;
-        }
-        if (columns === null) {
-            columns = fields;
-            if (fields === 0)
-                problem = {
-                    line: recordStartLine,
-                    message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
-                };
-            return;
-        }
-        if (fields === 0)
-            return; // DictReader skips blank rows
-        samples += 1;
-        if (fields !== columns) {
-            problem = {
-                line: recordStartLine,
-                message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
-            };
-        }
-    };
-    const read = await readLines(path, { end: bytes }, {
-        get wantsLines() {
-            return problem === null;
-        },
-        line(data, start, end, line) {
-            if (reader.state === 'startRecord')
-                recordStartLine = line;
-            lastLine = line;
-            if (reader.feedLine(data.toString('utf8', start, end)))
-                finishRecord();
-        },
-    }, options);
-    if (!problem && !read.utf8 && reader.finishAtEof())
-        finishRecord();
-    if (!problem && !read.utf8) {
-        if (columns === null) {
-            problem = {
-                line: 1,
-                message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
-            };
-        }
-        else if (samples === 0) {
-            problem = {
-                line: Math.max(lastLine, 1),
-                message: 'The file has a header but no data rows; it needs at least one sample.',
-            };
-        }
-    }
-    return { ...read, samples, problem, columns };
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/check/python-json.ts
-/**
- * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
- * accepts `NaN`, `Infinity` and `-Infinity`, and where int versus float matters (a message's `weight`: `1` passes,
- * `1.0` fails) the raw number token decides.
- */
-/** A `weight` number that Python would read as a float (its token has `.`, `e`, or is NaN/Infinity). */
-class PyFloat {
-    value;
-    token;
-    constructor(value, 
-    /** The number as written, e.g. `1.0`. */
-    token) {
-        this.value = value;
-        this.token = token;
-    }
-}
-/**
- * Deeper than this, the slow path refuses a line: Python's json.loads stops near 1,000 levels too (with a
- * RecursionError, which crashes the reference checker).
- */
-const MAX_DEPTH = 1000;
-const FLOAT_TOKEN = /[.eEIN]/;
-const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
-    ? new PyFloat(value, context.source)
-    : value;
-/** Parses one line (without its terminator). */
-function parsePythonJson(text) {
-    try {
-        // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
-        const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
-        return { ok: true, value };
-    }
-    catch {
-        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
-        return new PythonJsonParser(text).parseDocument();
-    }
-}
-class ParseError extends Error {
-}
-/** A small recursive-descent parser for the rare lines JSON.parse refuses. */
-class PythonJsonParser {
-    text;
-    pos = 0;
-    constructor(text) {
-        this.text = text;
-    }
-    parseDocument() {
-        try {
-            this.skipWhitespace();
-            const value = this.value(0, null);
-            this.skipWhitespace();
-            if (this.pos !== this.text.length)
-                this.fail('extra data after the JSON value');
-            return { ok: true, value };
-        }
-        catch (error) {
-            if (error instanceof ParseError)
-                return { ok: false, reason: `${error.message} at character ${this.pos + 1}` };
-            if (error instanceof RangeError)
-                return { ok: false, reason: `nesting deeper than ${MAX_DEPTH} levels` };
-            throw error;
-        }
-    }
-    fail(reason) {
-        throw new ParseError(reason);
-    }
-    skipWhitespace() {
-        const t = this.text;
-        while (this.pos < t.length) {
-            const c = t.charCodeAt(this.pos);
-            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
-                break;
-            this.pos += 1;
-        }
-    }
-    value(depth, key) {
-        if (depth > MAX_DEPTH)
-            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
-        const t = this.text;
-        const c = t[this.pos];
-        if (c === '{')
-            return this.object(depth);
-        if (c === '[')
-            return this.array(depth);
-        if (c === '"')
-            return this.string();
-        if (t.startsWith('true', this.pos))
-            return this.literal(4, true);
-        if (t.startsWith('false', this.pos))
-            return this.literal(5, false);
-        if (t.startsWith('null', this.pos))
-            return this.literal(4, null);
-        if (t.startsWith('NaN', this.pos))
-            return this.number(3, Number.NaN, 'NaN', key);
-        if (t.startsWith('Infinity', this.pos))
-            return this.number(8, Infinity, 'Infinity', key);
-        if (t.startsWith('-Infinity', this.pos))
-            return this.number(9, -Infinity, '-Infinity', key);
-        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
-        match.lastIndex = this.pos;
-        const token = match.exec(t)?.[0];
-        if (!token)
-            this.fail(c === undefined ? 'unexpected end of line' : `unexpected character ${JSON.stringify(c)}`);
-        return this.number(token.length, Number(token), token, key);
-    }
-    literal(length, value) {
-        this.pos += length;
-        return value;
-    }
-    number(length, value, token, key) {
-        this.pos += length;
-        return key === 'weight' && FLOAT_TOKEN.test(token) ? new PyFloat(value, token) : value;
-    }
-    object(depth) {
-        const result = {};
-        this.pos += 1;
-        this.skipWhitespace();
-        if (this.text[this.pos] === '}') {
-            this.pos += 1;
-            return result;
-        }
-        for (;;) {
-            if (this.text[this.pos] !== '"')
-                this.fail('expected a property name in double quotes');
-            const key = this.string();
-            this.skipWhitespace();
-            if (this.text[this.pos] !== ':')
-                this.fail("expected ':' after a property name");
-            this.pos += 1;
-            this.skipWhitespace();
-            // Own data property even for "__proto__", as JSON.parse does.
-            Object.defineProperty(result, key, {
-                value: this.value(depth + 1, key),
-                enumerable: true,
-                writable: true,
-                configurable: true,
-            });
-            this.skipWhitespace();
-            const next = this.text[this.pos];
-            this.pos += 1;
-            if (next === '}')
-                return result;
-            if (next !== ',')
-                this.fail("expected ',' or '}' in an object");
-            this.skipWhitespace();
-        }
-    }
-    array(depth) {
-        const result = [];
-        this.pos += 1;
-        this.skipWhitespace();
-        if (this.text[this.pos] === ']') {
-            this.pos += 1;
-            return result;
-        }
-        for (;;) {
-            result.push(this.value(depth + 1, null));
-            this.skipWhitespace();
-            const next = this.text[this.pos];
-            this.pos += 1;
-            if (next === ']')
-                return result;
-            if (next !== ',')
-                this.fail("expected ',' or ']' in an array");
-            this.skipWhitespace();
-        }
-    }
-    string() {
-        const t = this.text;
-        const start = this.pos;
-        let end = start + 1;
-        // Find the closing quote, skipping escaped characters.
-        for (;;) {
-            if (end >= t.length)
-                this.fail('unterminated string');
-            const c = t.charCodeAt(end);
-            if (c === 0x22)
-                break;
-            if (c === 0x5c)
-                end += 1;
-            else if (c < 0x20) {
-                this.pos = end;
-                this.fail('raw control character in a string (escape it, e.g. \\n)');
-            }
-            end += 1;
-        }
-        this.pos = end + 1;
-        try {
-            // The quoted token is valid JSON string syntax unless an escape is wrong; JSON.parse decodes it exactly.
-            return JSON.parse(t.slice(start, end + 1));
-        }
-        catch {
-            this.pos = start;
-            return this.fail('invalid escape in a string');
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/check/jsonl-rules.ts
-/**
- * Together's rules for one JSONL sample as they are in 2026 (../shared/docs/dataset-rules-2026.md): the checker of
- * together-py 2.11.0, "version (a)", with the server's relaxations (a top-level per-sample `weight`). Format
- * detection, then the format's own rules; tool calling is allowed (role `tool`, assistant `tool_calls`, a `tools`
- * list). Rules only some sources state (role alternation, the contents of tool calls) are warnings: the action is
- * never stricter than Together's server. Pure: each function returns the first problem's message, or undefined,
- * and reports warnings through `warn`.
- */
-
-const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
-/** Formats in the order the reference tries them, with their required keys. */
-const FORMAT_KEYS = [
-    ['general', ['text']],
-    ['conversation', ['messages']],
-    ['instruction', ['prompt', 'completion']],
-    ['preference_openai', ['input', 'preferred_output', 'non_preferred_output']],
-];
-/**
- * Keys allowed beside a format's own: `tools` next to `messages` (the reference's JSONL_EXTRA_COLUMNS_MAP), and a
- * per-sample `weight` in every format (Together's server accepts it: the data-format docs' "Sample Weights").
- */
-const EXTRA_KEYS = {
-    general: ['weight'],
-    conversation: ['tools', 'weight'],
-    instruction: ['weight'],
-    preference_openai: ['weight'],
-};
-const FORMAT_EXAMPLE = {
-    general: '{"text": "..."}',
-    conversation: '{"messages": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}]}',
-    instruction: '{"prompt": "...", "completion": "..."}',
-    preference_openai: '{"input": {"messages": [...]}, "preferred_output": [{"role": "assistant", "content": "..."}], "non_preferred_output": [...]}',
-};
-/** An assistant turn that calls a tool, and the tool's answer, as Together expects them. */
-const TOOL_CALL_EXAMPLE = '{"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}]}';
-const TOOL_RESULT_EXAMPLE = '{"role": "tool", "tool_call_id": "call_1", "content": "{\\"temperature\\": 21}"}';
-const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
-const IMAGE_PREFIXES = ['data:image/jpeg;base64,', 'data:image/png;base64,', 'data:image/webp;base64,'];
-/** `data:image/...;base64,` plus the base64 of 10 MiB. */
-const MAX_IMAGE_URL_CHARS = 13_981_036;
-const MAX_IMAGES = 10;
-/** A JSON value's type, in JSON's words. */
-function jsonType(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (value instanceof PyFloat)
-        return 'number';
-    if (typeof value === 'object')
-        return 'object';
-    return typeof value;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
-}
-/** Python's truthiness, which decides whether the reference looks at a message's content at all. */
-function isTruthy(value) {
-    if (value === null || value === undefined || value === false || value === 0 || value === '')
-        return false;
-    if (value instanceof PyFloat)
-        return value.value !== 0;
-    if (Array.isArray(value))
-        return value.length > 0;
-    if (typeof value === 'object')
-        return Object.keys(value).length > 0;
-    return true;
-}
-/**
- * Detects the sample's format and checks it. `firstFormat` is line 1's format (undefined while checking line 1):
- * every line must have it.
- */
-function checkSample(sample, firstFormat, warn = () => undefined) {
-    const keys = Object.keys(sample);
-    let format;
-    for (const [candidate, required] of FORMAT_KEYS) {
-        if (!required.every((key) => key in sample))
-            continue;
-        const extra = keys.find((key) => !required.includes(key) && !EXTRA_KEYS[candidate].includes(key));
-        if (extra !== undefined) {
-            const allowed = [...required, ...EXTRA_KEYS[candidate]].map((k) => `"${k}"`).join(', ');
-            return {
-                error: `the ${candidate} format allows only the keys ${allowed}, but the line also has "${extra}". Remove "${extra}" (Together refuses other top-level keys, even "id" or "metadata").`,
-            };
-        }
-        format = candidate;
-        break;
-    }
-    if (!format) {
-        const shown = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no keys';
-        return {
-            error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
-        };
-    }
-    if (firstFormat !== undefined && format !== firstFormat) {
-        return {
-            error: `this line is in the ${format} format but line 1 is in the ${firstFormat} format; every line of a file must use the same format.`,
-        };
-    }
-    const error = checkSampleWeight(sample) ?? checkFormatRules(sample, format, warn);
-    return error === undefined ? { format } : { error };
-}
-/** A per-sample `weight`: a non-negative number (a loss multiplier; 0 leaves the sample out). */
-function checkSampleWeight(sample) {
-    if (!('weight' in sample))
-        return undefined;
-    const weight = sample.weight instanceof PyFloat ? sample.weight.value : sample.weight;
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-        const found = sample.weight instanceof PyFloat ? sample.weight.token : jsonType(sample.weight);
-        return `"weight" (the sample's weight, a loss multiplier) must be a number of 0 or more, such as 0.5; found ${typeof weight === 'number' || sample.weight instanceof PyFloat ? found : `a ${found}`}.`;
-    }
-    return undefined;
-}
-function checkFormatRules(sample, format, warn) {
-    switch (format) {
-        case 'general':
-            return checkContent(sample.text, { user: true, where: '"text"' }).error;
-        case 'instruction':
-            return (checkContent(sample.prompt, { user: true, where: '"prompt"' }).error ??
-                checkContent(sample.completion, { user: false, where: '"completion"', role: 'the completion' }).error);
-        case 'conversation':
-            return checkMessages(sample.messages, {
-                requireAssistant: true,
-                where: '"messages"',
-                tools: 'tools' in sample ? { value: sample.tools, where: '"tools"' } : undefined,
-                warn,
-            });
-        case 'preference_openai':
-            return checkPreference(sample, warn);
-    }
-}
-/** A content value: a string, or an OpenAI-style list of text and image parts (rules doc section 6). */
-function checkContent(value, options) {
-    if (typeof value === 'string')
-        return { images: 0, multimodal: false };
-    if (!Array.isArray(value)) {
-        return {
-            images: 0,
-            multimodal: false,
-            error: `${options.where} must be a string, or a list of {"type": "text", ...} and {"type": "image_url", ...} parts; found ${jsonType(value)}.`,
-        };
-    }
-    let images = 0;
-    for (const [index, part] of value.entries()) {
-        const at = `${options.where}[${index}]`;
-        const fail = (error) => ({ images, multimodal: true, error });
-        if (!isObject(part))
-            return fail(`${at} must be an object such as {"type": "text", "text": "..."}; found ${jsonType(part)}.`);
-        if (!('type' in part))
-            return fail(`${at} has no "type"; use "text" or "image_url".`);
-        if (part.type === 'text') {
-            if (typeof part.text !== 'string') {
-                return fail(`${at} is a text part, so its "text" must be a string; found ${'text' in part ? jsonType(part.text) : 'nothing'}.`);
-            }
-        }
-        else if (part.type === 'image_url') {
-            if (!options.user) {
-                return fail(`${at} is an image, but only user content may contain images, not ${options.role ?? 'this message'}. Move the image to a user message.`);
-            }
-            if (!isObject(part.image_url)) {
-                return fail(`${at}.image_url must be an object {"url": "data:image/png;base64,..."}; found ${'image_url' in part ? jsonType(part.image_url) : 'nothing'}.`);
-            }
-            const url = part.image_url.url;
-            if (typeof url !== 'string' || url === '') {
-                return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
-            }
-            if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
-                const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
-                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`);
-            }
-            if (url.length > MAX_IMAGE_URL_CHARS) {
-                return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
-            }
-            images += 1;
-        }
-        else {
-            return fail(`${at} has "type": ${JSON.stringify(part.type)}; only "text" and "image_url" are supported.`);
-        }
-    }
-    if (images > MAX_IMAGES) {
-        return {
-            images,
-            multimodal: true,
-            error: `${options.where} has ${images} images; at most ${MAX_IMAGES} are allowed.`,
-        };
-    }
-    return { images, multimodal: true };
-}
-/**
- * A conversation: the `messages` of a conversational sample or of a preference sample's input. In version (a)'s
- * order: every message's shape first (an object, a role, content or tool calls), then each message's weight, role
- * and, when it is truthy, its content.
- */
-function checkMessages(messages, options) {
-    const where = options.where;
-    if (!Array.isArray(messages))
-        return `${where} must be a list of messages; found ${jsonType(messages)}.`;
-    if (messages.length === 0)
-        return `${where} is empty; it needs at least one message.`;
-    for (let i = 0; i < messages.length; i += 1) {
-        const message = messages[i];
-        if (!isObject(message)) {
-            return `${where}[${i}] must be an object {"role": ..., "content": ...}; found ${jsonType(message)}.`;
-        }
-        if (!('role' in message)) {
-            return `${where}[${i}] has no "role"; every message needs one ("system", "user", "assistant" or "tool").`;
-        }
-        if (message.role !== 'assistant' && !('content' in message)) {
-            const who = typeof message.role === 'string' ? `a ${JSON.stringify(message.role)} message` : 'this message';
-            return `${where}[${i}] has no "content"; ${who} needs "content" (only an assistant message may have "tool_calls" instead). A tool's answer looks like ${TOOL_RESULT_EXAMPLE}.`;
-        }
-        if (!('content' in message) && !('tool_calls' in message)) {
-            return `${where}[${i}] has neither "content" nor "tool_calls"; an assistant message needs one of them, such as ${TOOL_CALL_EXAMPLE}.`;
-        }
-    }
-    const list = messages;
-    const toolNames = options.tools ? checkTools(options.tools, options.warn) : undefined;
-    let hasAssistant = false;
-    let sampleImages = 0;
-    let firstMultimodal;
-    let previousRole;
-    let warnedAlternation = false;
-    for (let index = 0; index < list.length; index += 1) {
-        const message = list[index];
-        // Paths like `"messages"[2]` are built only for a message that has a problem: this loop runs for every message.
-        const at = () => `${where}[${index}]`;
-        if ('weight' in message) {
-            const weight = message.weight;
-            // Python's int: true and false count (bool is an int); 1.0 does not.
-            if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
-            }
-            if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
-                return `${at()}.weight must be 0 or 1; found ${weight}.`;
-            }
-        }
-        const role = message.role;
-        if (typeof role !== 'string')
-            return `${at()}.role must be a string; found ${jsonType(role)}.`;
-        if (!ROLES.has(role)) {
-            return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user", "assistant" or "tool" (a tool's answer: ${TOOL_RESULT_EXAMPLE}).`;
-        }
-        hasAssistant ||= role === 'assistant';
-        // Together's docs ask for alternating user and assistant turns; its checker and server do not: a warning.
-        if (!warnedAlternation && role === previousRole && role !== 'tool') {
-            warnedAlternation = true;
-            options.warn(`${at()} repeats the role "${role}" of the message before it; Together's data-preparation docs ask for alternating user and assistant turns (its checker accepts this). Merge the two messages if that was not meant.`);
-        }
-        previousRole = role;
-        if ('tool_calls' in message)
-            checkToolCalls(message.tool_calls, role, at, toolNames, options.warn);
-        // The reference looks at a content only when it is truthy: null, "", 0, false and [] skip every content rule.
-        if (!isTruthy(message.content))
-            continue;
-        // A string is the common case and always valid: no need to look further.
-        const multimodal = typeof message.content !== 'string';
-        if (multimodal) {
-            const content = checkContent(message.content, {
-                user: role === 'user',
-                where: `${at()}.content`,
-                role: `${role} messages`,
-            });
-            if (content.error)
-                return content.error;
-            if (content.images > 0 && (message.weight === 1 || message.weight === true)) {
-                return `${at()} contains an image, so its weight must be 0; found 1.`;
-            }
-            sampleImages += content.images;
-        }
-        firstMultimodal ??= multimodal;
-        if (multimodal !== firstMultimodal) {
-            return `${at()}.content is ${multimodal ? 'a list of parts' : 'a string'} while earlier messages use ${firstMultimodal ? 'lists of parts' : 'strings'}; within one sample, all contents must be strings or all must be lists.`;
-        }
-    }
-    if (sampleImages > MAX_IMAGES)
-        return `the sample has ${sampleImages} images; at most ${MAX_IMAGES} are allowed per sample.`;
-    if (options.requireAssistant && !hasAssistant) {
-        return `${where} has no assistant message; a training sample needs at least one message with "role": "assistant".`;
-    }
-    return undefined;
-}
-/**
- * The sample's `tools` (warnings only: Together's checker does not look inside). Returns the function names it
- * declares, for the tool calls to be held against; undefined when it declares none.
- */
-function checkTools(tools, warn) {
-    if (!Array.isArray(tools.value)) {
-        warn(`${tools.where} should be a list of tools such as [{"type": "function", "function": {"name": "get_weather", "parameters": {...}}}]; found ${jsonType(tools.value)}.`);
-        return undefined;
-    }
-    if (tools.value.length === 0) {
-        warn(`${tools.where} is an empty list; leave it out, or list the functions the assistant may call.`);
-        return undefined;
-    }
-    const names = new Set();
-    for (const [i, tool] of tools.value.entries()) {
-        const name = isObject(tool) && isObject(tool.function) ? tool.function.name : undefined;
-        if (typeof name === 'string')
-            names.add(name);
-        else
-            warn(`${tools.where}[${i}] has no function name; each tool is {"type": "function", "function": {"name": "...", ...}}.`);
-    }
-    return names.size > 0 ? names : undefined;
-}
-/** An assistant's `tool_calls` (warnings only, as in some of Together's clients): names in `tools`, JSON arguments. */
-function checkToolCalls(calls, role, at, toolNames, warn) {
-    if (calls === null || calls === undefined)
-        return;
-    if (role !== 'assistant') {
-        warn(`${at()} is a ${role} message with "tool_calls"; only assistant messages call tools.`);
-        return;
-    }
-    if (!Array.isArray(calls)) {
-        warn(`${at()}.tool_calls should be a list such as ${TOOL_CALL_EXAMPLE.slice(TOOL_CALL_EXAMPLE.indexOf('['), -1)}; found ${jsonType(calls)}.`);
-        return;
-    }
-    for (const [i, call] of calls.entries()) {
-        const where = `${at()}.tool_calls[${i}]`;
-        const fn = isObject(call) ? call.function : undefined;
-        if (!isObject(fn) || typeof fn.name !== 'string') {
-            warn(`${where} has no function name; a call is {"id": "call_1", "type": "function", "function": {"name": "...", "arguments": "{...}"}}.`);
-            continue;
-        }
-        if (toolNames && !toolNames.has(fn.name)) {
-            warn(`${where} calls "${excerpt(fn.name)}", which is not in "tools" (it lists ${[...toolNames].map((n) => `"${excerpt(n)}"`).join(', ')}).`);
-        }
-        if ('arguments' in fn) {
-            const problem = argumentsProblem(fn.arguments);
-            if (problem)
-                warn(`${where}.function.arguments ${problem}; write the arguments as a JSON object in a string, such as "{\\"city\\": \\"Paris\\"}".`);
-        }
-    }
-}
-function argumentsProblem(value) {
-    if (typeof value !== 'string')
-        return `is a ${jsonType(value)}, not a string`;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch {
-        return 'is not valid JSON';
-    }
-    return isObject(parsed) ? undefined : `holds a JSON ${jsonType(parsed)}, not an object`;
-}
-/** A value quoted in a message: short, the cut shown. */
-function excerpt(text) {
-    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-/** The OpenAI preference (DPO) format. */
-function checkPreference(sample, warn) {
-    const input = sample.input;
-    if (!isObject(input))
-        return `"input" must be an object {"messages": [...]}; found ${jsonType(input)}.`;
-    if (!('messages' in input))
-        return '"input" has no "messages"; it must be {"messages": [...]}.';
-    const messagesError = checkMessages(input.messages, {
-        requireAssistant: false,
-        where: '"input".messages',
-        tools: 'tools' in input ? { value: input.tools, where: '"input".tools' } : undefined,
-        warn,
-    });
-    if (messagesError)
-        return messagesError;
-    const messages = input.messages;
-    if (messages.at(-1)?.role === 'assistant') {
-        return 'the last message of "input".messages is from the assistant; it must end with the turn the preferred and non-preferred outputs answer.';
-    }
-    for (const key of ['preferred_output', 'non_preferred_output']) {
-        const output = sample[key];
-        if (!Array.isArray(output))
-            return `"${key}" must be a list holding one assistant message; found ${jsonType(output)}.`;
-        if (output.length !== 1)
-            return `"${key}" must hold exactly one message; found ${output.length}.`;
-        const [message] = output;
-        if (!isObject(message))
-            return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
-        if (!('role' in message))
-            return `"${key}"[0] has no "role"; it must be "assistant".`;
-        if (message.role !== 'assistant')
-            return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
-        if (!('content' in message) && !('tool_calls' in message)) {
-            return `"${key}"[0] has neither "content" nor "tool_calls"; the output is one assistant message with one of them.`;
-        }
-        if ('content' in message) {
-            const content = checkContent(message.content, {
-                user: false,
-                where: `"${key}"[0].content`,
-                role: 'preference outputs',
-            });
-            if (content.error)
-                return content.error;
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/types.ts
-/** What a dataset check reports per file, and the levels of checking. */
-/** Warnings listed per file; the rest are counted. */
-const MAX_WARNINGS = 100;
-
-;// CONCATENATED MODULE: ./src/check/jsonl.ts
-/** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
-
-
-
-
-/** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
-// eslint-disable-next-line no-control-regex -- Python counts \x1c-\x1f as whitespace, so this must too.
-const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
-/**
- * Scans a JSONL file or byte range. `firstFormat` is line 1's format when the range does not start at line 1:
- * every line must share it.
- */
-async function scanJsonl(path, range, rules, firstFormat, options = {}) {
-    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
-    const read = await readLines(path, range, visitor, options);
-    return {
-        ...read,
-        samples: visitor.samples,
-        problem: visitor.problem,
-        firstFormat: visitor.rangeFirstFormat,
-        warnings: visitor.warnings,
-        omittedWarnings: visitor.omittedWarnings,
-    };
-}
-class JsonlVisitor {
-    rules;
-    firstFormat;
-    startsFile;
-    samples = 0;
-    problem = null;
-    rangeFirstFormat;
-    warnings = [];
-    omittedWarnings = 0;
-    currentLine = 0;
-    warn = (message) => {
-        if (this.warnings.length < MAX_WARNINGS)
-            this.warnings.push({ line: this.currentLine, message });
-        else
-            this.omittedWarnings += 1;
-    };
-    constructor(rules, firstFormat, startsFile) {
-        this.rules = rules;
-        this.firstFormat = firstFormat;
-        this.startsFile = startsFile;
-    }
-    get wantsLines() {
-        return this.problem === null && this.rules !== 'utf8';
-    }
-    line(data, start, end, line) {
-        this.currentLine = line;
-        const text = data.toString('utf8', start, end);
-        // Nearly every line starts with '{': only others can be blank.
-        const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
-        if (blank && this.rules === 'structural')
-            return;
-        const problem = blank
-            ? 'The line is blank; every line must be a JSON object (remove blank lines, including one at the end of the file).'
-            : this.lineProblem(text, line);
-        if (problem !== undefined) {
-            this.problem = { line, message: problem };
-            return;
-        }
-        this.samples += 1;
-    }
-    /** The line's problem, or undefined; records line 1's format. */
-    lineProblem(text, line) {
-        const parsed = parsePythonJson(text);
-        if (!parsed.ok) {
-            if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
-                return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
-            }
-            return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
-        }
-        const value = parsed.value;
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-            return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
-        }
-        if (this.rules !== 'full')
-            return undefined;
-        const verdict = checkSample(value, this.firstFormat, this.warn);
-        if (verdict.error !== undefined)
-            return verdict.error;
-        this.firstFormat ??= verdict.format;
-        if (line === 1)
-            this.rangeFirstFormat = verdict.format;
-        return undefined;
-    }
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/check/worker-protocol.ts
-/** Messages between the action's main thread and its worker threads (dist/worker/index.js). */
-
-
-
-/**
- * The bundled worker script next to the bundled action (`dist/worker/index.js`), if it is there. Running from
- * source (the tests) there is none, and work stays on the main thread unless a test passes the script.
- */
-function defaultWorkerScript() {
-    const candidate = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'worker', 'index.js');
-    return (0,external_node_fs_namespaceObject.existsSync)(candidate) ? candidate : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/jsonl-file.ts
-/**
- * Checks a whole JSONL file, on several cores when it is large: the file is cut into byte ranges of about 16 MiB,
- * each just after a `\n`; the main thread and worker threads take ranges from one queue until none is left (so
- * they finish together, although the main thread started earlier and scans slower), and the results are merged
- * as if one scan had read the file from start to end.
- */
-
-
-
-
-
-
-
-
-
-const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
-/** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
-const RANGE_BYTES = 16 * 1024 * 1024;
-/** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
-const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
-/**
- * Scans the file, in parallel where it pays, and returns whole-file results (lines counted from 1). With
- * `sha256`, the file's SHA-256 comes with them: on one thread it is computed on the check's own reads; on several,
- * the main thread hashes the file from start to end while the workers check their ranges, then joins them.
- */
-async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
-    const threads = Math.max(1, Math.min(options.threads ?? Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4), 16));
-    const workerScript = options.workerScript ?? defaultWorkerScript();
-    if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
-        return scanJsonl(file, { end: bytes }, rules, undefined, read);
-    }
-    // Start the workers first: their start-up overlaps finding the cuts and line 1.
-    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
-    try {
-        const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
-        // Every line must share line 1's format, so all ranges need it before they start.
-        const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
-        const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
-        const bounds = [0, ...cuts, bytes];
-        const tasks = bounds.slice(0, -1).map((start, i) => ({
-            path: file,
-            range: { start, end: bounds[i + 1] },
-            rules: i === 0 ? rules : laterRules,
-            firstFormat: firstLine.firstFormat,
-        }));
-        const results = new Array(tasks.length);
-        let next = 0;
-        const take = () => (next < tasks.length ? next++ : -1);
-        let sha256;
-        const onMainThread = async () => {
-            if (read.sha256)
-                sha256 = await hashYielding(file, bytes);
-            for (let i = take(); i >= 0; i = take()) {
-                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
-                // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
-                await (0,promises_namespaceObject.setImmediate)();
-            }
-        };
-        await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
-        const merged = mergeRangeResults(results);
-        return sha256 === undefined ? merged : { ...merged, sha256 };
-    }
-    finally {
-        await Promise.all(workers.map((w) => w.terminate()));
-    }
-}
-/** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
-function mergeRangeResults(results) {
-    const merged = {
-        lines: 0,
-        samples: 0,
-        problem: null,
-        utf8: null,
-        firstFormat: results[0]?.firstFormat,
-        warnings: [],
-        omittedWarnings: 0,
-    };
-    let firstProblem = null;
-    let samplesToProblem = 0;
-    for (const result of results) {
-        if (!merged.utf8 && result.utf8)
-            merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
-        if (!firstProblem) {
-            // Warnings count up to the first problem, as one scan from the start would have seen them.
-            for (const warning of result.warnings) {
-                if (merged.warnings.length < MAX_WARNINGS)
-                    merged.warnings.push({ ...warning, line: merged.lines + warning.line });
-                else
-                    merged.omittedWarnings += 1;
-            }
-            merged.omittedWarnings += result.omittedWarnings;
-        }
-        if (!firstProblem && result.problem) {
-            firstProblem = { ...result.problem, line: merged.lines + result.problem.line };
-            samplesToProblem = merged.samples + result.samples;
-        }
-        merged.lines += result.lines;
-        merged.samples += result.samples;
-        if (merged.utf8)
-            break;
-    }
-    merged.problem = firstProblem;
-    if (firstProblem)
-        merged.samples = samplesToProblem;
-    return merged;
-}
-/** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
-const HASH_SLICE_BYTES = 8 * 1024 * 1024;
-/** The file's SHA-256 from one sequential read, yielding to the event loop every slice. */
-async function hashYielding(file, bytes) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const buffer = Buffer.allocUnsafe(1024 * 1024);
-    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
-    try {
-        for (let position = 0, sinceYield = 0; position < bytes;) {
-            const bytesRead = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, 0, Math.min(buffer.length, bytes - position), position);
-            if (bytesRead === 0)
-                throw new Error(`the file shrank while it was read: ${position} of ${bytes} bytes`);
-            hash.update(buffer.subarray(0, bytesRead));
-            position += bytesRead;
-            sinceYield += bytesRead;
-            if (sinceYield >= HASH_SLICE_BYTES) {
-                sinceYield = 0;
-                await (0,promises_namespaceObject.setImmediate)();
-            }
-        }
-        return hash.digest('hex');
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-/** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
-async function findCuts(file, bytes, parts) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const cuts = [];
-        const window = Buffer.allocUnsafe(64 * 1024);
-        for (let k = 1; k < parts; k += 1) {
-            let from = Math.max(Math.floor((k * bytes) / parts), (cuts.at(-1) ?? 0) + 1);
-            const limit = Math.min(bytes, from + CUT_SEARCH_BYTES);
-            while (from < limit) {
-                const { bytesRead } = await handle.read(window, 0, Math.min(window.length, limit - from), from);
-                if (bytesRead === 0)
-                    break;
-                const newline = window.subarray(0, bytesRead).indexOf(10);
-                if (newline >= 0) {
-                    if (from + newline + 1 < bytes)
-                        cuts.push(from + newline + 1);
-                    break;
-                }
-                from += bytesRead;
-            }
-        }
-        return cuts;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The offset just past line 1's terminator (or the file's end). */
-async function firstLineEnd(file, bytes) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const window = Buffer.allocUnsafe(64 * 1024);
-        for (let from = 0; from < bytes;) {
-            const { bytesRead } = await handle.read(window, 0, window.length, from);
-            if (bytesRead === 0)
-                break;
-            const slice = window.subarray(0, bytesRead);
-            const lf = slice.indexOf(10);
-            const cr = slice.indexOf(13);
-            const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-            if (end >= 0)
-                return from + end + 1;
-            from += bytesRead;
-        }
-        return bytes;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
-function feedWorker(worker, tasks, results, take) {
-    return new Promise((resolve, reject) => {
-        let inFlight = 0;
-        const send = () => {
-            const index = take();
-            if (index < 0) {
-                if (inFlight === 0)
-                    resolve();
-                return;
-            }
-            inFlight += 1;
-            worker.postMessage({ kind: 'scan', index, task: tasks[index] });
-        };
-        worker.on('message', (message) => {
-            if (message.kind !== 'scan')
-                return;
-            inFlight -= 1;
-            if (!message.ok) {
-                const { start, end } = tasks[message.index].range;
-                reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
-                return;
-            }
-            results[message.index] = message.result;
-            send();
-        });
-        worker.once('error', reject);
-        worker.once('exit', (code) => {
-            if (inFlight > 0)
-                reject(new Error(`the check worker stopped with exit code ${code}`));
-        });
-        send();
-        send();
-    });
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/constants.js
-
-/** @type {import('../src/types.d.ts').ParquetType[]} */
-const ParquetTypes = [
-  'BOOLEAN',
-  'INT32',
-  'INT64',
-  'INT96', // deprecated
-  'FLOAT',
-  'DOUBLE',
-  'BYTE_ARRAY',
-  'FIXED_LEN_BYTE_ARRAY',
-]
-
-/** @type {import('../src/types.d.ts').Encoding[]} */
-const Encodings = [
-  'PLAIN',
-  'GROUP_VAR_INT', // deprecated
-  'PLAIN_DICTIONARY',
-  'RLE',
-  'BIT_PACKED', // deprecated
-  'DELTA_BINARY_PACKED',
-  'DELTA_LENGTH_BYTE_ARRAY',
-  'DELTA_BYTE_ARRAY',
-  'RLE_DICTIONARY',
-  'BYTE_STREAM_SPLIT',
-]
-
-/** @type {import('../src/types.d.ts').FieldRepetitionType[]} */
-const FieldRepetitionTypes = [
-  'REQUIRED',
-  'OPTIONAL',
-  'REPEATED',
-]
-
-/** @type {import('../src/types.d.ts').ConvertedType[]} */
-const ConvertedTypes = [
-  'UTF8',
-  'MAP',
-  'MAP_KEY_VALUE',
-  'LIST',
-  'ENUM',
-  'DECIMAL',
-  'DATE',
-  'TIME_MILLIS',
-  'TIME_MICROS',
-  'TIMESTAMP_MILLIS',
-  'TIMESTAMP_MICROS',
-  'UINT_8',
-  'UINT_16',
-  'UINT_32',
-  'UINT_64',
-  'INT_8',
-  'INT_16',
-  'INT_32',
-  'INT_64',
-  'JSON',
-  'BSON',
-  'INTERVAL',
-]
-
-/** @type {import('../src/types.d.ts').CompressionCodec[]} */
-const CompressionCodecs = [
-  'UNCOMPRESSED',
-  'SNAPPY',
-  'GZIP',
-  'LZO',
-  'BROTLI',
-  'LZ4',
-  'ZSTD',
-  'LZ4_RAW',
-]
-
-/** @type {import('../src/types.d.ts').PageType[]} */
-const PageTypes = [
-  'DATA_PAGE',
-  'INDEX_PAGE',
-  'DICTIONARY_PAGE',
-  'DATA_PAGE_V2',
-]
-
-/** @type {import('../src/types.d.ts').BoundaryOrder[]} */
-const BoundaryOrders = (/* unused pure expression or super */ null && ([
-  'UNORDERED',
-  'ASCENDING',
-  'DESCENDING',
-]))
-
-/** @type {import('../src/types.d.ts').EdgeInterpolationAlgorithm[]} */
-const EdgeInterpolationAlgorithms = [
-  'SPHERICAL',
-  'VINCENTY',
-  'THOMAS',
-  'ANDOYER',
-  'KARNEY',
-]
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/wkb.js
-/**
- * WKB (Well-Known Binary) decoder for geometry objects.
- *
- * @param {DataReader} reader
- * @returns {Geometry} geometry object
- */
-function wkbToGeojson(reader) {
-  const flags = getFlags(reader)
-
-  if (flags.type === 1) { // Point
-    return { type: 'Point', coordinates: readPosition(reader, flags) }
-  } else if (flags.type === 2) { // LineString
-    return { type: 'LineString', coordinates: readLine(reader, flags) }
-  } else if (flags.type === 3) { // Polygon
-    return { type: 'Polygon', coordinates: readPolygon(reader, flags) }
-  } else if (flags.type === 4) { // MultiPoint
-    const points = []
-    for (let i = 0; i < flags.count; i++) {
-      points.push(readPosition(reader, getFlags(reader)))
-    }
-    return { type: 'MultiPoint', coordinates: points }
-  } else if (flags.type === 5) { // MultiLineString
-    const lines = []
-    for (let i = 0; i < flags.count; i++) {
-      lines.push(readLine(reader, getFlags(reader)))
-    }
-    return { type: 'MultiLineString', coordinates: lines }
-  } else if (flags.type === 6) { // MultiPolygon
-    const polygons = []
-    for (let i = 0; i < flags.count; i++) {
-      polygons.push(readPolygon(reader, getFlags(reader)))
-    }
-    return { type: 'MultiPolygon', coordinates: polygons }
-  } else if (flags.type === 7) { // GeometryCollection
-    const geometries = []
-    for (let i = 0; i < flags.count; i++) {
-      geometries.push(wkbToGeojson(reader))
-    }
-    return { type: 'GeometryCollection', geometries }
-  } else {
-    throw new Error(`Unsupported geometry type: ${flags.type}`)
-  }
-}
-
-/**
- * Extract ISO WKB flags and base geometry type.
- *
- * @param {DataReader} reader
- * @returns {WkbFlags}
- */
-function getFlags(reader) {
-  const { view } = reader
-  const littleEndian = view.getUint8(reader.offset++) === 1
-  const rawType = view.getUint32(reader.offset, littleEndian)
-  reader.offset += 4
-
-  const type = rawType % 1000
-  const flags = Math.floor(rawType / 1000)
-
-  let count = 0
-  if (type > 1 && type <= 7) {
-    count = view.getUint32(reader.offset, littleEndian)
-    reader.offset += 4
-  }
-
-  // XY, XYZ, XYM, XYZM
-  let dim = 2
-  if (flags) dim++
-  if (flags === 3) dim++
-
-  return { littleEndian, type, dim, count }
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[]}
- */
-function readPosition(reader, flags) {
-  const points = []
-  for (let i = 0; i < flags.dim; i++) {
-    const coord = reader.view.getFloat64(reader.offset, flags.littleEndian)
-    reader.offset += 8
-    points.push(coord)
-  }
-  return points
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[][]}
- */
-function readLine(reader, flags) {
-  const points = []
-  for (let i = 0; i < flags.count; i++) {
-    points.push(readPosition(reader, flags))
-  }
-  return points
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[][][]}
- */
-function readPolygon(reader, flags) {
-  const { view } = reader
-  const rings = []
-  for (let r = 0; r < flags.count; r++) {
-    const count = view.getUint32(reader.offset, flags.littleEndian)
-    reader.offset += 4
-    rings.push(readLine(reader, { ...flags, count }))
-  }
-  return rings
-}
-
-/**
- * @typedef {object} WkbFlags
- * @property {boolean} littleEndian
- * @property {number} type
- * @property {number} dim
- * @property {number} count
- */
-
-/**
- * @import {DataReader, Geometry} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/convert.js
-
-
-/**
- * @import {ColumnDecoder, DecodedArray, Encoding, ParquetParsers} from '../src/types.js'
- */
-
-const decoder = new TextDecoder()
-
-/**
- * Default type parsers when no custom ones are given
- * @type ParquetParsers
- */
-const DEFAULT_PARSERS = {
-  timestampFromMilliseconds(millis) {
-    return new Date(Number(millis))
-  },
-  timestampFromMicroseconds(micros) {
-    return new Date(Number(micros / 1000n))
-  },
-  timestampFromNanoseconds(nanos) {
-    return new Date(Number(nanos / 1000000n))
-  },
-  dateFromDays(days) {
-    return new Date(days * 86400000)
-  },
-  stringFromBytes(bytes) {
-    return bytes && decoder.decode(bytes)
-  },
-  jsonFromBytes(bytes) {
-    return bytes && JSON.parse(decoder.decode(bytes))
-  },
-  geometryFromBytes(bytes) {
-    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
-  },
-  geographyFromBytes(bytes) {
-    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
-  },
-  uuidFromBytes(bytes) {
-    if (!bytes) return undefined
-    const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
-    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20, 32)
-  },
-}
-
-/**
- * Convert known types from primitive to rich, and dereference dictionary.
- *
- * @param {DecodedArray} data series of primitive types
- * @param {DecodedArray | undefined} dictionary
- * @param {Encoding} encoding
- * @param {ColumnDecoder} columnDecoder
- * @returns {DecodedArray} series of rich types
- */
-function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
-  if (dictionary && encoding.endsWith('_DICTIONARY')) {
-    let output = data
-    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
-      // @ts-expect-error upgrade data to match dictionary type with fancy constructor
-      output = new dictionary.constructor(data.length)
-    }
-    for (let i = 0; i < data.length; i++) {
-      output[i] = dictionary[data[i]]
-    }
-    return output
-  } else {
-    return convert(data, columnDecoder)
-  }
-}
-
-/**
- * Convert known types from primitive to rich.
- *
- * @param {DecodedArray} data series of primitive types
- * @param {ColumnDecoder} columnDecoder
- * @returns {DecodedArray} series of rich types
- */
-function convert(data, columnDecoder) {
-  const { element, parsers, utf8 = true, schemaPath } = columnDecoder
-  const { type, converted_type: ctype, logical_type: ltype } = element
-  const nullable = element.repetition_type !== 'REQUIRED'
-
-  // Skip utf8 conversion for plain BYTE_ARRAY inside VARIANT
-  const isVariant = schemaPath?.some(s => s.element.logical_type?.type === 'VARIANT')
-  if (isVariant && type === 'BYTE_ARRAY' && ctype !== 'UTF8' && ltype?.type !== 'STRING') {
-    return data
-  }
-  if (ctype === 'DECIMAL') {
-    const scale = element.scale || 0
-    const factor = 10 ** -scale
-    const arr = new Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      if (data[i] instanceof Uint8Array) {
-        arr[i] = parseDecimal(data[i]) * factor
-      } else {
-        arr[i] = Number(data[i]) * factor
-      }
-    }
-    return arr
-  }
-  if (!ctype && type === 'INT96') {
-    return Array.from(data).map(v => parsers.timestampFromNanoseconds(parseInt96Nanos(v)))
-  }
-  if (ctype === 'DATE') {
-    return Array.from(data).map(v => parsers.dateFromDays(v))
-  }
-  if (ctype === 'TIMESTAMP_MILLIS') {
-    return Array.from(data).map(v => parsers.timestampFromMilliseconds(v))
-  }
-  if (ctype === 'TIMESTAMP_MICROS') {
-    return Array.from(data).map(v => parsers.timestampFromMicroseconds(v))
-  }
-  if (ctype === 'JSON') {
-    return data.map(v => parsers.jsonFromBytes(v))
-  }
-  if (ctype === 'BSON') {
-    throw new Error('parquet bson not supported')
-  }
-  if (ctype === 'INTERVAL') {
-    throw new Error('parquet interval not supported')
-  }
-  if (ltype?.type === 'GEOMETRY') {
-    return data.map(v => parsers.geometryFromBytes(v))
-  }
-  if (ltype?.type === 'GEOGRAPHY') {
-    return data.map(v => parsers.geographyFromBytes(v))
-  }
-  if (ltype?.type === 'UUID') {
-    return data.map(v => parsers.uuidFromBytes(v))
-  }
-  if (ctype === 'UTF8' || ltype?.type === 'STRING' || utf8 && type === 'BYTE_ARRAY') {
-    return data.map(v => parsers.stringFromBytes(v))
-  }
-  if (ctype === 'UINT_64' || ltype?.type === 'INTEGER' && ltype.bitWidth === 64 && !ltype.isSigned) {
-    if (data instanceof BigInt64Array) return new BigUint64Array(data.buffer, data.byteOffset, data.length)
-    const arr = nullable ? new Array(data.length) : new BigUint64Array(data.length)
-    for (let i = 0; i < arr.length; i++) arr[i] = data[i]
-    return arr
-  }
-  if (ctype === 'UINT_32' || ltype?.type === 'INTEGER' && ltype.bitWidth === 32 && !ltype.isSigned) {
-    if (data instanceof Int32Array) return new Uint32Array(data.buffer, data.byteOffset, data.length)
-    const arr = nullable ? new Array(data.length) : new Uint32Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      arr[i] = data[i] < 0 ? 4294967296 + data[i] : data[i]
-    }
-    return arr
-  }
-  if (ltype?.type === 'FLOAT16') {
-    return Array.from(data).map(parseFloat16)
-  }
-  if (ltype?.type === 'TIMESTAMP') {
-    const { unit } = ltype
-    /** @type {ParquetParsers[keyof ParquetParsers]} */
-    let parser = parsers.timestampFromMilliseconds
-    if (unit === 'MICROS') parser = parsers.timestampFromMicroseconds
-    if (unit === 'NANOS') parser = parsers.timestampFromNanoseconds
-    const arr = new Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      arr[i] = parser(data[i])
-    }
-    return arr
-  }
-  return data
-}
-
-/**
- * @param {Uint8Array} bytes
- * @returns {number}
- */
-function parseDecimal(bytes) {
-  if (!bytes.length) return 0
-
-  let value = 0n
-  for (const byte of bytes) {
-    value = value * 256n + BigInt(byte)
-  }
-
-  // handle signed
-  const bits = bytes.length * 8
-  if (value >= 2n ** BigInt(bits - 1)) {
-    value -= 2n ** BigInt(bits)
-  }
-
-  return Number(value)
-}
-
-/**
- * Converts INT96 date format (hi 32bit days, lo 64bit nanos) to nanos since epoch
- * @param {bigint} value
- * @returns {bigint}
- */
-function parseInt96Nanos(value) {
-  const days = (value >> 64n) - 2440588n
-  const nano = value & 0xffffffffffffffffn
-  return days * 86400000000000n + nano
-}
-
-/**
- * @param {Uint8Array | undefined} bytes
- * @returns {number | undefined}
- */
-function parseFloat16(bytes) {
-  if (!bytes) return undefined
-  const int16 = bytes[1] << 8 | bytes[0]
-  const sign = int16 >> 15 ? -1 : 1
-  const exp = int16 >> 10 & 0x1f
-  const frac = int16 & 0x3ff
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024) // subnormals
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024)
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/schema.js
-/**
- * Build a tree from the schema elements.
- *
- * @param {SchemaElement[]} schema
- * @param {number} rootIndex index of the root element
- * @param {string[]} path path to the element
- * @returns {SchemaTree} tree of schema elements
- */
-function schemaTree(schema, rootIndex, path) {
-  const element = schema[rootIndex]
-  const children = []
-  let count = 1
-
-  // Read the specified number of children
-  if (element.num_children) {
-    while (children.length < element.num_children) {
-      const childElement = schema[rootIndex + count]
-      const child = schemaTree(schema, rootIndex + count, [...path, childElement.name])
-      count += child.count
-      children.push(child)
-    }
-  }
-
-  return { count, element, children, path }
-}
-
-/**
- * Get schema elements from the root to the given element name.
- *
- * @param {SchemaElement[]} schema
- * @param {string[]} name path to the element
- * @returns {SchemaTree[]} list of schema elements
- */
-function getSchemaPath(schema, name) {
-  return getTreePath(schemaTree(schema, 0, []), name)
-}
-
-/**
- * Get schema tree nodes from the root of a prebuilt tree to the given element name.
- *
- * @param {SchemaTree} tree root of the schema tree
- * @param {string[]} name path to the element
- * @returns {SchemaTree[]} list of schema elements
- */
-function getTreePath(tree, name) {
-  const path = [tree]
-  for (const part of name) {
-    const child = tree.children.find(child => child.element.name === part)
-    if (!child) throw new Error(`parquet schema element not found: ${name}`)
-    path.push(child)
-    tree = child
-  }
-  return path
-}
-
-/**
- * Get all physical (leaf) column names.
- *
- * @param {SchemaTree} schemaTree
- * @returns {string[]} list of physical column names
- */
-function getPhysicalColumns(schemaTree) {
-  /** @type {string[]} */
-  const columns = []
-  /** @param {SchemaTree} node */
-  function traverse(node) {
-    if (node.children.length) {
-      for (const child of node.children) {
-        traverse(child)
-      }
-    } else {
-      columns.push(node.path.join('.'))
-    }
-  }
-  traverse(schemaTree)
-  return columns
-}
-
-/**
- * Get the max repetition level for a given schema path.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {number} max repetition level
- */
-function getMaxRepetitionLevel(schemaPath) {
-  let maxLevel = 0
-  for (const { element } of schemaPath) {
-    if (element.repetition_type === 'REPEATED') {
-      maxLevel++
-    }
-  }
-  return maxLevel
-}
-
-/**
- * Get the max definition level for a given schema path.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {number} max definition level
- */
-function getMaxDefinitionLevel(schemaPath) {
-  let maxLevel = 0
-  for (const { element } of schemaPath.slice(1)) {
-    if (element.repetition_type !== 'REQUIRED') {
-      maxLevel++
-    }
-  }
-  return maxLevel
-}
-
-/**
- * Check if a column is list-like.
- *
- * @param {SchemaTree} schema
- * @returns {boolean} true if list-like
- */
-function isListLike(schema) {
-  if (!schema) return false
-  if (schema.element.converted_type !== 'LIST') return false
-  if (schema.children.length > 1) return false
-
-  const firstChild = schema.children[0]
-  if (firstChild.children.length > 1) return false
-  if (firstChild.element.repetition_type !== 'REPEATED') return false
-
-  return true
-}
-
-/**
- * Check if a column is map-like.
- *
- * @param {SchemaTree} schema
- * @returns {boolean} true if map-like
- */
-function isMapLike(schema) {
-  if (!schema) return false
-  if (schema.element.converted_type !== 'MAP') return false
-  if (schema.children.length > 1) return false
-
-  const firstChild = schema.children[0]
-  if (firstChild.children.length !== 2) return false
-  if (firstChild.element.repetition_type !== 'REPEATED') return false
-
-  const keyChild = firstChild.children.find(child => child.element.name === 'key')
-  if (keyChild?.element.repetition_type === 'REPEATED') return false
-
-  const valueChild = firstChild.children.find(child => child.element.name === 'value')
-  if (valueChild?.element.repetition_type === 'REPEATED') return false
-
-  return true
-}
-
-/**
- * Returns true if a column is non-nested.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {boolean}
- */
-function isFlatColumn(schemaPath) {
-  if (schemaPath.length !== 2) return false
-  const [, column] = schemaPath
-  if (column.element.repetition_type === 'REPEATED') return false
-  if (column.children.length) return false
-  return true
-}
-
-/**
- * @import {SchemaElement, SchemaTree} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/thrift.js
-/**
- * @import {DataReader, ThriftObject, ThriftType} from '../src/types.js'
- */
-
-// TCompactProtocol types
-const STOP = 0
-const TRUE = 1
-const FALSE = 2
-const BYTE = 3
-const I16 = 4
-const I32 = 5
-const I64 = 6
-const DOUBLE = 7
-const BINARY = 8
-const LIST = 9
-const STRUCT = 12
-
-/**
- * Parse TCompactProtocol
- *
- * @param {DataReader} reader
- * @returns {{ [key: `field_${number}`]: any }}
- */
-function deserializeTCompactProtocol(reader) {
-  /** @type {ThriftObject} */
-  const value = {}
-  let fid = 0
-
-  while (true) {
-    if (reader.offset >= reader.view.byteLength) throw new Error('thrift struct ended without STOP')
-    // Parse each field based on its type and add to the result object
-    const byte = reader.view.getUint8(reader.offset++)
-    const type = byte & 0x0f
-    if (type === STOP) break
-    const delta = byte >> 4
-    fid = delta ? fid + delta : readZigZag(reader)
-    value[`field_${fid}`] = readElement(reader, type)
-  }
-
-  return value
-}
-
-/**
- * Read a single element based on its type
- *
- * @param {DataReader} reader
- * @param {number} type
- * @returns {ThriftType}
- */
-function readElement(reader, type) {
-  switch (type) {
-  case TRUE:
-    return true
-  case FALSE:
-    return false
-  case BYTE:
-    return reader.view.getInt8(reader.offset++)
-  case I16:
-  case I32:
-    return readZigZag(reader)
-  case I64:
-    return readZigZagBigInt(reader)
-  case DOUBLE: {
-    const value = reader.view.getFloat64(reader.offset, true)
-    reader.offset += 8
-    return value
-  }
-  case BINARY: {
-    const stringLength = readVarInt(reader)
-    if (reader.offset + stringLength > reader.view.byteLength) {
-      throw new Error(`thrift binary length ${stringLength} exceeds remaining ${reader.view.byteLength - reader.offset} bytes`)
-    }
-    const strBytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, stringLength)
-    reader.offset += stringLength
-    return strBytes
-  }
-  case LIST: {
-    const byte = reader.view.getUint8(reader.offset++)
-    const elemType = byte & 0x0f
-    let listSize = byte >> 4
-    if (listSize === 15) {
-      listSize = readVarInt(reader)
-    }
-    const boolType = elemType === TRUE || elemType === FALSE
-    const values = new Array(listSize)
-    for (let i = 0; i < listSize; i++) {
-      values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType)
-    }
-    return values
-  }
-  case STRUCT:
-    // main function handles struct parsing
-    return deserializeTCompactProtocol(reader)
-  default:
-    // MAP, SET, UUID not used by parquet
-    throw new Error(`thrift unhandled type: ${type}`)
-  }
-}
-
-/**
- * Read varint aka Unsigned LEB128.
- *
- * @param {DataReader} reader
- * @returns {number}
- */
-function readVarInt(reader) {
-  let result = 0
-  let shift = 0
-  while (true) {
-    // Read groups of 7 low bits until high bit is 0
-    const byte = reader.view.getUint8(reader.offset++)
-    result |= (byte & 0x7f) << shift
-    if (!(byte & 0x80)) {
-      return result
-    }
-    shift += 7
-  }
-}
-
-/**
- * Read a varint as a bigint.
- *
- * @param {DataReader} reader
- * @returns {bigint}
- */
-function readVarBigInt(reader) {
-  let result = 0n
-  let shift = 0n
-  while (true) {
-    const byte = reader.view.getUint8(reader.offset++)
-    result |= BigInt(byte & 0x7f) << shift
-    if (!(byte & 0x80)) {
-      return result
-    }
-    shift += 7n
-  }
-}
-
-/**
- * Read a zigzag number.
- * Zigzag folds positive and negative numbers into the positive number space.
- *
- * @param {DataReader} reader
- * @returns {number}
- */
-function readZigZag(reader) {
-  const zigzag = readVarInt(reader)
-  return zigzag >>> 1 ^ -(zigzag & 1)
-}
-
-/**
- * Read a zigzag bigint.
- *
- * @param {DataReader} reader
- * @returns {bigint}
- */
-function readZigZagBigInt(reader) {
-  const zigzag = readVarBigInt(reader)
-  return zigzag >> 1n ^ -(zigzag & 1n)
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/geoparquet.js
-/**
- * @param {SchemaElement[]} schema
- * @param {KeyValue[] | undefined} key_value_metadata
- * @returns {void}
- */
-function markGeoColumns(schema, key_value_metadata) {
-  // Prepare the list of GeoParquet columns
-  /** @type {Map<string, LogicalType>} */
-  const columns = new Map()
-  const geo = key_value_metadata?.find(({ key }) => key === 'geo')?.value
-  const decodedColumns = (geo && JSON.parse(geo)?.columns) ?? {}
-  for (const [name, column] of Object.entries(decodedColumns)) {
-    if (column.encoding !== 'WKB') continue
-
-    const type = column.edges === 'spherical' ? 'GEOGRAPHY' : 'GEOMETRY'
-    const id = column.crs?.id ?? column.crs?.ids?.[0]
-    const crs = id ? `${id.authority}:${id.code.toString()}` : undefined
-    // Note: we can't infer GEOGRAPHY's algorithm from GeoParquet
-    columns.set(name, { type, crs })
-  }
-
-  // Mark schema elements with logical type
-  // Only look at root-level columns of type BYTE_ARRAY without existing logical_type
-  for (let i = 1; i < schema.length; i++) { // skip root
-    const { logical_type, name, num_children, type } = schema[i]
-    if (num_children) {
-      i += num_children
-      continue // skip the element and its children
-    }
-    if (type === 'BYTE_ARRAY' && !logical_type) {
-      schema[i].logical_type = columns.get(name)
-    }
-  }
-}
-
-/**
- * @import {KeyValue, LogicalType, SchemaElement} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/metadata.js
-
-
-
-
-
-
-/**
- * @import {AsyncBuffer, FileMetaData, KeyValue, LogicalType, MetadataOptions, MinMaxType, ParquetParsers, SchemaElement, SchemaTree, Statistics, TimeUnit} from '../src/types.js'
- */
-
-const defaultInitialFetchSize = 1 << 19 // 512kb
-
-const metadata_decoder = new TextDecoder()
-function decode(/** @type {Uint8Array} */ value) {
-  return value && metadata_decoder.decode(value)
-}
-
-/**
- * Read parquet metadata from an async buffer.
- *
- * An AsyncBuffer is like an ArrayBuffer, but the slices are loaded
- * asynchronously, possibly over the network.
- *
- * You must provide the byteLength of the buffer, typically from a HEAD request.
- *
- * In theory, you could use suffix-range requests to fetch the end of the file,
- * and save a round trip. But in practice, this doesn't work because chrome
- * deems suffix-range requests as a not-safe-listed header, and will require
- * a pre-flight. So the byteLength is required.
- *
- * To make this efficient, we initially request the last 512kb of the file,
- * which is likely to contain the metadata. If the metadata length exceeds the
- * initial fetch, 512kb, we request the rest of the metadata from the AsyncBuffer.
- *
- * This ensures that we either make one 512kb initial request for the metadata,
- * or a second request for up to the metadata size.
- *
- * @param {AsyncBuffer} asyncBuffer parquet file contents
- * @param {MetadataOptions & { initialFetchSize?: number }} options initial fetch size in bytes (default 512kb)
- * @returns {Promise<FileMetaData>} parquet metadata object
- */
-async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
-  if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error('parquet expected AsyncBuffer')
-
-  // fetch last bytes (footer) of the file
-  const footerOffset = Math.max(0, asyncBuffer.byteLength - initialFetchSize)
-  const footerBuffer = await asyncBuffer.slice(footerOffset, asyncBuffer.byteLength)
-
-  // Check for parquet magic number "PAR1"
-  const footerView = new DataView(footerBuffer)
-  if (footerView.getUint32(footerBuffer.byteLength - 4, true) !== 0x31524150) {
-    throw new Error('parquet file invalid (footer != PAR1)')
-  }
-
-  // Parquet files store metadata at the end of the file
-  // Metadata length is 4 bytes before the last PAR1
-  const metadataLength = footerView.getUint32(footerBuffer.byteLength - 8, true)
-  if (metadataLength > asyncBuffer.byteLength - 8) {
-    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${asyncBuffer.byteLength - 8}`)
-  }
-
-  // check if metadata size fits inside the initial fetch
-  if (metadataLength + 8 > initialFetchSize) {
-    // fetch the rest of the metadata
-    const metadataOffset = asyncBuffer.byteLength - metadataLength - 8
-    const metadataBuffer = await asyncBuffer.slice(metadataOffset, footerOffset)
-    // combine initial fetch with the new slice
-    const combinedBuffer = new ArrayBuffer(metadataLength + 8)
-    const combinedView = new Uint8Array(combinedBuffer)
-    combinedView.set(new Uint8Array(metadataBuffer))
-    combinedView.set(new Uint8Array(footerBuffer), footerOffset - metadataOffset)
-    return parquetMetadata(combinedBuffer, { parsers, geoparquet })
-  } else {
-    // parse metadata from the footer
-    return parquetMetadata(footerBuffer, { parsers, geoparquet })
-  }
-}
-
-/**
- * Read parquet metadata from a buffer synchronously.
- *
- * @param {ArrayBuffer | Uint8Array} arrayBuffer parquet file footer
- * @param {MetadataOptions} options metadata parsing options
- * @returns {FileMetaData} parquet metadata object
- */
-function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
-  let view
-  if (arrayBuffer instanceof ArrayBuffer) {
-    view = new DataView(arrayBuffer)
-  } else if (arrayBuffer instanceof Uint8Array) {
-    view = new DataView(arrayBuffer.buffer, arrayBuffer.byteOffset, arrayBuffer.byteLength)
-  } else {
-    throw new Error('parquet expected ArrayBuffer or Uint8Array')
-  }
-
-  // Use default parsers if not given
-  const allParsers = { ...DEFAULT_PARSERS, ...parsers }
-
-  // Validate footer magic number "PAR1"
-  if (view.byteLength < 8) {
-    throw new Error('parquet file is too short')
-  }
-  if (view.getUint32(view.byteLength - 4, true) !== 0x31524150) {
-    throw new Error('parquet file invalid (footer != PAR1)')
-  }
-
-  // Parquet files store metadata at the end of the file
-  // Metadata length is 4 bytes before the last PAR1
-  const metadataLengthOffset = view.byteLength - 8
-  const metadataLength = view.getUint32(metadataLengthOffset, true)
-  if (metadataLength > view.byteLength - 8) {
-    // {metadata}, metadata_length, PAR1
-    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${view.byteLength - 8}`)
-  }
-
-  const metadataOffset = metadataLengthOffset - metadataLength
-  const reader = { view, offset: metadataOffset }
-  const metadata = deserializeTCompactProtocol(reader)
-
-  // Parse metadata from thrift data
-  const version = metadata.field_1
-  /** @type {SchemaElement[]} */
-  const schema = metadata.field_2.map((/** @type {any} */ field) => ({
-    type: ParquetTypes[field.field_1],
-    type_length: field.field_2,
-    repetition_type: FieldRepetitionTypes[field.field_3],
-    name: decode(field.field_4),
-    num_children: field.field_5,
-    converted_type: ConvertedTypes[field.field_6],
-    scale: field.field_7,
-    precision: field.field_8,
-    field_id: field.field_9,
-    logical_type: logicalType(field.field_10),
-  }))
-  // schema element per column index
-  const columnSchema = schema.filter(e => e.type)
-  const num_rows = metadata.field_3
-  const row_groups = metadata.field_4.map((/** @type {any} */ rowGroup) => ({
-    columns: rowGroup.field_1.map((/** @type {any} */ column, /** @type {number} */ columnIndex) => ({
-      file_path: decode(column.field_1),
-      file_offset: column.field_2,
-      meta_data: column.field_3 && {
-        type: ParquetTypes[column.field_3.field_1],
-        encodings: column.field_3.field_2?.map((/** @type {number} */ e) => Encodings[e]),
-        path_in_schema: column.field_3.field_3.map(decode),
-        codec: CompressionCodecs[column.field_3.field_4],
-        num_values: column.field_3.field_5,
-        total_uncompressed_size: column.field_3.field_6,
-        total_compressed_size: column.field_3.field_7,
-        key_value_metadata: column.field_3.field_8?.map((/** @type {any} */ kv) => ({
-          key: decode(kv.field_1),
-          value: decode(kv.field_2),
-        })),
-        data_page_offset: column.field_3.field_9,
-        index_page_offset: column.field_3.field_10,
-        dictionary_page_offset: column.field_3.field_11,
-        statistics: convertStats(column.field_3.field_12, columnSchema[columnIndex], allParsers),
-        encoding_stats: column.field_3.field_13?.map((/** @type {any} */ encodingStat) => ({
-          page_type: PageTypes[encodingStat.field_1],
-          encoding: Encodings[encodingStat.field_2],
-          count: encodingStat.field_3,
-        })),
-        bloom_filter_offset: column.field_3.field_14,
-        bloom_filter_length: column.field_3.field_15,
-        size_statistics: column.field_3.field_16 && {
-          unencoded_byte_array_data_bytes: column.field_3.field_16.field_1,
-          repetition_level_histogram: column.field_3.field_16.field_2,
-          definition_level_histogram: column.field_3.field_16.field_3,
-        },
-        geospatial_statistics: column.field_3.field_17 && {
-          bbox: column.field_3.field_17.field_1 && {
-            xmin: column.field_3.field_17.field_1.field_1,
-            xmax: column.field_3.field_17.field_1.field_2,
-            ymin: column.field_3.field_17.field_1.field_3,
-            ymax: column.field_3.field_17.field_1.field_4,
-            zmin: column.field_3.field_17.field_1.field_5,
-            zmax: column.field_3.field_17.field_1.field_6,
-            mmin: column.field_3.field_17.field_1.field_7,
-            mmax: column.field_3.field_17.field_1.field_8,
-          },
-          geospatial_types: column.field_3.field_17.field_2,
-        },
-      },
-      offset_index_offset: column.field_4,
-      offset_index_length: column.field_5,
-      column_index_offset: column.field_6,
-      column_index_length: column.field_7,
-      crypto_metadata: column.field_8,
-      encrypted_column_metadata: column.field_9,
-    })),
-    total_byte_size: rowGroup.field_2,
-    num_rows: rowGroup.field_3,
-    sorting_columns: rowGroup.field_4?.map((/** @type {any} */ sortingColumn) => ({
-      column_idx: sortingColumn.field_1,
-      descending: sortingColumn.field_2,
-      nulls_first: sortingColumn.field_3,
-    })),
-    file_offset: rowGroup.field_5,
-    total_compressed_size: rowGroup.field_6,
-    ordinal: rowGroup.field_7,
-  }))
-  /** @type {KeyValue[] | undefined} */
-  const key_value_metadata = metadata.field_5?.map((/** @type {any} */ kv) => ({
-    key: decode(kv.field_1),
-    value: decode(kv.field_2),
-  }))
-  const created_by = decode(metadata.field_6)
-
-  if (geoparquet) {
-    markGeoColumns(schema, key_value_metadata)
-  }
-
-  return {
-    version,
-    schema,
-    num_rows,
-    row_groups,
-    key_value_metadata,
-    created_by,
-    metadata_length: metadataLength,
-  }
-}
-
-/**
- * Return a tree of schema elements from parquet metadata.
- *
- * @param {{schema: SchemaElement[]}} metadata parquet metadata object
- * @returns {SchemaTree} tree of schema elements
- */
-function parquetSchema({ schema }) {
-  return getSchemaPath(schema, [])[0]
-}
-
-/**
- * @param {any} logicalType
- * @returns {LogicalType | undefined}
- */
-function logicalType(logicalType) {
-  if (logicalType?.field_1) return { type: 'STRING' }
-  if (logicalType?.field_2) return { type: 'MAP' }
-  if (logicalType?.field_3) return { type: 'LIST' }
-  if (logicalType?.field_4) return { type: 'ENUM' }
-  if (logicalType?.field_5) return {
-    type: 'DECIMAL',
-    scale: logicalType.field_5.field_1,
-    precision: logicalType.field_5.field_2,
-  }
-  if (logicalType?.field_6) return { type: 'DATE' }
-  if (logicalType?.field_7) return {
-    type: 'TIME',
-    isAdjustedToUTC: logicalType.field_7.field_1,
-    unit: timeUnit(logicalType.field_7.field_2),
-  }
-  if (logicalType?.field_8) return {
-    type: 'TIMESTAMP',
-    isAdjustedToUTC: logicalType.field_8.field_1,
-    unit: timeUnit(logicalType.field_8.field_2),
-  }
-  if (logicalType?.field_10) return {
-    type: 'INTEGER',
-    bitWidth: logicalType.field_10.field_1,
-    isSigned: logicalType.field_10.field_2,
-  }
-  if (logicalType?.field_11) return { type: 'NULL' }
-  if (logicalType?.field_12) return { type: 'JSON' }
-  if (logicalType?.field_13) return { type: 'BSON' }
-  if (logicalType?.field_14) return { type: 'UUID' }
-  if (logicalType?.field_15) return { type: 'FLOAT16' }
-  if (logicalType?.field_16) return {
-    type: 'VARIANT',
-    specification_version: logicalType.field_16.field_1,
-  }
-  if (logicalType?.field_17) return {
-    type: 'GEOMETRY',
-    crs: decode(logicalType.field_17.field_1),
-  }
-  if (logicalType?.field_18) return {
-    type: 'GEOGRAPHY',
-    crs: decode(logicalType.field_18.field_1),
-    algorithm: EdgeInterpolationAlgorithms[logicalType.field_18.field_2],
-  }
-  return logicalType
-}
-
-/**
- * @param {any} unit
- * @returns {TimeUnit}
- */
-function timeUnit(unit) {
-  if (unit.field_1) return 'MILLIS'
-  if (unit.field_2) return 'MICROS'
-  if (unit.field_3) return 'NANOS'
-  throw new Error('parquet time unit required')
-}
-
-/**
- * Convert column statistics based on column type.
- *
- * @param {any} stats
- * @param {SchemaElement} schema
- * @param {ParquetParsers} parsers
- * @returns {Statistics}
- */
-function convertStats(stats, schema, parsers) {
-  return stats && {
-    max: convertMetadata(stats.field_1, schema, parsers),
-    min: convertMetadata(stats.field_2, schema, parsers),
-    null_count: stats.field_3,
-    distinct_count: stats.field_4,
-    max_value: convertMetadata(stats.field_5, schema, parsers),
-    min_value: convertMetadata(stats.field_6, schema, parsers),
-    is_max_value_exact: stats.field_7,
-    is_min_value_exact: stats.field_8,
-  }
-}
-
-/**
- * @param {Uint8Array | undefined} value
- * @param {SchemaElement} schema
- * @param {ParquetParsers} parsers
- * @returns {MinMaxType | undefined}
- */
-function convertMetadata(value, schema, parsers) {
-  const { type, converted_type, logical_type } = schema
-  if (value === undefined) return value
-  if (type === 'BOOLEAN') return value[0] === 1
-  if (type === 'BYTE_ARRAY') return parsers.stringFromBytes(value)
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength)
-  if (type === 'FLOAT' && view.byteLength === 4) return view.getFloat32(0, true)
-  if (type === 'DOUBLE' && view.byteLength === 8) return view.getFloat64(0, true)
-  if (type === 'INT32' && converted_type === 'DECIMAL' && view.byteLength === 4) {
-    return view.getInt32(0, true) * 10 ** -(schema.scale || 0)
-  }
-  if (type === 'INT64' && converted_type === 'DECIMAL' && view.byteLength === 8) {
-    return Number(view.getBigInt64(0, true)) * 10 ** -(schema.scale || 0)
-  }
-  if (type === 'INT32' && converted_type === 'DATE') return parsers.dateFromDays(view.getInt32(0, true))
-  if (type === 'INT64' && converted_type === 'TIMESTAMP_MILLIS') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && converted_type === 'TIMESTAMP_MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'NANOS') return parsers.timestampFromNanoseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
-  const unsigned = converted_type?.startsWith('UINT_') ||
-    logical_type?.type === 'INTEGER' && !logical_type.isSigned
-  if (type === 'INT32' && unsigned && view.byteLength === 4) return view.getUint32(0, true)
-  if (type === 'INT64' && unsigned && view.byteLength === 8) return view.getBigUint64(0, true)
-  if (type === 'INT32' && view.byteLength === 4) return view.getInt32(0, true)
-  if (type === 'INT64' && view.byteLength === 8) return view.getBigInt64(0, true)
-  if (converted_type === 'DECIMAL') return parseDecimal(value) * 10 ** -(schema.scale || 0)
-  if (logical_type?.type === 'FLOAT16') return parseFloat16(value)
-  if (logical_type?.type === 'UUID') return parsers.uuidFromBytes(value)
-  if (type === 'FIXED_LEN_BYTE_ARRAY') return value
-  // assert(false)
-  return value
-}
-
-;// CONCATENATED MODULE: ./src/check/parquet.ts
-/**
- * Together's Parquet rules (pre-tokenized fine-tune data, rules doc section 8), read from the file's footer only:
- * the columns must include `input_ids` and be among `input_ids`, `attention_mask`, `labels`, and there must be at
- * least one row. The footer is parsed with hyparquet; no data page is read, whatever the codec.
- */
-
-
-/** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
-const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'];
-/** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
-async function readParquetSummary(path, bytes) {
-    if (bytes < 12)
-        throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const file = {
-            byteLength: bytes,
-            slice: async (start, end = bytes) => {
-                const buffer = Buffer.alloc(end - start);
-                await handle.read(buffer, 0, buffer.length, start);
-                return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length);
-            },
-        };
-        let metadata;
-        try {
-            metadata = await parquetMetadataAsync(file);
-        }
-        catch (error) {
-            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`, {
-                cause: error,
-            });
-        }
-        const root = parquetSchema(metadata);
-        return {
-            columns: root.children.map((child) => child.element.name),
-            rows: Number(metadata.num_rows),
-            rowGroups: metadata.row_groups.length,
-        };
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The first broken rule, or undefined. */
-function parquetProblem(summary) {
-    if (!summary.columns.includes('input_ids')) {
-        return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask", "labels" and "position_ids".`;
-    }
-    const unexpected = summary.columns.find((c) => !PARQUET_COLUMNS.includes(c));
-    if (unexpected !== undefined) {
-        return `The file has the column "${unexpected}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
-    }
-    if (summary.rows < 1)
-        return 'The file has no rows; it needs at least one sample.';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/index.ts
-
-
-
-
-/**
- * Checks the file; never throws for a bad file, only for I/O failures of the machine itself. What makes a path
- * unusable whatever its content (a directory, an unknown type, the size limit) was decided before, once.
- */
-async function checkDataset(target, purpose, level, parallel = {}, read = {}) {
-    let sha256;
-    const report = await checkReport(target, purpose, level, parallel, read, (hash) => (sha256 = hash));
-    return { report, sha256: report.passed ? sha256 : undefined };
-}
-async function checkReport(target, purpose, level, parallel, read, hashed) {
-    const fail = (message, line = null, format = null, samples = 0) => ({
-        passed: false,
-        format,
-        samples,
-        line,
-        message: `${target.path}${line === null ? '' : `, line ${line}`}: ${message}`,
-        warnings: [],
-        omitted_warnings: 0,
-    });
-    if (target.bytes === 0)
-        return fail('The file is empty; it needs at least one sample.');
-    const checked = purpose === 'fine-tune' || purpose === 'eval';
-    switch (target.fileType) {
-        case 'jsonl': {
-            const rules = !checked
-                ? 'utf8'
-                : level === 'structural'
-                    ? 'structural'
-                    : purpose === 'fine-tune'
-                        ? 'full'
-                        : 'syntax';
-            const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
-            hashed(result.sha256);
-            const format = rules === 'full' ? (result.firstFormat ?? null) : null;
-            const warned = { warnings: result.warnings, omitted_warnings: result.omittedWarnings };
-            if (result.utf8)
-                return utf8Failure(fail, result.utf8);
-            if (result.problem)
-                return { ...fail(result.problem.message, result.problem.line, format, result.samples), ...warned };
-            if (rules === 'structural' && result.samples === 0) {
-                return fail('The file has only blank lines; it needs at least one JSON object.', null, format, 0);
-            }
-            return { ...pass(format ?? 'jsonl', rules === 'utf8' ? result.lines : result.samples), ...warned };
-        }
-        case 'csv': {
-            if (purpose === 'fine-tune') {
-                return fail('CSV files are accepted only for purpose eval; for fine-tuning, convert the data to JSONL (or pre-tokenized Parquet).');
-            }
-            if (!checked)
-                return encodingOnly(target, fail, 'csv', read, hashed);
-            const result = await scanCsv(target.absolutePath, target.bytes, read);
-            hashed(result.sha256);
-            if (result.utf8)
-                return utf8Failure(fail, result.utf8);
-            if (result.problem)
-                return fail(result.problem.message, result.problem.line, 'csv', result.samples);
-            return pass('csv', result.samples);
-        }
-        case 'parquet': {
-            if (purpose === 'eval') {
-                return fail('Parquet files are not accepted for purpose eval; use JSONL or CSV for evaluation data.');
-            }
-            if (!checked)
-                return pass('parquet', 0);
-            let summary;
-            try {
-                summary = await readParquetSummary(target.absolutePath, target.bytes);
-            }
-            catch (error) {
-                return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
-            }
-            const problem = parquetProblem(summary);
-            if (problem)
-                return fail(problem, null, 'parquet', summary.rows);
-            return pass('parquet', summary.rows);
-        }
-    }
-}
-function pass(format, samples) {
-    return { passed: true, format, samples, line: null, message: null, warnings: [], omitted_warnings: 0 };
-}
-function utf8Failure(fail, problem) {
-    const hex = `0x${problem.byte.toString(16).padStart(2, '0')}`;
-    return fail(`Byte ${hex} at offset ${problem.offset} is not valid UTF-8 (${problem.reason}); Together reads datasets as UTF-8. Re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8).`, problem.line);
-}
-/** Purposes Together does not check still need valid UTF-8 in text formats. */
-async function encodingOnly(target, fail, format, read, hashed) {
-    const result = await readLines(target.absolutePath, { end: target.bytes }, { wantsLines: false, line: () => undefined }, read);
-    hashed(result.sha256);
-    if (result.utf8)
-        return utf8Failure(fail, result.utf8);
-    return pass(format, result.lines);
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** Small formatters shared by logs and the job summary. */
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-/** Decimal units, as GitHub and most tools show sizes: 1.5 MB = 1,500,000 bytes. */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit += 1;
-    }
-    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
-/** `850 ms`, `12.3 s`, `4 min 05 s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const minutes = Math.floor(totalSeconds / 60);
-    const secs = totalSeconds % 60;
-    if (minutes < 60)
-        return `${minutes} min ${String(secs).padStart(2, '0')} s`;
-    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-/** Throughput in MB/s. */
-function formatRate(bytes, ms) {
-    if (ms <= 0)
-        return '— MB/s';
-    return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
-}
-/** Escapes text for HTML content and attribute values (the job summary renders HTML). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/check-phase.ts
-/** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
-
-
-/**
- * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
- * check's message as its error; one that cannot be read fails alone, with the reason.
- */
-async function checkFiles(records, settings, deps) {
-    if (settings.check === 'off')
-        return;
-    const level = settings.check;
-    await deps.log.group(`Check ${records.length} file${records.length === 1 ? '' : 's'} (${level} rules, purpose ${settings.purpose})`, async () => {
-        for (const record of records) {
-            if (record.failed || record.fileType === null)
-                continue;
-            const started = deps.now();
-            try {
-                // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
-                const { report, sha256 } = await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel, { sha256: settings.mode === 'upload' });
-                record.checked(report, sha256);
-            }
-            catch (error) {
-                const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
-                record.checked({
-                    passed: false,
-                    format: null,
-                    samples: 0,
-                    line: null,
-                    message,
-                    warnings: [],
-                    omitted_warnings: 0,
-                });
-            }
-            const took = formatDuration(deps.now() - started);
-            const report = record.check;
-            if (report?.passed) {
-                deps.log.info(`✓ ${record.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
-            }
-            else {
-                deps.log.info(`✗ ${record.error} (${took})`);
-            }
-        }
-    });
-}
-
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
 
 /**
@@ -54861,7 +54941,13 @@ function glob_hashFiles(patterns_1) {
 }
 //# sourceMappingURL=glob.js.map
 ;// CONCATENATED MODULE: ./src/files.ts
-/** Resolves the `path` input (files, directories, globs, `!` excludes) into the sorted list of files to handle. */
+/**
+ * Resolves the `path` input (files, directories, globs, `!` excludes) into the sorted list of files to handle. What
+ * a pull request can write is hostile here: every match is resolved to its real path, and a link out of the
+ * workspace, a link to a hidden file, a FIFO or device, or a Git LFS pointer is refused by name, before anything
+ * reads it as a dataset.
+ */
+
 
 
 
@@ -54882,18 +54968,94 @@ async function resolveFiles(options) {
     const kept = everything.filter((file) => named.has(file) || datasetTypeOf(file) !== undefined);
     const keptSet = new Set(kept);
     const candidates = [...kept, ...namedList.filter((p) => !keptSet.has(p))];
-    const infos = await Promise.all(candidates.map((absolutePath) => (0,promises_.stat)(absolutePath)));
-    const files = [];
-    for (const [i, absolutePath] of candidates.entries()) {
-        const info = infos[i];
-        const path = relativePath(options.workspace, absolutePath);
-        if (info.isFile())
-            files.push({ path, absolutePath, bytes: info.size, modifiedMs: info.mtimeMs });
-        // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
-        else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined)
-            files.push({ path, absolutePath, bytes: 0, isDirectory: true });
-    }
+    const roots = await allowedRoots(options);
+    const found = await Promise.all(candidates.map((absolutePath) => inspect(absolutePath, options, roots)));
+    const files = found.filter((file) => file !== undefined);
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** The largest file Git LFS writes as a pointer (its spec); only files this small are read to tell. */
+const MAX_LFS_POINTER_BYTES = 1024;
+const LFS_POINTER_START = 'version https://git-lfs.github.com/spec/v1';
+/**
+ * Where matched files may really be: the workspace, and each place outside it that an include pattern names
+ * itself (say, a file a previous step wrote to $RUNNER_TEMP: the workflow's author chose it), as real paths.
+ */
+async function allowedRoots(options) {
+    const workspace = external_node_path_default().resolve(options.workspace);
+    const outside = options.patterns
+        .filter((p) => !p.startsWith('!'))
+        .map((p) => literalBase(rootPattern(p, workspace)))
+        .filter((base) => !isInside(base, workspace));
+    const roots = [workspace, ...outside];
+    const real = await Promise.all(roots.map((root) => (0,promises_.realpath)(root).catch(() => root)));
+    return [...new Set([...roots, ...real])];
+}
+/** A matched path as a MatchedFile: resolved, and refused by name when it must not be read; undefined to skip. */
+async function inspect(absolutePath, options, roots) {
+    const shown = relativePath(options.workspace, absolutePath);
+    const refuse = (refusal) => ({ path: shown, absolutePath, bytes: 0, refusal });
+    const real = await (0,promises_.realpath)(absolutePath);
+    const root = roots.find((r) => isInside(real, r));
+    if (root === undefined) {
+        return refuse(`It is a symbolic link (or inside a linked folder) to ${excerpt(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`);
+    }
+    if (!options.includeHiddenFiles && hasHiddenPart(external_node_path_default().relative(root, real))) {
+        return refuse(`It is a symbolic link to a hidden file or folder (${excerpt(external_node_path_default().relative(root, real))}), so it is not read; hidden files are left out unless include-hidden-files: true.`);
+    }
+    const info = await (0,promises_.stat)(real);
+    if (info.isDirectory()) {
+        // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
+        return datasetTypeOf(absolutePath) !== undefined
+            ? { path: shown, absolutePath: real, bytes: 0, isDirectory: true }
+            : undefined;
+    }
+    if (!info.isFile()) {
+        return refuse(`It is not a regular file (${kindOf(info)}), so it is not read. A dataset must be a file in the repository.`);
+    }
+    const file = { path: shown, absolutePath: real, bytes: info.size, modifiedMs: info.mtimeMs };
+    if (info.size <= MAX_LFS_POINTER_BYTES && (await startsWith(real, LFS_POINTER_START))) {
+        file.refusal =
+            'It is a Git LFS pointer, not the dataset: the repository keeps the file in Git LFS and the checkout did not fetch it. Add `lfs: true` to the actions/checkout step (or run `git lfs pull` before this step).';
+    }
+    return file;
+}
+function kindOf(info) {
+    if (info.isFIFO())
+        return 'a named pipe';
+    if (info.isSocket())
+        return 'a socket';
+    if (info.isCharacterDevice() || info.isBlockDevice())
+        return 'a device';
+    return 'not a file';
+}
+async function startsWith(file, text) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const buffer = Buffer.alloc(text.length);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        return bytesRead === text.length && buffer.toString('latin1') === text;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The part of a pattern before its first glob character: the directory (or file) it names itself. */
+function literalBase(pattern) {
+    const parts = pattern.split((external_node_path_default()).sep);
+    const literal = [];
+    for (const part of parts) {
+        if (/[*?[\]{}]/.test(part))
+            break;
+        literal.push(part);
+    }
+    return literal.join((external_node_path_default()).sep) || (external_node_path_default()).sep;
+}
+function isInside(child, parent) {
+    const relative = external_node_path_default().relative(parent, child);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative));
+}
+function hasHiddenPart(relative) {
+    return relative.split((external_node_path_default()).sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
 }
 /** The dataset type an extension stands for (case-sensitive, as Together's checker is), or undefined. */
 function datasetTypeOf(filePath) {
@@ -54906,14 +55068,18 @@ const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
  * undefined. Decided before any request, whether checks are on or off.
  */
 function unusablePathReason(file, fileType) {
+    if (file.refusal)
+        return file.refusal;
     if (file.isDirectory)
         return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
     if (fileType === null) {
         return `Cannot tell the dataset type from the extension '${external_node_path_default().extname(file.path) || '(none)'}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`;
     }
     if (file.bytes > MAX_FILE_BYTES) {
-        return `The file is ${(file.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`;
+        return `The file is ${(file.bytes / 2 ** 30).toFixed(3)} GiB; Together's SDKs accept at most 50.1 GiB per file. Split it into several files.`;
     }
+    if (file.bytes === 0)
+        return 'The file is empty; it needs at least one sample.';
     return undefined;
 }
 /** Makes a relative pattern relative to the workspace instead of the process's working directory. */
@@ -54935,9 +55101,20 @@ async function globAll(patterns, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/api.ts
+/** The login of the job's GITHUB_TOKEN when it writes a comment. */
+const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 async function createGitHubApi(token) {
     const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = github.getOctokit(token);
+    let login;
+    /**
+     * Who this token writes as: a user's token says (`GET /user`); the job's GITHUB_TOKEN, an installation token, has
+     * no user and writes as `github-actions[bot]`.
+     */
+    const ownLogin = () => (login ??= octokit.rest.users
+        .getAuthenticated()
+        .then((answer) => answer.data.login)
+        .catch(() => GITHUB_ACTIONS_BOT));
     return {
         async changedFiles(pr) {
             const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
@@ -54955,7 +55132,8 @@ async function createGitHubApi(token) {
                 issue_number: pr.number,
                 per_page: 100,
             });
-            const mine = comments.find((c) => c.body?.includes(marker));
+            const self = await ownLogin();
+            const mine = comments.find((c) => c.user?.login === self && c.body?.includes(marker));
             if (mine) {
                 await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
                 return 'updated';
@@ -54987,7 +55165,7 @@ const SUMMARY_LIMITS = {
     maxBytes: 512 * 1024,
     rows: 1000,
     failures: 100,
-    everyFileIn: "the step's `files` output",
+    everyFileIn: "the step's <code>files</code> output",
 };
 const MAX_MESSAGE_CHARS = 600;
 const MAX_PATH_CHARS = 300;
@@ -55033,30 +55211,30 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
         out.push(`… and ${more} more file${plural(more)} not shown here: every file is in ${limits.everyFileIn}.`, '');
     }
     if (failures.length > 0) {
-        out.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
+        out.push(`### ${failures.length} file${plural(failures.length)} failed`, '', '<ul>');
         let listed = 0;
         for (const r of failures.slice(0, limits.failures)) {
-            const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}`;
+            const item = `<li><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${escapeText(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}</li>`;
             if (!out.fits(item, RESERVED_BYTES / 2))
                 break;
             out.push(item);
             listed += 1;
         }
         if (listed < failures.length)
-            out.push(`- … and ${failures.length - listed} more: see ${limits.everyFileIn}.`);
-        out.push('');
+            out.push(`<li>… and ${failures.length - listed} more: see ${limits.everyFileIn}.</li>`);
+        out.push('</ul>', '');
     }
     const warned = results.filter((r) => (r.check?.warnings.length ?? 0) > 0);
     if (warned.length > 0) {
         const total = warned.reduce((sum, r) => sum + r.check.warnings.length + r.check.omitted_warnings, 0);
-        out.push(`### ${total} warning${plural(total)}`, '', "Rules only some of Together's sources state; the files still pass, and Together's server has the last word.", '');
+        out.push(`### ${total} warning${plural(total)}`, '', "Rules only some of Together's sources state; the files still pass, and Together's server has the last word.", '', '<ul>');
         let listed = 0;
         let budgetLeft = true;
         for (const r of warned) {
             for (const w of r.check.warnings) {
                 if (listed >= limits.failures)
                     break;
-                const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${escapeHtml(clip(w.message, MAX_MESSAGE_CHARS))}`;
+                const item = `<li><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${escapeText(clip(w.message, MAX_MESSAGE_CHARS))}</li>`;
                 if (!out.fits(item, RESERVED_BYTES / 2)) {
                     budgetLeft = false;
                     break;
@@ -55068,18 +55246,18 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
                 break;
         }
         if (listed < total)
-            out.push(`- … and ${total - listed} more: see ${limits.everyFileIn}.`);
-        out.push('');
+            out.push(`<li>… and ${total - listed} more: see ${limits.everyFileIn}.</li>`);
+        out.push('</ul>', '');
     }
     return out.text();
 }
 function row(r, checking) {
-    const file = `<td><code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
+    const file = `<td><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
     const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
     if (checking)
-        return `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
-    return (`<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
-        `<td>${escapeHtml(describeValidationReport(r.validation_report))}</td>` +
+        return `<tr>${file}<td>${escapeText(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
+    return (`<tr>${file}${samples}<td>${r.id ? `<code>${escapeText(clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+        `<td>${escapeText(describeValidationReport(r.validation_report))}</td>` +
         `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
 }
 /** Lines that keep count of their size in bytes (UTF-8), as GitHub measures it. */
@@ -55156,6 +55334,7 @@ function plural(n) {
 
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 
+
 /** GitHub refuses comments over 65,536 characters; a budget in bytes (never fewer than characters) keeps clear of it. */
 const MAX_COMMENT_BYTES = 60_000;
 const MAX_COMMENT_ROWS = 200;
@@ -55167,7 +55346,7 @@ function renderComment(results, context, marker, runUrl) {
         maxBytes: MAX_COMMENT_BYTES - Buffer.byteLength(marker) - Buffer.byteLength(footer) - 1,
         rows: MAX_COMMENT_ROWS,
         failures: 30,
-        everyFileIn: runUrl ? `[the job summary](${runUrl})` : 'the job summary',
+        everyFileIn: runUrl ? `<a href="${escapeHtml(runUrl)}">the job summary</a>` : 'the job summary',
     });
     return `${marker}\n${report}${footer}`;
 }
@@ -55448,9 +55627,12 @@ function publicStatus(stage) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
 /** GitHub shows 10 annotations of each level per step; the rest would be dropped silently. */
 const MAX_ERROR_ANNOTATIONS = 10;
 const MAX_WARNING_ANNOTATIONS = 10;
+/** GitHub cuts annotation messages at 4,096 characters; these stay far below, cut visibly. */
+const MAX_ANNOTATION_CHARS = 1000;
 /**
  * The first ten errors (in path order), the first ten dataset warnings on their lines, a notice for skipped files,
  * and how many errors and warnings were left out (all are in the job summary).
@@ -55505,7 +55687,13 @@ function selectAnnotations(results) {
             },
         ]
         : [];
-    return { annotations: [...errors, ...warnings, ...notices], notShown };
+    const annotations = [...errors, ...warnings, ...notices].map((a) => ({
+        ...a,
+        title: excerpt(a.title),
+        file: excerpt(a.file, MAX_ANNOTATION_CHARS),
+        message: excerpt(a.message, MAX_ANNOTATION_CHARS),
+    }));
+    return { annotations, notShown };
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -55533,6 +55721,69 @@ function failureMessage(results) {
     const named = failed.slice(0, MAX_NAMED).map((r) => `${r.path} (${r.status})`);
     const more = failed.length > MAX_NAMED ? `, and ${failed.length - MAX_NAMED} more` : '';
     return `${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'} did not make it: ${named.join(', ')}${more}. See the errors above and the job summary.`;
+}
+
+;// CONCATENATED MODULE: ./src/runner.ts
+/**
+ * The runner, as the action talks to it: the only module that imports @actions/core. Everything printed goes
+ * through the sanitiser here (safe-text.ts), so no file name, dataset value or server message can start a runner
+ * command or break a line, whatever code prints it: new code cannot forget, because it has no other way to print.
+ */
+
+
+/** Log lines, warnings and groups, each on one line that cannot read as a command. */
+const runnerLog = {
+    info: (message) => info(safeLogLine(message)),
+    // A command's data is escaped by @actions/core (%0A for a line break); one line, without `##[`, is safer still.
+    warning: (message) => warning(safeCommandData(message)),
+    group: (title, body) => group(safeCommandData(title), body),
+    printGroup: (title, lines) => {
+        startGroup(safeCommandData(title));
+        for (const line of lines)
+            info(safeLogLine(line));
+        endGroup();
+    },
+};
+/** An input's value, as the runner passes it (trimmed, '' when unset). */
+function readInput(name) {
+    return getInput(name);
+}
+/** Masks a secret in everything printed from now on. */
+function maskSecret(secret) {
+    core_setSecret(secret);
+}
+/** Fails the step with this message (the step goes on; the exit code is 1). */
+function failStep(message) {
+    setFailed(safeCommandData(message));
+}
+/** Writes the step's outputs (the runner's delimiter format keeps any value whole). */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        setOutput(name, value);
+}
+/** Appends the job summary; a failure to write it is a warning, never the step's failure. */
+async function writeSummary(markdown) {
+    try {
+        await summary.addRaw(markdown).write();
+    }
+    catch (error) {
+        runnerLog.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+/** An annotation on a file and line; title and file sanitised too (core escapes their `:` and `,`). */
+function annotate(annotation) {
+    const properties = {
+        title: safeCommandData(annotation.title),
+        file: safeCommandData(annotation.file),
+        startLine: annotation.line ?? undefined,
+    };
+    const message = safeCommandData(annotation.message);
+    if (annotation.level === 'error')
+        error(message, properties);
+    else if (annotation.level === 'warning')
+        warning(message, properties);
+    else
+        notice(message, properties);
 }
 
 ;// CONCATENATED MODULE: external "node:v8"
@@ -55642,6 +55893,7 @@ function partRange(plan, size, index) {
  * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
  * the class (not found, auth, conflict, protocol), never on status lists.
  */
+
 /** A non-success answer of the Together API, with its error envelope parsed. */
 class TogetherApiError extends Error {
     name = 'TogetherApiError';
@@ -55664,15 +55916,18 @@ class TogetherApiError extends Error {
         this.retryAfterMs = fields.retryAfterMs;
         this.fileId = fields.fileId;
     }
-    /** The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. */
-    static generate(operation, status, headers, bodyText) {
-        const envelope = parseEnvelope(bodyText);
+    /**
+     * The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. What
+     * the server said is kept without URLs, query strings or any of `secrets` (the API key), whatever it echoed.
+     */
+    static generate(operation, status, headers, answer, secrets = []) {
+        const envelope = parseEnvelope(answer);
         const fields = {
             operation,
             status,
-            detail: envelope?.message ?? describeBody(bodyText, status),
-            type: envelope?.type,
-            code: envelope?.code,
+            detail: redact(envelope?.message ?? describeBody(answer, status), secrets),
+            type: envelope?.type && redact(envelope.type, secrets),
+            code: envelope?.code && redact(envelope.code, secrets),
             requestId: headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']),
             retryAfterMs: retryAfterMs(headers, Date.now()),
             fileId: envelope?.fileId ?? headerValue(headers['x-together-file-id']),
@@ -55744,11 +55999,14 @@ class StorageError extends Error {
     get expired() {
         return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
     }
-    /** Builds the error for a failed storage PUT from S3's XML error body. */
-    static fromResponse(status, bodyText, headers = {}) {
-        const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
-        const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
-        return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
+    /**
+     * Builds the error for a failed storage PUT from S3's XML error body, reduced to its code and message with URLs
+     * and query strings removed: a storage error may echo the presigned URL, whose signature is a credential.
+     */
+    static fromResponse(status, answer, headers = {}) {
+        const code = /<Code>([^<]*)<\/Code>/.exec(answer)?.[1];
+        const message = /<Message>([^<]*)<\/Message>/.exec(answer)?.[1];
+        return new StorageError(status, code && redact(code), redact(message ?? describeBody(answer, status)), retryAfterMs(headers, Date.now()));
     }
 }
 function parseEnvelope(bodyText) {
@@ -56344,10 +56602,13 @@ class TogetherClient {
     dispatcher;
     userAgent;
     loopDefaults;
+    /** Kept out of every error built from an answer, whatever the server echoes. */
+    secrets;
     constructor(options) {
         this.options = options;
         this.dispatcher = options.dispatcher ?? createDispatcher();
         this.userAgent = options.userAgent ?? USER_AGENT;
+        this.secrets = [options.apiKey];
         this.loopDefaults = {
             maxRetries: options.maxRetries ?? 5,
             sleep: options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined)),
@@ -56381,7 +56642,7 @@ class TogetherClient {
                         detail: 'expected a 302 redirect to the upload URL',
                     });
                 }
-                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
             }
             const uploadUrl = single(res.headers.location);
             const fileId = single(res.headers['x-together-file-id']);
@@ -56455,7 +56716,7 @@ class TogetherClient {
             const bodyText = await res.body.text();
             if (res.statusCode === 404 || res.statusCode === 405)
                 return undefined;
-            return fileObject(operation, res, bodyText);
+            return fileObject(operation, res, bodyText, this.secrets);
         }, this.loop(options));
     }
     /** `GET /files/{id}`. */
@@ -56463,7 +56724,7 @@ class TogetherClient {
         const operation = `GET /files/${fileId}`;
         return runWithRetries(operation, async (signal) => {
             const res = await this.send({ method: 'GET', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-            return fileObject(operation, res, await res.body.text());
+            return fileObject(operation, res, await res.body.text(), this.secrets);
         }, this.loop(options));
     }
     /** `DELETE /files/{id}`; a file already gone counts as deleted. */
@@ -56475,7 +56736,7 @@ class TogetherClient {
             if (res.statusCode === 404)
                 return;
             if (res.statusCode < 200 || res.statusCode >= 300)
-                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
         }, this.loop(options));
     }
     /** `GET /files`: every file of the account (the API has no pagination). */
@@ -56518,7 +56779,7 @@ class TogetherClient {
         const res = await this.send(call, signal);
         const bodyText = await res.body.text();
         if (res.statusCode < 200 || res.statusCode >= 300)
-            throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+            throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
         return parseJson(operation, res.statusCode, bodyText);
     }
     /**
@@ -56603,9 +56864,9 @@ class TogetherClient {
         });
     }
 }
-function fileObject(operation, res, bodyText) {
+function fileObject(operation, res, bodyText, secrets) {
     if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, secrets);
     }
     const file = parseJson(operation, res.statusCode, bodyText);
     if (!file || typeof file.id !== 'string') {
@@ -57212,8 +57473,8 @@ async function reuseProcessed(records, deps) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * The edge, and the only module that talks to the runner (@actions/core): reads the settings once, then wires
- * files -> records -> check phase -> upload phase -> outputs, summary, annotations, comment and verdict.
+ * Wires the run: reads the settings once, then files -> records -> check phase -> upload phase -> outputs, summary,
+ * annotations, comment and verdict. It talks to the runner only through runner.ts, which sanitises all it prints.
  */
 
 
@@ -57230,30 +57491,19 @@ async function reuseProcessed(records, deps) {
 
 
 
-const coreLog = {
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    group: (title, body) => group(title, body),
-    printGroup: (title, lines) => {
-        startGroup(title);
-        for (const line of lines)
-            info(line);
-        endGroup();
-    },
-};
-/** Runs the action. Never throws: every error ends as `core.setFailed`, after what is known has been reported. */
+/** Runs the action. Never throws: every error ends as a failed step, after what is known has been reported. */
 async function run() {
     let settings;
     try {
         settings = await readSettings({
-            read: (name) => getInput(name),
+            read: readInput,
             env: process.env,
-            maskSecret: (secret) => core_setSecret(secret),
+            maskSecret: maskSecret,
             loadGitHubContext: async () => (await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413))).context,
         });
     }
     catch (error) {
-        setFailed(main_messageOf(error));
+        failStep(main_messageOf(error));
         return;
     }
     const cancel = cancelOnSignals();
@@ -57264,33 +57514,34 @@ async function run() {
         let files = await resolveFiles(settings);
         const matched = files.length;
         if (settings.changedOnly && github)
-            files = await keepChangedFiles(files, settings.pullRequest, github, coreLog);
+            files = await keepChangedFiles(files, settings.pullRequest, github, runnerLog);
         records = files.map((file) => new FileRecord(file, settings, Date.now));
+        const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
         if (matched > 0 && files.length === 0) {
-            info(`None of the ${matched} matched files is changed by pull request #${settings.pullRequest?.number}: nothing to do.`);
+            runnerLog.info(`None of the ${matched} matched files is changed by pull request #${settings.pullRequest?.number}: nothing to do.`);
         }
         else if (files.length === 0) {
             reportNoFiles(settings);
         }
         else if (settings.mode === 'check') {
-            info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${settings.purpose}.`);
-            await checkFiles(records, settings, { log: coreLog, now: Date.now });
+            runnerLog.info(`Found ${count} to check for purpose ${settings.purpose}.`);
+            await checkFiles(records, settings, { log: runnerLog, now: Date.now });
         }
         else {
-            info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${settings.purpose}.`);
-            await checkFiles(records, settings, { log: coreLog, now: Date.now });
+            runnerLog.info(`Found ${count} to upload as ${settings.purpose}.`);
+            await checkFiles(records, settings, { log: runnerLog, now: Date.now });
             // Check mode sends nothing to Together, so only upload mode has a client.
             client = new TogetherClient({
                 apiKey: settings.apiKey,
                 baseUrl: settings.baseUrl,
                 maxRetries: settings.maxRetries,
                 signal: cancel.signal,
-                log: (m) => info(m),
+                log: (m) => runnerLog.info(m),
                 stallTimeoutMs: settings.stallTimeoutMs,
             });
             await uploadFiles(records, settings, {
                 client,
-                log: coreLog,
+                log: runnerLog,
                 now: Date.now,
                 sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: cancel.signal }).catch(() => undefined),
                 signal: cancel.signal,
@@ -57303,7 +57554,7 @@ async function run() {
         const message = main_messageOf(error);
         for (const record of records)
             record.interrupted(message);
-        setFailed(message);
+        failStep(message);
     }
     finally {
         await client?.close();
@@ -57312,10 +57563,10 @@ async function run() {
     await report(results, settings);
     if (settings.comment && settings.pullRequest && github) {
         disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
-        await commentOnPullRequest(results, settings, settings.pullRequest, github, coreLog);
+        await commentOnPullRequest(results, settings, settings.pullRequest, github, runnerLog);
     }
     if (cancel.signal.aborted)
-        setFailed(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
+        failStep(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
     cancel.dispose();
 }
 /**
@@ -57327,7 +57578,7 @@ function cancelOnSignals() {
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             process.exit(1);
-        warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
+        runnerLog.warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
         controller.abort(signal);
     };
     process.on('SIGINT', onSignal);
@@ -57345,7 +57596,7 @@ async function connectToGitHub(settings) {
     if (!settings.pullRequest)
         return undefined;
     if (!settings.githubToken) {
-        warning("comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.");
+        runnerLog.warning("comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.");
         return undefined;
     }
     return createGitHubApi(settings.githubToken);
@@ -57354,37 +57605,24 @@ function reportNoFiles(settings) {
     const action = settings.mode === 'check' ? 'checked' : 'uploaded';
     const message = `No files were found with the provided path: ${settings.patterns.join(', ')}. No files were ${action}.`;
     if (settings.ifNoFilesFound === 'error')
-        setFailed(message);
+        failStep(message);
     else if (settings.ifNoFilesFound === 'warn')
-        warning(message);
+        runnerLog.warning(message);
     else
-        info(message);
+        runnerLog.info(message);
 }
 /** Outputs, the job summary, annotations and the verdict, all from the results. */
 async function report(results, settings) {
-    for (const [name, value] of Object.entries(buildOutputs(results)))
-        setOutput(name, value);
-    try {
-        await summary.addRaw(renderSummary(results, settings)).write();
-    }
-    catch (error) {
-        warning(`Could not write the job summary: ${main_messageOf(error)}`);
-    }
+    setOutputs(buildOutputs(results));
+    await writeSummary(renderSummary(results, settings));
     const { annotations, notShown } = selectAnnotations(results);
-    for (const a of annotations) {
-        const properties = { title: a.title, file: a.file, startLine: a.line ?? undefined };
-        if (a.level === 'error')
-            error(a.message, properties);
-        else if (a.level === 'warning')
-            warning(a.message, properties);
-        else
-            notice(a.message, properties);
-    }
+    for (const annotation of annotations)
+        annotate(annotation);
     if (notShown > 0)
-        info(`${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`);
+        runnerLog.info(`${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`);
     const failure = failureMessage(results);
     if (failure)
-        setFailed(failure);
+        failStep(failure);
 }
 function main_messageOf(error) {
     return error instanceof Error ? error.message : String(error);

@@ -1,8 +1,14 @@
-/** Resolves the `path` input (files, directories, globs, `!` excludes) into the sorted list of files to handle. */
-import { stat } from 'node:fs/promises';
+/**
+ * Resolves the `path` input (files, directories, globs, `!` excludes) into the sorted list of files to handle. What
+ * a pull request can write is hostile here: every match is resolved to its real path, and a link out of the
+ * workspace, a link to a hidden file, a FIFO or device, or a Git LFS pointer is refused by name, before anything
+ * reads it as a dataset.
+ */
+import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as glob from '@actions/glob';
 import type { FileType } from './domain.js';
+import { excerpt } from './safe-text.js';
 
 export const DATASET_EXTENSIONS: Record<string, FileType> = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parquet' };
 
@@ -15,6 +21,8 @@ export interface MatchedFile {
   modifiedMs?: number;
   /** A pattern named a directory that looks like a dataset (`x.jsonl/`): reported, not expanded silently. */
   isDirectory?: boolean;
+  /** Why the file is not read at all (a link out of the workspace, not a regular file, a Git LFS pointer). */
+  refusal?: string;
 }
 
 export interface ResolveOptions {
@@ -41,17 +49,107 @@ export async function resolveFiles(options: ResolveOptions): Promise<MatchedFile
   const keptSet = new Set(kept);
   const candidates = [...kept, ...namedList.filter((p) => !keptSet.has(p))];
 
-  const infos = await Promise.all(candidates.map((absolutePath) => stat(absolutePath)));
-  const files: MatchedFile[] = [];
-  for (const [i, absolutePath] of candidates.entries()) {
-    const info = infos[i]!;
-    const path = relativePath(options.workspace, absolutePath);
-    if (info.isFile()) files.push({ path, absolutePath, bytes: info.size, modifiedMs: info.mtimeMs });
-    // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
-    else if (info.isDirectory() && datasetTypeOf(absolutePath) !== undefined)
-      files.push({ path, absolutePath, bytes: 0, isDirectory: true });
-  }
+  const roots = await allowedRoots(options);
+  const found = await Promise.all(candidates.map((absolutePath) => inspect(absolutePath, options, roots)));
+  const files = found.filter((file): file is MatchedFile => file !== undefined);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The largest file Git LFS writes as a pointer (its spec); only files this small are read to tell. */
+const MAX_LFS_POINTER_BYTES = 1024;
+const LFS_POINTER_START = 'version https://git-lfs.github.com/spec/v1';
+
+/**
+ * Where matched files may really be: the workspace, and each place outside it that an include pattern names
+ * itself (say, a file a previous step wrote to $RUNNER_TEMP: the workflow's author chose it), as real paths.
+ */
+async function allowedRoots(options: ResolveOptions): Promise<string[]> {
+  const workspace = path.resolve(options.workspace);
+  const outside = options.patterns
+    .filter((p) => !p.startsWith('!'))
+    .map((p) => literalBase(rootPattern(p, workspace)))
+    .filter((base) => !isInside(base, workspace));
+  const roots = [workspace, ...outside];
+  const real = await Promise.all(roots.map((root) => realpath(root).catch(() => root)));
+  return [...new Set([...roots, ...real])];
+}
+
+/** A matched path as a MatchedFile: resolved, and refused by name when it must not be read; undefined to skip. */
+async function inspect(
+  absolutePath: string,
+  options: ResolveOptions,
+  roots: string[],
+): Promise<MatchedFile | undefined> {
+  const shown = relativePath(options.workspace, absolutePath);
+  const refuse = (refusal: string): MatchedFile => ({ path: shown, absolutePath, bytes: 0, refusal });
+  const real = await realpath(absolutePath);
+  const root = roots.find((r) => isInside(real, r));
+  if (root === undefined) {
+    return refuse(
+      `It is a symbolic link (or inside a linked folder) to ${excerpt(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`,
+    );
+  }
+  if (!options.includeHiddenFiles && hasHiddenPart(path.relative(root, real))) {
+    return refuse(
+      `It is a symbolic link to a hidden file or folder (${excerpt(path.relative(root, real))}), so it is not read; hidden files are left out unless include-hidden-files: true.`,
+    );
+  }
+  const info = await stat(real);
+  if (info.isDirectory()) {
+    // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
+    return datasetTypeOf(absolutePath) !== undefined
+      ? { path: shown, absolutePath: real, bytes: 0, isDirectory: true }
+      : undefined;
+  }
+  if (!info.isFile()) {
+    return refuse(
+      `It is not a regular file (${kindOf(info)}), so it is not read. A dataset must be a file in the repository.`,
+    );
+  }
+  const file: MatchedFile = { path: shown, absolutePath: real, bytes: info.size, modifiedMs: info.mtimeMs };
+  if (info.size <= MAX_LFS_POINTER_BYTES && (await startsWith(real, LFS_POINTER_START))) {
+    file.refusal =
+      'It is a Git LFS pointer, not the dataset: the repository keeps the file in Git LFS and the checkout did not fetch it. Add `lfs: true` to the actions/checkout step (or run `git lfs pull` before this step).';
+  }
+  return file;
+}
+
+function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
+async function startsWith(file: string, text: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(text.length);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return bytesRead === text.length && buffer.toString('latin1') === text;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The part of a pattern before its first glob character: the directory (or file) it names itself. */
+function literalBase(pattern: string): string {
+  const parts = pattern.split(path.sep);
+  const literal: string[] = [];
+  for (const part of parts) {
+    if (/[*?[\]{}]/.test(part)) break;
+    literal.push(part);
+  }
+  return literal.join(path.sep) || path.sep;
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+function hasHiddenPart(relative: string): boolean {
+  return relative.split(path.sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
 }
 
 /** The dataset type an extension stands for (case-sensitive, as Together's checker is), or undefined. */
@@ -67,17 +165,19 @@ export const MAX_FILE_BYTES = Math.floor(50.1 * 2 ** 30);
  * undefined. Decided before any request, whether checks are on or off.
  */
 export function unusablePathReason(
-  file: Pick<MatchedFile, 'path' | 'bytes' | 'isDirectory'>,
+  file: Pick<MatchedFile, 'path' | 'bytes' | 'isDirectory' | 'refusal'>,
   fileType: FileType | null,
 ): string | undefined {
+  if (file.refusal) return file.refusal;
   if (file.isDirectory)
     return 'This is a directory, not a file. Name the dataset files inside it, or a glob such as dir/**/*.jsonl.';
   if (fileType === null) {
     return `Cannot tell the dataset type from the extension '${path.extname(file.path) || '(none)'}'. Rename the file to .jsonl, .csv or .parquet (lower case, as Together requires), or set the input file-type.`;
   }
   if (file.bytes > MAX_FILE_BYTES) {
-    return `The file is ${(file.bytes / 2 ** 30).toFixed(3)} GiB; Together accepts at most 50.1 GiB per file. Split it into several files.`;
+    return `The file is ${(file.bytes / 2 ** 30).toFixed(3)} GiB; Together's SDKs accept at most 50.1 GiB per file. Split it into several files.`;
   }
+  if (file.bytes === 0) return 'The file is empty; it needs at least one sample.';
   return undefined;
 }
 

@@ -1,48 +1,36 @@
 /**
- * The edge, and the only module that talks to the runner (@actions/core): reads the settings once, then wires
- * files -> records -> check phase -> upload phase -> outputs, summary, annotations, comment and verdict.
+ * Wires the run: reads the settings once, then files -> records -> check phase -> upload phase -> outputs, summary,
+ * annotations, comment and verdict. It talks to the runner only through runner.ts, which sanitises all it prints.
  */
-import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkFiles } from './check-phase.js';
 import { resolveFiles } from './files.js';
 import { createGitHubApi, type GitHubApi } from './github/api.js';
 import { commentOnPullRequest, keepChangedFiles } from './github/steps.js';
-import type { Log } from './log.js';
 import { FileRecord } from './record.js';
 import type { FileResult } from './result.js';
 import { selectAnnotations } from './report/annotations.js';
 import { buildOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 import { failureMessage } from './report/verdict.js';
+import { annotate, failStep, maskSecret, readInput, runnerLog as log, setOutputs, writeSummary } from './runner.js';
 import { disableWasmTierUp } from './runtime-tuning.js';
 import { readSettings, type Settings } from './settings.js';
 import { TogetherClient } from './together/client.js';
 import { uploadFiles } from './upload-phase.js';
 
-const coreLog: Log = {
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
-  group: (title, body) => core.group(title, body),
-  printGroup: (title, lines) => {
-    core.startGroup(title);
-    for (const line of lines) core.info(line);
-    core.endGroup();
-  },
-};
-
-/** Runs the action. Never throws: every error ends as `core.setFailed`, after what is known has been reported. */
+/** Runs the action. Never throws: every error ends as a failed step, after what is known has been reported. */
 export async function run(): Promise<void> {
   let settings: Settings;
   try {
     settings = await readSettings({
-      read: (name) => core.getInput(name),
+      read: readInput,
       env: process.env,
-      maskSecret: (secret) => core.setSecret(secret),
+      maskSecret,
       loadGitHubContext: async () => (await import('@actions/github')).context,
     });
   } catch (error) {
-    core.setFailed(messageOf(error));
+    failStep(messageOf(error));
     return;
   }
 
@@ -53,32 +41,33 @@ export async function run(): Promise<void> {
   try {
     let files = await resolveFiles(settings);
     const matched = files.length;
-    if (settings.changedOnly && github) files = await keepChangedFiles(files, settings.pullRequest!, github, coreLog);
+    if (settings.changedOnly && github) files = await keepChangedFiles(files, settings.pullRequest!, github, log);
     records = files.map((file) => new FileRecord(file, settings, Date.now));
+    const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
     if (matched > 0 && files.length === 0) {
-      core.info(
+      log.info(
         `None of the ${matched} matched files is changed by pull request #${settings.pullRequest?.number}: nothing to do.`,
       );
     } else if (files.length === 0) {
       reportNoFiles(settings);
     } else if (settings.mode === 'check') {
-      core.info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to check for purpose ${settings.purpose}.`);
-      await checkFiles(records, settings, { log: coreLog, now: Date.now });
+      log.info(`Found ${count} to check for purpose ${settings.purpose}.`);
+      await checkFiles(records, settings, { log, now: Date.now });
     } else {
-      core.info(`Found ${files.length} file${files.length === 1 ? '' : 's'} to upload as ${settings.purpose}.`);
-      await checkFiles(records, settings, { log: coreLog, now: Date.now });
+      log.info(`Found ${count} to upload as ${settings.purpose}.`);
+      await checkFiles(records, settings, { log, now: Date.now });
       // Check mode sends nothing to Together, so only upload mode has a client.
       client = new TogetherClient({
         apiKey: settings.apiKey,
         baseUrl: settings.baseUrl,
         maxRetries: settings.maxRetries,
         signal: cancel.signal,
-        log: (m) => core.info(m),
+        log: (m) => log.info(m),
         stallTimeoutMs: settings.stallTimeoutMs,
       });
       await uploadFiles(records, settings, {
         client,
-        log: coreLog,
+        log,
         now: Date.now,
         sleep: (ms) => sleep(ms, undefined, { signal: cancel.signal }).catch(() => undefined),
         signal: cancel.signal,
@@ -89,7 +78,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     const message = messageOf(error);
     for (const record of records) record.interrupted(message);
-    core.setFailed(message);
+    failStep(message);
   } finally {
     await client?.close();
   }
@@ -97,10 +86,10 @@ export async function run(): Promise<void> {
   await report(results, settings);
   if (settings.comment && settings.pullRequest && github) {
     disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
-    await commentOnPullRequest(results, settings, settings.pullRequest, github, coreLog);
+    await commentOnPullRequest(results, settings, settings.pullRequest, github, log);
   }
   if (cancel.signal.aborted)
-    core.setFailed(
+    failStep(
       `The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`,
     );
   cancel.dispose();
@@ -114,7 +103,7 @@ function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(1);
-    core.warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
+    log.warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
     controller.abort(signal);
   };
   process.on('SIGINT', onSignal);
@@ -132,7 +121,7 @@ function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
 async function connectToGitHub(settings: Settings): Promise<GitHubApi | undefined> {
   if (!settings.pullRequest) return undefined;
   if (!settings.githubToken) {
-    core.warning(
+    log.warning(
       "comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.",
     );
     return undefined;
@@ -143,32 +132,23 @@ async function connectToGitHub(settings: Settings): Promise<GitHubApi | undefine
 function reportNoFiles(settings: Settings): void {
   const action = settings.mode === 'check' ? 'checked' : 'uploaded';
   const message = `No files were found with the provided path: ${settings.patterns.join(', ')}. No files were ${action}.`;
-  if (settings.ifNoFilesFound === 'error') core.setFailed(message);
-  else if (settings.ifNoFilesFound === 'warn') core.warning(message);
-  else core.info(message);
+  if (settings.ifNoFilesFound === 'error') failStep(message);
+  else if (settings.ifNoFilesFound === 'warn') log.warning(message);
+  else log.info(message);
 }
 
 /** Outputs, the job summary, annotations and the verdict, all from the results. */
 async function report(results: FileResult[], settings: Settings): Promise<void> {
-  for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, value);
-  try {
-    await core.summary.addRaw(renderSummary(results, settings)).write();
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${messageOf(error)}`);
-  }
+  setOutputs(buildOutputs(results));
+  await writeSummary(renderSummary(results, settings));
   const { annotations, notShown } = selectAnnotations(results);
-  for (const a of annotations) {
-    const properties = { title: a.title, file: a.file, startLine: a.line ?? undefined };
-    if (a.level === 'error') core.error(a.message, properties);
-    else if (a.level === 'warning') core.warning(a.message, properties);
-    else core.notice(a.message, properties);
-  }
+  for (const annotation of annotations) annotate(annotation);
   if (notShown > 0)
-    core.info(
+    log.info(
       `${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`,
     );
   const failure = failureMessage(results);
-  if (failure) core.setFailed(failure);
+  if (failure) failStep(failure);
 }
 
 function messageOf(error: unknown): string {

@@ -20,6 +20,12 @@ export interface GitHubServerOptions {
   writeTokens?: string[];
   /** Tokens that may only read (default: `gh-read`). */
   readTokens?: string[];
+  /**
+   * Tokens of a user (a personal access token) and that user's login: `GET /user` answers with it, and their
+   * comments are that user's. Other tokens act like the job's GITHUB_TOKEN: `GET /user` answers 403 (an
+   * installation token has no user) and their comments are by `github-actions[bot]`.
+   */
+  userTokens?: Record<string, string>;
 }
 
 export interface RecordedGitHubRequest {
@@ -35,8 +41,10 @@ export interface GitHubServer {
   owner: string;
   repo: string;
   number: number;
-  comments: Array<{ id: number; body: string }>;
+  comments: Array<{ id: number; body: string; author: string }>;
   requests: RecordedGitHubRequest[];
+  /** A comment by someone else (who may have copied the action's hidden marker into it). */
+  addComment(author: string, body: string): void;
   close(): Promise<void>;
 }
 
@@ -45,7 +53,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const repo = options.repo ?? 'datasets';
   const number = options.number ?? 7;
   const files = options.files ?? [];
-  const writeTokens = new Set(options.writeTokens ?? ['gh-write']);
+  const userTokens = options.userTokens ?? {};
+  const writeTokens = new Set([...(options.writeTokens ?? ['gh-write']), ...Object.keys(userTokens)]);
   const readTokens = new Set(options.readTokens ?? ['gh-read']);
   const comments: GitHubServer['comments'] = [];
   const requests: RecordedGitHubRequest[] = [];
@@ -73,6 +82,15 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       const token = /^(?:token|Bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
       if (!writeTokens.has(token) && !readTokens.has(token))
         return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const login = userTokens[token] ?? 'github-actions[bot]';
+      if (req.method === 'GET' && url.pathname === '/user') {
+        if (!userTokens[token])
+          return send(403, {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          });
+        return send(200, { login, id: 1, type: 'User' });
+      }
       const base = `/repos/${owner}/${repo}`;
       const page = Number(url.searchParams.get('page') ?? '1');
       const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? '30'));
@@ -98,14 +116,14 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       }
       if (url.pathname === `${base}/issues/${number}/comments`) {
         if (req.method === 'GET')
-          return paginate(comments.map((c) => ({ id: c.id, body: c.body, user: { login: 'github-actions[bot]' } })));
+          return paginate(comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.author } })));
         if (req.method === 'POST') {
           if (!writeTokens.has(token))
             return send(403, {
               message: 'Resource not accessible by integration',
               documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
             });
-          const comment = { id: nextId++, body: (JSON.parse(record.body) as { body: string }).body };
+          const comment = { id: nextId++, body: (JSON.parse(record.body) as { body: string }).body, author: login };
           comments.push(comment);
           return send(201, comment);
         }
@@ -115,6 +133,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         if (!writeTokens.has(token)) return send(403, { message: 'Resource not accessible by integration' });
         const comment = comments.find((c) => c.id === Number(update[1]));
         if (!comment) return send(404, { message: 'Not Found' });
+        // GitHub lets a token edit only its own comments (or any, with write access to the repository): the
+        // stand-in is strict, so an action that edits another's comment shows up as a 403 here.
+        if (comment.author !== login) return send(403, { message: 'Resource not accessible by integration' });
         comment.body = (JSON.parse(record.body) as { body: string }).body;
         return send(200, comment);
       }
@@ -131,6 +152,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     number,
     comments,
     requests,
+    addComment: (author, body) => void comments.push({ id: nextId++, body, author }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -3,6 +3,59 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/safe-text.ts
+/**
+ * Untrusted text (file names, paths, dataset keys and values, what a server says) made safe for where it goes.
+ * The runner reads workflow commands from stdout: a line that starts with `::` (after spaces), or holds `##[`,
+ * is a command. So text bound for the log keeps to one line and never reads as a command, whatever it holds.
+ * The edge (runner.ts) applies these to everything it prints; the report applies its HTML escaping on top.
+ */
+/** Every character that can end a line somewhere (the runner splits on \n; browsers and editors on more). */
+const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+/** Other control characters (terminal escapes among them), shown as escapes; tab is kept. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here.
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+const ZERO_WIDTH_SPACE = '\u200b';
+/** The text on one line: each line break shown as `⏎`, each other control character as `\u001b` and the like. */
+function oneLine(text) {
+    return text
+        .replace(LINE_BREAKS, ' ⏎ ')
+        .replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * The data of a workflow command (a group title, an annotation): one line, with no `##[`, the older command form,
+ * which the runner may find anywhere in a line. (@actions/core escapes the rest of a command's data.)
+ */
+function safeCommandData(text) {
+    return oneLine(text).replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`);
+}
+/** One line that the runner cannot take for a workflow command (`::name::`, or the older `##[name]`). */
+function safeLogLine(text) {
+    return safeCommandData(text).replace(/^(\s*):(?=:)/, `$1:${ZERO_WIDTH_SPACE}`);
+}
+/** Characters of a value quoted from a dataset, at most. */
+const MAX_EXCERPT_CHARS = 120;
+/** A value quoted from a dataset: at most `max` characters, on one line, the cut shown (`…`, and how much more). */
+function excerpt(text, max = MAX_EXCERPT_CHARS) {
+    const flat = oneLine(text);
+    if (flat.length <= max)
+        return flat;
+    return `${flat.slice(0, max - 1)}… (${(flat.length - max + 1).toLocaleString('en-US')} more characters)`;
+}
+/**
+ * What a server said, with the credentials that may be echoed in it removed: URLs (a presigned URL carries its
+ * signature) and query strings become `<url>` / `?…`, and each of `secrets` (the API key) `***`.
+ */
+function redact(text, secrets = []) {
+    let out = text;
+    for (const secret of secrets)
+        if (secret.length >= 4)
+            out = out.split(secret).join('***');
+    return out
+        .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<url>')
+        .replace(/\?[^\s"'<>]*(?:X-Amz-|Signature|Credential|token|sig=)[^\s"'<>]*/gi, '?…');
+}
+
 ;// CONCATENATED MODULE: ./src/check/python-json.ts
 /**
  * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
@@ -212,6 +265,7 @@ class PythonJsonParser {
  * and reports warnings through `warn`.
  */
 
+
 const DOCS = 'https://docs.together.ai/docs/fine-tuning-data-preparation';
 /** Formats in the order the reference tries them, with their required keys. */
 const FORMAT_KEYS = [
@@ -259,6 +313,15 @@ function jsonType(value) {
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
 }
+/** A value from the dataset, quoted as JSON and cut to a short excerpt: messages never carry a whole value. */
+function quote(value) {
+    return excerpt(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
+}
+/** Keys from the dataset, quoted, at most five. */
+function quoteKeys(keys) {
+    const shown = keys.slice(0, 5).map((k) => quote(k));
+    return keys.length > 5 ? `${shown.join(', ')} and ${keys.length - 5} more` : shown.join(', ');
+}
 /** Python's truthiness, which decides whether the reference looks at a message's content at all. */
 function isTruthy(value) {
     if (value === null || value === undefined || value === false || value === 0 || value === '')
@@ -285,14 +348,14 @@ function checkSample(sample, firstFormat, warn = () => undefined) {
         if (extra !== undefined) {
             const allowed = [...required, ...EXTRA_KEYS[candidate]].map((k) => `"${k}"`).join(', ');
             return {
-                error: `the ${candidate} format allows only the keys ${allowed}, but the line also has "${extra}". Remove "${extra}" (Together refuses other top-level keys, even "id" or "metadata").`,
+                error: `the ${candidate} format allows only the keys ${allowed}, but the line also has ${quote(extra)}. Remove it (Together refuses other top-level keys, even "id" or "metadata").`,
             };
         }
         format = candidate;
         break;
     }
     if (!format) {
-        const shown = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no keys';
+        const shown = keys.length ? quoteKeys(keys) : 'no keys';
         return {
             error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
         };
@@ -311,7 +374,7 @@ function checkSampleWeight(sample) {
         return undefined;
     const weight = sample.weight instanceof PyFloat ? sample.weight.value : sample.weight;
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-        const found = sample.weight instanceof PyFloat ? sample.weight.token : jsonType(sample.weight);
+        const found = sample.weight instanceof PyFloat ? excerpt(sample.weight.token) : jsonType(sample.weight);
         return `"weight" (the sample's weight, a loss multiplier) must be a number of 0 or more, such as 0.5; found ${typeof weight === 'number' || sample.weight instanceof PyFloat ? found : `a ${found}`}.`;
     }
     return undefined;
@@ -370,8 +433,7 @@ function checkContent(value, options) {
                 return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
             }
             if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
-                const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
-                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`);
+                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${excerpt(url, 40)}". Image links and other formats are not accepted.`);
             }
             if (url.length > MAX_IMAGE_URL_CHARS) {
                 return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
@@ -379,7 +441,7 @@ function checkContent(value, options) {
             images += 1;
         }
         else {
-            return fail(`${at} has "type": ${JSON.stringify(part.type)}; only "text" and "image_url" are supported.`);
+            return fail(`${at} has "type": ${quote(part.type)}; only "text" and "image_url" are supported.`);
         }
     }
     if (images > MAX_IMAGES) {
@@ -411,7 +473,7 @@ function checkMessages(messages, options) {
             return `${where}[${i}] has no "role"; every message needs one ("system", "user", "assistant" or "tool").`;
         }
         if (message.role !== 'assistant' && !('content' in message)) {
-            const who = typeof message.role === 'string' ? `a ${JSON.stringify(message.role)} message` : 'this message';
+            const who = typeof message.role === 'string' ? `a ${quote(message.role)} message` : 'this message';
             return `${where}[${i}] has no "content"; ${who} needs "content" (only an assistant message may have "tool_calls" instead). A tool's answer looks like ${TOOL_RESULT_EXAMPLE}.`;
         }
         if (!('content' in message) && !('tool_calls' in message)) {
@@ -433,23 +495,23 @@ function checkMessages(messages, options) {
             const weight = message.weight;
             // Python's int: true and false count (bool is an int); 1.0 does not.
             if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? excerpt(weight.token) : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
             }
             if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
-                return `${at()}.weight must be 0 or 1; found ${weight}.`;
+                return `${at()}.weight must be 0 or 1; found ${excerpt(String(weight))}.`;
             }
         }
         const role = message.role;
         if (typeof role !== 'string')
             return `${at()}.role must be a string; found ${jsonType(role)}.`;
         if (!ROLES.has(role)) {
-            return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user", "assistant" or "tool" (a tool's answer: ${TOOL_RESULT_EXAMPLE}).`;
+            return `${at()}.role is ${quote(role)}; it must be "system", "user", "assistant" or "tool" (a tool's answer: ${TOOL_RESULT_EXAMPLE}).`;
         }
         hasAssistant ||= role === 'assistant';
         // Together's docs ask for alternating user and assistant turns; its checker and server do not: a warning.
         if (!warnedAlternation && role === previousRole && role !== 'tool') {
             warnedAlternation = true;
-            options.warn(`${at()} repeats the role "${role}" of the message before it; Together's data-preparation docs ask for alternating user and assistant turns (its checker accepts this). Merge the two messages if that was not meant.`);
+            options.warn(`${at()} repeats the role ${quote(role)} of the message before it; Together's data-preparation docs ask for alternating user and assistant turns (its checker accepts this). Merge the two messages if that was not meant.`);
         }
         previousRole = role;
         if ('tool_calls' in message)
@@ -512,7 +574,7 @@ function checkToolCalls(calls, role, at, toolNames, warn) {
     if (calls === null || calls === undefined)
         return;
     if (role !== 'assistant') {
-        warn(`${at()} is a ${role} message with "tool_calls"; only assistant messages call tools.`);
+        warn(`${at()} is a ${quote(role)} message with "tool_calls"; only assistant messages call tools.`);
         return;
     }
     if (!Array.isArray(calls)) {
@@ -527,7 +589,7 @@ function checkToolCalls(calls, role, at, toolNames, warn) {
             continue;
         }
         if (toolNames && !toolNames.has(fn.name)) {
-            warn(`${where} calls "${excerpt(fn.name)}", which is not in "tools" (it lists ${[...toolNames].map((n) => `"${excerpt(n)}"`).join(', ')}).`);
+            warn(`${where} calls ${quote(fn.name)}, which is not in "tools" (it lists ${quoteKeys([...toolNames])}).`);
         }
         if ('arguments' in fn) {
             const problem = argumentsProblem(fn.arguments);
@@ -547,10 +609,6 @@ function argumentsProblem(value) {
         return 'is not valid JSON';
     }
     return isObject(parsed) ? undefined : `holds a JSON ${jsonType(parsed)}, not an object`;
-}
-/** A value quoted in a message: short, the cut shown. */
-function excerpt(text) {
-    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 /** The OpenAI preference (DPO) format. */
 function checkPreference(sample, warn) {
@@ -583,7 +641,7 @@ function checkPreference(sample, warn) {
         if (!('role' in message))
             return `"${key}"[0] has no "role"; it must be "assistant".`;
         if (message.role !== 'assistant')
-            return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
+            return `"${key}"[0].role is ${quote(message.role)}; it must be "assistant".`;
         if (!('content' in message) && !('tool_calls' in message)) {
             return `"${key}"[0] has neither "content" nor "tool_calls"; the output is one assistant message with one of them.`;
         }

@@ -64,7 +64,6 @@ async function checkReport(
     warnings: [],
     omitted_warnings: 0,
   });
-  if (target.bytes === 0) return fail('The file is empty; it needs at least one sample.');
 
   const checked = purpose === 'fine-tune' || purpose === 'eval';
   switch (target.fileType) {

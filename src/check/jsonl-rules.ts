@@ -6,6 +6,7 @@
  * never stricter than Together's server. Pure: each function returns the first problem's message, or undefined,
  * and reports warnings through `warn`.
  */
+import { excerpt } from '../safe-text.js';
 import { PyFloat } from './python-json.js';
 import type { DatasetFormat } from './types.js';
 
@@ -67,6 +68,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
 }
 
+/** A value from the dataset, quoted as JSON and cut to a short excerpt: messages never carry a whole value. */
+function quote(value: unknown): string {
+  return excerpt(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
+}
+
+/** Keys from the dataset, quoted, at most five. */
+function quoteKeys(keys: readonly string[]): string {
+  const shown = keys.slice(0, 5).map((k) => quote(k));
+  return keys.length > 5 ? `${shown.join(', ')} and ${keys.length - 5} more` : shown.join(', ');
+}
+
 /** Python's truthiness, which decides whether the reference looks at a message's content at all. */
 function isTruthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
@@ -93,14 +105,14 @@ export function checkSample(
     if (extra !== undefined) {
       const allowed = [...required, ...EXTRA_KEYS[candidate]].map((k) => `"${k}"`).join(', ');
       return {
-        error: `the ${candidate} format allows only the keys ${allowed}, but the line also has "${extra}". Remove "${extra}" (Together refuses other top-level keys, even "id" or "metadata").`,
+        error: `the ${candidate} format allows only the keys ${allowed}, but the line also has ${quote(extra)}. Remove it (Together refuses other top-level keys, even "id" or "metadata").`,
       };
     }
     format = candidate;
     break;
   }
   if (!format) {
-    const shown = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no keys';
+    const shown = keys.length ? quoteKeys(keys) : 'no keys';
     return {
       error: `cannot tell the dataset format from ${shown}. Use one of: ${Object.values(FORMAT_EXAMPLE).slice(0, 3).join(' or ')}, or the preference format (see ${DOCS}).`,
     };
@@ -119,7 +131,7 @@ function checkSampleWeight(sample: Record<string, unknown>): string | undefined 
   if (!('weight' in sample)) return undefined;
   const weight = sample.weight instanceof PyFloat ? sample.weight.value : sample.weight;
   if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-    const found = sample.weight instanceof PyFloat ? sample.weight.token : jsonType(sample.weight);
+    const found = sample.weight instanceof PyFloat ? excerpt(sample.weight.token) : jsonType(sample.weight);
     return `"weight" (the sample's weight, a loss multiplier) must be a number of 0 or more, such as 0.5; found ${typeof weight === 'number' || sample.weight instanceof PyFloat ? found : `a ${found}`}.`;
   }
   return undefined;
@@ -204,9 +216,8 @@ export function checkContent(value: unknown, options: ContentOptions): ContentVe
         );
       }
       if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
-        const shown = url.length > 40 ? `${url.slice(0, 40)}…` : url;
         return fail(
-          `${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${shown}". Image links and other formats are not accepted.`,
+          `${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${excerpt(url, 40)}". Image links and other formats are not accepted.`,
         );
       }
       if (url.length > MAX_IMAGE_URL_CHARS) {
@@ -216,7 +227,7 @@ export function checkContent(value: unknown, options: ContentOptions): ContentVe
       }
       images += 1;
     } else {
-      return fail(`${at} has "type": ${JSON.stringify(part.type)}; only "text" and "image_url" are supported.`);
+      return fail(`${at} has "type": ${quote(part.type)}; only "text" and "image_url" are supported.`);
     }
   }
   if (images > MAX_IMAGES) {
@@ -256,7 +267,7 @@ export function checkMessages(messages: unknown, options: MessagesOptions): stri
       return `${where}[${i}] has no "role"; every message needs one ("system", "user", "assistant" or "tool").`;
     }
     if (message.role !== 'assistant' && !('content' in message)) {
-      const who = typeof message.role === 'string' ? `a ${JSON.stringify(message.role)} message` : 'this message';
+      const who = typeof message.role === 'string' ? `a ${quote(message.role)} message` : 'this message';
       return `${where}[${i}] has no "content"; ${who} needs "content" (only an assistant message may have "tool_calls" instead). A tool's answer looks like ${TOOL_RESULT_EXAMPLE}.`;
     }
     if (!('content' in message) && !('tool_calls' in message)) {
@@ -279,23 +290,23 @@ export function checkMessages(messages: unknown, options: MessagesOptions): stri
       const weight = message.weight;
       // Python's int: true and false count (bool is an int); 1.0 does not.
       if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-        return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? weight.token : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+        return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? excerpt(weight.token) : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
       }
       if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
-        return `${at()}.weight must be 0 or 1; found ${weight}.`;
+        return `${at()}.weight must be 0 or 1; found ${excerpt(String(weight))}.`;
       }
     }
     const role = message.role;
     if (typeof role !== 'string') return `${at()}.role must be a string; found ${jsonType(role)}.`;
     if (!ROLES.has(role)) {
-      return `${at()}.role is ${JSON.stringify(role)}; it must be "system", "user", "assistant" or "tool" (a tool's answer: ${TOOL_RESULT_EXAMPLE}).`;
+      return `${at()}.role is ${quote(role)}; it must be "system", "user", "assistant" or "tool" (a tool's answer: ${TOOL_RESULT_EXAMPLE}).`;
     }
     hasAssistant ||= role === 'assistant';
     // Together's docs ask for alternating user and assistant turns; its checker and server do not: a warning.
     if (!warnedAlternation && role === previousRole && role !== 'tool') {
       warnedAlternation = true;
       options.warn(
-        `${at()} repeats the role "${role}" of the message before it; Together's data-preparation docs ask for alternating user and assistant turns (its checker accepts this). Merge the two messages if that was not meant.`,
+        `${at()} repeats the role ${quote(role)} of the message before it; Together's data-preparation docs ask for alternating user and assistant turns (its checker accepts this). Merge the two messages if that was not meant.`,
       );
     }
     previousRole = role;
@@ -367,7 +378,7 @@ function checkToolCalls(
 ): void {
   if (calls === null || calls === undefined) return;
   if (role !== 'assistant') {
-    warn(`${at()} is a ${role} message with "tool_calls"; only assistant messages call tools.`);
+    warn(`${at()} is a ${quote(role)} message with "tool_calls"; only assistant messages call tools.`);
     return;
   }
   if (!Array.isArray(calls)) {
@@ -386,9 +397,7 @@ function checkToolCalls(
       continue;
     }
     if (toolNames && !toolNames.has(fn.name)) {
-      warn(
-        `${where} calls "${excerpt(fn.name)}", which is not in "tools" (it lists ${[...toolNames].map((n) => `"${excerpt(n)}"`).join(', ')}).`,
-      );
+      warn(`${where} calls ${quote(fn.name)}, which is not in "tools" (it lists ${quoteKeys([...toolNames])}).`);
     }
     if ('arguments' in fn) {
       const problem = argumentsProblem(fn.arguments);
@@ -409,11 +418,6 @@ function argumentsProblem(value: unknown): string | undefined {
     return 'is not valid JSON';
   }
   return isObject(parsed) ? undefined : `holds a JSON ${jsonType(parsed)}, not an object`;
-}
-
-/** A value quoted in a message: short, the cut shown. */
-function excerpt(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 /** The OpenAI preference (DPO) format. */
@@ -441,8 +445,7 @@ function checkPreference(sample: Record<string, unknown>, warn: Warn): string | 
     if (!isObject(message))
       return `"${key}"[0] must be an object {"role": "assistant", "content": ...}; found ${jsonType(message)}.`;
     if (!('role' in message)) return `"${key}"[0] has no "role"; it must be "assistant".`;
-    if (message.role !== 'assistant')
-      return `"${key}"[0].role is ${JSON.stringify(message.role)}; it must be "assistant".`;
+    if (message.role !== 'assistant') return `"${key}"[0].role is ${quote(message.role)}; it must be "assistant".`;
     if (!('content' in message) && !('tool_calls' in message)) {
       return `"${key}"[0] has neither "content" nor "tool_calls"; the output is one assistant message with one of them.`;
     }

@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet';
+import { excerpt } from '../safe-text.js';
 
 /** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
 export const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'] as const;
@@ -54,14 +55,21 @@ export async function readParquetSummary(path: string, bytes: number): Promise<P
   }
 }
 
+/** Column names from the file, quoted and cut short, at most five. */
+function quoteColumns(columns: readonly string[]): string {
+  const shown = columns.slice(0, 5).map((c) => `"${excerpt(c, 60)}"`);
+  if (columns.length > 5) shown.push(`and ${columns.length - 5} more`);
+  return shown.join(', ') || 'none';
+}
+
 /** The first broken rule, or undefined. */
 export function parquetProblem(summary: ParquetSummary): string | undefined {
   if (!summary.columns.includes('input_ids')) {
-    return `The file has no "input_ids" column (it has ${summary.columns.map((c) => `"${c}"`).join(', ') || 'none'}); pre-tokenized data needs "input_ids", and optionally "attention_mask", "labels" and "position_ids".`;
+    return `The file has no "input_ids" column (it has ${quoteColumns(summary.columns)}); pre-tokenized data needs "input_ids", and optionally "attention_mask", "labels" and "position_ids".`;
   }
   const unexpected = summary.columns.find((c) => !(PARQUET_COLUMNS as readonly string[]).includes(c));
   if (unexpected !== undefined) {
-    return `The file has the column "${unexpected}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
+    return `The file has the column "${excerpt(unexpected, 60)}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
   }
   if (summary.rows < 1) return 'The file has no rows; it needs at least one sample.';
   return undefined;

@@ -1,9 +1,12 @@
 /** Which problems become annotations on the pull request's files and lines. */
 import type { FileResult } from '../result.js';
+import { excerpt } from '../safe-text.js';
 
 /** GitHub shows 10 annotations of each level per step; the rest would be dropped silently. */
 export const MAX_ERROR_ANNOTATIONS = 10;
 export const MAX_WARNING_ANNOTATIONS = 10;
+/** GitHub cuts annotation messages at 4,096 characters; these stay far below, cut visibly. */
+export const MAX_ANNOTATION_CHARS = 1000;
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -67,5 +70,11 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
         },
       ]
     : [];
-  return { annotations: [...errors, ...warnings, ...notices], notShown };
+  const annotations = [...errors, ...warnings, ...notices].map((a) => ({
+    ...a,
+    title: excerpt(a.title),
+    file: excerpt(a.file, MAX_ANNOTATION_CHARS),
+    message: excerpt(a.message, MAX_ANNOTATION_CHARS),
+  }));
+  return { annotations, notShown };
 }

@@ -1,5 +1,6 @@
 /** The pull-request comment: the summary's report in a smaller budget, a link to the run, and the marker that finds it again. */
 import type { FileResult } from '../result.js';
+import { escapeHtml } from './format.js';
 import { renderSummary, type SummaryContext } from './summary.js';
 
 /** GitHub refuses comments over 65,536 characters; a budget in bytes (never fewer than characters) keeps clear of it. */
@@ -19,7 +20,7 @@ export function renderComment(
     maxBytes: MAX_COMMENT_BYTES - Buffer.byteLength(marker) - Buffer.byteLength(footer) - 1,
     rows: MAX_COMMENT_ROWS,
     failures: 30,
-    everyFileIn: runUrl ? `[the job summary](${runUrl})` : 'the job summary',
+    everyFileIn: runUrl ? `<a href="${escapeHtml(runUrl)}">the job summary</a>` : 'the job summary',
   });
   return `${marker}\n${report}${footer}`;
 }

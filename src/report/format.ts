@@ -1,4 +1,5 @@
 /** Small formatters shared by logs and the job summary. */
+import { oneLine } from '../safe-text.js';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -34,4 +35,23 @@ export function formatRate(bytes: number, ms: number): string {
 /** Escapes text for HTML content and attribute values (the job summary renders HTML). */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A zero-width space: it keeps `@name`, `#123` and `https://` from being read as what they spell. */
+const BREAK = '\u200b';
+
+/**
+ * Untrusted text for the job summary and the pull-request comment, to be placed inside the report's HTML (never in
+ * markdown): on one line, so it cannot end the HTML block or the table; with a zero-width break after `@` and `#`,
+ * inside `://`, `www.`, `](` and `![`, so that no `@mention` notifies anyone, no `#123` links an issue and no URL,
+ * link or image appears (it reads the same); and HTML-escaped, so it cannot add markup.
+ */
+export function escapeText(text: string): string {
+  return escapeHtml(
+    oneLine(text)
+      .replace(/[@#]/g, (c) => `${c}${BREAK}`)
+      .replace(/\]\(|!\[/g, (pair) => `${pair[0]}${BREAK}${pair[1]}`)
+      .replace(/:\/\//g, `:${BREAK}//`)
+      .replace(/\b(www)\./gi, `$1${BREAK}.`),
+  );
 }

@@ -1,11 +1,11 @@
 /** The step's outputs, computed from the per-file results. */
 import type { FileResult } from '../result.js';
 
-export interface ActionOutputs {
+export type ActionOutputs = {
   'file-id': string;
   'file-ids': string;
   files: string;
-}
+};
 
 /**
  * `file-id`: the first file's ID ('' if it has none); `file-ids`: the IDs obtained, in the order of `files`;

@@ -7,7 +7,7 @@
 import type { CheckLevel, Mode, Purpose } from '../domain.js';
 import { isFailure, type FileResult, type FileStatus } from '../result.js';
 import type { ValidationReport } from '../together/types.js';
-import { escapeHtml, formatBytes, formatDuration } from './format.js';
+import { escapeHtml, escapeText, formatBytes, formatDuration } from './format.js';
 
 export interface SummaryLimits {
   /** The whole report's size; GitHub drops a job summary over 1 MiB whole, and refuses comments over 65,536. */
@@ -16,7 +16,7 @@ export interface SummaryLimits {
   rows: number;
   /** Failures listed at most. */
   failures: number;
-  /** Where every file can be found, for the notes on what was left out (markdown, trusted). */
+  /** Where every file can be found, for the notes on what was left out (HTML, trusted). */
   everyFileIn: string;
 }
 
@@ -25,7 +25,7 @@ export const SUMMARY_LIMITS: SummaryLimits = {
   maxBytes: 512 * 1024,
   rows: 1000,
   failures: 100,
-  everyFileIn: "the step's `files` output",
+  everyFileIn: "the step's <code>files</code> output",
 };
 
 const MAX_MESSAGE_CHARS = 600;
@@ -92,16 +92,17 @@ export function renderSummary(
   }
 
   if (failures.length > 0) {
-    out.push(`### ${failures.length} file${plural(failures.length)} failed`, '');
+    out.push(`### ${failures.length} file${plural(failures.length)} failed`, '', '<ul>');
     let listed = 0;
     for (const r of failures.slice(0, limits.failures)) {
-      const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${escapeHtml(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}`;
+      const item = `<li><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${escapeText(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}</li>`;
       if (!out.fits(item, RESERVED_BYTES / 2)) break;
       out.push(item);
       listed += 1;
     }
-    if (listed < failures.length) out.push(`- … and ${failures.length - listed} more: see ${limits.everyFileIn}.`);
-    out.push('');
+    if (listed < failures.length)
+      out.push(`<li>… and ${failures.length - listed} more: see ${limits.everyFileIn}.</li>`);
+    out.push('</ul>', '');
   }
   const warned = results.filter((r) => (r.check?.warnings.length ?? 0) > 0);
   if (warned.length > 0) {
@@ -111,13 +112,14 @@ export function renderSummary(
       '',
       "Rules only some of Together's sources state; the files still pass, and Together's server has the last word.",
       '',
+      '<ul>',
     );
     let listed = 0;
     let budgetLeft = true;
     for (const r of warned) {
       for (const w of r.check!.warnings) {
         if (listed >= limits.failures) break;
-        const item = `- <code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${escapeHtml(clip(w.message, MAX_MESSAGE_CHARS))}`;
+        const item = `<li><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${escapeText(clip(w.message, MAX_MESSAGE_CHARS))}</li>`;
         if (!out.fits(item, RESERVED_BYTES / 2)) {
           budgetLeft = false;
           break;
@@ -127,20 +129,20 @@ export function renderSummary(
       }
       if (!budgetLeft || listed >= limits.failures) break;
     }
-    if (listed < total) out.push(`- … and ${total - listed} more: see ${limits.everyFileIn}.`);
-    out.push('');
+    if (listed < total) out.push(`<li>… and ${total - listed} more: see ${limits.everyFileIn}.</li>`);
+    out.push('</ul>', '');
   }
 
   return out.text();
 }
 
 function row(r: FileResult, checking: boolean): string {
-  const file = `<td><code>${escapeHtml(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
+  const file = `<td><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
   const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
-  if (checking) return `<tr>${file}<td>${escapeHtml(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
+  if (checking) return `<tr>${file}<td>${escapeText(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
   return (
-    `<tr>${file}${samples}<td>${r.id ? `<code>${escapeHtml(r.id)}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
-    `<td>${escapeHtml(describeValidationReport(r.validation_report))}</td>` +
+    `<tr>${file}${samples}<td>${r.id ? `<code>${escapeText(clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+    `<td>${escapeText(describeValidationReport(r.validation_report))}</td>` +
     `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`
   );
 }

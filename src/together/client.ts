@@ -82,10 +82,13 @@ export class TogetherClient {
   private readonly dispatcher: Dispatcher;
   private readonly userAgent: string;
   private readonly loopDefaults: Omit<RetryLoop, 'deadline' | 'onFailure'>;
+  /** Kept out of every error built from an answer, whatever the server echoes. */
+  private readonly secrets: readonly string[];
 
   constructor(private readonly options: TogetherClientOptions) {
     this.dispatcher = options.dispatcher ?? createDispatcher();
     this.userAgent = options.userAgent ?? USER_AGENT;
+    this.secrets = [options.apiKey];
     this.loopDefaults = {
       maxRetries: options.maxRetries ?? 5,
       sleep: options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined)),
@@ -120,7 +123,7 @@ export class TogetherClient {
             detail: 'expected a 302 redirect to the upload URL',
           });
         }
-        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
       }
       const uploadUrl = single(res.headers.location);
       const fileId = single(res.headers['x-together-file-id']);
@@ -230,7 +233,7 @@ export class TogetherClient {
         );
         const bodyText = await res.body.text();
         if (res.statusCode === 404 || res.statusCode === 405) return undefined;
-        return fileObject(operation, res, bodyText);
+        return fileObject(operation, res, bodyText, this.secrets);
       },
       this.loop(options),
     );
@@ -243,7 +246,7 @@ export class TogetherClient {
       operation,
       async (signal) => {
         const res = await this.send({ method: 'GET', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-        return fileObject(operation, res, await res.body.text());
+        return fileObject(operation, res, await res.body.text(), this.secrets);
       },
       this.loop(options),
     );
@@ -259,7 +262,7 @@ export class TogetherClient {
         const bodyText = await res.body.text();
         if (res.statusCode === 404) return;
         if (res.statusCode < 200 || res.statusCode >= 300)
-          throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+          throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
       },
       this.loop(options),
     );
@@ -316,7 +319,7 @@ export class TogetherClient {
     const res = await this.send(call, signal);
     const bodyText = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300)
-      throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+      throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
     return parseJson(operation, res.statusCode, bodyText);
   }
 
@@ -415,9 +418,14 @@ export class TogetherClient {
   }
 }
 
-function fileObject(operation: string, res: Dispatcher.ResponseData, bodyText: string): FileObject {
+function fileObject(
+  operation: string,
+  res: Dispatcher.ResponseData,
+  bodyText: string,
+  secrets: readonly string[],
+): FileObject {
   if (res.statusCode < 200 || res.statusCode >= 300) {
-    throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText);
+    throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, secrets);
   }
   const file = parseJson(operation, res.statusCode, bodyText) as FileObject;
   if (!file || typeof file.id !== 'string') {

@@ -2,6 +2,7 @@
  * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
  * the class (not found, auth, conflict, protocol), never on status lists.
  */
+import { redact } from '../safe-text.js';
 
 export interface TogetherApiErrorFields {
   /** e.g. `POST /files`: the operation, never a full URL. */
@@ -45,20 +46,24 @@ export class TogetherApiError extends Error {
     this.fileId = fields.fileId;
   }
 
-  /** The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. */
+  /**
+   * The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. What
+   * the server said is kept without URLs, query strings or any of `secrets` (the API key), whatever it echoed.
+   */
   static generate(
     operation: string,
     status: number,
     headers: Record<string, string | string[] | undefined>,
-    bodyText: string,
+    answer: string,
+    secrets: readonly string[] = [],
   ): TogetherApiError {
-    const envelope = parseEnvelope(bodyText);
+    const envelope = parseEnvelope(answer);
     const fields: TogetherApiErrorFields = {
       operation,
       status,
-      detail: envelope?.message ?? describeBody(bodyText, status),
-      type: envelope?.type,
-      code: envelope?.code,
+      detail: redact(envelope?.message ?? describeBody(answer, status), secrets),
+      type: envelope?.type && redact(envelope.type, secrets),
+      code: envelope?.code && redact(envelope.code, secrets),
       requestId: headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']),
       retryAfterMs: retryAfterMs(headers, Date.now()),
       fileId: envelope?.fileId ?? headerValue(headers['x-together-file-id']),
@@ -131,15 +136,23 @@ export class StorageError extends Error {
     return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
   }
 
-  /** Builds the error for a failed storage PUT from S3's XML error body. */
+  /**
+   * Builds the error for a failed storage PUT from S3's XML error body, reduced to its code and message with URLs
+   * and query strings removed: a storage error may echo the presigned URL, whose signature is a credential.
+   */
   static fromResponse(
     status: number,
-    bodyText: string,
+    answer: string,
     headers: Record<string, string | string[] | undefined> = {},
   ): StorageError {
-    const code = /<Code>([^<]*)<\/Code>/.exec(bodyText)?.[1];
-    const message = /<Message>([^<]*)<\/Message>/.exec(bodyText)?.[1];
-    return new StorageError(status, code, message ?? describeBody(bodyText, status), retryAfterMs(headers, Date.now()));
+    const code = /<Code>([^<]*)<\/Code>/.exec(answer)?.[1];
+    const message = /<Message>([^<]*)<\/Message>/.exec(answer)?.[1];
+    return new StorageError(
+      status,
+      code && redact(code),
+      redact(message ?? describeBody(answer, status)),
+      retryAfterMs(headers, Date.now()),
+    );
   }
 }
 

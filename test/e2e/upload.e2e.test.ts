@@ -313,13 +313,14 @@ describe('failures', () => {
   });
 
   it('deletes the reserved ID when the upload fails, and still reports the other files', async () => {
-    const { server, run } = await setup({ 'a.jsonl': chatJsonl(1), 'b.jsonl': chatJsonl(1) });
+    const { server, run } = await setup({ 'a.jsonl': chatJsonl(1), 'b.jsonl': chatJsonl(2) });
     server.addFault({
       method: 'PUT',
       path: '/storage/',
       fault: storageErrorFault(403, 'AccessDenied', 'Access Denied'),
     });
-    const result = await run({ path: '*.jsonl' });
+    // One at a time, so that the first PUT, the one that fails, is a.jsonl's.
+    const result = await run({ path: '*.jsonl', concurrency: '1' });
     expect(result.exitCode).toBe(1);
     const outputs = filesOutput(result);
     expect(outputs.map((f) => f.status)).toEqual(['failed', 'processed']);

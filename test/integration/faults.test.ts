@@ -489,7 +489,7 @@ describe('multipart', () => {
     const results = await h.run();
     expect(results[0]).toMatchObject({
       status: 'failed',
-      error: expect.stringContaining('Together accepts at most 50.1 GiB per file'),
+      error: expect.stringContaining("Together's SDKs accept at most 50.1 GiB per file"),
     });
     expect(h.server.requests).toHaveLength(0);
   });

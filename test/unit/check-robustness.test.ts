@@ -100,6 +100,6 @@ describe('bad input gets a clear verdict, never a crash', () => {
       'full',
     );
     expect(report.passed).toBe(false);
-    expect(report.message).toMatch(/54\.000 GiB; Together accepts at most 50\.1 GiB/);
+    expect(report.message).toMatch(/54\.000 GiB; Together's SDKs accept at most 50\.1 GiB/);
   });
 });

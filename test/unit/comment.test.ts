@@ -17,7 +17,9 @@ describe('renderComment', () => {
     const results = Array.from({ length: 250 }, (_, i) => result({ path: `data/f${i}.jsonl`, status: 'checked' }));
     const body = renderComment(results, context, marker, runUrl);
     expect(body.match(/<tr><td>/g)).toHaveLength(MAX_COMMENT_ROWS);
-    expect(body).toContain(`… and 50 more files not shown here: every file is in [the job summary](${runUrl}).`);
+    expect(body).toContain(
+      `… and 50 more files not shown here: every file is in <a href="${runUrl}">the job summary</a>.`,
+    );
     expect(body.indexOf('</table>')).toBeGreaterThan(body.lastIndexOf('<tr><td>'));
   });
 
@@ -44,7 +46,7 @@ describe('renderComment', () => {
     expect(body.match(/<table>/g)).toHaveLength(1);
     expect(body.indexOf('</table>')).toBeGreaterThan(body.lastIndexOf('<tr><td>'));
     expect(body).toMatch(/… and \d+ more files not shown here/);
-    expect(body).toMatch(/- … and \d+ more: see \[the job summary\]/);
+    expect(body).toMatch(/<li>… and \d+ more: see <a href="[^"]+">the job summary<\/a>\.<\/li>/);
     expect(body.endsWith('</sub>\n')).toBe(true);
   });
 });

@@ -20,7 +20,7 @@ describe('renderSummary', () => {
     );
     expect(md).not.toContain('<b>bold</b>');
     expect(md).toContain('### 1 file failed');
-    expect(md).toContain('- <code>data/b.jsonl</code> (rejected): Line 3: `role` is &#60;missing&#62;');
+    expect(md).toContain('<li><code>data/b.jsonl</code> (rejected): Line 3: `role` is &#60;missing&#62;</li>');
   });
 
   it("shows Together's validation report: format, lines and the flags it set", () => {
@@ -73,7 +73,7 @@ describe('renderSummary', () => {
     expect(md).toContain('<td>✅ passed, 1 warning</td>');
     expect(md).toContain('### 1 warning');
     expect(md).toContain(
-      '- <code>tools.jsonl</code>, line 2: calls &#34;&#60;b&#62;x&#60;/b&#62;&#34;, which is not in &#34;tools&#34;',
+      '<li><code>tools.jsonl</code>, line 2: calls &#34;&#60;b&#62;x&#60;/b&#62;&#34;, which is not in &#34;tools&#34;</li>',
     );
   });
 
@@ -115,7 +115,7 @@ describe('renderSummary', () => {
     );
     expect(md).toContain('<td>conversation</td><td>6</td><td>❌ line 7</td>');
     expect(md).toContain(
-      '- <code>b.jsonl</code> (failed): b.jsonl, line 7: &#34;messages&#34;[1].role is &#34;bot&#34;',
+      '<li><code>b.jsonl</code> (failed): b.jsonl, line 7: &#34;messages&#34;[1].role is &#34;bot&#34;</li>',
     );
   });
 
@@ -139,10 +139,10 @@ describe('renderSummary', () => {
     expect(md.match(/<table>/g)).toHaveLength(1);
     expect(md.indexOf('</table>')).toBeGreaterThan(md.lastIndexOf('<tr><td>'));
     expect(md).toContain(
-      `… and ${5000 - rows} more files not shown here: every file is in the step's \`files\` output.`,
+      `… and ${5000 - rows} more files not shown here: every file is in the step's <code>files</code> output.`,
     );
-    const listed = md.match(/^- <code>/gm)!.length;
-    expect(md).toContain(`- … and ${2500 - listed} more: see the step's \`files\` output.`);
+    const listed = md.match(/^<li><code>/gm)!.length;
+    expect(md).toContain(`<li>… and ${2500 - listed} more: see the step's <code>files</code> output.</li>`);
     // A name of any length is cut visibly in its cell.
     expect(md).toMatch(/x{100,}…<\/code>/);
   });
@@ -151,6 +151,6 @@ describe('renderSummary', () => {
     const results = Array.from({ length: 30 }, (_, i) => result({ path: `f${i}.jsonl` }));
     const md = renderSummary(results, context, { ...SUMMARY_LIMITS, rows: 10 });
     expect(md.match(/<tr><td>/g)).toHaveLength(10);
-    expect(md).toContain("… and 20 more files not shown here: every file is in the step's `files` output.");
+    expect(md).toContain("… and 20 more files not shown here: every file is in the step's <code>files</code> output.");
   });
 });
