@@ -45496,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7432);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3709);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7432:
+/***/ 3709:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48188,7 +48188,6 @@ async function encodingOnly(target, fail, format, read, hashed) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
-/** Small formatters shared by logs and the job summary. */
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 /** Decimal units, as GitHub and most tools show sizes: 1.5 MB = 1,500,000 bytes. */
@@ -48224,6 +48223,21 @@ function formatRate(bytes, ms) {
 /** Escapes text for HTML content and attribute values (the job summary renders HTML). */
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** An estimate in a few words: `1,234,567 training tokens, $3.21` (with a warning when over the limit). */
+function describeEstimate(estimate) {
+    if ('unavailable' in estimate)
+        return `no estimate (${estimate.unavailable})`;
+    const tokens = estimate.train_tokens === null
+        ? 'tokens unknown'
+        : `${estimate.train_tokens.toLocaleString('en-US')} training tokens`;
+    const price = estimate.total_price === null
+        ? 'price unknown'
+        : estimate.total_price > 0 && estimate.total_price < 0.01
+            ? 'under $0.01'
+            : `$${estimate.total_price.toFixed(2)}`;
+    const limit = estimate.allowed_to_proceed === false ? ": over the account's limit, a job would not start" : '';
+    return `${tokens}, ${price}${limit}`;
 }
 /** A zero-width space: it keeps `@name`, `#123` and `https://` from being read as what they spell. */
 const BREAK = '\u200b';
@@ -55191,18 +55205,24 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     }
     const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
     const checking = context.mode === 'check';
+    const estimating = results.some((r) => r.estimate !== null);
     const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
     out.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
         ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
-        : "<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th><th>Time</th></tr>");
+        : `<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th>${estimating ? '<th>Estimate</th>' : ''}<th>Time</th></tr>`);
+    if (context.outputsCut) {
+        const { files, total, manifestPath } = context.outputsCut;
+        out.push(`The <code>files</code> output lists the first ${files} of ${total} files (GitHub keeps at most 1 MB of a job's outputs); the manifest, <code>${escapeText(manifestPath)}</code>, has every file.`, '');
+    }
     const failures = results.filter(isFailure);
     // The failures' heading and first entries matter more than the last rows of a long table.
     const keepForFailures = failures.length > 0 ? Math.min(8 * 1024, Math.floor(limits.maxBytes / 4)) : 0;
     let shown = 0;
     for (const r of results.slice(0, limits.rows)) {
-        if (!out.fits(row(r, checking), RESERVED_BYTES + keepForFailures))
+        const line = row(r, checking, estimating);
+        if (!out.fits(line, RESERVED_BYTES + keepForFailures))
             break;
-        out.push(row(r, checking));
+        out.push(line);
         shown += 1;
     }
     out.push('</table>', '');
@@ -55251,13 +55271,14 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     }
     return out.text();
 }
-function row(r, checking) {
+function row(r, checking, estimating) {
     const file = `<td><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
     const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
     if (checking)
         return `<tr>${file}<td>${escapeText(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
     return (`<tr>${file}${samples}<td>${r.id ? `<code>${escapeText(clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
         `<td>${escapeText(describeValidationReport(r.validation_report))}</td>` +
+        (estimating ? `<td>${r.estimate ? escapeText(describeEstimate(r.estimate)) : '—'}</td>` : '') +
         `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
 }
 /** Lines that keep count of their size in bytes (UTF-8), as GitHub measures it. */
@@ -55381,6 +55402,42 @@ function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/manifest.ts
+/**
+ * The manifest: one JSON file with a record for every matched file (everything `files` holds, however many) and
+ * the run that made them, so that a workflow can keep a record of which content became which Together file.
+ */
+
+
+function buildManifest(results, settings, now) {
+    const run = settings.run;
+    return {
+        schema: 'together-upload-action/manifest/v1',
+        generated_at: now.toISOString(),
+        run: {
+            repository: run.repository,
+            commit: run.commit,
+            ref: run.ref,
+            workflow: run.workflow,
+            job: run.job,
+            run_id: run.runId,
+            run_attempt: run.runAttempt,
+            event: run.event,
+        },
+        mode: settings.mode,
+        purpose: settings.purpose,
+        check: settings.check,
+        files: results,
+    };
+}
+/** Writes the manifest whole or not at all (a temporary file renamed into place). */
+async function writeManifest(file, manifest) {
+    await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await (0,promises_.writeFile)(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
+    await (0,promises_.rename)(temporary, file);
+}
+
 ;// CONCATENATED MODULE: ./src/record.ts
 
 const BEFORE_UPLOAD = ['matched', 'checked'];
@@ -55405,6 +55462,7 @@ class FileRecord {
     durationMs = null;
     wasReused = false;
     validation = null;
+    priceEstimate = null;
     /**
      * The record of a matched file: its type decided (from the extension unless `file-type` forces one), or the
      * file failed at once when it cannot be a Together file at all, checks on or off.
@@ -55568,6 +55626,15 @@ class FileRecord {
                     : `${this.path}: the run was cancelled before the file was uploaded.`;
         this.stopClock();
     }
+    /** Together's estimate of a fine-tune job trained on it (or why there is none); only once it is processed. */
+    estimated(estimate) {
+        this.assertIn(['processed'], 'estimated');
+        this.priceEstimate = estimate;
+    }
+    /** Processed: usable for a fine-tune job. */
+    get processedOnTogether() {
+        return this.stage === 'processed';
+    }
     /** The run stopped on an unexpected error before this file was done. */
     interrupted(message) {
         if (this.settled)
@@ -55591,6 +55658,7 @@ class FileRecord {
             check: this.report,
             reused: this.wasReused,
             validation_report: this.validation,
+            estimate: this.priceEstimate,
         };
     }
     settle(to, status, error) {
@@ -55697,16 +55765,44 @@ function selectAnnotations(results) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** GitHub keeps at most 1 MB of a job's outputs; this leaves room for the other steps' outputs. */
+const OUTPUTS_BUDGET_BYTES = 900_000;
 /**
- * `file-id`: the first file's ID ('' if it has none); `file-ids`: the IDs obtained, in the order of `files`;
- * `files`: every result, compact JSON for `fromJSON()`.
+ * The outputs within `budget` bytes, filled in this order: file-id and manifest; file-ids, within a quarter of what
+ * is left; ids, within 60% of what is left then; files, in the rest. So each list holds its first entries when the
+ * files are too many for all (and all of them, with room to spare, for a few hundred).
  */
-function buildOutputs(results) {
-    return {
-        'file-id': results[0]?.id ?? '',
-        'file-ids': JSON.stringify(results.flatMap((r) => (r.id ? [r.id] : []))),
-        files: JSON.stringify(results),
+function buildOutputs(results, manifestPath, budget = OUTPUTS_BUDGET_BYTES) {
+    let left = budget;
+    const take = (name, value) => {
+        left -= Buffer.byteLength(name) + Buffer.byteLength(value);
+        return value;
     };
+    const fileId = take('file-id', results[0]?.id ?? '');
+    const manifest = take('manifest', manifestPath);
+    const withIds = results.flatMap((r) => (r.id ? [r.id] : []));
+    const fileIds = fit(withIds.map((id) => JSON.stringify(id)), '[', ']', Math.floor(left * 0.25) - 'file-ids'.length);
+    take('file-ids', fileIds.json);
+    const ids = fit(results.map((r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`), '{', '}', Math.floor(left * 0.6) - 'ids'.length);
+    take('ids', ids.json);
+    const files = fit(results.map((r) => JSON.stringify(r)), '[', ']', left - 'files'.length);
+    return {
+        outputs: { 'file-id': fileId, 'file-ids': fileIds.json, ids: ids.json, files: files.json, manifest },
+        listed: { files: files.count, ids: ids.count, fileIds: fileIds.count, total: results.length },
+    };
+}
+/** The JSON list (or object) of the first entries that fit in `maxBytes`. */
+function fit(entries, open, close, maxBytes) {
+    let size = open.length + close.length;
+    let count = 0;
+    for (const entry of entries) {
+        const added = Buffer.byteLength(entry) + (count > 0 ? 1 : 0);
+        if (size + added > maxBytes)
+            break;
+        size += added;
+        count += 1;
+    }
+    return { json: `${open}${entries.slice(0, count).join(',')}${close}`, count };
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
@@ -56292,6 +56388,8 @@ async function* readChunks(absolutePath, bytes, onChunk, start = 0, pool = Array
 
 
 
+
+
 /** A setting that cannot be used; the message names each input or variable and what it accepts. */
 class SettingsError extends Error {
     name = 'SettingsError';
@@ -56349,6 +56447,19 @@ async function readSettings(source) {
             partBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES), TARGET_PART_BYTES),
         },
         stallTimeoutMs: field(() => stallTimeoutMs(env), DEFAULT_STALL_TIMEOUT_MS),
+        manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
+        estimateModel: read('estimate-model'),
+        estimateEpochs: field(() => wholeNumber('estimate-epochs', read('estimate-epochs') || '1', 1, 100), 1),
+        run: {
+            repository: env.GITHUB_REPOSITORY ?? '',
+            commit: env.GITHUB_SHA ?? '',
+            ref: env.GITHUB_REF ?? '',
+            workflow: env.GITHUB_WORKFLOW ?? '',
+            job: env.GITHUB_JOB ?? '',
+            runId: env.GITHUB_RUN_ID ?? '',
+            runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
+            event: env.GITHUB_EVENT_NAME ?? '',
+        },
     };
     if (mode === 'check' && check === 'off') {
         problems.push("Input 'mode' is 'check' but 'check' is 'off', so there is nothing to do: use check: full or check: structural.");
@@ -56370,6 +56481,17 @@ function pullRequestSettings(context) {
         ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
         : undefined;
     return { ...pr, commentMarker: commentMarker(context), runUrl };
+}
+/**
+ * The manifest's path: the input (relative to the workspace), or by default a file under RUNNER_TEMP named after
+ * the step, so that two steps of a job keep a manifest each.
+ */
+function manifestPath(value, env, cwd) {
+    const workspace = env.GITHUB_WORKSPACE?.trim() || cwd;
+    if (value)
+        return external_node_path_default().resolve(workspace, value);
+    const step = (env.GITHUB_ACTION || 'step').replace(/[^\w.-]+/g, '_');
+    return external_node_path_default().join(env.RUNNER_TEMP?.trim() || (0,external_node_os_namespaceObject.tmpdir)(), `together-upload-manifest-${step}.json`);
 }
 function purpose(value) {
     if (REMOVED_PURPOSES.includes(value)) {
@@ -56759,6 +56881,14 @@ class TogetherClient {
     async abortMultipart(upload, options = {}) {
         const json = { upload_id: upload.uploadId, file_id: upload.fileId };
         await this.api('POST /files/multipart/abort', { method: 'POST', path: '/files/multipart/abort', json }, options);
+    }
+    /**
+     * `POST /fine-tunes/estimate-price` (together-typescript `src/resources/fine-tuning.ts`): Together's estimate for
+     * a fine-tune job of `model` over `epochs` trained on the file. Safe to repeat: it only reads.
+     */
+    async estimatePrice(request, options = {}) {
+        const json = { training_file: request.trainingFile, model: request.model, n_epochs: request.epochs };
+        return (await this.api('POST /fine-tunes/estimate-price', { method: 'POST', path: '/fine-tunes/estimate-price', json }, options));
     }
     /** Deletes an ID that holds no upload, within the cleanup deadline; says in `log` what happened. Never throws. */
     async deleteReservation(fileId, log) {
@@ -57313,8 +57443,18 @@ function seconds(ms) {
 
 
 
-/** Uploads the records and, with `wait`, settles each with Together's verdict. */
+
+/**
+ * Uploads the records and, with `wait`, settles each with Together's verdict; then, with `estimate-model`, asks
+ * Together what training on each processed fine-tune file would cost.
+ */
 async function uploadFiles(records, settings, deps) {
+    await uploadAndWait(records, settings, deps);
+    if (settings.estimateModel && settings.purpose === 'fine-tune' && !deps.signal?.aborted) {
+        await estimatePrices(records, settings, deps);
+    }
+}
+async function uploadAndWait(records, settings, deps) {
     const failed = records.filter((r) => r.failed).length;
     if (failed > 0) {
         const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
@@ -57416,6 +57556,45 @@ async function uploadOne(record, settings, deps) {
         deps.log.warning(record.error);
     return answer;
 }
+/**
+ * Together's estimate for each processed file, at most four requests at once. An estimate that fails is recorded
+ * as unavailable, with the reason, and never fails the file.
+ */
+async function estimatePrices(records, settings, deps) {
+    const processed = records.filter((r) => r.processedOnTogether && r.id);
+    if (processed.length === 0) {
+        deps.log.info(`No processed file to estimate a fine-tune job for${settings.wait ? '' : ' (wait is off)'}.`);
+        return;
+    }
+    await deps.log.group(`Estimate training ${settings.estimateModel} for ${settings.estimateEpochs} epoch${settings.estimateEpochs === 1 ? '' : 's'}`, async () => {
+        await mapLimit(processed, 4, async (record) => {
+            try {
+                const answer = await deps.client.estimatePrice({ trainingFile: record.id, model: settings.estimateModel, epochs: settings.estimateEpochs }, { signal: deps.signal });
+                const estimate = readEstimate(answer);
+                record.estimated(estimate);
+                deps.log.info(`${record.path}: ${describeEstimate(estimate)}`);
+            }
+            catch (error) {
+                const reason = `the estimate request failed: ${error instanceof Error ? error.message : String(error)}`;
+                record.estimated({ unavailable: reason });
+                deps.log.warning(`${record.path}: no price estimate (${reason}); the upload is not affected.`);
+            }
+        });
+    });
+}
+/** Together's answer as the `estimate` of a file: its figures, or why it has none. */
+function readEstimate(answer) {
+    if (answer.estimation_available === false) {
+        return { unavailable: typeof answer.unavailable_reason === 'string' ? answer.unavailable_reason : 'unknown' };
+    }
+    const number = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+    return {
+        train_tokens: number(answer.estimated_train_token_count),
+        eval_tokens: number(answer.estimated_eval_token_count),
+        total_price: number(answer.estimated_total_price),
+        allowed_to_proceed: typeof answer.allowed_to_proceed === 'boolean' ? answer.allowed_to_proceed : null,
+    };
+}
 function settle(record, outcome) {
     switch (outcome.kind) {
         case 'processed':
@@ -57476,6 +57655,7 @@ async function reuseProcessed(records, deps) {
  * Wires the run: reads the settings once, then files -> records -> check phase -> upload phase -> outputs, summary,
  * annotations, comment and verdict. It talks to the runner only through runner.ts, which sanitises all it prints.
  */
+
 
 
 
@@ -57611,10 +57791,24 @@ function reportNoFiles(settings) {
     else
         runnerLog.info(message);
 }
-/** Outputs, the job summary, annotations and the verdict, all from the results. */
+/** The manifest, the outputs, the job summary, annotations and the verdict, all from the results. */
 async function report(results, settings) {
-    setOutputs(buildOutputs(results));
-    await writeSummary(renderSummary(results, settings));
+    let manifestPath = settings.manifestPath;
+    try {
+        await writeManifest(manifestPath, buildManifest(results, settings, new Date()));
+        runnerLog.info(`The manifest of all ${results.length} file${results.length === 1 ? '' : 's'} is at ${manifestPath}.`);
+    }
+    catch (error) {
+        runnerLog.warning(`Could not write the manifest to ${manifestPath}: ${main_messageOf(error)}`);
+        manifestPath = '';
+    }
+    const { outputs, listed } = buildOutputs(results, manifestPath);
+    setOutputs(outputs);
+    const cut = listed.files < listed.total || listed.ids < listed.total;
+    if (cut) {
+        runnerLog.warning(`The outputs list the first ${listed.files} of ${listed.total} files in 'files' (and ${listed.ids} in 'ids'): GitHub keeps at most 1 MB of a job's outputs. The manifest (${manifestPath}) has every file.`);
+    }
+    await writeSummary(renderSummary(results, { ...settings, outputsCut: cut ? { ...listed, manifestPath } : undefined }));
     const { annotations, notShown } = selectAnnotations(results);
     for (const annotation of annotations)
         annotate(annotation);

@@ -29,13 +29,21 @@ console.log('─── action log ───────────────�
 try {
   const run = await runAction({
     workspace: ROOT,
-    inputs: { path: 'examples/datasets', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+    inputs: {
+      path: 'examples/datasets',
+      'api-key': server.apiKey,
+      'base-url': server.baseUrl,
+      'estimate-model': 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+    },
     onOutput: log.write,
   });
   log.flush();
   console.log('\n─── outputs ──────────────────────────────────────────────────');
   console.log(`file-id:  ${run.outputs['file-id']}`);
   console.log(`file-ids: ${run.outputs['file-ids']}`);
+  console.log(`ids:      ${run.outputs.ids}`);
+  console.log(`manifest: ${run.outputs.manifest} (${(run.manifest as { files: unknown[] }).files.length} files)`);
+  console.log("(The estimates come from the embedded server: a deterministic stand-in, not Together's prices.)");
   console.log('files:');
   console.log(JSON.stringify(JSON.parse(run.outputs.files ?? '[]'), null, 2));
   console.log('\n─── job summary (GITHUB_STEP_SUMMARY) ────────────────────────');

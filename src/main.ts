@@ -7,6 +7,7 @@ import { checkFiles } from './check-phase.js';
 import { resolveFiles } from './files.js';
 import { createGitHubApi, type GitHubApi } from './github/api.js';
 import { commentOnPullRequest, keepChangedFiles } from './github/steps.js';
+import { buildManifest, writeManifest } from './manifest.js';
 import { FileRecord } from './record.js';
 import type { FileResult } from './result.js';
 import { selectAnnotations } from './report/annotations.js';
@@ -137,10 +138,27 @@ function reportNoFiles(settings: Settings): void {
   else log.info(message);
 }
 
-/** Outputs, the job summary, annotations and the verdict, all from the results. */
+/** The manifest, the outputs, the job summary, annotations and the verdict, all from the results. */
 async function report(results: FileResult[], settings: Settings): Promise<void> {
-  setOutputs(buildOutputs(results));
-  await writeSummary(renderSummary(results, settings));
+  let manifestPath = settings.manifestPath;
+  try {
+    await writeManifest(manifestPath, buildManifest(results, settings, new Date()));
+    log.info(`The manifest of all ${results.length} file${results.length === 1 ? '' : 's'} is at ${manifestPath}.`);
+  } catch (error) {
+    log.warning(`Could not write the manifest to ${manifestPath}: ${messageOf(error)}`);
+    manifestPath = '';
+  }
+  const { outputs, listed } = buildOutputs(results, manifestPath);
+  setOutputs(outputs);
+  const cut = listed.files < listed.total || listed.ids < listed.total;
+  if (cut) {
+    log.warning(
+      `The outputs list the first ${listed.files} of ${listed.total} files in 'files' (and ${listed.ids} in 'ids'): GitHub keeps at most 1 MB of a job's outputs. The manifest (${manifestPath}) has every file.`,
+    );
+  }
+  await writeSummary(
+    renderSummary(results, { ...settings, outputsCut: cut ? { ...listed, manifestPath } : undefined }),
+  );
   const { annotations, notShown } = selectAnnotations(results);
   for (const annotation of annotations) annotate(annotation);
   if (notShown > 0)

@@ -7,7 +7,7 @@
 import type { CheckReport } from './check/types.js';
 import type { FileType, Purpose } from './domain.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
-import type { FileResult, FileStatus } from './result.js';
+import type { Estimate, FileResult, FileStatus } from './result.js';
 import type { ValidationReport } from './together/types.js';
 
 /** Where a file is: the final statuses, and the stages on the way to them. */
@@ -35,6 +35,7 @@ export class FileRecord {
   private durationMs: number | null = null;
   private wasReused = false;
   private validation: ValidationReport | null = null;
+  private priceEstimate: Estimate | null = null;
 
   /**
    * The record of a matched file: its type decided (from the extension unless `file-type` forces one), or the
@@ -225,6 +226,17 @@ export class FileRecord {
     this.stopClock();
   }
 
+  /** Together's estimate of a fine-tune job trained on it (or why there is none); only once it is processed. */
+  estimated(estimate: Estimate): void {
+    this.assertIn(['processed'], 'estimated');
+    this.priceEstimate = estimate;
+  }
+
+  /** Processed: usable for a fine-tune job. */
+  get processedOnTogether(): boolean {
+    return this.stage === 'processed';
+  }
+
   /** The run stopped on an unexpected error before this file was done. */
   interrupted(message: string): void {
     if (this.settled) return;
@@ -248,6 +260,7 @@ export class FileRecord {
       check: this.report,
       reused: this.wasReused,
       validation_report: this.validation,
+      estimate: this.priceEstimate,
     };
   }
 

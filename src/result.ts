@@ -37,7 +37,21 @@ export interface FileResult {
   reused: boolean;
   /** Together's `validation_report` as it sent it (fine-tune files, once processed); null when it sent none. */
   validation_report: ValidationReport | null;
+  /** With `estimate-model`: Together's estimate of training on this file, or why there is none; else null. */
+  estimate: Estimate | null;
 }
+
+/** Together's price estimate for a fine-tune job trained on the file (`POST /fine-tunes/estimate-price`). */
+export type Estimate =
+  | {
+      train_tokens: number | null;
+      eval_tokens: number | null;
+      /** In US dollars. */
+      total_price: number | null;
+      /** Whether the account's limit allows the job. */
+      allowed_to_proceed: boolean | null;
+    }
+  | { unavailable: string };
 
 /** Statuses that fail the step. */
 export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set([

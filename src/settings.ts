@@ -3,6 +3,8 @@
  * pull request the run belongs to. Every bad value is reported together, each message naming its input or
  * variable and what it accepts.
  */
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   CHECK_LEVELS,
   FILE_TYPES,
@@ -60,6 +62,25 @@ export interface Settings {
   stallTimeoutMs: number;
   /** The pull request, when the run is for one and `comment` or `changed-only` needs it. */
   pullRequest: PullRequestSettings | undefined;
+  /** Absolute path of the manifest written at the end (every matched file, and the run). */
+  manifestPath: string;
+  /** A Together base model to estimate each processed fine-tune file's training cost for; '' for none. */
+  estimateModel: string;
+  /** Epochs for the estimate. */
+  estimateEpochs: number;
+  /** Which run this is, for the manifest (from the runner's environment; empty outside a runner). */
+  run: RunInfo;
+}
+
+export interface RunInfo {
+  repository: string;
+  commit: string;
+  ref: string;
+  workflow: string;
+  job: string;
+  runId: string;
+  runAttempt: string;
+  event: string;
 }
 
 export interface PullRequestSettings extends PullRequestRef {
@@ -149,6 +170,19 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
       ),
     },
     stallTimeoutMs: field(() => stallTimeoutMs(env), DEFAULT_STALL_TIMEOUT_MS),
+    manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
+    estimateModel: read('estimate-model'),
+    estimateEpochs: field(() => wholeNumber('estimate-epochs', read('estimate-epochs') || '1', 1, 100), 1),
+    run: {
+      repository: env.GITHUB_REPOSITORY ?? '',
+      commit: env.GITHUB_SHA ?? '',
+      ref: env.GITHUB_REF ?? '',
+      workflow: env.GITHUB_WORKFLOW ?? '',
+      job: env.GITHUB_JOB ?? '',
+      runId: env.GITHUB_RUN_ID ?? '',
+      runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
+      event: env.GITHUB_EVENT_NAME ?? '',
+    },
   };
   if (mode === 'check' && check === 'off') {
     problems.push(
@@ -174,6 +208,17 @@ function pullRequestSettings(context: GitHubContext): PullRequestSettings | unde
     ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
     : undefined;
   return { ...pr, commentMarker: commentMarker(context), runUrl };
+}
+
+/**
+ * The manifest's path: the input (relative to the workspace), or by default a file under RUNNER_TEMP named after
+ * the step, so that two steps of a job keep a manifest each.
+ */
+function manifestPath(value: string, env: Record<string, string | undefined>, cwd: string): string {
+  const workspace = env.GITHUB_WORKSPACE?.trim() || cwd;
+  if (value) return path.resolve(workspace, value);
+  const step = (env.GITHUB_ACTION || 'step').replace(/[^\w.-]+/g, '_');
+  return path.join(env.RUNNER_TEMP?.trim() || tmpdir(), `together-upload-manifest-${step}.json`);
 }
 
 function purpose(value: string): (typeof PURPOSES)[number] {

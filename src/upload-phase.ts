@@ -4,16 +4,18 @@
  * is waited for. With `dedupe`, files whose content Together already processed are reused instead.
  */
 import { mapLimit } from './concurrency.js';
-import type { CheckLevel } from './domain.js';
+import type { CheckLevel, Purpose } from './domain.js';
 import { contentAddressedName, findReusable } from './dedupe.js';
 import type { Log } from './log.js';
 import { readProcessingState, validationReportOf } from './processing.js';
 import type { FileRecord } from './record.js';
+import type { Estimate } from './result.js';
+import { describeEstimate } from './report/format.js';
 import { formatBytes, formatDuration } from './report/format.js';
 import type { TogetherClient } from './together/client.js';
 import type { MultipartSettings } from './together/multipart-plan.js';
 import { hashFile } from './together/storage.js';
-import type { FileObject } from './together/types.js';
+import type { EstimatePriceAnswer, FileObject } from './together/types.js';
 import { uploadFile } from './together/upload.js';
 import { waitForProcessing, type WaitOutcome } from './wait.js';
 
@@ -25,6 +27,10 @@ export interface UploadSettings {
   concurrency: number;
   dedupe: boolean;
   multipart: MultipartSettings;
+  purpose: Purpose;
+  /** With a model, Together's price estimate for each processed fine-tune file. */
+  estimateModel: string;
+  estimateEpochs: number;
 }
 
 export interface UploadDeps {
@@ -39,8 +45,18 @@ export interface UploadDeps {
   beforeRequests?: () => void;
 }
 
-/** Uploads the records and, with `wait`, settles each with Together's verdict. */
+/**
+ * Uploads the records and, with `wait`, settles each with Together's verdict; then, with `estimate-model`, asks
+ * Together what training on each processed fine-tune file would cost.
+ */
 export async function uploadFiles(records: FileRecord[], settings: UploadSettings, deps: UploadDeps): Promise<void> {
+  await uploadAndWait(records, settings, deps);
+  if (settings.estimateModel && settings.purpose === 'fine-tune' && !deps.signal?.aborted) {
+    await estimatePrices(records, settings, deps);
+  }
+}
+
+async function uploadAndWait(records: FileRecord[], settings: UploadSettings, deps: UploadDeps): Promise<void> {
   const failed = records.filter((r) => r.failed).length;
   if (failed > 0) {
     const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
@@ -149,6 +165,52 @@ async function uploadOne(
   );
   if (record.failed) deps.log.warning(record.error!);
   return answer;
+}
+
+/**
+ * Together's estimate for each processed file, at most four requests at once. An estimate that fails is recorded
+ * as unavailable, with the reason, and never fails the file.
+ */
+async function estimatePrices(records: FileRecord[], settings: UploadSettings, deps: UploadDeps): Promise<void> {
+  const processed = records.filter((r) => r.processedOnTogether && r.id);
+  if (processed.length === 0) {
+    deps.log.info(`No processed file to estimate a fine-tune job for${settings.wait ? '' : ' (wait is off)'}.`);
+    return;
+  }
+  await deps.log.group(
+    `Estimate training ${settings.estimateModel} for ${settings.estimateEpochs} epoch${settings.estimateEpochs === 1 ? '' : 's'}`,
+    async () => {
+      await mapLimit(processed, 4, async (record) => {
+        try {
+          const answer = await deps.client.estimatePrice(
+            { trainingFile: record.id!, model: settings.estimateModel, epochs: settings.estimateEpochs },
+            { signal: deps.signal },
+          );
+          const estimate = readEstimate(answer);
+          record.estimated(estimate);
+          deps.log.info(`${record.path}: ${describeEstimate(estimate)}`);
+        } catch (error) {
+          const reason = `the estimate request failed: ${error instanceof Error ? error.message : String(error)}`;
+          record.estimated({ unavailable: reason });
+          deps.log.warning(`${record.path}: no price estimate (${reason}); the upload is not affected.`);
+        }
+      });
+    },
+  );
+}
+
+/** Together's answer as the `estimate` of a file: its figures, or why it has none. */
+export function readEstimate(answer: EstimatePriceAnswer): Estimate {
+  if (answer.estimation_available === false) {
+    return { unavailable: typeof answer.unavailable_reason === 'string' ? answer.unavailable_reason : 'unknown' };
+  }
+  const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+  return {
+    train_tokens: number(answer.estimated_train_token_count),
+    eval_tokens: number(answer.estimated_eval_token_count),
+    total_price: number(answer.estimated_total_price),
+    allowed_to_proceed: typeof answer.allowed_to_proceed === 'boolean' ? answer.allowed_to_proceed : null,
+  };
 }
 
 function settle(record: FileRecord, outcome: WaitOutcome): void {

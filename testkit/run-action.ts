@@ -32,6 +32,8 @@ export interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
+  /** The manifest the run wrote, read before its temporary folder (RUNNER_TEMP) is removed; undefined if none. */
+  manifest: unknown;
 }
 
 interface ActionYaml {
@@ -123,13 +125,16 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   exited = true;
   clearTimeout(killer);
 
+  const outputs = parseOutputFile(await readFile(outputFile, 'utf8'));
+  const manifestText = outputs.manifest ? await readFile(outputs.manifest, 'utf8').catch(() => undefined) : undefined;
   const run: ActionRun = {
     exitCode,
     signal,
     stdout,
     stderr,
-    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+    outputs,
     summary: await readFile(summaryFile, 'utf8'),
+    manifest: manifestText === undefined ? undefined : JSON.parse(manifestText),
   };
   await rm(temp, { recursive: true, force: true });
   return run;

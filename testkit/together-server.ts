@@ -115,6 +115,10 @@ export interface TogetherServer {
    * arrives, `stalled` when a `stall` fault takes a request (its client is now waiting on a stalled upload).
    */
   events: EventEmitter<{ request: [RecordedRequest]; stalled: [RecordedRequest] }>;
+  /** The bodies of the `POST /fine-tunes/estimate-price` requests received. */
+  estimates: Array<Record<string, unknown>>;
+  /** Fine-tune jobs created with `POST /fine-tunes` (a stand-in: accepted, never run). */
+  fineTunes: Array<{ id: string; status: string; model: string; training_file: string }>;
   /** Requests in flight on the storage endpoint now, and the most seen at once. */
   storage: { inFlight: number; maxInFlight: number };
   close(): Promise<void>;
@@ -144,6 +148,8 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   const faults: (FaultRule & { times: number })[] = [];
   const storage = { inFlight: 0, maxInFlight: 0 };
   const events = new EventEmitter<{ request: [RecordedRequest]; stalled: [RecordedRequest] }>();
+  const estimates: Array<Record<string, unknown>> = [];
+  const fineTunes: TogetherServer['fineTunes'] = [];
   let origin = '';
 
   const sign = (token: string, expires: number) =>
@@ -246,6 +252,8 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     if (path === '/files/multipart/initiate' && method === 'POST') return initiateMultipart(res, body);
     if (path === '/files/multipart/complete' && method === 'POST') return completeMultipart(res, body);
     if (path === '/files/multipart/abort' && method === 'POST') return abortMultipart(res, body);
+    if (path === '/fine-tunes/estimate-price' && method === 'POST') return estimatePrice(res, body);
+    if (path === '/fine-tunes' && method === 'POST') return createFineTune(res, body);
     if (path === '/files' && method === 'GET') {
       return sendJson(res, 200, { object: 'list', data: [...files.values()].map(fileObject) });
     }
@@ -458,6 +466,54 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     sendJson(res, 200, { file: fileObject(file) });
   }
 
+  /**
+   * A deterministic stand-in for Together's price estimate, not its prices: a token per 4 bytes, $0.50 per million
+   * tokens and epoch, a $100 credit limit. Together's reasons for no estimate are kept (unprocessed, invalid,
+   * multimodal).
+   */
+  function estimatePrice(res: http.ServerResponse, body: Buffer) {
+    const request = parseJsonBody(body) as { training_file?: unknown; model?: unknown; n_epochs?: unknown } | undefined;
+    estimates.push(request ?? {});
+    if (typeof request?.training_file !== 'string' || typeof request.model !== 'string' || !request.model) {
+      return sendError(res, 400, 'training_file and model are required', 'invalid_request_error', null);
+    }
+    const file = files.get(request.training_file);
+    if (!file)
+      return sendError(res, 404, `File ${request.training_file} not found`, 'invalid_request_error', 'not_found');
+    const unavailable = (reason: string) =>
+      sendJson(res, 200, { estimation_available: false, unavailable_reason: reason });
+    const finished = file.state === 'uploaded' && !options.neverFinish && file.polls > pollsBeforeDone;
+    if (!finished) return unavailable('train_file_not_validated');
+    if (file.verdict?.error) return unavailable('train_file_invalid');
+    if (file.verdict?.report?.dataset_is_multimodal) return unavailable('multimodal_dataset');
+    const epochs = typeof request.n_epochs === 'number' && request.n_epochs > 0 ? request.n_epochs : 1;
+    const tokens = Math.ceil(file.bytes / 4);
+    const price = Math.round(tokens * epochs * 0.5e-6 * 100) / 100;
+    sendJson(res, 200, {
+      estimated_train_token_count: tokens * epochs,
+      estimated_eval_token_count: 0,
+      estimated_total_price: price,
+      allowed_to_proceed: price <= 100,
+      user_limit: 100,
+    });
+  }
+
+  /** `POST /fine-tunes`: a job is accepted for a processed, valid training file (a stand-in: nothing trains). */
+  function createFineTune(res: http.ServerResponse, body: Buffer) {
+    const request = parseJsonBody(body) as { training_file?: unknown; model?: unknown } | undefined;
+    const file = typeof request?.training_file === 'string' ? files.get(request.training_file) : undefined;
+    if (!file || typeof request?.model !== 'string') {
+      return sendError(res, 400, 'a processed training_file and a model are required', 'invalid_request_error', null);
+    }
+    const finished = file.state === 'uploaded' && !options.neverFinish && file.polls > pollsBeforeDone;
+    if (!finished || file.verdict?.error) {
+      return sendError(res, 400, `File ${file.id} is not a processed, valid dataset`, 'invalid_request_error', null);
+    }
+    const job = { id: `ft-${randomUUID()}`, status: 'pending', model: request.model, training_file: file.id };
+    fineTunes.push(job);
+    sendJson(res, 200, job);
+  }
+
   function abortMultipart(res: http.ServerResponse, body: Buffer) {
     const request = parseJsonBody(body) as { upload_id?: string; file_id?: string } | undefined;
     const upload = request?.upload_id ? multipart.get(request.upload_id) : undefined;
@@ -608,6 +664,8 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     multipart,
     storage,
     events,
+    estimates,
+    fineTunes,
     addFault: (rule) => faults.push({ ...rule, times: rule.times ?? 1 }),
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 /** Small formatters shared by logs and the job summary. */
+import type { Estimate } from '../result.js';
 import { oneLine } from '../safe-text.js';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -35,6 +36,23 @@ export function formatRate(bytes: number, ms: number): string {
 /** Escapes text for HTML content and attribute values (the job summary renders HTML). */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** An estimate in a few words: `1,234,567 training tokens, $3.21` (with a warning when over the limit). */
+export function describeEstimate(estimate: Estimate): string {
+  if ('unavailable' in estimate) return `no estimate (${estimate.unavailable})`;
+  const tokens =
+    estimate.train_tokens === null
+      ? 'tokens unknown'
+      : `${estimate.train_tokens.toLocaleString('en-US')} training tokens`;
+  const price =
+    estimate.total_price === null
+      ? 'price unknown'
+      : estimate.total_price > 0 && estimate.total_price < 0.01
+        ? 'under $0.01'
+        : `$${estimate.total_price.toFixed(2)}`;
+  const limit = estimate.allowed_to_proceed === false ? ": over the account's limit, a job would not start" : '';
+  return `${tokens}, ${price}${limit}`;
 }
 
 /** A zero-width space: it keeps `@name`, `#123` and `https://` from being read as what they spell. */

@@ -1,20 +1,81 @@
-/** The step's outputs, computed from the per-file results. */
+/**
+ * The step's outputs, computed from the per-file results and kept, all together, under GitHub's limit (1 MB of
+ * outputs per job): when there are too many files for it, an output lists the first entries that fit, and the
+ * manifest (always written, its path an output) has every file.
+ */
 import type { FileResult } from '../result.js';
 
+/** GitHub keeps at most 1 MB of a job's outputs; this leaves room for the other steps' outputs. */
+export const OUTPUTS_BUDGET_BYTES = 900_000;
+
 export type ActionOutputs = {
+  /** The first file's ID ('' if it has none). */
   'file-id': string;
+  /** The IDs obtained, in the order of `files`. */
   'file-ids': string;
+  /** From each path to its file ID or null. */
+  ids: string;
+  /** Every result, compact JSON for `fromJSON()`. */
   files: string;
+  /** The manifest's absolute path. */
+  manifest: string;
 };
 
+export interface BuiltOutputs {
+  outputs: ActionOutputs;
+  /** How many entries each list holds, of how many: fewer only when the budget ran out. */
+  listed: { files: number; ids: number; fileIds: number; total: number };
+}
+
 /**
- * `file-id`: the first file's ID ('' if it has none); `file-ids`: the IDs obtained, in the order of `files`;
- * `files`: every result, compact JSON for `fromJSON()`.
+ * The outputs within `budget` bytes, filled in this order: file-id and manifest; file-ids, within a quarter of what
+ * is left; ids, within 60% of what is left then; files, in the rest. So each list holds its first entries when the
+ * files are too many for all (and all of them, with room to spare, for a few hundred).
  */
-export function buildOutputs(results: FileResult[]): ActionOutputs {
-  return {
-    'file-id': results[0]?.id ?? '',
-    'file-ids': JSON.stringify(results.flatMap((r) => (r.id ? [r.id] : []))),
-    files: JSON.stringify(results),
+export function buildOutputs(results: FileResult[], manifestPath: string, budget = OUTPUTS_BUDGET_BYTES): BuiltOutputs {
+  let left = budget;
+  const take = (name: string, value: string) => {
+    left -= Buffer.byteLength(name) + Buffer.byteLength(value);
+    return value;
   };
+  const fileId = take('file-id', results[0]?.id ?? '');
+  const manifest = take('manifest', manifestPath);
+  const withIds = results.flatMap((r) => (r.id ? [r.id] : []));
+  const fileIds = fit(
+    withIds.map((id) => JSON.stringify(id)),
+    '[',
+    ']',
+    Math.floor(left * 0.25) - 'file-ids'.length,
+  );
+  take('file-ids', fileIds.json);
+  const ids = fit(
+    results.map((r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`),
+    '{',
+    '}',
+    Math.floor(left * 0.6) - 'ids'.length,
+  );
+  take('ids', ids.json);
+  const files = fit(
+    results.map((r) => JSON.stringify(r)),
+    '[',
+    ']',
+    left - 'files'.length,
+  );
+  return {
+    outputs: { 'file-id': fileId, 'file-ids': fileIds.json, ids: ids.json, files: files.json, manifest },
+    listed: { files: files.count, ids: ids.count, fileIds: fileIds.count, total: results.length },
+  };
+}
+
+/** The JSON list (or object) of the first entries that fit in `maxBytes`. */
+function fit(entries: string[], open: string, close: string, maxBytes: number): { json: string; count: number } {
+  let size = open.length + close.length;
+  let count = 0;
+  for (const entry of entries) {
+    const added = Buffer.byteLength(entry) + (count > 0 ? 1 : 0);
+    if (size + added > maxBytes) break;
+    size += added;
+    count += 1;
+  }
+  return { json: `${open}${entries.slice(0, count).join(',')}${close}`, count };
 }

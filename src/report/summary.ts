@@ -7,7 +7,7 @@
 import type { CheckLevel, Mode, Purpose } from '../domain.js';
 import { isFailure, type FileResult, type FileStatus } from '../result.js';
 import type { ValidationReport } from '../together/types.js';
-import { escapeHtml, escapeText, formatBytes, formatDuration } from './format.js';
+import { describeEstimate, escapeHtml, escapeText, formatBytes, formatDuration } from './format.js';
 
 export interface SummaryLimits {
   /** The whole report's size; GitHub drops a job summary over 1 MiB whole, and refuses comments over 65,536. */
@@ -49,6 +49,8 @@ export interface SummaryContext {
   purpose: Purpose;
   wait: boolean;
   check: CheckLevel;
+  /** Set when the outputs could not list every file (GitHub's 1 MB): how many they hold, and the manifest. */
+  outputsCut?: { files: number; total: number; manifestPath: string } | undefined;
 }
 
 /** Renders the report as GitHub-flavoured Markdown with an HTML table, within `limits.maxBytes`. */
@@ -67,6 +69,7 @@ export function renderSummary(
   }
   const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
   const checking = context.mode === 'check';
+  const estimating = results.some((r) => r.estimate !== null);
   const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
   out.push(
     `Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`,
@@ -74,15 +77,23 @@ export function renderSummary(
     '<table>',
     checking
       ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
-      : "<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th><th>Time</th></tr>",
+      : `<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th>${estimating ? '<th>Estimate</th>' : ''}<th>Time</th></tr>`,
   );
+  if (context.outputsCut) {
+    const { files, total, manifestPath } = context.outputsCut;
+    out.push(
+      `The <code>files</code> output lists the first ${files} of ${total} files (GitHub keeps at most 1 MB of a job's outputs); the manifest, <code>${escapeText(manifestPath)}</code>, has every file.`,
+      '',
+    );
+  }
   const failures = results.filter(isFailure);
   // The failures' heading and first entries matter more than the last rows of a long table.
   const keepForFailures = failures.length > 0 ? Math.min(8 * 1024, Math.floor(limits.maxBytes / 4)) : 0;
   let shown = 0;
   for (const r of results.slice(0, limits.rows)) {
-    if (!out.fits(row(r, checking), RESERVED_BYTES + keepForFailures)) break;
-    out.push(row(r, checking));
+    const line = row(r, checking, estimating);
+    if (!out.fits(line, RESERVED_BYTES + keepForFailures)) break;
+    out.push(line);
     shown += 1;
   }
   out.push('</table>', '');
@@ -136,13 +147,14 @@ export function renderSummary(
   return out.text();
 }
 
-function row(r: FileResult, checking: boolean): string {
+function row(r: FileResult, checking: boolean, estimating: boolean): string {
   const file = `<td><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
   const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
   if (checking) return `<tr>${file}<td>${escapeText(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
   return (
     `<tr>${file}${samples}<td>${r.id ? `<code>${escapeText(clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
     `<td>${escapeText(describeValidationReport(r.validation_report))}</td>` +
+    (estimating ? `<td>${r.estimate ? escapeText(describeEstimate(r.estimate)) : '—'}</td>` : '') +
     `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`
   );
 }

@@ -14,7 +14,7 @@ import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { ConflictError, ProtocolError, TogetherApiError } from './errors.js';
 import { isConnectionError, runWithRetries, type RetryLoop } from './retry.js';
 import { putBytes, putFile, type PutResult } from './storage.js';
-import type { CreateFileRequest, FileObject, MultipartUpload, ReservedUpload } from './types.js';
+import type { CreateFileRequest, EstimatePriceAnswer, FileObject, MultipartUpload, ReservedUpload } from './types.js';
 
 export interface RequestOptions {
   /** Aborts the request and its retries (default: the client's signal, the run's cancellation). */
@@ -297,6 +297,22 @@ export class TogetherClient {
   async abortMultipart(upload: { uploadId: string; fileId: string }, options: RequestOptions = {}): Promise<void> {
     const json = { upload_id: upload.uploadId, file_id: upload.fileId };
     await this.api('POST /files/multipart/abort', { method: 'POST', path: '/files/multipart/abort', json }, options);
+  }
+
+  /**
+   * `POST /fine-tunes/estimate-price` (together-typescript `src/resources/fine-tuning.ts`): Together's estimate for
+   * a fine-tune job of `model` over `epochs` trained on the file. Safe to repeat: it only reads.
+   */
+  async estimatePrice(
+    request: { trainingFile: string; model: string; epochs: number },
+    options: RequestOptions = {},
+  ): Promise<EstimatePriceAnswer> {
+    const json = { training_file: request.trainingFile, model: request.model, n_epochs: request.epochs };
+    return (await this.api(
+      'POST /fine-tunes/estimate-price',
+      { method: 'POST', path: '/fine-tunes/estimate-price', json },
+      options,
+    )) as EstimatePriceAnswer;
   }
 
   /** Deletes an ID that holds no upload, within the cleanup deadline; says in `log` what happened. Never throws. */

@@ -34,6 +34,20 @@ export interface FileObject {
   validation_report?: ValidationReport;
 }
 
+/** Together's answer to `POST /fine-tunes/estimate-price` (either shape may come; unknown fields are ignored). */
+export interface EstimatePriceAnswer {
+  estimated_train_token_count?: number;
+  estimated_eval_token_count?: number;
+  /** US dollars. */
+  estimated_total_price?: number;
+  allowed_to_proceed?: boolean;
+  /** The account's credit limit in dollars. */
+  user_limit?: number;
+  /** false, with the reason, when Together cannot estimate (multimodal_dataset, train_file_not_validated, ...). */
+  estimation_available?: boolean;
+  unavailable_reason?: string;
+}
+
 export interface CreateFileRequest {
   purpose: Purpose;
   /** The name Together stores: the basename, never a local path. */

@@ -345,7 +345,8 @@ describe('if-no-files-found', () => {
     expect(result.exitCode).toBe(exitCode);
     expect(result.stdout).toContain(message);
     if (mode === 'ignore') expect(result.stdout).not.toMatch(/::(warning|error)::/);
-    expect(result.outputs).toEqual({ 'file-id': '', 'file-ids': '[]', files: '[]' });
+    expect(result.outputs).toMatchObject({ 'file-id': '', 'file-ids': '[]', ids: '{}', files: '[]' });
+    expect(result.outputs.manifest).toMatch(/together-upload-manifest-step\.json$/);
     expect(result.summary).toContain('No files matched');
     expect(server.requests).toHaveLength(0);
   });

@@ -25,6 +25,7 @@ export function result(overrides: Partial<FileResult> = {}): FileResult {
     },
     reused: false,
     validation_report: null,
+    estimate: null,
     ...overrides,
   };
 }

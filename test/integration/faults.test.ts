@@ -111,6 +111,8 @@ async function harness(
         waitTimeoutSeconds: 30,
         concurrency: 4,
         dedupe: false,
+        estimateModel: '',
+        estimateEpochs: 1,
         multipart: { thresholdBytes: extra.multipartThreshold ?? 5 * 1024 * MiB, partBytes: 5 * MiB },
         ...settings,
       };

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PURPOSES } from '../../src/domain.js';
 import type { GitHubContext } from '../../src/github/pull-request.js';
@@ -72,7 +74,26 @@ describe('readSettings', () => {
       multipart: { thresholdBytes: 5 * GiB, partBytes: 250 * MiB },
       stallTimeoutMs: 60_000,
       pullRequest: undefined,
+      manifestPath: path.join(tmpdir(), 'together-upload-manifest-step.json'),
+      estimateModel: '',
+      estimateEpochs: 1,
+      run: { repository: '', commit: '', ref: '', workflow: '', job: '', runId: '', runAttempt: '', event: '' },
     });
+  });
+
+  it('puts the manifest under RUNNER_TEMP, named after the step, or where manifest-path says (in the workspace)', async () => {
+    const env = { RUNNER_TEMP: '/runner/temp', GITHUB_ACTION: 'upload', GITHUB_WORKSPACE: '/ws' };
+    expect((await inputs({}, env)).result.manifestPath).toBe('/runner/temp/together-upload-manifest-upload.json');
+    expect((await inputs({ 'manifest-path': 'out/m.json' }, env)).result.manifestPath).toBe('/ws/out/m.json');
+    expect((await inputs({ 'manifest-path': '/abs/m.json' }, env)).result.manifestPath).toBe('/abs/m.json');
+  });
+
+  it('reads the estimate inputs', async () => {
+    const { result } = await inputs({ 'estimate-model': 'meta-llama/Llama-3-8b', 'estimate-epochs': '3' });
+    expect(result).toMatchObject({ estimateModel: 'meta-llama/Llama-3-8b', estimateEpochs: 3 });
+    await expect(inputs({ 'estimate-epochs': '0' })).rejects.toThrow(
+      "Input 'estimate-epochs' is '0'; it must be a whole number from 1 to 100.",
+    );
   });
 
   it("reads action.yml's own defaults to the same settings as no inputs at all, so the two cannot drift", async () => {
