@@ -45588,6 +45588,14 @@ function findUtf8Problem(bytes, start, end, atEof = true) {
 
 
 const READ_BYTES = 1024 * 1024;
+/** A read buffer grown past this (for a very long line) is not kept for the next read. */
+const MAX_KEPT_BUFFER_BYTES = 8 * READ_BYTES;
+/**
+ * This thread's read buffer between reads. A read runs synchronously from start to end (no await inside), so
+ * two never share it; keeping it spares each range of a large file a fresh 2 MiB that V8 would otherwise let pile
+ * up as external memory before collecting it.
+ */
+let spareBuffer;
 const LF = 10;
 const CR = 13;
 async function readLines(path, range, visitor, options = {}) {
@@ -45597,7 +45605,8 @@ async function readLines(path, range, visitor, options = {}) {
     const state = { lines: 0, utf8: null };
     const hash = options.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
     try {
-        let buffer = Buffer.allocUnsafe(READ_BYTES * 2);
+        let buffer = spareBuffer ?? Buffer.allocUnsafe(READ_BYTES * 2);
+        spareBuffer = undefined;
         let carry = 0; // bytes at the start of `buffer` left over from the previous read
         let position = range.start ?? 0;
         let dataOffset = position; // file offset of buffer[0]
@@ -45625,6 +45634,8 @@ async function readLines(path, range, visitor, options = {}) {
             carry = length - consumed;
             dataOffset += consumed;
         }
+        if (buffer.length <= MAX_KEPT_BUFFER_BYTES)
+            spareBuffer = buffer;
         return state;
     }
     finally {
@@ -55013,7 +55024,9 @@ async function inspect(absolutePath, options, roots) {
     if (root === undefined) {
         return refuse(`It is a symbolic link (or inside a linked folder) to ${excerpt(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`);
     }
-    if (!options.includeHiddenFiles && hasHiddenPart(external_node_path_default().relative(root, real))) {
+    // @actions/glob applied the hidden-file rules to the path it matched; a link must not lead past them.
+    const linkedIntoHidden = hasHiddenPart(external_node_path_default().relative(root, real)) && !hasHiddenPart(external_node_path_default().relative(options.workspace, absolutePath));
+    if (!options.includeHiddenFiles && linkedIntoHidden) {
         return refuse(`It is a symbolic link to a hidden file or folder (${excerpt(external_node_path_default().relative(root, real))}), so it is not read; hidden files are left out unless include-hidden-files: true.`);
     }
     const info = await (0,promises_.stat)(real);

@@ -89,7 +89,10 @@ async function inspect(
       `It is a symbolic link (or inside a linked folder) to ${excerpt(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`,
     );
   }
-  if (!options.includeHiddenFiles && hasHiddenPart(path.relative(root, real))) {
+  // @actions/glob applied the hidden-file rules to the path it matched; a link must not lead past them.
+  const linkedIntoHidden =
+    hasHiddenPart(path.relative(root, real)) && !hasHiddenPart(path.relative(options.workspace, absolutePath));
+  if (!options.includeHiddenFiles && linkedIntoHidden) {
     return refuse(
       `It is a symbolic link to a hidden file or folder (${excerpt(path.relative(root, real))}), so it is not read; hidden files are left out unless include-hidden-files: true.`,
     );
