@@ -35,7 +35,7 @@ export async function benchConcurrency(): Promise<void> {
           'api-key': server.apiKey,
           'base-url': server.baseUrl,
           concurrency: String(concurrency),
-          wait: 'false',
+          wait: 'true',
           check: 'off',
         },
         BENCH_DIR,

@@ -57338,96 +57338,159 @@ function upload_messageOf(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
-/** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
+/**
+ * Waits for Together to finish processing uploaded files. Each file is waited for from the moment its upload ends
+ * (while the others still upload), polled on its own schedule, soon at first (a small file is often processed
+ * within a second), then less and less often, until it settles or its deadline passes.
+ */
 
 
 
-/** How long past the deadline a poll may still take: the last poll starts right at the deadline. */
+/** How long past its deadline a file's last poll may still take: the last poll starts right at the deadline. */
 const LAST_POLL_GRACE_MS = 5000;
-const FIRST_DELAY_MS = 1000;
+const FIRST_DELAY_MS = 250;
+const SECOND_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 const GROWTH = 1.5;
-/** The pause before poll round `round` (from 0): 1 s, growing by half each round, capped at 10 s. */
+/** The pause before a file's poll `round` (from 0): 250 ms, then 500 ms growing by half each poll, capped at 10 s. */
 function pollDelayMs(round) {
-    return Math.min(MAX_DELAY_MS, Math.round(FIRST_DELAY_MS * GROWTH ** round));
+    if (round === 0)
+        return FIRST_DELAY_MS;
+    return Math.min(MAX_DELAY_MS, Math.round(SECOND_DELAY_MS * GROWTH ** (round - 1)));
 }
-/**
- * Polls every pending file each round until all have settled or `deadline` (epoch ms) passes: the deadline bounds
- * every pause and every request. A poll that fails for a passing reason is tried again next round (no sooner than
- * a server's Retry-After); a file that no longer exists, or that the key may not read, fails. Files still pending
- * at the deadline come back as `timeout`.
- */
-async function waitForProcessing(items, deadline, deps) {
-    const results = new Map();
-    const lastStatus = new Map(items.map((item) => [item.id, item.status ?? null]));
-    const lastError = new Map();
-    const started = deps.now();
-    let pending = items;
-    /** The longest pause a server asked for in the last round (429 or 503 with Retry-After). */
-    let askedPauseMs = 0;
-    for (let round = 0; pending.length > 0; round += 1) {
-        // Each round starts with a pause: the caller has just seen each file's status (from /preprocess).
-        const remaining = deadline - deps.now();
-        if (remaining <= 0)
-            break;
-        // Sleep at most until the deadline, so a last poll happens right at it.
-        await deps.sleep(Math.min(Math.max(pollDelayMs(round), askedPauseMs), remaining));
-        if (deps.signal?.aborted)
-            break;
-        askedPauseMs = 0;
-        await mapLimit(pending, deps.concurrency ?? 8, async (item) => {
-            const result = await pollOnce(item, deadline, deps, lastError, (ms) => (askedPauseMs = Math.max(askedPauseMs, ms)));
-            if (!result)
-                return;
-            if (result.kind !== 'pending') {
-                results.set(item.id, result);
-                deps.onSettled?.(item.id, result);
-                deps.log(`${item.label}: ${describe(result)} after ${seconds(deps.now() - started)}`);
-            }
-            else if (lastStatus.get(item.id) !== result.status) {
-                deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
-            }
-            lastStatus.set(item.id, result.status);
+/** Files join as their uploads end; `run` polls them until each settles, and ends once `close` was called. */
+class ProcessingWaiter {
+    timeoutMs;
+    deps;
+    pending = new Map();
+    closed = false;
+    wake = new AbortController();
+    constructor(
+    /** How long each file is waited for, from the moment it joins. */
+    timeoutMs, deps) {
+        this.timeoutMs = timeoutMs;
+        this.deps = deps;
+    }
+    /** Starts waiting for this file now. */
+    add(item) {
+        const now = this.deps.now();
+        this.pending.set(item.id, {
+            ...item,
+            since: now,
+            deadline: now + this.timeoutMs,
+            round: 0,
+            nextPollAt: now + pollDelayMs(0),
         });
-        pending = pending.filter((item) => !results.has(item.id));
+        this.wake.abort();
     }
-    for (const item of pending) {
-        if (deps.signal?.aborted) {
-            const result = { kind: 'cancelled', status: lastStatus.get(item.id) ?? null };
-            results.set(item.id, result);
-            deps.onSettled?.(item.id, result);
-            continue;
+    /** No more files will join. */
+    close() {
+        this.closed = true;
+        this.wake.abort();
+    }
+    async run() {
+        const { deps } = this;
+        while (!(this.closed && this.pending.size === 0)) {
+            if (deps.signal?.aborted)
+                break;
+            const now = deps.now();
+            const due = [...this.pending.values()].filter((w) => Math.min(w.nextPollAt, w.deadline) <= now);
+            if (due.length > 0) {
+                await mapLimit(due, deps.concurrency ?? 8, (w) => this.poll(w));
+                continue;
+            }
+            if (this.wake.signal.aborted)
+                this.wake = new AbortController();
+            if (this.pending.size === 0) {
+                // Nothing to poll yet: wait for a file to join (or for the last one to have joined).
+                await untilAborted(this.wake.signal, deps.signal);
+                continue;
+            }
+            // Sleep until the next poll is due, or until a file joins.
+            const next = Math.min(...[...this.pending.values()].map((w) => Math.min(w.nextPollAt, w.deadline)));
+            await deps.sleep(Math.max(0, next - now), this.wake.signal);
         }
-        const status = lastStatus.get(item.id) ?? null;
-        const cause = lastError.get(item.id);
-        const result = {
-            kind: 'timeout',
-            status,
-            error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${cause ? `; last poll error: ${cause}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
-        };
-        results.set(item.id, result);
-        deps.onSettled?.(item.id, result);
-        deps.log(`${item.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - started)})`);
+        for (const w of this.pending.values())
+            this.settle(w, { kind: 'cancelled', status: w.status ?? null });
     }
+    async poll(w) {
+        const { deps } = this;
+        const atDeadline = deps.now() >= w.deadline;
+        const state = await this.pollOnce(w);
+        if (deps.signal?.aborted || !this.pending.has(w.id))
+            return;
+        if (state && state.kind !== 'pending') {
+            this.settle(w, state);
+            deps.log(`${w.label}: ${describe(state)} after ${seconds(deps.now() - w.since)}`);
+            return;
+        }
+        if (state && w.status !== state.status) {
+            deps.log(`${w.label}: ${state.status ?? 'not processed yet'} (${seconds(deps.now() - w.since)})`);
+            w.status = state.status;
+        }
+        if (atDeadline) {
+            const status = w.status ?? null;
+            this.settle(w, {
+                kind: 'timeout',
+                status,
+                error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${w.lastError ? `; last poll error: ${w.lastError}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
+            });
+            deps.log(`${w.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - w.since)})`);
+            return;
+        }
+        w.round += 1;
+        w.nextPollAt = Math.max(w.nextPollAt, deps.now() + pollDelayMs(w.round));
+    }
+    /** One poll: the file's state; a final outcome when it cannot be polled any more; undefined when it failed for now. */
+    async pollOnce(w) {
+        const { deps } = this;
+        try {
+            return readProcessingState(await deps.retrieve(w.id, w.deadline + LAST_POLL_GRACE_MS));
+        }
+        catch (error) {
+            if (deps.signal?.aborted)
+                return undefined;
+            if (error instanceof NotFoundError || error instanceof AuthenticationError) {
+                return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
+            }
+            // A server that asks for a pause gets it: the next poll is no sooner.
+            if (error instanceof TogetherApiError && error.retryAfterMs)
+                w.nextPollAt = deps.now() + error.retryAfterMs;
+            w.lastError = error instanceof Error ? error.message : String(error);
+            deps.log(`${w.label}: polling failed, will try again (${w.lastError})`);
+            return undefined;
+        }
+    }
+    settle(w, outcome) {
+        this.pending.delete(w.id);
+        this.deps.onSettled?.(w.id, outcome);
+    }
+}
+/** Waits for these files, all joining now, each for at most `timeoutMs`; the outcome of each by ID. */
+async function waitForProcessing(items, timeoutMs, deps) {
+    const results = new Map();
+    const waiter = new ProcessingWaiter(timeoutMs, {
+        ...deps,
+        onSettled: (id, outcome) => {
+            results.set(id, outcome);
+            deps.onSettled?.(id, outcome);
+        },
+    });
+    for (const item of items)
+        waiter.add(item);
+    waiter.close();
+    await waiter.run();
     return results;
 }
-async function pollOnce(item, deadline, deps, lastError, askPause) {
-    try {
-        return readProcessingState(await deps.retrieve(item.id, deadline + LAST_POLL_GRACE_MS));
-    }
-    catch (error) {
-        if (deps.signal?.aborted)
-            return undefined;
-        if (error instanceof NotFoundError || error instanceof AuthenticationError) {
-            return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
-        }
-        if (error instanceof TogetherApiError && error.retryAfterMs)
-            askPause(error.retryAfterMs);
-        const message = error instanceof Error ? error.message : String(error);
-        lastError.set(item.id, message);
-        deps.log(`${item.label}: polling failed, will try again (${message})`);
-        return undefined;
-    }
+/** Resolves once either signal aborts. */
+function untilAborted(signal, also) {
+    return new Promise((resolve) => {
+        const signals = also ? [signal, also] : [signal];
+        if (signals.some((s) => s.aborted))
+            return resolve();
+        for (const s of signals)
+            s.addEventListener('abort', () => resolve(), { once: true });
+    });
 }
 function describe(result) {
     switch (result.kind) {
@@ -57480,31 +57543,11 @@ async function uploadAndWait(records, settings, deps) {
     deps.beforeRequests?.();
     if (settings.dedupe)
         await reuseProcessed(records, deps);
-    const afterUpload = new Map();
-    await mapLimit(records, settings.concurrency, async (record) => {
-        if (!record.readyToUpload)
-            return;
-        if (deps.signal?.aborted)
-            return record.cancelled();
-        const answer = await uploadOne(record, settings, deps);
-        if (answer)
-            afterUpload.set(record, answer);
-    });
-    if (!settings.wait || deps.signal?.aborted)
-        return;
-    // A file that Together already reported as final needs no polling.
-    for (const [record, answer] of afterUpload) {
-        const state = readProcessingState(answer);
-        if (state.kind !== 'pending')
-            settle(record, state);
-    }
-    const waiting = records.filter((r) => r.awaitingProcessing);
-    if (waiting.length === 0)
-        return;
-    await deps.log.group(`Wait for Together to process ${waiting.length} file${waiting.length === 1 ? '' : 's'}`, async () => {
-        const byId = new Map(waiting.map((r) => [r.id, r]));
-        await waitForProcessing(waiting.map((r) => ({ id: r.id, label: r.path, status: r.lastProcessingStatus })), deps.now() + settings.waitTimeoutSeconds * 1000, {
-            // One attempt per poll: the wait's own loop is the only retry, and its deadline bounds the request.
+    // With `wait`, each file is waited for as soon as its upload ends, while the others still upload.
+    const byId = new Map();
+    const waiter = settings.wait
+        ? new ProcessingWaiter(settings.waitTimeoutSeconds * 1000, {
+            // One attempt per poll: the wait's own schedule is the only retry, and its deadline bounds the request.
             retrieve: (id, deadline) => deps.client.retrieve(id, { signal: deps.signal, deadline, maxRetries: 0 }),
             now: deps.now,
             sleep: deps.sleep,
@@ -57512,8 +57555,30 @@ async function uploadAndWait(records, settings, deps) {
             onSettled: (id, outcome) => settle(byId.get(id), outcome),
             signal: deps.signal,
             concurrency: Math.max(settings.concurrency, 4),
+        })
+        : undefined;
+    const waiting = waiter?.run();
+    try {
+        await mapLimit(records, settings.concurrency, async (record) => {
+            if (!record.readyToUpload)
+                return;
+            if (deps.signal?.aborted)
+                return record.cancelled();
+            const answer = await uploadOne(record, settings, deps);
+            if (!waiter || !record.awaitingProcessing)
+                return;
+            // A file that Together already reported as final needs no polling.
+            const state = answer ? readProcessingState(answer) : undefined;
+            if (state && state.kind !== 'pending')
+                return settle(record, state);
+            byId.set(record.id, record);
+            waiter.add({ id: record.id, label: record.path, status: record.lastProcessingStatus });
         });
-    });
+    }
+    finally {
+        waiter?.close();
+        await waiting;
+    }
 }
 /**
  * Uploads one file and records how it went. Its steps are gathered and printed as one group when it is done:
@@ -57736,7 +57801,7 @@ async function run() {
                 client,
                 log: runnerLog,
                 now: Date.now,
-                sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: cancel.signal }).catch(() => undefined),
+                sleep: (ms, wake) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: AbortSignal.any([wake, cancel.signal]) }).catch(() => undefined),
                 signal: cancel.signal,
                 // Only now: tuning V8 slows down whatever starts Node code afterwards (the checks' worker thread).
                 beforeRequests: disableWasmTierUp,

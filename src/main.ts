@@ -70,7 +70,8 @@ export async function run(): Promise<void> {
         client,
         log,
         now: Date.now,
-        sleep: (ms) => sleep(ms, undefined, { signal: cancel.signal }).catch(() => undefined),
+        sleep: (ms, wake) =>
+          sleep(ms, undefined, { signal: AbortSignal.any([wake, cancel.signal]) }).catch(() => undefined),
         signal: cancel.signal,
         // Only now: tuning V8 slows down whatever starts Node code afterwards (the checks' worker thread).
         beforeRequests: disableWasmTierUp,

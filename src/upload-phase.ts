@@ -17,7 +17,7 @@ import type { MultipartSettings } from './together/multipart-plan.js';
 import { hashFile } from './together/storage.js';
 import type { EstimatePriceAnswer, FileObject } from './together/types.js';
 import { uploadFile } from './together/upload.js';
-import { waitForProcessing, type WaitOutcome } from './wait.js';
+import { ProcessingWaiter, type WaitOutcome } from './wait.js';
 
 export interface UploadSettings {
   check: CheckLevel;
@@ -37,8 +37,8 @@ export interface UploadDeps {
   client: TogetherClient;
   log: Log;
   now: () => number;
-  /** Resolves early when `signal` aborts. */
-  sleep: (ms: number) => Promise<void>;
+  /** Resolves after `ms`, or early when `wake` or the run's `signal` aborts. */
+  sleep: (ms: number, wake: AbortSignal) => Promise<void>;
   /** The run's cancellation (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** Called once, when every file has passed its checks and the first request to Together is about to go. */
@@ -68,43 +68,37 @@ async function uploadAndWait(records: FileRecord[], settings: UploadSettings, de
   deps.beforeRequests?.();
   if (settings.dedupe) await reuseProcessed(records, deps);
 
-  const afterUpload = new Map<FileRecord, FileObject>();
-  await mapLimit(records, settings.concurrency, async (record) => {
-    if (!record.readyToUpload) return;
-    if (deps.signal?.aborted) return record.cancelled();
-    const answer = await uploadOne(record, settings, deps);
-    if (answer) afterUpload.set(record, answer);
-  });
-
-  if (!settings.wait || deps.signal?.aborted) return;
-  // A file that Together already reported as final needs no polling.
-  for (const [record, answer] of afterUpload) {
-    const state = readProcessingState(answer);
-    if (state.kind !== 'pending') settle(record, state);
+  // With `wait`, each file is waited for as soon as its upload ends, while the others still upload.
+  const byId = new Map<string, FileRecord>();
+  const waiter = settings.wait
+    ? new ProcessingWaiter(settings.waitTimeoutSeconds * 1000, {
+        // One attempt per poll: the wait's own schedule is the only retry, and its deadline bounds the request.
+        retrieve: (id, deadline) => deps.client.retrieve(id, { signal: deps.signal, deadline, maxRetries: 0 }),
+        now: deps.now,
+        sleep: deps.sleep,
+        log: (m) => deps.log.info(m),
+        onSettled: (id, outcome) => settle(byId.get(id)!, outcome),
+        signal: deps.signal,
+        concurrency: Math.max(settings.concurrency, 4),
+      })
+    : undefined;
+  const waiting = waiter?.run();
+  try {
+    await mapLimit(records, settings.concurrency, async (record) => {
+      if (!record.readyToUpload) return;
+      if (deps.signal?.aborted) return record.cancelled();
+      const answer = await uploadOne(record, settings, deps);
+      if (!waiter || !record.awaitingProcessing) return;
+      // A file that Together already reported as final needs no polling.
+      const state = answer ? readProcessingState(answer) : undefined;
+      if (state && state.kind !== 'pending') return settle(record, state);
+      byId.set(record.id!, record);
+      waiter.add({ id: record.id!, label: record.path, status: record.lastProcessingStatus });
+    });
+  } finally {
+    waiter?.close();
+    await waiting;
   }
-  const waiting = records.filter((r) => r.awaitingProcessing);
-  if (waiting.length === 0) return;
-
-  await deps.log.group(
-    `Wait for Together to process ${waiting.length} file${waiting.length === 1 ? '' : 's'}`,
-    async () => {
-      const byId = new Map(waiting.map((r) => [r.id!, r]));
-      await waitForProcessing(
-        waiting.map((r) => ({ id: r.id!, label: r.path, status: r.lastProcessingStatus })),
-        deps.now() + settings.waitTimeoutSeconds * 1000,
-        {
-          // One attempt per poll: the wait's own loop is the only retry, and its deadline bounds the request.
-          retrieve: (id, deadline) => deps.client.retrieve(id, { signal: deps.signal, deadline, maxRetries: 0 }),
-          now: deps.now,
-          sleep: deps.sleep,
-          log: (m) => deps.log.info(m),
-          onSettled: (id, outcome) => settle(byId.get(id)!, outcome),
-          signal: deps.signal,
-          concurrency: Math.max(settings.concurrency, 4),
-        },
-      );
-    },
-  );
 }
 
 /**

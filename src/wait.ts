@@ -1,4 +1,8 @@
-/** Waits for Together to finish processing uploaded files: polls with backoff until each settles or a deadline. */
+/**
+ * Waits for Together to finish processing uploaded files. Each file is waited for from the moment its upload ends
+ * (while the others still upload), polled on its own schedule, soon at first (a small file is often processed
+ * within a second), then less and less often, until it settles or its deadline passes.
+ */
 import { mapLimit } from './concurrency.js';
 import { readProcessingState, type ProcessingState } from './processing.js';
 import { AuthenticationError, NotFoundError, TogetherApiError } from './together/errors.js';
@@ -22,7 +26,8 @@ export interface WaitDeps {
   /** One `GET /files/{id}`, ended by `deadline` (epoch ms) at the latest; not retried: the wait's loop polls again. */
   retrieve: (fileId: string, deadline: number) => Promise<FileObject>;
   now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  /** Resolves after `ms`, or early when `wake` is called (a file joined) or the run is cancelled. */
+  sleep: (ms: number, wake: AbortSignal) => Promise<void>;
   log: (message: string) => void;
   /** Called once per file, when its result is final. */
   onSettled?: (fileId: string, result: WaitOutcome) => void;
@@ -32,107 +37,160 @@ export interface WaitDeps {
   concurrency?: number;
 }
 
-/** How long past the deadline a poll may still take: the last poll starts right at the deadline. */
+/** How long past its deadline a file's last poll may still take: the last poll starts right at the deadline. */
 export const LAST_POLL_GRACE_MS = 5000;
-const FIRST_DELAY_MS = 1000;
+const FIRST_DELAY_MS = 250;
+const SECOND_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 const GROWTH = 1.5;
 
-/** The pause before poll round `round` (from 0): 1 s, growing by half each round, capped at 10 s. */
+/** The pause before a file's poll `round` (from 0): 250 ms, then 500 ms growing by half each poll, capped at 10 s. */
 export function pollDelayMs(round: number): number {
-  return Math.min(MAX_DELAY_MS, Math.round(FIRST_DELAY_MS * GROWTH ** round));
+  if (round === 0) return FIRST_DELAY_MS;
+  return Math.min(MAX_DELAY_MS, Math.round(SECOND_DELAY_MS * GROWTH ** (round - 1)));
 }
 
-/**
- * Polls every pending file each round until all have settled or `deadline` (epoch ms) passes: the deadline bounds
- * every pause and every request. A poll that fails for a passing reason is tried again next round (no sooner than
- * a server's Retry-After); a file that no longer exists, or that the key may not read, fails. Files still pending
- * at the deadline come back as `timeout`.
- */
+interface Waiting extends WaitItem {
+  since: number;
+  deadline: number;
+  round: number;
+  nextPollAt: number;
+  lastError?: string;
+}
+
+/** Files join as their uploads end; `run` polls them until each settles, and ends once `close` was called. */
+export class ProcessingWaiter {
+  private readonly pending = new Map<string, Waiting>();
+  private closed = false;
+  private wake = new AbortController();
+
+  constructor(
+    /** How long each file is waited for, from the moment it joins. */
+    private readonly timeoutMs: number,
+    private readonly deps: WaitDeps,
+  ) {}
+
+  /** Starts waiting for this file now. */
+  add(item: WaitItem): void {
+    const now = this.deps.now();
+    this.pending.set(item.id, {
+      ...item,
+      since: now,
+      deadline: now + this.timeoutMs,
+      round: 0,
+      nextPollAt: now + pollDelayMs(0),
+    });
+    this.wake.abort();
+  }
+
+  /** No more files will join. */
+  close(): void {
+    this.closed = true;
+    this.wake.abort();
+  }
+
+  async run(): Promise<void> {
+    const { deps } = this;
+    while (!(this.closed && this.pending.size === 0)) {
+      if (deps.signal?.aborted) break;
+      const now = deps.now();
+      const due = [...this.pending.values()].filter((w) => Math.min(w.nextPollAt, w.deadline) <= now);
+      if (due.length > 0) {
+        await mapLimit(due, deps.concurrency ?? 8, (w) => this.poll(w));
+        continue;
+      }
+      if (this.wake.signal.aborted) this.wake = new AbortController();
+      if (this.pending.size === 0) {
+        // Nothing to poll yet: wait for a file to join (or for the last one to have joined).
+        await untilAborted(this.wake.signal, deps.signal);
+        continue;
+      }
+      // Sleep until the next poll is due, or until a file joins.
+      const next = Math.min(...[...this.pending.values()].map((w) => Math.min(w.nextPollAt, w.deadline)));
+      await deps.sleep(Math.max(0, next - now), this.wake.signal);
+    }
+    for (const w of this.pending.values()) this.settle(w, { kind: 'cancelled', status: w.status ?? null });
+  }
+
+  private async poll(w: Waiting): Promise<void> {
+    const { deps } = this;
+    const atDeadline = deps.now() >= w.deadline;
+    const state = await this.pollOnce(w);
+    if (deps.signal?.aborted || !this.pending.has(w.id)) return;
+    if (state && state.kind !== 'pending') {
+      this.settle(w, state);
+      deps.log(`${w.label}: ${describe(state)} after ${seconds(deps.now() - w.since)}`);
+      return;
+    }
+    if (state && w.status !== state.status) {
+      deps.log(`${w.label}: ${state.status ?? 'not processed yet'} (${seconds(deps.now() - w.since)})`);
+      w.status = state.status;
+    }
+    if (atDeadline) {
+      const status = w.status ?? null;
+      this.settle(w, {
+        kind: 'timeout',
+        status,
+        error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${w.lastError ? `; last poll error: ${w.lastError}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
+      });
+      deps.log(`${w.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - w.since)})`);
+      return;
+    }
+    w.round += 1;
+    w.nextPollAt = Math.max(w.nextPollAt, deps.now() + pollDelayMs(w.round));
+  }
+
+  /** One poll: the file's state; a final outcome when it cannot be polled any more; undefined when it failed for now. */
+  private async pollOnce(w: Waiting): Promise<ProcessingState | WaitOutcome | undefined> {
+    const { deps } = this;
+    try {
+      return readProcessingState(await deps.retrieve(w.id, w.deadline + LAST_POLL_GRACE_MS));
+    } catch (error) {
+      if (deps.signal?.aborted) return undefined;
+      if (error instanceof NotFoundError || error instanceof AuthenticationError) {
+        return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
+      }
+      // A server that asks for a pause gets it: the next poll is no sooner.
+      if (error instanceof TogetherApiError && error.retryAfterMs) w.nextPollAt = deps.now() + error.retryAfterMs;
+      w.lastError = error instanceof Error ? error.message : String(error);
+      deps.log(`${w.label}: polling failed, will try again (${w.lastError})`);
+      return undefined;
+    }
+  }
+
+  private settle(w: Waiting, outcome: WaitOutcome): void {
+    this.pending.delete(w.id);
+    this.deps.onSettled?.(w.id, outcome);
+  }
+}
+
+/** Waits for these files, all joining now, each for at most `timeoutMs`; the outcome of each by ID. */
 export async function waitForProcessing(
   items: WaitItem[],
-  deadline: number,
+  timeoutMs: number,
   deps: WaitDeps,
 ): Promise<Map<string, WaitOutcome>> {
   const results = new Map<string, WaitOutcome>();
-  const lastStatus = new Map(items.map((item) => [item.id, item.status ?? null]));
-  const lastError = new Map<string, string>();
-  const started = deps.now();
-  let pending = items;
-  /** The longest pause a server asked for in the last round (429 or 503 with Retry-After). */
-  let askedPauseMs = 0;
-
-  for (let round = 0; pending.length > 0; round += 1) {
-    // Each round starts with a pause: the caller has just seen each file's status (from /preprocess).
-    const remaining = deadline - deps.now();
-    if (remaining <= 0) break;
-    // Sleep at most until the deadline, so a last poll happens right at it.
-    await deps.sleep(Math.min(Math.max(pollDelayMs(round), askedPauseMs), remaining));
-    if (deps.signal?.aborted) break;
-    askedPauseMs = 0;
-
-    await mapLimit(pending, deps.concurrency ?? 8, async (item) => {
-      const result = await pollOnce(
-        item,
-        deadline,
-        deps,
-        lastError,
-        (ms) => (askedPauseMs = Math.max(askedPauseMs, ms)),
-      );
-      if (!result) return;
-      if (result.kind !== 'pending') {
-        results.set(item.id, result);
-        deps.onSettled?.(item.id, result);
-        deps.log(`${item.label}: ${describe(result)} after ${seconds(deps.now() - started)}`);
-      } else if (lastStatus.get(item.id) !== result.status) {
-        deps.log(`${item.label}: ${result.status ?? 'not processed yet'} (${seconds(deps.now() - started)})`);
-      }
-      lastStatus.set(item.id, result.status);
-    });
-    pending = pending.filter((item) => !results.has(item.id));
-  }
-
-  for (const item of pending) {
-    if (deps.signal?.aborted) {
-      const result: WaitOutcome = { kind: 'cancelled', status: lastStatus.get(item.id) ?? null };
-      results.set(item.id, result);
-      deps.onSettled?.(item.id, result);
-      continue;
-    }
-    const status = lastStatus.get(item.id) ?? null;
-    const cause = lastError.get(item.id);
-    const result: WaitOutcome = {
-      kind: 'timeout',
-      status,
-      error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${cause ? `; last poll error: ${cause}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
-    };
-    results.set(item.id, result);
-    deps.onSettled?.(item.id, result);
-    deps.log(`${item.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - started)})`);
-  }
+  const waiter = new ProcessingWaiter(timeoutMs, {
+    ...deps,
+    onSettled: (id, outcome) => {
+      results.set(id, outcome);
+      deps.onSettled?.(id, outcome);
+    },
+  });
+  for (const item of items) waiter.add(item);
+  waiter.close();
+  await waiter.run();
   return results;
 }
 
-async function pollOnce(
-  item: WaitItem,
-  deadline: number,
-  deps: WaitDeps,
-  lastError: Map<string, string>,
-  askPause: (ms: number) => void,
-): Promise<ProcessingState | WaitOutcome | undefined> {
-  try {
-    return readProcessingState(await deps.retrieve(item.id, deadline + LAST_POLL_GRACE_MS));
-  } catch (error) {
-    if (deps.signal?.aborted) return undefined;
-    if (error instanceof NotFoundError || error instanceof AuthenticationError) {
-      return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
-    }
-    if (error instanceof TogetherApiError && error.retryAfterMs) askPause(error.retryAfterMs);
-    const message = error instanceof Error ? error.message : String(error);
-    lastError.set(item.id, message);
-    deps.log(`${item.label}: polling failed, will try again (${message})`);
-    return undefined;
-  }
+/** Resolves once either signal aborts. */
+function untilAborted(signal: AbortSignal, also: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const signals = also ? [signal, also] : [signal];
+    if (signals.some((s) => s.aborted)) return resolve();
+    for (const s of signals) s.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 function describe(result: WaitOutcome): string {

@@ -227,8 +227,8 @@ describe('the API answers with errors', () => {
     });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
-    // The wait's schedule is 1 s, then 1.5 s; the 429 on the first poll moves the second to 4 s.
-    expect(h.sleeps).toEqual([1000, 4000, 2250]);
+    // The wait's schedule is 250 ms, then 500 ms, 750 ms; the 429 on the first poll moves the second to 4 s.
+    expect(h.sleeps).toEqual([250, 4000, 750]);
   });
 
   it('retries 5xx answers with JSON and with HTML bodies, with backoff', async () => {

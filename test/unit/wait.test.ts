@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/together/errors.js';
 import type { FileObject } from '../../src/together/types.js';
-import { pollDelayMs, waitForProcessing, type WaitOutcome } from '../../src/wait.js';
+import { pollDelayMs, ProcessingWaiter, waitForProcessing, type WaitOutcome } from '../../src/wait.js';
 
 /** A virtual clock: sleeping advances it instantly, so polling schedules are tested without real time. */
 function clock() {
@@ -33,9 +33,9 @@ function scripted(scripts: Record<string, Array<Partial<FileObject> | Error>>) {
 }
 
 describe('pollDelayMs', () => {
-  it('starts at about 1 s and grows to a 10 s cap', () => {
-    const delays = Array.from({ length: 10 }, (_, round) => pollDelayMs(round));
-    expect(delays.slice(0, 4)).toEqual([1000, 1500, 2250, 3375]);
+  it('starts at 250 ms (a small file is often processed within a second), then 500 ms growing to a 10 s cap', () => {
+    const delays = Array.from({ length: 12 }, (_, round) => pollDelayMs(round));
+    expect(delays.slice(0, 5)).toEqual([250, 500, 750, 1125, 1688]);
     expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true);
     expect(Math.max(...delays)).toBe(10_000);
   });
@@ -58,7 +58,7 @@ describe('waitForProcessing', () => {
         { id: 'a', label: 'a.jsonl' },
         { id: 'b', label: 'b.jsonl' },
       ],
-      c.now() + 60_000,
+      60_000,
       {
         retrieve: api.retrieve,
         now: c.now,
@@ -80,14 +80,14 @@ describe('waitForProcessing', () => {
     ]);
     // Settled files are not polled again.
     expect(api.calls).toEqual(['a', 'b', 'a', 'b', 'a']);
-    expect(c.sleeps).toEqual([1000, 1500, 2250]);
+    expect(c.sleeps).toEqual([250, 500, 750]);
     expect(log.some((l) => l.startsWith('a.jsonl: processed (COMPLETED)'))).toBe(true);
   });
 
   it('marks files still pending at the deadline as timeout, with a last poll at the deadline', async () => {
     const c = clock();
     const api = scripted({ a: [{ processing_status: 'RUNNING' }] });
-    const results = await waitForProcessing([{ id: 'a', label: 'a.jsonl' }], c.now() + 5000, {
+    const results = await waitForProcessing([{ id: 'a', label: 'a.jsonl' }], 5000, {
       retrieve: api.retrieve,
       now: c.now,
       sleep: c.sleep,
@@ -97,8 +97,36 @@ describe('waitForProcessing', () => {
     expect(result.kind).toBe('timeout');
     expect(result.status).toBe('RUNNING');
     expect('error' in result && result.error).toMatch(/wait-timeout ran out \(last status RUNNING\)/);
-    expect(c.sleeps).toEqual([1000, 1500, 2250, 250]);
+    expect(c.sleeps).toEqual([250, 500, 750, 1125, 1688, 687]);
     expect(c.sleeps.reduce((a, b) => a + b)).toBe(5000);
+  });
+
+  it('waits for each file from when it joins, polling files that joined while others were waited for', async () => {
+    const c = clock();
+    const api = scripted({ a: [{ processing_status: 'COMPLETED' }], b: [{ processing_status: 'COMPLETED' }] });
+    const joined: Record<string, number> = {};
+    const seen: Record<string, number> = {};
+    const waiter = new ProcessingWaiter(60_000, {
+      retrieve: async (id) => {
+        seen[id] = c.now();
+        return api.retrieve(id);
+      },
+      now: c.now,
+      sleep: c.sleep,
+      log: () => undefined,
+    });
+    const running = waiter.run();
+    joined.a = c.now();
+    waiter.add({ id: 'a', label: 'a' });
+    // b's upload takes a while: 2 s on the clock, after the waiter has had its turn with a.
+    while (seen.a === undefined) await new Promise((resolve) => setImmediate(resolve));
+    await c.sleep(2000);
+    joined.b = c.now();
+    waiter.add({ id: 'b', label: 'b' });
+    waiter.close();
+    await running;
+    expect(seen.a! - joined.a!).toBe(250);
+    expect(seen.b! - joined.b!).toBe(250);
   });
 
   it('keeps polling through passing errors and fails a file that no longer exists', async () => {
@@ -113,7 +141,7 @@ describe('waitForProcessing', () => {
         { id: 'a', label: 'a.jsonl' },
         { id: 'b', label: 'b.jsonl' },
       ],
-      c.now() + 60_000,
+      60_000,
       { retrieve: api.retrieve, now: c.now, sleep: c.sleep, log: (m) => log.push(m) },
     );
     expect(results.get('a')!.kind).toBe('processed');
@@ -127,7 +155,7 @@ describe('waitForProcessing', () => {
   it('names the last poll error when the deadline passes while polls fail', async () => {
     const c = clock();
     const api = scripted({ a: [new Error('connect ECONNREFUSED')] });
-    const results = await waitForProcessing([{ id: 'a', label: 'a' }], c.now() + 3000, {
+    const results = await waitForProcessing([{ id: 'a', label: 'a' }], 3000, {
       retrieve: api.retrieve,
       now: c.now,
       sleep: c.sleep,
@@ -142,7 +170,7 @@ describe('waitForProcessing', () => {
   it('settles files on the older API when Processed turns true', async () => {
     const c = clock();
     const api = scripted({ a: [{ Processed: false }, { Processed: true }] });
-    const results = await waitForProcessing([{ id: 'a', label: 'a' }], c.now() + 60_000, {
+    const results = await waitForProcessing([{ id: 'a', label: 'a' }], 60_000, {
       retrieve: api.retrieve,
       now: c.now,
       sleep: c.sleep,
