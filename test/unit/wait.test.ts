@@ -125,8 +125,8 @@ describe('waitForProcessing', () => {
     waiter.add({ id: 'b', label: 'b' });
     waiter.close();
     await running;
-    expect(seen.a! - joined.a!).toBe(250);
-    expect(seen.b! - joined.b!).toBe(250);
+    expect(seen.a - joined.a).toBe(250);
+    expect(seen.b! - joined.b).toBe(250);
   });
 
   it('keeps polling through passing errors and fails a file that no longer exists', async () => {
