@@ -218,3 +218,19 @@ export async function runRounds(contenders: Contender[], bytes: number, label: s
   );
   return summary;
 }
+
+/** A benchmark's target, its figure, and whether it held. */
+export interface TargetResult {
+  name: string;
+  /** The figure as printed, e.g. `3.4x` or `112.3 MiB`. */
+  figure: string;
+  /** The target as printed, e.g. `>= 3x`. */
+  target: string;
+  held: boolean;
+}
+
+/** Prints one target's line, next to its figure, and returns it for the closing table. */
+export function target(name: string, figure: string, target: string, held: boolean): TargetResult {
+  console.log(`${held ? 'HELD  ' : 'MISSED'} ${name}: ${figure} (target ${target})`);
+  return { name, figure, target, held };
+}
