@@ -4,7 +4,8 @@ Together's own checker (`check_file` of the together Python SDK) cannot be insta
 script does the same work the same way, from the rules in ../shared/docs/dataset-rules-2026.md (version (a)):
 one pass that decodes the whole file as strict UTF-8, then a second, line by line in text mode, that parses each
 line with `json.loads` and applies the format and message rules. It is written for this benchmark, not copied; its
-cost, dominated by `json.loads` and per-message Python loops, is what the reference's is.
+cost, dominated by `json.loads` and per-message Python loops, is what the reference's is (if anything lower: the
+reference also wraps its loop in a tqdm progress bar, which this leaves out).
 
 Usage: python3 reference_check.py FILE  (prints the verdict and the number of samples; exit 1 on a failed check)
 """
@@ -90,13 +91,15 @@ def check_file(path):
             if not isinstance(sample, dict):
                 raise Invalid(f"line {line} is not an object")
             found = None
+            # Every format is tried on every line, as the reference does (its loop does not stop at a match).
             for name, columns in REQUIRED.items():
                 if all(column in sample for column in columns):
+                    if found is not None:
+                        raise Invalid(f"two formats on line {line}")
                     for key in sample:
                         if key not in columns and key not in EXTRA[name]:
                             raise Invalid(f'extra column "{key}" on line {line}')
                     found = name
-                    break
             if found is None:
                 raise Invalid(f"no format on line {line}")
             if found == "conversation":
