@@ -39,12 +39,12 @@ export interface WaitDeps {
 
 /** How long past its deadline a file's last poll may still take: the last poll starts right at the deadline. */
 export const LAST_POLL_GRACE_MS = 5000;
-const FIRST_DELAY_MS = 250;
+const FIRST_DELAY_MS = 100;
 const SECOND_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 const GROWTH = 1.5;
 
-/** The pause before a file's poll `round` (from 0): 250 ms, then 500 ms growing by half each poll, capped at 10 s. */
+/** The pause before a file's poll `round` (from 0): 100 ms, then 500 ms growing by half each poll, capped at 10 s. */
 export function pollDelayMs(round: number): number {
   if (round === 0) return FIRST_DELAY_MS;
   return Math.min(MAX_DELAY_MS, Math.round(SECOND_DELAY_MS * GROWTH ** (round - 1)));

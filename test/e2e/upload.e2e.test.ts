@@ -240,7 +240,7 @@ describe('failures', () => {
     expect(file).toMatchObject({ status: 'timeout' });
     expect(file!.id).toMatch(/^file-/);
     expect(file!.error).toMatch(/last poll error: GET \/files\/file-[\w-]+ failed with HTTP 503/);
-    // Polls at about 0.25, 0.75, 1.5, 2.6 and 3 s. Retried inside each poll, one poll alone made six requests over
+    // Polls at about 0.1, 0.6, 1.35, 2.5 and 3 s. Retried inside each poll, one poll alone made six requests over
     // 25 s (and logged its retries, which the last assertion refuses).
     const polls = server.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/files/'));
     expect(polls.length).toBeGreaterThanOrEqual(3);

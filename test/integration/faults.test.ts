@@ -38,7 +38,7 @@ interface Harness {
   /** Pauses the retry policy and the wait asked for (not waited: they only move the test's clock). */
   sleeps: number[];
   lines: string[];
-  /** The test's clock: real time plus every pause asked for. */
+  /** The test's clock: its start plus every pause asked for. */
   now: () => number;
   run: (
     settings?: Partial<HarnessSettings>,
@@ -67,11 +67,12 @@ async function harness(
     .sort((a, b) => (a.path < b.path ? -1 : 1));
   const sleeps: number[] = [];
   const lines: string[] = [];
-  let slept = 0;
-  const now = () => Date.now() + slept;
+  // A virtual clock: it moves only by the pauses asked for, so schedules are exact whatever the machine's speed.
+  let clock = Date.now();
+  const now = () => clock;
   const sleep = async (ms: number) => {
     sleeps.push(ms);
-    slept += ms;
+    clock += ms;
   };
   const log: Log = {
     info: (m) => lines.push(m),
@@ -227,8 +228,8 @@ describe('the API answers with errors', () => {
     });
     const results = await h.run();
     expect(results[0]!.status).toBe('processed');
-    // The wait's schedule is 250 ms, then 500 ms, 750 ms; the 429 on the first poll moves the second to 4 s.
-    expect(h.sleeps).toEqual([250, 4000, 750]);
+    // The wait's schedule is 100 ms, then 500 ms, 750 ms; the 429 on the first poll moves the second to 4 s.
+    expect(h.sleeps).toEqual([100, 4000, 750]);
   });
 
   it('retries 5xx answers with JSON and with HTML bodies, with backoff', async () => {

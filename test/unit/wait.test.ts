@@ -33,9 +33,9 @@ function scripted(scripts: Record<string, Array<Partial<FileObject> | Error>>) {
 }
 
 describe('pollDelayMs', () => {
-  it('starts at 250 ms (a small file is often processed within a second), then 500 ms growing to a 10 s cap', () => {
+  it('starts at 100 ms (a small file is often processed within a second), then 500 ms growing to a 10 s cap', () => {
     const delays = Array.from({ length: 12 }, (_, round) => pollDelayMs(round));
-    expect(delays.slice(0, 5)).toEqual([250, 500, 750, 1125, 1688]);
+    expect(delays.slice(0, 5)).toEqual([100, 500, 750, 1125, 1688]);
     expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true);
     expect(Math.max(...delays)).toBe(10_000);
   });
@@ -80,7 +80,7 @@ describe('waitForProcessing', () => {
     ]);
     // Settled files are not polled again.
     expect(api.calls).toEqual(['a', 'b', 'a', 'b', 'a']);
-    expect(c.sleeps).toEqual([250, 500, 750]);
+    expect(c.sleeps).toEqual([100, 500, 750]);
     expect(log.some((l) => l.startsWith('a.jsonl: processed (COMPLETED)'))).toBe(true);
   });
 
@@ -97,7 +97,7 @@ describe('waitForProcessing', () => {
     expect(result.kind).toBe('timeout');
     expect(result.status).toBe('RUNNING');
     expect('error' in result && result.error).toMatch(/wait-timeout ran out \(last status RUNNING\)/);
-    expect(c.sleeps).toEqual([250, 500, 750, 1125, 1688, 687]);
+    expect(c.sleeps).toEqual([100, 500, 750, 1125, 1688, 837]);
     expect(c.sleeps.reduce((a, b) => a + b)).toBe(5000);
   });
 
@@ -125,8 +125,8 @@ describe('waitForProcessing', () => {
     waiter.add({ id: 'b', label: 'b' });
     waiter.close();
     await running;
-    expect(seen.a - joined.a).toBe(250);
-    expect(seen.b! - joined.b).toBe(250);
+    expect(seen.a - joined.a).toBe(100);
+    expect(seen.b! - joined.b).toBe(100);
   });
 
   it('keeps polling through passing errors and fails a file that no longer exists', async () => {
