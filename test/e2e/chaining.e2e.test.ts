@@ -3,40 +3,25 @@
  * every file, outputs under GitHub's limit for any number of files, and Together's price estimate.
  */
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/manifest.js';
 import type { FileResult } from '../../src/result.js';
-import { runAction, type ActionRun } from '../../testkit/run-action.js';
-import { startTogetherServer, type TogetherServerOptions } from '../../testkit/together-server.js';
-import { chatJsonl, makeWorkspace } from '../helpers/workspace.js';
+import type { ActionRun } from '../../testkit/run-action.js';
+import type { TogetherServerOptions } from '../../testkit/together-server.js';
+import { cleanupsAfterEach, serverAndWorkspace } from '../helpers/e2e.js';
+import { chatJsonl } from '../helpers/workspace.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = cleanupsAfterEach();
 
 const filesOf = (run: ActionRun) => JSON.parse(run.outputs.files ?? 'null') as FileResult[];
 const MODEL = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
 
-async function setup(files: Record<string, string>, serverOptions: TogetherServerOptions = {}) {
-  const server = await startTogetherServer({ pollsBeforeDone: 0, ...serverOptions });
-  const ws = await makeWorkspace(files);
-  cleanups.push(
-    () => server.close(),
-    () => ws.cleanup(),
-  );
-  const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-    runAction({
-      workspace: ws.root,
-      inputs: { 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs },
-      env: {
-        GITHUB_REPOSITORY: 'acme/datasets',
-        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-        GITHUB_ACTION: 'upload',
-        ...env,
-      },
-    });
-  return { server, ws, run };
+function setup(files: Record<string, string>, serverOptions: TogetherServerOptions = {}) {
+  return serverAndWorkspace(cleanups, files, serverOptions, {
+    GITHUB_REPOSITORY: 'acme/datasets',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_ACTION: 'upload',
+  });
 }
 
 describe('ids and the manifest', () => {

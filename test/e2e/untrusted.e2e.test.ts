@@ -8,34 +8,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileResult } from '../../src/result.js';
 import { startGitHubServer } from '../../testkit/github-server.js';
 import { runAction, type ActionRun } from '../../testkit/run-action.js';
-import { startTogetherServer, type TogetherServerOptions } from '../../testkit/together-server.js';
+import type { TogetherServerOptions } from '../../testkit/together-server.js';
+import { cleanupsAfterEach, serverAndWorkspace } from '../helpers/e2e.js';
 import { CHAT_LINE, chatJsonl, makeWorkspace } from '../helpers/workspace.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = cleanupsAfterEach();
 
 const filesOf = (run: ActionRun) => JSON.parse(run.outputs.files ?? 'null') as FileResult[];
 
-async function setup(files: Record<string, string | Buffer>, serverOptions: TogetherServerOptions = {}) {
-  const server = await startTogetherServer({ pollsBeforeDone: 0, ...serverOptions });
-  const ws = await makeWorkspace(files);
-  cleanups.push(
-    () => server.close(),
-    () => ws.cleanup(),
-  );
-  const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-    runAction({
-      workspace: ws.root,
-      inputs: { 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs },
-      env,
-    });
-  return { server, ws, run };
+function setup(files: Record<string, string | Buffer>, serverOptions: TogetherServerOptions = {}) {
+  return serverAndWorkspace(cleanups, files, serverOptions);
 }
 
 /** The workflow commands the action may print, and what may follow `::add-mask::` (the key only). */

@@ -2,32 +2,17 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileResult } from '../../src/result.js';
 import { ROOT, runAction, type ActionRun } from '../../testkit/run-action.js';
-import {
-  startTogetherServer,
-  type TogetherServer,
-  type TogetherServerOptions,
-  storageErrorFault,
-} from '../../testkit/together-server.js';
-import { chatJsonl, makeWorkspace, REJECTED_JSONL } from '../helpers/workspace.js';
+import { type TogetherServer, type TogetherServerOptions, storageErrorFault } from '../../testkit/together-server.js';
+import { cleanupsAfterEach, serverAndWorkspace } from '../helpers/e2e.js';
+import { chatJsonl, REJECTED_JSONL } from '../helpers/workspace.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = cleanupsAfterEach();
 
-async function setup(files: Record<string, string>, serverOptions: TogetherServerOptions = {}) {
-  const server = await startTogetherServer({ pollsBeforeDone: 0, ...serverOptions });
-  const ws = await makeWorkspace(files);
-  cleanups.push(
-    () => server.close(),
-    () => ws.cleanup(),
-  );
-  const run = (inputs: Record<string, string>, env?: Record<string, string>) =>
-    runAction({ workspace: ws.root, inputs: { 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs }, env });
-  return { server, ws, run };
+function setup(files: Record<string, string | Buffer>, serverOptions: TogetherServerOptions = {}) {
+  return serverAndWorkspace(cleanups, files, serverOptions);
 }
 
 function filesOutput(run: ActionRun): FileResult[] {
