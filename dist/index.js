@@ -45496,7 +45496,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3709);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8683);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3709:
+/***/ 8683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45514,6 +45514,12 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+;// CONCATENATED MODULE: ./src/error-text.ts
+/** The text of anything thrown: an Error's message, or the value as a string. Imports nothing. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
@@ -48044,6 +48050,7 @@ function convertMetadata(value, schema, parsers) {
 
 
 
+
 /** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
 const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'];
 /** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
@@ -48065,7 +48072,7 @@ async function readParquetSummary(path, bytes) {
             metadata = await parquetMetadataAsync(file);
         }
         catch (error) {
-            throw new Error(`its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`, {
+            throw new Error(`its footer cannot be read (${messageOf(error)}); the file is truncated, corrupt or not Parquet`, {
                 cause: error,
             });
         }
@@ -48102,6 +48109,12 @@ function parquetProblem(summary) {
 }
 
 ;// CONCATENATED MODULE: ./src/check/index.ts
+/**
+ * Checks one dataset file against Together's rules: the file-level rules (rules doc, section 3), then the rules of
+ * its type for its purpose. `full` follows Together's reference checker; `structural` what its current client
+ * checks. Purposes other than fine-tune and eval get the file-level rules only.
+ */
+
 
 
 
@@ -48173,7 +48186,7 @@ async function checkReport(target, purpose, level, parallel, read, hashed) {
                 summary = await readParquetSummary(target.absolutePath, target.bytes);
             }
             catch (error) {
-                return fail(`The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`, null, 'parquet');
+                return fail(`The file is not readable as Parquet: ${messageOf(error)}.`, null, 'parquet');
             }
             const problem = parquetProblem(summary);
             if (problem)
@@ -48270,6 +48283,7 @@ function escapeText(text) {
 /** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
 
 
+
 /**
  * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
  * check's message as its error; one that cannot be read fails alone, with the reason.
@@ -48289,7 +48303,7 @@ async function checkFiles(records, settings, deps) {
                 record.checked(report, sha256);
             }
             catch (error) {
-                const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
+                const message = `${record.path}: could not read the file (${messageOf(error)}).`;
                 record.checked({
                     passed: false,
                     format: null,
@@ -55386,6 +55400,8 @@ function renderComment(results, context, marker, runUrl) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/steps.ts
+/** The pull-request steps of a run: keeping only the changed files, and the comment. Neither ever fails the step. */
+
 
 /** changed-only: the matched files the pull request adds or changes; all of them if the list cannot be had. */
 async function keepChangedFiles(files, pr, github, log) {
@@ -55410,9 +55426,6 @@ async function commentOnPullRequest(results, context, pr, github, log) {
     catch (error) {
         log.warning(`Could not comment on pull request #${pr.number}: ${messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`);
     }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/manifest.ts
@@ -55840,6 +55853,7 @@ function failureMessage(results) {
  */
 
 
+
 /** Log lines, warnings and groups, each on one line that cannot read as a command. */
 const runnerLog = {
     info: (message) => info(safeLogLine(message)),
@@ -55876,7 +55890,7 @@ async function writeSummary(markdown) {
         await summary.addRaw(markdown).write();
     }
     catch (error) {
-        runnerLog.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        runnerLog.warning(`Could not write the job summary: ${messageOf(error)}`);
     }
 }
 /** An annotation on a file and line; title and file sanitised too (core escapes their `:` and `,`). */
@@ -56716,6 +56730,7 @@ async function runWithRetries(operation, attempt, loop) {
 
 
 
+
 /** Time allowed for an answer's headers, and between chunks of its body. */
 const API_TIMEOUT_MS = 60_000;
 /** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
@@ -56910,7 +56925,7 @@ class TogetherClient {
             log(`Deleted the reserved ID ${fileId}, which holds no upload`);
         }
         catch (error) {
-            log(`Could not delete the reserved ID ${fileId}: ${client_messageOf(error)}`);
+            log(`Could not delete the reserved ID ${fileId}: ${messageOf(error)}`);
         }
     }
     /** A JSON API call that is safe to repeat, in the retry loop. */
@@ -56967,7 +56982,7 @@ class TogetherClient {
                 await this.deleteReservation(f.id, log);
         }
         catch (error) {
-            log(`Could not look for reservations left by lost answers: ${client_messageOf(error)}`);
+            log(`Could not look for reservations left by lost answers: ${messageOf(error)}`);
         }
     }
     loop(options) {
@@ -57027,9 +57042,6 @@ function parseJson(operation, status, bodyText) {
     catch {
         throw new ProtocolError({ operation, status, detail: 'the answer is not JSON' });
     }
-}
-function client_messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/concurrency.ts
@@ -57158,6 +57170,7 @@ function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
 
 
 
+
 /** The file on disk is not the one that was checked and hashed: it changed since, or while it was sent. */
 class FileChangedError extends Error {
     name = 'FileChangedError';
@@ -57255,7 +57268,7 @@ async function uploadSingle(file, deps) {
     catch (error) {
         if (deps.signal?.aborted)
             throw error;
-        log(`Requesting processing failed (${upload_messageOf(error)}); waiting anyway`);
+        log(`Requesting processing failed (${messageOf(error)}); waiting anyway`);
     }
     return { id: reserved.fileId, sha256: sent.sha256, afterUpload, existing: false };
 }
@@ -57315,7 +57328,7 @@ async function uploadMultipart(file, deps) {
             log(`Aborted the multipart upload of ${upload.fileId}`);
         }
         catch (abortError) {
-            log(`Could not abort the multipart upload of ${upload.fileId}: ${upload_messageOf(abortError)}`);
+            log(`Could not abort the multipart upload of ${upload.fileId}: ${messageOf(abortError)}`);
         }
         throw error;
     }
@@ -57333,9 +57346,6 @@ function requestOptions(file, deps) {
 function compact(signals) {
     return signals.filter((s) => s !== undefined);
 }
-function upload_messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
 
 ;// CONCATENATED MODULE: ./src/wait.ts
 /**
@@ -57343,6 +57353,7 @@ function upload_messageOf(error) {
  * (while the others still upload), polled on its own schedule, soon at first (a small file is often processed
  * within a second), then less and less often, until it settles or its deadline passes.
  */
+
 
 
 
@@ -57456,7 +57467,7 @@ class ProcessingWaiter {
             // A server that asks for a pause gets it: the next poll is no sooner.
             if (error instanceof TogetherApiError && error.retryAfterMs)
                 w.nextPollAt = deps.now() + error.retryAfterMs;
-            w.lastError = error instanceof Error ? error.message : String(error);
+            w.lastError = messageOf(error);
             deps.log(`${w.label}: polling failed, will try again (${w.lastError})`);
             return undefined;
         }
@@ -57465,22 +57476,6 @@ class ProcessingWaiter {
         this.pending.delete(w.id);
         this.deps.onSettled?.(w.id, outcome);
     }
-}
-/** Waits for these files, all joining now, each for at most `timeoutMs`; the outcome of each by ID. */
-async function waitForProcessing(items, timeoutMs, deps) {
-    const results = new Map();
-    const waiter = new ProcessingWaiter(timeoutMs, {
-        ...deps,
-        onSettled: (id, outcome) => {
-            results.set(id, outcome);
-            deps.onSettled?.(id, outcome);
-        },
-    });
-    for (const item of items)
-        waiter.add(item);
-    waiter.close();
-    await waiter.run();
-    return results;
 }
 /** Resolves once either signal aborts. */
 function untilAborted(signal, also) {
@@ -57512,6 +57507,7 @@ function seconds(ms) {
  * most `concurrency` at once, one file's failure never stopping the others) and, with `wait`, Together's verdict
  * is waited for. With `dedupe`, files whose content Together already processed are reused instead.
  */
+
 
 
 
@@ -57625,7 +57621,7 @@ async function uploadOne(record, settings, deps) {
         if (deps.signal?.aborted)
             record.cancelled();
         else
-            record.uploadFailed(error instanceof Error ? error.message : String(error));
+            record.uploadFailed(messageOf(error));
         step(record.error);
     }
     const outcome = !record.awaitingProcessing ? 'Upload failed:' : record.reused ? 'Already on Together:' : 'Uploaded';
@@ -57653,7 +57649,7 @@ async function estimatePrices(records, settings, deps) {
                 deps.log.info(`${record.path}: ${describeEstimate(estimate)}`);
             }
             catch (error) {
-                const reason = `the estimate request failed: ${error instanceof Error ? error.message : String(error)}`;
+                const reason = `the estimate request failed: ${messageOf(error)}`;
                 record.estimated({ unavailable: reason });
                 deps.log.warning(`${record.path}: no price estimate (${reason}); the upload is not affected.`);
             }
@@ -57703,7 +57699,7 @@ async function reuseProcessed(records, deps) {
                 // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
                 if (deps.signal?.aborted)
                     return;
-                record.unreadable(error instanceof Error ? error.message : String(error));
+                record.unreadable(messageOf(error));
             }
         });
         let account;
@@ -57711,7 +57707,7 @@ async function reuseProcessed(records, deps) {
             account = await deps.client.listFiles({ signal: deps.signal });
         }
         catch (error) {
-            deps.log.warning(`Could not list the account's files to reuse them, so all will be uploaded: ${error instanceof Error ? error.message : String(error)}`);
+            deps.log.warning(`Could not list the account's files to reuse them, so all will be uploaded: ${messageOf(error)}`);
             return;
         }
         for (const record of records) {
@@ -57749,6 +57745,7 @@ async function reuseProcessed(records, deps) {
 
 
 
+
 /** Runs the action. Never throws: every error ends as a failed step, after what is known has been reported. */
 async function run() {
     let settings;
@@ -57761,7 +57758,7 @@ async function run() {
         });
     }
     catch (error) {
-        failStep(main_messageOf(error));
+        failStep(messageOf(error));
         return;
     }
     const cancel = cancelOnSignals();
@@ -57809,7 +57806,7 @@ async function run() {
         }
     }
     catch (error) {
-        const message = main_messageOf(error);
+        const message = messageOf(error);
         for (const record of records)
             record.interrupted(message);
         failStep(message);
@@ -57877,7 +57874,7 @@ async function report(results, settings) {
         runnerLog.info(`The manifest of all ${results.length} file${results.length === 1 ? '' : 's'} is at ${manifestPath}.`);
     }
     catch (error) {
-        runnerLog.warning(`Could not write the manifest to ${manifestPath}: ${main_messageOf(error)}`);
+        runnerLog.warning(`Could not write the manifest to ${manifestPath}: ${messageOf(error)}`);
         manifestPath = '';
     }
     const { outputs, listed } = buildOutputs(results, manifestPath);
@@ -57895,9 +57892,6 @@ async function report(results, settings) {
     const failure = failureMessage(results);
     if (failure)
         failStep(failure);
-}
-function main_messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 

@@ -1,4 +1,5 @@
 /** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
+import { messageOf } from './error-text.js';
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
 import type { CheckLevel, Mode, Purpose } from './domain.js';
@@ -41,7 +42,7 @@ export async function checkFiles(
           );
           record.checked(report, sha256);
         } catch (error) {
-          const message = `${record.path}: could not read the file (${error instanceof Error ? error.message : String(error)}).`;
+          const message = `${record.path}: could not read the file (${messageOf(error)}).`;
           record.checked({
             passed: false,
             format: null,

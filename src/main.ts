@@ -2,6 +2,7 @@
  * Wires the run: reads the settings once, then files -> records -> check phase -> upload phase -> outputs, summary,
  * annotations, comment and verdict. It talks to the runner only through runner.ts, which sanitises all it prints.
  */
+import { messageOf } from './error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkFiles } from './check-phase.js';
 import { resolveFiles } from './files.js';
@@ -168,8 +169,4 @@ async function report(results: FileResult[], settings: Settings): Promise<void> 
     );
   const failure = failureMessage(results);
   if (failure) failStep(failure);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@
  * through the sanitiser here (safe-text.ts), so no file name, dataset value or server message can start a runner
  * command or break a line, whatever code prints it: new code cannot forget, because it has no other way to print.
  */
+import { messageOf } from './error-text.js';
 import * as core from '@actions/core';
 import type { Log } from './log.js';
 import type { Annotation } from './report/annotations.js';
@@ -46,7 +47,7 @@ export async function writeSummary(markdown: string): Promise<void> {
   try {
     await core.summary.addRaw(markdown).write();
   } catch (error) {
-    runnerLog.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    runnerLog.warning(`Could not write the job summary: ${messageOf(error)}`);
   }
 }
 

@@ -3,6 +3,7 @@
  * most `concurrency` at once, one file's failure never stopping the others) and, with `wait`, Together's verdict
  * is waited for. With `dedupe`, files whose content Together already processed are reused instead.
  */
+import { messageOf } from './error-text.js';
 import { mapLimit } from './concurrency.js';
 import type { CheckLevel, Purpose } from './domain.js';
 import { contentAddressedName, findReusable } from './dedupe.js';
@@ -149,7 +150,7 @@ async function uploadOne(
     answer = uploaded.afterUpload;
   } catch (error) {
     if (deps.signal?.aborted) record.cancelled();
-    else record.uploadFailed(error instanceof Error ? error.message : String(error));
+    else record.uploadFailed(messageOf(error));
     step(record.error!);
   }
   const outcome = !record.awaitingProcessing ? 'Upload failed:' : record.reused ? 'Already on Together:' : 'Uploaded';
@@ -184,7 +185,7 @@ async function estimatePrices(records: FileRecord[], settings: UploadSettings, d
           record.estimated(estimate);
           deps.log.info(`${record.path}: ${describeEstimate(estimate)}`);
         } catch (error) {
-          const reason = `the estimate request failed: ${error instanceof Error ? error.message : String(error)}`;
+          const reason = `the estimate request failed: ${messageOf(error)}`;
           record.estimated({ unavailable: reason });
           deps.log.warning(`${record.path}: no price estimate (${reason}); the upload is not affected.`);
         }
@@ -235,7 +236,7 @@ async function reuseProcessed(records: FileRecord[], deps: UploadDeps): Promise<
       } catch (error) {
         // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
         if (deps.signal?.aborted) return;
-        record.unreadable(error instanceof Error ? error.message : String(error));
+        record.unreadable(messageOf(error));
       }
     });
     let account: FileObject[];
@@ -243,7 +244,7 @@ async function reuseProcessed(records: FileRecord[], deps: UploadDeps): Promise<
       account = await deps.client.listFiles({ signal: deps.signal });
     } catch (error) {
       deps.log.warning(
-        `Could not list the account's files to reuse them, so all will be uploaded: ${error instanceof Error ? error.message : String(error)}`,
+        `Could not list the account's files to reuse them, so all will be uploaded: ${messageOf(error)}`,
       );
       return;
     }

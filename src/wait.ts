@@ -3,6 +3,7 @@
  * (while the others still upload), polled on its own schedule, soon at first (a small file is often processed
  * within a second), then less and less often, until it settles or its deadline passes.
  */
+import { messageOf } from './error-text.js';
 import { mapLimit } from './concurrency.js';
 import { readProcessingState, type ProcessingState } from './processing.js';
 import { AuthenticationError, NotFoundError, TogetherApiError } from './together/errors.js';
@@ -152,7 +153,7 @@ export class ProcessingWaiter {
       }
       // A server that asks for a pause gets it: the next poll is no sooner.
       if (error instanceof TogetherApiError && error.retryAfterMs) w.nextPollAt = deps.now() + error.retryAfterMs;
-      w.lastError = error instanceof Error ? error.message : String(error);
+      w.lastError = messageOf(error);
       deps.log(`${w.label}: polling failed, will try again (${w.lastError})`);
       return undefined;
     }
@@ -162,26 +163,6 @@ export class ProcessingWaiter {
     this.pending.delete(w.id);
     this.deps.onSettled?.(w.id, outcome);
   }
-}
-
-/** Waits for these files, all joining now, each for at most `timeoutMs`; the outcome of each by ID. */
-export async function waitForProcessing(
-  items: WaitItem[],
-  timeoutMs: number,
-  deps: WaitDeps,
-): Promise<Map<string, WaitOutcome>> {
-  const results = new Map<string, WaitOutcome>();
-  const waiter = new ProcessingWaiter(timeoutMs, {
-    ...deps,
-    onSettled: (id, outcome) => {
-      results.set(id, outcome);
-      deps.onSettled?.(id, outcome);
-    },
-  });
-  for (const item of items) waiter.add(item);
-  waiter.close();
-  await waiter.run();
-  return results;
 }
 
 /** Resolves once either signal aborts. */

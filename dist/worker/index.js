@@ -1,6 +1,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./src/error-text.ts
+/** The text of anything thrown: an Error's message, or the value as a string. Imports nothing. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/safe-text.ts
@@ -930,13 +936,14 @@ class JsonlVisitor {
 /** Worker-thread entry (bundled to dist/worker/index.js): scans byte ranges of JSONL files for the checker. */
 
 
+
 const port = external_node_worker_threads_namespaceObject.parentPort;
 const reply = (message) => port.postMessage(message);
 port.on('message', (message) => {
     switch (message.kind) {
         case 'scan': {
             const { index, task } = message;
-            scanJsonl(task.path, task.range, task.rules, task.firstFormat).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: error instanceof Error ? error.message : String(error) }));
+            scanJsonl(task.path, task.range, task.rules, task.firstFormat).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
             return;
         }
     }

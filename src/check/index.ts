@@ -3,6 +3,7 @@
  * its type for its purpose. `full` follows Together's reference checker; `structural` what its current client
  * checks. Purposes other than fine-tune and eval get the file-level rules only.
  */
+import { messageOf } from '../error-text.js';
 import type { CheckLevel, FileType, Purpose } from '../domain.js';
 import { scanCsv } from './csv.js';
 import { checkJsonlFile, type ParallelOptions } from './jsonl-file.js';
@@ -109,11 +110,7 @@ async function checkReport(
       try {
         summary = await readParquetSummary(target.absolutePath, target.bytes);
       } catch (error) {
-        return fail(
-          `The file is not readable as Parquet: ${error instanceof Error ? error.message : String(error)}.`,
-          null,
-          'parquet',
-        );
+        return fail(`The file is not readable as Parquet: ${messageOf(error)}.`, null, 'parquet');
       }
       const problem = parquetProblem(summary);
       if (problem) return fail(problem, null, 'parquet', summary.rows);

@@ -3,6 +3,7 @@
  * the columns must include `input_ids` and be among `input_ids`, `attention_mask`, `labels`, and there must be at
  * least one row. The footer is parsed with hyparquet; no data page is read, whatever the codec.
  */
+import { messageOf } from '../error-text.js';
 import { open } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet';
 import { excerpt } from '../safe-text.js';
@@ -38,7 +39,7 @@ export async function readParquetSummary(path: string, bytes: number): Promise<P
       metadata = await parquetMetadataAsync(file);
     } catch (error) {
       throw new Error(
-        `its footer cannot be read (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not Parquet`,
+        `its footer cannot be read (${messageOf(error)}); the file is truncated, corrupt or not Parquet`,
         {
           cause: error,
         },

@@ -1,4 +1,5 @@
 /** Worker-thread entry (bundled to dist/worker/index.js): scans byte ranges of JSONL files for the checker. */
+import { messageOf } from '../error-text.js';
 import { parentPort } from 'node:worker_threads';
 import { scanJsonl } from './jsonl.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -12,8 +13,7 @@ port.on('message', (message: WorkerRequest) => {
       const { index, task } = message;
       scanJsonl(task.path, task.range, task.rules, task.firstFormat).then(
         (result) => reply({ kind: 'scan', index, ok: true, result }),
-        (error: unknown) =>
-          reply({ kind: 'scan', index, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }),
       );
       return;
     }

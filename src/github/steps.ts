@@ -1,4 +1,5 @@
 /** The pull-request steps of a run: keeping only the changed files, and the comment. Neither ever fails the step. */
+import { messageOf } from '../error-text.js';
 import type { MatchedFile } from '../files.js';
 import type { Log } from '../log.js';
 import type { FileResult } from '../result.js';
@@ -46,8 +47,4 @@ export async function commentOnPullRequest(
       `Could not comment on pull request #${pr.number}: ${messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`,
     );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,6 +9,7 @@
  *   deleted;
  * - storage PUTs, retried with a fresh read of the file.
  */
+import { messageOf } from '../error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { ConflictError, ProtocolError, TogetherApiError } from './errors.js';
@@ -460,8 +461,4 @@ function parseJson(operation: string, status: number, bodyText: string): unknown
   } catch {
     throw new ProtocolError({ operation, status, detail: 'the answer is not JSON' });
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

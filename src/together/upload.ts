@@ -5,6 +5,7 @@
  * used instead (after reading it). Retries live in the client; this module decides what a failure means for the
  * file: a fresh URL when one expired, a file that changed since it was checked refused, and no reserved ID left.
  */
+import { messageOf } from '../error-text.js';
 import { stat } from 'node:fs/promises';
 import { mapLimit } from '../concurrency.js';
 import type { FileType, Purpose } from '../domain.js';
@@ -254,8 +255,4 @@ function requestOptions(file: UploadRequest, deps: UploadDeps): RequestOptions {
 
 function compact(signals: Array<AbortSignal | undefined>): AbortSignal[] {
   return signals.filter((s): s is AbortSignal => s !== undefined);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/together/errors.js';
 import type { FileObject } from '../../src/together/types.js';
-import { pollDelayMs, ProcessingWaiter, waitForProcessing, type WaitOutcome } from '../../src/wait.js';
+import { pollDelayMs, ProcessingWaiter, type WaitDeps, type WaitItem, type WaitOutcome } from '../../src/wait.js';
+
+/** Waits for these files, all joining now, each for at most `timeoutMs`; the outcome of each by ID. */
+async function waitForProcessing(
+  items: WaitItem[],
+  timeoutMs: number,
+  deps: WaitDeps,
+): Promise<Map<string, WaitOutcome>> {
+  const results = new Map<string, WaitOutcome>();
+  const waiter = new ProcessingWaiter(timeoutMs, {
+    ...deps,
+    onSettled: (id, outcome) => {
+      results.set(id, outcome);
+      deps.onSettled?.(id, outcome);
+    },
+  });
+  for (const item of items) waiter.add(item);
+  waiter.close();
+  await waiter.run();
+  return results;
+}
 
 /** A virtual clock: sleeping advances it instantly, so polling schedules are tested without real time. */
 function clock() {
