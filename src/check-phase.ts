@@ -4,7 +4,7 @@ import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
 import type { CheckLevel, Mode, Purpose } from './domain.js';
 import type { Log } from './log.js';
-import type { FileRecord } from './record.js';
+import { failedCheck, type FileRecord } from './record.js';
 import { formatDuration } from './report/format.js';
 
 export interface CheckDeps {
@@ -43,15 +43,7 @@ export async function checkFiles(
           record.checked(report, sha256);
         } catch (error) {
           const message = `${record.path}: could not read the file (${messageOf(error)}).`;
-          record.checked({
-            passed: false,
-            format: null,
-            samples: 0,
-            line: null,
-            message,
-            warnings: [],
-            omitted_warnings: 0,
-          });
+          record.checked(failedCheck(message));
         }
         const took = formatDuration(deps.now() - started);
         const report = record.check;

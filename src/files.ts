@@ -6,9 +6,11 @@
  */
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import * as glob from '@actions/glob';
+import { mapLimit } from './concurrency.js';
 import type { FileType } from './domain.js';
+import { messageOf } from './error-text.js';
 import { excerpt } from './safe-text.js';
+import { globEscape, GlobPattern, isInside, walk, type WalkEntry } from './walk.js';
 
 export const DATASET_EXTENSIONS: Record<string, FileType> = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parquet' };
 
@@ -32,25 +34,37 @@ export interface ResolveOptions {
 }
 
 /**
+ * Files inspected at once (each holds a file open for a moment): well under any open-files limit (macOS allows
+ * 256 by default), whatever the number of files.
+ */
+const INSPECT_CONCURRENCY = 16;
+
+/**
  * Finds the files the patterns name. A file that a pattern names itself is always kept (so a wrong extension is
  * reported rather than silently skipped); files reached only because a directory matched are kept when they have a
- * dataset extension. Sorted by path, without duplicates.
+ * dataset extension. Sorted by path, without duplicates. A path that cannot be inspected fails alone, by name.
  */
 export async function resolveFiles(options: ResolveOptions): Promise<MatchedFile[]> {
   const rooted = options.patterns.map((p) => rootPattern(p, options.workspace));
-  const globOptions = { excludeHiddenFiles: !options.includeHiddenFiles, matchDirectories: false };
-
-  const [everything, namedList] = await Promise.all([
-    globAll(rooted, { ...globOptions, implicitDescendants: true }),
-    globAll(rooted, { ...globOptions, implicitDescendants: false, matchDirectories: true }),
-  ]);
-  const named = new Set(namedList);
-  const kept = everything.filter((file) => named.has(file) || datasetTypeOf(file) !== undefined);
-  const keptSet = new Set(kept);
-  const candidates = [...kept, ...namedList.filter((p) => !keptSet.has(p))];
-
-  const roots = await allowedRoots(options);
-  const found = await Promise.all(candidates.map((absolutePath) => inspect(absolutePath, options, roots)));
+  const roots = await allowedRoots(rooted, options.workspace);
+  const entries = new Map<string, WalkEntry>();
+  for await (const entry of walk({
+    patterns: rooted,
+    excludeHiddenFiles: !options.includeHiddenFiles,
+    roots,
+    keepDescendant: (file) => datasetTypeOf(file) !== undefined,
+  })) {
+    const seen = entries.get(entry.absolutePath);
+    if (!seen || (entry.named && !seen.named)) entries.set(entry.absolutePath, entry);
+  }
+  const found = await mapLimit([...entries.values()], INSPECT_CONCURRENCY, (entry) =>
+    inspect(entry, options, roots).catch((error: unknown) => ({
+      path: relativePath(options.workspace, entry.absolutePath),
+      absolutePath: entry.absolutePath,
+      bytes: 0,
+      refusal: `It cannot be read (${messageOf(error)}), so it is not checked or uploaded.`,
+    })),
+  );
   const files = found.filter((file): file is MatchedFile => file !== undefined);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -63,32 +77,31 @@ const LFS_POINTER_START = 'version https://git-lfs.github.com/spec/v1';
  * Where matched files may really be: the workspace, and each place outside it that an include pattern names
  * itself (say, a file a previous step wrote to $RUNNER_TEMP: the workflow's author chose it), as real paths.
  */
-async function allowedRoots(options: ResolveOptions): Promise<string[]> {
-  const workspace = path.resolve(options.workspace);
-  const outside = options.patterns
-    .filter((p) => !p.startsWith('!'))
-    .map((p) => literalBase(rootPattern(p, workspace)))
-    .filter((base) => !isInside(base, workspace));
-  const roots = [workspace, ...outside];
+async function allowedRoots(rooted: string[], workspace: string): Promise<string[]> {
+  const absoluteWorkspace = path.resolve(workspace);
+  const outside = rooted
+    .map((p) => new GlobPattern(p))
+    .filter((p) => !p.negate && !isInside(p.searchPath, absoluteWorkspace))
+    .map((p) => p.searchPath);
+  const roots = [absoluteWorkspace, ...outside];
   const real = await Promise.all(roots.map((root) => realpath(root).catch(() => root)));
   return [...new Set([...roots, ...real])];
 }
 
 /** A matched path as a MatchedFile: resolved, and refused by name when it must not be read; undefined to skip. */
-async function inspect(
-  absolutePath: string,
-  options: ResolveOptions,
-  roots: string[],
-): Promise<MatchedFile | undefined> {
+async function inspect(entry: WalkEntry, options: ResolveOptions, roots: string[]): Promise<MatchedFile | undefined> {
+  const { absolutePath } = entry;
   const shown = relativePath(options.workspace, absolutePath);
   const refuse = (refusal: string): MatchedFile => ({ path: shown, absolutePath, bytes: 0, refusal });
-  const real = await realpath(absolutePath);
-  const root = roots.find((r) => isInside(real, r));
-  if (root === undefined) {
+  if (entry.invalidName) {
     return refuse(
-      `It is a symbolic link (or inside a linked folder) to ${excerpt(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`,
+      'Its name is not valid UTF-8 (the bytes that are not are shown as \\xNN), so it is not read: Together and GitHub show names as UTF-8. Rename the file.',
     );
   }
+  if (entry.outside !== undefined) return refuse(outsideRefusal(entry.outside));
+  const real = await realpath(absolutePath);
+  const root = roots.find((r) => isInside(real, r));
+  if (root === undefined) return refuse(outsideRefusal(real));
   // @actions/glob applied the hidden-file rules to the path it matched; a link must not lead past them.
   const linkedIntoHidden =
     hasHiddenPart(path.relative(root, real)) && !hasHiddenPart(path.relative(options.workspace, absolutePath));
@@ -117,6 +130,10 @@ async function inspect(
   return file;
 }
 
+function outsideRefusal(real: string): string {
+  return `It is a symbolic link (or inside a linked folder) to ${excerpt(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`;
+}
+
 function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
   if (info.isFIFO()) return 'a named pipe';
   if (info.isSocket()) return 'a socket';
@@ -133,22 +150,6 @@ async function startsWith(file: string, text: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-/** The part of a pattern before its first glob character: the directory (or file) it names itself. */
-function literalBase(pattern: string): string {
-  const parts = pattern.split(path.sep);
-  const literal: string[] = [];
-  for (const part of parts) {
-    if (/[*?[\]{}]/.test(part)) break;
-    literal.push(part);
-  }
-  return literal.join(path.sep) || path.sep;
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 function hasHiddenPart(relative: string): boolean {
@@ -188,7 +189,8 @@ export function unusablePathReason(
 export function rootPattern(pattern: string, workspace: string): string {
   const negated = pattern.startsWith('!');
   const body = negated ? pattern.slice(1).trim() : pattern;
-  const rooted = path.isAbsolute(body) ? body : path.join(workspace, body);
+  // The workspace is a literal path: glob characters in it (`[`, `*`) must not act as globs.
+  const rooted = path.isAbsolute(body) ? body : path.join(globEscape(workspace), body);
   // path.join drops a trailing separator, which glob reads as "directories only"; keep the user's meaning.
   const keepSlash = /[\\/]$/.test(body) && !rooted.endsWith(path.sep) ? path.sep : '';
   return `${negated ? '!' : ''}${rooted}${keepSlash}`;
@@ -197,9 +199,4 @@ export function rootPattern(pattern: string, workspace: string): string {
 /** Workspace-relative with forward slashes; files outside the workspace keep their `../` prefix. */
 export function relativePath(workspace: string, absolutePath: string): string {
   return path.relative(workspace, absolutePath).split(path.sep).join('/');
-}
-
-async function globAll(patterns: string[], options: glob.GlobOptions): Promise<string[]> {
-  const globber = await glob.create(patterns.join('\n'), options);
-  return globber.glob();
 }

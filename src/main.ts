@@ -167,6 +167,6 @@ async function report(results: FileResult[], settings: Settings): Promise<void> 
     log.info(
       `${notShown} more problem${notShown === 1 ? ' is' : 's are'} listed in the job summary (GitHub shows 10 annotations of a kind per step).`,
     );
-  const failure = failureMessage(results);
+  const failure = failureMessage(results, settings.mode);
   if (failure) failStep(failure);
 }

@@ -5,7 +5,7 @@
  * verdict are all computed from its `toResult()` view.
  */
 import type { CheckReport } from './check/types.js';
-import type { FileType, Purpose } from './domain.js';
+import type { CheckLevel, FileType, Purpose } from './domain.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { Estimate, FileResult, FileStatus } from './result.js';
 import type { ValidationReport } from './together/types.js';
@@ -43,7 +43,7 @@ export class FileRecord {
    */
   constructor(
     file: MatchedFile,
-    settings: { purpose: Purpose; fileType: FileType | 'auto' },
+    settings: { purpose: Purpose; fileType: FileType | 'auto'; check?: CheckLevel },
     private readonly now: () => number,
   ) {
     this.path = file.path;
@@ -54,7 +54,12 @@ export class FileRecord {
     this.name = file.path.slice(file.path.lastIndexOf('/') + 1);
     this.fileType = settings.fileType === 'auto' ? (datasetTypeOf(file.path) ?? null) : settings.fileType;
     const unusable = unusablePathReason(file, this.fileType);
-    if (unusable) this.fail('matched', `${file.path}: ${unusable}`);
+    if (!unusable) return;
+    const message = `${file.path}: ${unusable}`;
+    // With checks on, a file refused before its content is read has failed its check, as Together's checker
+    // reports an empty file or a wrong extension: the verdict, the annotation and the outputs say so.
+    if ((settings.check ?? 'full') !== 'off') this.checked(failedCheck(message, this.fileType));
+    else this.fail('matched', message);
   }
 
   /** The name sent to Together. */
@@ -290,6 +295,11 @@ export class FileRecord {
   private stopClock(): void {
     if (this.startedAt !== undefined) this.durationMs = this.now() - this.startedAt;
   }
+}
+
+/** The check report of a file refused before its content was read. */
+export function failedCheck(message: string, format: string | null = null): CheckReport {
+  return { passed: false, format, samples: 0, line: null, message, warnings: [], omitted_warnings: 0 };
 }
 
 /** A stage on the way (only seen if the run stops early) as the nearest public status. */

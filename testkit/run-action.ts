@@ -21,6 +21,8 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Called with each chunk the action prints, as it prints it. */
   onOutput?: (chunk: string) => void;
+  /** Run under this open-files limit (`ulimit -n`), as self-hosted runners (1,024) and macOS (256) have. */
+  openFilesLimit?: number;
   /** Send this signal once `when` resolves: an event of the test's server, never a timer (to test cancellation). */
   signalWhen?: { signal: NodeJS.Signals; when: Promise<unknown> };
 }
@@ -101,7 +103,12 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  const child = spawn(process.execPath, [await actionMain()], {
+  const main = await actionMain();
+  // `exec` keeps the limit's shell out of the way: signals reach Node itself.
+  const [command, args] = options.openFilesLimit
+    ? ['/bin/sh', ['-c', `ulimit -n ${options.openFilesLimit} && exec "$0" "$1"`, process.execPath, main]]
+    : [process.execPath, [main]];
+  const child = spawn(command, args, {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

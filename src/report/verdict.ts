@@ -1,13 +1,18 @@
 /** The step's verdict: the message that fails it, naming every file that did not make it. */
+import type { Mode } from '../domain.js';
 import { isFailure, type FileResult } from '../result.js';
 
 const MAX_NAMED = 20;
 
-/** undefined when every file succeeded. */
-export function failureMessage(results: FileResult[]): string | undefined {
+/** undefined when every file succeeded. In check mode it speaks of the check: nothing was to be uploaded. */
+export function failureMessage(results: FileResult[], mode: Mode = 'upload'): string | undefined {
   const failed = results.filter(isFailure);
   if (failed.length === 0) return undefined;
-  const named = failed.slice(0, MAX_NAMED).map((r) => `${r.path} (${r.status})`);
+  const named = failed
+    .slice(0, MAX_NAMED)
+    .map((r) => `${r.path} (${r.check?.passed === false ? 'check failed' : r.status})`);
   const more = failed.length > MAX_NAMED ? `, and ${failed.length - MAX_NAMED} more` : '';
-  return `${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'} did not make it: ${named.join(', ')}${more}. See the errors above and the job summary.`;
+  const files = `${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'}`;
+  const what = mode === 'check' ? `failed the dataset check` : 'did not make it';
+  return `${files} ${what}: ${named.join(', ')}${more}. See the errors above and the job summary.`;
 }

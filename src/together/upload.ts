@@ -96,12 +96,18 @@ async function useExisting(fileId: string, file: UploadRequest, deps: UploadDeps
   return { id: fileId, sha256: file.sha256, afterUpload: existing, existing: true };
 }
 
-/** Fails when the file's size or modification time is no longer what was found (and checked). */
-async function assertUnchanged(file: UploadRequest): Promise<void> {
+/**
+ * Fails when the file's size or modification time is no longer what was found (and checked): before anything is
+ * sent, and again once the bytes are stored (a file that grew during its PUT had only its first bytes sent).
+ */
+async function assertUnchanged(file: UploadRequest, when: 'before' | 'after' = 'before'): Promise<void> {
   const now = await stat(file.absolutePath);
   if (now.size !== file.bytes || (file.modifiedMs !== undefined && now.mtimeMs !== file.modifiedMs)) {
+    const how = now.size === file.bytes ? 'modified' : `${file.bytes} bytes then, ${now.size} now`;
     throw new FileChangedError(
-      `the file changed after it was checked (${now.size === file.bytes ? 'modified' : `${file.bytes} bytes then, ${now.size} now`}); nothing was sent. Run again once it is no longer being written.`,
+      when === 'before'
+        ? `the file changed after it was checked (${how}); nothing was sent. Run again once it is no longer being written.`
+        : `the file changed while it was sent (${how}): what reached Together is no longer the file in the workspace, so the upload was deleted. Run again once it is no longer being written.`,
     );
   }
 }
@@ -141,6 +147,7 @@ async function uploadSingle(file: UploadRequest, deps: UploadDeps): Promise<Uplo
         `the file changed while it was sent: its bytes hash to ${sent.sha256}, not to the ${file.sha256} that was checked; the upload was deleted. Run again once it is no longer being written.`,
       );
     }
+    await assertUnchanged(file, 'after');
   } catch (error) {
     await client.deleteReservation(reserved.fileId, log);
     throw error;
@@ -221,7 +228,7 @@ async function uploadMultipart(file: UploadRequest, deps: UploadDeps): Promise<U
     const took = now() - started;
     // Parts go out of order, so their bytes are not hashed; a file rewritten while they were sent shows in its
     // size or modification time, and the upload is then given up rather than completed.
-    await assertUnchanged(file);
+    await assertUnchanged(file, 'after');
     log(
       `Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${file.sha256}`,
     );

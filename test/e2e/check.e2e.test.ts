@@ -81,7 +81,7 @@ describe('check mode (pull requests)', () => {
       '::error title=Dataset check failed,file=eval/scores.csv::eval/scores.csv: CSV files are accepted only for purpose eval',
     );
     expect(run.stdout).toContain(
-      '::error::2 of 3 files did not make it: data/bad-role.jsonl (failed), eval/scores.csv (failed).',
+      '::error::2 of 3 files failed the dataset check: data/bad-role.jsonl (check failed), eval/scores.csv (check failed).',
     );
 
     const files = filesOf(run);
@@ -233,5 +233,72 @@ describe('checks before upload', () => {
     expect(run.exitCode).toBe(0);
     expect(filesOf(run)[0]).toMatchObject({ status: 'uploaded', check: null });
     expect(server.files.size).toBe(1);
+  });
+});
+
+describe('files refused before their content is read', () => {
+  it('fail their check in check mode, as Together reports them: check.passed false, a check annotation, a check verdict', async () => {
+    const { ws } = await tree({ 'data/e.jsonl': '', 'data/x.json': '{"text": "hi"}\n', 'data/ok.jsonl': chatJsonl(2) });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { mode: 'check', path: 'data/e.jsonl\ndata/x.json\ndata/ok.jsonl' },
+    });
+    expect(run.exitCode).toBe(1);
+    const files = filesOf(run);
+    expect(files.map((f) => [f.path, f.status, f.check?.passed])).toEqual([
+      ['data/e.jsonl', 'failed', false],
+      ['data/ok.jsonl', 'checked', true],
+      ['data/x.json', 'failed', false],
+    ]);
+    expect(files[0]!.check!.message).toBe('data/e.jsonl: The file is empty; it needs at least one sample.');
+    expect(files[2]!.check!.message).toMatch(
+      /^data\/x\.json: Cannot tell the dataset type from the extension '\.json'/,
+    );
+    expect(run.stdout).toContain(
+      '::error title=Dataset check failed,file=data/e.jsonl::data/e.jsonl: The file is empty',
+    );
+    expect(run.stdout).not.toContain('Upload failed');
+    expect(run.stdout).toContain(
+      '::error::2 of 3 files failed the dataset check: data/e.jsonl (check failed), data/x.json (check failed).',
+    );
+  });
+
+  it('fail their check in upload mode too, and nothing is sent', async () => {
+    const { ws, server } = await tree({ 'data/e.jsonl': '', 'data/ok.jsonl': chatJsonl(2) });
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { path: 'data', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(filesOf(run).map((f) => [f.path, f.status, f.check?.passed])).toEqual([
+      ['data/e.jsonl', 'failed', false],
+      ['data/ok.jsonl', 'skipped', true],
+    ]);
+    expect(run.stdout).toContain('::error title=Dataset check failed,file=data/e.jsonl::');
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('many files under a low open-files limit', () => {
+  it('checks 2,000 files under ulimit -n 256, every one reported, with an unreadable one failing alone by name', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 2000; i += 1) files[`data/part-${String(i).padStart(5, '0')}.jsonl`] = `{"text": "row ${i}"}\n`;
+    const { ws } = await tree(files);
+    const { chmod } = await import('node:fs/promises');
+    await chmod(ws.file('data/part-00810.jsonl'), 0o000);
+    const run = await runAction({
+      workspace: ws.root,
+      inputs: { mode: 'check', path: 'data/*.jsonl' },
+      openFilesLimit: 256,
+    });
+    expect(run.stdout + run.stderr).not.toMatch(/EMFILE|too many open files/);
+    const results = filesOf(run);
+    expect(results).toHaveLength(2000);
+    expect((run.manifest as { files: unknown[] }).files).toHaveLength(2000);
+    // Root reads any file whatever its mode: then every file passes. Otherwise the unreadable one fails alone.
+    const failed = results.filter((f) => f.status !== 'checked');
+    expect(failed.length).toBeLessThanOrEqual(1);
+    for (const f of failed) expect(f.path).toBe('data/part-00810.jsonl');
+    expect(run.exitCode).toBe(failed.length);
   });
 });

@@ -116,8 +116,12 @@ describe('links and special files', () => {
       const result = await run({ mode: mode!, check: check!, path: 'data' });
       expect(result.exitCode).toBe(1);
       const byPath = Object.fromEntries(filesOf(result).map((f) => [f.path, f]));
-      for (const refused of ['data/passwd.jsonl', 'data/linked/secret.jsonl']) {
-        expect(byPath[refused]).toMatchObject({ status: 'failed', sha256: null, check: null });
+      // The linked folder is refused as itself: it is never walked, so nothing inside it is even named.
+      expect(Object.keys(byPath).sort()).toEqual(['data/good.jsonl', 'data/linked', 'data/passwd.jsonl']);
+      for (const refused of ['data/passwd.jsonl', 'data/linked']) {
+        expect(byPath[refused]).toMatchObject({ status: 'failed', sha256: null });
+        // With checks on, a refused file has failed its check; with checks off there is no check.
+        expect(byPath[refused]!.check?.passed ?? null).toBe(check === 'off' ? null : false);
         expect(byPath[refused]!.error).toContain('outside the workspace, so it is not read');
       }
       expect(result.stdout).not.toContain('root:x:0:0');
@@ -167,7 +171,9 @@ describe('links and special files', () => {
       const [file] = filesOf(result);
       expect(file!.error).toContain('It is a Git LFS pointer, not the dataset');
       expect(file!.error).toContain('`lfs: true`');
-      expect(file!.check).toBeNull();
+      // Refused before its content is read: a failed check with checks on, no check with them off.
+      expect(file!.check?.passed ?? null).toBe(inputs.check === 'off' ? null : false);
+      expect(file!.check?.message ?? file!.error).toBe(file!.error);
     }
     expect(server.requests).toHaveLength(0);
   });

@@ -579,6 +579,27 @@ describe('a file that changes', () => {
     expect(h.server.files.size).toBe(0);
     expect(h.server.deletedIds).toHaveLength(1);
   });
+
+  it('that grows during its single PUT fails by name, its reservation deleted: the workspace no longer holds what was sent', async () => {
+    const h = await harness({ 'a.jsonl': chatJsonl(3), 'b.jsonl': chatJsonl(2) });
+    const path = h.files[0]!.absolutePath;
+    // A line appended while the PUT is in flight: the first `bytes` (the checked ones) still hash right.
+    let appended = false;
+    h.server.events.on('request', (request) => {
+      if (request.method !== 'PUT' || appended) return;
+      appended = true;
+      appendFileSync(path, '{"text": "late"}\n');
+    });
+    const results = await h.run({ check: 'full', concurrency: 1 });
+    expect(results[0]!.status).toBe('failed');
+    expect(results[0]!.error).toMatch(
+      /^a\.jsonl: upload failed: the file changed while it was sent \(\d+ bytes then, \d+ now\)/,
+    );
+    expect(results[0]!.id).toBeNull();
+    expect(results[1]!.status).toBe('processed');
+    expect(h.server.deletedIds).toHaveLength(1);
+    expect([...h.server.files.values()].map((f) => f.filename)).toEqual(['b.jsonl']);
+  });
 });
 
 describe('the wait deadline', () => {

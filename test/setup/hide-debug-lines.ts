@@ -1,6 +1,6 @@
 /**
- * A runner hides `::debug::` lines unless step debugging is on; so do the tests. In-process tests of file matching
- * run @actions/glob, which logs its options with core.debug (one `process.stdout.write` per command).
+ * A runner hides `::debug::` lines unless step debugging is on; so do the tests (in-process code that logs
+ * with core.debug writes one `process.stdout.write` per command).
  */
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {

@@ -96,6 +96,53 @@ describe('resolveFiles', () => {
     expect(await resolve(['missing/**/*.jsonl'])).toEqual([]);
   });
 
+  it('names a file whose name is not valid UTF-8 (escaped) and refuses it, instead of dropping it', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      Buffer.concat([
+        Buffer.from(path.join(workspace, 'data') + '/bad-'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('.jsonl'),
+      ]),
+      '{}\n',
+    );
+    const files = await resolveFiles({ patterns: ['data/*.jsonl'], workspace, includeHiddenFiles: false });
+    const bad = files.find((f) => f.path.startsWith('data/bad-'));
+    expect(bad).toMatchObject({ path: 'data/bad-\\xff\\xfe.jsonl', bytes: 0 });
+    expect(bad!.refusal).toMatch(/not valid UTF-8/);
+  });
+
+  it('refuses a link to a folder outside the workspace as itself, without walking it', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'files-outside-'));
+    try {
+      await writeFile(path.join(outside, 'secret.jsonl'), '{}\n');
+      await symlink(outside, path.join(workspace, 'data', 'linked'));
+      const files = await resolveFiles({ patterns: ['data'], workspace, includeHiddenFiles: false });
+      expect(files.map((f) => f.path)).toContain('data/linked');
+      expect(files.some((f) => f.path.includes('secret'))).toBe(false);
+      expect(files.find((f) => f.path === 'data/linked')!.refusal).toMatch(/outside the workspace, so it is not read/);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('walks a link to a folder inside the workspace, and stops at a link cycle', async () => {
+    await symlink(path.join(workspace, 'data', 'eval'), path.join(workspace, 'other', 'eval-link'));
+    await symlink(path.join(workspace, 'other'), path.join(workspace, 'other', 'loop'));
+    expect(await resolve(['other'])).toEqual(['other/eval-link/scores.csv', 'other/eval-link/tokens.parquet']);
+  });
+
+  it('treats glob characters in the workspace path literally', async () => {
+    const odd = await mkdtemp(path.join(tmpdir(), 'ws-[a]*-'));
+    try {
+      await writeFile(path.join(odd, 'x.jsonl'), '{}\n');
+      const files = await resolveFiles({ patterns: ['*.jsonl'], workspace: odd, includeHiddenFiles: false });
+      expect(files.map((f) => f.path)).toEqual(['x.jsonl']);
+    } finally {
+      await rm(odd, { recursive: true, force: true });
+    }
+  });
+
   it('follows symbolic links to files', async () => {
     await symlink(path.join(workspace, 'top.jsonl'), path.join(workspace, 'data', 'link.jsonl'));
     expect(await resolve(['data/*.jsonl'])).toEqual(['data/link.jsonl', 'data/train.jsonl', 'data/valid.jsonl']);

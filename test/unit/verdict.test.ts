@@ -19,3 +19,23 @@ describe('failureMessage', () => {
     );
   });
 });
+
+describe('failureMessage in check mode', () => {
+  it('speaks of the check, naming files that failed it', () => {
+    const failedCheck = {
+      passed: false,
+      format: null,
+      samples: 0,
+      line: null,
+      message: 'x',
+      warnings: [],
+      omitted_warnings: 0,
+    };
+    expect(
+      failureMessage(
+        [result({ status: 'checked' }), result({ path: 'e.jsonl', status: 'failed', check: failedCheck })],
+        'check',
+      ),
+    ).toBe('1 of 2 files failed the dataset check: e.jsonl (check failed). See the errors above and the job summary.');
+  });
+});
