@@ -11,6 +11,7 @@
  * - a name that is not valid UTF-8 is reported, escaped, instead of being dropped.
  */
 import { isUtf8 } from 'node:buffer';
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Minimatch } from 'minimatch';
@@ -157,12 +158,26 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry> {
   const hidden = (itemPath: string) => options.excludeHiddenFiles && path.basename(itemPath).startsWith('.');
 
   /** Classifies a path the walk reached; a directory to walk goes on `pending`, with the chain that led to it. */
-  async function* visit(itemPath: string, chain: Chain | undefined, pending: Pending[]): AsyncGenerator<WalkEntry> {
+  async function* visit(
+    itemPath: string,
+    chain: Chain | undefined,
+    pending: Pending[],
+    /** The type the directory listing gave, when it gave one: a regular file needs no stat to be skipped. */
+    listed?: Dirent<Buffer>,
+  ): AsyncGenerator<WalkEntry> {
+    if (hidden(itemPath)) return;
+    if (listed?.isFile()) {
+      // Most entries of a wide folder end here, with no system call and no glob match past the cheapest test.
+      const named = matchNamed(itemPath) & MATCH_FILE;
+      if (!named && !options.keepDescendant(itemPath)) return;
+      if (named || matchAll(itemPath) & MATCH_FILE) yield { absolutePath: itemPath, named: named !== 0, kind: 'file' };
+      return;
+    }
     const matched = matchAll(itemPath);
     const below = matched !== MATCH_NONE || couldMatchBelow(itemPath);
-    if (!below || hidden(itemPath)) return;
+    if (!below) return;
     const named = matchNamed(itemPath);
-    let info = await lstat(itemPath).catch(() => undefined);
+    let info: Stats | undefined = await lstat(itemPath).catch(() => undefined);
     if (!info) return;
     if (info.isSymbolicLink()) {
       const real = await realpath(itemPath).catch(() => undefined);
@@ -211,7 +226,12 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry> {
             yield { absolutePath: shown, named: false, kind: 'other', invalidName: true };
           continue;
         }
-        yield* visit(path.join(directory, raw.toString('utf8')), chain, subdirectories);
+        yield* visit(
+          path.join(directory, raw.toString('utf8')),
+          chain,
+          subdirectories,
+          entry as unknown as Dirent<Buffer>,
+        );
       }
       // Reverse, so the stack pops them in the order they were read.
       pending.push(...subdirectories.reverse());
