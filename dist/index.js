@@ -45492,11 +45492,25 @@ module.exports = {
 
 /***/ }),
 
+/***/ 5437:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ messageOf)
+/* harmony export */ });
+/** The text of anything thrown: an Error's message, or the value as a string. Imports nothing. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1057);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9133);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45506,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1057:
+/***/ 9133:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45515,14 +45529,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: ./src/error-text.ts
-/** The text of anything thrown: an Error's message, or the value as a string. Imports nothing. */
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/error-text.ts
+var error_text = __nccwpck_require__(5437);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: external "node:crypto"
@@ -45878,64 +45888,13 @@ async function scanCsv(path, bytes, options = {}) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var external_node_fs_promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/safe-text.ts
-/**
- * Untrusted text (file names, paths, dataset keys and values, what a server says) made safe for where it goes.
- * The runner reads workflow commands from stdout: a line that starts with `::` (after spaces), or holds `##[`,
- * is a command. So text bound for the log keeps to one line and never reads as a command, whatever it holds.
- * The edge (runner.ts) applies these to everything it prints; the report applies its HTML escaping on top.
- */
-/** Every character that can end a line somewhere (the runner splits on \n; browsers and editors on more). */
-const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
-/** Other control characters (terminal escapes among them), shown as escapes; tab is kept. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here.
-const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
-const ZERO_WIDTH_SPACE = '\u200b';
-/** The text on one line: each line break shown as `⏎`, each other control character as `\u001b` and the like. */
-function oneLine(text) {
-    return text
-        .replace(LINE_BREAKS, ' ⏎ ')
-        .replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/**
- * The data of a workflow command (a group title, an annotation): one line, with no `##[`, the older command form,
- * which the runner may find anywhere in a line. (@actions/core escapes the rest of a command's data.)
- */
-function safeCommandData(text) {
-    return oneLine(text).replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`);
-}
-/** One line that the runner cannot take for a workflow command (`::name::`, or the older `##[name]`). */
-function safeLogLine(text) {
-    return safeCommandData(text).replace(/^(\s*):(?=:)/, `$1:${ZERO_WIDTH_SPACE}`);
-}
-/** Characters of a value quoted from a dataset, at most. */
-const MAX_EXCERPT_CHARS = 120;
-/** A value quoted from a dataset: at most `max` characters, on one line, the cut shown (`…`, and how much more). */
-function excerpt(text, max = MAX_EXCERPT_CHARS) {
-    const flat = oneLine(text);
-    if (flat.length <= max)
-        return flat;
-    return `${flat.slice(0, max - 1)}… (${(flat.length - max + 1).toLocaleString('en-US')} more characters)`;
-}
-/**
- * What a server said, with the credentials that may be echoed in it removed: URLs (a presigned URL carries its
- * signature) and query strings become `<url>` / `?…`, and each of `secrets` (the API key) `***`.
- */
-function redact(text, secrets = []) {
-    let out = text;
-    for (const secret of secrets)
-        if (secret.length >= 4)
-            out = out.split(secret).join('***');
-    return out
-        .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<url>')
-        .replace(/\?[^\s"'<>]*(?:X-Amz-|Signature|Credential|token|sig=)[^\s"'<>]*/gi, '?…');
-}
-
+// EXTERNAL MODULE: ./src/safe-text.ts
+var safe_text = __nccwpck_require__(1452);
 ;// CONCATENATED MODULE: ./src/check/python-json.ts
 /**
  * Parses a JSONL line the way Python's `json.loads` does, which is what Together's reference checker uses: it also
@@ -46195,7 +46154,7 @@ function isObject(value) {
 }
 /** A value from the dataset, quoted as JSON and cut to a short excerpt: messages never carry a whole value. */
 function quote(value) {
-    return excerpt(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
+    return (0,safe_text/* excerpt */.Kb)(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
 }
 /** Keys from the dataset, quoted, at most five. */
 function quoteKeys(keys) {
@@ -46254,7 +46213,7 @@ function checkSampleWeight(sample) {
         return undefined;
     const weight = sample.weight instanceof PyFloat ? sample.weight.value : sample.weight;
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-        const found = sample.weight instanceof PyFloat ? excerpt(sample.weight.token) : jsonType(sample.weight);
+        const found = sample.weight instanceof PyFloat ? (0,safe_text/* excerpt */.Kb)(sample.weight.token) : jsonType(sample.weight);
         return `"weight" (the sample's weight, a loss multiplier) must be a number of 0 or more, such as 0.5; found ${typeof weight === 'number' || sample.weight instanceof PyFloat ? found : `a ${found}`}.`;
     }
     return undefined;
@@ -46313,7 +46272,7 @@ function checkContent(value, options) {
                 return fail(`${at}.image_url.url must be a non-empty string; found ${typeof url === 'string' ? 'an empty string' : 'url' in part.image_url ? jsonType(url) : 'nothing'}.`);
             }
             if (!IMAGE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
-                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${excerpt(url, 40)}". Image links and other formats are not accepted.`);
+                return fail(`${at}.image_url.url must be a base64 data URL of a JPEG, PNG or WEBP image ("data:image/png;base64,..."); found "${(0,safe_text/* excerpt */.Kb)(url, 40)}". Image links and other formats are not accepted.`);
             }
             if (url.length > MAX_IMAGE_URL_CHARS) {
                 return fail(`${at} is an image of about ${Math.floor((url.length * 3) / 4).toLocaleString('en-US')} bytes; each image must be under 10 MB.`);
@@ -46375,10 +46334,10 @@ function checkMessages(messages, options) {
             const weight = message.weight;
             // Python's int: true and false count (bool is an int); 1.0 does not.
             if (typeof weight !== 'boolean' && typeof weight !== 'number') {
-                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? excerpt(weight.token) : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
+                return `${at()}.weight must be the integer 0 or 1; found ${weight instanceof PyFloat ? (0,safe_text/* excerpt */.Kb)(weight.token) : jsonType(weight)}. Write 0 or 1 without a decimal point.`;
             }
             if (weight !== true && weight !== false && weight !== 0 && weight !== 1) {
-                return `${at()}.weight must be 0 or 1; found ${excerpt(String(weight))}.`;
+                return `${at()}.weight must be 0 or 1; found ${(0,safe_text/* excerpt */.Kb)(String(weight))}.`;
             }
         }
         const role = message.role;
@@ -46708,7 +46667,7 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             for (let i = take(); i >= 0; i = take()) {
                 results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
                 // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
-                await (0,promises_namespaceObject.setImmediate)();
+                await (0,promises_.setImmediate)();
             }
         };
         await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
@@ -46776,7 +46735,7 @@ async function hashYielding(file, bytes) {
             sinceYield += bytesRead;
             if (sinceYield >= HASH_SLICE_BYTES) {
                 sinceYield = 0;
-                await (0,promises_namespaceObject.setImmediate)();
+                await (0,promises_.setImmediate)();
             }
         }
         return hash.digest('hex');
@@ -46787,7 +46746,7 @@ async function hashYielding(file, bytes) {
 }
 /** Cut points just after a `\n`, near equal fractions of the file; a cut with no `\n` nearby is dropped. */
 async function findCuts(file, bytes, parts) {
-    const handle = await (0,promises_.open)(file, 'r');
+    const handle = await (0,external_node_fs_promises_.open)(file, 'r');
     try {
         const cuts = [];
         const window = Buffer.allocUnsafe(64 * 1024);
@@ -46815,7 +46774,7 @@ async function findCuts(file, bytes, parts) {
 }
 /** The offset just past line 1's terminator (or the file's end). */
 async function firstLineEnd(file, bytes) {
-    const handle = await (0,promises_.open)(file, 'r');
+    const handle = await (0,external_node_fs_promises_.open)(file, 'r');
     try {
         const window = Buffer.allocUnsafe(64 * 1024);
         for (let from = 0; from < bytes;) {
@@ -46872,1175 +46831,6 @@ function feedWorker(worker, tasks, results, take) {
     });
 }
 
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/constants.js
-
-/** @type {import('../src/types.d.ts').ParquetType[]} */
-const ParquetTypes = [
-  'BOOLEAN',
-  'INT32',
-  'INT64',
-  'INT96', // deprecated
-  'FLOAT',
-  'DOUBLE',
-  'BYTE_ARRAY',
-  'FIXED_LEN_BYTE_ARRAY',
-]
-
-/** @type {import('../src/types.d.ts').Encoding[]} */
-const Encodings = [
-  'PLAIN',
-  'GROUP_VAR_INT', // deprecated
-  'PLAIN_DICTIONARY',
-  'RLE',
-  'BIT_PACKED', // deprecated
-  'DELTA_BINARY_PACKED',
-  'DELTA_LENGTH_BYTE_ARRAY',
-  'DELTA_BYTE_ARRAY',
-  'RLE_DICTIONARY',
-  'BYTE_STREAM_SPLIT',
-]
-
-/** @type {import('../src/types.d.ts').FieldRepetitionType[]} */
-const FieldRepetitionTypes = [
-  'REQUIRED',
-  'OPTIONAL',
-  'REPEATED',
-]
-
-/** @type {import('../src/types.d.ts').ConvertedType[]} */
-const ConvertedTypes = [
-  'UTF8',
-  'MAP',
-  'MAP_KEY_VALUE',
-  'LIST',
-  'ENUM',
-  'DECIMAL',
-  'DATE',
-  'TIME_MILLIS',
-  'TIME_MICROS',
-  'TIMESTAMP_MILLIS',
-  'TIMESTAMP_MICROS',
-  'UINT_8',
-  'UINT_16',
-  'UINT_32',
-  'UINT_64',
-  'INT_8',
-  'INT_16',
-  'INT_32',
-  'INT_64',
-  'JSON',
-  'BSON',
-  'INTERVAL',
-]
-
-/** @type {import('../src/types.d.ts').CompressionCodec[]} */
-const CompressionCodecs = [
-  'UNCOMPRESSED',
-  'SNAPPY',
-  'GZIP',
-  'LZO',
-  'BROTLI',
-  'LZ4',
-  'ZSTD',
-  'LZ4_RAW',
-]
-
-/** @type {import('../src/types.d.ts').PageType[]} */
-const PageTypes = [
-  'DATA_PAGE',
-  'INDEX_PAGE',
-  'DICTIONARY_PAGE',
-  'DATA_PAGE_V2',
-]
-
-/** @type {import('../src/types.d.ts').BoundaryOrder[]} */
-const BoundaryOrders = (/* unused pure expression or super */ null && ([
-  'UNORDERED',
-  'ASCENDING',
-  'DESCENDING',
-]))
-
-/** @type {import('../src/types.d.ts').EdgeInterpolationAlgorithm[]} */
-const EdgeInterpolationAlgorithms = [
-  'SPHERICAL',
-  'VINCENTY',
-  'THOMAS',
-  'ANDOYER',
-  'KARNEY',
-]
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/wkb.js
-/**
- * WKB (Well-Known Binary) decoder for geometry objects.
- *
- * @param {DataReader} reader
- * @returns {Geometry} geometry object
- */
-function wkbToGeojson(reader) {
-  const flags = getFlags(reader)
-
-  if (flags.type === 1) { // Point
-    return { type: 'Point', coordinates: readPosition(reader, flags) }
-  } else if (flags.type === 2) { // LineString
-    return { type: 'LineString', coordinates: readLine(reader, flags) }
-  } else if (flags.type === 3) { // Polygon
-    return { type: 'Polygon', coordinates: readPolygon(reader, flags) }
-  } else if (flags.type === 4) { // MultiPoint
-    const points = []
-    for (let i = 0; i < flags.count; i++) {
-      points.push(readPosition(reader, getFlags(reader)))
-    }
-    return { type: 'MultiPoint', coordinates: points }
-  } else if (flags.type === 5) { // MultiLineString
-    const lines = []
-    for (let i = 0; i < flags.count; i++) {
-      lines.push(readLine(reader, getFlags(reader)))
-    }
-    return { type: 'MultiLineString', coordinates: lines }
-  } else if (flags.type === 6) { // MultiPolygon
-    const polygons = []
-    for (let i = 0; i < flags.count; i++) {
-      polygons.push(readPolygon(reader, getFlags(reader)))
-    }
-    return { type: 'MultiPolygon', coordinates: polygons }
-  } else if (flags.type === 7) { // GeometryCollection
-    const geometries = []
-    for (let i = 0; i < flags.count; i++) {
-      geometries.push(wkbToGeojson(reader))
-    }
-    return { type: 'GeometryCollection', geometries }
-  } else {
-    throw new Error(`Unsupported geometry type: ${flags.type}`)
-  }
-}
-
-/**
- * Extract ISO WKB flags and base geometry type.
- *
- * @param {DataReader} reader
- * @returns {WkbFlags}
- */
-function getFlags(reader) {
-  const { view } = reader
-  const littleEndian = view.getUint8(reader.offset++) === 1
-  const rawType = view.getUint32(reader.offset, littleEndian)
-  reader.offset += 4
-
-  const type = rawType % 1000
-  const flags = Math.floor(rawType / 1000)
-
-  let count = 0
-  if (type > 1 && type <= 7) {
-    count = view.getUint32(reader.offset, littleEndian)
-    reader.offset += 4
-  }
-
-  // XY, XYZ, XYM, XYZM
-  let dim = 2
-  if (flags) dim++
-  if (flags === 3) dim++
-
-  return { littleEndian, type, dim, count }
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[]}
- */
-function readPosition(reader, flags) {
-  const points = []
-  for (let i = 0; i < flags.dim; i++) {
-    const coord = reader.view.getFloat64(reader.offset, flags.littleEndian)
-    reader.offset += 8
-    points.push(coord)
-  }
-  return points
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[][]}
- */
-function readLine(reader, flags) {
-  const points = []
-  for (let i = 0; i < flags.count; i++) {
-    points.push(readPosition(reader, flags))
-  }
-  return points
-}
-
-/**
- * @param {DataReader} reader
- * @param {WkbFlags} flags
- * @returns {number[][][]}
- */
-function readPolygon(reader, flags) {
-  const { view } = reader
-  const rings = []
-  for (let r = 0; r < flags.count; r++) {
-    const count = view.getUint32(reader.offset, flags.littleEndian)
-    reader.offset += 4
-    rings.push(readLine(reader, { ...flags, count }))
-  }
-  return rings
-}
-
-/**
- * @typedef {object} WkbFlags
- * @property {boolean} littleEndian
- * @property {number} type
- * @property {number} dim
- * @property {number} count
- */
-
-/**
- * @import {DataReader, Geometry} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/convert.js
-
-
-/**
- * @import {ColumnDecoder, DecodedArray, Encoding, ParquetParsers} from '../src/types.js'
- */
-
-const decoder = new TextDecoder()
-
-/**
- * Default type parsers when no custom ones are given
- * @type ParquetParsers
- */
-const DEFAULT_PARSERS = {
-  timestampFromMilliseconds(millis) {
-    return new Date(Number(millis))
-  },
-  timestampFromMicroseconds(micros) {
-    return new Date(Number(micros / 1000n))
-  },
-  timestampFromNanoseconds(nanos) {
-    return new Date(Number(nanos / 1000000n))
-  },
-  dateFromDays(days) {
-    return new Date(days * 86400000)
-  },
-  stringFromBytes(bytes) {
-    return bytes && decoder.decode(bytes)
-  },
-  jsonFromBytes(bytes) {
-    return bytes && JSON.parse(decoder.decode(bytes))
-  },
-  geometryFromBytes(bytes) {
-    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
-  },
-  geographyFromBytes(bytes) {
-    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 })
-  },
-  uuidFromBytes(bytes) {
-    if (!bytes) return undefined
-    const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
-    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20, 32)
-  },
-}
-
-/**
- * Convert known types from primitive to rich, and dereference dictionary.
- *
- * @param {DecodedArray} data series of primitive types
- * @param {DecodedArray | undefined} dictionary
- * @param {Encoding} encoding
- * @param {ColumnDecoder} columnDecoder
- * @returns {DecodedArray} series of rich types
- */
-function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
-  if (dictionary && encoding.endsWith('_DICTIONARY')) {
-    let output = data
-    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
-      // @ts-expect-error upgrade data to match dictionary type with fancy constructor
-      output = new dictionary.constructor(data.length)
-    }
-    for (let i = 0; i < data.length; i++) {
-      output[i] = dictionary[data[i]]
-    }
-    return output
-  } else {
-    return convert(data, columnDecoder)
-  }
-}
-
-/**
- * Convert known types from primitive to rich.
- *
- * @param {DecodedArray} data series of primitive types
- * @param {ColumnDecoder} columnDecoder
- * @returns {DecodedArray} series of rich types
- */
-function convert(data, columnDecoder) {
-  const { element, parsers, utf8 = true, schemaPath } = columnDecoder
-  const { type, converted_type: ctype, logical_type: ltype } = element
-  const nullable = element.repetition_type !== 'REQUIRED'
-
-  // Skip utf8 conversion for plain BYTE_ARRAY inside VARIANT
-  const isVariant = schemaPath?.some(s => s.element.logical_type?.type === 'VARIANT')
-  if (isVariant && type === 'BYTE_ARRAY' && ctype !== 'UTF8' && ltype?.type !== 'STRING') {
-    return data
-  }
-  if (ctype === 'DECIMAL') {
-    const scale = element.scale || 0
-    const factor = 10 ** -scale
-    const arr = new Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      if (data[i] instanceof Uint8Array) {
-        arr[i] = parseDecimal(data[i]) * factor
-      } else {
-        arr[i] = Number(data[i]) * factor
-      }
-    }
-    return arr
-  }
-  if (!ctype && type === 'INT96') {
-    return Array.from(data).map(v => parsers.timestampFromNanoseconds(parseInt96Nanos(v)))
-  }
-  if (ctype === 'DATE') {
-    return Array.from(data).map(v => parsers.dateFromDays(v))
-  }
-  if (ctype === 'TIMESTAMP_MILLIS') {
-    return Array.from(data).map(v => parsers.timestampFromMilliseconds(v))
-  }
-  if (ctype === 'TIMESTAMP_MICROS') {
-    return Array.from(data).map(v => parsers.timestampFromMicroseconds(v))
-  }
-  if (ctype === 'JSON') {
-    return data.map(v => parsers.jsonFromBytes(v))
-  }
-  if (ctype === 'BSON') {
-    throw new Error('parquet bson not supported')
-  }
-  if (ctype === 'INTERVAL') {
-    throw new Error('parquet interval not supported')
-  }
-  if (ltype?.type === 'GEOMETRY') {
-    return data.map(v => parsers.geometryFromBytes(v))
-  }
-  if (ltype?.type === 'GEOGRAPHY') {
-    return data.map(v => parsers.geographyFromBytes(v))
-  }
-  if (ltype?.type === 'UUID') {
-    return data.map(v => parsers.uuidFromBytes(v))
-  }
-  if (ctype === 'UTF8' || ltype?.type === 'STRING' || utf8 && type === 'BYTE_ARRAY') {
-    return data.map(v => parsers.stringFromBytes(v))
-  }
-  if (ctype === 'UINT_64' || ltype?.type === 'INTEGER' && ltype.bitWidth === 64 && !ltype.isSigned) {
-    if (data instanceof BigInt64Array) return new BigUint64Array(data.buffer, data.byteOffset, data.length)
-    const arr = nullable ? new Array(data.length) : new BigUint64Array(data.length)
-    for (let i = 0; i < arr.length; i++) arr[i] = data[i]
-    return arr
-  }
-  if (ctype === 'UINT_32' || ltype?.type === 'INTEGER' && ltype.bitWidth === 32 && !ltype.isSigned) {
-    if (data instanceof Int32Array) return new Uint32Array(data.buffer, data.byteOffset, data.length)
-    const arr = nullable ? new Array(data.length) : new Uint32Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      arr[i] = data[i] < 0 ? 4294967296 + data[i] : data[i]
-    }
-    return arr
-  }
-  if (ltype?.type === 'FLOAT16') {
-    return Array.from(data).map(parseFloat16)
-  }
-  if (ltype?.type === 'TIMESTAMP') {
-    const { unit } = ltype
-    /** @type {ParquetParsers[keyof ParquetParsers]} */
-    let parser = parsers.timestampFromMilliseconds
-    if (unit === 'MICROS') parser = parsers.timestampFromMicroseconds
-    if (unit === 'NANOS') parser = parsers.timestampFromNanoseconds
-    const arr = new Array(data.length)
-    for (let i = 0; i < arr.length; i++) {
-      arr[i] = parser(data[i])
-    }
-    return arr
-  }
-  return data
-}
-
-/**
- * @param {Uint8Array} bytes
- * @returns {number}
- */
-function parseDecimal(bytes) {
-  if (!bytes.length) return 0
-
-  let value = 0n
-  for (const byte of bytes) {
-    value = value * 256n + BigInt(byte)
-  }
-
-  // handle signed
-  const bits = bytes.length * 8
-  if (value >= 2n ** BigInt(bits - 1)) {
-    value -= 2n ** BigInt(bits)
-  }
-
-  return Number(value)
-}
-
-/**
- * Converts INT96 date format (hi 32bit days, lo 64bit nanos) to nanos since epoch
- * @param {bigint} value
- * @returns {bigint}
- */
-function parseInt96Nanos(value) {
-  const days = (value >> 64n) - 2440588n
-  const nano = value & 0xffffffffffffffffn
-  return days * 86400000000000n + nano
-}
-
-/**
- * @param {Uint8Array | undefined} bytes
- * @returns {number | undefined}
- */
-function parseFloat16(bytes) {
-  if (!bytes) return undefined
-  const int16 = bytes[1] << 8 | bytes[0]
-  const sign = int16 >> 15 ? -1 : 1
-  const exp = int16 >> 10 & 0x1f
-  const frac = int16 & 0x3ff
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024) // subnormals
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024)
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/schema.js
-/**
- * Build a tree from the schema elements.
- *
- * @param {SchemaElement[]} schema
- * @param {number} rootIndex index of the root element
- * @param {string[]} path path to the element
- * @returns {SchemaTree} tree of schema elements
- */
-function schemaTree(schema, rootIndex, path) {
-  const element = schema[rootIndex]
-  const children = []
-  let count = 1
-
-  // Read the specified number of children
-  if (element.num_children) {
-    while (children.length < element.num_children) {
-      const childElement = schema[rootIndex + count]
-      const child = schemaTree(schema, rootIndex + count, [...path, childElement.name])
-      count += child.count
-      children.push(child)
-    }
-  }
-
-  return { count, element, children, path }
-}
-
-/**
- * Get schema elements from the root to the given element name.
- *
- * @param {SchemaElement[]} schema
- * @param {string[]} name path to the element
- * @returns {SchemaTree[]} list of schema elements
- */
-function getSchemaPath(schema, name) {
-  return getTreePath(schemaTree(schema, 0, []), name)
-}
-
-/**
- * Get schema tree nodes from the root of a prebuilt tree to the given element name.
- *
- * @param {SchemaTree} tree root of the schema tree
- * @param {string[]} name path to the element
- * @returns {SchemaTree[]} list of schema elements
- */
-function getTreePath(tree, name) {
-  const path = [tree]
-  for (const part of name) {
-    const child = tree.children.find(child => child.element.name === part)
-    if (!child) throw new Error(`parquet schema element not found: ${name}`)
-    path.push(child)
-    tree = child
-  }
-  return path
-}
-
-/**
- * Get all physical (leaf) column names.
- *
- * @param {SchemaTree} schemaTree
- * @returns {string[]} list of physical column names
- */
-function getPhysicalColumns(schemaTree) {
-  /** @type {string[]} */
-  const columns = []
-  /** @param {SchemaTree} node */
-  function traverse(node) {
-    if (node.children.length) {
-      for (const child of node.children) {
-        traverse(child)
-      }
-    } else {
-      columns.push(node.path.join('.'))
-    }
-  }
-  traverse(schemaTree)
-  return columns
-}
-
-/**
- * Get the max repetition level for a given schema path.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {number} max repetition level
- */
-function getMaxRepetitionLevel(schemaPath) {
-  let maxLevel = 0
-  for (const { element } of schemaPath) {
-    if (element.repetition_type === 'REPEATED') {
-      maxLevel++
-    }
-  }
-  return maxLevel
-}
-
-/**
- * Get the max definition level for a given schema path.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {number} max definition level
- */
-function getMaxDefinitionLevel(schemaPath) {
-  let maxLevel = 0
-  for (const { element } of schemaPath.slice(1)) {
-    if (element.repetition_type !== 'REQUIRED') {
-      maxLevel++
-    }
-  }
-  return maxLevel
-}
-
-/**
- * Check if a column is list-like.
- *
- * @param {SchemaTree} schema
- * @returns {boolean} true if list-like
- */
-function isListLike(schema) {
-  if (!schema) return false
-  if (schema.element.converted_type !== 'LIST') return false
-  if (schema.children.length > 1) return false
-
-  const firstChild = schema.children[0]
-  if (firstChild.children.length > 1) return false
-  if (firstChild.element.repetition_type !== 'REPEATED') return false
-
-  return true
-}
-
-/**
- * Check if a column is map-like.
- *
- * @param {SchemaTree} schema
- * @returns {boolean} true if map-like
- */
-function isMapLike(schema) {
-  if (!schema) return false
-  if (schema.element.converted_type !== 'MAP') return false
-  if (schema.children.length > 1) return false
-
-  const firstChild = schema.children[0]
-  if (firstChild.children.length !== 2) return false
-  if (firstChild.element.repetition_type !== 'REPEATED') return false
-
-  const keyChild = firstChild.children.find(child => child.element.name === 'key')
-  if (keyChild?.element.repetition_type === 'REPEATED') return false
-
-  const valueChild = firstChild.children.find(child => child.element.name === 'value')
-  if (valueChild?.element.repetition_type === 'REPEATED') return false
-
-  return true
-}
-
-/**
- * Returns true if a column is non-nested.
- *
- * @param {SchemaTree[]} schemaPath
- * @returns {boolean}
- */
-function isFlatColumn(schemaPath) {
-  if (schemaPath.length !== 2) return false
-  const [, column] = schemaPath
-  if (column.element.repetition_type === 'REPEATED') return false
-  if (column.children.length) return false
-  return true
-}
-
-/**
- * @import {SchemaElement, SchemaTree} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/thrift.js
-/**
- * @import {DataReader, ThriftObject, ThriftType} from '../src/types.js'
- */
-
-// TCompactProtocol types
-const STOP = 0
-const TRUE = 1
-const FALSE = 2
-const BYTE = 3
-const I16 = 4
-const I32 = 5
-const I64 = 6
-const DOUBLE = 7
-const BINARY = 8
-const LIST = 9
-const STRUCT = 12
-
-/**
- * Parse TCompactProtocol
- *
- * @param {DataReader} reader
- * @returns {{ [key: `field_${number}`]: any }}
- */
-function deserializeTCompactProtocol(reader) {
-  /** @type {ThriftObject} */
-  const value = {}
-  let fid = 0
-
-  while (true) {
-    if (reader.offset >= reader.view.byteLength) throw new Error('thrift struct ended without STOP')
-    // Parse each field based on its type and add to the result object
-    const byte = reader.view.getUint8(reader.offset++)
-    const type = byte & 0x0f
-    if (type === STOP) break
-    const delta = byte >> 4
-    fid = delta ? fid + delta : readZigZag(reader)
-    value[`field_${fid}`] = readElement(reader, type)
-  }
-
-  return value
-}
-
-/**
- * Read a single element based on its type
- *
- * @param {DataReader} reader
- * @param {number} type
- * @returns {ThriftType}
- */
-function readElement(reader, type) {
-  switch (type) {
-  case TRUE:
-    return true
-  case FALSE:
-    return false
-  case BYTE:
-    return reader.view.getInt8(reader.offset++)
-  case I16:
-  case I32:
-    return readZigZag(reader)
-  case I64:
-    return readZigZagBigInt(reader)
-  case DOUBLE: {
-    const value = reader.view.getFloat64(reader.offset, true)
-    reader.offset += 8
-    return value
-  }
-  case BINARY: {
-    const stringLength = readVarInt(reader)
-    if (reader.offset + stringLength > reader.view.byteLength) {
-      throw new Error(`thrift binary length ${stringLength} exceeds remaining ${reader.view.byteLength - reader.offset} bytes`)
-    }
-    const strBytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, stringLength)
-    reader.offset += stringLength
-    return strBytes
-  }
-  case LIST: {
-    const byte = reader.view.getUint8(reader.offset++)
-    const elemType = byte & 0x0f
-    let listSize = byte >> 4
-    if (listSize === 15) {
-      listSize = readVarInt(reader)
-    }
-    const boolType = elemType === TRUE || elemType === FALSE
-    const values = new Array(listSize)
-    for (let i = 0; i < listSize; i++) {
-      values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType)
-    }
-    return values
-  }
-  case STRUCT:
-    // main function handles struct parsing
-    return deserializeTCompactProtocol(reader)
-  default:
-    // MAP, SET, UUID not used by parquet
-    throw new Error(`thrift unhandled type: ${type}`)
-  }
-}
-
-/**
- * Read varint aka Unsigned LEB128.
- *
- * @param {DataReader} reader
- * @returns {number}
- */
-function readVarInt(reader) {
-  let result = 0
-  let shift = 0
-  while (true) {
-    // Read groups of 7 low bits until high bit is 0
-    const byte = reader.view.getUint8(reader.offset++)
-    result |= (byte & 0x7f) << shift
-    if (!(byte & 0x80)) {
-      return result
-    }
-    shift += 7
-  }
-}
-
-/**
- * Read a varint as a bigint.
- *
- * @param {DataReader} reader
- * @returns {bigint}
- */
-function readVarBigInt(reader) {
-  let result = 0n
-  let shift = 0n
-  while (true) {
-    const byte = reader.view.getUint8(reader.offset++)
-    result |= BigInt(byte & 0x7f) << shift
-    if (!(byte & 0x80)) {
-      return result
-    }
-    shift += 7n
-  }
-}
-
-/**
- * Read a zigzag number.
- * Zigzag folds positive and negative numbers into the positive number space.
- *
- * @param {DataReader} reader
- * @returns {number}
- */
-function readZigZag(reader) {
-  const zigzag = readVarInt(reader)
-  return zigzag >>> 1 ^ -(zigzag & 1)
-}
-
-/**
- * Read a zigzag bigint.
- *
- * @param {DataReader} reader
- * @returns {bigint}
- */
-function readZigZagBigInt(reader) {
-  const zigzag = readVarBigInt(reader)
-  return zigzag >> 1n ^ -(zigzag & 1n)
-}
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/geoparquet.js
-/**
- * @param {SchemaElement[]} schema
- * @param {KeyValue[] | undefined} key_value_metadata
- * @returns {void}
- */
-function markGeoColumns(schema, key_value_metadata) {
-  // Prepare the list of GeoParquet columns
-  /** @type {Map<string, LogicalType>} */
-  const columns = new Map()
-  const geo = key_value_metadata?.find(({ key }) => key === 'geo')?.value
-  const decodedColumns = (geo && JSON.parse(geo)?.columns) ?? {}
-  for (const [name, column] of Object.entries(decodedColumns)) {
-    if (column.encoding !== 'WKB') continue
-
-    const type = column.edges === 'spherical' ? 'GEOGRAPHY' : 'GEOMETRY'
-    const id = column.crs?.id ?? column.crs?.ids?.[0]
-    const crs = id ? `${id.authority}:${id.code.toString()}` : undefined
-    // Note: we can't infer GEOGRAPHY's algorithm from GeoParquet
-    columns.set(name, { type, crs })
-  }
-
-  // Mark schema elements with logical type
-  // Only look at root-level columns of type BYTE_ARRAY without existing logical_type
-  for (let i = 1; i < schema.length; i++) { // skip root
-    const { logical_type, name, num_children, type } = schema[i]
-    if (num_children) {
-      i += num_children
-      continue // skip the element and its children
-    }
-    if (type === 'BYTE_ARRAY' && !logical_type) {
-      schema[i].logical_type = columns.get(name)
-    }
-  }
-}
-
-/**
- * @import {KeyValue, LogicalType, SchemaElement} from '../src/types.js'
- */
-
-;// CONCATENATED MODULE: ./node_modules/hyparquet/src/metadata.js
-
-
-
-
-
-
-/**
- * @import {AsyncBuffer, FileMetaData, KeyValue, LogicalType, MetadataOptions, MinMaxType, ParquetParsers, SchemaElement, SchemaTree, Statistics, TimeUnit} from '../src/types.js'
- */
-
-const defaultInitialFetchSize = 1 << 19 // 512kb
-
-const metadata_decoder = new TextDecoder()
-function decode(/** @type {Uint8Array} */ value) {
-  return value && metadata_decoder.decode(value)
-}
-
-/**
- * Read parquet metadata from an async buffer.
- *
- * An AsyncBuffer is like an ArrayBuffer, but the slices are loaded
- * asynchronously, possibly over the network.
- *
- * You must provide the byteLength of the buffer, typically from a HEAD request.
- *
- * In theory, you could use suffix-range requests to fetch the end of the file,
- * and save a round trip. But in practice, this doesn't work because chrome
- * deems suffix-range requests as a not-safe-listed header, and will require
- * a pre-flight. So the byteLength is required.
- *
- * To make this efficient, we initially request the last 512kb of the file,
- * which is likely to contain the metadata. If the metadata length exceeds the
- * initial fetch, 512kb, we request the rest of the metadata from the AsyncBuffer.
- *
- * This ensures that we either make one 512kb initial request for the metadata,
- * or a second request for up to the metadata size.
- *
- * @param {AsyncBuffer} asyncBuffer parquet file contents
- * @param {MetadataOptions & { initialFetchSize?: number }} options initial fetch size in bytes (default 512kb)
- * @returns {Promise<FileMetaData>} parquet metadata object
- */
-async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
-  if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error('parquet expected AsyncBuffer')
-
-  // fetch last bytes (footer) of the file
-  const footerOffset = Math.max(0, asyncBuffer.byteLength - initialFetchSize)
-  const footerBuffer = await asyncBuffer.slice(footerOffset, asyncBuffer.byteLength)
-
-  // Check for parquet magic number "PAR1"
-  const footerView = new DataView(footerBuffer)
-  if (footerView.getUint32(footerBuffer.byteLength - 4, true) !== 0x31524150) {
-    throw new Error('parquet file invalid (footer != PAR1)')
-  }
-
-  // Parquet files store metadata at the end of the file
-  // Metadata length is 4 bytes before the last PAR1
-  const metadataLength = footerView.getUint32(footerBuffer.byteLength - 8, true)
-  if (metadataLength > asyncBuffer.byteLength - 8) {
-    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${asyncBuffer.byteLength - 8}`)
-  }
-
-  // check if metadata size fits inside the initial fetch
-  if (metadataLength + 8 > initialFetchSize) {
-    // fetch the rest of the metadata
-    const metadataOffset = asyncBuffer.byteLength - metadataLength - 8
-    const metadataBuffer = await asyncBuffer.slice(metadataOffset, footerOffset)
-    // combine initial fetch with the new slice
-    const combinedBuffer = new ArrayBuffer(metadataLength + 8)
-    const combinedView = new Uint8Array(combinedBuffer)
-    combinedView.set(new Uint8Array(metadataBuffer))
-    combinedView.set(new Uint8Array(footerBuffer), footerOffset - metadataOffset)
-    return parquetMetadata(combinedBuffer, { parsers, geoparquet })
-  } else {
-    // parse metadata from the footer
-    return parquetMetadata(footerBuffer, { parsers, geoparquet })
-  }
-}
-
-/**
- * Read parquet metadata from a buffer synchronously.
- *
- * @param {ArrayBuffer | Uint8Array} arrayBuffer parquet file footer
- * @param {MetadataOptions} options metadata parsing options
- * @returns {FileMetaData} parquet metadata object
- */
-function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
-  let view
-  if (arrayBuffer instanceof ArrayBuffer) {
-    view = new DataView(arrayBuffer)
-  } else if (arrayBuffer instanceof Uint8Array) {
-    view = new DataView(arrayBuffer.buffer, arrayBuffer.byteOffset, arrayBuffer.byteLength)
-  } else {
-    throw new Error('parquet expected ArrayBuffer or Uint8Array')
-  }
-
-  // Use default parsers if not given
-  const allParsers = { ...DEFAULT_PARSERS, ...parsers }
-
-  // Validate footer magic number "PAR1"
-  if (view.byteLength < 8) {
-    throw new Error('parquet file is too short')
-  }
-  if (view.getUint32(view.byteLength - 4, true) !== 0x31524150) {
-    throw new Error('parquet file invalid (footer != PAR1)')
-  }
-
-  // Parquet files store metadata at the end of the file
-  // Metadata length is 4 bytes before the last PAR1
-  const metadataLengthOffset = view.byteLength - 8
-  const metadataLength = view.getUint32(metadataLengthOffset, true)
-  if (metadataLength > view.byteLength - 8) {
-    // {metadata}, metadata_length, PAR1
-    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${view.byteLength - 8}`)
-  }
-
-  const metadataOffset = metadataLengthOffset - metadataLength
-  const reader = { view, offset: metadataOffset }
-  const metadata = deserializeTCompactProtocol(reader)
-
-  // Parse metadata from thrift data
-  const version = metadata.field_1
-  /** @type {SchemaElement[]} */
-  const schema = metadata.field_2.map((/** @type {any} */ field) => ({
-    type: ParquetTypes[field.field_1],
-    type_length: field.field_2,
-    repetition_type: FieldRepetitionTypes[field.field_3],
-    name: decode(field.field_4),
-    num_children: field.field_5,
-    converted_type: ConvertedTypes[field.field_6],
-    scale: field.field_7,
-    precision: field.field_8,
-    field_id: field.field_9,
-    logical_type: logicalType(field.field_10),
-  }))
-  // schema element per column index
-  const columnSchema = schema.filter(e => e.type)
-  const num_rows = metadata.field_3
-  const row_groups = metadata.field_4.map((/** @type {any} */ rowGroup) => ({
-    columns: rowGroup.field_1.map((/** @type {any} */ column, /** @type {number} */ columnIndex) => ({
-      file_path: decode(column.field_1),
-      file_offset: column.field_2,
-      meta_data: column.field_3 && {
-        type: ParquetTypes[column.field_3.field_1],
-        encodings: column.field_3.field_2?.map((/** @type {number} */ e) => Encodings[e]),
-        path_in_schema: column.field_3.field_3.map(decode),
-        codec: CompressionCodecs[column.field_3.field_4],
-        num_values: column.field_3.field_5,
-        total_uncompressed_size: column.field_3.field_6,
-        total_compressed_size: column.field_3.field_7,
-        key_value_metadata: column.field_3.field_8?.map((/** @type {any} */ kv) => ({
-          key: decode(kv.field_1),
-          value: decode(kv.field_2),
-        })),
-        data_page_offset: column.field_3.field_9,
-        index_page_offset: column.field_3.field_10,
-        dictionary_page_offset: column.field_3.field_11,
-        statistics: convertStats(column.field_3.field_12, columnSchema[columnIndex], allParsers),
-        encoding_stats: column.field_3.field_13?.map((/** @type {any} */ encodingStat) => ({
-          page_type: PageTypes[encodingStat.field_1],
-          encoding: Encodings[encodingStat.field_2],
-          count: encodingStat.field_3,
-        })),
-        bloom_filter_offset: column.field_3.field_14,
-        bloom_filter_length: column.field_3.field_15,
-        size_statistics: column.field_3.field_16 && {
-          unencoded_byte_array_data_bytes: column.field_3.field_16.field_1,
-          repetition_level_histogram: column.field_3.field_16.field_2,
-          definition_level_histogram: column.field_3.field_16.field_3,
-        },
-        geospatial_statistics: column.field_3.field_17 && {
-          bbox: column.field_3.field_17.field_1 && {
-            xmin: column.field_3.field_17.field_1.field_1,
-            xmax: column.field_3.field_17.field_1.field_2,
-            ymin: column.field_3.field_17.field_1.field_3,
-            ymax: column.field_3.field_17.field_1.field_4,
-            zmin: column.field_3.field_17.field_1.field_5,
-            zmax: column.field_3.field_17.field_1.field_6,
-            mmin: column.field_3.field_17.field_1.field_7,
-            mmax: column.field_3.field_17.field_1.field_8,
-          },
-          geospatial_types: column.field_3.field_17.field_2,
-        },
-      },
-      offset_index_offset: column.field_4,
-      offset_index_length: column.field_5,
-      column_index_offset: column.field_6,
-      column_index_length: column.field_7,
-      crypto_metadata: column.field_8,
-      encrypted_column_metadata: column.field_9,
-    })),
-    total_byte_size: rowGroup.field_2,
-    num_rows: rowGroup.field_3,
-    sorting_columns: rowGroup.field_4?.map((/** @type {any} */ sortingColumn) => ({
-      column_idx: sortingColumn.field_1,
-      descending: sortingColumn.field_2,
-      nulls_first: sortingColumn.field_3,
-    })),
-    file_offset: rowGroup.field_5,
-    total_compressed_size: rowGroup.field_6,
-    ordinal: rowGroup.field_7,
-  }))
-  /** @type {KeyValue[] | undefined} */
-  const key_value_metadata = metadata.field_5?.map((/** @type {any} */ kv) => ({
-    key: decode(kv.field_1),
-    value: decode(kv.field_2),
-  }))
-  const created_by = decode(metadata.field_6)
-
-  if (geoparquet) {
-    markGeoColumns(schema, key_value_metadata)
-  }
-
-  return {
-    version,
-    schema,
-    num_rows,
-    row_groups,
-    key_value_metadata,
-    created_by,
-    metadata_length: metadataLength,
-  }
-}
-
-/**
- * Return a tree of schema elements from parquet metadata.
- *
- * @param {{schema: SchemaElement[]}} metadata parquet metadata object
- * @returns {SchemaTree} tree of schema elements
- */
-function parquetSchema({ schema }) {
-  return getSchemaPath(schema, [])[0]
-}
-
-/**
- * @param {any} logicalType
- * @returns {LogicalType | undefined}
- */
-function logicalType(logicalType) {
-  if (logicalType?.field_1) return { type: 'STRING' }
-  if (logicalType?.field_2) return { type: 'MAP' }
-  if (logicalType?.field_3) return { type: 'LIST' }
-  if (logicalType?.field_4) return { type: 'ENUM' }
-  if (logicalType?.field_5) return {
-    type: 'DECIMAL',
-    scale: logicalType.field_5.field_1,
-    precision: logicalType.field_5.field_2,
-  }
-  if (logicalType?.field_6) return { type: 'DATE' }
-  if (logicalType?.field_7) return {
-    type: 'TIME',
-    isAdjustedToUTC: logicalType.field_7.field_1,
-    unit: timeUnit(logicalType.field_7.field_2),
-  }
-  if (logicalType?.field_8) return {
-    type: 'TIMESTAMP',
-    isAdjustedToUTC: logicalType.field_8.field_1,
-    unit: timeUnit(logicalType.field_8.field_2),
-  }
-  if (logicalType?.field_10) return {
-    type: 'INTEGER',
-    bitWidth: logicalType.field_10.field_1,
-    isSigned: logicalType.field_10.field_2,
-  }
-  if (logicalType?.field_11) return { type: 'NULL' }
-  if (logicalType?.field_12) return { type: 'JSON' }
-  if (logicalType?.field_13) return { type: 'BSON' }
-  if (logicalType?.field_14) return { type: 'UUID' }
-  if (logicalType?.field_15) return { type: 'FLOAT16' }
-  if (logicalType?.field_16) return {
-    type: 'VARIANT',
-    specification_version: logicalType.field_16.field_1,
-  }
-  if (logicalType?.field_17) return {
-    type: 'GEOMETRY',
-    crs: decode(logicalType.field_17.field_1),
-  }
-  if (logicalType?.field_18) return {
-    type: 'GEOGRAPHY',
-    crs: decode(logicalType.field_18.field_1),
-    algorithm: EdgeInterpolationAlgorithms[logicalType.field_18.field_2],
-  }
-  return logicalType
-}
-
-/**
- * @param {any} unit
- * @returns {TimeUnit}
- */
-function timeUnit(unit) {
-  if (unit.field_1) return 'MILLIS'
-  if (unit.field_2) return 'MICROS'
-  if (unit.field_3) return 'NANOS'
-  throw new Error('parquet time unit required')
-}
-
-/**
- * Convert column statistics based on column type.
- *
- * @param {any} stats
- * @param {SchemaElement} schema
- * @param {ParquetParsers} parsers
- * @returns {Statistics}
- */
-function convertStats(stats, schema, parsers) {
-  return stats && {
-    max: convertMetadata(stats.field_1, schema, parsers),
-    min: convertMetadata(stats.field_2, schema, parsers),
-    null_count: stats.field_3,
-    distinct_count: stats.field_4,
-    max_value: convertMetadata(stats.field_5, schema, parsers),
-    min_value: convertMetadata(stats.field_6, schema, parsers),
-    is_max_value_exact: stats.field_7,
-    is_min_value_exact: stats.field_8,
-  }
-}
-
-/**
- * @param {Uint8Array | undefined} value
- * @param {SchemaElement} schema
- * @param {ParquetParsers} parsers
- * @returns {MinMaxType | undefined}
- */
-function convertMetadata(value, schema, parsers) {
-  const { type, converted_type, logical_type } = schema
-  if (value === undefined) return value
-  if (type === 'BOOLEAN') return value[0] === 1
-  if (type === 'BYTE_ARRAY') return parsers.stringFromBytes(value)
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength)
-  if (type === 'FLOAT' && view.byteLength === 4) return view.getFloat32(0, true)
-  if (type === 'DOUBLE' && view.byteLength === 8) return view.getFloat64(0, true)
-  if (type === 'INT32' && converted_type === 'DECIMAL' && view.byteLength === 4) {
-    return view.getInt32(0, true) * 10 ** -(schema.scale || 0)
-  }
-  if (type === 'INT64' && converted_type === 'DECIMAL' && view.byteLength === 8) {
-    return Number(view.getBigInt64(0, true)) * 10 ** -(schema.scale || 0)
-  }
-  if (type === 'INT32' && converted_type === 'DATE') return parsers.dateFromDays(view.getInt32(0, true))
-  if (type === 'INT64' && converted_type === 'TIMESTAMP_MILLIS') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && converted_type === 'TIMESTAMP_MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'NANOS') return parsers.timestampFromNanoseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP' && logical_type?.unit === 'MICROS') return parsers.timestampFromMicroseconds(view.getBigInt64(0, true))
-  if (type === 'INT64' && logical_type?.type === 'TIMESTAMP') return parsers.timestampFromMilliseconds(view.getBigInt64(0, true))
-  const unsigned = converted_type?.startsWith('UINT_') ||
-    logical_type?.type === 'INTEGER' && !logical_type.isSigned
-  if (type === 'INT32' && unsigned && view.byteLength === 4) return view.getUint32(0, true)
-  if (type === 'INT64' && unsigned && view.byteLength === 8) return view.getBigUint64(0, true)
-  if (type === 'INT32' && view.byteLength === 4) return view.getInt32(0, true)
-  if (type === 'INT64' && view.byteLength === 8) return view.getBigInt64(0, true)
-  if (converted_type === 'DECIMAL') return parseDecimal(value) * 10 ** -(schema.scale || 0)
-  if (logical_type?.type === 'FLOAT16') return parseFloat16(value)
-  if (logical_type?.type === 'UUID') return parsers.uuidFromBytes(value)
-  if (type === 'FIXED_LEN_BYTE_ARRAY') return value
-  // assert(false)
-  return value
-}
-
 ;// CONCATENATED MODULE: ./src/check/parquet.ts
 /**
  * Together's Parquet rules (pre-tokenized fine-tune data, rules doc section 8), read from the file's footer only:
@@ -48050,14 +46840,15 @@ function convertMetadata(value, schema, parsers) {
 
 
 
-
 /** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
 const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'];
 /** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
 async function readParquetSummary(path, bytes) {
     if (bytes < 12)
         throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
-    const handle = await (0,promises_.open)(path, 'r');
+    // Loaded only for Parquet files: most runs check none.
+    const { parquetMetadataAsync, parquetSchema } = await __nccwpck_require__.e(/* import() */ 853).then(__nccwpck_require__.bind(__nccwpck_require__, 2853));
+    const handle = await (0,external_node_fs_promises_.open)(path, 'r');
     try {
         const file = {
             byteLength: bytes,
@@ -48072,7 +46863,7 @@ async function readParquetSummary(path, bytes) {
             metadata = await parquetMetadataAsync(file);
         }
         catch (error) {
-            throw new Error(`its footer cannot be read (${messageOf(error)}); the file is truncated, corrupt or not Parquet`, {
+            throw new Error(`its footer cannot be read (${(0,error_text/* messageOf */.b)(error)}); the file is truncated, corrupt or not Parquet`, {
                 cause: error,
             });
         }
@@ -48089,7 +46880,7 @@ async function readParquetSummary(path, bytes) {
 }
 /** Column names from the file, quoted and cut short, at most five. */
 function quoteColumns(columns) {
-    const shown = columns.slice(0, 5).map((c) => `"${excerpt(c, 60)}"`);
+    const shown = columns.slice(0, 5).map((c) => `"${(0,safe_text/* excerpt */.Kb)(c, 60)}"`);
     if (columns.length > 5)
         shown.push(`and ${columns.length - 5} more`);
     return shown.join(', ') || 'none';
@@ -48101,7 +46892,7 @@ function parquetProblem(summary) {
     }
     const unexpected = summary.columns.find((c) => !PARQUET_COLUMNS.includes(c));
     if (unexpected !== undefined) {
-        return `The file has the column "${excerpt(unexpected, 60)}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
+        return `The file has the column "${(0,safe_text/* excerpt */.Kb)(unexpected, 60)}"; only "input_ids", "attention_mask", "labels" and "position_ids" are allowed. Drop the other columns.`;
     }
     if (summary.rows < 1)
         return 'The file has no rows; it needs at least one sample.';
@@ -48186,7 +46977,7 @@ async function checkReport(target, purpose, level, parallel, read, hashed) {
                 summary = await readParquetSummary(target.absolutePath, target.bytes);
             }
             catch (error) {
-                return fail(`The file is not readable as Parquet: ${messageOf(error)}.`, null, 'parquet');
+                return fail(`The file is not readable as Parquet: ${(0,error_text/* messageOf */.b)(error)}.`, null, 'parquet');
             }
             const problem = parquetProblem(summary);
             if (problem)
@@ -48209,33 +47000,6 @@ async function encodingOnly(target, fail, format, read, hashed) {
     if (result.utf8)
         return utf8Failure(fail, result.utf8);
     return pass(format, result.lines);
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-/** Bounded concurrency: run an async function over items with at most `limit` in flight, results in item order. */
-/**
- * Maps `items` through `fn`, at most `limit` at once, keeping the items' order in the results. After a rejection
- * no new item starts; the calls in flight are awaited, then the first error is thrown.
- */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    const runner = async () => {
-        while (!failure && next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await fn(items[index], index);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, runner));
-    if (failure)
-        throw failure.error;
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -51138,30 +49902,30 @@ async function* walk(options) {
         if (!below)
             return;
         const named = matchNamed(itemPath);
-        let info = await (0,promises_.lstat)(itemPath).catch(() => undefined);
+        let info = await (0,external_node_fs_promises_.lstat)(itemPath).catch(() => undefined);
         if (!info)
             return;
         if (info.isSymbolicLink()) {
-            const real = await (0,promises_.realpath)(itemPath).catch(() => undefined);
+            const real = await (0,external_node_fs_promises_.realpath)(itemPath).catch(() => undefined);
             if (real === undefined)
                 return; // a broken link: @actions/glob leaves it out too
             if (!options.roots.some((root) => isInside(real, root))) {
                 // Never walked, never read. A folder is reported whenever a pattern could select something in it; a file
                 // where a pattern would select it.
-                const folder = (await (0,promises_.stat)(real).catch(() => undefined))?.isDirectory() ?? false;
+                const folder = (await (0,external_node_fs_promises_.stat)(real).catch(() => undefined))?.isDirectory() ?? false;
                 const selected = matched & MATCH_FILE && (named !== MATCH_NONE || options.keepDescendant(itemPath));
                 if (folder || selected)
                     yield { absolutePath: itemPath, named: named !== MATCH_NONE, kind: 'other', outside: real };
                 return;
             }
-            info = await (0,promises_.stat)(itemPath).catch(() => undefined);
+            info = await (0,external_node_fs_promises_.stat)(itemPath).catch(() => undefined);
             if (!info)
                 return;
         }
         if (info.isDirectory()) {
             if (named & MATCH_DIRECTORY)
                 yield { absolutePath: itemPath, named: true, kind: 'directory' };
-            const real = await (0,promises_.realpath)(itemPath).catch(() => itemPath);
+            const real = await (0,external_node_fs_promises_.realpath)(itemPath).catch(() => itemPath);
             // A link back to a folder on the way here is a cycle (@actions/glob's rule: only the chain counts).
             for (let link = chain; link; link = link.parent)
                 if (link.real === real)
@@ -51181,7 +49945,7 @@ async function* walk(options) {
         while (pending.length > 0) {
             const { directory, chain } = pending.pop();
             const subdirectories = [];
-            const handle = await (0,promises_.opendir)(directory, { encoding: 'buffer', bufferSize: 64 }).catch(() => undefined);
+            const handle = await (0,external_node_fs_promises_.opendir)(directory, { encoding: 'buffer', bufferSize: 64 }).catch(() => undefined);
             if (!handle)
                 continue;
             for await (const entry of handle) {
@@ -51258,7 +50022,6 @@ function compact(items) {
 
 
 
-
 const DATASET_EXTENSIONS = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parquet' };
 /**
  * Files inspected at once (each holds a file open for a moment): well under any open-files limit (macOS allows
@@ -51273,24 +50036,38 @@ const INSPECT_CONCURRENCY = 16;
 async function resolveFiles(options) {
     const rooted = options.patterns.map((p) => rootPattern(p, options.workspace));
     const roots = await allowedRoots(rooted, options.workspace);
-    const entries = new Map();
+    // Each entry is inspected as the walk yields it (at most INSPECT_CONCURRENCY at once), so no list of walk
+    // entries is ever held: only the files found.
+    const found = new Map();
+    const named = new Set();
+    const inFlight = new Set();
     for await (const entry of walk({
         patterns: rooted,
         excludeHiddenFiles: !options.includeHiddenFiles,
         roots,
         keepDescendant: (file) => datasetTypeOf(file) !== undefined,
     })) {
-        const seen = entries.get(entry.absolutePath);
-        if (!seen || (entry.named && !seen.named))
-            entries.set(entry.absolutePath, entry);
+        // A path met twice (overlapping patterns) is inspected once; named wins, for the directory-like-dataset rule.
+        if (found.has(entry.absolutePath) && (!entry.named || named.has(entry.absolutePath)))
+            continue;
+        if (entry.named)
+            named.add(entry.absolutePath);
+        found.set(entry.absolutePath, undefined);
+        const task = inspect(entry, options, roots)
+            .catch((error) => ({
+            path: relativePath(options.workspace, entry.absolutePath),
+            absolutePath: entry.absolutePath,
+            bytes: 0,
+            refusal: `It cannot be read (${(0,error_text/* messageOf */.b)(error)}), so it is not checked or uploaded.`,
+        }))
+            .then((file) => void found.set(entry.absolutePath, file))
+            .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        if (inFlight.size >= INSPECT_CONCURRENCY)
+            await Promise.race(inFlight);
     }
-    const found = await mapLimit([...entries.values()], INSPECT_CONCURRENCY, (entry) => inspect(entry, options, roots).catch((error) => ({
-        path: relativePath(options.workspace, entry.absolutePath),
-        absolutePath: entry.absolutePath,
-        bytes: 0,
-        refusal: `It cannot be read (${messageOf(error)}), so it is not checked or uploaded.`,
-    })));
-    const files = found.filter((file) => file !== undefined);
+    await Promise.all(inFlight);
+    const files = [...found.values()].filter((file) => file !== undefined);
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** The largest file Git LFS writes as a pointer (its spec); only files this small are read to tell. */
@@ -51307,7 +50084,7 @@ async function allowedRoots(rooted, workspace) {
         .filter((p) => !p.negate && !isInside(p.searchPath, absoluteWorkspace))
         .map((p) => p.searchPath);
     const roots = [absoluteWorkspace, ...outside];
-    const real = await Promise.all(roots.map((root) => (0,promises_.realpath)(root).catch(() => root)));
+    const real = await Promise.all(roots.map((root) => (0,external_node_fs_promises_.realpath)(root).catch(() => root)));
     return [...new Set([...roots, ...real])];
 }
 /** A matched path as a MatchedFile: resolved, and refused by name when it must not be read; undefined to skip. */
@@ -51320,16 +50097,18 @@ async function inspect(entry, options, roots) {
     }
     if (entry.outside !== undefined)
         return refuse(outsideRefusal(entry.outside));
-    const real = await (0,promises_.realpath)(absolutePath);
+    const resolved = await (0,external_node_fs_promises_.realpath)(absolutePath);
+    // Usually the same path: keep one string, not two, for each of thousands of files.
+    const real = resolved === absolutePath ? absolutePath : resolved;
     const root = roots.find((r) => isInside(real, r));
     if (root === undefined)
         return refuse(outsideRefusal(real));
     // @actions/glob applied the hidden-file rules to the path it matched; a link must not lead past them.
     const linkedIntoHidden = hasHiddenPart(external_node_path_default().relative(root, real)) && !hasHiddenPart(external_node_path_default().relative(options.workspace, absolutePath));
     if (!options.includeHiddenFiles && linkedIntoHidden) {
-        return refuse(`It is a symbolic link to a hidden file or folder (${excerpt(external_node_path_default().relative(root, real))}), so it is not read; hidden files are left out unless include-hidden-files: true.`);
+        return refuse(`It is a symbolic link to a hidden file or folder (${(0,safe_text/* excerpt */.Kb)(external_node_path_default().relative(root, real))}), so it is not read; hidden files are left out unless include-hidden-files: true.`);
     }
-    const info = await (0,promises_.stat)(real);
+    const info = await (0,external_node_fs_promises_.stat)(real);
     if (info.isDirectory()) {
         // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
         return datasetTypeOf(absolutePath) !== undefined
@@ -51347,7 +50126,7 @@ async function inspect(entry, options, roots) {
     return file;
 }
 function outsideRefusal(real) {
-    return `It is a symbolic link (or inside a linked folder) to ${excerpt(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`;
+    return `It is a symbolic link (or inside a linked folder) to ${(0,safe_text/* excerpt */.Kb)(real)}, outside the workspace, so it is not read. A pull request must not point the action at files outside the repository; to upload a file a previous step wrote elsewhere, name that path itself in 'path'.`;
 }
 function kindOf(info) {
     if (info.isFIFO())
@@ -51359,7 +50138,7 @@ function kindOf(info) {
     return 'not a file';
 }
 async function startsWith(file, text) {
-    const handle = await (0,promises_.open)(file, 'r');
+    const handle = await (0,external_node_fs_promises_.open)(file, 'r');
     try {
         const buffer = Buffer.alloc(text.length);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -51679,74 +50458,8 @@ function publicStatus(stage) {
     return stage;
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-/** Decimal units, as GitHub and most tools show sizes: 1.5 MB = 1,500,000 bytes. */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit += 1;
-    }
-    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
-/** `850 ms`, `12.3 s`, `4 min 05 s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const minutes = Math.floor(totalSeconds / 60);
-    const secs = totalSeconds % 60;
-    if (minutes < 60)
-        return `${minutes} min ${String(secs).padStart(2, '0')} s`;
-    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-/** Throughput in MB/s. */
-function formatRate(bytes, ms) {
-    if (ms <= 0)
-        return '— MB/s';
-    return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
-}
-/** Escapes text for HTML content and attribute values (the job summary renders HTML). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-/** An estimate in a few words: `1,234,567 training tokens, $3.21` (with a warning when over the limit). */
-function describeEstimate(estimate) {
-    if ('unavailable' in estimate)
-        return `no estimate (${estimate.unavailable})`;
-    const tokens = estimate.train_tokens === null
-        ? 'tokens unknown'
-        : `${estimate.train_tokens.toLocaleString('en-US')} training tokens`;
-    const price = estimate.total_price === null
-        ? 'price unknown'
-        : estimate.total_price > 0 && estimate.total_price < 0.01
-            ? 'under $0.01'
-            : `$${estimate.total_price.toFixed(2)}`;
-    const limit = estimate.allowed_to_proceed === false ? ": over the account's limit, a job would not start" : '';
-    return `${tokens}, ${price}${limit}`;
-}
-/** A zero-width space: it keeps `@name`, `#123` and `https://` from being read as what they spell. */
-const BREAK = '\u200b';
-/**
- * Untrusted text for the job summary and the pull-request comment, to be placed inside the report's HTML (never in
- * markdown): on one line, so it cannot end the HTML block or the table; with a zero-width break after `@` and `#`,
- * inside `://`, `www.`, `](` and `![`, so that no `@mention` notifies anyone, no `#123` links an issue and no URL,
- * link or image appears (it reads the same); and HTML-escaped, so it cannot add markup.
- */
-function escapeText(text) {
-    return escapeHtml(oneLine(text)
-        .replace(/[@#]/g, (c) => `${c}${BREAK}`)
-        .replace(/\]\(|!\[/g, (pair) => `${pair[0]}${BREAK}${pair[1]}`)
-        .replace(/:\/\//g, `:${BREAK}//`)
-        .replace(/\b(www)\./gi, `$1${BREAK}.`));
-}
-
+// EXTERNAL MODULE: ./src/report/format.ts
+var format = __nccwpck_require__(2011);
 ;// CONCATENATED MODULE: ./src/check-phase.ts
 /** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
 
@@ -51772,10 +50485,10 @@ async function checkFiles(records, settings, deps) {
                 record.checked(report, sha256);
             }
             catch (error) {
-                const message = `${record.path}: could not read the file (${messageOf(error)}).`;
+                const message = `${record.path}: could not read the file (${(0,error_text/* messageOf */.b)(error)}).`;
                 record.checked(failedCheck(message));
             }
-            const took = formatDuration(deps.now() - started);
+            const took = (0,format/* formatDuration */.a3)(deps.now() - started);
             const report = record.check;
             if (report?.passed) {
                 deps.log.info(`✓ ${record.path}: ${report.samples.toLocaleString('en-US')} sample${report.samples === 1 ? '' : 's'}, ${report.format} (${took})`);
@@ -51871,7 +50584,7 @@ const STATUS_LABEL = {
 /** Renders the report as GitHub-flavoured Markdown with an HTML table, within `limits.maxBytes`. */
 function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     const out = new BudgetedLines(limits.maxBytes);
-    out.push(`## ${escapeHtml(headline(results, context))}`, '');
+    out.push(`## ${(0,format/* escapeHtml */.ZD)(headline(results, context))}`, '');
     if (results.length === 0) {
         out.push(`No files matched the \`path\` input, so nothing was ${context.mode === 'check' ? 'checked' : 'uploaded'}.`);
         return out.text();
@@ -51880,12 +50593,12 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     const checking = context.mode === 'check';
     const estimating = results.some((r) => r.estimate !== null);
     const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
-    out.push(`Purpose <code>${escapeHtml(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${formatBytes(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
+    out.push(`Purpose <code>${(0,format/* escapeHtml */.ZD)(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${(0,format/* formatBytes */.z3)(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
         ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
         : `<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th>${estimating ? '<th>Estimate</th>' : ''}<th>Time</th></tr>`);
     if (context.outputsCut) {
         const { files, total, manifestPath } = context.outputsCut;
-        out.push(`The <code>files</code> output lists the first ${files} of ${total} files (GitHub keeps at most 1 MB of a job's outputs); the manifest, <code>${escapeText(manifestPath)}</code>, has every file.`, '');
+        out.push(`The <code>files</code> output lists the first ${files} of ${total} files (GitHub keeps at most 1 MB of a job's outputs); the manifest, <code>${(0,format/* escapeText */.X1)(manifestPath)}</code>, has every file.`, '');
     }
     const failures = results.filter(isFailure);
     // The failures' heading and first entries matter more than the last rows of a long table.
@@ -51907,7 +50620,7 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
         out.push(`### ${failures.length} file${plural(failures.length)} failed`, '', '<ul>');
         let listed = 0;
         for (const r of failures.slice(0, limits.failures)) {
-            const item = `<li><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${escapeText(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}</li>`;
+            const item = `<li><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${(0,format/* escapeText */.X1)(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}</li>`;
             if (!out.fits(item, RESERVED_BYTES / 2))
                 break;
             out.push(item);
@@ -51927,7 +50640,7 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
             for (const w of r.check.warnings) {
                 if (listed >= limits.failures)
                     break;
-                const item = `<li><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${escapeText(clip(w.message, MAX_MESSAGE_CHARS))}</li>`;
+                const item = `<li><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${(0,format/* escapeText */.X1)(clip(w.message, MAX_MESSAGE_CHARS))}</li>`;
                 if (!out.fits(item, RESERVED_BYTES / 2)) {
                     budgetLeft = false;
                     break;
@@ -51945,14 +50658,14 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     return out.text();
 }
 function row(r, checking, estimating) {
-    const file = `<td><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${formatBytes(r.bytes)}</td>`;
+    const file = `<td><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${(0,format/* formatBytes */.z3)(r.bytes)}</td>`;
     const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
     if (checking)
-        return `<tr>${file}<td>${escapeText(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
-    return (`<tr>${file}${samples}<td>${r.id ? `<code>${escapeText(clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
-        `<td>${escapeText(describeValidationReport(r.validation_report))}</td>` +
-        (estimating ? `<td>${r.estimate ? escapeText(describeEstimate(r.estimate)) : '—'}</td>` : '') +
-        `<td>${r.duration_ms === null ? '—' : formatDuration(r.duration_ms)}</td></tr>`);
+        return `<tr>${file}<td>${(0,format/* escapeText */.X1)(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
+    return (`<tr>${file}${samples}<td>${r.id ? `<code>${(0,format/* escapeText */.X1)(clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+        `<td>${(0,format/* escapeText */.X1)(describeValidationReport(r.validation_report))}</td>` +
+        (estimating ? `<td>${r.estimate ? (0,format/* escapeText */.X1)((0,format/* describeEstimate */.SD)(r.estimate)) : '—'}</td>` : '') +
+        `<td>${r.duration_ms === null ? '—' : (0,format/* formatDuration */.a3)(r.duration_ms)}</td></tr>`);
 }
 /** Lines that keep count of their size in bytes (UTF-8), as GitHub measures it. */
 class BudgetedLines {
@@ -52040,7 +50753,7 @@ function renderComment(results, context, marker, runUrl) {
         maxBytes: MAX_COMMENT_BYTES - Buffer.byteLength(marker) - Buffer.byteLength(footer) - 1,
         rows: MAX_COMMENT_ROWS,
         failures: 30,
-        everyFileIn: runUrl ? `<a href="${escapeHtml(runUrl)}">the job summary</a>` : 'the job summary',
+        everyFileIn: runUrl ? `<a href="${(0,format/* escapeHtml */.ZD)(runUrl)}">the job summary</a>` : 'the job summary',
     });
     return `${marker}\n${report}${footer}`;
 }
@@ -52058,7 +50771,7 @@ async function keepChangedFiles(files, pr, github, log) {
         return kept;
     }
     catch (error) {
-        log.warning(`Could not list the files of pull request #${pr.number} (${messageOf(error)}); taking every matched file.`);
+        log.warning(`Could not list the files of pull request #${pr.number} (${(0,error_text/* messageOf */.b)(error)}); taking every matched file.`);
         return files;
     }
 }
@@ -52070,7 +50783,7 @@ async function commentOnPullRequest(results, context, pr, github, log) {
         log.info(`The comment on pull request #${pr.number} was ${how}.`);
     }
     catch (error) {
-        log.warning(`Could not comment on pull request #${pr.number}: ${messageOf(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`);
+        log.warning(`Could not comment on pull request #${pr.number}: ${(0,error_text/* messageOf */.b)(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`);
     }
 }
 
@@ -52079,6 +50792,10 @@ async function commentOnPullRequest(results, context, pr, github, log) {
  * The manifest: one JSON file with a record for every matched file (everything `files` holds, however many) and
  * the run that made them, so that a workflow can keep a record of which content became which Together file.
  */
+
+
+
+
 
 
 function buildManifest(results, settings, now) {
@@ -52102,12 +50819,74 @@ function buildManifest(results, settings, now) {
         files: results,
     };
 }
-/** Writes the manifest whole or not at all (a temporary file renamed into place). */
-async function writeManifest(file, manifest) {
-    await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    await (0,promises_.writeFile)(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
-    await (0,promises_.rename)(temporary, file);
+/** Records written per write call: the file is written in pieces, never held as one string. */
+const RECORDS_PER_WRITE = 50;
+/**
+ * Writes the manifest whole or not at all: a temporary file of its own (created exclusively, so no link of that
+ * name is followed), written a slice of records at a time, then renamed into place. The text is exactly
+ * `JSON.stringify(manifest, null, 2)`. A path inside the workspace is resolved like a dataset path: it may not
+ * lead out of the workspace through a link, nor replace a matched dataset or a folder. Nothing is left behind
+ * when it fails.
+ */
+async function writeManifest(file, manifest, place) {
+    if (place)
+        await assertWritablePlace(file, place);
+    await (0,external_node_fs_promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.tmp`;
+    // Written synchronously, a slice of records at a time: each slice's text dies before the next is made, so
+    // thousands of records never pile up as survivors that grow V8's young generation (awaited writes did).
+    const fd = (0,external_node_fs_namespaceObject.openSync)(temporary, 'wx');
+    try {
+        try {
+            const { files, ...run } = manifest;
+            const head = JSON.stringify({ ...run, files: [] }, null, 2);
+            if (files.length === 0) {
+                (0,external_node_fs_namespaceObject.writeSync)(fd, `${head}\n`);
+            }
+            else {
+                (0,external_node_fs_namespaceObject.writeSync)(fd, `${head.slice(0, head.lastIndexOf('[]'))}[\n`);
+                for (let i = 0; i < files.length; i += RECORDS_PER_WRITE) {
+                    let text = '';
+                    const end = Math.min(files.length, i + RECORDS_PER_WRITE);
+                    for (let j = i; j < end; j += 1) {
+                        text += `    ${JSON.stringify(files[j], null, 2).replace(/\n/g, '\n    ')}${j + 1 < files.length ? ',\n' : '\n'}`;
+                    }
+                    (0,external_node_fs_namespaceObject.writeSync)(fd, text);
+                }
+                (0,external_node_fs_namespaceObject.writeSync)(fd, '  ]\n}\n');
+            }
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+        const existing = await (0,external_node_fs_promises_.lstat)(file).catch(() => undefined);
+        if (existing?.isDirectory())
+            throw new Error(`${file} is a folder; name a file for manifest-path`);
+        await (0,external_node_fs_promises_.rename)(temporary, file);
+    }
+    catch (error) {
+        await (0,external_node_fs_promises_.unlink)(temporary).catch(() => undefined);
+        throw error;
+    }
+}
+/** Refuses a manifest path that leads out of the workspace through a link, or names a matched dataset. */
+async function assertWritablePlace(file, place) {
+    const workspace = external_node_path_default().resolve(place.workspace);
+    const realWorkspace = await (0,external_node_fs_promises_.realpath)(workspace).catch(() => workspace);
+    if (!isInside(file, workspace))
+        return; // a place the workflow chose outside the repository (RUNNER_TEMP)
+    // The deepest part of the path that exists decides where the rest would be created.
+    let existing = file;
+    while (!(await (0,external_node_fs_promises_.lstat)(existing).catch(() => undefined)) && external_node_path_default().dirname(existing) !== existing)
+        existing = external_node_path_default().dirname(existing);
+    const real = await (0,external_node_fs_promises_.realpath)(existing).catch(() => existing);
+    if (!isInside(real, realWorkspace) && !isInside(real, workspace)) {
+        throw new Error(`manifest-path leads outside the workspace through a symbolic link (to ${(0,safe_text/* excerpt */.Kb)(real)}); it is not written there. Name a path inside the workspace that no link leads out of, or leave manifest-path empty (RUNNER_TEMP).`);
+    }
+    const target = existing === file ? real : external_node_path_default().join(real, external_node_path_default().relative(existing, file));
+    if (place.datasets.has(target) || place.datasets.has(file)) {
+        throw new Error(`manifest-path names ${(0,safe_text/* excerpt */.Kb)(external_node_path_default().relative(workspace, file))}, a dataset this step matched; the manifest never replaces a dataset. Name another file.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -52173,9 +50952,9 @@ function selectAnnotations(results) {
         : [];
     const annotations = [...errors, ...warnings, ...notices].map((a) => ({
         ...a,
-        title: excerpt(a.title),
-        file: excerpt(a.file, MAX_ANNOTATION_CHARS),
-        message: excerpt(a.message, MAX_ANNOTATION_CHARS),
+        title: (0,safe_text/* excerpt */.Kb)(a.title),
+        file: (0,safe_text/* excerpt */.Kb)(a.file, MAX_ANNOTATION_CHARS),
+        message: (0,safe_text/* excerpt */.Kb)(a.message, MAX_ANNOTATION_CHARS),
     }));
     return { annotations, notShown };
 }
@@ -52197,28 +50976,32 @@ function buildOutputs(results, manifestPath, budget = OUTPUTS_BUDGET_BYTES) {
     const fileId = take('file-id', results[0]?.id ?? '');
     const manifest = take('manifest', manifestPath);
     const withIds = results.flatMap((r) => (r.id ? [r.id] : []));
-    const fileIds = fit(withIds.map((id) => JSON.stringify(id)), '[', ']', Math.floor(left * 0.25) - 'file-ids'.length);
+    const fileIds = fit(withIds, (id) => JSON.stringify(id), '[', ']', Math.floor(left * 0.25) - 'file-ids'.length);
     take('file-ids', fileIds.json);
-    const ids = fit(results.map((r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`), '{', '}', Math.floor(left * 0.6) - 'ids'.length);
+    const ids = fit(results, (r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`, '{', '}', Math.floor(left * 0.6) - 'ids'.length);
     take('ids', ids.json);
-    const files = fit(results.map((r) => JSON.stringify(r)), '[', ']', left - 'files'.length);
+    const files = fit(results, (r) => JSON.stringify(r), '[', ']', left - 'files'.length);
     return {
         outputs: { 'file-id': fileId, 'file-ids': fileIds.json, ids: ids.json, files: files.json, manifest },
         listed: { files: files.count, ids: ids.count, fileIds: fileIds.count, total: results.length },
     };
 }
-/** The JSON list (or object) of the first entries that fit in `maxBytes`. */
-function fit(entries, open, close, maxBytes) {
+/**
+ * The JSON list (or object) of the first items that fit in `maxBytes`, each as `encode` writes it. Items past the
+ * first that does not fit are never encoded: 20,000 results cost no more than the few hundred listed.
+ */
+function fit(items, encode, open, close, maxBytes) {
     let size = open.length + close.length;
-    let count = 0;
-    for (const entry of entries) {
-        const added = Buffer.byteLength(entry) + (count > 0 ? 1 : 0);
+    const entries = [];
+    for (const item of items) {
+        const entry = encode(item);
+        const added = Buffer.byteLength(entry) + (entries.length > 0 ? 1 : 0);
         if (size + added > maxBytes)
             break;
         size += added;
-        count += 1;
+        entries.push(entry);
     }
-    return { json: `${open}${entries.slice(0, count).join(',')}${close}`, count };
+    return { json: `${open}${entries.join(',')}${close}`, count: entries.length };
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
@@ -55194,14 +53977,14 @@ function getIDToken(aud) {
 
 /** Log lines, warnings and groups, each on one line that cannot read as a command. */
 const runnerLog = {
-    info: (message) => info(safeLogLine(message)),
+    info: (message) => info((0,safe_text/* safeLogLine */.AL)(message)),
     // A command's data is escaped by @actions/core (%0A for a line break); one line, without `##[`, is safer still.
-    warning: (message) => warning(safeCommandData(message)),
-    group: (title, body) => group(safeCommandData(title), body),
+    warning: (message) => warning((0,safe_text/* safeCommandData */.rR)(message)),
+    group: (title, body) => group((0,safe_text/* safeCommandData */.rR)(title), body),
     printGroup: (title, lines) => {
-        startGroup(safeCommandData(title));
+        startGroup((0,safe_text/* safeCommandData */.rR)(title));
         for (const line of lines)
-            info(safeLogLine(line));
+            info((0,safe_text/* safeLogLine */.AL)(line));
         endGroup();
     },
 };
@@ -55215,7 +53998,7 @@ function maskSecret(secret) {
 }
 /** Fails the step with this message (the step goes on; the exit code is 1). */
 function failStep(message) {
-    setFailed(safeCommandData(message));
+    setFailed((0,safe_text/* safeCommandData */.rR)(message));
 }
 /** Writes the step's outputs (the runner's delimiter format keeps any value whole). */
 function setOutputs(outputs) {
@@ -55228,17 +54011,17 @@ async function writeSummary(markdown) {
         await summary.addRaw(markdown).write();
     }
     catch (error) {
-        runnerLog.warning(`Could not write the job summary: ${messageOf(error)}`);
+        runnerLog.warning(`Could not write the job summary: ${(0,error_text/* messageOf */.b)(error)}`);
     }
 }
 /** An annotation on a file and line; title and file sanitised too (core escapes their `:` and `,`). */
 function annotate(annotation) {
     const properties = {
-        title: safeCommandData(annotation.title),
-        file: safeCommandData(annotation.file),
+        title: (0,safe_text/* safeCommandData */.rR)(annotation.title),
+        file: (0,safe_text/* safeCommandData */.rR)(annotation.file),
         startLine: annotation.line ?? undefined,
     };
-    const message = safeCommandData(annotation.message);
+    const message = (0,safe_text/* safeCommandData */.rR)(annotation.message);
     if (annotation.level === 'error')
         error(message, properties);
     else if (annotation.level === 'warning')
@@ -55315,434 +54098,10 @@ function commentMarker(context) {
     return `<!-- together-upload-action:${key.replace(/--/g, '-')} -->`;
 }
 
-;// CONCATENATED MODULE: ./src/together/multipart-plan.ts
-/** When an upload goes multipart, and how it is cut into parts (protocol doc 5.3, the SDKs' sizing). */
-const MiB = 1024 ** 2;
-const GiB = 1024 ** 3;
-/** Files larger than this use multipart (a single presigned PUT is limited to 5 GB). */
-const DEFAULT_MULTIPART_THRESHOLD_BYTES = 5 * GiB;
-const TARGET_PART_BYTES = 250 * MiB;
-/** S3's smallest part (but for the last). */
-const MIN_PART_BYTES = 5 * MiB;
-const MAX_PARTS = 250;
-/** Parts in flight at once, as the SDKs do. */
-const PART_CONCURRENCY = 4;
-/**
- * The SDKs' `_calculate_parts`: about `targetPartBytes` a part, at least 5 MiB, at most 250 parts (the part size
- * grows instead).
- */
-function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
-    const target = Math.max(MIN_PART_BYTES, targetPartBytes);
-    if (size <= target)
-        return { partBytes: Math.max(size, 1), numParts: 1 };
-    let numParts = Math.min(MAX_PARTS, Math.ceil(size / target));
-    let partBytes = Math.ceil(size / numParts);
-    if (partBytes < MIN_PART_BYTES) {
-        partBytes = MIN_PART_BYTES;
-        numParts = Math.ceil(size / partBytes);
-    }
-    return { partBytes, numParts };
-}
-/** The byte range of part `index` (0-based). */
-function partRange(plan, size, index) {
-    const start = index * plan.partBytes;
-    return { start, length: Math.min(plan.partBytes, size - start) };
-}
-
-;// CONCATENATED MODULE: ./src/together/errors.ts
-/**
- * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
- * the class (not found, auth, conflict, protocol), never on status lists.
- */
-
-/** A non-success answer of the Together API, with its error envelope parsed. */
-class TogetherApiError extends Error {
-    name = 'TogetherApiError';
-    operation;
-    status;
-    detail;
-    type;
-    code;
-    requestId;
-    retryAfterMs;
-    fileId;
-    constructor(fields) {
-        super(`${fields.operation} failed with HTTP ${fields.status}${fields.code ? ` (${fields.code})` : ''}: ${fields.detail}${fields.requestId ? ` [request id ${fields.requestId}]` : ''}`);
-        this.operation = fields.operation;
-        this.status = fields.status;
-        this.detail = fields.detail;
-        this.type = fields.type;
-        this.code = fields.code;
-        this.requestId = fields.requestId;
-        this.retryAfterMs = fields.retryAfterMs;
-        this.fileId = fields.fileId;
-    }
-    /**
-     * The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. What
-     * the server said is kept without URLs, query strings or any of `secrets` (the API key), whatever it echoed.
-     */
-    static generate(operation, status, headers, answer, secrets = []) {
-        const envelope = parseEnvelope(answer);
-        const fields = {
-            operation,
-            status,
-            detail: redact(envelope?.message ?? describeBody(answer, status), secrets),
-            type: envelope?.type && redact(envelope.type, secrets),
-            code: envelope?.code && redact(envelope.code, secrets),
-            requestId: headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']),
-            retryAfterMs: retryAfterMs(headers, Date.now()),
-            fileId: envelope?.fileId ?? headerValue(headers['x-together-file-id']),
-        };
-        if (status === 401 || status === 403)
-            return new AuthenticationError(fields);
-        if (status === 404)
-            return new NotFoundError(fields);
-        if (status === 409)
-            return new ConflictError(fields);
-        return new TogetherApiError(fields);
-    }
-}
-/** 401 or 403: the key is wrong, revoked or may not do this; a 401 may also mean used-up free-trial credits. */
-class AuthenticationError extends TogetherApiError {
-    name = 'AuthenticationError';
-    constructor(fields) {
-        super(fields);
-        // Together gives two reasons for a 401, and its body names only the first (its SDKs map it to the second).
-        if (fields.status === 401) {
-            this.message =
-                `${this.message.replace(/\.$/, '')}. ` +
-                    'Together answers 401 when the API key is wrong or revoked (check the api-key secret against Settings -> API Keys on api.together.ai), or when the free-trial credits are used up (see Settings -> Billing on api.together.ai).';
-        }
-    }
-}
-/** 404: the file (or endpoint) does not exist. */
-class NotFoundError extends TogetherApiError {
-    name = 'NotFoundError';
-}
-/** 409: the request conflicts with what Together holds (for an upload: the same content, named by `fileId`). */
-class ConflictError extends TogetherApiError {
-    name = 'ConflictError';
-}
-/** A success status whose answer is not what the protocol says (a 200 without a file object, a 302 without a URL). */
-class ProtocolError extends TogetherApiError {
-    name = 'ProtocolError';
-}
-/** A request's deadline passed before it got an answer. */
-class DeadlineError extends Error {
-    operation;
-    name = 'DeadlineError';
-    constructor(operation) {
-        super(`${operation} got no answer before the deadline`);
-        this.operation = operation;
-    }
-}
-/** An upload whose bytes stopped moving for too long; retried like a broken connection. */
-class StallError extends Error {
-    name = 'StallError';
-}
-/** A non-success answer of the presigned storage URL (S3 rules). The URL itself is never kept. */
-class StorageError extends Error {
-    status;
-    code;
-    detail;
-    retryAfterMs;
-    name = 'StorageError';
-    constructor(status, 
-    /** The S3 error code from the XML body, e.g. `AccessDenied`. */
-    code, detail, retryAfterMs) {
-        super(`Storage upload failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}`);
-        this.status = status;
-        this.code = code;
-        this.detail = detail;
-        this.retryAfterMs = retryAfterMs;
-    }
-    /** The presigned URL's lifetime ran out: a fresh URL is needed, not a retry of this one. */
-    get expired() {
-        return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
-    }
-    /**
-     * Builds the error for a failed storage PUT from S3's XML error body, reduced to its code and message with URLs
-     * and query strings removed: a storage error may echo the presigned URL, whose signature is a credential.
-     */
-    static fromResponse(status, answer, headers = {}) {
-        const code = /<Code>([^<]*)<\/Code>/.exec(answer)?.[1];
-        const message = /<Message>([^<]*)<\/Message>/.exec(answer)?.[1];
-        return new StorageError(status, code && redact(code), redact(message ?? describeBody(answer, status)), retryAfterMs(headers, Date.now()));
-    }
-}
-function parseEnvelope(bodyText) {
-    let parsed;
-    try {
-        parsed = JSON.parse(bodyText);
-    }
-    catch {
-        return undefined; // not JSON: described by describeBody
-    }
-    if (!parsed || typeof parsed !== 'object')
-        return undefined;
-    const body = parsed;
-    const fileId = typeof body.file_id === 'string' ? body.file_id : undefined;
-    const error = body.error;
-    if (error && typeof error === 'object') {
-        const e = error;
-        return {
-            message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
-            type: typeof e.type === 'string' ? e.type : undefined,
-            code: typeof e.code === 'string' ? e.code : undefined,
-            fileId: fileId ?? (typeof e.file_id === 'string' ? e.file_id : undefined),
-        };
-    }
-    if (typeof error === 'string')
-        return { message: error, fileId };
-    if (typeof body.message === 'string')
-        return { message: body.message, fileId };
-    return undefined;
-}
-/** A short, single-line description of a body that is not the JSON envelope (e.g. a gateway's HTML page). */
-function describeBody(bodyText, status) {
-    const title = /<title>([^<]*)<\/title>/i.exec(bodyText)?.[1]?.trim();
-    if (title)
-        return title;
-    const text = bodyText
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    if (!text)
-        return `empty answer (HTTP ${status})`;
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-/** The longest server-requested pause honoured. */
-const MAX_RETRY_AFTER_MS = 60_000;
-/** The server's requested pause from `retry-after-ms` or `Retry-After` (seconds or an HTTP date), capped at 60 s. */
-function retryAfterMs(headers, now) {
-    const first = (value) => (Array.isArray(value) ? value[0] : value)?.trim();
-    const ms = first(headers['retry-after-ms']);
-    if (ms && /^\d+(\.\d+)?$/.test(ms))
-        return Math.min(Number(ms), MAX_RETRY_AFTER_MS);
-    const after = first(headers['retry-after']);
-    if (!after)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(after))
-        return Math.min(Number(after) * 1000, MAX_RETRY_AFTER_MS);
-    const date = Date.parse(after);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
-}
-
-;// CONCATENATED MODULE: ./src/together/read-buffers.ts
-/**
- * The read buffers of every upload in flight, under one memory budget.
- *
- * Each reader of a file (a PUT, a multipart part, the SHA-256 read beside a multipart upload) needs a few buffers.
- * Files in flight times parts in flight made that grow with the inputs: four multipart uploads at once peaked at
- * 200 MiB, a third of it buffers dropped after each part and waiting for V8 to collect them. Here readers wait for
- * room instead, and full-size buffers are handed to the next reader rather than dropped.
- *
- * A reader holds one set at a time and never waits for another while holding it, so waiting cannot deadlock.
- */
-class ReadBufferBudget {
-    budgetBytes;
-    chunkBytes;
-    buffersPerReader;
-    bytesInUse = 0;
-    spare = [];
-    waiting = new Set();
-    constructor(
-    /** Bytes of buffers all readers together may hold. */
-    budgetBytes, 
-    /** The size of a full buffer: a reader's chunk. */
-    chunkBytes, 
-    /** Buffers a reader needs at once. */
-    buffersPerReader) {
-        this.budgetBytes = budgetBytes;
-        this.chunkBytes = chunkBytes;
-        this.buffersPerReader = buffersPerReader;
-    }
-    /**
-     * Buffers to read `bytes` with (smaller when there is less to read), once the budget has room for them. A reader
-     * is always let in when nobody holds any, whatever its size. Rejects when `signal` aborts while it waits.
-     */
-    async acquire(bytes, signal) {
-        const size = Math.min(this.chunkBytes, Math.max(1, bytes));
-        const needed = size * this.buffersPerReader;
-        while (this.bytesInUse > 0 && this.bytesInUse + needed > this.budgetBytes)
-            await this.nextRelease(signal);
-        signal?.throwIfAborted();
-        this.bytesInUse += needed;
-        return Array.from({ length: this.buffersPerReader }, () => (size === this.chunkBytes ? this.spare.pop() : undefined) ?? Buffer.allocUnsafe(size));
-    }
-    /**
-     * Gives buffers back. Only once nothing uses them any more: the reads into them have finished and the request
-     * that sent them has settled.
-     */
-    release(buffers) {
-        for (const buffer of buffers) {
-            this.bytesInUse -= buffer.length;
-            if (buffer.length === this.chunkBytes)
-                this.spare.push(buffer);
-        }
-        const waiting = [...this.waiting];
-        this.waiting.clear();
-        for (const wake of waiting)
-            wake();
-    }
-    /** Bytes held by readers now (for tests and diagnostics). */
-    get inUse() {
-        return this.bytesInUse;
-    }
-    nextRelease(signal) {
-        signal?.throwIfAborted();
-        return new Promise((resolve, reject) => {
-            const onAbort = () => {
-                this.waiting.delete(wake);
-                reject(signal.reason);
-            };
-            const wake = () => {
-                signal?.removeEventListener('abort', onAbort);
-                resolve();
-            };
-            this.waiting.add(wake);
-            signal?.addEventListener('abort', onAbort, { once: true });
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/together/storage.ts
-/** The `PUT` of a file's bytes to a presigned storage URL, by S3's rules (protocol doc 5.1, step 3). */
-
-
-
-
-
-/** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-/**
- * Read buffers in rotation. undici pulls the next chunk of an iterable body only once the socket has taken the
- * previous one (it awaits 'drain' whenever a write is not fully flushed). A buffer is refilled (by the read one
- * chunk ahead) when the chunk three after it is pulled, long after the socket let go of it. Reusing buffers keeps
- * the upload from making garbage: with a fresh buffer per chunk, V8 lets about 64 MB of them pile up.
- */
-const POOL_SIZE = 4;
-/**
- * What all readers together may hold: eight readers of four 1 MiB buffers, e.g. eight large files at once, or a
- * multipart upload's four parts and its SHA-256 read with room to spare. Beyond that, readers wait their turn.
- */
-const READ_BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
-/** The process's read buffers, shared by every upload (see ReadBufferBudget). */
-const readBuffers = new ReadBufferBudget(READ_BUFFER_BUDGET_BYTES, READ_CHUNK_BYTES, POOL_SIZE);
-const DEFAULT_STALL_TIMEOUT_MS = 60_000;
-/**
- * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
- * encoding), no Authorization header (the URL carries the signature). Each call reads the file afresh, so a retry
- * sends the same bytes again.
- */
-async function putBytes(url, source, options) {
-    const buffers = await readBuffers.acquire(source.length, options.signal);
-    let sent = 0;
-    const stall = new AbortController();
-    const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-    const watchdog = setTimeout(() => stall.abort(), stallMs);
-    const chunks = readChunks(source.absolutePath, source.length, (chunk) => {
-        options.onChunk?.(chunk);
-        sent += chunk.length;
-        watchdog.refresh();
-        options.onProgress?.(sent);
-    }, source.start ?? 0, buffers);
-    try {
-        const res = await (0,undici.request)(url, {
-            method: 'PUT',
-            dispatcher: options.dispatcher,
-            headers: {
-                ...options.headers,
-                'content-type': 'application/octet-stream',
-                'content-length': String(source.length),
-            },
-            // undici accepts async iterables as bodies (documented; its typings list only Readable).
-            body: source.length === 0 ? '' : chunks,
-            signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
-        });
-        const bodyText = await res.body.text();
-        if (res.statusCode !== 200)
-            throw StorageError.fromResponse(res.statusCode, bodyText, res.headers);
-        const etag = res.headers.etag;
-        return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
-    }
-    catch (error) {
-        if (stall.signal.aborted && !options.signal?.aborted) {
-            throw new StallError(`no bytes moved for ${Math.round(stallMs / 1000)} s (${sent} of ${source.length} sent)`);
-        }
-        throw error;
-    }
-    finally {
-        clearTimeout(watchdog);
-        // The request has settled; closing the reader waits for a read still filling a buffer. Only then may the
-        // buffers go to another reader. (A failure to close the file must not keep them, nor hide the request's error.)
-        await chunks.return(undefined).catch(() => undefined);
-        readBuffers.release(buffers);
-    }
-}
-/**
- * The whole file in one PUT, with the SHA-256 of exactly the bytes sent, computed on the same pass. (Multipart parts
- * are sent with putBytes alone: their file's SHA-256 comes from one sequential read, not from each part.)
- */
-async function putFile(url, file, options) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const result = await putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, { ...options, onChunk: (chunk) => hash.update(chunk) });
-    return { ...result, sha256: hash.digest('hex') };
-}
-/** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
-async function hashFile(absolutePath, bytes, signal) {
-    const buffers = await readBuffers.acquire(bytes, signal);
-    try {
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c), 0, buffers)) {
-            void chunk;
-            signal?.throwIfAborted();
-        }
-        return hash.digest('hex');
-    }
-    finally {
-        readBuffers.release(buffers);
-    }
-}
-/**
- * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE; `pool` when given, at least three
- * buffers), calling `onChunk` on each before it is yielded. The size was taken before the upload started: a file
- * that shrinks since is an error, and bytes a growing file gains are not sent.
- */
-async function* readChunks(absolutePath, bytes, onChunk, start = 0, pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))))) {
-    const handle = await (0,promises_.open)(absolutePath, 'r');
-    try {
-        const end = start + bytes;
-        const read = (turn, offset) => {
-            const buffer = pool[turn % pool.length];
-            return handle
-                .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
-                .then(({ bytesRead }) => buffer.subarray(0, bytesRead));
-        };
-        // One read ahead: the next chunk comes from disk while this one is hashed and sent. Its buffer last held
-        // the chunk sent three turns ago, long since taken by the socket.
-        let next = start < end ? read(0, start) : undefined;
-        for (let offset = start, turn = 0; next; turn += 1) {
-            const chunk = await next;
-            if (chunk.length === 0) {
-                throw new Error(`the file shrank while it was uploaded: ${offset - start} of ${bytes} bytes read`);
-            }
-            offset += chunk.length;
-            next = offset < end ? read(turn + 1, offset) : undefined;
-            onChunk(chunk);
-            yield chunk;
-        }
-    }
-    finally {
-        await handle.close();
-    }
-}
-
+// EXTERNAL MODULE: ./src/together/multipart-plan.ts
+var multipart_plan = __nccwpck_require__(7144);
+// EXTERNAL MODULE: ./src/together/limits.ts
+var limits = __nccwpck_require__(9340);
 ;// CONCATENATED MODULE: ./src/settings.ts
 /**
  * Everything the run is told, read once before any work: the inputs, the tuning environment variables and the
@@ -55808,10 +54167,10 @@ async function readSettings(source) {
         githubToken,
         workspace: env.GITHUB_WORKSPACE?.trim() || (source.cwd ?? process.cwd()),
         multipart: {
-            thresholdBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_THRESHOLD_BYTES', DEFAULT_MULTIPART_THRESHOLD_BYTES, 1), DEFAULT_MULTIPART_THRESHOLD_BYTES),
-            partBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_PART_BYTES', TARGET_PART_BYTES, MIN_PART_BYTES), TARGET_PART_BYTES),
+            thresholdBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_THRESHOLD_BYTES', multipart_plan/* DEFAULT_MULTIPART_THRESHOLD_BYTES */.bT, 1), multipart_plan/* DEFAULT_MULTIPART_THRESHOLD_BYTES */.bT),
+            partBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_PART_BYTES', multipart_plan/* TARGET_PART_BYTES */.qm, multipart_plan/* MIN_PART_BYTES */.d_), multipart_plan/* TARGET_PART_BYTES */.qm),
         },
-        stallTimeoutMs: field(() => stallTimeoutMs(env), DEFAULT_STALL_TIMEOUT_MS),
+        stallTimeoutMs: field(() => stallTimeoutMs(env), limits/* DEFAULT_STALL_TIMEOUT_MS */.es),
         manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
         estimateModel: read('estimate-model'),
         estimateEpochs: field(() => wholeNumber('estimate-epochs', read('estimate-epochs') || '1', 1, 100), 1),
@@ -55915,7 +54274,7 @@ function bytesVariable(env, name, fallback, min) {
 function stallTimeoutMs(env) {
     const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
     if (!raw)
-        return DEFAULT_STALL_TIMEOUT_MS;
+        return limits/* DEFAULT_STALL_TIMEOUT_MS */.es;
     if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
         throw new SettingsError(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
     }
@@ -55949,1106 +54308,11 @@ function isLoopbackHost(hostname) {
     return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-;// CONCATENATED MODULE: ./src/together/retry.ts
-/**
- * The retry policy, explicit and pure: what is retried (connection errors, stalls, 408, 429, 5xx; never a 409 or an
- * expired presigned URL), how long to wait (the server's `retry-after-ms` or `Retry-After`, up to 60 s; else
- * exponential backoff with jitter), and the one loop every request of the client runs in, bounded by its deadline.
- */
-
-const BASE_DELAY_MS = 1000;
-const MAX_BACKOFF_MS = 10_000;
-/** Statuses worth another try: a timeout, rate limiting, any server or gateway error. */
-function isRetryableStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
-}
-/** undici and Node errors that mean the connection failed or broke, not that the server refused. */
-const CONNECTION_ERROR_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-]);
-/** True for a connection that failed, was reset or timed out. */
-function isConnectionError(error) {
-    let current = error;
-    for (let depth = 0; current && depth < 5; depth += 1) {
-        const code = current.code;
-        if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code))
-            return true;
-        current = current.cause;
-    }
-    return false;
-}
-/** Backoff before retry `attempt` (1 for the first retry): 1 s, 2 s, 4 s… capped at 10 s, minus up to 25 % jitter. */
-function backoffMs(attempt, random) {
-    const base = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-    return Math.round(base * (1 - 0.25 * random()));
-}
-/** Classifies a failed request. An expired presigned URL is not retried: it needs a fresh URL. */
-function classifyFailure(error) {
-    if (error instanceof StorageError) {
-        if (error.expired || !isRetryableStatus(error.status))
-            return { retry: false };
-        return {
-            retry: true,
-            reason: `storage answered HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`,
-            delayMs: error.retryAfterMs,
-        };
-    }
-    if (error instanceof TogetherApiError) {
-        if (!isRetryableStatus(error.status))
-            return { retry: false };
-        return { retry: true, reason: `HTTP ${error.status} (${error.detail})`, delayMs: error.retryAfterMs };
-    }
-    if (error instanceof StallError)
-        return { retry: true, reason: error.message };
-    if (isConnectionError(error)) {
-        const code = error.code ?? error.cause?.code;
-        return { retry: true, reason: `connection failed (${code ?? 'reset'})` };
-    }
-    return { retry: false };
-}
-/**
- * Runs `attempt` until it succeeds, fails in a way not worth retrying, runs out of retries, or would have to wait
- * past the deadline; then its last error is thrown. `attempt` gets the signal to pass to its request: the run's
- * cancellation and the deadline in one.
- */
-async function runWithRetries(operation, attempt, loop) {
-    for (let retry = 0;; retry += 1) {
-        const remaining = loop.deadline === undefined ? undefined : loop.deadline - loop.now();
-        if (remaining !== undefined && remaining <= 0)
-            throw new DeadlineError(operation);
-        const timeout = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
-        const signals = [loop.signal, timeout].filter((s) => s !== undefined);
-        try {
-            return await attempt(signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
-        }
-        catch (raw) {
-            const error = timeout?.aborted && !loop.signal?.aborted ? new DeadlineError(operation) : raw;
-            await loop.onFailure?.(error);
-            const verdict = classifyFailure(error);
-            if (!verdict.retry || retry >= loop.maxRetries || loop.signal?.aborted)
-                throw error;
-            const delay = verdict.delayMs ?? backoffMs(retry + 1, loop.random);
-            if (loop.deadline !== undefined && loop.now() + delay >= loop.deadline)
-                throw error;
-            loop.log(`${operation}: ${verdict.reason}; retry ${retry + 1} of ${loop.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
-            await loop.sleep(delay, loop.signal);
-            if (loop.signal?.aborted)
-                throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/together/client.ts
-/**
- * The only HTTP layer for Together: the Files API endpoints the action needs and the PUTs to the presigned
- * storage URLs they hand out, on undici with explicit timeouts. Every method takes one options object (`signal`,
- * `deadline`, `maxRetries`, `log`) and runs in the one retry loop (`runWithRetries`), with the policy of its kind:
- *
- * - API calls that can be repeated safely (retrieve, list, delete, preprocess, multipart complete and abort);
- * - reservations (`POST /files`, multipart initiate), which may reserve an ID on every call: an ID named by a
- *   failed answer is deleted at once, and after a lost answer the reservation it may have made is looked up and
- *   deleted;
- * - storage PUTs, retried with a fresh read of the file.
- */
-
-
-
-
-
-
-/** Time allowed for an answer's headers, and between chunks of its body. */
-const API_TIMEOUT_MS = 60_000;
-/** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
-const CLEANUP_TIMEOUT_MS = 5000;
-const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
-/**
- * The HTTP agent the client and the storage uploads share. It honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as
- * self-hosted runners behind a proxy need, and connects directly when they are unset.
- */
-function createDispatcher() {
-    return new undici.EnvHttpProxyAgent({
-        connect: { timeout: 30_000 },
-        headersTimeout: API_TIMEOUT_MS,
-        bodyTimeout: API_TIMEOUT_MS,
-    });
-}
-class TogetherClient {
-    options;
-    dispatcher;
-    userAgent;
-    loopDefaults;
-    /** Kept out of every error built from an answer, whatever the server echoes. */
-    secrets;
-    constructor(options) {
-        this.options = options;
-        this.dispatcher = options.dispatcher ?? createDispatcher();
-        this.userAgent = options.userAgent ?? USER_AGENT;
-        this.secrets = [options.apiKey];
-        this.loopDefaults = {
-            maxRetries: options.maxRetries ?? 5,
-            sleep: options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined)),
-            random: options.random ?? Math.random,
-            now: options.now ?? Date.now,
-            log: options.log ?? (() => undefined),
-            signal: options.signal,
-        };
-    }
-    /** Closes the connections. */
-    async close() {
-        await this.dispatcher.close().catch(() => undefined);
-    }
-    /**
-     * `POST /files`: reserves a file ID and answers 302 with a presigned storage URL (protocol doc 5.1). Redirects
-     * are not followed: the URL is where the bytes go, with a PUT.
-     */
-    async reserve(file, options = {}) {
-        const operation = 'POST /files';
-        const form = new URLSearchParams({ purpose: file.purpose, file_name: file.fileName, file_type: file.fileType });
-        if (file.checksum)
-            form.set('checksum', file.checksum);
-        return this.reservation(operation, file.fileName, options, async (signal) => {
-            const res = await this.send({ method: 'POST', path: '/files', form }, signal);
-            const bodyText = await res.body.text();
-            if (res.statusCode !== 302) {
-                if (res.statusCode >= 200 && res.statusCode < 300) {
-                    throw new ProtocolError({
-                        operation,
-                        status: res.statusCode,
-                        detail: 'expected a 302 redirect to the upload URL',
-                    });
-                }
-                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
-            }
-            const uploadUrl = single(res.headers.location);
-            const fileId = single(res.headers['x-together-file-id']);
-            if (!uploadUrl || !fileId) {
-                const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'];
-                throw new ProtocolError({
-                    operation,
-                    status: 302,
-                    detail: `the redirect lacks ${missing.filter(Boolean).join(' and ')}`,
-                    fileId,
-                });
-            }
-            return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
-        });
-    }
-    /** `POST /files/multipart/initiate` (protocol doc 5.3): reserves a file ID and presigned URLs for each part. */
-    async initiateMultipart(file, options = {}) {
-        const operation = 'POST /files/multipart/initiate';
-        const json = {
-            file_name: file.fileName,
-            file_size: file.fileSize,
-            num_parts: file.numParts,
-            purpose: file.purpose,
-            file_type: file.fileType,
-            ...(file.checksum ? { checksum: file.checksum } : {}),
-        };
-        return this.reservation(operation, file.fileName, options, async (signal) => {
-            const data = (await this.attemptApi(operation, { method: 'POST', path: '/files/multipart/initiate', json }, signal));
-            if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
-                throw new ProtocolError({ operation, status: 200, detail: 'the answer lacks upload_id, file_id or parts' });
-            }
-            const parts = data.parts.map((part) => ({
-                partNumber: Number(part.PartNumber ?? part.part_number),
-                url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
-                headers: (part.Headers ?? {}),
-            }));
-            if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
-                throw new ProtocolError({
-                    operation,
-                    status: 200,
-                    detail: `expected ${file.numParts} parts with URLs, got ${parts.length}`,
-                    fileId: data.file_id,
-                });
-            }
-            return {
-                uploadId: data.upload_id,
-                fileId: data.file_id,
-                parts: parts.sort((a, b) => a.partNumber - b.partNumber),
-            };
-        });
-    }
-    /**
-     * The whole file in one PUT to its presigned URL, with the SHA-256 of exactly the bytes sent. Retried with a
-     * fresh read; an expired URL is not retried (StorageError.expired): it needs a fresh reservation.
-     */
-    async putFile(url, file, options = {}) {
-        return runWithRetries('PUT to storage', (signal) => putFile(url, file, this.putOptions(options, signal)), this.loop(options));
-    }
-    /** One part of a multipart upload, retried on its own with a fresh read of its range. */
-    async putPart(part, source, numParts, options = {}) {
-        return runWithRetries(`PUT part ${part.partNumber} of ${numParts}`, (signal) => putBytes(part.url, source, { ...this.putOptions(options, signal), headers: part.headers }), this.loop(options));
-    }
-    /**
-     * `POST /files/{id}/preprocess`: asks Together to start processing. Returns undefined where the server has no
-     * such endpoint (404/405): processing then starts on its own when the upload completes.
-     */
-    async preprocess(fileId, options = {}) {
-        const operation = `POST /files/${fileId}/preprocess`;
-        return runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'POST', path: `/files/${encodeURIComponent(fileId)}/preprocess` }, signal);
-            const bodyText = await res.body.text();
-            if (res.statusCode === 404 || res.statusCode === 405)
-                return undefined;
-            return fileObject(operation, res, bodyText, this.secrets);
-        }, this.loop(options));
-    }
-    /** `GET /files/{id}`. */
-    async retrieve(fileId, options = {}) {
-        const operation = `GET /files/${fileId}`;
-        return runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'GET', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-            return fileObject(operation, res, await res.body.text(), this.secrets);
-        }, this.loop(options));
-    }
-    /** `DELETE /files/{id}`; a file already gone counts as deleted. */
-    async deleteFile(fileId, options = {}) {
-        const operation = `DELETE /files/${fileId}`;
-        await runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'DELETE', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-            const bodyText = await res.body.text();
-            if (res.statusCode === 404)
-                return;
-            if (res.statusCode < 200 || res.statusCode >= 300)
-                throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
-        }, this.loop(options));
-    }
-    /** `GET /files`: every file of the account (the API has no pagination). */
-    async listFiles(options = {}) {
-        const operation = 'GET /files';
-        const parsed = (await this.api(operation, { method: 'GET', path: '/files' }, options));
-        return Array.isArray(parsed.data) ? parsed.data : [];
-    }
-    /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
-    async completeMultipart(upload, options = {}) {
-        const json = {
-            upload_id: upload.uploadId,
-            file_id: upload.fileId,
-            parts: upload.etags.map((etag, i) => ({ part_number: i + 1, etag })),
-        };
-        const data = (await this.api('POST /files/multipart/complete', { method: 'POST', path: '/files/multipart/complete', json }, options));
-        return data.file ?? data;
-    }
-    /** `POST /files/multipart/abort`: gives up a multipart upload and its reserved ID. */
-    async abortMultipart(upload, options = {}) {
-        const json = { upload_id: upload.uploadId, file_id: upload.fileId };
-        await this.api('POST /files/multipart/abort', { method: 'POST', path: '/files/multipart/abort', json }, options);
-    }
-    /**
-     * `POST /fine-tunes/estimate-price` (together-typescript `src/resources/fine-tuning.ts`): Together's estimate for
-     * a fine-tune job of `model` over `epochs` trained on the file. Safe to repeat: it only reads.
-     */
-    async estimatePrice(request, options = {}) {
-        const json = { training_file: request.trainingFile, model: request.model, n_epochs: request.epochs };
-        return (await this.api('POST /fine-tunes/estimate-price', { method: 'POST', path: '/fine-tunes/estimate-price', json }, options));
-    }
-    /** Deletes an ID that holds no upload, within the cleanup deadline; says in `log` what happened. Never throws. */
-    async deleteReservation(fileId, log) {
-        try {
-            await this.deleteFile(fileId, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
-            log(`Deleted the reserved ID ${fileId}, which holds no upload`);
-        }
-        catch (error) {
-            log(`Could not delete the reserved ID ${fileId}: ${messageOf(error)}`);
-        }
-    }
-    /** A JSON API call that is safe to repeat, in the retry loop. */
-    api(operation, call, options) {
-        return runWithRetries(operation, (signal) => this.attemptApi(operation, call, signal), this.loop(options));
-    }
-    /** One attempt of a JSON API call: a 2xx answer's JSON, or the error the answer stands for. */
-    async attemptApi(operation, call, signal) {
-        const res = await this.send(call, signal);
-        const bodyText = await res.body.text();
-        if (res.statusCode < 200 || res.statusCode >= 300)
-            throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
-        return parseJson(operation, res.statusCode, bodyText);
-    }
-    /**
-     * A reservation in the retry loop. Every attempt may reserve an ID, so an ID named by a failed answer is deleted
-     * at once, and when an answer was lost (the connection broke after sending), the empty reservations of this name
-     * made since are looked up and deleted, but the one kept.
-     */
-    async reservation(operation, fileName, options, attempt) {
-        const log = options.log ?? this.loopDefaults.log;
-        let lostSince;
-        let reserved;
-        try {
-            reserved = await runWithRetries(operation, attempt, {
-                ...this.loop(options),
-                onFailure: async (error) => {
-                    // A 409's file ID is the file that already holds the content: never delete it.
-                    if (error instanceof TogetherApiError && error.fileId && !(error instanceof ConflictError))
-                        await this.deleteReservation(error.fileId, log);
-                    if (isConnectionError(error))
-                        lostSince ??= this.loopDefaults.now();
-                },
-            });
-            return reserved;
-        }
-        finally {
-            if (lostSince !== undefined)
-                await this.deleteLostReservations(fileName, lostSince, reserved?.fileId, log);
-        }
-    }
-    /** Deletes empty files of this name reserved since `since` (the answers that were lost), but `keep`. */
-    async deleteLostReservations(fileName, since, keep, log) {
-        try {
-            const files = await this.listFiles({ signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
-            // Allow for clock skew between this machine and Together's; `created_at` is in seconds.
-            const earliest = Math.floor((since - 60_000) / 1000);
-            const lost = files.filter((f) => f.id !== keep &&
-                f.filename === fileName &&
-                !f.bytes &&
-                (f.created_at ?? 0) >= earliest &&
-                f.processing_status !== 'COMPLETED');
-            for (const f of lost)
-                await this.deleteReservation(f.id, log);
-        }
-        catch (error) {
-            log(`Could not look for reservations left by lost answers: ${messageOf(error)}`);
-        }
-    }
-    loop(options) {
-        return {
-            ...this.loopDefaults,
-            maxRetries: options.maxRetries ?? this.loopDefaults.maxRetries,
-            log: options.log ?? this.loopDefaults.log,
-            signal: options.signal ?? this.loopDefaults.signal,
-            deadline: options.deadline,
-        };
-    }
-    putOptions(options, signal) {
-        return {
-            dispatcher: this.dispatcher,
-            onProgress: options.onProgress,
-            signal,
-            stallTimeoutMs: this.options.stallTimeoutMs,
-        };
-    }
-    send(call, signal) {
-        const contentType = call.form
-            ? 'application/x-www-form-urlencoded'
-            : call.json !== undefined
-                ? 'application/json'
-                : undefined;
-        return (0,undici.request)(`${this.options.baseUrl}${call.path}`, {
-            method: call.method,
-            dispatcher: this.dispatcher,
-            headers: {
-                authorization: `Bearer ${this.options.apiKey}`,
-                accept: 'application/json',
-                'user-agent': this.userAgent,
-                ...(contentType ? { 'content-type': contentType } : {}),
-            },
-            body: call.form ? call.form.toString() : call.json !== undefined ? JSON.stringify(call.json) : undefined,
-            signal,
-        });
-    }
-}
-function fileObject(operation, res, bodyText, secrets) {
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, secrets);
-    }
-    const file = parseJson(operation, res.statusCode, bodyText);
-    if (!file || typeof file.id !== 'string') {
-        throw new ProtocolError({ operation, status: res.statusCode, detail: 'the answer is not a file object' });
-    }
-    return file;
-}
-function single(value) {
-    return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-function parseJson(operation, status, bodyText) {
-    try {
-        return JSON.parse(bodyText);
-    }
-    catch {
-        throw new ProtocolError({ operation, status, detail: 'the answer is not JSON' });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/processing.ts
-/**
- * Reads `processing_status` when the server sends it (COMPLETED; INVALID_FORMAT and FAILED are refusals; an
- * unknown value is taken as still pending). The older API has no `processing_status`: there the file is done when
- * `Processed` is true.
- */
-function readProcessingState(file) {
-    const status = typeof file.processing_status === 'string' ? file.processing_status : null;
-    const report = validationReportOf(file);
-    if (status === null)
-        return file.Processed === true ? { kind: 'processed', status, report } : { kind: 'pending', status };
-    if (status === 'COMPLETED')
-        return { kind: 'processed', status, report };
-    if (status === 'INVALID_FORMAT' || status === 'FAILED') {
-        return { kind: 'rejected', status, error: rejectionMessage(file, status), report };
-    }
-    // PENDING, QUEUED, RUNNING, and any state a newer API may add before a terminal one.
-    return { kind: 'pending', status };
-}
-/** The file's `validation_report` when it is one (an object with a boolean `valid`), else null. */
-function validationReportOf(file) {
-    const report = file.validation_report;
-    if (!report || typeof report !== 'object' || typeof report.valid !== 'boolean')
-        return null;
-    return report;
-}
-function rejectionMessage(file, status) {
-    const reason = file.validation_report?.error;
-    if (typeof reason === 'string' && reason.trim())
-        return `Together rejected the file (${status}): ${reason.trim()}`;
-    return status === 'FAILED'
-        ? 'Together could not process the file (FAILED) and gave no reason; try the upload again, and contact Together support if it persists.'
-        : 'Together rejected the file as INVALID_FORMAT and gave no reason; check it against https://docs.together.ai/docs/fine-tuning-data-preparation.';
-}
-
-;// CONCATENATED MODULE: ./src/dedupe.ts
-/**
- * Dedupe by content: the uploaded name carries a short content hash (`train.3f9a2c1b0d4e.jsonl`), and a processed
- * file already on the account with that name, size and purpose is reused instead of uploaded again.
- */
-
-
-/** Hex digits of the SHA-256 in the name: 48 bits, so a collision among one account's files is not a concern. */
-const NAME_HASH_CHARS = 12;
-/** `train.jsonl` + hash -> `train.3f9a2c1b0d4e.jsonl` (the hash goes before the extension, which gives the type). */
-function contentAddressedName(filename, sha256) {
-    const extension = external_node_path_default().posix.extname(filename);
-    const stem = filename.slice(0, filename.length - extension.length);
-    return `${stem}.${sha256.slice(0, NAME_HASH_CHARS)}${extension}`;
-}
-/** The account's processed file with this name, size and purpose, if any (the newest when several). */
-function findReusable(files, wanted) {
-    return files
-        .filter((f) => f.filename === wanted.filename &&
-        f.bytes === wanted.bytes &&
-        f.purpose === wanted.purpose &&
-        readProcessingState(f).kind === 'processed')
-        .sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
-}
-
-;// CONCATENATED MODULE: ./src/progress.ts
-/** Progress lines for long uploads, so slow is not mistaken for stuck. */
-
-const PROGRESS_INTERVAL_MS = 5000;
-/**
- * Returns a callback for the running byte count. Nothing is logged for an upload that ends within the first
- * interval; after that, a line every interval: bytes, percent, MB/s and time left.
- */
-function progressReporter(total, log, now, intervalMs = PROGRESS_INTERVAL_MS) {
-    const started = now();
-    let lastReport = started;
-    return (sent) => {
-        const at = now();
-        if (at - lastReport < intervalMs || sent >= total)
-            return;
-        lastReport = at;
-        const elapsed = Math.max(1, at - started);
-        const rate = sent / (elapsed / 1000);
-        const left = rate > 0 ? ((total - sent) / rate) * 1000 : Infinity;
-        log(`${formatBytes(sent)} of ${formatBytes(total)} (${Math.floor((sent / total) * 100)}%), ${(rate / 1e6).toFixed(1)} MB/s, ` +
-            `${Number.isFinite(left) ? formatDuration(left) : 'unknown time'} left`);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/together/upload.ts
-/**
- * Uploads one file to Together: the redirect flow (`POST /files` -> 302 -> `PUT` -> `/preprocess`) or, above the
- * multipart threshold, the multipart flow (initiate -> part PUTs -> complete). The reservation carries the file's
- * SHA-256 as `checksum`; Together answers 409 with the ID of a file that already holds that content, which is then
- * used instead (after reading it). Retries live in the client; this module decides what a failure means for the
- * file: a fresh URL when one expired, a file that changed since it was checked refused, and no reserved ID left.
- */
-
-
-
-
-
-
-
-
-/** The file on disk is not the one that was checked and hashed: it changed since, or while it was sent. */
-class FileChangedError extends Error {
-    name = 'FileChangedError';
-}
-/** Fresh URLs fetched for an upload whose presigned URL expired, before giving up. */
-const MAX_URL_REFRESHES = 2;
-/**
- * Uploads the file, or finds that Together already holds its content. On failure the reserved ID is deleted (or the
- * multipart upload aborted) and the error rethrown.
- */
-async function uploadFile(file, deps) {
-    await assertUnchanged(file);
-    try {
-        return file.bytes > deps.multipart.thresholdBytes
-            ? await uploadMultipart(file, deps)
-            : await uploadSingle(file, deps);
-    }
-    catch (error) {
-        if (!(error instanceof ConflictError && error.fileId))
-            throw error;
-        return useExisting(error.fileId, file, deps);
-    }
-}
-/**
- * Together answered the reservation with 409: a file of this content is already there. It is read before it is
- * used (the 2026 API does not say whether its purpose may differ): one of another purpose cannot stand in.
- */
-async function useExisting(fileId, file, deps) {
-    deps.log(`Together already holds this content as ${fileId} (409); reading it instead of uploading`);
-    const existing = await deps.client.retrieve(fileId, requestOptions(file, deps));
-    if (existing.purpose && existing.purpose !== file.purpose) {
-        throw new Error(`Together already holds this content as ${fileId} with purpose ${existing.purpose}, and refuses a second copy; use that file with purpose ${existing.purpose}, or delete it (together files delete ${fileId}) and run again.`);
-    }
-    deps.log(`Using ${fileId} (${existing.filename ?? 'same content'}, ${existing.processing_status ?? 'status unknown'})`);
-    return { id: fileId, sha256: file.sha256, afterUpload: existing, existing: true };
-}
-/**
- * Fails when the file's size or modification time is no longer what was found (and checked): before anything is
- * sent, and again once the bytes are stored (a file that grew during its PUT had only its first bytes sent).
- */
-async function assertUnchanged(file, when = 'before') {
-    const now = await (0,promises_.stat)(file.absolutePath);
-    if (now.size !== file.bytes || (file.modifiedMs !== undefined && now.mtimeMs !== file.modifiedMs)) {
-        const how = now.size === file.bytes ? 'modified' : `${file.bytes} bytes then, ${now.size} now`;
-        throw new FileChangedError(when === 'before'
-            ? `the file changed after it was checked (${how}); nothing was sent. Run again once it is no longer being written.`
-            : `the file changed while it was sent (${how}): what reached Together is no longer the file in the workspace, so the upload was deleted. Run again once it is no longer being written.`);
-    }
-}
-async function uploadSingle(file, deps) {
-    const { client, now, log } = deps;
-    const options = requestOptions(file, deps);
-    const request = { purpose: file.purpose, fileName: file.filename, fileType: file.fileType, checksum: file.sha256 };
-    let started = now();
-    let reserved = await client.reserve(request, options);
-    deps.onReserved?.(reserved.fileId);
-    log(`Reserved ${reserved.fileId} (${formatDuration(now() - started)})`);
-    let sent;
-    try {
-        for (let refreshes = 0;; refreshes += 1) {
-            try {
-                started = now();
-                sent = await client.putFile(reserved.uploadUrl, file, {
-                    ...options,
-                    onProgress: progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now),
-                });
-                break;
-            }
-            catch (error) {
-                if (!(error instanceof StorageError && error.expired) || refreshes >= MAX_URL_REFRESHES)
-                    throw error;
-                // A presigned URL cannot be renewed: reserve again for a fresh one and give up the old ID.
-                log('The upload URL expired; getting a fresh one');
-                const expired = reserved;
-                reserved = await client.reserve(request, options);
-                deps.onReserved?.(reserved.fileId);
-                log(`Reserved ${reserved.fileId} instead`);
-                await client.deleteReservation(expired.fileId, log);
-            }
-        }
-        if (sent.sha256 !== file.sha256) {
-            throw new FileChangedError(`the file changed while it was sent: its bytes hash to ${sent.sha256}, not to the ${file.sha256} that was checked; the upload was deleted. Run again once it is no longer being written.`);
-        }
-        await assertUnchanged(file, 'after');
-    }
-    catch (error) {
-        await client.deleteReservation(reserved.fileId, log);
-        throw error;
-    }
-    const took = now() - started;
-    log(`Uploaded ${formatBytes(file.bytes)} in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${sent.sha256}`);
-    // The bytes are stored: from here on the file is kept. Processing may start without /preprocess (the TS SDK
-    // never calls it), so a failure here is reported and waiting goes on.
-    started = now();
-    let afterUpload;
-    try {
-        afterUpload = await client.preprocess(reserved.fileId, options);
-        log(afterUpload
-            ? `Processing requested: ${afterUpload.processing_status ?? 'accepted'} (${formatDuration(now() - started)})`
-            : 'The server has no /preprocess endpoint; processing starts on its own');
-    }
-    catch (error) {
-        if (deps.signal?.aborted)
-            throw error;
-        log(`Requesting processing failed (${messageOf(error)}); waiting anyway`);
-    }
-    return { id: reserved.fileId, sha256: sent.sha256, afterUpload, existing: false };
-}
-async function uploadMultipart(file, deps) {
-    const { client, now, log } = deps;
-    const plan = planParts(file.bytes, deps.multipart.partBytes);
-    let started = now();
-    const upload = await client.initiateMultipart({
-        purpose: file.purpose,
-        fileName: file.filename,
-        fileType: file.fileType,
-        fileSize: file.bytes,
-        numParts: plan.numParts,
-        checksum: file.sha256,
-    }, requestOptions(file, deps));
-    deps.onReserved?.(upload.fileId);
-    log(`Reserved ${upload.fileId} for a multipart upload of ${plan.numParts} parts of ${formatBytes(plan.partBytes)} (${formatDuration(now() - started)})`);
-    const partsFailed = new AbortController();
-    const partOptions = {
-        ...requestOptions(file, deps),
-        signal: AbortSignal.any(upload_compact([deps.signal, partsFailed.signal])),
-    };
-    const partSent = new Array(plan.numParts).fill(0);
-    const progress = progressReporter(file.bytes, (line) => deps.live(`${file.path}: ${line}`), now);
-    try {
-        started = now();
-        const etags = await mapLimit(upload.parts, PART_CONCURRENCY, async (part, index) => {
-            try {
-                const result = await client.putPart(part, { absolutePath: file.absolutePath, ...partRange(plan, file.bytes, index) }, plan.numParts, {
-                    ...partOptions,
-                    onProgress: (sent) => {
-                        partSent[index] = sent;
-                        progress(partSent.reduce((a, b) => a + b, 0));
-                    },
-                });
-                if (!result.etag)
-                    throw new Error(`part ${part.partNumber}: the storage answered without an ETag`);
-                return result.etag;
-            }
-            catch (error) {
-                partsFailed.abort();
-                throw error;
-            }
-        });
-        const took = now() - started;
-        // Parts go out of order, so their bytes are not hashed; a file rewritten while they were sent shows in its
-        // size or modification time, and the upload is then given up rather than completed.
-        await assertUnchanged(file, 'after');
-        log(`Uploaded ${formatBytes(file.bytes)} in ${plan.numParts} parts in ${formatDuration(took)} (${formatRate(file.bytes, took)}), sha256 ${file.sha256}`);
-        const afterUpload = await client.completeMultipart({ uploadId: upload.uploadId, fileId: upload.fileId, etags }, requestOptions(file, deps));
-        log(`Multipart upload completed: ${afterUpload.processing_status ?? 'accepted'}`);
-        return { id: upload.fileId, sha256: file.sha256, afterUpload, existing: false };
-    }
-    catch (error) {
-        try {
-            await client.abortMultipart(upload, { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS), log });
-            log(`Aborted the multipart upload of ${upload.fileId}`);
-        }
-        catch (abortError) {
-            log(`Could not abort the multipart upload of ${upload.fileId}: ${messageOf(abortError)}`);
-        }
-        throw error;
-    }
-}
-/** The run's cancellation, with retries logged in the file's group and live. */
-function requestOptions(file, deps) {
-    return {
-        signal: deps.signal,
-        log: (message) => {
-            deps.log(message);
-            deps.live(`${file.path}: ${message}`);
-        },
-    };
-}
-function upload_compact(signals) {
-    return signals.filter((s) => s !== undefined);
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-/**
- * Waits for Together to finish processing uploaded files. Each file is waited for from the moment its upload ends
- * (while the others still upload), polled on its own schedule, soon at first (a small file is often processed
- * within a second), then less and less often, until it settles or its deadline passes.
- */
-
-
-
-
-/** How long past its deadline a file's last poll may still take: the last poll starts right at the deadline. */
-const LAST_POLL_GRACE_MS = 5000;
-const FIRST_DELAY_MS = 100;
-const SECOND_DELAY_MS = 500;
-const MAX_DELAY_MS = 10_000;
-const GROWTH = 1.5;
-/** The pause before a file's poll `round` (from 0): 100 ms, then 500 ms growing by half each poll, capped at 10 s. */
-function pollDelayMs(round) {
-    if (round === 0)
-        return FIRST_DELAY_MS;
-    return Math.min(MAX_DELAY_MS, Math.round(SECOND_DELAY_MS * GROWTH ** (round - 1)));
-}
-/** Files join as their uploads end; `run` polls them until each settles, and ends once `close` was called. */
-class ProcessingWaiter {
-    timeoutMs;
-    deps;
-    pending = new Map();
-    closed = false;
-    wake = new AbortController();
-    constructor(
-    /** How long each file is waited for, from the moment it joins. */
-    timeoutMs, deps) {
-        this.timeoutMs = timeoutMs;
-        this.deps = deps;
-    }
-    /** Starts waiting for this file now. */
-    add(item) {
-        const now = this.deps.now();
-        this.pending.set(item.id, {
-            ...item,
-            since: now,
-            deadline: now + this.timeoutMs,
-            round: 0,
-            nextPollAt: now + pollDelayMs(0),
-        });
-        this.wake.abort();
-    }
-    /** No more files will join. */
-    close() {
-        this.closed = true;
-        this.wake.abort();
-    }
-    async run() {
-        const { deps } = this;
-        while (!(this.closed && this.pending.size === 0)) {
-            if (deps.signal?.aborted)
-                break;
-            const now = deps.now();
-            const due = [...this.pending.values()].filter((w) => Math.min(w.nextPollAt, w.deadline) <= now);
-            if (due.length > 0) {
-                await mapLimit(due, deps.concurrency ?? 8, (w) => this.poll(w));
-                continue;
-            }
-            if (this.wake.signal.aborted)
-                this.wake = new AbortController();
-            if (this.pending.size === 0) {
-                // Nothing to poll yet: wait for a file to join (or for the last one to have joined).
-                await untilAborted(this.wake.signal, deps.signal);
-                continue;
-            }
-            // Sleep until the next poll is due, or until a file joins.
-            const next = Math.min(...[...this.pending.values()].map((w) => Math.min(w.nextPollAt, w.deadline)));
-            await deps.sleep(Math.max(0, next - now), this.wake.signal);
-        }
-        for (const w of this.pending.values())
-            this.settle(w, { kind: 'cancelled', status: w.status ?? null });
-    }
-    async poll(w) {
-        const { deps } = this;
-        const atDeadline = deps.now() >= w.deadline;
-        const state = await this.pollOnce(w);
-        if (deps.signal?.aborted || !this.pending.has(w.id))
-            return;
-        if (state && state.kind !== 'pending') {
-            this.settle(w, state);
-            deps.log(`${w.label}: ${describe(state)} after ${seconds(deps.now() - w.since)}`);
-            return;
-        }
-        if (state && w.status !== state.status) {
-            deps.log(`${w.label}: ${state.status ?? 'not processed yet'} (${seconds(deps.now() - w.since)})`);
-            w.status = state.status;
-        }
-        if (atDeadline) {
-            const status = w.status ?? null;
-            this.settle(w, {
-                kind: 'timeout',
-                status,
-                error: `Together had not finished processing the file when the wait-timeout ran out (last status ${status ?? 'unknown'}${w.lastError ? `; last poll error: ${w.lastError}` : ''}). The file ID is kept: check it later, or raise wait-timeout.`,
-            });
-            deps.log(`${w.label}: still ${status ?? 'not processed'} at the deadline (${seconds(deps.now() - w.since)})`);
-            return;
-        }
-        w.round += 1;
-        w.nextPollAt = Math.max(w.nextPollAt, deps.now() + pollDelayMs(w.round));
-    }
-    /** One poll: the file's state; a final outcome when it cannot be polled any more; undefined when it failed for now. */
-    async pollOnce(w) {
-        const { deps } = this;
-        try {
-            return readProcessingState(await deps.retrieve(w.id, w.deadline + LAST_POLL_GRACE_MS));
-        }
-        catch (error) {
-            if (deps.signal?.aborted)
-                return undefined;
-            if (error instanceof NotFoundError || error instanceof AuthenticationError) {
-                return { kind: 'failed', status: null, error: `Could not check processing: ${error.message}` };
-            }
-            // A server that asks for a pause gets it: the next poll is no sooner.
-            if (error instanceof TogetherApiError && error.retryAfterMs)
-                w.nextPollAt = deps.now() + error.retryAfterMs;
-            w.lastError = messageOf(error);
-            deps.log(`${w.label}: polling failed, will try again (${w.lastError})`);
-            return undefined;
-        }
-    }
-    settle(w, outcome) {
-        this.pending.delete(w.id);
-        this.deps.onSettled?.(w.id, outcome);
-    }
-}
-/** Resolves once either signal aborts. */
-function untilAborted(signal, also) {
-    return new Promise((resolve) => {
-        const signals = also ? [signal, also] : [signal];
-        if (signals.some((s) => s.aborted))
-            return resolve();
-        for (const s of signals)
-            s.addEventListener('abort', () => resolve(), { once: true });
-    });
-}
-function describe(result) {
-    switch (result.kind) {
-        case 'processed':
-            return `processed${result.status ? ` (${result.status})` : ''}`;
-        case 'rejected':
-            return `rejected (${result.status})`;
-        default:
-            return result.kind;
-    }
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/upload-phase.ts
-/**
- * The upload phase, after the checks: nothing is sent if any file failed; otherwise each file is uploaded (at
- * most `concurrency` at once, one file's failure never stopping the others) and, with `wait`, Together's verdict
- * is waited for. With `dedupe`, files whose content Together already processed are reused instead.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Uploads the records and, with `wait`, settles each with Together's verdict; then, with `estimate-model`, asks
- * Together what training on each processed fine-tune file would cost.
- */
-async function uploadFiles(records, settings, deps) {
-    await uploadAndWait(records, settings, deps);
-    if (settings.estimateModel && settings.purpose === 'fine-tune' && !deps.signal?.aborted) {
-        await estimatePrices(records, settings, deps);
-    }
-}
-async function uploadAndWait(records, settings, deps) {
-    const failed = records.filter((r) => r.failed).length;
-    if (failed > 0) {
-        const what = settings.check === 'off' ? 'before uploads started' : failed === 1 ? 'its checks' : 'their checks';
-        const reason = `Not uploaded: ${failed} file${failed === 1 ? '' : 's'} failed ${what}, so nothing was uploaded.`;
-        for (const record of records)
-            if (!record.failed)
-                record.skipped(reason);
-        return;
-    }
-    deps.beforeRequests?.();
-    if (settings.dedupe)
-        await reuseProcessed(records, deps);
-    // With `wait`, each file is waited for as soon as its upload ends, while the others still upload.
-    const byId = new Map();
-    const waiter = settings.wait
-        ? new ProcessingWaiter(settings.waitTimeoutSeconds * 1000, {
-            // One attempt per poll: the wait's own schedule is the only retry, and its deadline bounds the request.
-            retrieve: (id, deadline) => deps.client.retrieve(id, { signal: deps.signal, deadline, maxRetries: 0 }),
-            now: deps.now,
-            sleep: deps.sleep,
-            log: (m) => deps.log.info(m),
-            onSettled: (id, outcome) => settle(byId.get(id), outcome),
-            signal: deps.signal,
-            concurrency: Math.max(settings.concurrency, 4),
-        })
-        : undefined;
-    const waiting = waiter?.run();
-    try {
-        await mapLimit(records, settings.concurrency, async (record) => {
-            if (!record.readyToUpload)
-                return;
-            if (deps.signal?.aborted)
-                return record.cancelled();
-            const answer = await uploadOne(record, settings, deps);
-            if (!waiter || !record.awaitingProcessing)
-                return;
-            // A file that Together already reported as final needs no polling.
-            const state = answer ? readProcessingState(answer) : undefined;
-            if (state && state.kind !== 'pending')
-                return settle(record, state);
-            byId.set(record.id, record);
-            waiter.add({ id: record.id, label: record.path, status: record.lastProcessingStatus });
-        });
-    }
-    finally {
-        waiter?.close();
-        await waiting;
-    }
-}
-/**
- * Uploads one file and records how it went. Its steps are gathered and printed as one group when it is done:
- * groups of files in flight at the same time cannot be open at once. Progress and retries print as they happen.
- */
-async function uploadOne(record, settings, deps) {
-    const started = deps.now();
-    record.uploadStarted();
-    const steps = [];
-    const step = (message) => steps.push(`[${formatDuration(deps.now() - started).padStart(8)}] ${message}`);
-    let answer;
-    try {
-        // The checksum goes with the reservation. The check computed it on its reads; otherwise (checks off, Parquet,
-        // whose check reads only the footer) the file is read for it here.
-        if (!record.sha256) {
-            record.hashed(await hashFile(record.absolutePath, record.bytes, deps.signal));
-            step(`Hashed for the checksum (${formatDuration(deps.now() - started)})`);
-        }
-        const uploaded = await uploadFile({
-            path: record.path,
-            absolutePath: record.absolutePath,
-            bytes: record.bytes,
-            modifiedMs: record.modifiedMs,
-            sha256: record.sha256,
-            filename: record.filename,
-            fileType: record.fileType,
-            purpose: record.purpose,
-        }, {
-            client: deps.client,
-            now: deps.now,
-            log: step,
-            live: (line) => deps.log.info(line),
-            signal: deps.signal,
-            multipart: settings.multipart,
-            onReserved: (id) => record.reserved(id),
-        });
-        if (uploaded.existing)
-            record.foundOnTogether(uploaded.afterUpload);
-        else
-            record.uploaded({ sha256: uploaded.sha256, processingStatus: uploaded.afterUpload?.processing_status ?? null });
-        answer = uploaded.afterUpload;
-    }
-    catch (error) {
-        if (deps.signal?.aborted)
-            record.cancelled();
-        else
-            record.uploadFailed(messageOf(error));
-        step(record.error);
-    }
-    const outcome = !record.awaitingProcessing ? 'Upload failed:' : record.reused ? 'Already on Together:' : 'Uploaded';
-    deps.log.printGroup(`${outcome} ${record.path} (${formatBytes(record.bytes)}, ${formatDuration(deps.now() - started)})`, steps);
-    if (record.failed)
-        deps.log.warning(record.error);
-    return answer;
-}
-/**
- * Together's estimate for each processed file, at most four requests at once. An estimate that fails is recorded
- * as unavailable, with the reason, and never fails the file.
- */
-async function estimatePrices(records, settings, deps) {
-    const processed = records.filter((r) => r.processedOnTogether && r.id);
-    if (processed.length === 0) {
-        deps.log.info(`No processed file to estimate a fine-tune job for${settings.wait ? '' : ' (wait is off)'}.`);
-        return;
-    }
-    await deps.log.group(`Estimate training ${settings.estimateModel} for ${settings.estimateEpochs} epoch${settings.estimateEpochs === 1 ? '' : 's'}`, async () => {
-        await mapLimit(processed, 4, async (record) => {
-            try {
-                const answer = await deps.client.estimatePrice({ trainingFile: record.id, model: settings.estimateModel, epochs: settings.estimateEpochs }, { signal: deps.signal });
-                const estimate = readEstimate(answer);
-                record.estimated(estimate);
-                deps.log.info(`${record.path}: ${describeEstimate(estimate)}`);
-            }
-            catch (error) {
-                const reason = `the estimate request failed: ${messageOf(error)}`;
-                record.estimated({ unavailable: reason });
-                deps.log.warning(`${record.path}: no price estimate (${reason}); the upload is not affected.`);
-            }
-        });
-    });
-}
-/** Together's answer as the `estimate` of a file: its figures, or why it has none. */
-function readEstimate(answer) {
-    if (answer.estimation_available === false) {
-        return { unavailable: typeof answer.unavailable_reason === 'string' ? answer.unavailable_reason : 'unknown' };
-    }
-    const number = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-    return {
-        train_tokens: number(answer.estimated_train_token_count),
-        eval_tokens: number(answer.estimated_eval_token_count),
-        total_price: number(answer.estimated_total_price),
-        allowed_to_proceed: typeof answer.allowed_to_proceed === 'boolean' ? answer.allowed_to_proceed : null,
-    };
-}
-function settle(record, outcome) {
-    switch (outcome.kind) {
-        case 'processed':
-            return record.processed(outcome.status, outcome.report);
-        case 'rejected':
-            return record.rejected(outcome.status, outcome.error, outcome.report);
-        case 'timeout':
-            return record.timedOut(outcome.status, outcome.error);
-        case 'failed':
-            return record.waitFailed(outcome.error);
-        case 'cancelled':
-            return record.cancelled();
-    }
-}
-/**
- * Hashes every file, names it by its content, and marks as reused each one whose content Together already has
- * processed (one `GET /files` for all). A failure to list is not fatal: the files are then simply uploaded.
- */
-async function reuseProcessed(records, deps) {
-    await deps.log.group('Look for files Together already has (dedupe)', async () => {
-        await mapLimit(records, 4, async (record) => {
-            try {
-                if (!record.sha256)
-                    record.hashed(await hashFile(record.absolutePath, record.bytes, deps.signal));
-                record.named(contentAddressedName(record.filename, record.sha256));
-            }
-            catch (error) {
-                // A cancel leaves the file to the upload loop, which marks it cancelled; a read error fails this file only.
-                if (deps.signal?.aborted)
-                    return;
-                record.unreadable(messageOf(error));
-            }
-        });
-        let account;
-        try {
-            account = await deps.client.listFiles({ signal: deps.signal });
-        }
-        catch (error) {
-            deps.log.warning(`Could not list the account's files to reuse them, so all will be uploaded: ${messageOf(error)}`);
-            return;
-        }
-        for (const record of records) {
-            if (!record.readyToUpload)
-                continue;
-            const existing = findReusable(account, record);
-            if (!existing) {
-                deps.log.info(`${record.path}: not on the account yet as ${record.filename}`);
-                continue;
-            }
-            record.reusedExisting(existing, validationReportOf(existing));
-            deps.log.info(`${record.path}: reusing ${existing.id} (${record.filename}, same content, already processed)`);
-        }
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wires the run: reads the settings once, then files -> records -> check phase -> upload phase -> outputs, summary,
  * annotations, comment and verdict. It talks to the runner only through runner.ts, which sanitises all it prints.
  */
-
-
 
 
 
@@ -57076,7 +54340,7 @@ async function run() {
         });
     }
     catch (error) {
-        failStep(messageOf(error));
+        failStep((0,error_text/* messageOf */.b)(error));
         return;
     }
     const cancel = cancelOnSignals();
@@ -57103,7 +54367,11 @@ async function run() {
         else {
             runnerLog.info(`Found ${count} to upload as ${settings.purpose}.`);
             await checkFiles(records, settings, { log: runnerLog, now: Date.now });
-            // Check mode sends nothing to Together, so only upload mode has a client.
+            // Check mode sends nothing to Together, so only upload mode has a client, and only it loads the HTTP code.
+            const [{ TogetherClient }, { uploadFiles }] = await Promise.all([
+                __nccwpck_require__.e(/* import() */ 635).then(__nccwpck_require__.bind(__nccwpck_require__, 8635)),
+                __nccwpck_require__.e(/* import() */ 80).then(__nccwpck_require__.bind(__nccwpck_require__, 6080)),
+            ]);
             client = new TogetherClient({
                 apiKey: settings.apiKey,
                 baseUrl: settings.baseUrl,
@@ -57116,7 +54384,7 @@ async function run() {
                 client,
                 log: runnerLog,
                 now: Date.now,
-                sleep: (ms, wake) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: AbortSignal.any([wake, cancel.signal]) }).catch(() => undefined),
+                sleep: (ms, wake) => (0,promises_.setTimeout)(ms, undefined, { signal: AbortSignal.any([wake, cancel.signal]) }).catch(() => undefined),
                 signal: cancel.signal,
                 // Only now: tuning V8 slows down whatever starts Node code afterwards (the checks' worker thread).
                 beforeRequests: disableWasmTierUp,
@@ -57124,7 +54392,7 @@ async function run() {
         }
     }
     catch (error) {
-        const message = messageOf(error);
+        const message = (0,error_text/* messageOf */.b)(error);
         for (const record of records)
             record.interrupted(message);
         failStep(message);
@@ -57132,8 +54400,9 @@ async function run() {
     finally {
         await client?.close();
     }
+    const datasets = new Set(records.map((record) => record.absolutePath));
     const results = records.map((record) => record.toResult());
-    await report(results, settings);
+    await report(results, settings, datasets);
     if (settings.comment && settings.pullRequest && github) {
         disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
         await commentOnPullRequest(results, settings, settings.pullRequest, github, runnerLog);
@@ -57185,14 +54454,17 @@ function reportNoFiles(settings) {
         runnerLog.info(message);
 }
 /** The manifest, the outputs, the job summary, annotations and the verdict, all from the results. */
-async function report(results, settings) {
+async function report(results, settings, datasets) {
     let manifestPath = settings.manifestPath;
     try {
-        await writeManifest(manifestPath, buildManifest(results, settings, new Date()));
+        await writeManifest(manifestPath, buildManifest(results, settings, new Date()), {
+            workspace: settings.workspace,
+            datasets,
+        });
         runnerLog.info(`The manifest of all ${results.length} file${results.length === 1 ? '' : 's'} is at ${manifestPath}.`);
     }
     catch (error) {
-        runnerLog.warning(`Could not write the manifest to ${manifestPath}: ${messageOf(error)}`);
+        runnerLog.warning(`Could not write the manifest to ${manifestPath}: ${(0,error_text/* messageOf */.b)(error)}`);
         manifestPath = '';
     }
     const { outputs, listed } = buildOutputs(results, manifestPath);
@@ -57210,6 +54482,236 @@ async function report(results, settings) {
     const failure = failureMessage(results, settings.mode);
     if (failure)
         failStep(failure);
+}
+
+
+/***/ }),
+
+/***/ 2011:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CE: () => (/* binding */ formatRate),
+/* harmony export */   SD: () => (/* binding */ describeEstimate),
+/* harmony export */   X1: () => (/* binding */ escapeText),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1452);
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+/** Decimal units, as GitHub and most tools show sizes: 1.5 MB = 1,500,000 bytes. */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit += 1;
+    }
+    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+/** `850 ms`, `12.3 s`, `4 min 05 s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const minutes = Math.floor(totalSeconds / 60);
+    const secs = totalSeconds % 60;
+    if (minutes < 60)
+        return `${minutes} min ${String(secs).padStart(2, '0')} s`;
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+/** Throughput in MB/s. */
+function formatRate(bytes, ms) {
+    if (ms <= 0)
+        return '— MB/s';
+    return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
+}
+/** Escapes text for HTML content and attribute values (the job summary renders HTML). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** An estimate in a few words: `1,234,567 training tokens, $3.21` (with a warning when over the limit). */
+function describeEstimate(estimate) {
+    if ('unavailable' in estimate)
+        return `no estimate (${estimate.unavailable})`;
+    const tokens = estimate.train_tokens === null
+        ? 'tokens unknown'
+        : `${estimate.train_tokens.toLocaleString('en-US')} training tokens`;
+    const price = estimate.total_price === null
+        ? 'price unknown'
+        : estimate.total_price > 0 && estimate.total_price < 0.01
+            ? 'under $0.01'
+            : `$${estimate.total_price.toFixed(2)}`;
+    const limit = estimate.allowed_to_proceed === false ? ": over the account's limit, a job would not start" : '';
+    return `${tokens}, ${price}${limit}`;
+}
+/** A zero-width space: it keeps `@name`, `#123` and `https://` from being read as what they spell. */
+const BREAK = '\u200b';
+/**
+ * Untrusted text for the job summary and the pull-request comment, to be placed inside the report's HTML (never in
+ * markdown): on one line, so it cannot end the HTML block or the table; with a zero-width break after `@` and `#`,
+ * inside `://`, `www.`, `](` and `![`, so that no `@mention` notifies anyone, no `#123` links an issue and no URL,
+ * link or image appears (it reads the same); and HTML-escaped, so it cannot add markup.
+ */
+function escapeText(text) {
+    return escapeHtml((0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(text)
+        .replace(/[@#]/g, (c) => `${c}${BREAK}`)
+        .replace(/\]\(|!\[/g, (pair) => `${pair[0]}${BREAK}${pair[1]}`)
+        .replace(/:\/\//g, `:${BREAK}//`)
+        .replace(/\b(www)\./gi, `$1${BREAK}.`));
+}
+
+
+/***/ }),
+
+/***/ 1452:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AL: () => (/* binding */ safeLogLine),
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Kb: () => (/* binding */ excerpt),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   rR: () => (/* binding */ safeCommandData)
+/* harmony export */ });
+/* unused harmony export MAX_EXCERPT_CHARS */
+/**
+ * Untrusted text (file names, paths, dataset keys and values, what a server says) made safe for where it goes.
+ * The runner reads workflow commands from stdout: a line that starts with `::` (after spaces), or holds `##[`,
+ * is a command. So text bound for the log keeps to one line and never reads as a command, whatever it holds.
+ * The edge (runner.ts) applies these to everything it prints; the report applies its HTML escaping on top.
+ */
+/** Every character that can end a line somewhere (the runner splits on \n; browsers and editors on more). */
+const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+/** Other control characters (terminal escapes among them), shown as escapes; tab is kept. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here.
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+const ZERO_WIDTH_SPACE = '\u200b';
+/** The text on one line: each line break shown as `⏎`, each other control character as `\u001b` and the like. */
+function oneLine(text) {
+    return text
+        .replace(LINE_BREAKS, ' ⏎ ')
+        .replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * The data of a workflow command (a group title, an annotation): one line, with no `##[`, the older command form,
+ * which the runner may find anywhere in a line. (@actions/core escapes the rest of a command's data.)
+ */
+function safeCommandData(text) {
+    return oneLine(text).replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`);
+}
+/** One line that the runner cannot take for a workflow command (`::name::`, or the older `##[name]`). */
+function safeLogLine(text) {
+    return safeCommandData(text).replace(/^(\s*):(?=:)/, `$1:${ZERO_WIDTH_SPACE}`);
+}
+/** Characters of a value quoted from a dataset, at most. */
+const MAX_EXCERPT_CHARS = 120;
+/** A value quoted from a dataset: at most `max` characters, on one line, the cut shown (`…`, and how much more). */
+function excerpt(text, max = MAX_EXCERPT_CHARS) {
+    const flat = oneLine(text);
+    if (flat.length <= max)
+        return flat;
+    return `${flat.slice(0, max - 1)}… (${(flat.length - max + 1).toLocaleString('en-US')} more characters)`;
+}
+/**
+ * What a server said, with the credentials that may be echoed in it removed: URLs (a presigned URL carries its
+ * signature) and query strings become `<url>` / `?…`, and each of `secrets` (the API key) `***`.
+ */
+function redact(text, secrets = []) {
+    let out = text;
+    for (const secret of secrets)
+        if (secret.length >= 4)
+            out = out.split(secret).join('***');
+    return out
+        .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<url>')
+        .replace(/\?[^\s"'<>]*(?:X-Amz-|Signature|Credential|token|sig=)[^\s"'<>]*/gi, '?…');
+}
+
+
+/***/ }),
+
+/***/ 9340:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aE: () => (/* binding */ CLEANUP_TIMEOUT_MS),
+/* harmony export */   es: () => (/* binding */ DEFAULT_STALL_TIMEOUT_MS),
+/* harmony export */   kj: () => (/* binding */ API_TIMEOUT_MS)
+/* harmony export */ });
+/* unused harmony exports API_ATTEMPT_DEADLINE_MS, MAX_ANSWER_BYTES, MAX_LIST_ANSWER_BYTES, MAX_STORAGE_ANSWER_BYTES, MAX_TIMER_MS */
+/**
+ * The bounds every exchange with a server is held to, in one place: how long an answer may take, and how much of
+ * it is read. No answer, however hostile (a body that never ends, one that trickles a byte a second, one of 100 MB),
+ * can hold the step or its memory past these. Imports nothing: settings and reports use them without loading HTTP.
+ */
+/** Time allowed to connect, and for an answer's headers (undici's `headersTimeout`). */
+const API_TIMEOUT_MS = 60_000;
+/** A whole API attempt (connect, headers and body), however slowly the bytes trickle; then it is retried. */
+const API_ATTEMPT_DEADLINE_MS = 120_000;
+/** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
+const CLEANUP_TIMEOUT_MS = 5000;
+/** How long an upload may move no byte (and then wait for its answer) before it is aborted and retried. */
+const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+/** An API answer (a file object, an error envelope, an estimate): far more than any sensible one needs. */
+const MAX_ANSWER_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/** The one list Together answers whole (`GET /files`, every file of the account): room for ~100,000 files. */
+const MAX_LIST_ANSWER_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+/** A storage answer (S3's XML error, or an empty 200). */
+const MAX_STORAGE_ANSWER_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/** The longest a timer can wait (setTimeout's limit, 2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+const MAX_TIMER_MS = (/* unused pure expression or super */ null && (2 ** 31 - 1));
+
+
+/***/ }),
+
+/***/ 7144:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IN: () => (/* binding */ PART_CONCURRENCY),
+/* harmony export */   ZK: () => (/* binding */ partRange),
+/* harmony export */   bT: () => (/* binding */ DEFAULT_MULTIPART_THRESHOLD_BYTES),
+/* harmony export */   d_: () => (/* binding */ MIN_PART_BYTES),
+/* harmony export */   mM: () => (/* binding */ planParts),
+/* harmony export */   qm: () => (/* binding */ TARGET_PART_BYTES)
+/* harmony export */ });
+/* unused harmony export MAX_PARTS */
+/** When an upload goes multipart, and how it is cut into parts (protocol doc 5.3, the SDKs' sizing). */
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+/** Files larger than this use multipart (a single presigned PUT is limited to 5 GB). */
+const DEFAULT_MULTIPART_THRESHOLD_BYTES = 5 * GiB;
+const TARGET_PART_BYTES = 250 * MiB;
+/** S3's smallest part (but for the last). */
+const MIN_PART_BYTES = 5 * MiB;
+const MAX_PARTS = 250;
+/** Parts in flight at once, as the SDKs do. */
+const PART_CONCURRENCY = 4;
+/**
+ * The SDKs' `_calculate_parts`: about `targetPartBytes` a part, at least 5 MiB, at most 250 parts (the part size
+ * grows instead).
+ */
+function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
+    const target = Math.max(MIN_PART_BYTES, targetPartBytes);
+    if (size <= target)
+        return { partBytes: Math.max(size, 1), numParts: 1 };
+    let numParts = Math.min(MAX_PARTS, Math.ceil(size / target));
+    let partBytes = Math.ceil(size / numParts);
+    if (partBytes < MIN_PART_BYTES) {
+        partBytes = MIN_PART_BYTES;
+        numParts = Math.ceil(size / partBytes);
+    }
+    return { partBytes, numParts };
+}
+/** The byte range of part `index` (0-based). */
+function partRange(plan, size, index) {
+    const start = index * plan.partBytes;
+    return { start, length: Math.min(plan.partBytes, size - start) };
 }
 
 
@@ -57387,6 +54889,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 

@@ -6,7 +6,6 @@
  */
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { mapLimit } from './concurrency.js';
 import type { FileType } from './domain.js';
 import { messageOf } from './error-text.js';
 import { excerpt } from './safe-text.js';
@@ -47,25 +46,35 @@ const INSPECT_CONCURRENCY = 16;
 export async function resolveFiles(options: ResolveOptions): Promise<MatchedFile[]> {
   const rooted = options.patterns.map((p) => rootPattern(p, options.workspace));
   const roots = await allowedRoots(rooted, options.workspace);
-  const entries = new Map<string, WalkEntry>();
+  // Each entry is inspected as the walk yields it (at most INSPECT_CONCURRENCY at once), so no list of walk
+  // entries is ever held: only the files found.
+  const found = new Map<string, MatchedFile | undefined>();
+  const named = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
   for await (const entry of walk({
     patterns: rooted,
     excludeHiddenFiles: !options.includeHiddenFiles,
     roots,
     keepDescendant: (file) => datasetTypeOf(file) !== undefined,
   })) {
-    const seen = entries.get(entry.absolutePath);
-    if (!seen || (entry.named && !seen.named)) entries.set(entry.absolutePath, entry);
+    // A path met twice (overlapping patterns) is inspected once; named wins, for the directory-like-dataset rule.
+    if (found.has(entry.absolutePath) && (!entry.named || named.has(entry.absolutePath))) continue;
+    if (entry.named) named.add(entry.absolutePath);
+    found.set(entry.absolutePath, undefined);
+    const task = inspect(entry, options, roots)
+      .catch((error: unknown): MatchedFile => ({
+        path: relativePath(options.workspace, entry.absolutePath),
+        absolutePath: entry.absolutePath,
+        bytes: 0,
+        refusal: `It cannot be read (${messageOf(error)}), so it is not checked or uploaded.`,
+      }))
+      .then((file) => void found.set(entry.absolutePath, file))
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (inFlight.size >= INSPECT_CONCURRENCY) await Promise.race(inFlight);
   }
-  const found = await mapLimit([...entries.values()], INSPECT_CONCURRENCY, (entry) =>
-    inspect(entry, options, roots).catch((error: unknown) => ({
-      path: relativePath(options.workspace, entry.absolutePath),
-      absolutePath: entry.absolutePath,
-      bytes: 0,
-      refusal: `It cannot be read (${messageOf(error)}), so it is not checked or uploaded.`,
-    })),
-  );
-  const files = found.filter((file): file is MatchedFile => file !== undefined);
+  await Promise.all(inFlight);
+  const files = [...found.values()].filter((file): file is MatchedFile => file !== undefined);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -99,7 +108,9 @@ async function inspect(entry: WalkEntry, options: ResolveOptions, roots: string[
     );
   }
   if (entry.outside !== undefined) return refuse(outsideRefusal(entry.outside));
-  const real = await realpath(absolutePath);
+  const resolved = await realpath(absolutePath);
+  // Usually the same path: keep one string, not two, for each of thousands of files.
+  const real = resolved === absolutePath ? absolutePath : resolved;
   const root = roots.find((r) => isInside(real, r));
   if (root === undefined) return refuse(outsideRefusal(real));
   // @actions/glob applied the hidden-file rules to the path it matched; a link must not lead past them.

@@ -18,8 +18,7 @@ import { failureMessage } from './report/verdict.js';
 import { annotate, failStep, maskSecret, readInput, runnerLog as log, setOutputs, writeSummary } from './runner.js';
 import { disableWasmTierUp } from './runtime-tuning.js';
 import { readSettings, type Settings } from './settings.js';
-import { TogetherClient } from './together/client.js';
-import { uploadFiles } from './upload-phase.js';
+import type { TogetherClient } from './together/client.js';
 
 /** Runs the action. Never throws: every error ends as a failed step, after what is known has been reported. */
 export async function run(): Promise<void> {
@@ -58,7 +57,11 @@ export async function run(): Promise<void> {
     } else {
       log.info(`Found ${count} to upload as ${settings.purpose}.`);
       await checkFiles(records, settings, { log, now: Date.now });
-      // Check mode sends nothing to Together, so only upload mode has a client.
+      // Check mode sends nothing to Together, so only upload mode has a client, and only it loads the HTTP code.
+      const [{ TogetherClient }, { uploadFiles }] = await Promise.all([
+        import('./together/client.js'),
+        import('./upload-phase.js'),
+      ]);
       client = new TogetherClient({
         apiKey: settings.apiKey,
         baseUrl: settings.baseUrl,
@@ -85,8 +88,9 @@ export async function run(): Promise<void> {
   } finally {
     await client?.close();
   }
+  const datasets = new Set(records.map((record) => record.absolutePath));
   const results = records.map((record) => record.toResult());
-  await report(results, settings);
+  await report(results, settings, datasets);
   if (settings.comment && settings.pullRequest && github) {
     disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
     await commentOnPullRequest(results, settings, settings.pullRequest, github, log);
@@ -141,10 +145,13 @@ function reportNoFiles(settings: Settings): void {
 }
 
 /** The manifest, the outputs, the job summary, annotations and the verdict, all from the results. */
-async function report(results: FileResult[], settings: Settings): Promise<void> {
+async function report(results: FileResult[], settings: Settings, datasets: ReadonlySet<string>): Promise<void> {
   let manifestPath = settings.manifestPath;
   try {
-    await writeManifest(manifestPath, buildManifest(results, settings, new Date()));
+    await writeManifest(manifestPath, buildManifest(results, settings, new Date()), {
+      workspace: settings.workspace,
+      datasets,
+    });
     log.info(`The manifest of all ${results.length} file${results.length === 1 ? '' : 's'} is at ${manifestPath}.`);
   } catch (error) {
     log.warning(`Could not write the manifest to ${manifestPath}: ${messageOf(error)}`);

@@ -25,7 +25,7 @@ import {
   TARGET_PART_BYTES,
   type MultipartSettings,
 } from './together/multipart-plan.js';
-import { DEFAULT_STALL_TIMEOUT_MS } from './together/storage.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './together/limits.js';
 
 export interface Settings {
   mode: Mode;

@@ -5,7 +5,7 @@
  */
 import { messageOf } from '../error-text.js';
 import { open } from 'node:fs/promises';
-import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet';
+import type { AsyncBuffer } from 'hyparquet';
 import { excerpt } from '../safe-text.js';
 
 /** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
@@ -24,6 +24,8 @@ export async function readParquetSummary(path: string, bytes: number): Promise<P
     throw new Error(
       `it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`,
     );
+  // Loaded only for Parquet files: most runs check none.
+  const { parquetMetadataAsync, parquetSchema } = await import('hyparquet');
   const handle = await open(path, 'r');
   try {
     const file: AsyncBuffer = {

@@ -41,41 +41,42 @@ export function buildOutputs(results: FileResult[], manifestPath: string, budget
   const fileId = take('file-id', results[0]?.id ?? '');
   const manifest = take('manifest', manifestPath);
   const withIds = results.flatMap((r) => (r.id ? [r.id] : []));
-  const fileIds = fit(
-    withIds.map((id) => JSON.stringify(id)),
-    '[',
-    ']',
-    Math.floor(left * 0.25) - 'file-ids'.length,
-  );
+  const fileIds = fit(withIds, (id) => JSON.stringify(id), '[', ']', Math.floor(left * 0.25) - 'file-ids'.length);
   take('file-ids', fileIds.json);
   const ids = fit(
-    results.map((r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`),
+    results,
+    (r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`,
     '{',
     '}',
     Math.floor(left * 0.6) - 'ids'.length,
   );
   take('ids', ids.json);
-  const files = fit(
-    results.map((r) => JSON.stringify(r)),
-    '[',
-    ']',
-    left - 'files'.length,
-  );
+  const files = fit(results, (r) => JSON.stringify(r), '[', ']', left - 'files'.length);
   return {
     outputs: { 'file-id': fileId, 'file-ids': fileIds.json, ids: ids.json, files: files.json, manifest },
     listed: { files: files.count, ids: ids.count, fileIds: fileIds.count, total: results.length },
   };
 }
 
-/** The JSON list (or object) of the first entries that fit in `maxBytes`. */
-function fit(entries: string[], open: string, close: string, maxBytes: number): { json: string; count: number } {
+/**
+ * The JSON list (or object) of the first items that fit in `maxBytes`, each as `encode` writes it. Items past the
+ * first that does not fit are never encoded: 20,000 results cost no more than the few hundred listed.
+ */
+function fit<T>(
+  items: readonly T[],
+  encode: (item: T) => string,
+  open: string,
+  close: string,
+  maxBytes: number,
+): { json: string; count: number } {
   let size = open.length + close.length;
-  let count = 0;
-  for (const entry of entries) {
-    const added = Buffer.byteLength(entry) + (count > 0 ? 1 : 0);
+  const entries: string[] = [];
+  for (const item of items) {
+    const entry = encode(item);
+    const added = Buffer.byteLength(entry) + (entries.length > 0 ? 1 : 0);
     if (size + added > maxBytes) break;
     size += added;
-    count += 1;
+    entries.push(entry);
   }
-  return { json: `${open}${entries.slice(0, count).join(',')}${close}`, count };
+  return { json: `${open}${entries.join(',')}${close}`, count: entries.length };
 }

@@ -13,6 +13,7 @@ import { messageOf } from '../error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { ConflictError, ProtocolError, TogetherApiError } from './errors.js';
+import { API_TIMEOUT_MS, CLEANUP_TIMEOUT_MS } from './limits.js';
 import { isConnectionError, runWithRetries, type RetryLoop } from './retry.js';
 import { putBytes, putFile, type PutResult } from './storage.js';
 import type { CreateFileRequest, EstimatePriceAnswer, FileObject, MultipartUpload, ReservedUpload } from './types.js';
@@ -52,11 +53,6 @@ export interface TogetherClientOptions {
   dispatcher?: Dispatcher;
   userAgent?: string;
 }
-
-/** Time allowed for an answer's headers, and between chunks of its body. */
-export const API_TIMEOUT_MS = 60_000;
-/** How long cleanup (deleting an ID, aborting a multipart upload) may take, even after a cancel. */
-export const CLEANUP_TIMEOUT_MS = 5000;
 
 export const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
 

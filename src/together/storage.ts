@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { StallError, StorageError } from './errors.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './limits.js';
 import { ReadBufferBudget } from './read-buffers.js';
 
 /** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
@@ -42,8 +43,6 @@ export interface PutResult {
   /** The storage's ETag, quotes stripped. */
   etag: string | undefined;
 }
-
-export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 /**
  * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
