@@ -69,6 +69,8 @@ export async function run(): Promise<void> {
         signal: cancel.signal,
         log: (m) => log.info(m),
         stallTimeoutMs: settings.stallTimeoutMs,
+        attemptDeadlineMs: settings.attemptDeadlineMs,
+        rateLimitBudgetMs: settings.rateLimitBudgetMs,
       });
       await uploadFiles(records, settings, {
         client,

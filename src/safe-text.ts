@@ -7,9 +7,13 @@
 
 /** Every character that can end a line somewhere (the runner splits on \n; browsers and editors on more). */
 const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
-/** Other control characters (terminal escapes among them), shown as escapes; tab is kept. */
+/**
+ * Other control characters (terminal escapes among them), shown as escapes; tab is kept. So are the bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F, U+061C), which reorder what a reader sees:
+ * `evil\u202Elmth.jsonl` would show as `evilhtml.jsonl`.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here.
-const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const ZERO_WIDTH_SPACE = '\u200b';
 
 /** The text on one line: each line break shown as `⏎`, each other control character as `\u001b` and the like. */
@@ -47,9 +51,34 @@ export function excerpt(text: string, max = MAX_EXCERPT_CHARS): string {
  * signature) and query strings become `<url>` / `?…`, and each of `secrets` (the API key) `***`.
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
+  if (text.length === 0) return text;
   let out = text;
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
   return out
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<url>')
     .replace(/\?[^\s"'<>]*(?:X-Amz-|Signature|Credential|token|sig=)[^\s"'<>]*/gi, '?…');
+}
+
+/** Levels of a server's answer walked by redactDeep; anything deeper is dropped (no answer of Together's nests so). */
+const MAX_REDACT_DEPTH = 32;
+
+/**
+ * A server's parsed answer with every string in it redacted (see redact), keys included: what is stored of an answer
+ * (a file object, its validation report, an estimate) carries no URL signature and no secret, wherever it ends up.
+ */
+export function redactDeep(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
+  if (typeof value === 'string') return redact(value, secrets);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_REDACT_DEPTH) return null;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    Object.defineProperty(out, redact(key, secrets), {
+      value: redactDeep(item, secrets, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }

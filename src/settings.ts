@@ -25,7 +25,13 @@ import {
   TARGET_PART_BYTES,
   type MultipartSettings,
 } from './together/multipart-plan.js';
-import { DEFAULT_STALL_TIMEOUT_MS } from './together/limits.js';
+import {
+  API_ATTEMPT_DEADLINE_MS,
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_RATE_LIMIT_BUDGET_MS,
+  MAX_TIMER_MS,
+} from './together/limits.js';
+import { isLoopbackHost } from './together/wire.js';
 
 export interface Settings {
   mode: Mode;
@@ -60,6 +66,10 @@ export interface Settings {
   multipart: MultipartSettings;
   /** TOGETHER_UPLOAD_STALL_SECONDS: how long an upload may move no byte before it is aborted and retried. */
   stallTimeoutMs: number;
+  /** TOGETHER_API_DEADLINE_SECONDS: how long one API attempt may take, its answer's body included. */
+  attemptDeadlineMs: number;
+  /** TOGETHER_RATE_LIMIT_WAIT_SECONDS: how long, in all, the step may wait on Together's rate limit. */
+  rateLimitBudgetMs: number;
   /** The pull request, when the run is for one and `comment` or `changed-only` needs it. */
   pullRequest: PullRequestSettings | undefined;
   /** Absolute path of the manifest written at the end (every matched file, and the run). */
@@ -145,7 +155,7 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
     purpose: field(() => purpose(read('purpose') || 'fine-tune'), 'fine-tune'),
     fileType: field(() => oneOf('file-type', read('file-type') || 'auto', ['auto', ...FILE_TYPES] as const), 'auto'),
     wait: field(() => bool('wait', read('wait') || 'true'), true),
-    waitTimeoutSeconds: field(() => positiveSeconds('wait-timeout', read('wait-timeout') || '1800'), 1800),
+    waitTimeoutSeconds: field(() => positiveSeconds("Input 'wait-timeout'", read('wait-timeout') || '1800'), 1800),
     ifNoFilesFound: field(
       () => oneOf('if-no-files-found', read('if-no-files-found') || 'error', IF_NO_FILES_FOUND),
       'error',
@@ -169,7 +179,18 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
         TARGET_PART_BYTES,
       ),
     },
-    stallTimeoutMs: field(() => stallTimeoutMs(env), DEFAULT_STALL_TIMEOUT_MS),
+    stallTimeoutMs: field(
+      () => secondsVariable(env, 'TOGETHER_UPLOAD_STALL_SECONDS', DEFAULT_STALL_TIMEOUT_MS),
+      DEFAULT_STALL_TIMEOUT_MS,
+    ),
+    attemptDeadlineMs: field(
+      () => secondsVariable(env, 'TOGETHER_API_DEADLINE_SECONDS', API_ATTEMPT_DEADLINE_MS),
+      API_ATTEMPT_DEADLINE_MS,
+    ),
+    rateLimitBudgetMs: field(
+      () => secondsVariable(env, 'TOGETHER_RATE_LIMIT_WAIT_SECONDS', DEFAULT_RATE_LIMIT_BUDGET_MS),
+      DEFAULT_RATE_LIMIT_BUDGET_MS,
+    ),
     manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
     estimateModel: read('estimate-model'),
     estimateEpochs: field(() => wholeNumber('estimate-epochs', read('estimate-epochs') || '1', 1, 100), 1),
@@ -257,10 +278,16 @@ function bool(name: string, value: string): boolean {
   throw new SettingsError(`Input '${name}' is '${value}'; it must be 'true' or 'false'.`);
 }
 
-function positiveSeconds(name: string, value: string): number {
+/** The most seconds a timer can wait (2^31 - 1 ms, about 24.8 days): a longer wait would fire at once, or never. */
+export const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
+/** A number of seconds above 0 that a timer can hold; `what` names the input or variable in the message. */
+function positiveSeconds(what: string, value: string): number {
   const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new SettingsError(`Input '${name}' is '${value}'; it must be a number of seconds greater than 0.`);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_SECONDS) {
+    throw new SettingsError(
+      `${what} is '${value}'; it must be a number of seconds above 0 and at most ${MAX_SECONDS.toLocaleString('en-US')} (about 24.8 days, the longest a timer can wait).`,
+    );
   }
   return seconds;
 }
@@ -284,15 +311,11 @@ function bytesVariable(env: Record<string, string | undefined>, name: string, fa
   return Number(raw);
 }
 
-function stallTimeoutMs(env: Record<string, string | undefined>): number {
-  const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
-  if (!raw) return DEFAULT_STALL_TIMEOUT_MS;
-  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
-    throw new SettingsError(
-      `The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`,
-    );
-  }
-  return Number(raw) * 1000;
+/** A tuning variable in seconds, as milliseconds; `fallbackMs` when unset. */
+function secondsVariable(env: Record<string, string | undefined>, name: string, fallbackMs: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallbackMs;
+  return positiveSeconds(`The environment variable ${name}`, raw) * 1000;
 }
 
 /** Plain http would send the key in clear, so it is allowed only to this machine. */
@@ -319,10 +342,4 @@ function baseUrl(value: string): string {
   url.search = '';
   url.hash = '';
   return url.toString().replace(/\/+$/, '');
-}
-
-/** True for localhost, 127.0.0.0/8 and [::1]. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -131,6 +131,7 @@ async function uploadOne(
         modifiedMs: record.modifiedMs,
         sha256: record.sha256!,
         filename: record.filename,
+        contentAddressed: settings.dedupe,
         fileType: record.fileType!,
         purpose: record.purpose,
       },

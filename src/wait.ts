@@ -7,6 +7,7 @@ import { messageOf } from './error-text.js';
 import { mapLimit } from './concurrency.js';
 import { readProcessingState, type ProcessingState } from './processing.js';
 import { AuthenticationError, NotFoundError, TogetherApiError } from './together/errors.js';
+import { MAX_TIMER_MS } from './together/limits.js';
 import type { FileObject } from './together/types.js';
 
 export type WaitOutcome =
@@ -108,7 +109,7 @@ export class ProcessingWaiter {
       }
       // Sleep until the next poll is due, or until a file joins.
       const next = Math.min(...[...this.pending.values()].map((w) => Math.min(w.nextPollAt, w.deadline)));
-      await deps.sleep(Math.max(0, next - now), this.wake.signal);
+      await deps.sleep(Math.min(Math.max(0, next - now), MAX_TIMER_MS), this.wake.signal);
     }
     for (const w of this.pending.values()) this.settle(w, { kind: 'cancelled', status: w.status ?? null });
   }

@@ -11,10 +11,20 @@
  */
 import { messageOf } from '../error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { redactDeep } from '../safe-text.js';
 import { ConflictError, ProtocolError, TogetherApiError } from './errors.js';
-import { API_TIMEOUT_MS, CLEANUP_TIMEOUT_MS } from './limits.js';
-import { isConnectionError, runWithRetries, type RetryLoop } from './retry.js';
+import { exchange, tooLargeDetail, type BoundedAnswer } from './exchange.js';
+import {
+  API_ATTEMPT_DEADLINE_MS,
+  API_TIMEOUT_MS,
+  CLEANUP_TIMEOUT_MS,
+  DEFAULT_RATE_LIMIT_BUDGET_MS,
+  MAX_ANSWER_BYTES,
+  MAX_LIST_ANSWER_BYTES,
+} from './limits.js';
+import { isConnectionError, RateLimitGate, runWithRetries, type RetryLoop } from './retry.js';
+import { isValidFileId, unsafeUploadUrlReason } from './wire.js';
 import { putBytes, putFile, type PutResult } from './storage.js';
 import type { CreateFileRequest, EstimatePriceAnswer, FileObject, MultipartUpload, ReservedUpload } from './types.js';
 
@@ -46,6 +56,10 @@ export interface TogetherClientOptions {
   log?: (message: string) => void;
   /** How long an upload may move no byte before it is aborted and retried (default 60 s). */
   stallTimeoutMs?: number;
+  /** How long one API attempt may take, answer body included, however it trickles (default 120 s). */
+  attemptDeadlineMs?: number;
+  /** How long, in all, the step may wait on Together's rate limit (default 10 minutes). */
+  rateLimitBudgetMs?: number;
   /** Test seams: the pause between retries, its jitter and the clock. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -73,6 +87,23 @@ interface ApiCall {
   path: string;
   json?: unknown;
   form?: URLSearchParams;
+  /** The most of the answer read (default MAX_ANSWER_BYTES). */
+  maxBytes?: number;
+}
+
+/**
+ * The request path of a file: only an ID of Together's shape goes into a URL (`..` as an ID would make a cleanup
+ * `DELETE /v1/`), whatever a server answered.
+ */
+function filePath(fileId: string, operation: string, suffix = ''): string {
+  if (!isValidFileId(fileId)) {
+    throw new ProtocolError({
+      operation,
+      status: 0,
+      detail: `the file ID ${JSON.stringify(fileId).slice(0, 80)} is not of Together's shape (file-...); it is not used`,
+    });
+  }
+  return `/files/${fileId}${suffix}`;
 }
 
 export class TogetherClient {
@@ -86,11 +117,13 @@ export class TogetherClient {
     this.dispatcher = options.dispatcher ?? createDispatcher();
     this.userAgent = options.userAgent ?? USER_AGENT;
     this.secrets = [options.apiKey];
+    const now = options.now ?? Date.now;
     this.loopDefaults = {
+      gate: new RateLimitGate(options.rateLimitBudgetMs ?? DEFAULT_RATE_LIMIT_BUDGET_MS, now),
       maxRetries: options.maxRetries ?? 5,
       sleep: options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined)),
       random: options.random ?? Math.random,
-      now: options.now ?? Date.now,
+      now,
       log: options.log ?? (() => undefined),
       signal: options.signal,
     };
@@ -111,7 +144,6 @@ export class TogetherClient {
     if (file.checksum) form.set('checksum', file.checksum);
     return this.reservation(operation, file.fileName, options, async (signal) => {
       const res = await this.send({ method: 'POST', path: '/files', form }, signal);
-      const bodyText = await res.body.text();
       if (res.statusCode !== 302) {
         if (res.statusCode >= 200 && res.statusCode < 300) {
           throw new ProtocolError({
@@ -120,12 +152,16 @@ export class TogetherClient {
             detail: 'expected a 302 redirect to the upload URL',
           });
         }
-        throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
+        throw this.error(operation, res);
       }
-      const uploadUrl = single(res.headers.location);
-      const fileId = single(res.headers['x-together-file-id']);
-      if (!uploadUrl || !fileId) {
-        const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'];
+      const location = single(res.headers.location);
+      const rawId = single(res.headers['x-together-file-id']);
+      const fileId = isValidFileId(rawId) ? rawId : undefined;
+      if (!location || !fileId) {
+        const missing = [
+          location ? '' : 'a Location header',
+          fileId ? '' : rawId ? "an X-Together-File-Id of Together's shape" : 'an X-Together-File-Id header',
+        ];
         throw new ProtocolError({
           operation,
           status: 302,
@@ -133,7 +169,8 @@ export class TogetherClient {
           fileId,
         });
       }
-      return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
+      const uploadUrl = this.uploadUrl(operation, location, fileId);
+      return { fileId, uploadUrl };
     });
   }
 
@@ -156,30 +193,39 @@ export class TogetherClient {
         operation,
         { method: 'POST', path: '/files/multipart/initiate', json },
         signal,
+        { keepUrls: true },
       )) as {
         upload_id?: unknown;
         file_id?: unknown;
         parts?: unknown;
       };
-      if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
-        throw new ProtocolError({ operation, status: 200, detail: 'the answer lacks upload_id, file_id or parts' });
+      if (typeof data.upload_id !== 'string' || !isValidFileId(data.file_id) || !Array.isArray(data.parts)) {
+        throw new ProtocolError({
+          operation,
+          status: 200,
+          detail: "the answer lacks upload_id, parts or a file_id of Together's shape",
+        });
       }
-      const parts = (data.parts as Array<Record<string, unknown>>).map((part) => ({
-        partNumber: Number(part.PartNumber ?? part.part_number),
-        url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
-        headers: (part.Headers ?? {}) as Record<string, string>,
-      }));
+      const fileId = data.file_id;
+      const parts = (data.parts as Array<Record<string, unknown>>).map((part) => {
+        const url = typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '';
+        return {
+          partNumber: Number(part.PartNumber ?? part.part_number),
+          url: url && this.uploadUrl(operation, url, fileId),
+          headers: (part.Headers ?? {}) as Record<string, string>,
+        };
+      });
       if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
         throw new ProtocolError({
           operation,
           status: 200,
           detail: `expected ${file.numParts} parts with URLs, got ${parts.length}`,
-          fileId: data.file_id,
+          fileId,
         });
       }
       return {
         uploadId: data.upload_id,
-        fileId: data.file_id,
+        fileId,
         parts: parts.sort((a, b) => a.partNumber - b.partNumber),
       };
     });
@@ -224,13 +270,9 @@ export class TogetherClient {
     return runWithRetries(
       operation,
       async (signal) => {
-        const res = await this.send(
-          { method: 'POST', path: `/files/${encodeURIComponent(fileId)}/preprocess` },
-          signal,
-        );
-        const bodyText = await res.body.text();
+        const res = await this.send({ method: 'POST', path: filePath(fileId, operation, '/preprocess') }, signal);
         if (res.statusCode === 404 || res.statusCode === 405) return undefined;
-        return fileObject(operation, res, bodyText, this.secrets);
+        return this.fileObject(operation, res);
       },
       this.loop(options),
     );
@@ -242,8 +284,8 @@ export class TogetherClient {
     return runWithRetries(
       operation,
       async (signal) => {
-        const res = await this.send({ method: 'GET', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-        return fileObject(operation, res, await res.body.text(), this.secrets);
+        const res = await this.send({ method: 'GET', path: filePath(fileId, operation) }, signal);
+        return this.fileObject(operation, res);
       },
       this.loop(options),
     );
@@ -255,11 +297,9 @@ export class TogetherClient {
     await runWithRetries(
       operation,
       async (signal) => {
-        const res = await this.send({ method: 'DELETE', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-        const bodyText = await res.body.text();
+        const res = await this.send({ method: 'DELETE', path: filePath(fileId, operation) }, signal);
         if (res.statusCode === 404) return;
-        if (res.statusCode < 200 || res.statusCode >= 300)
-          throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
+        if (res.statusCode < 200 || res.statusCode >= 300) throw this.error(operation, res);
       },
       this.loop(options),
     );
@@ -268,8 +308,15 @@ export class TogetherClient {
   /** `GET /files`: every file of the account (the API has no pagination). */
   async listFiles(options: RequestOptions = {}): Promise<FileObject[]> {
     const operation = 'GET /files';
-    const parsed = (await this.api(operation, { method: 'GET', path: '/files' }, options)) as { data?: unknown };
-    return Array.isArray(parsed.data) ? (parsed.data as FileObject[]) : [];
+    const parsed = (await this.api(
+      operation,
+      { method: 'GET', path: '/files', maxBytes: MAX_LIST_ANSWER_BYTES },
+      options,
+    )) as { data?: unknown };
+    // An entry without an ID of Together's shape is no file the action could use, delete or reuse.
+    return Array.isArray(parsed.data)
+      ? (parsed.data as FileObject[]).filter((f) => f && typeof f === 'object' && isValidFileId(f.id))
+      : [];
   }
 
   /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
@@ -327,13 +374,69 @@ export class TogetherClient {
     return runWithRetries(operation, (signal) => this.attemptApi(operation, call, signal), this.loop(options));
   }
 
-  /** One attempt of a JSON API call: a 2xx answer's JSON, or the error the answer stands for. */
-  private async attemptApi(operation: string, call: ApiCall, signal: AbortSignal | undefined): Promise<unknown> {
+  /**
+   * One attempt of a JSON API call: a 2xx answer's JSON, every string in it redacted (only the multipart
+   * initiate's part URLs are kept, to send the parts, and never stored), or the error the answer stands for.
+   */
+  private async attemptApi(
+    operation: string,
+    call: ApiCall,
+    signal: AbortSignal | undefined,
+    { keepUrls = false } = {},
+  ): Promise<unknown> {
     const res = await this.send(call, signal);
-    const bodyText = await res.body.text();
-    if (res.statusCode < 200 || res.statusCode >= 300)
-      throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
-    return parseJson(operation, res.statusCode, bodyText);
+    if (res.statusCode < 200 || res.statusCode >= 300) throw this.error(operation, res);
+    const parsed = this.parse(operation, res, call.maxBytes ?? MAX_ANSWER_BYTES);
+    return keepUrls ? parsed : redactDeep(parsed, this.secrets);
+  }
+
+  /** The error a failed answer stands for. */
+  private error(operation: string, res: BoundedAnswer): TogetherApiError {
+    return TogetherApiError.generate(
+      operation,
+      res.statusCode,
+      res.headers,
+      res.text,
+      this.secrets,
+      res.tooLarge ? tooLargeDetail(res.maxBytes) : undefined,
+    );
+  }
+
+  /** A 2xx answer's JSON. */
+  private parse(operation: string, res: BoundedAnswer, maxBytes: number): unknown {
+    if (res.tooLarge) throw new ProtocolError({ operation, status: res.statusCode, detail: tooLargeDetail(maxBytes) });
+    try {
+      return JSON.parse(res.text);
+    } catch {
+      throw new ProtocolError({ operation, status: res.statusCode, detail: 'the answer is not JSON' });
+    }
+  }
+
+  /** A file object, redacted, with an ID of Together's shape. */
+  private fileObject(operation: string, res: BoundedAnswer): FileObject {
+    if (res.statusCode < 200 || res.statusCode >= 300) throw this.error(operation, res);
+    const file = redactDeep(this.parse(operation, res, MAX_ANSWER_BYTES), this.secrets) as FileObject;
+    if (!file || typeof file !== 'object' || !isValidFileId(file.id)) {
+      throw new ProtocolError({
+        operation,
+        status: res.statusCode,
+        detail: "the answer is not a file object with an ID of Together's shape",
+      });
+    }
+    return file;
+  }
+
+  /** A URL the server handed out for the bytes, resolved, and refused unless https (or loopback http). */
+  private uploadUrl(operation: string, location: string, fileId: string): string {
+    let url: URL;
+    try {
+      url = new URL(location, this.options.baseUrl);
+    } catch {
+      throw new ProtocolError({ operation, status: 302, detail: 'the upload URL is not a URL', fileId });
+    }
+    const unsafe = unsafeUploadUrlReason(url);
+    if (unsafe) throw new ProtocolError({ operation, status: 302, detail: unsafe, fileId });
+    return url.toString();
   }
 
   /**
@@ -410,51 +513,36 @@ export class TogetherClient {
     };
   }
 
-  private send(call: ApiCall, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
+  /** One API request, its answer bounded in size and time (exchange.ts). */
+  private send(call: ApiCall, signal: AbortSignal | undefined): Promise<BoundedAnswer> {
     const contentType = call.form
       ? 'application/x-www-form-urlencoded'
       : call.json !== undefined
         ? 'application/json'
         : undefined;
-    return request(`${this.options.baseUrl}${call.path}`, {
-      method: call.method,
-      dispatcher: this.dispatcher,
-      headers: {
-        authorization: `Bearer ${this.options.apiKey}`,
-        accept: 'application/json',
-        'user-agent': this.userAgent,
-        ...(contentType ? { 'content-type': contentType } : {}),
+    return exchange(
+      `${this.options.baseUrl}${call.path}`,
+      {
+        method: call.method,
+        dispatcher: this.dispatcher,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          accept: 'application/json',
+          'user-agent': this.userAgent,
+          ...(contentType ? { 'content-type': contentType } : {}),
+        },
+        body: call.form ? call.form.toString() : call.json !== undefined ? JSON.stringify(call.json) : undefined,
+        signal,
       },
-      body: call.form ? call.form.toString() : call.json !== undefined ? JSON.stringify(call.json) : undefined,
-      signal,
-    });
+      {
+        maxBytes: call.maxBytes ?? MAX_ANSWER_BYTES,
+        deadlineMs: this.options.attemptDeadlineMs ?? API_ATTEMPT_DEADLINE_MS,
+        label: `${call.method} ${call.path}`,
+      },
+    );
   }
-}
-
-function fileObject(
-  operation: string,
-  res: Dispatcher.ResponseData,
-  bodyText: string,
-  secrets: readonly string[],
-): FileObject {
-  if (res.statusCode < 200 || res.statusCode >= 300) {
-    throw TogetherApiError.generate(operation, res.statusCode, res.headers, bodyText, secrets);
-  }
-  const file = parseJson(operation, res.statusCode, bodyText) as FileObject;
-  if (!file || typeof file.id !== 'string') {
-    throw new ProtocolError({ operation, status: res.statusCode, detail: 'the answer is not a file object' });
-  }
-  return file;
 }
 
 function single(value: string | string[] | undefined): string | undefined {
   return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-
-function parseJson(operation: string, status: number, bodyText: string): unknown {
-  try {
-    return JSON.parse(bodyText);
-  } catch {
-    throw new ProtocolError({ operation, status, detail: 'the answer is not JSON' });
-  }
 }

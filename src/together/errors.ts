@@ -2,7 +2,8 @@
  * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
  * the class (not found, auth, conflict, protocol), never on status lists.
  */
-import { redact } from '../safe-text.js';
+import { excerpt, redact } from '../safe-text.js';
+import { isValidFileId } from './wire.js';
 
 export interface TogetherApiErrorFields {
   /** e.g. `POST /files`: the operation, never a full URL. */
@@ -56,17 +57,23 @@ export class TogetherApiError extends Error {
     headers: Record<string, string | string[] | undefined>,
     answer: string,
     secrets: readonly string[] = [],
+    /** The body was larger than the client reads (see exchange.ts): `answer` is empty and says nothing. */
+    tooLargeDetail?: string,
   ): TogetherApiError {
-    const envelope = parseEnvelope(answer);
+    const envelope = tooLargeDetail ? undefined : parseEnvelope(answer);
+    const requestId = headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']);
+    // An ID the server names is used (deleted, or reused on a 409) only if it has Together's shape.
+    const fileId = envelope?.fileId ?? headerValue(headers['x-together-file-id']);
     const fields: TogetherApiErrorFields = {
       operation,
       status,
-      detail: redact(envelope?.message ?? describeBody(answer, status), secrets),
-      type: envelope?.type && redact(envelope.type, secrets),
-      code: envelope?.code && redact(envelope.code, secrets),
-      requestId: headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']),
+      detail: tooLargeDetail ?? excerpt(redact(envelope?.message ?? describeBody(answer, status), secrets), 1000),
+      type: envelope?.type && excerpt(redact(envelope.type, secrets), 100),
+      code: envelope?.code && excerpt(redact(envelope.code, secrets), 100),
+      // A header is server text like any other: it may echo what the request carried (the key).
+      requestId: requestId && excerpt(redact(requestId, secrets), 100),
       retryAfterMs: retryAfterMs(headers, Date.now()),
-      fileId: envelope?.fileId ?? headerValue(headers['x-together-file-id']),
+      fileId: isValidFileId(fileId) ? fileId : undefined,
     };
     if (status === 401 || status === 403) return new AuthenticationError(fields);
     if (status === 404) return new NotFoundError(fields);
@@ -113,6 +120,19 @@ export class DeadlineError extends Error {
   }
 }
 
+/** The step waited on Together's rate limit (429s) for longer, in all, than it may: no more requests are sent. */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+  constructor(
+    readonly operation: string,
+    readonly waitedSeconds: number,
+  ) {
+    super(
+      `${operation} was not sent: Together kept answering 429 (rate limited), and the step has waited ${waitedSeconds} s in all for the account's rate limit, its budget (TOGETHER_RATE_LIMIT_WAIT_SECONDS). Run again later, upload fewer files at once (concurrency), or ask Together for a higher limit.`,
+    );
+  }
+}
+
 /** An upload whose bytes stopped moving for too long; retried like a broken connection. */
 export class StallError extends Error {
   override name = 'StallError';
@@ -144,13 +164,14 @@ export class StorageError extends Error {
     status: number,
     answer: string,
     headers: Record<string, string | string[] | undefined> = {},
+    tooLargeDetail?: string,
   ): StorageError {
-    const code = /<Code>([^<]*)<\/Code>/.exec(answer)?.[1];
-    const message = /<Message>([^<]*)<\/Message>/.exec(answer)?.[1];
+    const code = /<Code>([^<]{0,200})<\/Code>/.exec(answer)?.[1];
+    const message = /<Message>([^<]{0,2000})<\/Message>/.exec(answer)?.[1];
     return new StorageError(
       status,
-      code && redact(code),
-      redact(message ?? describeBody(answer, status)),
+      code && excerpt(redact(code), 100),
+      tooLargeDetail ?? excerpt(redact(message ?? describeBody(answer, status)), 1000),
       retryAfterMs(headers, Date.now()),
     );
   }

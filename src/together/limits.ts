@@ -13,6 +13,9 @@ export const CLEANUP_TIMEOUT_MS = 5000;
 /** How long an upload may move no byte (and then wait for its answer) before it is aborted and retried. */
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
+/** What a step may spend, in all, waiting on Together's rate limit (429s): ten minutes. */
+export const DEFAULT_RATE_LIMIT_BUDGET_MS = 10 * 60_000;
+
 /** An API answer (a file object, an error envelope, an estimate): far more than any sensible one needs. */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 /** The one list Together answers whole (`GET /files`, every file of the account): room for ~100,000 files. */

@@ -3,7 +3,8 @@
  * expired presigned URL), how long to wait (the server's `retry-after-ms` or `Retry-After`, up to 60 s; else
  * exponential backoff with jitter), and the one loop every request of the client runs in, bounded by its deadline.
  */
-import { DeadlineError, StallError, StorageError, TogetherApiError } from './errors.js';
+import { MAX_TIMER_MS } from './limits.js';
+import { DeadlineError, RateLimitedError, StallError, StorageError, TogetherApiError } from './errors.js';
 
 const BASE_DELAY_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
@@ -73,6 +74,47 @@ export function classifyFailure(error: unknown): AttemptFailure {
   return { retry: false };
 }
 
+/**
+ * One account, one rate limit: when any request is answered 429, every request of the step waits out the pause
+ * (not each file on its own, which multiplied the wait by the files in flight), and the time the step spends
+ * shut out is bounded: past `budgetMs` in all, requests fail at once with RateLimitedError.
+ */
+export class RateLimitGate {
+  private openAt = 0;
+  private closedMs = 0;
+
+  constructor(
+    /** How long, in all, the step may wait on rate limits. */
+    readonly budgetMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** A 429 asked for a pause of `delayMs`: the gate shuts until then (time already shut is not counted twice). */
+  hold(delayMs: number): void {
+    const now = this.now();
+    const from = Math.max(this.openAt, now);
+    const until = now + delayMs;
+    if (until <= from) return;
+    this.closedMs += until - from;
+    this.openAt = until;
+  }
+
+  /** The step has waited on rate limits past its budget. */
+  get exhausted(): boolean {
+    return this.closedMs > this.budgetMs;
+  }
+
+  /** How long the gate is still shut, in ms (0 when open). */
+  remainingMs(): number {
+    return Math.max(0, this.openAt - this.now());
+  }
+
+  /** Seconds spent shut so far. */
+  get waitedSeconds(): number {
+    return Math.round(this.closedMs / 1000);
+  }
+}
+
 export interface RetryLoop {
   /** Retries after the first attempt. */
   maxRetries: number;
@@ -88,6 +130,8 @@ export interface RetryLoop {
   deadline?: number;
   /** Sees every failed attempt before it is classified (to clean up what a failed reservation left). */
   onFailure?: (error: unknown) => Promise<void>;
+  /** The step's shared rate limit: waited on before every attempt, shut by every 429. */
+  gate?: RateLimitGate;
 }
 
 /**
@@ -101,9 +145,11 @@ export async function runWithRetries<T>(
   loop: RetryLoop,
 ): Promise<T> {
   for (let retry = 0; ; retry += 1) {
+    if (loop.gate) await passGate(operation, loop.gate, loop);
     const remaining = loop.deadline === undefined ? undefined : loop.deadline - loop.now();
     if (remaining !== undefined && remaining <= 0) throw new DeadlineError(operation);
-    const timeout = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
+    // Clamped: a timer of more than 2^31 - 1 ms fires at once (Node warns and uses 1 ms).
+    const timeout = remaining === undefined ? undefined : AbortSignal.timeout(Math.min(remaining, MAX_TIMER_MS));
     const signals = [loop.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     try {
       return await attempt(signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
@@ -115,10 +161,27 @@ export async function runWithRetries<T>(
       const delay = verdict.delayMs ?? backoffMs(retry + 1, loop.random);
       if (loop.deadline !== undefined && loop.now() + delay >= loop.deadline) throw error;
       loop.log(
-        `${operation}: ${verdict.reason}; retry ${retry + 1} of ${loop.maxRetries} in ${(delay / 1000).toFixed(1)} s`,
+        `${operation}: ${verdict.reason}; retry ${retry + 1} of ${loop.maxRetries} in ${(delay / 1000).toFixed(1)} s${isRateLimited(error) && loop.gate ? " (every request waits: the rate limit is the account's)" : ''}`,
       );
-      await loop.sleep(delay, loop.signal);
+      // A 429 shuts the gate for every request; the retry then waits there, with the others.
+      if (isRateLimited(error) && loop.gate) loop.gate.hold(delay);
+      else await loop.sleep(delay, loop.signal);
       if (loop.signal?.aborted) throw error;
     }
   }
+}
+
+function isRateLimited(error: unknown): boolean {
+  return error instanceof TogetherApiError && error.status === 429;
+}
+
+/** Waits while the rate-limit gate is shut; fails once the step's budget for such waits is spent. */
+async function passGate(operation: string, gate: RateLimitGate, loop: RetryLoop): Promise<void> {
+  for (let wait = gate.remainingMs(); wait > 0; wait = gate.remainingMs()) {
+    if (gate.exhausted) throw new RateLimitedError(operation, gate.waitedSeconds);
+    if (loop.deadline !== undefined && loop.now() + wait >= loop.deadline) throw new DeadlineError(operation);
+    await loop.sleep(Math.min(wait, MAX_TIMER_MS), loop.signal);
+    if (loop.signal?.aborted) throw new Error(`${operation}: cancelled while waiting on the rate limit`);
+  }
+  if (gate.exhausted) throw new RateLimitedError(operation, gate.waitedSeconds);
 }

@@ -4,7 +4,8 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { StallError, StorageError } from './errors.js';
-import { DEFAULT_STALL_TIMEOUT_MS } from './limits.js';
+import { readBounded, tooLargeDetail } from './exchange.js';
+import { DEFAULT_STALL_TIMEOUT_MS, MAX_STORAGE_ANSWER_BYTES } from './limits.js';
 import { ReadBufferBudget } from './read-buffers.js';
 
 /** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
@@ -84,8 +85,13 @@ export async function putBytes(
       body: source.length === 0 ? '' : (chunks as unknown as Readable),
       signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
     });
-    const bodyText = await res.body.text();
-    if (res.statusCode !== 200) throw StorageError.fromResponse(res.statusCode, bodyText, res.headers);
+    // The answer is bounded like every other (exchange.ts); the stall watchdog, no longer refreshed once the
+    // bytes are sent, bounds how long it may take.
+    const answer = await readBounded(res.body, MAX_STORAGE_ANSWER_BYTES);
+    if (res.statusCode !== 200) {
+      const tooLarge = answer.tooLarge ? tooLargeDetail(MAX_STORAGE_ANSWER_BYTES) : undefined;
+      throw StorageError.fromResponse(res.statusCode, answer.text, res.headers, tooLarge);
+    }
     const etag = res.headers.etag;
     return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
   } catch (error) {

@@ -28,6 +28,8 @@ export interface UploadRequest {
   sha256: string;
   /** The name Together stores. */
   filename: string;
+  /** The name carries the content's hash (dedupe): a file Together names as holding this content must have it. */
+  contentAddressed?: boolean;
   fileType: FileType;
   purpose: Purpose;
 }
@@ -86,6 +88,18 @@ export async function uploadFile(file: UploadRequest, deps: UploadDeps): Promise
 async function useExisting(fileId: string, file: UploadRequest, deps: UploadDeps): Promise<UploadedFile> {
   deps.log(`Together already holds this content as ${fileId} (409); reading it instead of uploading`);
   const existing = await deps.client.retrieve(fileId, requestOptions(file, deps));
+  // A 409 is the server's word that it holds this content; what it says of that file must agree before it stands
+  // in for this one (a wrong or hostile answer would hand a later step someone else's data).
+  if (typeof existing.bytes === 'number' && existing.bytes !== file.bytes) {
+    throw new Error(
+      `Together answered 409, naming ${fileId} as already holding this content, but that file is ${existing.bytes.toLocaleString('en-US')} bytes and this one ${file.bytes.toLocaleString('en-US')}: it is not this content, so it is not used. Run again; if it persists, report it to Together with the request above.`,
+    );
+  }
+  if (file.contentAddressed && existing.filename !== undefined && existing.filename !== file.filename) {
+    throw new Error(
+      `Together answered 409, naming ${fileId} as already holding this content, but that file is named ${JSON.stringify(existing.filename).slice(0, 200)}, not ${JSON.stringify(file.filename)}, which carries this content's hash: it is not used. Run again; if it persists, report it to Together.`,
+    );
+  }
   if (existing.purpose && existing.purpose !== file.purpose) {
     throw new Error(
       `Together already holds this content as ${fileId} with purpose ${existing.purpose}, and refuses a second copy; use that file with purpose ${existing.purpose}, or delete it (together files delete ${fileId}) and run again.`,

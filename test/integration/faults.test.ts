@@ -198,7 +198,9 @@ describe('the API answers with errors', () => {
     const results = await h.run();
     expect(results.map((r) => r.status)).toEqual(['processed']);
     expect(h.sleeps.slice(0, 2)).toEqual([7000, 7000]);
-    expect(h.lines).toContain('a.jsonl: POST /files: HTTP 429 (Rate limit exceeded); retry 1 of 5 in 7.0 s');
+    expect(h.lines).toContain(
+      "a.jsonl: POST /files: HTTP 429 (Rate limit exceeded); retry 1 of 5 in 7.0 s (every request waits: the rate limit is the account's)",
+    );
     expectStoredExactlyOnce(h, results);
   });
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PURPOSES } from '../../src/domain.js';
 import type { GitHubContext } from '../../src/github/pull-request.js';
-import { isLoopbackHost, readSettings, SettingsError } from '../../src/settings.js';
+import { readSettings, SettingsError } from '../../src/settings.js';
+import { isLoopbackHost } from '../../src/together/wire.js';
 import { readActionYaml } from '../../testkit/run-action.js';
 
 function read(values: Record<string, string>) {
@@ -73,6 +74,8 @@ describe('readSettings', () => {
       workspace: '/cwd',
       multipart: { thresholdBytes: 5 * GiB, partBytes: 250 * MiB },
       stallTimeoutMs: 60_000,
+      attemptDeadlineMs: 120_000,
+      rateLimitBudgetMs: 600_000,
       pullRequest: undefined,
       manifestPath: path.join(tmpdir(), 'together-upload-manifest-step.json'),
       estimateModel: '',
@@ -116,9 +119,24 @@ describe('readSettings', () => {
     expect((error as Error).message.split('\n')).toEqual([
       "Input 'wait' is 'yes'; it must be 'true' or 'false'.",
       "Input 'concurrency' is '0'; it must be a whole number from 1 to 64.",
-      "The environment variable TOGETHER_UPLOAD_STALL_SECONDS is 'soon'; it must be a number of seconds above 0.",
+      "The environment variable TOGETHER_UPLOAD_STALL_SECONDS is 'soon'; it must be a number of seconds above 0 and at most 2,147,483 (about 24.8 days, the longest a timer can wait).",
       expect.stringMatching(/^No Together API key: set the input 'api-key'/),
     ]);
+  });
+
+  it('refuses a wait or a stall no timer can hold, naming the input and the range', async () => {
+    await expect(inputs({ 'wait-timeout': '5000000' })).rejects.toThrow(
+      "Input 'wait-timeout' is '5000000'; it must be a number of seconds above 0 and at most 2,147,483",
+    );
+    await expect(inputs({}, { TOGETHER_UPLOAD_STALL_SECONDS: '3000000' })).rejects.toThrow(
+      "The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '3000000'; it must be a number of seconds above 0 and at most 2,147,483",
+    );
+    expect((await inputs({ 'wait-timeout': '2147483' })).result.waitTimeoutSeconds).toBe(2147483);
+    const { result } = await inputs(
+      {},
+      { TOGETHER_API_DEADLINE_SECONDS: '3', TOGETHER_RATE_LIMIT_WAIT_SECONDS: '0.5' },
+    );
+    expect(result).toMatchObject({ attemptDeadlineMs: 3000, rateLimitBudgetMs: 500 });
   });
 
   it('refuses check mode with checks off', async () => {
