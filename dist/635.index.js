@@ -20,8 +20,12 @@ var error_text = __webpack_require__(5437);
 var promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./src/safe-text.ts
+var safe_text = __webpack_require__(1452);
 // EXTERNAL MODULE: ./src/together/errors.ts
 var errors = __webpack_require__(3023);
+// EXTERNAL MODULE: ./src/together/exchange.ts
+var exchange = __webpack_require__(7089);
 // EXTERNAL MODULE: ./src/together/limits.ts
 var limits = __webpack_require__(9340);
 ;// CONCATENATED MODULE: ./src/together/retry.ts
@@ -30,6 +34,7 @@ var limits = __webpack_require__(9340);
  * expired presigned URL), how long to wait (the server's `retry-after-ms` or `Retry-After`, up to 60 s; else
  * exponential backoff with jitter), and the one loop every request of the client runs in, bounded by its deadline.
  */
+
 
 const BASE_DELAY_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
@@ -95,16 +100,58 @@ function classifyFailure(error) {
     return { retry: false };
 }
 /**
+ * One account, one rate limit: when any request is answered 429, every request of the step waits out the pause
+ * (not each file on its own, which multiplied the wait by the files in flight), and the time the step spends
+ * shut out is bounded: past `budgetMs` in all, requests fail at once with RateLimitedError.
+ */
+class RateLimitGate {
+    budgetMs;
+    now;
+    openAt = 0;
+    closedMs = 0;
+    constructor(
+    /** How long, in all, the step may wait on rate limits. */
+    budgetMs, now) {
+        this.budgetMs = budgetMs;
+        this.now = now;
+    }
+    /** A 429 asked for a pause of `delayMs`: the gate shuts until then (time already shut is not counted twice). */
+    hold(delayMs) {
+        const now = this.now();
+        const from = Math.max(this.openAt, now);
+        const until = now + delayMs;
+        if (until <= from)
+            return;
+        this.closedMs += until - from;
+        this.openAt = until;
+    }
+    /** The step has waited on rate limits past its budget. */
+    get exhausted() {
+        return this.closedMs > this.budgetMs;
+    }
+    /** How long the gate is still shut, in ms (0 when open). */
+    remainingMs() {
+        return Math.max(0, this.openAt - this.now());
+    }
+    /** Seconds spent shut so far. */
+    get waitedSeconds() {
+        return Math.round(this.closedMs / 1000);
+    }
+}
+/**
  * Runs `attempt` until it succeeds, fails in a way not worth retrying, runs out of retries, or would have to wait
  * past the deadline; then its last error is thrown. `attempt` gets the signal to pass to its request: the run's
  * cancellation and the deadline in one.
  */
 async function runWithRetries(operation, attempt, loop) {
     for (let retry = 0;; retry += 1) {
+        if (loop.gate)
+            await passGate(operation, loop.gate, loop);
         const remaining = loop.deadline === undefined ? undefined : loop.deadline - loop.now();
         if (remaining !== undefined && remaining <= 0)
             throw new errors/* DeadlineError */.j3(operation);
-        const timeout = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
+        // Clamped: a timer of more than 2^31 - 1 ms fires at once (Node warns and uses 1 ms).
+        const timeout = remaining === undefined ? undefined : AbortSignal.timeout(Math.min(remaining, limits/* MAX_TIMER_MS */._o));
         const signals = [loop.signal, timeout].filter((s) => s !== undefined);
         try {
             return await attempt(signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
@@ -118,14 +165,37 @@ async function runWithRetries(operation, attempt, loop) {
             const delay = verdict.delayMs ?? backoffMs(retry + 1, loop.random);
             if (loop.deadline !== undefined && loop.now() + delay >= loop.deadline)
                 throw error;
-            loop.log(`${operation}: ${verdict.reason}; retry ${retry + 1} of ${loop.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
-            await loop.sleep(delay, loop.signal);
+            loop.log(`${operation}: ${verdict.reason}; retry ${retry + 1} of ${loop.maxRetries} in ${(delay / 1000).toFixed(1)} s${isRateLimited(error) && loop.gate ? " (every request waits: the rate limit is the account's)" : ''}`);
+            // A 429 shuts the gate for every request; the retry then waits there, with the others.
+            if (isRateLimited(error) && loop.gate)
+                loop.gate.hold(delay);
+            else
+                await loop.sleep(delay, loop.signal);
             if (loop.signal?.aborted)
                 throw error;
         }
     }
 }
+function isRateLimited(error) {
+    return error instanceof errors/* TogetherApiError */.DX && error.status === 429;
+}
+/** Waits while the rate-limit gate is shut; fails once the step's budget for such waits is spent. */
+async function passGate(operation, gate, loop) {
+    for (let wait = gate.remainingMs(); wait > 0; wait = gate.remainingMs()) {
+        if (gate.exhausted)
+            throw new errors/* RateLimitedError */.TM(operation, gate.waitedSeconds);
+        if (loop.deadline !== undefined && loop.now() + wait >= loop.deadline)
+            throw new errors/* DeadlineError */.j3(operation);
+        await loop.sleep(Math.min(wait, limits/* MAX_TIMER_MS */._o), loop.signal);
+        if (loop.signal?.aborted)
+            throw new Error(`${operation}: cancelled while waiting on the rate limit`);
+    }
+    if (gate.exhausted)
+        throw new errors/* RateLimitedError */.TM(operation, gate.waitedSeconds);
+}
 
+// EXTERNAL MODULE: ./src/together/wire.ts
+var wire = __webpack_require__(6505);
 // EXTERNAL MODULE: ./src/together/storage.ts + 1 modules
 var storage = __webpack_require__(3910);
 ;// CONCATENATED MODULE: ./src/together/client.ts
@@ -147,6 +217,9 @@ var storage = __webpack_require__(3910);
 
 
 
+
+
+
 const USER_AGENT = 'together-upload-action/0.1 (+https://github.com/features/actions)';
 /**
  * The HTTP agent the client and the storage uploads share. It honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as
@@ -158,6 +231,20 @@ function createDispatcher() {
         headersTimeout: limits/* API_TIMEOUT_MS */.kj,
         bodyTimeout: limits/* API_TIMEOUT_MS */.kj,
     });
+}
+/**
+ * The request path of a file: only an ID of Together's shape goes into a URL (`..` as an ID would make a cleanup
+ * `DELETE /v1/`), whatever a server answered.
+ */
+function filePath(fileId, operation, suffix = '') {
+    if (!(0,wire/* isValidFileId */.iP)(fileId)) {
+        throw new errors/* ProtocolError */.bd({
+            operation,
+            status: 0,
+            detail: `the file ID ${JSON.stringify(fileId).slice(0, 80)} is not of Together's shape (file-...); it is not used`,
+        });
+    }
+    return `/files/${fileId}${suffix}`;
 }
 class TogetherClient {
     options;
@@ -171,11 +258,13 @@ class TogetherClient {
         this.dispatcher = options.dispatcher ?? createDispatcher();
         this.userAgent = options.userAgent ?? USER_AGENT;
         this.secrets = [options.apiKey];
+        const now = options.now ?? Date.now;
         this.loopDefaults = {
+            gate: new RateLimitGate(options.rateLimitBudgetMs ?? limits/* DEFAULT_RATE_LIMIT_BUDGET_MS */.e6, now),
             maxRetries: options.maxRetries ?? 5,
             sleep: options.sleep ?? ((ms, signal) => (0,promises_.setTimeout)(ms, undefined, { signal }).catch(() => undefined)),
             random: options.random ?? Math.random,
-            now: options.now ?? Date.now,
+            now,
             log: options.log ?? (() => undefined),
             signal: options.signal,
         };
@@ -195,7 +284,6 @@ class TogetherClient {
             form.set('checksum', file.checksum);
         return this.reservation(operation, file.fileName, options, async (signal) => {
             const res = await this.send({ method: 'POST', path: '/files', form }, signal);
-            const bodyText = await res.body.text();
             if (res.statusCode !== 302) {
                 if (res.statusCode >= 200 && res.statusCode < 300) {
                     throw new errors/* ProtocolError */.bd({
@@ -204,12 +292,16 @@ class TogetherClient {
                         detail: 'expected a 302 redirect to the upload URL',
                     });
                 }
-                throw errors/* TogetherApiError */.DX.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
+                throw this.error(operation, res);
             }
-            const uploadUrl = single(res.headers.location);
-            const fileId = single(res.headers['x-together-file-id']);
-            if (!uploadUrl || !fileId) {
-                const missing = [uploadUrl ? '' : 'a Location header', fileId ? '' : 'an X-Together-File-Id header'];
+            const location = single(res.headers.location);
+            const rawId = single(res.headers['x-together-file-id']);
+            const fileId = (0,wire/* isValidFileId */.iP)(rawId) ? rawId : undefined;
+            if (!location || !fileId) {
+                const missing = [
+                    location ? '' : 'a Location header',
+                    fileId ? '' : rawId ? "an X-Together-File-Id of Together's shape" : 'an X-Together-File-Id header',
+                ];
                 throw new errors/* ProtocolError */.bd({
                     operation,
                     status: 302,
@@ -217,7 +309,8 @@ class TogetherClient {
                     fileId,
                 });
             }
-            return { fileId, uploadUrl: new URL(uploadUrl, this.options.baseUrl).toString() };
+            const uploadUrl = this.uploadUrl(operation, location, fileId);
+            return { fileId, uploadUrl };
         });
     }
     /** `POST /files/multipart/initiate` (protocol doc 5.3): reserves a file ID and presigned URLs for each part. */
@@ -232,26 +325,34 @@ class TogetherClient {
             ...(file.checksum ? { checksum: file.checksum } : {}),
         };
         return this.reservation(operation, file.fileName, options, async (signal) => {
-            const data = (await this.attemptApi(operation, { method: 'POST', path: '/files/multipart/initiate', json }, signal));
-            if (typeof data.upload_id !== 'string' || typeof data.file_id !== 'string' || !Array.isArray(data.parts)) {
-                throw new errors/* ProtocolError */.bd({ operation, status: 200, detail: 'the answer lacks upload_id, file_id or parts' });
+            const data = (await this.attemptApi(operation, { method: 'POST', path: '/files/multipart/initiate', json }, signal, { keepUrls: true }));
+            if (typeof data.upload_id !== 'string' || !(0,wire/* isValidFileId */.iP)(data.file_id) || !Array.isArray(data.parts)) {
+                throw new errors/* ProtocolError */.bd({
+                    operation,
+                    status: 200,
+                    detail: "the answer lacks upload_id, parts or a file_id of Together's shape",
+                });
             }
-            const parts = data.parts.map((part) => ({
-                partNumber: Number(part.PartNumber ?? part.part_number),
-                url: typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '',
-                headers: (part.Headers ?? {}),
-            }));
+            const fileId = data.file_id;
+            const parts = data.parts.map((part) => {
+                const url = typeof part.URL === 'string' ? part.URL : typeof part.UploadURL === 'string' ? part.UploadURL : '';
+                return {
+                    partNumber: Number(part.PartNumber ?? part.part_number),
+                    url: url && this.uploadUrl(operation, url, fileId),
+                    headers: (part.Headers ?? {}),
+                };
+            });
             if (parts.length !== file.numParts || parts.some((p) => !p.url || !(p.partNumber >= 1))) {
                 throw new errors/* ProtocolError */.bd({
                     operation,
                     status: 200,
                     detail: `expected ${file.numParts} parts with URLs, got ${parts.length}`,
-                    fileId: data.file_id,
+                    fileId,
                 });
             }
             return {
                 uploadId: data.upload_id,
-                fileId: data.file_id,
+                fileId,
                 parts: parts.sort((a, b) => a.partNumber - b.partNumber),
             };
         });
@@ -274,38 +375,39 @@ class TogetherClient {
     async preprocess(fileId, options = {}) {
         const operation = `POST /files/${fileId}/preprocess`;
         return runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'POST', path: `/files/${encodeURIComponent(fileId)}/preprocess` }, signal);
-            const bodyText = await res.body.text();
+            const res = await this.send({ method: 'POST', path: filePath(fileId, operation, '/preprocess') }, signal);
             if (res.statusCode === 404 || res.statusCode === 405)
                 return undefined;
-            return fileObject(operation, res, bodyText, this.secrets);
+            return this.fileObject(operation, res);
         }, this.loop(options));
     }
     /** `GET /files/{id}`. */
     async retrieve(fileId, options = {}) {
         const operation = `GET /files/${fileId}`;
         return runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'GET', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-            return fileObject(operation, res, await res.body.text(), this.secrets);
+            const res = await this.send({ method: 'GET', path: filePath(fileId, operation) }, signal);
+            return this.fileObject(operation, res);
         }, this.loop(options));
     }
     /** `DELETE /files/{id}`; a file already gone counts as deleted. */
     async deleteFile(fileId, options = {}) {
         const operation = `DELETE /files/${fileId}`;
         await runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'DELETE', path: `/files/${encodeURIComponent(fileId)}` }, signal);
-            const bodyText = await res.body.text();
+            const res = await this.send({ method: 'DELETE', path: filePath(fileId, operation) }, signal);
             if (res.statusCode === 404)
                 return;
             if (res.statusCode < 200 || res.statusCode >= 300)
-                throw errors/* TogetherApiError */.DX.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
+                throw this.error(operation, res);
         }, this.loop(options));
     }
     /** `GET /files`: every file of the account (the API has no pagination). */
     async listFiles(options = {}) {
         const operation = 'GET /files';
-        const parsed = (await this.api(operation, { method: 'GET', path: '/files' }, options));
-        return Array.isArray(parsed.data) ? parsed.data : [];
+        const parsed = (await this.api(operation, { method: 'GET', path: '/files', maxBytes: limits/* MAX_LIST_ANSWER_BYTES */.Zc }, options));
+        // An entry without an ID of Together's shape is no file the action could use, delete or reuse.
+        return Array.isArray(parsed.data)
+            ? parsed.data.filter((f) => f && typeof f === 'object' && (0,wire/* isValidFileId */.iP)(f.id))
+            : [];
     }
     /** `POST /files/multipart/complete` with the parts' ETags in order; answers the file (bare or as `{file}`). */
     async completeMultipart(upload, options = {}) {
@@ -344,13 +446,59 @@ class TogetherClient {
     api(operation, call, options) {
         return runWithRetries(operation, (signal) => this.attemptApi(operation, call, signal), this.loop(options));
     }
-    /** One attempt of a JSON API call: a 2xx answer's JSON, or the error the answer stands for. */
-    async attemptApi(operation, call, signal) {
+    /**
+     * One attempt of a JSON API call: a 2xx answer's JSON, every string in it redacted (only the multipart
+     * initiate's part URLs are kept, to send the parts, and never stored), or the error the answer stands for.
+     */
+    async attemptApi(operation, call, signal, { keepUrls = false } = {}) {
         const res = await this.send(call, signal);
-        const bodyText = await res.body.text();
         if (res.statusCode < 200 || res.statusCode >= 300)
-            throw errors/* TogetherApiError */.DX.generate(operation, res.statusCode, res.headers, bodyText, this.secrets);
-        return parseJson(operation, res.statusCode, bodyText);
+            throw this.error(operation, res);
+        const parsed = this.parse(operation, res, call.maxBytes ?? limits/* MAX_ANSWER_BYTES */.gB);
+        return keepUrls ? parsed : (0,safe_text/* redactDeep */.KL)(parsed, this.secrets);
+    }
+    /** The error a failed answer stands for. */
+    error(operation, res) {
+        return errors/* TogetherApiError */.DX.generate(operation, res.statusCode, res.headers, res.text, this.secrets, res.tooLarge ? (0,exchange/* tooLargeDetail */.X7)(res.maxBytes) : undefined);
+    }
+    /** A 2xx answer's JSON. */
+    parse(operation, res, maxBytes) {
+        if (res.tooLarge)
+            throw new errors/* ProtocolError */.bd({ operation, status: res.statusCode, detail: (0,exchange/* tooLargeDetail */.X7)(maxBytes) });
+        try {
+            return JSON.parse(res.text);
+        }
+        catch {
+            throw new errors/* ProtocolError */.bd({ operation, status: res.statusCode, detail: 'the answer is not JSON' });
+        }
+    }
+    /** A file object, redacted, with an ID of Together's shape. */
+    fileObject(operation, res) {
+        if (res.statusCode < 200 || res.statusCode >= 300)
+            throw this.error(operation, res);
+        const file = (0,safe_text/* redactDeep */.KL)(this.parse(operation, res, limits/* MAX_ANSWER_BYTES */.gB), this.secrets);
+        if (!file || typeof file !== 'object' || !(0,wire/* isValidFileId */.iP)(file.id)) {
+            throw new errors/* ProtocolError */.bd({
+                operation,
+                status: res.statusCode,
+                detail: "the answer is not a file object with an ID of Together's shape",
+            });
+        }
+        return file;
+    }
+    /** A URL the server handed out for the bytes, resolved, and refused unless https (or loopback http). */
+    uploadUrl(operation, location, fileId) {
+        let url;
+        try {
+            url = new URL(location, this.options.baseUrl);
+        }
+        catch {
+            throw new errors/* ProtocolError */.bd({ operation, status: 302, detail: 'the upload URL is not a URL', fileId });
+        }
+        const unsafe = (0,wire/* unsafeUploadUrlReason */.$)(url);
+        if (unsafe)
+            throw new errors/* ProtocolError */.bd({ operation, status: 302, detail: unsafe, fileId });
+        return url.toString();
     }
     /**
      * A reservation in the retry loop. Every attempt may reserve an ID, so an ID named by a failed answer is deleted
@@ -414,13 +562,14 @@ class TogetherClient {
             stallTimeoutMs: this.options.stallTimeoutMs,
         };
     }
+    /** One API request, its answer bounded in size and time (exchange.ts). */
     send(call, signal) {
         const contentType = call.form
             ? 'application/x-www-form-urlencoded'
             : call.json !== undefined
                 ? 'application/json'
                 : undefined;
-        return (0,undici.request)(`${this.options.baseUrl}${call.path}`, {
+        return (0,exchange/* exchange */.cv)(`${this.options.baseUrl}${call.path}`, {
             method: call.method,
             dispatcher: this.dispatcher,
             headers: {
@@ -431,466 +580,15 @@ class TogetherClient {
             },
             body: call.form ? call.form.toString() : call.json !== undefined ? JSON.stringify(call.json) : undefined,
             signal,
+        }, {
+            maxBytes: call.maxBytes ?? limits/* MAX_ANSWER_BYTES */.gB,
+            deadlineMs: this.options.attemptDeadlineMs ?? limits/* API_ATTEMPT_DEADLINE_MS */.dp,
+            label: `${call.method} ${call.path}`,
         });
     }
-}
-function fileObject(operation, res, bodyText, secrets) {
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw errors/* TogetherApiError */.DX.generate(operation, res.statusCode, res.headers, bodyText, secrets);
-    }
-    const file = parseJson(operation, res.statusCode, bodyText);
-    if (!file || typeof file.id !== 'string') {
-        throw new errors/* ProtocolError */.bd({ operation, status: res.statusCode, detail: 'the answer is not a file object' });
-    }
-    return file;
 }
 function single(value) {
     return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-function parseJson(operation, status, bodyText) {
-    try {
-        return JSON.parse(bodyText);
-    }
-    catch {
-        throw new errors/* ProtocolError */.bd({ operation, status, detail: 'the answer is not JSON' });
-    }
-}
-
-
-/***/ }),
-
-/***/ 3023:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DX: () => (/* binding */ TogetherApiError),
-/* harmony export */   Xz: () => (/* binding */ StallError),
-/* harmony export */   aq: () => (/* binding */ StorageError),
-/* harmony export */   bd: () => (/* binding */ ProtocolError),
-/* harmony export */   fK: () => (/* binding */ ConflictError),
-/* harmony export */   j3: () => (/* binding */ DeadlineError),
-/* harmony export */   m_: () => (/* binding */ NotFoundError),
-/* harmony export */   v3: () => (/* binding */ AuthenticationError)
-/* harmony export */ });
-/* unused harmony exports MAX_RETRY_AFTER_MS, retryAfterMs */
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1452);
-/**
- * Errors of the Together API and of the storage it redirects uploads to, built in one place. Callers branch on
- * the class (not found, auth, conflict, protocol), never on status lists.
- */
-
-/** A non-success answer of the Together API, with its error envelope parsed. */
-class TogetherApiError extends Error {
-    name = 'TogetherApiError';
-    operation;
-    status;
-    detail;
-    type;
-    code;
-    requestId;
-    retryAfterMs;
-    fileId;
-    constructor(fields) {
-        super(`${fields.operation} failed with HTTP ${fields.status}${fields.code ? ` (${fields.code})` : ''}: ${fields.detail}${fields.requestId ? ` [request id ${fields.requestId}]` : ''}`);
-        this.operation = fields.operation;
-        this.status = fields.status;
-        this.detail = fields.detail;
-        this.type = fields.type;
-        this.code = fields.code;
-        this.requestId = fields.requestId;
-        this.retryAfterMs = fields.retryAfterMs;
-        this.fileId = fields.fileId;
-    }
-    /**
-     * The error for a failed answer: the right subclass, with the `{"error":{message,type,code}}` envelope read. What
-     * the server said is kept without URLs, query strings or any of `secrets` (the API key), whatever it echoed.
-     */
-    static generate(operation, status, headers, answer, secrets = []) {
-        const envelope = parseEnvelope(answer);
-        const fields = {
-            operation,
-            status,
-            detail: (0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(envelope?.message ?? describeBody(answer, status), secrets),
-            type: envelope?.type && (0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(envelope.type, secrets),
-            code: envelope?.code && (0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(envelope.code, secrets),
-            requestId: headerValue(headers['x-request-id']) ?? headerValue(headers['cf-ray']),
-            retryAfterMs: retryAfterMs(headers, Date.now()),
-            fileId: envelope?.fileId ?? headerValue(headers['x-together-file-id']),
-        };
-        if (status === 401 || status === 403)
-            return new AuthenticationError(fields);
-        if (status === 404)
-            return new NotFoundError(fields);
-        if (status === 409)
-            return new ConflictError(fields);
-        return new TogetherApiError(fields);
-    }
-}
-/** 401 or 403: the key is wrong, revoked or may not do this; a 401 may also mean used-up free-trial credits. */
-class AuthenticationError extends TogetherApiError {
-    name = 'AuthenticationError';
-    constructor(fields) {
-        super(fields);
-        // Together gives two reasons for a 401, and its body names only the first (its SDKs map it to the second).
-        if (fields.status === 401) {
-            this.message =
-                `${this.message.replace(/\.$/, '')}. ` +
-                    'Together answers 401 when the API key is wrong or revoked (check the api-key secret against Settings -> API Keys on api.together.ai), or when the free-trial credits are used up (see Settings -> Billing on api.together.ai).';
-        }
-    }
-}
-/** 404: the file (or endpoint) does not exist. */
-class NotFoundError extends TogetherApiError {
-    name = 'NotFoundError';
-}
-/** 409: the request conflicts with what Together holds (for an upload: the same content, named by `fileId`). */
-class ConflictError extends TogetherApiError {
-    name = 'ConflictError';
-}
-/** A success status whose answer is not what the protocol says (a 200 without a file object, a 302 without a URL). */
-class ProtocolError extends TogetherApiError {
-    name = 'ProtocolError';
-}
-/** A request's deadline passed before it got an answer. */
-class DeadlineError extends Error {
-    operation;
-    name = 'DeadlineError';
-    constructor(operation) {
-        super(`${operation} got no answer before the deadline`);
-        this.operation = operation;
-    }
-}
-/** An upload whose bytes stopped moving for too long; retried like a broken connection. */
-class StallError extends Error {
-    name = 'StallError';
-}
-/** A non-success answer of the presigned storage URL (S3 rules). The URL itself is never kept. */
-class StorageError extends Error {
-    status;
-    code;
-    detail;
-    retryAfterMs;
-    name = 'StorageError';
-    constructor(status, 
-    /** The S3 error code from the XML body, e.g. `AccessDenied`. */
-    code, detail, retryAfterMs) {
-        super(`Storage upload failed with HTTP ${status}${code ? ` (${code})` : ''}: ${detail}`);
-        this.status = status;
-        this.code = code;
-        this.detail = detail;
-        this.retryAfterMs = retryAfterMs;
-    }
-    /** The presigned URL's lifetime ran out: a fresh URL is needed, not a retry of this one. */
-    get expired() {
-        return this.status === 403 && this.code === 'AccessDenied' && /expired/i.test(this.detail);
-    }
-    /**
-     * Builds the error for a failed storage PUT from S3's XML error body, reduced to its code and message with URLs
-     * and query strings removed: a storage error may echo the presigned URL, whose signature is a credential.
-     */
-    static fromResponse(status, answer, headers = {}) {
-        const code = /<Code>([^<]*)<\/Code>/.exec(answer)?.[1];
-        const message = /<Message>([^<]*)<\/Message>/.exec(answer)?.[1];
-        return new StorageError(status, code && (0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(code), (0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message ?? describeBody(answer, status)), retryAfterMs(headers, Date.now()));
-    }
-}
-function parseEnvelope(bodyText) {
-    let parsed;
-    try {
-        parsed = JSON.parse(bodyText);
-    }
-    catch {
-        return undefined; // not JSON: described by describeBody
-    }
-    if (!parsed || typeof parsed !== 'object')
-        return undefined;
-    const body = parsed;
-    const fileId = typeof body.file_id === 'string' ? body.file_id : undefined;
-    const error = body.error;
-    if (error && typeof error === 'object') {
-        const e = error;
-        return {
-            message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
-            type: typeof e.type === 'string' ? e.type : undefined,
-            code: typeof e.code === 'string' ? e.code : undefined,
-            fileId: fileId ?? (typeof e.file_id === 'string' ? e.file_id : undefined),
-        };
-    }
-    if (typeof error === 'string')
-        return { message: error, fileId };
-    if (typeof body.message === 'string')
-        return { message: body.message, fileId };
-    return undefined;
-}
-/** A short, single-line description of a body that is not the JSON envelope (e.g. a gateway's HTML page). */
-function describeBody(bodyText, status) {
-    const title = /<title>([^<]*)<\/title>/i.exec(bodyText)?.[1]?.trim();
-    if (title)
-        return title;
-    const text = bodyText
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    if (!text)
-        return `empty answer (HTTP ${status})`;
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-/** The longest server-requested pause honoured. */
-const MAX_RETRY_AFTER_MS = 60_000;
-/** The server's requested pause from `retry-after-ms` or `Retry-After` (seconds or an HTTP date), capped at 60 s. */
-function retryAfterMs(headers, now) {
-    const first = (value) => (Array.isArray(value) ? value[0] : value)?.trim();
-    const ms = first(headers['retry-after-ms']);
-    if (ms && /^\d+(\.\d+)?$/.test(ms))
-        return Math.min(Number(ms), MAX_RETRY_AFTER_MS);
-    const after = first(headers['retry-after']);
-    if (!after)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(after))
-        return Math.min(Number(after) * 1000, MAX_RETRY_AFTER_MS);
-    const date = Date.parse(after);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
-}
-
-
-/***/ }),
-
-/***/ 3910:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  DC: () => (/* binding */ hashFile),
-  h0: () => (/* binding */ putBytes),
-  UN: () => (/* binding */ putFile)
-});
-
-// UNUSED EXPORTS: readBuffers, readChunks
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
-// EXTERNAL MODULE: ./src/together/errors.ts
-var errors = __webpack_require__(3023);
-// EXTERNAL MODULE: ./src/together/limits.ts
-var limits = __webpack_require__(9340);
-;// CONCATENATED MODULE: ./src/together/read-buffers.ts
-/**
- * The read buffers of every upload in flight, under one memory budget.
- *
- * Each reader of a file (a PUT, a multipart part, the SHA-256 read beside a multipart upload) needs a few buffers.
- * Files in flight times parts in flight made that grow with the inputs: four multipart uploads at once peaked at
- * 200 MiB, a third of it buffers dropped after each part and waiting for V8 to collect them. Here readers wait for
- * room instead, and full-size buffers are handed to the next reader rather than dropped.
- *
- * A reader holds one set at a time and never waits for another while holding it, so waiting cannot deadlock.
- */
-class ReadBufferBudget {
-    budgetBytes;
-    chunkBytes;
-    buffersPerReader;
-    bytesInUse = 0;
-    spare = [];
-    waiting = new Set();
-    constructor(
-    /** Bytes of buffers all readers together may hold. */
-    budgetBytes, 
-    /** The size of a full buffer: a reader's chunk. */
-    chunkBytes, 
-    /** Buffers a reader needs at once. */
-    buffersPerReader) {
-        this.budgetBytes = budgetBytes;
-        this.chunkBytes = chunkBytes;
-        this.buffersPerReader = buffersPerReader;
-    }
-    /**
-     * Buffers to read `bytes` with (smaller when there is less to read), once the budget has room for them. A reader
-     * is always let in when nobody holds any, whatever its size. Rejects when `signal` aborts while it waits.
-     */
-    async acquire(bytes, signal) {
-        const size = Math.min(this.chunkBytes, Math.max(1, bytes));
-        const needed = size * this.buffersPerReader;
-        while (this.bytesInUse > 0 && this.bytesInUse + needed > this.budgetBytes)
-            await this.nextRelease(signal);
-        signal?.throwIfAborted();
-        this.bytesInUse += needed;
-        return Array.from({ length: this.buffersPerReader }, () => (size === this.chunkBytes ? this.spare.pop() : undefined) ?? Buffer.allocUnsafe(size));
-    }
-    /**
-     * Gives buffers back. Only once nothing uses them any more: the reads into them have finished and the request
-     * that sent them has settled.
-     */
-    release(buffers) {
-        for (const buffer of buffers) {
-            this.bytesInUse -= buffer.length;
-            if (buffer.length === this.chunkBytes)
-                this.spare.push(buffer);
-        }
-        const waiting = [...this.waiting];
-        this.waiting.clear();
-        for (const wake of waiting)
-            wake();
-    }
-    /** Bytes held by readers now (for tests and diagnostics). */
-    get inUse() {
-        return this.bytesInUse;
-    }
-    nextRelease(signal) {
-        signal?.throwIfAborted();
-        return new Promise((resolve, reject) => {
-            const onAbort = () => {
-                this.waiting.delete(wake);
-                reject(signal.reason);
-            };
-            const wake = () => {
-                signal?.removeEventListener('abort', onAbort);
-                resolve();
-            };
-            this.waiting.add(wake);
-            signal?.addEventListener('abort', onAbort, { once: true });
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/together/storage.ts
-/** The `PUT` of a file's bytes to a presigned storage URL, by S3's rules (protocol doc 5.1, step 3). */
-
-
-
-
-
-
-/** Read size from disk: large enough that per-chunk costs vanish, small enough to keep memory flat. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-/**
- * Read buffers in rotation. undici pulls the next chunk of an iterable body only once the socket has taken the
- * previous one (it awaits 'drain' whenever a write is not fully flushed). A buffer is refilled (by the read one
- * chunk ahead) when the chunk three after it is pulled, long after the socket let go of it. Reusing buffers keeps
- * the upload from making garbage: with a fresh buffer per chunk, V8 lets about 64 MB of them pile up.
- */
-const POOL_SIZE = 4;
-/**
- * What all readers together may hold: eight readers of four 1 MiB buffers, e.g. eight large files at once, or a
- * multipart upload's four parts and its SHA-256 read with room to spare. Beyond that, readers wait their turn.
- */
-const READ_BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
-/** The process's read buffers, shared by every upload (see ReadBufferBudget). */
-const readBuffers = new ReadBufferBudget(READ_BUFFER_BUDGET_BYTES, READ_CHUNK_BYTES, POOL_SIZE);
-/**
- * Streams `length` bytes of the file from `start` to the presigned URL: an explicit Content-Length (no chunked
- * encoding), no Authorization header (the URL carries the signature). Each call reads the file afresh, so a retry
- * sends the same bytes again.
- */
-async function putBytes(url, source, options) {
-    const buffers = await readBuffers.acquire(source.length, options.signal);
-    let sent = 0;
-    const stall = new AbortController();
-    const stallMs = options.stallTimeoutMs ?? limits/* DEFAULT_STALL_TIMEOUT_MS */.es;
-    const watchdog = setTimeout(() => stall.abort(), stallMs);
-    const chunks = readChunks(source.absolutePath, source.length, (chunk) => {
-        options.onChunk?.(chunk);
-        sent += chunk.length;
-        watchdog.refresh();
-        options.onProgress?.(sent);
-    }, source.start ?? 0, buffers);
-    try {
-        const res = await (0,undici.request)(url, {
-            method: 'PUT',
-            dispatcher: options.dispatcher,
-            headers: {
-                ...options.headers,
-                'content-type': 'application/octet-stream',
-                'content-length': String(source.length),
-            },
-            // undici accepts async iterables as bodies (documented; its typings list only Readable).
-            body: source.length === 0 ? '' : chunks,
-            signal: options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal,
-        });
-        const bodyText = await res.body.text();
-        if (res.statusCode !== 200)
-            throw errors/* StorageError */.aq.fromResponse(res.statusCode, bodyText, res.headers);
-        const etag = res.headers.etag;
-        return { etag: (Array.isArray(etag) ? etag[0] : etag)?.replace(/"/g, '') };
-    }
-    catch (error) {
-        if (stall.signal.aborted && !options.signal?.aborted) {
-            throw new errors/* StallError */.Xz(`no bytes moved for ${Math.round(stallMs / 1000)} s (${sent} of ${source.length} sent)`);
-        }
-        throw error;
-    }
-    finally {
-        clearTimeout(watchdog);
-        // The request has settled; closing the reader waits for a read still filling a buffer. Only then may the
-        // buffers go to another reader. (A failure to close the file must not keep them, nor hide the request's error.)
-        await chunks.return(undefined).catch(() => undefined);
-        readBuffers.release(buffers);
-    }
-}
-/**
- * The whole file in one PUT, with the SHA-256 of exactly the bytes sent, computed on the same pass. (Multipart parts
- * are sent with putBytes alone: their file's SHA-256 comes from one sequential read, not from each part.)
- */
-async function putFile(url, file, options) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const result = await putBytes(url, { absolutePath: file.absolutePath, length: file.bytes }, { ...options, onChunk: (chunk) => hash.update(chunk) });
-    return { ...result, sha256: hash.digest('hex') };
-}
-/** SHA-256 of the file, read with the same pooled buffers (for multipart, whose parts go out of order). */
-async function hashFile(absolutePath, bytes, signal) {
-    const buffers = await readBuffers.acquire(bytes, signal);
-    try {
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        for await (const chunk of readChunks(absolutePath, bytes, (c) => hash.update(c), 0, buffers)) {
-            void chunk;
-            signal?.throwIfAborted();
-        }
-        return hash.digest('hex');
-    }
-    finally {
-        readBuffers.release(buffers);
-    }
-}
-/**
- * Yields exactly `bytes` bytes of the file in pooled buffers (see POOL_SIZE; `pool` when given, at least three
- * buffers), calling `onChunk` on each before it is yielded. The size was taken before the upload started: a file
- * that shrinks since is an error, and bytes a growing file gains are not sent.
- */
-async function* readChunks(absolutePath, bytes, onChunk, start = 0, pool = Array.from({ length: POOL_SIZE }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, bytes))))) {
-    const handle = await (0,promises_.open)(absolutePath, 'r');
-    try {
-        const end = start + bytes;
-        const read = (turn, offset) => {
-            const buffer = pool[turn % pool.length];
-            return handle
-                .read(buffer, 0, Math.min(buffer.length, end - offset), offset)
-                .then(({ bytesRead }) => buffer.subarray(0, bytesRead));
-        };
-        // One read ahead: the next chunk comes from disk while this one is hashed and sent. Its buffer last held
-        // the chunk sent three turns ago, long since taken by the socket.
-        let next = start < end ? read(0, start) : undefined;
-        for (let offset = start, turn = 0; next; turn += 1) {
-            const chunk = await next;
-            if (chunk.length === 0) {
-                throw new Error(`the file shrank while it was uploaded: ${offset - start} of ${bytes} bytes read`);
-            }
-            offset += chunk.length;
-            next = offset < end ? read(turn + 1, offset) : undefined;
-            onChunk(chunk);
-            yield chunk;
-        }
-    }
-    finally {
-        await handle.close();
-    }
 }
 
 

@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9133);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9127);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9133:
+/***/ 9127:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45603,12 +45603,22 @@ function findUtf8Problem(bytes, start, end, atEof = true) {
 
 
 
+
+/**
+ * The longest line read by default, 16 MiB: no trainable sample comes near it (Together's longest contexts are
+ * about 128k tokens, half a megabyte of text), and a line this long still checks within the memory target. A
+ * longer line is refused with its number instead of being read whole (a 600 MB line took 2 GiB and ended in
+ * "Cannot create a string longer than 0x1fffffe8 characters").
+ */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Bytes read between two turns of the event loop, where a cancellation can be seen. */
+const YIELD_BYTES = 16 * 1024 * 1024;
 const READ_BYTES = 1024 * 1024;
 /** A read buffer grown past this (for a very long line) is not kept for the next read. */
 const MAX_KEPT_BUFFER_BYTES = 8 * READ_BYTES;
 /**
- * This thread's read buffer between reads. A read runs synchronously from start to end (no await inside), so
- * two never share it; keeping it spares each range of a large file a fresh 2 MiB that V8 would otherwise let pile
+ * This thread's read buffer between reads. A read takes it while it runs (another read meanwhile allocates its
+ * own), so two never share it; keeping it spares each range of a large file a fresh 2 MiB that V8 would otherwise let pile
  * up as external memory before collecting it.
  */
 let spareBuffer;
@@ -45620,15 +45630,23 @@ async function readLines(path, range, visitor, options = {}) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
     const state = { lines: 0, utf8: null };
     const hash = options.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
+    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     try {
         let buffer = spareBuffer ?? Buffer.allocUnsafe(READ_BYTES * 2);
         spareBuffer = undefined;
         let carry = 0; // bytes at the start of `buffer` left over from the previous read
         let position = range.start ?? 0;
         let dataOffset = position; // file offset of buffer[0]
+        let sinceYield = 0;
         for (;;) {
+            if (carry > maxLineBytes) {
+                // The line being read is already longer than any line may be: it is refused, not read on.
+                state.overlong = { line: state.lines + 1, limit: maxLineBytes };
+                break;
+            }
             if (buffer.length - carry < READ_BYTES) {
-                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                // Doubling, but never much past the longest line allowed: the buffer is bounded by the limit.
+                const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxLineBytes + 2 * READ_BYTES));
                 buffer.copy(bigger, 0, 0, carry);
                 buffer = bigger;
             }
@@ -45649,6 +45667,13 @@ async function readLines(path, range, visitor, options = {}) {
             buffer.copy(buffer, 0, consumed, length);
             carry = length - consumed;
             dataOffset += consumed;
+            sinceYield += bytesRead;
+            if (sinceYield >= YIELD_BYTES) {
+                // Let a cancellation (SIGINT, SIGTERM) in: the handler runs only between turns of the event loop.
+                sinceYield = 0;
+                await (0,promises_.setImmediate)();
+                options.signal?.throwIfAborted();
+            }
         }
         if (buffer.length <= MAX_KEPT_BUFFER_BYTES)
             spareBuffer = buffer;
@@ -45704,6 +45729,10 @@ function feed(data, length, dataOffset, atEof, state, visitor) {
         lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
     }
     return end;
+}
+/** What a line over the limit is told (see MAX_LINE_BYTES). */
+function overlongLineMessage(limit) {
+    return `The line is longer than ${Math.round(limit / (1024 * 1024))} MiB, the longest the check reads, so it was not read whole; no trainable sample comes near that (Together's longest contexts are about 128k tokens, half a megabyte of text). Split the sample, or remove what inflates it (inline images, repeated text). To check such lines anyway, raise TOGETHER_CHECK_MAX_LINE_BYTES.`;
 }
 
 ;// CONCATENATED MODULE: ./src/check/csv.ts
@@ -45868,6 +45897,8 @@ async function scanCsv(path, bytes, options = {}) {
                 finishRecord();
         },
     }, options);
+    if (!problem && read.overlong)
+        problem = { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
     if (!problem && !read.utf8 && reader.finishAtEof())
         finishRecord();
     if (!problem && !read.utf8) {
@@ -45921,15 +45952,95 @@ const FLOAT_TOKEN = /[.eEIN]/;
 const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
     ? new PyFloat(value, context.source)
     : value;
-/** Parses one line (without its terminator). */
-function parsePythonJson(text) {
+/** Where Python's constants may stand in the text (inside strings too: see withJsonConstants). */
+const CONSTANT = /NaN|Infinity/g;
+/**
+ * The line with Python's bare `NaN`, `Infinity` and `-Infinity` written as JSON numbers that JSON.parse reads as
+ * infinite (`1e999`), so such a line (as Python's json.dumps writes float('nan')) parses natively, without a
+ * thrown error per line: an exception cost ten times the parse. Only constants outside strings, where a value
+ * starts (not in `1NaN` or `-NaN`, which Python refuses too), are rewritten; the string state comes from jumping
+ * between quotes, so the line is never scanned character by character. Undefined when there is none. The values
+ * are only checked for their type, never for which constant they were; a line with a "weight", whose value
+ * matters, takes the exact parser.
+ */
+function withJsonConstants(text) {
+    if (!text.includes('NaN') && !text.includes('Infinity'))
+        return undefined;
+    if (text.includes('"weight"'))
+        return undefined;
+    let out = '';
+    let copied = 0;
+    let inString = false;
+    let quote = text.indexOf('"');
+    CONSTANT.lastIndex = 0;
+    for (let match = CONSTANT.exec(text); match; match = CONSTANT.exec(text)) {
+        const at = match.index;
+        while (quote >= 0 && quote < at) {
+            if (!isEscaped(text, quote))
+                inString = !inString;
+            quote = text.indexOf('"', quote + 1);
+        }
+        if (inString)
+            continue;
+        const negative = match[0] === 'Infinity' && text.charCodeAt(at - 1) === 0x2d;
+        const start = negative ? at - 1 : at;
+        if (!startsValue(text, start) || continuesToken(text.charCodeAt(at + match[0].length)))
+            continue;
+        out += `${text.slice(copied, start)}${negative ? '-1e999' : '1e999'}`;
+        copied = at + match[0].length;
+    }
+    return copied === 0 ? undefined : out + text.slice(copied);
+}
+/** A quote preceded by an odd number of backslashes is part of the string. */
+function isEscaped(text, quote) {
+    let slashes = 0;
+    for (let i = quote - 1; i >= 0 && text.charCodeAt(i) === 0x5c; i -= 1)
+        slashes += 1;
+    return slashes % 2 === 1;
+}
+/** A value may start here: after `[`, `,`, `:` or whitespace (not after a letter, digit, `.` or `-`). */
+function startsValue(text, at) {
+    if (at === 0)
+        return true;
+    const c = text.charCodeAt(at - 1);
+    return c === 0x5b || c === 0x2c || c === 0x3a || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+/** A letter, digit, `_` or `.` right after would make the token part of something else. */
+function continuesToken(c) {
+    return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+}
+/**
+ * Parses one line (without its terminator). With `hints`, a file whose lines hold `NaN` or `Infinity` pays one
+ * thrown error, on its first such line; a file without any pays nothing for them.
+ */
+function parsePythonJson(text, hints) {
+    if (hints?.constantsSeen) {
+        const rewritten = withJsonConstants(text);
+        if (rewritten !== undefined)
+            return parseRewritten(text, rewritten);
+    }
     try {
         // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
         const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
         return { ok: true, value };
     }
     catch {
-        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
+        const rewritten = withJsonConstants(text);
+        if (rewritten !== undefined) {
+            if (hints)
+                hints.constantsSeen = true;
+            return parseRewritten(text, rewritten);
+        }
+        // Python-only syntax in a weight line, a reviver that ran out of stack, or plain invalid JSON.
+        return new PythonJsonParser(text).parseDocument();
+    }
+}
+function parseRewritten(text, rewritten) {
+    try {
+        return { ok: true, value: JSON.parse(rewritten) };
+    }
+    catch {
+        // Not valid even so: the exact parser says where.
         return new PythonJsonParser(text).parseDocument();
     }
 }
@@ -46154,7 +46265,47 @@ function isObject(value) {
 }
 /** A value from the dataset, quoted as JSON and cut to a short excerpt: messages never carry a whole value. */
 function quote(value) {
-    return (0,safe_text/* excerpt */.Kb)(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
+    return (0,safe_text/* excerpt */.Kb)(previewJson(value, safe_text/* MAX_EXCERPT_CHARS */.J2 + 1));
+}
+/** Levels of a value shown in a message; deeper ones show as `…`. */
+const PREVIEW_DEPTH = 8;
+/**
+ * The start of a value's JSON, at most about `budget` characters: never the whole of a huge value, and never a
+ * recursion as deep as the value (JSON.stringify of 100,000 nested lists overflows the stack).
+ */
+function previewJson(value, budget) {
+    let out = '';
+    const write = (text) => {
+        out += text.length > budget - out.length ? text.slice(0, Math.max(0, budget - out.length)) : text;
+    };
+    const visit = (item, depth) => {
+        if (out.length >= budget)
+            return;
+        if (item instanceof PyFloat)
+            return write(item.token);
+        if (typeof item === 'string')
+            return write(JSON.stringify(item.slice(0, budget)));
+        if (item === null || typeof item !== 'object')
+            return write(String(JSON.stringify(item) ?? item));
+        if (depth >= PREVIEW_DEPTH)
+            return write(Array.isArray(item) ? '[…]' : '{…}');
+        const entries = Array.isArray(item)
+            ? item.map((v) => [undefined, v])
+            : Object.entries(item);
+        write(Array.isArray(item) ? '[' : '{');
+        for (const [i, [key, v]] of entries.entries()) {
+            if (out.length >= budget)
+                return;
+            if (i > 0)
+                write(', ');
+            if (key !== undefined)
+                write(`${JSON.stringify(key.slice(0, budget))}: `);
+            visit(v, depth + 1);
+        }
+        write(Array.isArray(item) ? ']' : '}');
+    };
+    visit(value, 0);
+    return out;
 }
 /** Keys from the dataset, quoted, at most five. */
 function quoteKeys(keys) {
@@ -46518,10 +46669,11 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
     const read = await readLines(path, range, visitor, options);
+    const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
     return {
         ...read,
         samples: visitor.samples,
-        problem: visitor.problem,
+        problem: visitor.problem ?? overlong ?? null,
         firstFormat: visitor.rangeFirstFormat,
         warnings: visitor.warnings,
         omittedWarnings: visitor.omittedWarnings,
@@ -46537,6 +46689,7 @@ class JsonlVisitor {
     warnings = [];
     omittedWarnings = 0;
     currentLine = 0;
+    hints = { constantsSeen: false };
     warn = (message) => {
         if (this.warnings.length < MAX_WARNINGS)
             this.warnings.push({ line: this.currentLine, message });
@@ -46569,7 +46722,7 @@ class JsonlVisitor {
     }
     /** The line's problem, or undefined; records line 1's format. */
     lineProblem(text, line) {
-        const parsed = parsePythonJson(text);
+        const parsed = parsePythonJson(text, this.hints);
         if (!parsed.ok) {
             if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
                 return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
@@ -46577,6 +46730,10 @@ class JsonlVisitor {
             return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
         }
         const value = parsed.value;
+        // JSON.parse nests without limit; Python's json.loads, which Together reads with, stops near 1,000 levels.
+        if (text.length > 2 * MAX_DEPTH && nestsDeeperThan(value, MAX_DEPTH)) {
+            return `The line is not valid JSON for Together (nesting deeper than ${MAX_DEPTH} levels, which Python's json.loads refuses); flatten the sample.`;
+        }
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
             return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
         }
@@ -46590,6 +46747,22 @@ class JsonlVisitor {
             this.rangeFirstFormat = verdict.format;
         return undefined;
     }
+}
+/** Whether a parsed value nests deeper than `limit` containers, found without recursion. */
+function nestsDeeperThan(value, limit) {
+    const stack = [[value, 1]];
+    while (stack.length > 0) {
+        const [item, depth] = stack.pop();
+        if (item === null || typeof item !== 'object')
+            continue;
+        if (depth > limit)
+            return true;
+        const children = Array.isArray(item) ? item : Object.values(item);
+        for (const child of children)
+            if (child !== null && typeof child === 'object')
+                stack.push([child, depth + 1]);
+    }
+    return false;
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -46643,12 +46816,13 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
     if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
         return scanJsonl(file, { end: bytes }, rules, undefined, read);
     }
+    const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal };
     // Start the workers first: their start-up overlaps finding the cuts and line 1.
     const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
     try {
         const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
         // Every line must share line 1's format, so all ranges need it before they start.
-        const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+        const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules, undefined, rangeRead);
         const laterRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
         const bounds = [0, ...cuts, bytes];
         const tasks = bounds.slice(0, -1).map((start, i) => ({
@@ -46656,6 +46830,7 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             range: { start, end: bounds[i + 1] },
             rules: i === 0 ? rules : laterRules,
             firstFormat: firstLine.firstFormat,
+            maxLineBytes: read.maxLineBytes,
         }));
         const results = new Array(tasks.length);
         let next = 0;
@@ -46663,14 +46838,19 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         let sha256;
         const onMainThread = async () => {
             if (read.sha256)
-                sha256 = await hashYielding(file, bytes);
+                sha256 = await hashYielding(file, bytes, read.signal);
             for (let i = take(); i >= 0; i = take()) {
-                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat);
+                read.signal?.throwIfAborted();
+                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat, rangeRead);
                 // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
                 await (0,promises_.setImmediate)();
             }
         };
-        await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
+        // A cancel ends the check at once: the workers are terminated (below), not waited for.
+        await Promise.race([
+            Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]),
+            ...(read.signal ? [abortion(read.signal)] : []),
+        ]);
         const merged = mergeRangeResults(results);
         return sha256 === undefined ? merged : { ...merged, sha256 };
     }
@@ -46720,8 +46900,18 @@ function mergeRangeResults(results) {
 }
 /** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
 const HASH_SLICE_BYTES = 8 * 1024 * 1024;
+/** Rejects with the signal's reason once it aborts. */
+function abortion(signal) {
+    return new Promise((_, reject) => {
+        const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+        if (signal.aborted)
+            fail();
+        else
+            signal.addEventListener('abort', fail, { once: true });
+    });
+}
 /** The file's SHA-256 from one sequential read, yielding to the event loop every slice. */
-async function hashYielding(file, bytes) {
+async function hashYielding(file, bytes, signal) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     const buffer = Buffer.allocUnsafe(1024 * 1024);
     const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
@@ -46736,6 +46926,7 @@ async function hashYielding(file, bytes) {
             if (sinceYield >= HASH_SLICE_BYTES) {
                 sinceYield = 0;
                 await (0,promises_.setImmediate)();
+                signal?.throwIfAborted();
             }
         }
         return hash.digest('hex');
@@ -46842,14 +47033,32 @@ function feedWorker(worker, tasks, results, take) {
 
 /** The columns Together accepts in pre-tokenized data (2026: `position_ids` too, for packed sequences). */
 const PARQUET_COLUMNS = ['input_ids', 'attention_mask', 'labels', 'position_ids'];
+/**
+ * The largest footer read. A footer holds the schema and each row group's column chunks: for the few columns of
+ * pre-tokenized data, about a kilobyte per row group, so 8 MiB is thousands of row groups. A file that claims more
+ * is refused before the claim is read (a footer claiming 500 MB took 1.5 GiB to parse).
+ */
+const MAX_FOOTER_BYTES = 8 * 1024 * 1024;
 /** Reads the footer. Throws an Error saying what is wrong when the file is not a readable Parquet file. */
 async function readParquetSummary(path, bytes) {
     if (bytes < 12)
         throw new Error(`it is ${bytes} bytes long, too short to be Parquet (a Parquet file ends with a footer and "PAR1")`);
-    // Loaded only for Parquet files: most runs check none.
-    const { parquetMetadataAsync, parquetSchema } = await __nccwpck_require__.e(/* import() */ 853).then(__nccwpck_require__.bind(__nccwpck_require__, 2853));
     const handle = await (0,external_node_fs_promises_.open)(path, 'r');
     try {
+        // The footer's length is the file's claim: read nothing it says until that claim is known to be sane.
+        const tail = Buffer.alloc(8);
+        await handle.read(tail, 0, 8, bytes - 8);
+        if (tail.toString('latin1', 4) !== 'PAR1')
+            throw new Error('it does not end with "PAR1"; the file is truncated, corrupt or not Parquet');
+        const footerBytes = tail.readUInt32LE(0);
+        if (footerBytes > bytes - 12) {
+            throw new Error(`its footer claims ${footerBytes.toLocaleString('en-US')} bytes, more than the file holds; the file is truncated or corrupt`);
+        }
+        if (footerBytes > MAX_FOOTER_BYTES) {
+            throw new Error(`its footer claims ${(footerBytes / 2 ** 20).toFixed(1)} MiB, over the ${MAX_FOOTER_BYTES / 2 ** 20} MiB the check reads (pre-tokenized data of a few columns has a footer of kilobytes); write it with fewer row groups`);
+        }
+        // Loaded only for Parquet files: most runs check none.
+        const { parquetMetadataAsync, parquetSchema } = await __nccwpck_require__.e(/* import() */ 853).then(__nccwpck_require__.bind(__nccwpck_require__, 2853));
         const file = {
             byteLength: bytes,
             slice: async (start, end = bytes) => {
@@ -46867,12 +47076,20 @@ async function readParquetSummary(path, bytes) {
                 cause: error,
             });
         }
-        const root = parquetSchema(metadata);
-        return {
-            columns: root.children.map((child) => child.element.name),
-            rows: Number(metadata.num_rows),
-            rowGroups: metadata.row_groups.length,
-        };
+        try {
+            const root = parquetSchema(metadata);
+            return {
+                columns: root.children.map((child) => child.element.name),
+                rows: Number(metadata.num_rows),
+                rowGroups: metadata.row_groups.length,
+            };
+        }
+        catch (error) {
+            // A footer that parses but does not hold a schema (a hostile one: "reading 'map' of undefined").
+            throw new Error(`its footer holds no readable schema (${(0,error_text/* messageOf */.b)(error)}); the file is corrupt or not Parquet`, {
+                cause: error,
+            });
+        }
     }
     finally {
         await handle.close();
@@ -46999,6 +47216,8 @@ async function encodingOnly(target, fail, format, read, hashed) {
     hashed(result.sha256);
     if (result.utf8)
         return utf8Failure(fail, result.utf8);
+    if (result.overlong)
+        return fail(overlongLineMessage(result.overlong.limit), result.overlong.line);
     return pass(format, result.lines);
 }
 
@@ -50372,16 +50591,24 @@ class FileRecord {
     waitFailed(reason) {
         this.settle('failed', this.processingStatus, `${this.path}: ${reason}`);
     }
-    /** The run was cancelled before the file was done. An uploaded file keeps its ID; a reservation was deleted. */
-    cancelled() {
-        const during = this.stage;
-        if (during !== 'uploaded')
+    /**
+     * The run was cancelled before the file was done (`during: 'check'`: before or while it was checked). An uploaded
+     * file keeps its ID; a reservation was deleted.
+     */
+    cancelled(during = 'upload') {
+        if (during === 'check') {
+            this.move('cancelled', ['matched']);
+            this.problem = `${this.path}: the run was cancelled before the file's check finished.`;
+            return;
+        }
+        const stage = this.stage;
+        if (stage !== 'uploaded')
             this.fileId = null;
         this.move('cancelled', NOT_FINAL);
         this.problem =
-            during === 'uploaded'
+            stage === 'uploaded'
                 ? `${this.path}: the run was cancelled while Together processed the file; it is uploaded and its ID kept.`
-                : during === 'reserved' || this.startedAt !== undefined
+                : stage === 'reserved' || this.startedAt !== undefined
                     ? `${this.path}: the run was cancelled during the upload; nothing of it was left on the account.`
                     : `${this.path}: the run was cancelled before the file was uploaded.`;
         this.stopClock();
@@ -50466,6 +50693,7 @@ var format = __nccwpck_require__(2011);
 
 
 
+
 /**
  * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
  * check's message as its error; one that cannot be read fails alone, with the reason.
@@ -50478,16 +50706,27 @@ async function checkFiles(records, settings, deps) {
         for (const record of records) {
             if (record.failed || record.fileType === null)
                 continue;
+            if (deps.signal?.aborted) {
+                record.cancelled('check');
+                continue;
+            }
             const started = deps.now();
             try {
                 // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
-                const { report, sha256 } = await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel, { sha256: settings.mode === 'upload' });
+                const { report, sha256 } = await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel, { sha256: settings.mode === 'upload', maxLineBytes: settings.maxLineBytes, signal: deps.signal });
                 record.checked(report, sha256);
             }
             catch (error) {
+                if (deps.signal?.aborted) {
+                    record.cancelled('check');
+                    deps.log.info(`${record.path}: the check was cancelled`);
+                    continue;
+                }
                 const message = `${record.path}: could not read the file (${(0,error_text/* messageOf */.b)(error)}).`;
                 record.checked(failedCheck(message));
             }
+            // Small files check without a pause: let a cancellation in between them.
+            await (0,promises_.setImmediate)();
             const took = (0,format/* formatDuration */.a3)(deps.now() - started);
             const report = record.check;
             if (report?.passed) {
@@ -50500,12 +50739,94 @@ async function checkFiles(records, settings, deps) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/github/bounded-fetch.ts
+/**
+ * Every GitHub call of the action goes through this fetch: it wraps the one @actions/github configures (which
+ * honours the runner's proxy) so that an answer that never comes, or never ends, or is huge, cannot hold the step:
+ * each request has a deadline for its whole answer, the run's cancellation aborts it, and no more than
+ * `maxBytes` of a body is read.
+ */
+/** Statuses whose answers have no body: a Response with one cannot be made. */
+const NO_BODY = new Set([101, 204, 205, 304]);
+/** A GitHub answer that broke a bound: too slow, or too large. Never retried. */
+class GitHubAnswerError extends Error {
+    name = 'GitHubAnswerError';
+}
+function boundedFetch(inner, options) {
+    return async (input, init = {}) => {
+        const deadline = AbortSignal.timeout(options.deadlineMs);
+        const signals = [init.signal ?? undefined, options.signal, deadline].filter((s) => !!s);
+        const signal = AbortSignal.any(signals);
+        const what = `${init.method ?? 'GET'} ${describe(input)}`;
+        try {
+            const res = await inner(input, { ...init, signal });
+            const body = NO_BODY.has(res.status) ? null : await readAtMost(res, options.maxBytes, what);
+            return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+        }
+        catch (error) {
+            if (deadline.aborted && !options.signal?.aborted) {
+                throw new GitHubAnswerError(`GitHub did not answer ${what} within ${Math.round(options.deadlineMs / 1000)} s`, {
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+    };
+}
+async function readAtMost(res, maxBytes, what) {
+    if (!res.body)
+        return null;
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new GitHubAnswerError(`GitHub's answer to ${what} was larger than ${Math.round(maxBytes / (1024 * 1024))} MiB, so it was not read`);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, size);
+}
+/** The request's path, never its query (which may carry a token on some servers). */
+function describe(input) {
+    try {
+        const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+        return url.pathname;
+    }
+    catch {
+        return 'a request';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/api.ts
+
 /** The login of the job's GITHUB_TOKEN when it writes a comment. */
 const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
-async function createGitHubApi(token) {
+/** GitHub's own limit on a pull request's file list: 3,000 files, 30 pages of 100. */
+const MAX_LISTED_FILES = 3000;
+const PER_PAGE = 100;
+const MAX_COMMENT_PAGES = 50;
+/** A page of 100 files or comments, with their patches and bodies: far below this. */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+const GITHUB_REQUEST_DEADLINE_MS = 30_000;
+async function createGitHubApi(token, limits = {}) {
     const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = github.getOctokit(token);
+    const bounds = {
+        deadlineMs: limits.requestDeadlineMs ?? GITHUB_REQUEST_DEADLINE_MS,
+        maxBytes: MAX_PAGE_BYTES,
+        signal: limits.signal,
+    };
+    // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (proxy).
+    octokit.hook.wrap('request', (request, options) => {
+        const inner = options.request?.fetch ?? globalThis.fetch;
+        return request({ ...options, request: { ...options.request, fetch: boundedFetch(inner, bounds) } });
+    });
     let login;
     /**
      * Who this token writes as: a user's token says (`GET /user`); the job's GITHUB_TOKEN, an installation token, has
@@ -50517,26 +50838,41 @@ async function createGitHubApi(token) {
         .catch(() => GITHUB_ACTIONS_BOT));
     return {
         async changedFiles(pr) {
-            const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-                owner: pr.owner,
-                repo: pr.repo,
-                pull_number: pr.number,
-                per_page: 100,
-            });
-            return new Set(files.filter((f) => f.status !== 'removed').map((f) => f.filename));
+            const paths = new Set();
+            for (let page = 1; page <= MAX_LISTED_FILES / PER_PAGE; page += 1) {
+                const { data } = await octokit.rest.pulls.listFiles({
+                    owner: pr.owner,
+                    repo: pr.repo,
+                    pull_number: pr.number,
+                    per_page: PER_PAGE,
+                    page,
+                });
+                for (const file of data)
+                    if (file.status !== 'removed')
+                        paths.add(file.filename);
+                if (data.length < PER_PAGE)
+                    return { paths, complete: true };
+            }
+            // A full last page: GitHub stops listing at 3,000 files, so there may be more that it never names.
+            return { paths, complete: false };
         },
         async upsertComment(pr, marker, body) {
-            const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-                owner: pr.owner,
-                repo: pr.repo,
-                issue_number: pr.number,
-                per_page: 100,
-            });
             const self = await ownLogin();
-            const mine = comments.find((c) => c.user?.login === self && c.body?.includes(marker));
-            if (mine) {
-                await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
-                return 'updated';
+            for (let page = 1; page <= MAX_COMMENT_PAGES; page += 1) {
+                const { data } = await octokit.rest.issues.listComments({
+                    owner: pr.owner,
+                    repo: pr.repo,
+                    issue_number: pr.number,
+                    per_page: PER_PAGE,
+                    page,
+                });
+                const mine = data.find((c) => c.user?.login === self && c.body?.includes(marker));
+                if (mine) {
+                    await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
+                    return 'updated';
+                }
+                if (data.length < PER_PAGE)
+                    break;
             }
             await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
             return 'created';
@@ -50762,11 +51098,19 @@ function renderComment(results, context, marker, runUrl) {
 /** The pull-request steps of a run: keeping only the changed files, and the comment. Neither ever fails the step. */
 
 
-/** changed-only: the matched files the pull request adds or changes; all of them if the list cannot be had. */
+
+/**
+ * changed-only: the matched files the pull request adds or changes. Every matched file when the list cannot be
+ * had, or when GitHub's list is cut (it names at most 3,000 files): a file it leaves out must still be checked.
+ */
 async function keepChangedFiles(files, pr, github, log) {
     try {
         const changed = await github.changedFiles(pr);
-        const kept = files.filter((f) => changed.has(f.path));
+        if (!changed.complete) {
+            log.warning(`changed-only: pull request #${pr.number} changes more files than GitHub lists (${MAX_LISTED_FILES.toLocaleString('en-US')}), so any matched file may be changed; taking all ${files.length} matched files.`);
+            return files;
+        }
+        const kept = files.filter((f) => changed.paths.has(f.path));
         log.info(`changed-only: ${kept.length} of ${files.length} matched files are changed by pull request #${pr.number}.`);
         return kept;
     }
@@ -50783,7 +51127,9 @@ async function commentOnPullRequest(results, context, pr, github, log) {
         log.info(`The comment on pull request #${pr.number} was ${how}.`);
     }
     catch (error) {
-        log.warning(`Could not comment on pull request #${pr.number}: ${(0,error_text/* messageOf */.b)(error)}. A pull request from a fork gets a read-only token; the results are in the job summary.`);
+        // GitHub's own words, and the fork hint only where GitHub refused the token (a fork's is read-only).
+        const refused = error.status === 403;
+        log.warning(`Could not comment on pull request #${pr.number}: ${(0,error_text/* messageOf */.b)(error)}.${refused ? ' A pull request from a fork gets a read-only token;' : ''} The results are in the job summary.`);
     }
 }
 
@@ -54073,21 +54419,33 @@ const IF_NO_FILES_FOUND = ['error', 'warn', 'ignore'];
 ;// CONCATENATED MODULE: ./src/github/pull-request.ts
 /** Which pull request a run belongs to, and the comment's identity: pure, from the run's GitHub context. */
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-/** The pull request of a `pull_request` or `pull_request_target` run; undefined for any other event. */
+/**
+ * The pull request of a `pull_request` or `pull_request_target` run (none for any other event), and what is wrong
+ * with the event when it names none that can be used. A number given as a string of digits is taken.
+ */
 function pullRequestOf(context) {
     if (!PULL_REQUEST_EVENTS.has(context.eventName))
-        return undefined;
-    const number = context.payload.pull_request?.number;
+        return {};
+    const raw = context.payload.pull_request?.number;
+    const number = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
     let repository;
     try {
         repository = context.repo;
     }
     catch {
-        return undefined;
+        return {
+            problem: 'The event names no repository (GITHUB_REPOSITORY is unset), so there is no pull request to comment on.',
+        };
     }
-    if (typeof number !== 'number' || !repository.owner || !repository.repo)
-        return undefined;
-    return { owner: repository.owner, repo: repository.repo, number };
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+        const shown = JSON.stringify(raw ?? null).slice(0, 40);
+        return {
+            problem: `The event's pull_request.number is ${shown}, not a pull-request number, so the run goes on without its pull request: no comment, and changed-only takes every matched file.`,
+        };
+    }
+    if (!repository.owner || !repository.repo)
+        return {};
+    return { ref: { owner: repository.owner, repo: repository.repo, number } };
 }
 /**
  * The hidden marker that finds this step's comment again on a re-run: per workflow, job and step, so two steps
@@ -54102,12 +54460,18 @@ function commentMarker(context) {
 var multipart_plan = __nccwpck_require__(7144);
 // EXTERNAL MODULE: ./src/together/limits.ts
 var limits = __nccwpck_require__(9340);
+// EXTERNAL MODULE: ./src/together/wire.ts
+var wire = __nccwpck_require__(6505);
 ;// CONCATENATED MODULE: ./src/settings.ts
 /**
  * Everything the run is told, read once before any work: the inputs, the tuning environment variables and the
  * pull request the run belongs to. Every bad value is reported together, each message naming its input or
  * variable and what it accepts.
  */
+
+
+
+
 
 
 
@@ -54155,7 +54519,7 @@ async function readSettings(source) {
         purpose: field(() => purpose(read('purpose') || 'fine-tune'), 'fine-tune'),
         fileType: field(() => oneOf('file-type', read('file-type') || 'auto', ['auto', ...FILE_TYPES]), 'auto'),
         wait: field(() => bool('wait', read('wait') || 'true'), true),
-        waitTimeoutSeconds: field(() => positiveSeconds('wait-timeout', read('wait-timeout') || '1800'), 1800),
+        waitTimeoutSeconds: field(() => positiveSeconds("Input 'wait-timeout'", read('wait-timeout') || '1800'), 1800),
         ifNoFilesFound: field(() => oneOf('if-no-files-found', read('if-no-files-found') || 'error', IF_NO_FILES_FOUND), 'error'),
         includeHiddenFiles: field(() => bool('include-hidden-files', read('include-hidden-files') || 'false'), false),
         baseUrl: field(() => baseUrl(read('base-url') || 'https://api.together.ai/v1'), ''),
@@ -54170,7 +54534,11 @@ async function readSettings(source) {
             thresholdBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_THRESHOLD_BYTES', multipart_plan/* DEFAULT_MULTIPART_THRESHOLD_BYTES */.bT, 1), multipart_plan/* DEFAULT_MULTIPART_THRESHOLD_BYTES */.bT),
             partBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_PART_BYTES', multipart_plan/* TARGET_PART_BYTES */.qm, multipart_plan/* MIN_PART_BYTES */.d_), multipart_plan/* TARGET_PART_BYTES */.qm),
         },
-        stallTimeoutMs: field(() => stallTimeoutMs(env), limits/* DEFAULT_STALL_TIMEOUT_MS */.es),
+        stallTimeoutMs: field(() => secondsVariable(env, 'TOGETHER_UPLOAD_STALL_SECONDS', limits/* DEFAULT_STALL_TIMEOUT_MS */.es), limits/* DEFAULT_STALL_TIMEOUT_MS */.es),
+        attemptDeadlineMs: field(() => secondsVariable(env, 'TOGETHER_API_DEADLINE_SECONDS', limits/* API_ATTEMPT_DEADLINE_MS */.dp), limits/* API_ATTEMPT_DEADLINE_MS */.dp),
+        githubDeadlineMs: field(() => secondsVariable(env, 'TOGETHER_GITHUB_DEADLINE_SECONDS', GITHUB_REQUEST_DEADLINE_MS), GITHUB_REQUEST_DEADLINE_MS),
+        maxLineBytes: field(() => bytesVariable(env, 'TOGETHER_CHECK_MAX_LINE_BYTES', MAX_LINE_BYTES, 1024, MAX_STRING_BYTES), MAX_LINE_BYTES),
+        rateLimitBudgetMs: field(() => secondsVariable(env, 'TOGETHER_RATE_LIMIT_WAIT_SECONDS', limits/* DEFAULT_RATE_LIMIT_BUDGET_MS */.e6), limits/* DEFAULT_RATE_LIMIT_BUDGET_MS */.e6),
         manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
         estimateModel: read('estimate-model'),
         estimateEpochs: field(() => wholeNumber('estimate-epochs', read('estimate-epochs') || '1', 1, 100), 1),
@@ -54194,13 +54562,27 @@ async function readSettings(source) {
     if (problems.length > 0)
         throw new SettingsError(problems.join('\n'));
     const needsPullRequest = (comment || changedOnly) && settings_PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '');
-    const pullRequest = needsPullRequest ? pullRequestSettings(await source.loadGitHubContext()) : undefined;
-    return { ...settings, pullRequest };
+    const notes = [];
+    let pullRequest;
+    if (needsPullRequest) {
+        // The event payload is a file the runner wrote, but what is in it came from outside: it may not parse.
+        let context;
+        try {
+            context = await source.loadGitHubContext();
+        }
+        catch (error) {
+            notes.push(`The event payload (GITHUB_EVENT_PATH) could not be read (${(0,error_text/* messageOf */.b)(error)}), so the run goes on without its pull request: no comment, and changed-only takes every matched file.`);
+        }
+        if (context) {
+            const { ref, problem } = pullRequestOf(context);
+            if (problem)
+                notes.push(problem);
+            pullRequest = ref && pullRequestSettings(context, ref);
+        }
+    }
+    return { ...settings, pullRequest, notes };
 }
-function pullRequestSettings(context) {
-    const pr = pullRequestOf(context);
-    if (!pr)
-        return undefined;
+function pullRequestSettings(context, pr) {
     const runUrl = context.runId
         ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
         : undefined;
@@ -54248,10 +54630,13 @@ function bool(name, value) {
         return false;
     throw new SettingsError(`Input '${name}' is '${value}'; it must be 'true' or 'false'.`);
 }
-function positiveSeconds(name, value) {
+/** The most seconds a timer can wait (2^31 - 1 ms, about 24.8 days): a longer wait would fire at once, or never. */
+const MAX_SECONDS = Math.floor(limits/* MAX_TIMER_MS */._o / 1000);
+/** A number of seconds above 0 that a timer can hold; `what` names the input or variable in the message. */
+function positiveSeconds(what, value) {
     const seconds = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0) {
-        throw new SettingsError(`Input '${name}' is '${value}'; it must be a number of seconds greater than 0.`);
+    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_SECONDS) {
+        throw new SettingsError(`${what} is '${value}'; it must be a number of seconds above 0 and at most ${MAX_SECONDS.toLocaleString('en-US')} (about 24.8 days, the longest a timer can wait).`);
     }
     return seconds;
 }
@@ -54262,23 +54647,24 @@ function wholeNumber(name, value, min, max) {
     }
     return n;
 }
-function bytesVariable(env, name, fallback, min) {
+function bytesVariable(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
     const raw = env[name]?.trim();
     if (!raw)
         return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min) {
-        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`);
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, ${range}.`);
     }
     return Number(raw);
 }
-function stallTimeoutMs(env) {
-    const raw = env.TOGETHER_UPLOAD_STALL_SECONDS?.trim();
+/** The longest string V8 can make (0x1fffffe8 characters): a line longer than that could never be checked. */
+const MAX_STRING_BYTES = 0x1fffffe8;
+/** A tuning variable in seconds, as milliseconds; `fallbackMs` when unset. */
+function secondsVariable(env, name, fallbackMs) {
+    const raw = env[name]?.trim();
     if (!raw)
-        return limits/* DEFAULT_STALL_TIMEOUT_MS */.es;
-    if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) <= 0) {
-        throw new SettingsError(`The environment variable TOGETHER_UPLOAD_STALL_SECONDS is '${raw}'; it must be a number of seconds above 0.`);
-    }
-    return Number(raw) * 1000;
+        return fallbackMs;
+    return positiveSeconds(`The environment variable ${name}`, raw) * 1000;
 }
 /** Plain http would send the key in clear, so it is allowed only to this machine. */
 function baseUrl(value) {
@@ -54292,7 +54678,7 @@ function baseUrl(value) {
     if (url.username || url.password) {
         throw new SettingsError("Input 'base-url' must not contain a user name or password; pass the key as 'api-key'.");
     }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    if (url.protocol === 'http:' && !(0,wire/* isLoopbackHost */.cW)(url.hostname)) {
         throw new SettingsError(`Input 'base-url' uses plain http to ${url.hostname}; the API key would travel in clear. Use https (plain http is accepted only for localhost and 127.0.0.0/8).`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -54301,11 +54687,6 @@ function baseUrl(value) {
     url.search = '';
     url.hash = '';
     return url.toString().replace(/\/+$/, '');
-}
-/** True for localhost, 127.0.0.0/8 and [::1]. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -54343,8 +54724,10 @@ async function run() {
         failStep((0,error_text/* messageOf */.b)(error));
         return;
     }
+    for (const note of settings.notes)
+        runnerLog.warning(note);
     const cancel = cancelOnSignals();
-    const github = await connectToGitHub(settings);
+    const github = await connectToGitHub(settings, cancel.signal);
     let records = [];
     let client;
     try {
@@ -54362,15 +54745,23 @@ async function run() {
         }
         else if (settings.mode === 'check') {
             runnerLog.info(`Found ${count} to check for purpose ${settings.purpose}.`);
-            await checkFiles(records, settings, { log: runnerLog, now: Date.now });
+            await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
         }
         else {
             runnerLog.info(`Found ${count} to upload as ${settings.purpose}.`);
-            await checkFiles(records, settings, { log: runnerLog, now: Date.now });
+            await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
+        }
+        if (settings.mode === 'upload' && cancel.signal.aborted) {
+            // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
+            for (const record of records)
+                if (!record.settled)
+                    record.cancelled();
+        }
+        else if (settings.mode === 'upload' && records.length > 0) {
             // Check mode sends nothing to Together, so only upload mode has a client, and only it loads the HTTP code.
             const [{ TogetherClient }, { uploadFiles }] = await Promise.all([
-                __nccwpck_require__.e(/* import() */ 635).then(__nccwpck_require__.bind(__nccwpck_require__, 8635)),
-                __nccwpck_require__.e(/* import() */ 80).then(__nccwpck_require__.bind(__nccwpck_require__, 6080)),
+                Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(635)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8635)),
+                Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(80)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6080)),
             ]);
             client = new TogetherClient({
                 apiKey: settings.apiKey,
@@ -54379,6 +54770,8 @@ async function run() {
                 signal: cancel.signal,
                 log: (m) => runnerLog.info(m),
                 stallTimeoutMs: settings.stallTimeoutMs,
+                attemptDeadlineMs: settings.attemptDeadlineMs,
+                rateLimitBudgetMs: settings.rateLimitBudgetMs,
             });
             await uploadFiles(records, settings, {
                 client,
@@ -54434,14 +54827,14 @@ function cancelOnSignals() {
     };
 }
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
-async function connectToGitHub(settings) {
+async function connectToGitHub(settings, signal) {
     if (!settings.pullRequest)
         return undefined;
     if (!settings.githubToken) {
         runnerLog.warning("comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.");
         return undefined;
     }
-    return createGitHubApi(settings.githubToken);
+    return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
 }
 function reportNoFiles(settings) {
     const action = settings.mode === 'check' ? 'checked' : 'uploaded';
@@ -54575,11 +54968,12 @@ function escapeText(text) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   AL: () => (/* binding */ safeLogLine),
 /* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   J2: () => (/* binding */ MAX_EXCERPT_CHARS),
+/* harmony export */   KL: () => (/* binding */ redactDeep),
 /* harmony export */   Kb: () => (/* binding */ excerpt),
 /* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   rR: () => (/* binding */ safeCommandData)
 /* harmony export */ });
-/* unused harmony export MAX_EXCERPT_CHARS */
 /**
  * Untrusted text (file names, paths, dataset keys and values, what a server says) made safe for where it goes.
  * The runner reads workflow commands from stdout: a line that starts with `::` (after spaces), or holds `##[`,
@@ -54588,9 +54982,13 @@ function escapeText(text) {
  */
 /** Every character that can end a line somewhere (the runner splits on \n; browsers and editors on more). */
 const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
-/** Other control characters (terminal escapes among them), shown as escapes; tab is kept. */
+/**
+ * Other control characters (terminal escapes among them), shown as escapes; tab is kept. So are the bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F, U+061C), which reorder what a reader sees:
+ * `evil\u202Elmth.jsonl` would show as `evilhtml.jsonl`.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here.
-const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const ZERO_WIDTH_SPACE = '\u200b';
 /** The text on one line: each line break shown as `⏎`, each other control character as `\u001b` and the like. */
 function oneLine(text) {
@@ -54623,6 +55021,8 @@ function excerpt(text, max = MAX_EXCERPT_CHARS) {
  * signature) and query strings become `<url>` / `?…`, and each of `secrets` (the API key) `***`.
  */
 function redact(text, secrets = []) {
+    if (text.length === 0)
+        return text;
     let out = text;
     for (const secret of secrets)
         if (secret.length >= 4)
@@ -54630,6 +55030,32 @@ function redact(text, secrets = []) {
     return out
         .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<url>')
         .replace(/\?[^\s"'<>]*(?:X-Amz-|Signature|Credential|token|sig=)[^\s"'<>]*/gi, '?…');
+}
+/** Levels of a server's answer walked by redactDeep; anything deeper is dropped (no answer of Together's nests so). */
+const MAX_REDACT_DEPTH = 32;
+/**
+ * A server's parsed answer with every string in it redacted (see redact), keys included: what is stored of an answer
+ * (a file object, its validation report, an estimate) carries no URL signature and no secret, wherever it ends up.
+ */
+function redactDeep(value, secrets = [], depth = 0) {
+    if (typeof value === 'string')
+        return redact(value, secrets);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (depth >= MAX_REDACT_DEPTH)
+        return null;
+    if (Array.isArray(value))
+        return value.map((item) => redactDeep(item, secrets, depth + 1));
+    const out = {};
+    for (const [key, item] of Object.entries(value)) {
+        Object.defineProperty(out, redact(key, secrets), {
+            value: redactDeep(item, secrets, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    }
+    return out;
 }
 
 
@@ -54639,11 +55065,16 @@ function redact(text, secrets = []) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Zc: () => (/* binding */ MAX_LIST_ANSWER_BYTES),
+/* harmony export */   _o: () => (/* binding */ MAX_TIMER_MS),
 /* harmony export */   aE: () => (/* binding */ CLEANUP_TIMEOUT_MS),
+/* harmony export */   dp: () => (/* binding */ API_ATTEMPT_DEADLINE_MS),
+/* harmony export */   e6: () => (/* binding */ DEFAULT_RATE_LIMIT_BUDGET_MS),
 /* harmony export */   es: () => (/* binding */ DEFAULT_STALL_TIMEOUT_MS),
+/* harmony export */   g4: () => (/* binding */ MAX_STORAGE_ANSWER_BYTES),
+/* harmony export */   gB: () => (/* binding */ MAX_ANSWER_BYTES),
 /* harmony export */   kj: () => (/* binding */ API_TIMEOUT_MS)
 /* harmony export */ });
-/* unused harmony exports API_ATTEMPT_DEADLINE_MS, MAX_ANSWER_BYTES, MAX_LIST_ANSWER_BYTES, MAX_STORAGE_ANSWER_BYTES, MAX_TIMER_MS */
 /**
  * The bounds every exchange with a server is held to, in one place: how long an answer may take, and how much of
  * it is read. No answer, however hostile (a body that never ends, one that trickles a byte a second, one of 100 MB),
@@ -54657,14 +55088,16 @@ const API_ATTEMPT_DEADLINE_MS = 120_000;
 const CLEANUP_TIMEOUT_MS = 5000;
 /** How long an upload may move no byte (and then wait for its answer) before it is aborted and retried. */
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+/** What a step may spend, in all, waiting on Together's rate limit (429s): ten minutes. */
+const DEFAULT_RATE_LIMIT_BUDGET_MS = 10 * 60_000;
 /** An API answer (a file object, an error envelope, an estimate): far more than any sensible one needs. */
-const MAX_ANSWER_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+const MAX_ANSWER_BYTES = 1024 * 1024;
 /** The one list Together answers whole (`GET /files`, every file of the account): room for ~100,000 files. */
-const MAX_LIST_ANSWER_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+const MAX_LIST_ANSWER_BYTES = 64 * 1024 * 1024;
 /** A storage answer (S3's XML error, or an empty 200). */
-const MAX_STORAGE_ANSWER_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+const MAX_STORAGE_ANSWER_BYTES = 1024 * 1024;
 /** The longest a timer can wait (setTimeout's limit, 2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
-const MAX_TIMER_MS = (/* unused pure expression or super */ null && (2 ** 31 - 1));
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 
 /***/ }),
@@ -54712,6 +55145,49 @@ function planParts(size, targetPartBytes = TARGET_PART_BYTES) {
 function partRange(plan, size, index) {
     const start = index * plan.partBytes;
     return { start, length: Math.min(plan.partBytes, size - start) };
+}
+
+
+/***/ }),
+
+/***/ 6505:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ unsafeUploadUrlReason),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   iP: () => (/* binding */ isValidFileId)
+/* harmony export */ });
+/**
+ * What the action accepts from Together's answers before it uses them as data: file IDs (which go into URLs) and
+ * upload URLs (where a dataset goes). A server's answer is hostile until checked here.
+ */
+/**
+ * Together's file IDs are `file-<uuid>` (protocol doc 5.1); any ID of letters, digits, `-` and `_` after `file-` is
+ * taken, so a change of the UUID's form does not break uploads. Never `.`, `..`, a slash or a query: an ID goes
+ * into request paths (`DELETE /files/{id}`).
+ */
+const FILE_ID = /^file-[A-Za-z0-9][A-Za-z0-9_-]{0,126}$/;
+function isValidFileId(value) {
+    return typeof value === 'string' && FILE_ID.test(value);
+}
+/** True for localhost, 127.0.0.0/8 and [::1]. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+/**
+ * Why a URL the server handed out must not receive the dataset, or undefined: only https, or plain http to this
+ * machine (the embedded server), as for the API's own base URL.
+ */
+function unsafeUploadUrlReason(url) {
+    if (url.protocol === 'https:')
+        return undefined;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return undefined;
+    if (url.protocol === 'http:')
+        return `the upload URL is plain http to ${url.hostname}, so the dataset would cross the network in clear; it was not sent`;
+    return `the upload URL's scheme is ${url.protocol.replace(/:$/, '')}, not https; it was not sent`;
 }
 
 

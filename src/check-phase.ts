@@ -1,4 +1,5 @@
 /** The check phase: every record that can be a Together file is checked against Together's rules, in path order. */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { messageOf } from './error-text.js';
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
@@ -10,6 +11,8 @@ import { formatDuration } from './report/format.js';
 export interface CheckDeps {
   log: Log;
   now: () => number;
+  /** The run's cancellation: the check in progress stops, and files not checked are cancelled. */
+  signal?: AbortSignal;
   /** How large JSONL files are spread over cores (defaults suit the bundled action). */
   parallel?: ParallelOptions;
 }
@@ -20,7 +23,7 @@ export interface CheckDeps {
  */
 export async function checkFiles(
   records: FileRecord[],
-  settings: { check: CheckLevel; purpose: Purpose; mode: Mode },
+  settings: { check: CheckLevel; purpose: Purpose; mode: Mode; maxLineBytes?: number },
   deps: CheckDeps,
 ): Promise<void> {
   if (settings.check === 'off') return;
@@ -30,6 +33,10 @@ export async function checkFiles(
     async () => {
       for (const record of records) {
         if (record.failed || record.fileType === null) continue;
+        if (deps.signal?.aborted) {
+          record.cancelled('check');
+          continue;
+        }
         const started = deps.now();
         try {
           // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
@@ -38,13 +45,20 @@ export async function checkFiles(
             settings.purpose,
             level,
             deps.parallel,
-            { sha256: settings.mode === 'upload' },
+            { sha256: settings.mode === 'upload', maxLineBytes: settings.maxLineBytes, signal: deps.signal },
           );
           record.checked(report, sha256);
         } catch (error) {
+          if (deps.signal?.aborted) {
+            record.cancelled('check');
+            deps.log.info(`${record.path}: the check was cancelled`);
+            continue;
+          }
           const message = `${record.path}: could not read the file (${messageOf(error)}).`;
           record.checked(failedCheck(message));
         }
+        // Small files check without a pause: let a cancellation in between them.
+        await yieldToEventLoop();
         const took = formatDuration(deps.now() - started);
         const report = record.check;
         if (report?.passed) {

@@ -35,8 +35,9 @@ export async function run(): Promise<void> {
     return;
   }
 
+  for (const note of settings.notes) log.warning(note);
   const cancel = cancelOnSignals();
-  const github = await connectToGitHub(settings);
+  const github = await connectToGitHub(settings, cancel.signal);
   let records: FileRecord[] = [];
   let client: TogetherClient | undefined;
   try {
@@ -53,10 +54,15 @@ export async function run(): Promise<void> {
       reportNoFiles(settings);
     } else if (settings.mode === 'check') {
       log.info(`Found ${count} to check for purpose ${settings.purpose}.`);
-      await checkFiles(records, settings, { log, now: Date.now });
+      await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
     } else {
       log.info(`Found ${count} to upload as ${settings.purpose}.`);
-      await checkFiles(records, settings, { log, now: Date.now });
+      await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
+    }
+    if (settings.mode === 'upload' && cancel.signal.aborted) {
+      // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
+      for (const record of records) if (!record.settled) record.cancelled();
+    } else if (settings.mode === 'upload' && records.length > 0) {
       // Check mode sends nothing to Together, so only upload mode has a client, and only it loads the HTTP code.
       const [{ TogetherClient }, { uploadFiles }] = await Promise.all([
         import('./together/client.js'),
@@ -127,7 +133,7 @@ function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
 }
 
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
-async function connectToGitHub(settings: Settings): Promise<GitHubApi | undefined> {
+async function connectToGitHub(settings: Settings, signal: AbortSignal): Promise<GitHubApi | undefined> {
   if (!settings.pullRequest) return undefined;
   if (!settings.githubToken) {
     log.warning(
@@ -135,7 +141,7 @@ async function connectToGitHub(settings: Settings): Promise<GitHubApi | undefine
     );
     return undefined;
   }
-  return createGitHubApi(settings.githubToken);
+  return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
 }
 
 function reportNoFiles(settings: Settings): void {

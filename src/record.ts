@@ -217,15 +217,23 @@ export class FileRecord {
     this.settle('failed', this.processingStatus, `${this.path}: ${reason}`);
   }
 
-  /** The run was cancelled before the file was done. An uploaded file keeps its ID; a reservation was deleted. */
-  cancelled(): void {
-    const during = this.stage;
-    if (during !== 'uploaded') this.fileId = null;
+  /**
+   * The run was cancelled before the file was done (`during: 'check'`: before or while it was checked). An uploaded
+   * file keeps its ID; a reservation was deleted.
+   */
+  cancelled(during: 'check' | 'upload' = 'upload'): void {
+    if (during === 'check') {
+      this.move('cancelled', ['matched']);
+      this.problem = `${this.path}: the run was cancelled before the file's check finished.`;
+      return;
+    }
+    const stage = this.stage;
+    if (stage !== 'uploaded') this.fileId = null;
     this.move('cancelled', NOT_FINAL);
     this.problem =
-      during === 'uploaded'
+      stage === 'uploaded'
         ? `${this.path}: the run was cancelled while Together processed the file; it is uploaded and its ID kept.`
-        : during === 'reserved' || this.startedAt !== undefined
+        : stage === 'reserved' || this.startedAt !== undefined
           ? `${this.path}: the run was cancelled during the upload; nothing of it was left on the account.`
           : `${this.path}: the run was cancelled before the file was uploaded.`;
     this.stopClock();

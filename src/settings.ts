@@ -4,6 +4,7 @@
  * variable and what it accepts.
  */
 import { tmpdir } from 'node:os';
+import { messageOf } from './error-text.js';
 import path from 'node:path';
 import {
   CHECK_LEVELS,
@@ -18,6 +19,8 @@ import {
   type Mode,
   type Purpose,
 } from './domain.js';
+import { MAX_LINE_BYTES } from './check/lines.js';
+import { GITHUB_REQUEST_DEADLINE_MS } from './github/api.js';
 import { commentMarker, pullRequestOf, type GitHubContext, type PullRequestRef } from './github/pull-request.js';
 import {
   DEFAULT_MULTIPART_THRESHOLD_BYTES,
@@ -70,8 +73,14 @@ export interface Settings {
   attemptDeadlineMs: number;
   /** TOGETHER_RATE_LIMIT_WAIT_SECONDS: how long, in all, the step may wait on Together's rate limit. */
   rateLimitBudgetMs: number;
+  /** TOGETHER_GITHUB_DEADLINE_SECONDS: how long one GitHub request may take, its answer included. */
+  githubDeadlineMs: number;
+  /** TOGETHER_CHECK_MAX_LINE_BYTES: the longest line the check reads; a longer one fails the file. */
+  maxLineBytes: number;
   /** The pull request, when the run is for one and `comment` or `changed-only` needs it. */
   pullRequest: PullRequestSettings | undefined;
+  /** What could not be read but did not stop the run (a bad event payload), for the log. */
+  notes: string[];
   /** Absolute path of the manifest written at the end (every matched file, and the run). */
   manifestPath: string;
   /** A Together base model to estimate each processed fine-tune file's training cost for; '' for none. */
@@ -147,7 +156,7 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
   const check = field(() => oneOf('check', read('check') || 'full', CHECK_LEVELS), 'full');
   const comment = field(() => bool('comment', read('comment') || 'false'), false);
   const changedOnly = field(() => bool('changed-only', read('changed-only') || 'false'), false);
-  const settings: Omit<Settings, 'pullRequest'> = {
+  const settings: Omit<Settings, 'pullRequest' | 'notes'> = {
     mode,
     check,
     patterns: field(() => patterns(read('path')), []),
@@ -187,6 +196,14 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
       () => secondsVariable(env, 'TOGETHER_API_DEADLINE_SECONDS', API_ATTEMPT_DEADLINE_MS),
       API_ATTEMPT_DEADLINE_MS,
     ),
+    githubDeadlineMs: field(
+      () => secondsVariable(env, 'TOGETHER_GITHUB_DEADLINE_SECONDS', GITHUB_REQUEST_DEADLINE_MS),
+      GITHUB_REQUEST_DEADLINE_MS,
+    ),
+    maxLineBytes: field(
+      () => bytesVariable(env, 'TOGETHER_CHECK_MAX_LINE_BYTES', MAX_LINE_BYTES, 1024, MAX_STRING_BYTES),
+      MAX_LINE_BYTES,
+    ),
     rateLimitBudgetMs: field(
       () => secondsVariable(env, 'TOGETHER_RATE_LIMIT_WAIT_SECONDS', DEFAULT_RATE_LIMIT_BUDGET_MS),
       DEFAULT_RATE_LIMIT_BUDGET_MS,
@@ -218,13 +235,28 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
   if (problems.length > 0) throw new SettingsError(problems.join('\n'));
 
   const needsPullRequest = (comment || changedOnly) && PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '');
-  const pullRequest = needsPullRequest ? pullRequestSettings(await source.loadGitHubContext()) : undefined;
-  return { ...settings, pullRequest };
+  const notes: string[] = [];
+  let pullRequest: PullRequestSettings | undefined;
+  if (needsPullRequest) {
+    // The event payload is a file the runner wrote, but what is in it came from outside: it may not parse.
+    let context: GitHubContext | undefined;
+    try {
+      context = await source.loadGitHubContext();
+    } catch (error) {
+      notes.push(
+        `The event payload (GITHUB_EVENT_PATH) could not be read (${messageOf(error)}), so the run goes on without its pull request: no comment, and changed-only takes every matched file.`,
+      );
+    }
+    if (context) {
+      const { ref, problem } = pullRequestOf(context);
+      if (problem) notes.push(problem);
+      pullRequest = ref && pullRequestSettings(context, ref);
+    }
+  }
+  return { ...settings, pullRequest, notes };
 }
 
-function pullRequestSettings(context: GitHubContext): PullRequestSettings | undefined {
-  const pr = pullRequestOf(context);
-  if (!pr) return undefined;
+function pullRequestSettings(context: GitHubContext, pr: PullRequestRef): PullRequestSettings {
   const runUrl = context.runId
     ? `${context.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context.runId}`
     : undefined;
@@ -300,16 +332,26 @@ function wholeNumber(name: string, value: string, min: number, max: number): num
   return n;
 }
 
-function bytesVariable(env: Record<string, string | undefined>, name: string, fallback: number, min: number): number {
+function bytesVariable(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
     throw new SettingsError(
-      `The environment variable ${name} is '${raw}'; it must be a whole number of bytes, at least ${min}.`,
+      `The environment variable ${name} is '${raw}'; it must be a whole number of bytes, ${range}.`,
     );
   }
   return Number(raw);
 }
+
+/** The longest string V8 can make (0x1fffffe8 characters): a line longer than that could never be checked. */
+const MAX_STRING_BYTES = 0x1fffffe8;
 
 /** A tuning variable in seconds, as milliseconds; `fallbackMs` when unset. */
 function secondsVariable(env: Record<string, string | undefined>, name: string, fallbackMs: number): number {

@@ -131,7 +131,6 @@ async function uploadOne(
         modifiedMs: record.modifiedMs,
         sha256: record.sha256!,
         filename: record.filename,
-        contentAddressed: settings.dedupe,
         fileType: record.fileType!,
         purpose: record.purpose,
       },

@@ -18,9 +18,13 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
  */
 /** Every character that can end a line somewhere (the runner splits on \n; browsers and editors on more). */
 const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
-/** Other control characters (terminal escapes among them), shown as escapes; tab is kept. */
+/**
+ * Other control characters (terminal escapes among them), shown as escapes; tab is kept. So are the bidirectional
+ * controls (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F, U+061C), which reorder what a reader sees:
+ * `evil\u202Elmth.jsonl` would show as `evilhtml.jsonl`.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here.
-const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const ZERO_WIDTH_SPACE = '\u200b';
 /** The text on one line: each line break shown as `⏎`, each other control character as `\u001b` and the like. */
 function oneLine(text) {
@@ -53,6 +57,8 @@ function excerpt(text, max = MAX_EXCERPT_CHARS) {
  * signature) and query strings become `<url>` / `?…`, and each of `secrets` (the API key) `***`.
  */
 function redact(text, secrets = []) {
+    if (text.length === 0)
+        return text;
     let out = text;
     for (const secret of secrets)
         if (secret.length >= 4)
@@ -60,6 +66,32 @@ function redact(text, secrets = []) {
     return out
         .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<url>')
         .replace(/\?[^\s"'<>]*(?:X-Amz-|Signature|Credential|token|sig=)[^\s"'<>]*/gi, '?…');
+}
+/** Levels of a server's answer walked by redactDeep; anything deeper is dropped (no answer of Together's nests so). */
+const MAX_REDACT_DEPTH = 32;
+/**
+ * A server's parsed answer with every string in it redacted (see redact), keys included: what is stored of an answer
+ * (a file object, its validation report, an estimate) carries no URL signature and no secret, wherever it ends up.
+ */
+function redactDeep(value, secrets = [], depth = 0) {
+    if (typeof value === 'string')
+        return redact(value, secrets);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (depth >= MAX_REDACT_DEPTH)
+        return null;
+    if (Array.isArray(value))
+        return value.map((item) => redactDeep(item, secrets, depth + 1));
+    const out = {};
+    for (const [key, item] of Object.entries(value)) {
+        Object.defineProperty(out, redact(key, secrets), {
+            value: redactDeep(item, secrets, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/check/python-json.ts
@@ -88,15 +120,95 @@ const FLOAT_TOKEN = /[.eEIN]/;
 const keepWeightFloats = (key, value, context) => key === 'weight' && typeof value === 'number' && context?.source !== undefined && FLOAT_TOKEN.test(context.source)
     ? new PyFloat(value, context.source)
     : value;
-/** Parses one line (without its terminator). */
-function parsePythonJson(text) {
+/** Where Python's constants may stand in the text (inside strings too: see withJsonConstants). */
+const CONSTANT = /NaN|Infinity/g;
+/**
+ * The line with Python's bare `NaN`, `Infinity` and `-Infinity` written as JSON numbers that JSON.parse reads as
+ * infinite (`1e999`), so such a line (as Python's json.dumps writes float('nan')) parses natively, without a
+ * thrown error per line: an exception cost ten times the parse. Only constants outside strings, where a value
+ * starts (not in `1NaN` or `-NaN`, which Python refuses too), are rewritten; the string state comes from jumping
+ * between quotes, so the line is never scanned character by character. Undefined when there is none. The values
+ * are only checked for their type, never for which constant they were; a line with a "weight", whose value
+ * matters, takes the exact parser.
+ */
+function withJsonConstants(text) {
+    if (!text.includes('NaN') && !text.includes('Infinity'))
+        return undefined;
+    if (text.includes('"weight"'))
+        return undefined;
+    let out = '';
+    let copied = 0;
+    let inString = false;
+    let quote = text.indexOf('"');
+    CONSTANT.lastIndex = 0;
+    for (let match = CONSTANT.exec(text); match; match = CONSTANT.exec(text)) {
+        const at = match.index;
+        while (quote >= 0 && quote < at) {
+            if (!isEscaped(text, quote))
+                inString = !inString;
+            quote = text.indexOf('"', quote + 1);
+        }
+        if (inString)
+            continue;
+        const negative = match[0] === 'Infinity' && text.charCodeAt(at - 1) === 0x2d;
+        const start = negative ? at - 1 : at;
+        if (!startsValue(text, start) || continuesToken(text.charCodeAt(at + match[0].length)))
+            continue;
+        out += `${text.slice(copied, start)}${negative ? '-1e999' : '1e999'}`;
+        copied = at + match[0].length;
+    }
+    return copied === 0 ? undefined : out + text.slice(copied);
+}
+/** A quote preceded by an odd number of backslashes is part of the string. */
+function isEscaped(text, quote) {
+    let slashes = 0;
+    for (let i = quote - 1; i >= 0 && text.charCodeAt(i) === 0x5c; i -= 1)
+        slashes += 1;
+    return slashes % 2 === 1;
+}
+/** A value may start here: after `[`, `,`, `:` or whitespace (not after a letter, digit, `.` or `-`). */
+function startsValue(text, at) {
+    if (at === 0)
+        return true;
+    const c = text.charCodeAt(at - 1);
+    return c === 0x5b || c === 0x2c || c === 0x3a || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+/** A letter, digit, `_` or `.` right after would make the token part of something else. */
+function continuesToken(c) {
+    return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+}
+/**
+ * Parses one line (without its terminator). With `hints`, a file whose lines hold `NaN` or `Infinity` pays one
+ * thrown error, on its first such line; a file without any pays nothing for them.
+ */
+function parsePythonJson(text, hints) {
+    if (hints?.constantsSeen) {
+        const rewritten = withJsonConstants(text);
+        if (rewritten !== undefined)
+            return parseRewritten(text, rewritten);
+    }
     try {
         // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
         const value = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
         return { ok: true, value };
     }
     catch {
-        // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
+        const rewritten = withJsonConstants(text);
+        if (rewritten !== undefined) {
+            if (hints)
+                hints.constantsSeen = true;
+            return parseRewritten(text, rewritten);
+        }
+        // Python-only syntax in a weight line, a reviver that ran out of stack, or plain invalid JSON.
+        return new PythonJsonParser(text).parseDocument();
+    }
+}
+function parseRewritten(text, rewritten) {
+    try {
+        return { ok: true, value: JSON.parse(rewritten) };
+    }
+    catch {
+        // Not valid even so: the exact parser says where.
         return new PythonJsonParser(text).parseDocument();
     }
 }
@@ -321,7 +433,47 @@ function isObject(value) {
 }
 /** A value from the dataset, quoted as JSON and cut to a short excerpt: messages never carry a whole value. */
 function quote(value) {
-    return excerpt(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
+    return excerpt(previewJson(value, MAX_EXCERPT_CHARS + 1));
+}
+/** Levels of a value shown in a message; deeper ones show as `…`. */
+const PREVIEW_DEPTH = 8;
+/**
+ * The start of a value's JSON, at most about `budget` characters: never the whole of a huge value, and never a
+ * recursion as deep as the value (JSON.stringify of 100,000 nested lists overflows the stack).
+ */
+function previewJson(value, budget) {
+    let out = '';
+    const write = (text) => {
+        out += text.length > budget - out.length ? text.slice(0, Math.max(0, budget - out.length)) : text;
+    };
+    const visit = (item, depth) => {
+        if (out.length >= budget)
+            return;
+        if (item instanceof PyFloat)
+            return write(item.token);
+        if (typeof item === 'string')
+            return write(JSON.stringify(item.slice(0, budget)));
+        if (item === null || typeof item !== 'object')
+            return write(String(JSON.stringify(item) ?? item));
+        if (depth >= PREVIEW_DEPTH)
+            return write(Array.isArray(item) ? '[…]' : '{…}');
+        const entries = Array.isArray(item)
+            ? item.map((v) => [undefined, v])
+            : Object.entries(item);
+        write(Array.isArray(item) ? '[' : '{');
+        for (const [i, [key, v]] of entries.entries()) {
+            if (out.length >= budget)
+                return;
+            if (i > 0)
+                write(', ');
+            if (key !== undefined)
+                write(`${JSON.stringify(key.slice(0, budget))}: `);
+            visit(v, depth + 1);
+        }
+        write(Array.isArray(item) ? ']' : '}');
+    };
+    visit(value, 0);
+    return out;
 }
 /** Keys from the dataset, quoted, at most five. */
 function quoteKeys(keys) {
@@ -670,6 +822,8 @@ const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/check/utf8.ts
 /** Strict UTF-8 validation that says where and why, in the words of Python's decoder (which the reference uses). */
 /**
@@ -734,12 +888,22 @@ function findUtf8Problem(bytes, start, end, atEof = true) {
 
 
 
+
+/**
+ * The longest line read by default, 16 MiB: no trainable sample comes near it (Together's longest contexts are
+ * about 128k tokens, half a megabyte of text), and a line this long still checks within the memory target. A
+ * longer line is refused with its number instead of being read whole (a 600 MB line took 2 GiB and ended in
+ * "Cannot create a string longer than 0x1fffffe8 characters").
+ */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Bytes read between two turns of the event loop, where a cancellation can be seen. */
+const YIELD_BYTES = 16 * 1024 * 1024;
 const READ_BYTES = 1024 * 1024;
 /** A read buffer grown past this (for a very long line) is not kept for the next read. */
 const MAX_KEPT_BUFFER_BYTES = 8 * READ_BYTES;
 /**
- * This thread's read buffer between reads. A read runs synchronously from start to end (no await inside), so
- * two never share it; keeping it spares each range of a large file a fresh 2 MiB that V8 would otherwise let pile
+ * This thread's read buffer between reads. A read takes it while it runs (another read meanwhile allocates its
+ * own), so two never share it; keeping it spares each range of a large file a fresh 2 MiB that V8 would otherwise let pile
  * up as external memory before collecting it.
  */
 let spareBuffer;
@@ -751,15 +915,23 @@ async function readLines(path, range, visitor, options = {}) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
     const state = { lines: 0, utf8: null };
     const hash = options.sha256 ? (0,external_node_crypto_namespaceObject.createHash)('sha256') : undefined;
+    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     try {
         let buffer = spareBuffer ?? Buffer.allocUnsafe(READ_BYTES * 2);
         spareBuffer = undefined;
         let carry = 0; // bytes at the start of `buffer` left over from the previous read
         let position = range.start ?? 0;
         let dataOffset = position; // file offset of buffer[0]
+        let sinceYield = 0;
         for (;;) {
+            if (carry > maxLineBytes) {
+                // The line being read is already longer than any line may be: it is refused, not read on.
+                state.overlong = { line: state.lines + 1, limit: maxLineBytes };
+                break;
+            }
             if (buffer.length - carry < READ_BYTES) {
-                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                // Doubling, but never much past the longest line allowed: the buffer is bounded by the limit.
+                const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxLineBytes + 2 * READ_BYTES));
                 buffer.copy(bigger, 0, 0, carry);
                 buffer = bigger;
             }
@@ -780,6 +952,13 @@ async function readLines(path, range, visitor, options = {}) {
             buffer.copy(buffer, 0, consumed, length);
             carry = length - consumed;
             dataOffset += consumed;
+            sinceYield += bytesRead;
+            if (sinceYield >= YIELD_BYTES) {
+                // Let a cancellation (SIGINT, SIGTERM) in: the handler runs only between turns of the event loop.
+                sinceYield = 0;
+                await (0,promises_namespaceObject.setImmediate)();
+                options.signal?.throwIfAborted();
+            }
         }
         if (buffer.length <= MAX_KEPT_BUFFER_BYTES)
             spareBuffer = buffer;
@@ -836,6 +1015,10 @@ function feed(data, length, dataOffset, atEof, state, visitor) {
     }
     return end;
 }
+/** What a line over the limit is told (see MAX_LINE_BYTES). */
+function overlongLineMessage(limit) {
+    return `The line is longer than ${Math.round(limit / (1024 * 1024))} MiB, the longest the check reads, so it was not read whole; no trainable sample comes near that (Together's longest contexts are about 128k tokens, half a megabyte of text). Split the sample, or remove what inflates it (inline images, repeated text). To check such lines anyway, raise TOGETHER_CHECK_MAX_LINE_BYTES.`;
+}
 
 ;// CONCATENATED MODULE: ./src/check/types.ts
 /** What a dataset check reports per file, and the levels of checking. */
@@ -858,10 +1041,11 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
     const read = await readLines(path, range, visitor, options);
+    const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
     return {
         ...read,
         samples: visitor.samples,
-        problem: visitor.problem,
+        problem: visitor.problem ?? overlong ?? null,
         firstFormat: visitor.rangeFirstFormat,
         warnings: visitor.warnings,
         omittedWarnings: visitor.omittedWarnings,
@@ -877,6 +1061,7 @@ class JsonlVisitor {
     warnings = [];
     omittedWarnings = 0;
     currentLine = 0;
+    hints = { constantsSeen: false };
     warn = (message) => {
         if (this.warnings.length < MAX_WARNINGS)
             this.warnings.push({ line: this.currentLine, message });
@@ -909,7 +1094,7 @@ class JsonlVisitor {
     }
     /** The line's problem, or undefined; records line 1's format. */
     lineProblem(text, line) {
-        const parsed = parsePythonJson(text);
+        const parsed = parsePythonJson(text, this.hints);
         if (!parsed.ok) {
             if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
                 return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
@@ -917,6 +1102,10 @@ class JsonlVisitor {
             return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
         }
         const value = parsed.value;
+        // JSON.parse nests without limit; Python's json.loads, which Together reads with, stops near 1,000 levels.
+        if (text.length > 2 * MAX_DEPTH && nestsDeeperThan(value, MAX_DEPTH)) {
+            return `The line is not valid JSON for Together (nesting deeper than ${MAX_DEPTH} levels, which Python's json.loads refuses); flatten the sample.`;
+        }
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
             return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
         }
@@ -931,6 +1120,22 @@ class JsonlVisitor {
         return undefined;
     }
 }
+/** Whether a parsed value nests deeper than `limit` containers, found without recursion. */
+function nestsDeeperThan(value, limit) {
+    const stack = [[value, 1]];
+    while (stack.length > 0) {
+        const [item, depth] = stack.pop();
+        if (item === null || typeof item !== 'object')
+            continue;
+        if (depth > limit)
+            return true;
+        const children = Array.isArray(item) ? item : Object.values(item);
+        for (const child of children)
+            if (child !== null && typeof child === 'object')
+                stack.push([child, depth + 1]);
+    }
+    return false;
+}
 
 ;// CONCATENATED MODULE: ./src/check/worker.ts
 /** Worker-thread entry (bundled to dist/worker/index.js): scans byte ranges of JSONL files for the checker. */
@@ -943,7 +1148,7 @@ port.on('message', (message) => {
     switch (message.kind) {
         case 'scan': {
             const { index, task } = message;
-            scanJsonl(task.path, task.range, task.rules, task.firstFormat).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
+            scanJsonl(task.path, task.range, task.rules, task.firstFormat, { maxLineBytes: task.maxLineBytes }).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
             return;
         }
     }

@@ -4,7 +4,7 @@
  * and every record must have as many fields as the header. The reader below is a port of the state machine of
  * CPython's `_csv` module, fed the same lines Python's text mode gives it.
  */
-import { readLines, type LineReadResult, type ReadOptions } from './lines.js';
+import { overlongLineMessage, readLines, type LineReadResult, type ReadOptions } from './lines.js';
 import type { LineProblem } from './types.js';
 
 /** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
@@ -170,6 +170,8 @@ export async function scanCsv(path: string, bytes: number, options: ReadOptions 
     },
     options,
   );
+  if (!problem && read.overlong)
+    problem = { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
   if (!problem && !read.utf8 && reader.finishAtEof()) finishRecord();
   if (!problem && !read.utf8) {
     if (columns === null) {

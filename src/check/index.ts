@@ -7,7 +7,7 @@ import { messageOf } from '../error-text.js';
 import type { CheckLevel, FileType, Purpose } from '../domain.js';
 import { scanCsv } from './csv.js';
 import { checkJsonlFile, type ParallelOptions } from './jsonl-file.js';
-import { readLines, type ReadOptions } from './lines.js';
+import { overlongLineMessage, readLines, type ReadOptions } from './lines.js';
 import type { JsonlRules } from './jsonl.js';
 import { parquetProblem, readParquetSummary } from './parquet.js';
 import type { CheckReport } from './types.js';
@@ -149,5 +149,6 @@ async function encodingOnly(
   );
   hashed(result.sha256);
   if (result.utf8) return utf8Failure(fail, result.utf8);
+  if (result.overlong) return fail(overlongLineMessage(result.overlong.limit), result.overlong.line);
   return pass(format, result.lines);
 }

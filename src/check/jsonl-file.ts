@@ -47,12 +47,13 @@ export async function checkJsonlFile(
   if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
     return scanJsonl(file, { end: bytes }, rules, undefined, read);
   }
+  const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal };
   // Start the workers first: their start-up overlaps finding the cuts and line 1.
   const workers = Array.from({ length: threads - 1 }, () => new Worker(workerScript));
   try {
     const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
     // Every line must share line 1's format, so all ranges need it before they start.
-    const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules);
+    const firstLine = await scanJsonl(file, { end: await firstLineEnd(file, bytes) }, rules, undefined, rangeRead);
     const laterRules: JsonlRules = firstLine.problem || firstLine.utf8 ? 'utf8' : rules;
     const bounds = [0, ...cuts, bytes];
     const tasks: RangeTask[] = bounds.slice(0, -1).map((start, i) => ({
@@ -60,20 +61,26 @@ export async function checkJsonlFile(
       range: { start, end: bounds[i + 1]! },
       rules: i === 0 ? rules : laterRules,
       firstFormat: firstLine.firstFormat,
+      maxLineBytes: read.maxLineBytes,
     }));
     const results = new Array<JsonlScanResult>(tasks.length);
     let next = 0;
     const take = () => (next < tasks.length ? next++ : -1);
     let sha256: string | undefined;
     const onMainThread = async () => {
-      if (read.sha256) sha256 = await hashYielding(file, bytes);
+      if (read.sha256) sha256 = await hashYielding(file, bytes, read.signal);
       for (let i = take(); i >= 0; i = take()) {
-        results[i] = await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat);
+        read.signal?.throwIfAborted();
+        results[i] = await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat, rangeRead);
         // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
         await yieldToEventLoop();
       }
     };
-    await Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]);
+    // A cancel ends the check at once: the workers are terminated (below), not waited for.
+    await Promise.race([
+      Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]),
+      ...(read.signal ? [abortion(read.signal)] : []),
+    ]);
     const merged = mergeRangeResults(results);
     return sha256 === undefined ? merged : { ...merged, sha256 };
   } finally {
@@ -121,8 +128,17 @@ export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
 /** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
 const HASH_SLICE_BYTES = 8 * 1024 * 1024;
 
+/** Rejects with the signal's reason once it aborts. */
+function abortion(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
 /** The file's SHA-256 from one sequential read, yielding to the event loop every slice. */
-async function hashYielding(file: string, bytes: number): Promise<string> {
+async function hashYielding(file: string, bytes: number, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1024 * 1024);
   const fd = openSync(file, 'r');
@@ -136,6 +152,7 @@ async function hashYielding(file: string, bytes: number): Promise<string> {
       if (sinceYield >= HASH_SLICE_BYTES) {
         sinceYield = 0;
         await yieldToEventLoop();
+        signal?.throwIfAborted();
       }
     }
     return hash.digest('hex');

@@ -6,7 +6,7 @@
  * never stricter than Together's server. Pure: each function returns the first problem's message, or undefined,
  * and reports warnings through `warn`.
  */
-import { excerpt } from '../safe-text.js';
+import { excerpt, MAX_EXCERPT_CHARS } from '../safe-text.js';
 import { PyFloat } from './python-json.js';
 import type { DatasetFormat } from './types.js';
 
@@ -70,7 +70,41 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** A value from the dataset, quoted as JSON and cut to a short excerpt: messages never carry a whole value. */
 function quote(value: unknown): string {
-  return excerpt(typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value));
+  return excerpt(previewJson(value, MAX_EXCERPT_CHARS + 1));
+}
+
+/** Levels of a value shown in a message; deeper ones show as `…`. */
+const PREVIEW_DEPTH = 8;
+
+/**
+ * The start of a value's JSON, at most about `budget` characters: never the whole of a huge value, and never a
+ * recursion as deep as the value (JSON.stringify of 100,000 nested lists overflows the stack).
+ */
+export function previewJson(value: unknown, budget: number): string {
+  let out = '';
+  const write = (text: string) => {
+    out += text.length > budget - out.length ? text.slice(0, Math.max(0, budget - out.length)) : text;
+  };
+  const visit = (item: unknown, depth: number): void => {
+    if (out.length >= budget) return;
+    if (item instanceof PyFloat) return write(item.token);
+    if (typeof item === 'string') return write(JSON.stringify(item.slice(0, budget)));
+    if (item === null || typeof item !== 'object') return write(String(JSON.stringify(item) ?? item));
+    if (depth >= PREVIEW_DEPTH) return write(Array.isArray(item) ? '[…]' : '{…}');
+    const entries: Array<[string | undefined, unknown]> = Array.isArray(item)
+      ? item.map((v): [undefined, unknown] => [undefined, v])
+      : Object.entries(item);
+    write(Array.isArray(item) ? '[' : '{');
+    for (const [i, [key, v]] of entries.entries()) {
+      if (out.length >= budget) return;
+      if (i > 0) write(', ');
+      if (key !== undefined) write(`${JSON.stringify(key.slice(0, budget))}: `);
+      visit(v, depth + 1);
+    }
+    write(Array.isArray(item) ? ']' : '}');
+  };
+  visit(value, 0);
+  return out;
 }
 
 /** Keys from the dataset, quoted, at most five. */

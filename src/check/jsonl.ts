@@ -1,7 +1,7 @@
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
 import { checkSample, jsonType } from './jsonl-rules.js';
-import { readLines, type ByteRange, type LineReadResult, type ReadOptions } from './lines.js';
-import { parsePythonJson } from './python-json.js';
+import { overlongLineMessage, readLines, type ByteRange, type LineReadResult, type ReadOptions } from './lines.js';
+import { MAX_DEPTH, parsePythonJson, type ParseHints } from './python-json.js';
 import { MAX_WARNINGS, type DatasetFormat, type LineProblem } from './types.js';
 
 /**
@@ -41,10 +41,11 @@ export async function scanJsonl(
 ): Promise<JsonlScanResult> {
   const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
   const read = await readLines(path, range, visitor, options);
+  const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
   return {
     ...read,
     samples: visitor.samples,
-    problem: visitor.problem,
+    problem: visitor.problem ?? overlong ?? null,
     firstFormat: visitor.rangeFirstFormat,
     warnings: visitor.warnings,
     omittedWarnings: visitor.omittedWarnings,
@@ -58,6 +59,7 @@ class JsonlVisitor {
   readonly warnings: LineProblem[] = [];
   omittedWarnings = 0;
   private currentLine = 0;
+  private readonly hints: ParseHints = { constantsSeen: false };
   private readonly warn = (message: string) => {
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ line: this.currentLine, message });
     else this.omittedWarnings += 1;
@@ -91,7 +93,7 @@ class JsonlVisitor {
 
   /** The line's problem, or undefined; records line 1's format. */
   private lineProblem(text: string, line: number): string | undefined {
-    const parsed = parsePythonJson(text);
+    const parsed = parsePythonJson(text, this.hints);
     if (!parsed.ok) {
       if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
         return 'The file starts with a byte order mark (BOM), which Together refuses; save it as UTF-8 without BOM.';
@@ -99,6 +101,10 @@ class JsonlVisitor {
       return `The line is not valid JSON (${parsed.reason}); each line must be one complete JSON object.`;
     }
     const value = parsed.value;
+    // JSON.parse nests without limit; Python's json.loads, which Together reads with, stops near 1,000 levels.
+    if (text.length > 2 * MAX_DEPTH && nestsDeeperThan(value, MAX_DEPTH)) {
+      return `The line is not valid JSON for Together (nesting deeper than ${MAX_DEPTH} levels, which Python's json.loads refuses); flatten the sample.`;
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
     }
@@ -109,4 +115,17 @@ class JsonlVisitor {
     if (line === 1) this.rangeFirstFormat = verdict.format;
     return undefined;
   }
+}
+
+/** Whether a parsed value nests deeper than `limit` containers, found without recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return true;
+    const children = Array.isArray(item) ? item : Object.values(item);
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }

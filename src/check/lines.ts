@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { findUtf8Problem, type Utf8Problem } from './utf8.js';
 
 export interface LineVisitor {
@@ -21,6 +22,8 @@ export interface LineReadResult {
   lines: number;
   /** The first undecodable byte, with the line it is on. */
   utf8: (Utf8Problem & { line: number }) | null;
+  /** A line longer than `maxLineBytes` ends the read here (its number, counted in the range); never read whole. */
+  overlong?: { line: number; limit: number };
   /** With `sha256: true` and the whole range read: the hex SHA-256 of its bytes, computed on the same reads. */
   sha256?: string;
 }
@@ -28,7 +31,21 @@ export interface LineReadResult {
 export interface ReadOptions {
   /** Hash the bytes as they are read (the upload's checksum, without a read of its own). */
   sha256?: boolean;
+  /** The longest line read (default MAX_LINE_BYTES): a longer one is refused, never held in memory. */
+  maxLineBytes?: number;
+  /** Stops the read (between 16 MiB slices) with an AbortError: the run was cancelled. */
+  signal?: AbortSignal;
 }
+
+/**
+ * The longest line read by default, 16 MiB: no trainable sample comes near it (Together's longest contexts are
+ * about 128k tokens, half a megabyte of text), and a line this long still checks within the memory target. A
+ * longer line is refused with its number instead of being read whole (a 600 MB line took 2 GiB and ended in
+ * "Cannot create a string longer than 0x1fffffe8 characters").
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Bytes read between two turns of the event loop, where a cancellation can be seen. */
+const YIELD_BYTES = 16 * 1024 * 1024;
 
 export interface ByteRange {
   start?: number;
@@ -39,8 +56,8 @@ const READ_BYTES = 1024 * 1024;
 /** A read buffer grown past this (for a very long line) is not kept for the next read. */
 const MAX_KEPT_BUFFER_BYTES = 8 * READ_BYTES;
 /**
- * This thread's read buffer between reads. A read runs synchronously from start to end (no await inside), so
- * two never share it; keeping it spares each range of a large file a fresh 2 MiB that V8 would otherwise let pile
+ * This thread's read buffer between reads. A read takes it while it runs (another read meanwhile allocates its
+ * own), so two never share it; keeping it spares each range of a large file a fresh 2 MiB that V8 would otherwise let pile
  * up as external memory before collecting it.
  */
 let spareBuffer: Buffer | undefined;
@@ -58,15 +75,23 @@ export async function readLines(
   const fd = openSync(path, 'r');
   const state: LineReadResult = { lines: 0, utf8: null };
   const hash = options.sha256 ? createHash('sha256') : undefined;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   try {
     let buffer = spareBuffer ?? Buffer.allocUnsafe(READ_BYTES * 2);
     spareBuffer = undefined;
     let carry = 0; // bytes at the start of `buffer` left over from the previous read
     let position = range.start ?? 0;
     let dataOffset = position; // file offset of buffer[0]
+    let sinceYield = 0;
     for (;;) {
+      if (carry > maxLineBytes) {
+        // The line being read is already longer than any line may be: it is refused, not read on.
+        state.overlong = { line: state.lines + 1, limit: maxLineBytes };
+        break;
+      }
       if (buffer.length - carry < READ_BYTES) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        // Doubling, but never much past the longest line allowed: the buffer is bounded by the limit.
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxLineBytes + 2 * READ_BYTES));
         buffer.copy(bigger, 0, 0, carry);
         buffer = bigger;
       }
@@ -85,6 +110,13 @@ export async function readLines(
       buffer.copy(buffer, 0, consumed, length);
       carry = length - consumed;
       dataOffset += consumed;
+      sinceYield += bytesRead;
+      if (sinceYield >= YIELD_BYTES) {
+        // Let a cancellation (SIGINT, SIGTERM) in: the handler runs only between turns of the event loop.
+        sinceYield = 0;
+        await yieldToEventLoop();
+        options.signal?.throwIfAborted();
+      }
     }
     if (buffer.length <= MAX_KEPT_BUFFER_BYTES) spareBuffer = buffer;
     return state;
@@ -139,4 +171,9 @@ function feed(
     lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
   }
   return end;
+}
+
+/** What a line over the limit is told (see MAX_LINE_BYTES). */
+export function overlongLineMessage(limit: number): string {
+  return `The line is longer than ${Math.round(limit / (1024 * 1024))} MiB, the longest the check reads, so it was not read whole; no trainable sample comes near that (Together's longest contexts are about 128k tokens, half a megabyte of text). Split the sample, or remove what inflates it (inline images, repeated text). To check such lines anyway, raise TOGETHER_CHECK_MAX_LINE_BYTES.`;
 }

@@ -30,14 +30,96 @@ const keepWeightFloats: Reviver = (key, value, context) =>
     ? new PyFloat(value, context.source)
     : value;
 
-/** Parses one line (without its terminator). */
-export function parsePythonJson(text: string): ParsedLine {
+/** Where Python's constants may stand in the text (inside strings too: see withJsonConstants). */
+const CONSTANT = /NaN|Infinity/g;
+
+/**
+ * The line with Python's bare `NaN`, `Infinity` and `-Infinity` written as JSON numbers that JSON.parse reads as
+ * infinite (`1e999`), so such a line (as Python's json.dumps writes float('nan')) parses natively, without a
+ * thrown error per line: an exception cost ten times the parse. Only constants outside strings, where a value
+ * starts (not in `1NaN` or `-NaN`, which Python refuses too), are rewritten; the string state comes from jumping
+ * between quotes, so the line is never scanned character by character. Undefined when there is none. The values
+ * are only checked for their type, never for which constant they were; a line with a "weight", whose value
+ * matters, takes the exact parser.
+ */
+function withJsonConstants(text: string): string | undefined {
+  if (!text.includes('NaN') && !text.includes('Infinity')) return undefined;
+  if (text.includes('"weight"')) return undefined;
+  let out = '';
+  let copied = 0;
+  let inString = false;
+  let quote = text.indexOf('"');
+  CONSTANT.lastIndex = 0;
+  for (let match = CONSTANT.exec(text); match; match = CONSTANT.exec(text)) {
+    const at = match.index;
+    while (quote >= 0 && quote < at) {
+      if (!isEscaped(text, quote)) inString = !inString;
+      quote = text.indexOf('"', quote + 1);
+    }
+    if (inString) continue;
+    const negative = match[0] === 'Infinity' && text.charCodeAt(at - 1) === 0x2d;
+    const start = negative ? at - 1 : at;
+    if (!startsValue(text, start) || continuesToken(text.charCodeAt(at + match[0].length))) continue;
+    out += `${text.slice(copied, start)}${negative ? '-1e999' : '1e999'}`;
+    copied = at + match[0].length;
+  }
+  return copied === 0 ? undefined : out + text.slice(copied);
+}
+
+/** A quote preceded by an odd number of backslashes is part of the string. */
+function isEscaped(text: string, quote: number): boolean {
+  let slashes = 0;
+  for (let i = quote - 1; i >= 0 && text.charCodeAt(i) === 0x5c; i -= 1) slashes += 1;
+  return slashes % 2 === 1;
+}
+
+/** A value may start here: after `[`, `,`, `:` or whitespace (not after a letter, digit, `.` or `-`). */
+function startsValue(text: string, at: number): boolean {
+  if (at === 0) return true;
+  const c = text.charCodeAt(at - 1);
+  return c === 0x5b || c === 0x2c || c === 0x3a || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** A letter, digit, `_` or `.` right after would make the token part of something else. */
+function continuesToken(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+}
+
+/** What a file's lines taught the parser so far: one per file scan. */
+export interface ParseHints {
+  /** A line held Python's constants: later lines are rewritten first rather than thrown on. */
+  constantsSeen: boolean;
+}
+
+/**
+ * Parses one line (without its terminator). With `hints`, a file whose lines hold `NaN` or `Infinity` pays one
+ * thrown error, on its first such line; a file without any pays nothing for them.
+ */
+export function parsePythonJson(text: string, hints?: ParseHints): ParsedLine {
+  if (hints?.constantsSeen) {
+    const rewritten = withJsonConstants(text);
+    if (rewritten !== undefined) return parseRewritten(text, rewritten);
+  }
   try {
     // Only lines that mention "weight" pay for a reviver (it receives each number's source text).
     const value: unknown = text.includes('"weight"') ? JSON.parse(text, keepWeightFloats) : JSON.parse(text);
     return { ok: true, value };
   } catch {
-    // Python-only syntax (NaN, Infinity), a reviver that ran out of stack, or plain invalid JSON.
+    const rewritten = withJsonConstants(text);
+    if (rewritten !== undefined) {
+      if (hints) hints.constantsSeen = true;
+      return parseRewritten(text, rewritten);
+    }
+    // Python-only syntax in a weight line, a reviver that ran out of stack, or plain invalid JSON.
+    return new PythonJsonParser(text).parseDocument();
+  }
+}
+
+function parseRewritten(text: string, rewritten: string): ParsedLine {
+  try {
+    return { ok: true, value: JSON.parse(rewritten) };
+  } catch {
+    // Not valid even so: the exact parser says where.
     return new PythonJsonParser(text).parseDocument();
   }
 }

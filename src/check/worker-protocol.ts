@@ -12,6 +12,8 @@ export interface RangeTask {
   range: ByteRange;
   rules: JsonlRules;
   firstFormat: DatasetFormat | undefined;
+  /** The longest line read (see MAX_LINE_BYTES). */
+  maxLineBytes?: number;
 }
 
 export type WorkerRequest =

@@ -1,24 +1,58 @@
 /**
- * The two GitHub calls the action makes, through @actions/github (loaded only when a pull request needs it):
- * the pull request's changed files, and one comment kept up to date.
+ * The GitHub calls the action makes, through @actions/github (loaded only when a pull request needs it): the pull
+ * request's changed files, and one comment kept up to date. Every call is bounded (bounded-fetch.ts: a deadline,
+ * the run's cancellation, a size limit), and so is every list: GitHub lists at most 3,000 files of a pull request,
+ * and the action reads no more pages than that, nor more than 5,000 comments.
  */
 import type { PullRequestRef } from './pull-request.js';
+import { boundedFetch } from './bounded-fetch.js';
+
+export interface ChangedFiles {
+  /** Paths the pull request adds or changes (removed files are left out). */
+  paths: Set<string>;
+  /** False when GitHub's list was cut (it lists at most 3,000 files): then some changed files are missing. */
+  complete: boolean;
+}
 
 export interface GitHubApi {
-  /** Paths the pull request adds or changes (all pages; removed files are left out). */
-  changedFiles(pr: PullRequestRef): Promise<Set<string>>;
+  changedFiles(pr: PullRequestRef): Promise<ChangedFiles>;
   /**
    * Updates this token's own comment that holds `marker` (never another user's, whatever it holds), or creates one.
    */
   upsertComment(pr: PullRequestRef, marker: string, body: string): Promise<'created' | 'updated'>;
 }
 
+export interface GitHubLimits {
+  /** The run's cancellation: aborts a call in flight. */
+  signal?: AbortSignal;
+  /** One request, its whole answer included (default 30 s). */
+  requestDeadlineMs?: number;
+}
+
 /** The login of the job's GITHUB_TOKEN when it writes a comment. */
 export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 
-export async function createGitHubApi(token: string): Promise<GitHubApi> {
+/** GitHub's own limit on a pull request's file list: 3,000 files, 30 pages of 100. */
+export const MAX_LISTED_FILES = 3000;
+const PER_PAGE = 100;
+const MAX_COMMENT_PAGES = 50;
+/** A page of 100 files or comments, with their patches and bodies: far below this. */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+export const GITHUB_REQUEST_DEADLINE_MS = 30_000;
+
+export async function createGitHubApi(token: string, limits: GitHubLimits = {}): Promise<GitHubApi> {
   const github = await import('@actions/github');
   const octokit = github.getOctokit(token);
+  const bounds = {
+    deadlineMs: limits.requestDeadlineMs ?? GITHUB_REQUEST_DEADLINE_MS,
+    maxBytes: MAX_PAGE_BYTES,
+    signal: limits.signal,
+  };
+  // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (proxy).
+  octokit.hook.wrap('request', (request, options) => {
+    const inner = (options.request?.fetch as typeof fetch | undefined) ?? globalThis.fetch;
+    return request({ ...options, request: { ...options.request, fetch: boundedFetch(inner, bounds) } });
+  });
   let login: Promise<string> | undefined;
   /**
    * Who this token writes as: a user's token says (`GET /user`); the job's GITHUB_TOKEN, an installation token, has
@@ -31,26 +65,37 @@ export async function createGitHubApi(token: string): Promise<GitHubApi> {
       .catch(() => GITHUB_ACTIONS_BOT));
   return {
     async changedFiles(pr) {
-      const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-        owner: pr.owner,
-        repo: pr.repo,
-        pull_number: pr.number,
-        per_page: 100,
-      });
-      return new Set(files.filter((f) => f.status !== 'removed').map((f) => f.filename));
+      const paths = new Set<string>();
+      for (let page = 1; page <= MAX_LISTED_FILES / PER_PAGE; page += 1) {
+        const { data } = await octokit.rest.pulls.listFiles({
+          owner: pr.owner,
+          repo: pr.repo,
+          pull_number: pr.number,
+          per_page: PER_PAGE,
+          page,
+        });
+        for (const file of data) if (file.status !== 'removed') paths.add(file.filename);
+        if (data.length < PER_PAGE) return { paths, complete: true };
+      }
+      // A full last page: GitHub stops listing at 3,000 files, so there may be more that it never names.
+      return { paths, complete: false };
     },
     async upsertComment(pr, marker, body) {
-      const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-        owner: pr.owner,
-        repo: pr.repo,
-        issue_number: pr.number,
-        per_page: 100,
-      });
       const self = await ownLogin();
-      const mine = comments.find((c) => c.user?.login === self && c.body?.includes(marker));
-      if (mine) {
-        await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
-        return 'updated';
+      for (let page = 1; page <= MAX_COMMENT_PAGES; page += 1) {
+        const { data } = await octokit.rest.issues.listComments({
+          owner: pr.owner,
+          repo: pr.repo,
+          issue_number: pr.number,
+          per_page: PER_PAGE,
+          page,
+        });
+        const mine = data.find((c) => c.user?.login === self && c.body?.includes(marker));
+        if (mine) {
+          await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
+          return 'updated';
+        }
+        if (data.length < PER_PAGE) break;
       }
       await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
       return 'created';

@@ -21,18 +21,30 @@ export interface PullRequestRef {
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 
-/** The pull request of a `pull_request` or `pull_request_target` run; undefined for any other event. */
-export function pullRequestOf(context: GitHubContext): PullRequestRef | undefined {
-  if (!PULL_REQUEST_EVENTS.has(context.eventName)) return undefined;
-  const number = context.payload.pull_request?.number;
+/**
+ * The pull request of a `pull_request` or `pull_request_target` run (none for any other event), and what is wrong
+ * with the event when it names none that can be used. A number given as a string of digits is taken.
+ */
+export function pullRequestOf(context: GitHubContext): { ref?: PullRequestRef; problem?: string } {
+  if (!PULL_REQUEST_EVENTS.has(context.eventName)) return {};
+  const raw = context.payload.pull_request?.number;
+  const number = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
   let repository: { owner: string; repo: string };
   try {
     repository = context.repo;
   } catch {
-    return undefined;
+    return {
+      problem: 'The event names no repository (GITHUB_REPOSITORY is unset), so there is no pull request to comment on.',
+    };
   }
-  if (typeof number !== 'number' || !repository.owner || !repository.repo) return undefined;
-  return { owner: repository.owner, repo: repository.repo, number };
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+    const shown = JSON.stringify(raw ?? null).slice(0, 40);
+    return {
+      problem: `The event's pull_request.number is ${shown}, not a pull-request number, so the run goes on without its pull request: no comment, and changed-only takes every matched file.`,
+    };
+  }
+  if (!repository.owner || !repository.repo) return {};
+  return { ref: { owner: repository.owner, repo: repository.repo, number } };
 }
 
 /**

@@ -8,6 +8,7 @@
 import { messageOf } from '../error-text.js';
 import { stat } from 'node:fs/promises';
 import { mapLimit } from '../concurrency.js';
+import { NAME_HASH_CHARS } from '../dedupe.js';
 import type { FileType, Purpose } from '../domain.js';
 import { progressReporter } from '../progress.js';
 import { formatBytes, formatDuration, formatRate } from '../report/format.js';
@@ -28,8 +29,6 @@ export interface UploadRequest {
   sha256: string;
   /** The name Together stores. */
   filename: string;
-  /** The name carries the content's hash (dedupe): a file Together names as holding this content must have it. */
-  contentAddressed?: boolean;
   fileType: FileType;
   purpose: Purpose;
 }
@@ -61,6 +60,9 @@ export interface UploadDeps {
   /** Called with the ID once it is reserved (the file's record holds it from then on). */
   onReserved?: (fileId: string) => void;
 }
+
+/** The content hash dedupe puts in a name, before the extension (dedupe.ts). */
+const CONTENT_TAG = new RegExp(`\\.([0-9a-f]{${NAME_HASH_CHARS}})\\.[^.]+$`);
 
 /** Fresh URLs fetched for an upload whose presigned URL expired, before giving up. */
 const MAX_URL_REFRESHES = 2;
@@ -95,9 +97,12 @@ async function useExisting(fileId: string, file: UploadRequest, deps: UploadDeps
       `Together answered 409, naming ${fileId} as already holding this content, but that file is ${existing.bytes.toLocaleString('en-US')} bytes and this one ${file.bytes.toLocaleString('en-US')}: it is not this content, so it is not used. Run again; if it persists, report it to Together with the request above.`,
     );
   }
-  if (file.contentAddressed && existing.filename !== undefined && existing.filename !== file.filename) {
+  // A name that dedupe gave (`train.3f9a2c1b0d4e.jsonl`) states its content's hash: it must be this one's. Other
+  // names say nothing (the same content may have been uploaded under any name).
+  const tag = typeof existing.filename === 'string' ? CONTENT_TAG.exec(existing.filename)?.[1] : undefined;
+  if (tag !== undefined && tag !== file.sha256.slice(0, tag.length)) {
     throw new Error(
-      `Together answered 409, naming ${fileId} as already holding this content, but that file is named ${JSON.stringify(existing.filename).slice(0, 200)}, not ${JSON.stringify(file.filename)}, which carries this content's hash: it is not used. Run again; if it persists, report it to Together.`,
+      `Together answered 409, naming ${fileId} as already holding this content, but that file's name (${JSON.stringify(existing.filename).slice(0, 200)}) carries the hash of other content: it is not used. Run again; if it persists, report it to Together.`,
     );
   }
   if (existing.purpose && existing.purpose !== file.purpose) {

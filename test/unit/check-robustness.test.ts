@@ -42,21 +42,62 @@ describe('bad input gets a clear verdict, never a crash', () => {
     expect(report.message).toMatch(/unterminated string/);
   });
 
-  it('a valid 100 MB single line', async () => {
-    const report = await checkContent('huge-line.jsonl', `{"text": "${'x'.repeat(100 * 1024 * 1024)}"}\n`);
+  it('a valid 15 MB single line, under the line limit', async () => {
+    const report = await checkContent('long-line.jsonl', `{"text": "${'x'.repeat(15 * 1024 * 1024)}"}\n`);
     expect(report).toMatchObject({ passed: true, samples: 1, format: 'general' });
   });
 
-  it('an unterminated 100 MB single line', async () => {
-    const report = await checkContent('huge-broken.jsonl', `{"text": "${'x'.repeat(100 * 1024 * 1024)}`);
-    expect(report).toMatchObject({ passed: false, line: 1 });
-    expect(report.message).toMatch(/not valid JSON \(unterminated string/);
+  it('a 100 MB line, valid or not, is refused at its line with the limit, never read whole', async () => {
+    const good = `{"text": "ok"}\n`;
+    for (const [name, line] of [
+      ['huge-line.jsonl', `{"text": "${'x'.repeat(100 * 1024 * 1024)}"}\n`],
+      ['huge-broken.jsonl', `{"text": "${'x'.repeat(100 * 1024 * 1024)}`],
+    ]) {
+      const report = await checkContent(name!, `${good}${good}${line}`);
+      expect(report).toMatchObject({ passed: false, line: 3, samples: 2 });
+      expect(report.message).toMatch(/, line 3: The line is longer than 16 MiB, the longest the check reads/);
+      expect(report.message).toMatch(/TOGETHER_CHECK_MAX_LINE_BYTES/);
+    }
+  });
+
+  it('a 100 MB CSV line is refused the same way', async () => {
+    const report = await checkContent('huge.csv', `q,a\n1,${'y'.repeat(100 * 1024 * 1024)}\n`, 'eval');
+    expect(report).toMatchObject({ passed: false, line: 2 });
+    expect(report.message).toMatch(/The line is longer than 16 MiB/);
+  });
+
+  it('nesting 100,000 levels deep inside a content part or a preference output: refused at its line, no crash', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const line of [
+      `{"messages": [{"role": "user", "content": [{"type": ${deep}}]}, {"role": "assistant", "content": "a"}]}`,
+      `{"input": {"messages": [{"role": "user", "content": "q"}]}, "preferred_output": [{"role": ${deep}, "content": "a"}], "non_preferred_output": [{"role": "assistant", "content": "b"}]}`,
+    ]) {
+      const report = await checkContent('deep-part.jsonl', `${line}\n`);
+      expect(report).toMatchObject({ passed: false, line: 1 });
+      expect(report.message).toMatch(/nesting deeper than 1000 levels, which Python's json\.loads refuses/);
+    }
+  });
+
+  it('a Parquet file whose footer lies about its size is refused before the claim is read', async () => {
+    const lying = Buffer.alloc(64);
+    lying.write('PAR1', 0, 'latin1');
+    lying.writeUInt32LE(500 * 1024 * 1024, 56);
+    lying.write('PAR1', 60, 'latin1');
+    const report = await checkContent('lying.parquet', lying);
+    expect(report.passed).toBe(false);
+    expect(report.message).toMatch(/its footer claims 524,288,000 bytes, more than the file holds/);
+    const big = Buffer.alloc(13 * 1024 * 1024);
+    big.write('PAR1', 0, 'latin1');
+    big.writeUInt32LE(12 * 1024 * 1024, big.length - 8);
+    big.write('PAR1', big.length - 4, 'latin1');
+    const wide = await checkContent('wide-footer.parquet', big);
+    expect(wide.message).toMatch(/its footer claims 12\.0 MiB, over the 8 MiB the check reads/);
   });
 
   it('JSON nested 200,000 levels deep', async () => {
     const report = await checkContent('deep.jsonl', `{"text": ${'['.repeat(200_000)}${']'.repeat(200_000)}}\n`);
     expect(report).toMatchObject({ passed: false, line: 1 });
-    expect(report.message).toMatch(/"text"\[0\] must be an object/);
+    expect(report.message).toMatch(/nesting deeper than 1000 levels/);
   });
 
   it('deep nesting on the Python-syntax path (NaN) stops at a depth limit', async () => {
