@@ -45656,8 +45656,8 @@ async function readLines(path, range, visitor, options = {}) {
             position += bytesRead;
             const length = carry + bytesRead;
             const atEof = position >= range.end || bytesRead === 0;
-            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-            if (state.utf8)
+            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor, maxLineBytes);
+            if (state.utf8 || state.overlong)
                 break;
             if (atEof) {
                 if (hash)
@@ -45687,7 +45687,7 @@ async function readLines(path, range, visitor, options = {}) {
  * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
  * into the next call. At EOF everything is consumed, the last line needing no terminator.
  */
-function feed(data, length, dataOffset, atEof, state, visitor) {
+function feed(data, length, dataOffset, atEof, state, visitor, maxLineBytes) {
     let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
     // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
     if (!atEof && end === length && data[length - 1] === CR)
@@ -45723,6 +45723,11 @@ function feed(data, length, dataOffset, atEof, state, visitor) {
                 state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
                 return end;
             }
+        }
+        if (terminator - lineStart > maxLineBytes) {
+            // Complete in the buffer, yet longer than any line may be: refused like one that never ends.
+            state.overlong = { line: state.lines, limit: maxLineBytes };
+            return end;
         }
         if (visitor.wantsLines)
             visitor.line(region, lineStart, terminator, state.lines);
@@ -50780,9 +50785,10 @@ async function readAtMost(res, maxBytes, what) {
     const chunks = [];
     let size = 0;
     for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
+        const next = (await reader.read());
+        if (next.done || !next.value)
             break;
+        const value = next.value;
         size += value.byteLength;
         if (size > maxBytes) {
             await reader.cancel().catch(() => undefined);
@@ -50822,10 +50828,17 @@ async function createGitHubApi(token, limits = {}) {
         maxBytes: MAX_PAGE_BYTES,
         signal: limits.signal,
     };
-    // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (proxy).
-    octokit.hook.wrap('request', (request, options) => {
+    // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (which
+    // honours the proxy). A `before` hook sees the options the request is sent with; a `wrap` would be merged
+    // with the defaults again, and its fetch lost.
+    const bounded = new WeakSet();
+    octokit.hook.before('request', (options) => {
         const inner = options.request?.fetch ?? globalThis.fetch;
-        return request({ ...options, request: { ...options.request, fetch: boundedFetch(inner, bounds) } });
+        if (bounded.has(inner))
+            return;
+        const fetch = boundedFetch(inner, bounds);
+        bounded.add(fetch);
+        options.request = { ...options.request, fetch };
     });
     let login;
     /**

@@ -26,6 +26,15 @@ export interface GitHubServerOptions {
    * installation token has no user) and their comments are by `github-actions[bot]`.
    */
   userTokens?: Record<string, string>;
+  /** Misbehave on purpose: never answer requests whose path matches; list changed files without end; huge pages. */
+  faults?: {
+    hang?: RegExp;
+    endlessFiles?: boolean;
+    /** Pad each files page with this many bytes of patch text. */
+    hugeFilesPageBytes?: number;
+  };
+  /** Called as each request arrives (tests act on events, never on timers). */
+  onRequest?: (request: RecordedGitHubRequest) => void;
 }
 
 export interface RecordedGitHubRequest {
@@ -74,6 +83,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         status: 0,
       };
       requests.push(record);
+      options.onRequest?.(record);
+      if (options.faults?.hang?.test(url.pathname)) return; // never answered: the client must give up by itself
       const send = (status: number, value: unknown, headers: Record<string, string> = {}) => {
         record.status = status;
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -103,6 +114,23 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       };
 
       if (req.method === 'GET' && url.pathname === `${base}/pulls/${number}/files`) {
+        if (options.faults?.endlessFiles) {
+          // Always a full page, always a next one: a list that never ends.
+          const items = Array.from({ length: perPage }, (_, i) => ({
+            filename: `gen/p${page}-${i}.jsonl`,
+            status: 'added',
+          }));
+          return send(200, items, {
+            link: `<${origin}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`,
+          });
+        }
+        if (options.faults?.hugeFilesPageBytes) {
+          const patch = 'x'.repeat(options.faults.hugeFilesPageBytes);
+          return send(
+            200,
+            files.map((f) => ({ filename: f.filename, status: f.status, patch })),
+          );
+        }
         return paginate(
           files.map((f, i) => ({
             sha: `sha${i}`,

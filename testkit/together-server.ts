@@ -50,7 +50,12 @@ export type Fault =
   /** Handle the request (a POST reserves its ID) but drop the connection instead of answering: a lost answer. */
   | { kind: 'drop-response' }
   /** Stop reading the request body and never answer (a stalled upload). */
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  /**
+   * Answer with this status, then a body that never ends: `chunkBytes` at a time as fast as the client takes them
+   * (an endless error page), or, with `intervalMs`, one byte each interval (a trickle). Ends when the client goes.
+   */
+  | { kind: 'endless-body'; status: number; chunkBytes?: number; intervalMs?: number };
 
 export interface FaultRule {
   method?: string;
@@ -191,6 +196,10 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       events.emit('stalled', record);
       return;
     }
+    if (fault?.kind === 'endless-body') {
+      void drain(req).then(() => sendEndlessly(res, fault, record));
+      return;
+    }
     if (fault?.kind === 'drop-response') {
       // Whatever the handler answers is thrown away with the connection.
       res.writeHead = () => {
@@ -220,6 +229,27 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     rule.times -= 1;
     if (rule.times <= 0) faults.splice(index, 1);
     return rule.fault;
+  }
+
+  /** Headers, then body bytes until the client hangs up; `record.bodyBytes` counts what was sent. */
+  function sendEndlessly(
+    res: http.ServerResponse,
+    fault: Extract<Fault, { kind: 'endless-body' }>,
+    record: RecordedRequest,
+  ) {
+    res.writeHead(fault.status, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(fault.intervalMs ? 1 : (fault.chunkBytes ?? 64 * 1024), 'x');
+    let closed = false;
+    res.on('close', () => (closed = true));
+    const more = () => {
+      if (closed) return;
+      record.bodyBytes += chunk.length;
+      const flushed = res.write(chunk);
+      if (fault.intervalMs) setTimeout(more, fault.intervalMs);
+      else if (flushed) setImmediate(more);
+      else res.once('drain', more);
+    };
+    more();
   }
 
   function resetAfter(req: http.IncomingMessage, afterBytes: number) {

@@ -941,8 +941,8 @@ async function readLines(path, range, visitor, options = {}) {
             position += bytesRead;
             const length = carry + bytesRead;
             const atEof = position >= range.end || bytesRead === 0;
-            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-            if (state.utf8)
+            const consumed = feed(buffer, length, dataOffset, atEof, state, visitor, maxLineBytes);
+            if (state.utf8 || state.overlong)
                 break;
             if (atEof) {
                 if (hash)
@@ -972,7 +972,7 @@ async function readLines(path, range, visitor, options = {}) {
  * Visits the complete lines in `data[0, length)` and returns how many bytes were consumed; the rest is carried
  * into the next call. At EOF everything is consumed, the last line needing no terminator.
  */
-function feed(data, length, dataOffset, atEof, state, visitor) {
+function feed(data, length, dataOffset, atEof, state, visitor, maxLineBytes) {
     let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
     // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
     if (!atEof && end === length && data[length - 1] === CR)
@@ -1008,6 +1008,11 @@ function feed(data, length, dataOffset, atEof, state, visitor) {
                 state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
                 return end;
             }
+        }
+        if (terminator - lineStart > maxLineBytes) {
+            // Complete in the buffer, yet longer than any line may be: refused like one that never ends.
+            state.overlong = { line: state.lines, limit: maxLineBytes };
+            return end;
         }
         if (visitor.wantsLines)
             visitor.line(region, lineStart, terminator, state.lines);

@@ -101,8 +101,8 @@ export async function readLines(
       position += bytesRead;
       const length = carry + bytesRead;
       const atEof = position >= range.end || bytesRead === 0;
-      const consumed = feed(buffer, length, dataOffset, atEof, state, visitor);
-      if (state.utf8) break;
+      const consumed = feed(buffer, length, dataOffset, atEof, state, visitor, maxLineBytes);
+      if (state.utf8 || state.overlong) break;
       if (atEof) {
         if (hash) state.sha256 = hash.digest('hex');
         break;
@@ -136,6 +136,7 @@ function feed(
   atEof: boolean,
   state: LineReadResult,
   visitor: LineVisitor,
+  maxLineBytes: number,
 ): number {
   let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
   // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
@@ -166,6 +167,11 @@ function feed(
         state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines };
         return end;
       }
+    }
+    if (terminator - lineStart > maxLineBytes) {
+      // Complete in the buffer, yet longer than any line may be: refused like one that never ends.
+      state.overlong = { line: state.lines, limit: maxLineBytes };
+      return end;
     }
     if (visitor.wantsLines) visitor.line(region, lineStart, terminator, state.lines);
     lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);

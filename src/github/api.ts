@@ -48,10 +48,16 @@ export async function createGitHubApi(token: string, limits: GitHubLimits = {}):
     maxBytes: MAX_PAGE_BYTES,
     signal: limits.signal,
   };
-  // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (proxy).
-  octokit.hook.wrap('request', (request, options) => {
+  // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (which
+  // honours the proxy). A `before` hook sees the options the request is sent with; a `wrap` would be merged
+  // with the defaults again, and its fetch lost.
+  const bounded = new WeakSet<typeof fetch>();
+  octokit.hook.before('request', (options) => {
     const inner = (options.request?.fetch as typeof fetch | undefined) ?? globalThis.fetch;
-    return request({ ...options, request: { ...options.request, fetch: boundedFetch(inner, bounds) } });
+    if (bounded.has(inner)) return;
+    const fetch = boundedFetch(inner, bounds);
+    bounded.add(fetch);
+    options.request = { ...options.request, fetch };
   });
   let login: Promise<string> | undefined;
   /**
