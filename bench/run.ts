@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- check|upload|concurrency|memory|many-files]`: the benchmarks, each printing its figures next to its
+ * `npm run bench [-- check|upload|concurrency|memory|many-files|hostile]`: the benchmarks, each printing its figures next to its
  * targets; at the end, which targets held. Exits 1 when any target was missed, so that nobody reads a miss as a pass.
  */
 import { benchCheck } from './check.js';
 import { benchConcurrency } from './concurrency.js';
 import type { TargetResult } from './lib.js';
+import { benchHostile } from './hostile.js';
 import { benchManyFiles } from './many-files.js';
 import { benchMemory } from './memory.js';
 import { benchUpload } from './upload.js';
@@ -16,6 +17,7 @@ if (!only || only === 'upload') targets.push(...(await benchUpload()));
 if (!only || only === 'concurrency') targets.push(...(await benchConcurrency()));
 if (!only || only === 'memory') targets.push(...(await benchMemory()));
 if (!only || only === 'many-files') targets.push(...(await benchManyFiles()));
+if (!only || only === 'hostile') targets.push(...(await benchHostile()));
 
 const held = targets.filter((t) => t.held).length;
 console.log(`\nTargets: ${held} of ${targets.length} held`);

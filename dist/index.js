@@ -45692,6 +45692,8 @@ function feed(data, length, dataOffset, atEof, state, visitor, maxLineBytes) {
     // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
     if (!atEof && end === length && data[length - 1] === CR)
         end -= 1;
+    if (end <= 0 && !visitor.wantsLines)
+        return consumePartialLine(data, length, dataOffset, state);
     if (end <= 0)
         return 0;
     const region = data.subarray(0, end);
@@ -45734,6 +45736,32 @@ function feed(data, length, dataOffset, atEof, state, visitor, maxLineBytes) {
         lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
     }
     return end;
+}
+/**
+ * A long line with no end in the buffer, when no visitor needs it whole (only its encoding is checked): its
+ * bytes up to the last whole character are validated and let go, so the buffer never grows for it, whatever its
+ * length. Returns the bytes consumed.
+ */
+function consumePartialLine(data, length, dataOffset, state) {
+    let cut = length;
+    // Back up to the start of a character that may be cut off (a UTF-8 sequence is at most 4 bytes).
+    for (let i = length - 1; i >= Math.max(0, length - 3); i -= 1) {
+        const byte = data[i];
+        if (byte < 0x80)
+            break;
+        if (byte >= 0xc0) {
+            cut = i;
+            break;
+        }
+    }
+    if (!(0,external_node_buffer_.isUtf8)(data.subarray(0, cut))) {
+        const bad = findUtf8Problem(data, 0, cut);
+        if (bad) {
+            state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines + 1 };
+            return length;
+        }
+    }
+    return cut;
 }
 /** What a line over the limit is told (see MAX_LINE_BYTES). */
 function overlongLineMessage(limit) {
@@ -46833,7 +46861,9 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         const tasks = bounds.slice(0, -1).map((start, i) => ({
             path: file,
             range: { start, end: bounds[i + 1] },
-            rules: i === 0 ? rules : laterRules,
+            // Once line 1 has failed, the file has failed at line 1; the rest is only read for a UTF-8 error, which
+            // Together reports first (and a huge line 1 is then never read whole again).
+            rules: i === 0 && laterRules === rules ? rules : laterRules,
             firstFormat: firstLine.firstFormat,
             maxLineBytes: read.maxLineBytes,
         }));
@@ -46857,6 +46887,10 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             ...(read.signal ? [abortion(read.signal)] : []),
         ]);
         const merged = mergeRangeResults(results);
+        if (firstLine.problem && !merged.problem) {
+            merged.problem = firstLine.problem;
+            merged.samples = 0;
+        }
         return sha256 === undefined ? merged : { ...merged, sha256 };
     }
     finally {

@@ -977,6 +977,8 @@ function feed(data, length, dataOffset, atEof, state, visitor, maxLineBytes) {
     // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
     if (!atEof && end === length && data[length - 1] === CR)
         end -= 1;
+    if (end <= 0 && !visitor.wantsLines)
+        return consumePartialLine(data, length, dataOffset, state);
     if (end <= 0)
         return 0;
     const region = data.subarray(0, end);
@@ -1019,6 +1021,32 @@ function feed(data, length, dataOffset, atEof, state, visitor, maxLineBytes) {
         lineStart = terminator + (region[terminator] === CR && region[terminator + 1] === LF ? 2 : 1);
     }
     return end;
+}
+/**
+ * A long line with no end in the buffer, when no visitor needs it whole (only its encoding is checked): its
+ * bytes up to the last whole character are validated and let go, so the buffer never grows for it, whatever its
+ * length. Returns the bytes consumed.
+ */
+function consumePartialLine(data, length, dataOffset, state) {
+    let cut = length;
+    // Back up to the start of a character that may be cut off (a UTF-8 sequence is at most 4 bytes).
+    for (let i = length - 1; i >= Math.max(0, length - 3); i -= 1) {
+        const byte = data[i];
+        if (byte < 0x80)
+            break;
+        if (byte >= 0xc0) {
+            cut = i;
+            break;
+        }
+    }
+    if (!(0,external_node_buffer_namespaceObject.isUtf8)(data.subarray(0, cut))) {
+        const bad = findUtf8Problem(data, 0, cut);
+        if (bad) {
+            state.utf8 = { ...bad, offset: dataOffset + bad.offset, line: state.lines + 1 };
+            return length;
+        }
+    }
+    return cut;
 }
 /** What a line over the limit is told (see MAX_LINE_BYTES). */
 function overlongLineMessage(limit) {

@@ -59,7 +59,9 @@ export async function checkJsonlFile(
     const tasks: RangeTask[] = bounds.slice(0, -1).map((start, i) => ({
       path: file,
       range: { start, end: bounds[i + 1]! },
-      rules: i === 0 ? rules : laterRules,
+      // Once line 1 has failed, the file has failed at line 1; the rest is only read for a UTF-8 error, which
+      // Together reports first (and a huge line 1 is then never read whole again).
+      rules: i === 0 && laterRules === rules ? rules : laterRules,
       firstFormat: firstLine.firstFormat,
       maxLineBytes: read.maxLineBytes,
     }));
@@ -82,6 +84,10 @@ export async function checkJsonlFile(
       ...(read.signal ? [abortion(read.signal)] : []),
     ]);
     const merged = mergeRangeResults(results);
+    if (firstLine.problem && !merged.problem) {
+      merged.problem = firstLine.problem;
+      merged.samples = 0;
+    }
     return sha256 === undefined ? merged : { ...merged, sha256 };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
