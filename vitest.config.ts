@@ -11,5 +11,8 @@ export default defineConfig({
     // End-to-end tests spawn `node dist/index.js`; keep them from fighting the unit tests for the 2 cores.
     fileParallelism: true,
     maxWorkers: 2,
+    // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`, which Node refuses;
+    // inlined, Vite transforms it (and its JSON) as it does the tests' own modules.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });
