@@ -82,15 +82,7 @@ export async function benchUpload(
       ],
       bytes,
       `Upload of a ${(bytes / 1e6).toFixed(0)} MB JSONL to presigned storage on loopback`,
-    )) as RoundsSummary[] as [
-      RoundsSummary,
-      RoundsSummary,
-      RoundsSummary,
-      RoundsSummary,
-      RoundsSummary,
-      RoundsSummary,
-      RoundsSummary,
-    ];
+    )) as [RoundsSummary, RoundsSummary, RoundsSummary, RoundsSummary, RoundsSummary, RoundsSummary, RoundsSummary];
     const stored = [...server.files.values()].filter((f) => f.state === 'uploaded');
     const { rounds, warmup } = benchRounds();
     if (stored.length !== (rounds + warmup) * 5 || stored.some((f) => f.bytes !== bytes)) {
