@@ -50280,12 +50280,8 @@ function compact(items) {
 
 
 
+
 const DATASET_EXTENSIONS = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parquet' };
-/**
- * Files inspected at once (each holds a file open for a moment): well under any open-files limit (macOS allows
- * 256 by default), whatever the number of files.
- */
-const INSPECT_CONCURRENCY = 16;
 /**
  * Finds the files the patterns name. A file that a pattern names itself is always kept (so a wrong extension is
  * reported rather than silently skipped); files reached only because a directory matched are kept when they have a
@@ -50294,11 +50290,12 @@ const INSPECT_CONCURRENCY = 16;
 async function resolveFiles(options) {
     const rooted = options.patterns.map((p) => rootPattern(p, options.workspace));
     const roots = await allowedRoots(rooted, options.workspace);
-    // Each entry is inspected as the walk yields it (at most INSPECT_CONCURRENCY at once), so no list of walk
-    // entries is ever held: only the files found.
+    // Each entry is inspected as the walk yields it, so no list of walk entries is ever held: only the files found.
+    // The inspection is synchronous, a few system calls with no promise between them: one file open at a time,
+    // and nothing of a file's inspection lives on to be copied by the collector (20,000 files in flight through
+    // promises kept V8's young generation growing).
     const found = new Map();
     const named = new Set();
-    const inFlight = new Set();
     for await (const entry of walk({
         patterns: rooted,
         excludeHiddenFiles: !options.includeHiddenFiles,
@@ -50310,21 +50307,20 @@ async function resolveFiles(options) {
             continue;
         if (entry.named)
             named.add(entry.absolutePath);
-        found.set(entry.absolutePath, undefined);
-        const task = inspect(entry, options, roots)
-            .catch((error) => ({
-            path: relativePath(options.workspace, entry.absolutePath),
-            absolutePath: entry.absolutePath,
-            bytes: 0,
-            refusal: `It cannot be read (${(0,error_text/* messageOf */.b)(error)}), so it is not checked or uploaded.`,
-        }))
-            .then((file) => void found.set(entry.absolutePath, file))
-            .finally(() => inFlight.delete(task));
-        inFlight.add(task);
-        if (inFlight.size >= INSPECT_CONCURRENCY)
-            await Promise.race(inFlight);
+        let file;
+        try {
+            file = inspect(entry, options, roots);
+        }
+        catch (error) {
+            file = {
+                path: relativePath(options.workspace, entry.absolutePath),
+                absolutePath: entry.absolutePath,
+                bytes: 0,
+                refusal: `It cannot be read (${(0,error_text/* messageOf */.b)(error)}), so it is not checked or uploaded.`,
+            };
+        }
+        found.set(entry.absolutePath, file);
     }
-    await Promise.all(inFlight);
     const files = [...found.values()].filter((file) => file !== undefined);
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -50346,7 +50342,7 @@ async function allowedRoots(rooted, workspace) {
     return [...new Set([...roots, ...real])];
 }
 /** A matched path as a MatchedFile: resolved, and refused by name when it must not be read; undefined to skip. */
-async function inspect(entry, options, roots) {
+function inspect(entry, options, roots) {
     const { absolutePath } = entry;
     const shown = relativePath(options.workspace, absolutePath);
     const refuse = (refusal) => ({ path: shown, absolutePath, bytes: 0, refusal });
@@ -50355,7 +50351,7 @@ async function inspect(entry, options, roots) {
     }
     if (entry.outside !== undefined)
         return refuse(outsideRefusal(entry.outside));
-    const resolved = await (0,external_node_fs_promises_.realpath)(absolutePath);
+    const resolved = (0,external_node_fs_namespaceObject.realpathSync)(absolutePath);
     // Usually the same path: keep one string, not two, for each of thousands of files.
     const real = resolved === absolutePath ? absolutePath : resolved;
     const root = roots.find((r) => isInside(real, r));
@@ -50366,7 +50362,7 @@ async function inspect(entry, options, roots) {
     if (!options.includeHiddenFiles && linkedIntoHidden) {
         return refuse(`It is a symbolic link to a hidden file or folder (${(0,safe_text/* excerpt */.Kb)(external_node_path_default().relative(root, real))}), so it is not read; hidden files are left out unless include-hidden-files: true.`);
     }
-    const info = await (0,external_node_fs_promises_.stat)(real);
+    const info = (0,external_node_fs_namespaceObject.statSync)(real);
     if (info.isDirectory()) {
         // A directory named like a dataset (`x.jsonl/`) that a pattern matched is reported rather than silently expanded.
         return datasetTypeOf(absolutePath) !== undefined
@@ -50377,7 +50373,7 @@ async function inspect(entry, options, roots) {
         return refuse(`It is not a regular file (${kindOf(info)}), so it is not read. A dataset must be a file in the repository.`);
     }
     const file = { path: shown, absolutePath: real, bytes: info.size, modifiedMs: info.mtimeMs };
-    if (info.size <= MAX_LFS_POINTER_BYTES && (await startsWith(real, LFS_POINTER_START))) {
+    if (info.size <= MAX_LFS_POINTER_BYTES && startsWith(real, LFS_POINTER_START)) {
         file.refusal =
             'It is a Git LFS pointer, not the dataset: the repository keeps the file in Git LFS and the checkout did not fetch it. Add `lfs: true` to the actions/checkout step (or run `git lfs pull` before this step).';
     }
@@ -50395,15 +50391,15 @@ function kindOf(info) {
         return 'a device';
     return 'not a file';
 }
-async function startsWith(file, text) {
-    const handle = await (0,external_node_fs_promises_.open)(file, 'r');
+function startsWith(file, text) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
     try {
         const buffer = Buffer.alloc(text.length);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        const bytesRead = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, 0, buffer.length, 0);
         return bytesRead === text.length && buffer.toString('latin1') === text;
     }
     finally {
-        await handle.close();
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
 function hasHiddenPart(relative) {
