@@ -8,6 +8,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FineTuneStandIn, type FineTuneOptions } from './fine-tunes.js';
 import { validateDatasetContent, type ServerVerdict } from './server-validation.js';
 
 // The API's own lists, kept apart from src/inputs.ts on purpose: a stand-in that imported the action's list could
@@ -38,6 +39,8 @@ export interface TogetherServerOptions {
    * since 2026). Benchmarks that send the same bytes every round turn it off, to measure each upload.
    */
   detectDuplicates?: boolean;
+  /** How fine-tune jobs behave (outcomes, running polls, creates answered 5xx after they were recorded). */
+  fineTunes?: FineTuneOptions;
 }
 
 export type Fault =
@@ -122,8 +125,8 @@ export interface TogetherServer {
   events: EventEmitter<{ request: [RecordedRequest]; stalled: [RecordedRequest] }>;
   /** The bodies of the `POST /fine-tunes/estimate-price` requests received. */
   estimates: Array<Record<string, unknown>>;
-  /** Fine-tune jobs created with `POST /fine-tunes` (a stand-in: accepted, never run). */
-  fineTunes: Array<{ id: string; status: string; model: string; training_file: string }>;
+  /** Fine-tune jobs, as the stand-in runs them (testkit/fine-tunes.ts). */
+  fineTunes: FineTuneStandIn;
   /** Requests in flight on the storage endpoint now, and the most seen at once. */
   storage: { inFlight: number; maxInFlight: number };
   close(): Promise<void>;
@@ -154,7 +157,14 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
   const storage = { inFlight: 0, maxInFlight: 0 };
   const events = new EventEmitter<{ request: [RecordedRequest]; stalled: [RecordedRequest] }>();
   const estimates: Array<Record<string, unknown>> = [];
-  const fineTunes: TogetherServer['fineTunes'] = [];
+  const fineTunes = new FineTuneStandIn(options.fineTunes ?? {}, (fileId) => {
+    const file = files.get(fileId);
+    if (!file) return `File ${fileId} not found`;
+    const finished = file.state === 'uploaded' && !options.neverFinish && file.polls > pollsBeforeDone;
+    if (!finished || file.verdict?.error) return `File ${file.id} is not a processed, valid dataset`;
+    if (file.purpose !== 'fine-tune') return `File ${file.id} has purpose ${file.purpose}, not fine-tune`;
+    return undefined;
+  });
   let origin = '';
 
   const sign = (token: string, expires: number) =>
@@ -283,7 +293,12 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
     if (path === '/files/multipart/complete' && method === 'POST') return completeMultipart(res, body);
     if (path === '/files/multipart/abort' && method === 'POST') return abortMultipart(res, body);
     if (path === '/fine-tunes/estimate-price' && method === 'POST') return estimatePrice(res, body);
-    if (path === '/fine-tunes' && method === 'POST') return createFineTune(res, body);
+    if (path.startsWith('/fine-tunes') && !path.startsWith('/fine-tunes/estimate-price')) {
+      const handled = fineTunes.handle(method, path, url.searchParams, parseJsonBody(body), (status, value) =>
+        sendJson(res, status, value),
+      );
+      if (handled) return;
+    }
     if (path === '/files' && method === 'GET') {
       return sendJson(res, 200, { object: 'list', data: [...files.values()].map(fileObject) });
     }
@@ -526,22 +541,6 @@ export async function startTogetherServer(options: TogetherServerOptions = {}, p
       allowed_to_proceed: price <= 100,
       user_limit: 100,
     });
-  }
-
-  /** `POST /fine-tunes`: a job is accepted for a processed, valid training file (a stand-in: nothing trains). */
-  function createFineTune(res: http.ServerResponse, body: Buffer) {
-    const request = parseJsonBody(body) as { training_file?: unknown; model?: unknown } | undefined;
-    const file = typeof request?.training_file === 'string' ? files.get(request.training_file) : undefined;
-    if (!file || typeof request?.model !== 'string') {
-      return sendError(res, 400, 'a processed training_file and a model are required', 'invalid_request_error', null);
-    }
-    const finished = file.state === 'uploaded' && !options.neverFinish && file.polls > pollsBeforeDone;
-    if (!finished || file.verdict?.error) {
-      return sendError(res, 400, `File ${file.id} is not a processed, valid dataset`, 'invalid_request_error', null);
-    }
-    const job = { id: `ft-${randomUUID()}`, status: 'pending', model: request.model, training_file: file.id };
-    fineTunes.push(job);
-    sendJson(res, 200, job);
   }
 
   function abortMultipart(res: http.ServerResponse, body: Buffer) {

@@ -24,9 +24,18 @@ import {
   MAX_LIST_ANSWER_BYTES,
 } from './limits.js';
 import { isConnectionError, RateLimitGate, runWithRetries, type RetryLoop } from './retry.js';
-import { isValidFileId, unsafeUploadUrlReason } from './wire.js';
+import { isValidFileId, isValidJobId, unsafeUploadUrlReason } from './wire.js';
 import { putBytes, putFile, type PutResult } from './storage.js';
-import type { CreateFileRequest, EstimatePriceAnswer, FileObject, MultipartUpload, ReservedUpload } from './types.js';
+import type {
+  CreateFileRequest,
+  EstimatePriceAnswer,
+  FileObject,
+  FineTuneJob,
+  MetricPoint,
+  ModelLimits,
+  MultipartUpload,
+  ReservedUpload,
+} from './types.js';
 
 export interface RequestOptions {
   /** Aborts the request and its retries (default: the client's signal, the run's cancellation). */
@@ -359,6 +368,79 @@ export class TogetherClient {
     )) as EstimatePriceAnswer;
   }
 
+  /** `GET /fine-tunes/models/limits?model_name=`: what a model allows (NotFoundError for an unknown model). */
+  async modelLimits(model: string, options: RequestOptions = {}): Promise<ModelLimits> {
+    const path = `/fine-tunes/models/limits?model_name=${encodeURIComponent(model)}`;
+    return (await this.api('GET /fine-tunes/models/limits', { method: 'GET', path }, options)) as ModelLimits;
+  }
+
+  /**
+   * `POST /fine-tunes`, one attempt and never retried here: the API has no idempotency key, so a retried create
+   * can start a second paid job. What a failure means (whether a job may exist) is the caller's to find out.
+   */
+  async createFineTune(request: Record<string, unknown>, options: RequestOptions = {}): Promise<FineTuneJob> {
+    const operation = 'POST /fine-tunes';
+    const job = await runWithRetries(
+      operation,
+      (signal) => this.attemptApi(operation, { method: 'POST', path: '/fine-tunes', json: request }, signal),
+      { ...this.loop(options), maxRetries: 0 },
+    );
+    return this.job(operation, job);
+  }
+
+  /** `GET /fine-tunes/{id}`: the job, its events included. */
+  async retrieveFineTune(jobId: string, options: RequestOptions = {}): Promise<FineTuneJob> {
+    const operation = `GET /fine-tunes/${jobId}`;
+    const path = jobPath(jobId, operation);
+    return this.job(
+      operation,
+      await this.api(operation, { method: 'GET', path, maxBytes: MAX_LIST_ANSWER_BYTES }, options),
+    );
+  }
+
+  /** `GET /fine-tunes`: the account's jobs (no pagination). */
+  async listFineTunes(options: RequestOptions = {}): Promise<FineTuneJob[]> {
+    const parsed = (await this.api(
+      'GET /fine-tunes',
+      { method: 'GET', path: '/fine-tunes', maxBytes: MAX_LIST_ANSWER_BYTES },
+      options,
+    )) as { data?: unknown };
+    return Array.isArray(parsed.data)
+      ? (parsed.data as FineTuneJob[]).filter((j) => j && typeof j === 'object' && isValidJobId(j.id))
+      : [];
+  }
+
+  /** `POST /fine-tunes/{id}/cancel`. */
+  async cancelFineTune(jobId: string, options: RequestOptions = {}): Promise<FineTuneJob> {
+    const operation = `POST /fine-tunes/${jobId}/cancel`;
+    const path = jobPath(jobId, operation, '/cancel');
+    return this.job(operation, await this.api(operation, { method: 'POST', path }, options));
+  }
+
+  /** `GET /fine-tunes/{id}/metrics`: the training and evaluation points. */
+  async fineTuneMetrics(jobId: string, options: RequestOptions = {}): Promise<MetricPoint[]> {
+    const operation = `GET /fine-tunes/${jobId}/metrics`;
+    const path = jobPath(jobId, operation, '/metrics');
+    const parsed = (await this.api(operation, { method: 'GET', path, maxBytes: MAX_LIST_ANSWER_BYTES }, options)) as {
+      metrics?: unknown;
+      data?: unknown;
+    };
+    const points = Array.isArray(parsed.metrics) ? parsed.metrics : Array.isArray(parsed.data) ? parsed.data : [];
+    return points.filter((p): p is MetricPoint => !!p && typeof p === 'object');
+  }
+
+  /** A job object with an ID of Together's shape. */
+  private job(operation: string, value: unknown): FineTuneJob {
+    if (!value || typeof value !== 'object' || !isValidJobId((value as FineTuneJob).id)) {
+      throw new ProtocolError({
+        operation,
+        status: 200,
+        detail: "the answer is not a job with an ID of Together's shape (ft-...)",
+      });
+    }
+    return value as FineTuneJob;
+  }
+
   /** Deletes an ID that holds no upload, within the cleanup deadline; says in `log` what happened. Never throws. */
   async deleteReservation(fileId: string, log: (message: string) => void): Promise<void> {
     try {
@@ -541,6 +623,18 @@ export class TogetherClient {
       },
     );
   }
+}
+
+/** The request path of a job: only an ID of Together's shape goes into a URL. */
+function jobPath(jobId: string, operation: string, suffix = ''): string {
+  if (!isValidJobId(jobId)) {
+    throw new ProtocolError({
+      operation,
+      status: 0,
+      detail: `the job ID ${JSON.stringify(jobId).slice(0, 80)} is not of Together's shape (ft-...); it is not used`,
+    });
+  }
+  return `/fine-tunes/${jobId}${suffix}`;
 }
 
 function single(value: string | string[] | undefined): string | undefined {

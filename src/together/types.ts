@@ -71,3 +71,69 @@ export interface MultipartUpload {
   /** Sorted by part number; URLs are presigned credentials, never to be logged. */
   parts: Array<{ partNumber: number; url: string; headers: Record<string, string> }>;
 }
+
+/** A fine-tune job's event (`events[]` of the job; fine-tunes doc, "Events"). Wire casing of type and level varies. */
+export interface FineTuneEvent {
+  object?: string;
+  created_at?: string;
+  message?: string;
+  type?: string;
+  level?: string;
+  step?: number;
+  total_steps?: number;
+  /** Set by some events (job_restarted) to the job that carries on. */
+  job_id?: string;
+  [key: string]: unknown;
+}
+
+/** `GET /fine-tunes/{id}` (fine-tunes doc); unknown fields are kept. */
+export interface FineTuneJob {
+  id: string;
+  status?: string;
+  model?: string;
+  training_file?: string;
+  validation_file?: string;
+  model_output_name?: string;
+  adapter_object_name?: string;
+  model_object_name?: string;
+  created_at?: string;
+  updated_at?: string;
+  started_at?: string;
+  events?: FineTuneEvent[];
+  token_count?: number;
+  /** Nanodollars. */
+  total_price?: number;
+  epochs_completed?: number;
+  progress?: { estimate_available?: boolean; seconds_remaining?: number };
+  hyperparameters?: Record<string, unknown>;
+  suffix?: string;
+  [key: string]: unknown;
+}
+
+/** `GET /fine-tunes/models/limits?model_name=` (fine-tunes doc, "Events, metrics, others"). */
+export interface BatchLimits {
+  min_batch_size?: number;
+  max_batch_size?: number;
+  max_batch_size_dpo?: number;
+  max_rank?: number;
+  target_modules?: string[];
+}
+
+export interface ModelLimits {
+  model_name?: string;
+  max_num_epochs?: number;
+  max_num_evals?: number;
+  max_num_checkpoints?: number;
+  min_learning_rate?: number;
+  max_learning_rate?: number;
+  min_max_seq_length?: number;
+  max_seq_length_sft?: number;
+  max_seq_length_dpo?: number;
+  supports_full_training?: boolean;
+  supports_vision?: boolean;
+  lora_training?: BatchLimits;
+  full_training?: BatchLimits;
+}
+
+/** One point of `GET /fine-tunes/{id}/metrics`: `train/loss`, `train/global_step`, `eval/loss`, ... */
+export type MetricPoint = Record<string, unknown>;

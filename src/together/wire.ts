@@ -14,6 +14,13 @@ export function isValidFileId(value: unknown): value is string {
   return typeof value === 'string' && FILE_ID.test(value);
 }
 
+/** Together's fine-tune job IDs (`ft-<uuid>`), held to the same rule: letters, digits, `-` and `_` after `ft-`. */
+const JOB_ID = /^ft-[A-Za-z0-9][A-Za-z0-9_-]{0,126}$/;
+
+export function isValidJobId(value: unknown): value is string {
+  return typeof value === 'string' && JOB_ID.test(value);
+}
+
 /** True for localhost, 127.0.0.0/8 and [::1]. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();

@@ -136,6 +136,8 @@ describe("Together's price estimate", () => {
       body: JSON.stringify({ training_file: trainId, model: MODEL, n_epochs: 1 }),
     });
     expect(answer.status).toBe(200);
-    expect(server.fineTunes).toEqual([expect.objectContaining({ training_file: trainId, model: MODEL })]);
+    expect([...server.fineTunes.jobs.values()]).toEqual([
+      expect.objectContaining({ training_file: trainId, model: MODEL }),
+    ]);
   });
 });
