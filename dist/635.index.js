@@ -429,8 +429,65 @@ class TogetherClient {
      * a fine-tune job of `model` over `epochs` trained on the file. Safe to repeat: it only reads.
      */
     async estimatePrice(request, options = {}) {
-        const json = { training_file: request.trainingFile, model: request.model, n_epochs: request.epochs };
+        const json = {
+            ...request.extra,
+            training_file: request.trainingFile,
+            model: request.model,
+            n_epochs: request.epochs,
+        };
         return (await this.api('POST /fine-tunes/estimate-price', { method: 'POST', path: '/fine-tunes/estimate-price', json }, options));
+    }
+    /** `GET /fine-tunes/models/limits?model_name=`: what a model allows (NotFoundError for an unknown model). */
+    async modelLimits(model, options = {}) {
+        const path = `/fine-tunes/models/limits?model_name=${encodeURIComponent(model)}`;
+        return (await this.api('GET /fine-tunes/models/limits', { method: 'GET', path }, options));
+    }
+    /**
+     * `POST /fine-tunes`, one attempt and never retried here: the API has no idempotency key, so a retried create
+     * can start a second paid job. What a failure means (whether a job may exist) is the caller's to find out.
+     */
+    async createFineTune(request, options = {}) {
+        const operation = 'POST /fine-tunes';
+        const job = await runWithRetries(operation, (signal) => this.attemptApi(operation, { method: 'POST', path: '/fine-tunes', json: request }, signal), { ...this.loop(options), maxRetries: 0 });
+        return this.job(operation, job);
+    }
+    /** `GET /fine-tunes/{id}`: the job, its events included. */
+    async retrieveFineTune(jobId, options = {}) {
+        const operation = `GET /fine-tunes/${jobId}`;
+        const path = jobPath(jobId, operation);
+        return this.job(operation, await this.api(operation, { method: 'GET', path, maxBytes: limits/* MAX_LIST_ANSWER_BYTES */.Zc }, options));
+    }
+    /** `GET /fine-tunes`: the account's jobs (no pagination). */
+    async listFineTunes(options = {}) {
+        const parsed = (await this.api('GET /fine-tunes', { method: 'GET', path: '/fine-tunes', maxBytes: limits/* MAX_LIST_ANSWER_BYTES */.Zc }, options));
+        return Array.isArray(parsed.data)
+            ? parsed.data.filter((j) => j && typeof j === 'object' && (0,wire/* isValidJobId */.Bw)(j.id))
+            : [];
+    }
+    /** `POST /fine-tunes/{id}/cancel`. */
+    async cancelFineTune(jobId, options = {}) {
+        const operation = `POST /fine-tunes/${jobId}/cancel`;
+        const path = jobPath(jobId, operation, '/cancel');
+        return this.job(operation, await this.api(operation, { method: 'POST', path }, options));
+    }
+    /** `GET /fine-tunes/{id}/metrics`: the training and evaluation points. */
+    async fineTuneMetrics(jobId, options = {}) {
+        const operation = `GET /fine-tunes/${jobId}/metrics`;
+        const path = jobPath(jobId, operation, '/metrics');
+        const parsed = (await this.api(operation, { method: 'GET', path, maxBytes: limits/* MAX_LIST_ANSWER_BYTES */.Zc }, options));
+        const points = Array.isArray(parsed.metrics) ? parsed.metrics : Array.isArray(parsed.data) ? parsed.data : [];
+        return points.filter((p) => !!p && typeof p === 'object');
+    }
+    /** A job object with an ID of Together's shape. */
+    job(operation, value) {
+        if (!value || typeof value !== 'object' || !(0,wire/* isValidJobId */.Bw)(value.id)) {
+            throw new errors/* ProtocolError */.bd({
+                operation,
+                status: 200,
+                detail: "the answer is not a job with an ID of Together's shape (ft-...)",
+            });
+        }
+        return value;
     }
     /** Deletes an ID that holds no upload, within the cleanup deadline; says in `log` what happened. Never throws. */
     async deleteReservation(fileId, log) {
@@ -586,6 +643,17 @@ class TogetherClient {
             label: `${call.method} ${call.path}`,
         });
     }
+}
+/** The request path of a job: only an ID of Together's shape goes into a URL. */
+function jobPath(jobId, operation, suffix = '') {
+    if (!(0,wire/* isValidJobId */.Bw)(jobId)) {
+        throw new errors/* ProtocolError */.bd({
+            operation,
+            status: 0,
+            detail: `the job ID ${JSON.stringify(jobId).slice(0, 80)} is not of Together's shape (ft-...); it is not used`,
+        });
+    }
+    return `/fine-tunes/${jobId}${suffix}`;
 }
 function single(value) {
     return (Array.isArray(value) ? value[0] : value) || undefined;

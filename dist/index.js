@@ -34713,7 +34713,7 @@ const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nc
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { webidl } = __nccwpck_require__(7879)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(5082)
+const { bytesMatch } = __nccwpck_require__(2701)
 const { isomorphicEncode } = __nccwpck_require__(8116)
 
 const GET_OR_HEAD = ['GET', 'HEAD']
@@ -40659,7 +40659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5082:
+/***/ 2701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9127);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5082);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9127:
+/***/ 5082:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54419,6 +54419,26 @@ function annotate(annotation) {
         notice(message, properties);
 }
 
+;// CONCATENATED MODULE: ./src/cancellation.ts
+function cancelOnSignals(log, what) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            process.exit(1);
+        log.warning(`Received ${signal}: cancelling; ${what}.`);
+        controller.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: ./src/runtime-tuning.ts
@@ -54442,6 +54462,94 @@ function disableWasmTierUp() {
     // Both are needed: without dynamic tiering, V8 would tier up every function eagerly instead.
     (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-wasm-tier-up');
     (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-wasm-dynamic-tiering');
+}
+
+// EXTERNAL MODULE: ./src/together/limits.ts
+var limits = __nccwpck_require__(9340);
+// EXTERNAL MODULE: ./src/together/wire.ts
+var wire = __nccwpck_require__(6505);
+;// CONCATENATED MODULE: ./src/input-parsers.ts
+/**
+ * Parsers of input and environment values, shared by both actions: each returns the value or throws a
+ * SettingsError whose message names the input or variable, its value and what it accepts.
+ */
+
+
+/** A setting that cannot be used; the message names each input or variable and what it accepts. */
+class SettingsError extends Error {
+    name = 'SettingsError';
+}
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+function oneOf(name, value, allowed) {
+    if (allowed.includes(value))
+        return value;
+    throw new SettingsError(`Input '${name}' is '${value}'; it must be one of: ${allowed.join(', ')}.`);
+}
+function bool(name, value) {
+    if (TRUE_VALUES.includes(value))
+        return true;
+    if (FALSE_VALUES.includes(value))
+        return false;
+    throw new SettingsError(`Input '${name}' is '${value}'; it must be 'true' or 'false'.`);
+}
+/** The most seconds a timer can wait (2^31 - 1 ms, about 24.8 days): a longer wait would fire at once, or never. */
+const MAX_SECONDS = Math.floor(limits/* MAX_TIMER_MS */._o / 1000);
+/** A number of seconds above 0 that a timer can hold; `what` names the input or variable in the message. */
+function positiveSeconds(what, value) {
+    const seconds = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_SECONDS) {
+        throw new SettingsError(`${what} is '${value}'; it must be a number of seconds above 0 and at most ${MAX_SECONDS.toLocaleString('en-US')} (about 24.8 days, the longest a timer can wait).`);
+    }
+    return seconds;
+}
+function wholeNumber(name, value, min, max) {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+        throw new SettingsError(`Input '${name}' is '${value}'; it must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+}
+function bytesVariable(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
+    const raw = env[name]?.trim();
+    if (!raw)
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, ${range}.`);
+    }
+    return Number(raw);
+}
+/** The longest string V8 can make (0x1fffffe8 characters): a line longer than that could never be checked. */
+const MAX_STRING_BYTES = 0x1fffffe8;
+/** A tuning variable in seconds, as milliseconds; `fallbackMs` when unset. */
+function secondsVariable(env, name, fallbackMs) {
+    const raw = env[name]?.trim();
+    if (!raw)
+        return fallbackMs;
+    return positiveSeconds(`The environment variable ${name}`, raw) * 1000;
+}
+/** Plain http would send the key in clear, so it is allowed only to this machine. */
+function baseUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new SettingsError(`Input 'base-url' is '${value}', which is not a URL; the default is https://api.together.ai/v1.`);
+    }
+    if (url.username || url.password) {
+        throw new SettingsError("Input 'base-url' must not contain a user name or password; pass the key as 'api-key'.");
+    }
+    if (url.protocol === 'http:' && !(0,wire/* isLoopbackHost */.cW)(url.hostname)) {
+        throw new SettingsError(`Input 'base-url' uses plain http to ${url.hostname}; the API key would travel in clear. Use https (plain http is accepted only for localhost and 127.0.0.0/8).`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new SettingsError(`Input 'base-url' must be an https URL; got '${url.protocol}'.`);
+    }
+    url.search = '';
+    url.hash = '';
+    return url.toString().replace(/\/+$/, '');
 }
 
 ;// CONCATENATED MODULE: ./src/domain.ts
@@ -54501,10 +54609,6 @@ function commentMarker(context) {
 
 // EXTERNAL MODULE: ./src/together/multipart-plan.ts
 var multipart_plan = __nccwpck_require__(7144);
-// EXTERNAL MODULE: ./src/together/limits.ts
-var limits = __nccwpck_require__(9340);
-// EXTERNAL MODULE: ./src/together/wire.ts
-var wire = __nccwpck_require__(6505);
 ;// CONCATENATED MODULE: ./src/settings.ts
 /**
  * Everything the run is told, read once before any work: the inputs, the tuning environment variables and the
@@ -54521,13 +54625,8 @@ var wire = __nccwpck_require__(6505);
 
 
 
-/** A setting that cannot be used; the message names each input or variable and what it accepts. */
-class SettingsError extends Error {
-    name = 'SettingsError';
-}
+
 const settings_PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-const TRUE_VALUES = ['true', 'True', 'TRUE'];
-const FALSE_VALUES = ['false', 'False', 'FALSE'];
 /** Reads and validates every setting; throws one SettingsError that lists every problem. */
 async function readSettings(source) {
     const { read, env } = source;
@@ -54661,82 +54760,13 @@ function patterns(value) {
     }
     return lines;
 }
-function oneOf(name, value, allowed) {
-    if (allowed.includes(value))
-        return value;
-    throw new SettingsError(`Input '${name}' is '${value}'; it must be one of: ${allowed.join(', ')}.`);
-}
-function bool(name, value) {
-    if (TRUE_VALUES.includes(value))
-        return true;
-    if (FALSE_VALUES.includes(value))
-        return false;
-    throw new SettingsError(`Input '${name}' is '${value}'; it must be 'true' or 'false'.`);
-}
-/** The most seconds a timer can wait (2^31 - 1 ms, about 24.8 days): a longer wait would fire at once, or never. */
-const MAX_SECONDS = Math.floor(limits/* MAX_TIMER_MS */._o / 1000);
-/** A number of seconds above 0 that a timer can hold; `what` names the input or variable in the message. */
-function positiveSeconds(what, value) {
-    const seconds = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_SECONDS) {
-        throw new SettingsError(`${what} is '${value}'; it must be a number of seconds above 0 and at most ${MAX_SECONDS.toLocaleString('en-US')} (about 24.8 days, the longest a timer can wait).`);
-    }
-    return seconds;
-}
-function wholeNumber(name, value, min, max) {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-        throw new SettingsError(`Input '${name}' is '${value}'; it must be a whole number from ${min} to ${max}.`);
-    }
-    return n;
-}
-function bytesVariable(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
-    const raw = env[name]?.trim();
-    if (!raw)
-        return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, ${range}.`);
-    }
-    return Number(raw);
-}
-/** The longest string V8 can make (0x1fffffe8 characters): a line longer than that could never be checked. */
-const MAX_STRING_BYTES = 0x1fffffe8;
-/** A tuning variable in seconds, as milliseconds; `fallbackMs` when unset. */
-function secondsVariable(env, name, fallbackMs) {
-    const raw = env[name]?.trim();
-    if (!raw)
-        return fallbackMs;
-    return positiveSeconds(`The environment variable ${name}`, raw) * 1000;
-}
-/** Plain http would send the key in clear, so it is allowed only to this machine. */
-function baseUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new SettingsError(`Input 'base-url' is '${value}', which is not a URL; the default is https://api.together.ai/v1.`);
-    }
-    if (url.username || url.password) {
-        throw new SettingsError("Input 'base-url' must not contain a user name or password; pass the key as 'api-key'.");
-    }
-    if (url.protocol === 'http:' && !(0,wire/* isLoopbackHost */.cW)(url.hostname)) {
-        throw new SettingsError(`Input 'base-url' uses plain http to ${url.hostname}; the API key would travel in clear. Use https (plain http is accepted only for localhost and 127.0.0.0/8).`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new SettingsError(`Input 'base-url' must be an https URL; got '${url.protocol}'.`);
-    }
-    url.search = '';
-    url.hash = '';
-    return url.toString().replace(/\/+$/, '');
-}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wires the run: reads the settings once, then files -> records -> check phase -> upload phase -> outputs, summary,
  * annotations, comment and verdict. It talks to the runner only through runner.ts, which sanitises all it prints.
  */
+
 
 
 
@@ -54769,7 +54799,7 @@ async function run() {
     }
     for (const note of settings.notes)
         runnerLog.warning(note);
-    const cancel = cancelOnSignals();
+    const cancel = cancelOnSignals(runnerLog, 'cleaning up uploads in flight and writing what finished');
     const github = await connectToGitHub(settings, cancel.signal);
     let records = [];
     let client;
@@ -54846,28 +54876,6 @@ async function run() {
     if (cancel.signal.aborted)
         failStep(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
     cancel.dispose();
-}
-/**
- * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts what is in flight
- * (cleanup then runs with its own short deadlines, and the outputs are still written); a second one exits at once.
- */
-function cancelOnSignals() {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            process.exit(1);
-        runnerLog.warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
-        controller.abort(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return {
-        signal: controller.signal,
-        dispose: () => {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
-        },
-    };
 }
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
 async function connectToGitHub(settings, signal) {
@@ -55198,9 +55206,11 @@ function partRange(plan, size, index) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ unsafeUploadUrlReason),
+/* harmony export */   Bw: () => (/* binding */ isValidJobId),
 /* harmony export */   cW: () => (/* binding */ isLoopbackHost),
 /* harmony export */   iP: () => (/* binding */ isValidFileId)
 /* harmony export */ });
+/* unused harmony export hasFileIdShape */
 /**
  * What the action accepts from Together's answers before it uses them as data: file IDs (which go into URLs) and
  * upload URLs (where a dataset goes). A server's answer is hostile until checked here.
@@ -55213,6 +55223,15 @@ function partRange(plan, size, index) {
 const FILE_ID = /^file-[A-Za-z0-9][A-Za-z0-9_-]{0,126}$/;
 function isValidFileId(value) {
     return typeof value === 'string' && FILE_ID.test(value);
+}
+/** The same rule for a string at hand, without narrowing it away where it fails. */
+function hasFileIdShape(value) {
+    return FILE_ID.test(value);
+}
+/** Together's fine-tune job IDs (`ft-<uuid>`), held to the same rule: letters, digits, `-` and `_` after `ft-`. */
+const JOB_ID = /^ft-[A-Za-z0-9][A-Za-z0-9_-]{0,126}$/;
+function isValidJobId(value) {
+    return typeof value === 'string' && JOB_ID.test(value);
 }
 /** True for localhost, 127.0.0.0/8 and [::1]. */
 function isLoopbackHost(hostname) {

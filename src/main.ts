@@ -16,6 +16,7 @@ import { buildOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 import { failureMessage } from './report/verdict.js';
 import { annotate, failStep, maskSecret, readInput, runnerLog as log, setOutputs, writeSummary } from './runner.js';
+import { cancelOnSignals } from './cancellation.js';
 import { disableWasmTierUp } from './runtime-tuning.js';
 import { readSettings, type Settings } from './settings.js';
 import type { TogetherClient } from './together/client.js';
@@ -36,7 +37,7 @@ export async function run(): Promise<void> {
   }
 
   for (const note of settings.notes) log.warning(note);
-  const cancel = cancelOnSignals();
+  const cancel = cancelOnSignals(log, 'cleaning up uploads in flight and writing what finished');
   const github = await connectToGitHub(settings, cancel.signal);
   let records: FileRecord[] = [];
   let client: TogetherClient | undefined;
@@ -108,28 +109,6 @@ export async function run(): Promise<void> {
       `The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`,
     );
   cancel.dispose();
-}
-
-/**
- * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts what is in flight
- * (cleanup then runs with its own short deadlines, and the outputs are still written); a second one exits at once.
- */
-function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(1);
-    log.warning(`Received ${signal}: cancelling; cleaning up uploads in flight and writing what finished.`);
-    controller.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */

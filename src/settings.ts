@@ -41,11 +41,7 @@ import {
   TARGET_PART_BYTES,
   type MultipartSettings,
 } from './together/multipart-plan.js';
-import {
-  API_ATTEMPT_DEADLINE_MS,
-  DEFAULT_STALL_TIMEOUT_MS,
-  DEFAULT_RATE_LIMIT_BUDGET_MS,
-} from './together/limits.js';
+import { API_ATTEMPT_DEADLINE_MS, DEFAULT_STALL_TIMEOUT_MS, DEFAULT_RATE_LIMIT_BUDGET_MS } from './together/limits.js';
 
 export interface Settings {
   mode: Mode;

@@ -89,7 +89,7 @@ export class FineTuneStandIn {
   /** Every `POST /fine-tunes` body received, in order (also the ones refused). */
   readonly creates: Array<Record<string, unknown>> = [];
   readonly cancels: string[] = [];
-  private clock = Date.parse('2026-12-01T12:00:00Z');
+  private clock = Date.now();
 
   constructor(
     private readonly options: FineTuneOptions,

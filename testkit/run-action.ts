@@ -12,6 +12,8 @@ import { parse } from 'yaml';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface RunActionOptions {
+  /** The folder of the action.yml to run (default: the repository's root, the upload action; `fine-tune`). */
+  action?: string;
   /** Input values by their action.yml names (e.g. `api-key`); the rest get action.yml's defaults. */
   inputs: Record<string, string>;
   workspace: string;
@@ -44,9 +46,9 @@ interface ActionYaml {
   runs: { using: string; main: string };
 }
 
-/** action.yml, parsed. */
-export async function readActionYaml(): Promise<ActionYaml> {
-  return parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
+/** An action.yml, parsed: the upload action's, or the one in `action` (a folder of the repository). */
+export async function readActionYaml(action = ''): Promise<ActionYaml> {
+  return parse(await readFile(path.join(ROOT, action, 'action.yml'), 'utf8')) as ActionYaml;
 }
 
 /** The variable name the runner uses for an input: `INPUT_` + upper case, spaces to `_`, hyphens kept. */
@@ -61,8 +63,9 @@ export function inputVariable(name: string): string {
 export async function actionEnvironment(
   inputs: Record<string, string>,
   workspace: string,
+  actionDir = '',
 ): Promise<Record<string, string>> {
-  const action = await readActionYaml();
+  const action = await readActionYaml(actionDir);
   for (const name of Object.keys(inputs)) {
     if (!(name in action.inputs)) throw new Error(`'${name}' is not an input of action.yml`);
   }
@@ -80,9 +83,9 @@ function runnerDefault(value: string): string {
   return value.replace(/\$\{\{\s*github\.token\s*\}\}/g, '');
 }
 
-/** The bundled action's entry point, as action.yml's `runs.main` names it. */
-export async function actionMain(): Promise<string> {
-  return path.join(ROOT, (await readActionYaml()).runs.main);
+/** The bundled action's entry point, as its action.yml's `runs.main` names it (relative to that folder). */
+export async function actionMain(action = ''): Promise<string> {
+  return path.join(ROOT, action, (await readActionYaml(action)).runs.main);
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
@@ -93,7 +96,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   await writeFile(summaryFile, '');
 
   const env: Record<string, string> = {
-    ...(await actionEnvironment(options.inputs, options.workspace)),
+    ...(await actionEnvironment(options.inputs, options.workspace, options.action)),
     HOME: process.env.HOME ?? temp,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
@@ -103,7 +106,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  const main = await actionMain();
+  const main = await actionMain(options.action);
   // `exec` keeps the limit's shell out of the way: signals reach Node itself.
   const [command, args] = options.openFilesLimit
     ? ['/bin/sh', ['-c', `ulimit -n ${options.openFilesLimit} && exec "$0" "$1"`, process.execPath, main]]

@@ -357,10 +357,15 @@ export class TogetherClient {
    * a fine-tune job of `model` over `epochs` trained on the file. Safe to repeat: it only reads.
    */
   async estimatePrice(
-    request: { trainingFile: string; model: string; epochs: number },
+    request: { trainingFile: string; model: string; epochs: number; extra?: Record<string, unknown> },
     options: RequestOptions = {},
   ): Promise<EstimatePriceAnswer> {
-    const json = { training_file: request.trainingFile, model: request.model, n_epochs: request.epochs };
+    const json = {
+      ...request.extra,
+      training_file: request.trainingFile,
+      model: request.model,
+      n_epochs: request.epochs,
+    };
     return (await this.api(
       'POST /fine-tunes/estimate-price',
       { method: 'POST', path: '/fine-tunes/estimate-price', json },

@@ -14,6 +14,11 @@ export function isValidFileId(value: unknown): value is string {
   return typeof value === 'string' && FILE_ID.test(value);
 }
 
+/** The same rule for a string at hand, without narrowing it away where it fails. */
+export function hasFileIdShape(value: string): boolean {
+  return FILE_ID.test(value);
+}
+
 /** Together's fine-tune job IDs (`ft-<uuid>`), held to the same rule: letters, digits, `-` and `_` after `ft-`. */
 const JOB_ID = /^ft-[A-Za-z0-9][A-Za-z0-9_-]{0,126}$/;
 
