@@ -1,5 +1,5 @@
 /**
- * The README's input and output tables, generated from action.yml. `npm run docs` rewrites them in place; a test
+ * The README's input and output tables, generated from action.yml and fine-tune/action.yml. `npm run docs` rewrites them in place; a test
  * fails when the README and action.yml drift apart.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -45,13 +45,13 @@ export function replaceSection(text: string, name: string, body: string): string
 /** The README with both tables rendered from action.yml, formatted by Prettier. */
 export async function renderReadme(): Promise<string> {
   const action = await readActionYaml();
+  const fineTune = await readActionYaml('fine-tune');
   const file = path.join(ROOT, 'README.md');
   const readme = await readFile(file, 'utf8');
-  const rendered = replaceSection(
-    replaceSection(readme, 'inputs', renderInputsTable(action)),
-    'outputs',
-    renderOutputsTable(action),
-  );
+  let rendered = replaceSection(readme, 'inputs', renderInputsTable(action));
+  rendered = replaceSection(rendered, 'outputs', renderOutputsTable(action));
+  rendered = replaceSection(rendered, 'fine-tune-inputs', renderInputsTable(fineTune));
+  rendered = replaceSection(rendered, 'fine-tune-outputs', renderOutputsTable(fineTune));
   // Formatted as `npm run format` formats it, so the generated tables and Prettier agree.
   return prettier.format(rendered, { ...(await prettier.resolveConfig(file)), filepath: file });
 }

@@ -131,6 +131,12 @@ describe('workflows', () => {
     expect(selfTest.length).toBeGreaterThanOrEqual(2);
     const inputs = Object.keys((await readActionYaml()).inputs);
     for (const step of selfTest) for (const name of Object.keys(step.with ?? {})) expect(inputs).toContain(name);
+    // The fine-tune action runs there too, chained on the upload's IDs.
+    const fineTune = ci.jobs['self-test']!.steps.filter((s) => s.uses === './fine-tune');
+    expect(fineTune).toHaveLength(1);
+    const fineTuneInputs = Object.keys((await readActionYaml('fine-tune')).inputs);
+    for (const name of Object.keys(fineTune[0]!.with ?? {})) expect(fineTuneInputs).toContain(name);
+    expect(fineTune[0]!.with!['training-file']).toContain('steps.upload.outputs.ids');
   });
 
   it('check-dist rebuilds dist/ and fails on a difference', async () => {
