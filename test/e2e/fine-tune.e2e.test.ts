@@ -105,6 +105,34 @@ describe('a job from start to finish', () => {
     }
   });
 
+  it('waits for a training file Together is still processing before it creates anything', async () => {
+    const server = await startTogetherServer({ pollsBeforeDone: 3 });
+    const ws = await makeWorkspace({ 'train.jsonl': chatJsonl(600) });
+    cleanups.push(
+      () => server.close(),
+      () => ws.cleanup(),
+    );
+    const upload = await runAction({
+      workspace: ws.root,
+      inputs: { path: 'train.jsonl', wait: 'false', 'api-key': server.apiKey, 'base-url': server.baseUrl },
+    });
+    const run = await runAction({
+      action: 'fine-tune',
+      workspace: ws.root,
+      inputs: {
+        'api-key': server.apiKey,
+        'base-url': server.baseUrl,
+        'training-file': upload.outputs['file-id']!,
+        model: MODEL,
+      },
+      env: { TOGETHER_POLL_MAX_SECONDS: '0.05' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/training-file file-[\w-]+: still processing \(\w+\); waiting for it/);
+    expect(run.stdout).toMatch(/training-file: processed \(COMPLETED\)/);
+    expect(server.fineTunes.creates).toHaveLength(1);
+  });
+
   it('with wait: false, hands on the job at once', async () => {
     const { fineTune } = await uploaded();
     const run = await fineTune({ wait: 'false' });
