@@ -46764,7 +46764,7 @@ class JsonlVisitor {
         }
         const value = parsed.value;
         // JSON.parse nests without limit; Python's json.loads, which Together reads with, stops near 1,000 levels.
-        if (text.length > 2 * MAX_DEPTH && nestsDeeperThan(value, MAX_DEPTH)) {
+        if (text.length > 2 * MAX_DEPTH && hasAtLeastBrackets(text, MAX_DEPTH) && nestsDeeperThan(value, MAX_DEPTH)) {
             return `The line is not valid JSON for Together (nesting deeper than ${MAX_DEPTH} levels, which Python's json.loads refuses); flatten the sample.`;
         }
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -46794,6 +46794,19 @@ function nestsDeeperThan(value, limit) {
         for (const child of children)
             if (child !== null && typeof child === 'object')
                 stack.push([child, depth + 1]);
+    }
+    return false;
+}
+/**
+ * Whether the text holds at least `count` of `[` and `{` together: a value cannot nest `count` deep with fewer. A
+ * conversation holds a few dozen, found by native indexOf, so nearly no line pays for the walk of its value.
+ */
+function hasAtLeastBrackets(text, count) {
+    let found = 0;
+    for (const bracket of ['[', '{']) {
+        for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1))
+            if (++found >= count)
+                return true;
     }
     return false;
 }
@@ -50760,8 +50773,6 @@ async function checkFiles(records, settings, deps) {
                 const message = `${record.path}: could not read the file (${(0,error_text/* messageOf */.b)(error)}).`;
                 record.checked(failedCheck(message));
             }
-            // Small files check without a pause: let a cancellation in between them.
-            await (0,promises_.setImmediate)();
             const took = (0,format/* formatDuration */.a3)(deps.now() - started);
             const report = record.check;
             if (report?.passed) {
@@ -50770,6 +50781,8 @@ async function checkFiles(records, settings, deps) {
             else {
                 deps.log.info(`✗ ${record.error} (${took})`);
             }
+            // Small files check without a pause: let a cancellation in between them.
+            await (0,promises_.setImmediate)();
         }
     });
 }
@@ -54816,12 +54829,9 @@ async function run() {
         else if (files.length === 0) {
             reportNoFiles(settings);
         }
-        else if (settings.mode === 'check') {
-            runnerLog.info(`Found ${count} to check for purpose ${settings.purpose}.`);
-            await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
-        }
         else {
-            runnerLog.info(`Found ${count} to upload as ${settings.purpose}.`);
+            const todo = settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
+            runnerLog.info(`Found ${count} to ${todo}.`);
             await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
         }
         if (settings.mode === 'upload' && cancel.signal.aborted) {

@@ -57,8 +57,6 @@ export async function checkFiles(
           const message = `${record.path}: could not read the file (${messageOf(error)}).`;
           record.checked(failedCheck(message));
         }
-        // Small files check without a pause: let a cancellation in between them.
-        await yieldToEventLoop();
         const took = formatDuration(deps.now() - started);
         const report = record.check;
         if (report?.passed) {
@@ -68,6 +66,8 @@ export async function checkFiles(
         } else {
           deps.log.info(`✗ ${record.error} (${took})`);
         }
+        // Small files check without a pause: let a cancellation in between them.
+        await yieldToEventLoop();
       }
     },
   );

@@ -53,11 +53,10 @@ export async function run(): Promise<void> {
       );
     } else if (files.length === 0) {
       reportNoFiles(settings);
-    } else if (settings.mode === 'check') {
-      log.info(`Found ${count} to check for purpose ${settings.purpose}.`);
-      await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
     } else {
-      log.info(`Found ${count} to upload as ${settings.purpose}.`);
+      const todo =
+        settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
+      log.info(`Found ${count} to ${todo}.`);
       await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
     }
     if (settings.mode === 'upload' && cancel.signal.aborted) {

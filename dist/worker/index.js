@@ -1136,7 +1136,7 @@ class JsonlVisitor {
         }
         const value = parsed.value;
         // JSON.parse nests without limit; Python's json.loads, which Together reads with, stops near 1,000 levels.
-        if (text.length > 2 * MAX_DEPTH && nestsDeeperThan(value, MAX_DEPTH)) {
+        if (text.length > 2 * MAX_DEPTH && hasAtLeastBrackets(text, MAX_DEPTH) && nestsDeeperThan(value, MAX_DEPTH)) {
             return `The line is not valid JSON for Together (nesting deeper than ${MAX_DEPTH} levels, which Python's json.loads refuses); flatten the sample.`;
         }
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -1166,6 +1166,19 @@ function nestsDeeperThan(value, limit) {
         for (const child of children)
             if (child !== null && typeof child === 'object')
                 stack.push([child, depth + 1]);
+    }
+    return false;
+}
+/**
+ * Whether the text holds at least `count` of `[` and `{` together: a value cannot nest `count` deep with fewer. A
+ * conversation holds a few dozen, found by native indexOf, so nearly no line pays for the walk of its value.
+ */
+function hasAtLeastBrackets(text, count) {
+    let found = 0;
+    for (const bracket of ['[', '{']) {
+        for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1))
+            if (++found >= count)
+                return true;
     }
     return false;
 }

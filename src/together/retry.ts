@@ -175,7 +175,10 @@ function isRateLimited(error: unknown): boolean {
   return error instanceof TogetherApiError && error.status === 429;
 }
 
-/** Waits while the rate-limit gate is shut; fails once the step's budget for such waits is spent. */
+/**
+ * Waits while the rate-limit gate is shut; a request that would have to wait once the step's budget for such waits
+ * is spent fails instead (one that finds the gate open goes through: the budget bounds waiting, not requests).
+ */
 async function passGate(operation: string, gate: RateLimitGate, loop: RetryLoop): Promise<void> {
   for (let wait = gate.remainingMs(); wait > 0; wait = gate.remainingMs()) {
     if (gate.exhausted) throw new RateLimitedError(operation, gate.waitedSeconds);
@@ -183,5 +186,4 @@ async function passGate(operation: string, gate: RateLimitGate, loop: RetryLoop)
     await loop.sleep(Math.min(wait, MAX_TIMER_MS), loop.signal);
     if (loop.signal?.aborted) throw new Error(`${operation}: cancelled while waiting on the rate limit`);
   }
-  if (gate.exhausted) throw new RateLimitedError(operation, gate.waitedSeconds);
 }

@@ -5,6 +5,7 @@ import {
   classifyFailure,
   isConnectionError,
   isRetryableStatus,
+  RateLimitGate,
   runWithRetries,
   type RetryLoop,
 } from '../../src/together/retry.js';
@@ -156,5 +157,54 @@ describe('runWithRetries', () => {
       { ...testLoop().loop, onFailure: async (error) => void seen.push((error as TogetherApiError).status) },
     );
     expect(seen).toEqual([500, 501]);
+  });
+});
+
+describe('RateLimitGate', () => {
+  it('shuts for the pause asked, counting overlapping pauses once, and is spent past its budget', () => {
+    let clock = 0;
+    const gate = new RateLimitGate(5000, () => clock);
+    gate.hold(2000);
+    expect(gate.remainingMs()).toBe(2000);
+    clock = 1000;
+    gate.hold(2000); // overlaps the first by 1 s: 1 s more shut, not 2
+    expect(gate.remainingMs()).toBe(2000);
+    expect(gate.waitedSeconds).toBe(3);
+    expect(gate.exhausted).toBe(false);
+    clock = 10_000;
+    expect(gate.remainingMs()).toBe(0);
+    gate.hold(3000);
+    expect(gate.exhausted).toBe(true);
+  });
+
+  it('makes every loop that shares it wait out a 429, and stops them once its budget is spent', async () => {
+    let clock = 0;
+    const sleeps: number[] = [];
+    const gate = new RateLimitGate(2500, () => clock);
+    const loop = {
+      maxRetries: 10,
+      random: () => 0,
+      now: () => clock,
+      log: () => undefined,
+      gate,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    };
+    const limited = () =>
+      Promise.reject(
+        TogetherApiError.generate('POST /files', 429, { 'retry-after': '1' }, '{"error":{"message":"slow"}}'),
+      );
+    await expect(runWithRetries('POST /files', limited, loop)).rejects.toThrow(
+      /the step has waited 3 s in all for the account's rate limit/,
+    );
+    // The budget is the step's: a request that finds the gate open still goes, one that would wait fails at once.
+    clock += gate.remainingMs();
+    const before = sleeps.length;
+    await expect(runWithRetries('GET /files', () => Promise.resolve('ok'), loop)).resolves.toBe('ok');
+    expect(sleeps.length).toBe(before);
+    gate.hold(1000);
+    await expect(runWithRetries('GET /files', () => Promise.resolve('ok'), loop)).rejects.toThrow(/was not sent/);
   });
 });
