@@ -54492,6 +54492,25 @@ var wire = __nccwpck_require__(6505);
 class SettingsError extends Error {
     name = 'SettingsError';
 }
+/**
+ * Collects the problems of many settings: `field` runs one reader, and on a SettingsError notes the problem and
+ * returns the fallback, so every other setting is still read and every problem is reported together.
+ */
+function problemCollector() {
+    const problems = [];
+    const field = (parse, fallback) => {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof SettingsError))
+                throw error;
+            problems.push(error.message);
+            return fallback;
+        }
+    };
+    return { problems, field };
+}
 const TRUE_VALUES = ['true', 'True', 'TRUE'];
 const FALSE_VALUES = ['false', 'False', 'FALSE'];
 function oneOf(name, value, allowed) {
@@ -54649,19 +54668,7 @@ async function readSettings(source) {
     const githubToken = read('github-token');
     if (githubToken)
         source.maskSecret(githubToken);
-    const problems = [];
-    /** Runs one reader; a problem is noted and the fallback stands in, so every other setting is still read. */
-    const field = (parse, fallback) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            if (!(error instanceof SettingsError))
-                throw error;
-            problems.push(error.message);
-            return fallback;
-        }
-    };
+    const { problems, field } = problemCollector();
     const mode = field(() => oneOf('mode', read('mode') || 'upload', MODES), 'upload');
     const check = field(() => oneOf('check', read('check') || 'full', CHECK_LEVELS), 'full');
     const comment = field(() => bool('comment', read('comment') || 'false'), false);

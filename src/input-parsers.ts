@@ -10,6 +10,24 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
+/**
+ * Collects the problems of many settings: `field` runs one reader, and on a SettingsError notes the problem and
+ * returns the fallback, so every other setting is still read and every problem is reported together.
+ */
+export function problemCollector(): { problems: string[]; field: <T>(parse: () => T, fallback: T) => T } {
+  const problems: string[] = [];
+  const field = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
+  return { problems, field };
+}
+
 export const TRUE_VALUES = ['true', 'True', 'TRUE'];
 export const FALSE_VALUES = ['false', 'False', 'FALSE'];
 

@@ -12,6 +12,7 @@ import {
   MAX_STRING_BYTES,
   oneOf,
   positiveSeconds,
+  problemCollector,
   secondsVariable,
   SettingsError,
   wholeNumber,
@@ -140,17 +141,7 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
   const githubToken = read('github-token');
   if (githubToken) source.maskSecret(githubToken);
 
-  const problems: string[] = [];
-  /** Runs one reader; a problem is noted and the fallback stands in, so every other setting is still read. */
-  const field = <T>(parse: () => T, fallback: T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof SettingsError)) throw error;
-      problems.push(error.message);
-      return fallback;
-    }
-  };
+  const { problems, field } = problemCollector();
 
   const mode = field(() => oneOf('mode', read('mode') || 'upload', MODES), 'upload');
   const check = field(() => oneOf('check', read('check') || 'full', CHECK_LEVELS), 'full');

@@ -50135,6 +50135,25 @@ var dist = __nccwpck_require__(8815);
 class SettingsError extends Error {
     name = 'SettingsError';
 }
+/**
+ * Collects the problems of many settings: `field` runs one reader, and on a SettingsError notes the problem and
+ * returns the fallback, so every other setting is still read and every problem is reported together.
+ */
+function problemCollector() {
+    const problems = [];
+    const field = (parse, fallback) => {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof SettingsError))
+                throw error;
+            problems.push(error.message);
+            return fallback;
+        }
+    };
+    return { problems, field };
+}
 const TRUE_VALUES = ['true', 'True', 'TRUE'];
 const FALSE_VALUES = ['false', 'False', 'FALSE'];
 function oneOf(name, value, allowed) {
@@ -50281,18 +50300,7 @@ function readFineTuneSettings(source) {
     const wandbApiKey = read('wandb-api-key');
     if (wandbApiKey)
         source.maskSecret(wandbApiKey);
-    const problems = [];
-    const field = (parse, fallback) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            if (!(error instanceof SettingsError))
-                throw error;
-            problems.push(error.message);
-            return fallback;
-        }
-    };
+    const { problems, field } = problemCollector();
     const optional = (name, parse) => {
         const value = read(name);
         return value === '' ? undefined : field(() => parse(value), undefined);

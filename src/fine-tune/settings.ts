@@ -9,6 +9,7 @@ import {
   bool,
   oneOf,
   positiveSeconds,
+  problemCollector,
   secondsVariable,
   SettingsError,
   wholeNumber,
@@ -118,16 +119,7 @@ export function readFineTuneSettings(source: FineTuneSource): FineTuneSettings {
   const wandbApiKey = read('wandb-api-key');
   if (wandbApiKey) source.maskSecret(wandbApiKey);
 
-  const problems: string[] = [];
-  const field = <T>(parse: () => T, fallback: T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof SettingsError)) throw error;
-      problems.push(error.message);
-      return fallback;
-    }
-  };
+  const { problems, field } = problemCollector();
   const optional = <T>(name: string, parse: (value: string) => T): T | undefined => {
     const value = read(name);
     return value === '' ? undefined : field(() => parse(value), undefined);
