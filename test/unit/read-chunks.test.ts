@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { truncate, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readChunks } from '../../src/together/storage.js';
+import { READ_CHUNK_BYTES, readChunks } from '../../src/together/storage.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
-const MiB = 1024 * 1024;
+/** One read's worth: the chunks the tests count in. */
+const MiB = READ_CHUNK_BYTES;
 let ws: Awaited<ReturnType<typeof makeWorkspace>>;
 let content: Buffer;
 
