@@ -54511,6 +54511,13 @@ function problemCollector() {
     };
     return { problems, field };
 }
+/** The Together API key, from the input or TOGETHER_API_KEY, masked the moment it is read; '' when neither is set. */
+function readApiKey(source) {
+    const apiKey = source.read('api-key') || (source.env.TOGETHER_API_KEY ?? '').trim();
+    if (apiKey)
+        source.maskSecret(apiKey);
+    return apiKey;
+}
 const TRUE_VALUES = ['true', 'True', 'TRUE'];
 const FALSE_VALUES = ['false', 'False', 'FALSE'];
 function oneOf(name, value, allowed) {
@@ -54662,9 +54669,7 @@ const settings_PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_targ
 /** Reads and validates every setting; throws one SettingsError that lists every problem. */
 async function readSettings(source) {
     const { read, env } = source;
-    const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
-    if (apiKey)
-        source.maskSecret(apiKey);
+    const apiKey = readApiKey(source);
     const githubToken = read('github-token');
     if (githubToken)
         source.maskSecret(githubToken);

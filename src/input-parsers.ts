@@ -28,6 +28,17 @@ export function problemCollector(): { problems: string[]; field: <T>(parse: () =
   return { problems, field };
 }
 
+/** The Together API key, from the input or TOGETHER_API_KEY, masked the moment it is read; '' when neither is set. */
+export function readApiKey(source: {
+  read: (name: string) => string;
+  env: Record<string, string | undefined>;
+  maskSecret: (secret: string) => void;
+}): string {
+  const apiKey = source.read('api-key') || (source.env.TOGETHER_API_KEY ?? '').trim();
+  if (apiKey) source.maskSecret(apiKey);
+  return apiKey;
+}
+
 export const TRUE_VALUES = ['true', 'True', 'TRUE'];
 export const FALSE_VALUES = ['false', 'False', 'FALSE'];
 

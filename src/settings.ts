@@ -13,6 +13,7 @@ import {
   oneOf,
   positiveSeconds,
   problemCollector,
+  readApiKey,
   secondsVariable,
   SettingsError,
   wholeNumber,
@@ -136,8 +137,7 @@ const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 /** Reads and validates every setting; throws one SettingsError that lists every problem. */
 export async function readSettings(source: SettingsSource): Promise<Settings> {
   const { read, env } = source;
-  const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
-  if (apiKey) source.maskSecret(apiKey);
+  const apiKey = readApiKey(source);
   const githubToken = read('github-token');
   if (githubToken) source.maskSecret(githubToken);
 

@@ -49441,19 +49441,25 @@ function createDispatcher() {
         bodyTimeout: API_TIMEOUT_MS,
     });
 }
+/** What may go into a request path, by kind: the shape, and how a message names it. */
+const ID_KINDS = {
+    file: { valid: isValidFileId, prefix: '/files', shape: 'file-...' },
+    job: { valid: isValidJobId, prefix: '/fine-tunes', shape: 'ft-...' },
+};
 /**
- * The request path of a file: only an ID of Together's shape goes into a URL (`..` as an ID would make a cleanup
- * `DELETE /v1/`), whatever a server answered.
+ * The request path of a file or a job: only an ID of Together's shape goes into a URL (`..` as a file ID would make a
+ * cleanup `DELETE /v1/`), whatever a server answered.
  */
-function filePath(fileId, operation, suffix = '') {
-    if (!isValidFileId(fileId)) {
+function idPath(kind, id, operation, suffix = '') {
+    const { valid, prefix, shape } = ID_KINDS[kind];
+    if (!valid(id)) {
         throw new ProtocolError({
             operation,
             status: 0,
-            detail: `the file ID ${JSON.stringify(fileId).slice(0, 80)} is not of Together's shape (file-...); it is not used`,
+            detail: `the ${kind} ID ${JSON.stringify(id).slice(0, 80)} is not of Together's shape (${shape}); it is not used`,
         });
     }
-    return `/files/${fileId}${suffix}`;
+    return `${prefix}/${id}${suffix}`;
 }
 class TogetherClient {
     options;
@@ -49584,7 +49590,7 @@ class TogetherClient {
     async preprocess(fileId, options = {}) {
         const operation = `POST /files/${fileId}/preprocess`;
         return runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'POST', path: filePath(fileId, operation, '/preprocess') }, signal);
+            const res = await this.send({ method: 'POST', path: idPath('file', fileId, operation, '/preprocess') }, signal);
             if (res.statusCode === 404 || res.statusCode === 405)
                 return undefined;
             return this.fileObject(operation, res);
@@ -49594,7 +49600,7 @@ class TogetherClient {
     async retrieve(fileId, options = {}) {
         const operation = `GET /files/${fileId}`;
         return runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'GET', path: filePath(fileId, operation) }, signal);
+            const res = await this.send({ method: 'GET', path: idPath('file', fileId, operation) }, signal);
             return this.fileObject(operation, res);
         }, this.loop(options));
     }
@@ -49602,7 +49608,7 @@ class TogetherClient {
     async deleteFile(fileId, options = {}) {
         const operation = `DELETE /files/${fileId}`;
         await runWithRetries(operation, async (signal) => {
-            const res = await this.send({ method: 'DELETE', path: filePath(fileId, operation) }, signal);
+            const res = await this.send({ method: 'DELETE', path: idPath('file', fileId, operation) }, signal);
             if (res.statusCode === 404)
                 return;
             if (res.statusCode < 200 || res.statusCode >= 300)
@@ -49663,7 +49669,7 @@ class TogetherClient {
     /** `GET /fine-tunes/{id}`: the job, its events included. */
     async retrieveFineTune(jobId, options = {}) {
         const operation = `GET /fine-tunes/${jobId}`;
-        const path = jobPath(jobId, operation);
+        const path = idPath('job', jobId, operation);
         return this.job(operation, await this.api(operation, { method: 'GET', path, maxBytes: MAX_LIST_ANSWER_BYTES }, options));
     }
     /** `GET /fine-tunes`: the account's jobs (no pagination). */
@@ -49676,13 +49682,13 @@ class TogetherClient {
     /** `POST /fine-tunes/{id}/cancel`. */
     async cancelFineTune(jobId, options = {}) {
         const operation = `POST /fine-tunes/${jobId}/cancel`;
-        const path = jobPath(jobId, operation, '/cancel');
+        const path = idPath('job', jobId, operation, '/cancel');
         return this.job(operation, await this.api(operation, { method: 'POST', path }, options));
     }
     /** `GET /fine-tunes/{id}/metrics`: the training and evaluation points. */
     async fineTuneMetrics(jobId, options = {}) {
         const operation = `GET /fine-tunes/${jobId}/metrics`;
-        const path = jobPath(jobId, operation, '/metrics');
+        const path = idPath('job', jobId, operation, '/metrics');
         const parsed = (await this.api(operation, { method: 'GET', path, maxBytes: MAX_LIST_ANSWER_BYTES }, options));
         const points = Array.isArray(parsed.metrics) ? parsed.metrics : Array.isArray(parsed.data) ? parsed.data : [];
         return points.filter((p) => !!p && typeof p === 'object');
@@ -49852,17 +49858,6 @@ class TogetherClient {
             label: `${call.method} ${call.path}`,
         });
     }
-}
-/** The request path of a job: only an ID of Together's shape goes into a URL. */
-function jobPath(jobId, operation, suffix = '') {
-    if (!isValidJobId(jobId)) {
-        throw new ProtocolError({
-            operation,
-            status: 0,
-            detail: `the job ID ${JSON.stringify(jobId).slice(0, 80)} is not of Together's shape (ft-...); it is not used`,
-        });
-    }
-    return `/fine-tunes/${jobId}${suffix}`;
 }
 function single(value) {
     return (Array.isArray(value) ? value[0] : value) || undefined;
@@ -50157,6 +50152,13 @@ function problemCollector() {
     };
     return { problems, field };
 }
+/** The Together API key, from the input or TOGETHER_API_KEY, masked the moment it is read; '' when neither is set. */
+function readApiKey(source) {
+    const apiKey = source.read('api-key') || (source.env.TOGETHER_API_KEY ?? '').trim();
+    if (apiKey)
+        source.maskSecret(apiKey);
+    return apiKey;
+}
 const TRUE_VALUES = ['true', 'True', 'TRUE'];
 const FALSE_VALUES = ['false', 'False', 'FALSE'];
 function oneOf(name, value, allowed) {
@@ -50297,9 +50299,7 @@ const INPUT_OF = {
 };
 function readFineTuneSettings(source) {
     const { read, env } = source;
-    const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
-    if (apiKey)
-        source.maskSecret(apiKey);
+    const apiKey = readApiKey(source);
     const wandbApiKey = read('wandb-api-key');
     if (wandbApiKey)
         source.maskSecret(wandbApiKey);

@@ -10,6 +10,7 @@ import {
   oneOf,
   positiveSeconds,
   problemCollector,
+  readApiKey,
   secondsVariable,
   SettingsError,
   wholeNumber,
@@ -114,8 +115,7 @@ export const INPUT_OF: Record<string, string> = {
 
 export function readFineTuneSettings(source: FineTuneSource): FineTuneSettings {
   const { read, env } = source;
-  const apiKey = read('api-key') || (env.TOGETHER_API_KEY ?? '').trim();
-  if (apiKey) source.maskSecret(apiKey);
+  const apiKey = readApiKey(source);
   const wandbApiKey = read('wandb-api-key');
   if (wandbApiKey) source.maskSecret(wandbApiKey);
 

@@ -100,19 +100,26 @@ interface ApiCall {
   maxBytes?: number;
 }
 
+/** What may go into a request path, by kind: the shape, and how a message names it. */
+const ID_KINDS = {
+  file: { valid: isValidFileId, prefix: '/files', shape: 'file-...' },
+  job: { valid: isValidJobId, prefix: '/fine-tunes', shape: 'ft-...' },
+} as const;
+
 /**
- * The request path of a file: only an ID of Together's shape goes into a URL (`..` as an ID would make a cleanup
- * `DELETE /v1/`), whatever a server answered.
+ * The request path of a file or a job: only an ID of Together's shape goes into a URL (`..` as a file ID would make a
+ * cleanup `DELETE /v1/`), whatever a server answered.
  */
-function filePath(fileId: string, operation: string, suffix = ''): string {
-  if (!isValidFileId(fileId)) {
+function idPath(kind: keyof typeof ID_KINDS, id: string, operation: string, suffix = ''): string {
+  const { valid, prefix, shape } = ID_KINDS[kind];
+  if (!valid(id)) {
     throw new ProtocolError({
       operation,
       status: 0,
-      detail: `the file ID ${JSON.stringify(fileId).slice(0, 80)} is not of Together's shape (file-...); it is not used`,
+      detail: `the ${kind} ID ${JSON.stringify(id).slice(0, 80)} is not of Together's shape (${shape}); it is not used`,
     });
   }
-  return `/files/${fileId}${suffix}`;
+  return `${prefix}/${id}${suffix}`;
 }
 
 export class TogetherClient {
@@ -279,7 +286,7 @@ export class TogetherClient {
     return runWithRetries(
       operation,
       async (signal) => {
-        const res = await this.send({ method: 'POST', path: filePath(fileId, operation, '/preprocess') }, signal);
+        const res = await this.send({ method: 'POST', path: idPath('file', fileId, operation, '/preprocess') }, signal);
         if (res.statusCode === 404 || res.statusCode === 405) return undefined;
         return this.fileObject(operation, res);
       },
@@ -293,7 +300,7 @@ export class TogetherClient {
     return runWithRetries(
       operation,
       async (signal) => {
-        const res = await this.send({ method: 'GET', path: filePath(fileId, operation) }, signal);
+        const res = await this.send({ method: 'GET', path: idPath('file', fileId, operation) }, signal);
         return this.fileObject(operation, res);
       },
       this.loop(options),
@@ -306,7 +313,7 @@ export class TogetherClient {
     await runWithRetries(
       operation,
       async (signal) => {
-        const res = await this.send({ method: 'DELETE', path: filePath(fileId, operation) }, signal);
+        const res = await this.send({ method: 'DELETE', path: idPath('file', fileId, operation) }, signal);
         if (res.statusCode === 404) return;
         if (res.statusCode < 200 || res.statusCode >= 300) throw this.error(operation, res);
       },
@@ -396,7 +403,7 @@ export class TogetherClient {
   /** `GET /fine-tunes/{id}`: the job, its events included. */
   async retrieveFineTune(jobId: string, options: RequestOptions = {}): Promise<FineTuneJob> {
     const operation = `GET /fine-tunes/${jobId}`;
-    const path = jobPath(jobId, operation);
+    const path = idPath('job', jobId, operation);
     return this.job(
       operation,
       await this.api(operation, { method: 'GET', path, maxBytes: MAX_LIST_ANSWER_BYTES }, options),
@@ -418,14 +425,14 @@ export class TogetherClient {
   /** `POST /fine-tunes/{id}/cancel`. */
   async cancelFineTune(jobId: string, options: RequestOptions = {}): Promise<FineTuneJob> {
     const operation = `POST /fine-tunes/${jobId}/cancel`;
-    const path = jobPath(jobId, operation, '/cancel');
+    const path = idPath('job', jobId, operation, '/cancel');
     return this.job(operation, await this.api(operation, { method: 'POST', path }, options));
   }
 
   /** `GET /fine-tunes/{id}/metrics`: the training and evaluation points. */
   async fineTuneMetrics(jobId: string, options: RequestOptions = {}): Promise<MetricPoint[]> {
     const operation = `GET /fine-tunes/${jobId}/metrics`;
-    const path = jobPath(jobId, operation, '/metrics');
+    const path = idPath('job', jobId, operation, '/metrics');
     const parsed = (await this.api(operation, { method: 'GET', path, maxBytes: MAX_LIST_ANSWER_BYTES }, options)) as {
       metrics?: unknown;
       data?: unknown;
@@ -628,18 +635,6 @@ export class TogetherClient {
       },
     );
   }
-}
-
-/** The request path of a job: only an ID of Together's shape goes into a URL. */
-function jobPath(jobId: string, operation: string, suffix = ''): string {
-  if (!isValidJobId(jobId)) {
-    throw new ProtocolError({
-      operation,
-      status: 0,
-      detail: `the job ID ${JSON.stringify(jobId).slice(0, 80)} is not of Together's shape (ft-...); it is not used`,
-    });
-  }
-  return `/fine-tunes/${jobId}${suffix}`;
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -280,25 +280,21 @@ describe('files refused before their content is read', () => {
 });
 
 describe('many files under a low open-files limit', () => {
-  it('checks 2,000 files under ulimit -n 256, every one reported, with an unreadable one failing alone by name', async () => {
+  it('checks 2,000 files under ulimit -n 256, every one reported and checked', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 2000; i += 1) files[`data/part-${String(i).padStart(5, '0')}.jsonl`] = `{"text": "row ${i}"}\n`;
     const { ws } = await tree(files);
-    const { chmod } = await import('node:fs/promises');
-    await chmod(ws.file('data/part-00810.jsonl'), 0o000);
     const run = await runAction({
       workspace: ws.root,
       inputs: { mode: 'check', path: 'data/*.jsonl' },
       openFilesLimit: 256,
     });
+    // (A file that cannot be opened failing alone is test/integration/unreadable.test.ts: as root, nothing here is.)
     expect(run.stdout + run.stderr).not.toMatch(/EMFILE|too many open files/);
+    expect(run.exitCode).toBe(0);
     const results = filesOf(run);
     expect(results).toHaveLength(2000);
+    expect(results.every((f) => f.status === 'checked' && f.check?.samples === 1)).toBe(true);
     expect((run.manifest as { files: unknown[] }).files).toHaveLength(2000);
-    // Root reads any file whatever its mode: then every file passes. Otherwise the unreadable one fails alone.
-    const failed = results.filter((f) => f.status !== 'checked');
-    expect(failed.length).toBeLessThanOrEqual(1);
-    for (const f of failed) expect(f.path).toBe('data/part-00810.jsonl');
-    expect(run.exitCode).toBe(failed.length);
   });
 });
