@@ -34713,7 +34713,7 @@ const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nc
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { webidl } = __nccwpck_require__(7879)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(2701)
+const { bytesMatch } = __nccwpck_require__(5082)
 const { isomorphicEncode } = __nccwpck_require__(8116)
 
 const GET_OR_HEAD = ['GET', 'HEAD']
@@ -40659,7 +40659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2701:
+/***/ 5082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5082);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6452);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5082:
+/***/ 6452:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45955,6 +45955,7 @@ async function scanCsv(path, bytes, options = {}) {
 var external_node_fs_promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ./src/safe-text.ts
@@ -46686,8 +46687,382 @@ function checkPreference(sample, warn) {
 /** Warnings listed per file; the rest are counted. */
 const MAX_WARNINGS = 100;
 
+;// CONCATENATED MODULE: ./src/review/distribution.ts
+/** An exact distribution of whole numbers (characters or messages per sample): value -> count, mergeable. */
+class Distribution {
+    counts = new Map();
+    total = 0;
+    add(value, count = 1) {
+        this.counts.set(value, (this.counts.get(value) ?? 0) + count);
+        this.total += count;
+    }
+    merge(other) {
+        for (const [value, count] of other.counts)
+            this.add(value, count);
+    }
+    /** Plain arrays, to cross a worker thread's boundary. */
+    toPairs() {
+        return [[...this.counts.keys()], [...this.counts.values()]];
+    }
+    static fromPairs([values, counts]) {
+        const distribution = new Distribution();
+        values.forEach((value, i) => distribution.add(value, counts[i]));
+        return distribution;
+    }
+    sorted() {
+        return [...this.counts].sort((a, b) => a[0] - b[0]);
+    }
+    /** min, median, p95 and max (nearest rank), or null when empty. */
+    summary() {
+        if (this.total === 0)
+            return null;
+        const sorted = this.sorted();
+        const rank = (q) => {
+            const target = Math.max(1, Math.ceil(q * this.total));
+            let seen = 0;
+            for (const [value, count] of sorted)
+                if ((seen += count) >= target)
+                    return value;
+            return sorted.at(-1)[0];
+        };
+        return { min: sorted[0][0], median: rank(0.5), p95: rank(0.95), max: sorted.at(-1)[0] };
+    }
+    /** Log-2 bins: `[0, 0]`, `[1, 1]`, `[2, 3]`, `[4, 7]`, … up to the largest value, empty bins kept. */
+    histogram() {
+        if (this.total === 0)
+            return [];
+        const bins = [];
+        const binOf = (value) => (value <= 0 ? 0 : Math.floor(Math.log2(value)) + 1);
+        for (const [value, count] of this.counts) {
+            const index = binOf(value);
+            while (bins.length <= index) {
+                const k = bins.length;
+                bins.push({ from: k === 0 ? 0 : 2 ** (k - 1), to: k === 0 ? 0 : 2 ** k - 1, samples: 0 });
+            }
+            bins[index].samples += count;
+        }
+        return bins;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/xxhash-wasm/esm/xxhash-wasm.js
+const t=new Uint8Array([0,97,115,109,1,0,0,0,1,48,8,96,3,127,127,127,1,127,96,3,127,127,127,0,96,2,127,127,0,96,1,127,1,127,96,3,127,127,126,1,126,96,3,126,127,127,1,126,96,2,127,126,0,96,1,127,1,126,3,11,10,0,0,2,1,3,4,5,6,1,7,5,3,1,0,1,7,85,9,3,109,101,109,2,0,5,120,120,104,51,50,0,0,6,105,110,105,116,51,50,0,2,8,117,112,100,97,116,101,51,50,0,3,8,100,105,103,101,115,116,51,50,0,4,5,120,120,104,54,52,0,5,6,105,110,105,116,54,52,0,7,8,117,112,100,97,116,101,54,52,0,8,8,100,105,103,101,115,116,54,52,0,9,10,251,22,10,242,1,1,4,127,32,0,32,1,106,33,3,32,1,65,16,79,4,127,32,3,65,16,107,33,6,32,2,65,168,136,141,161,2,106,33,3,32,2,65,137,235,208,208,7,107,33,4,32,2,65,207,140,162,142,6,106,33,5,3,64,32,3,32,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,3,32,4,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,4,32,2,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,2,32,5,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,5,32,6,32,0,65,4,106,34,0,79,13,0,11,32,2,65,12,119,32,5,65,18,119,106,32,4,65,7,119,106,32,3,65,1,119,106,5,32,2,65,177,207,217,178,1,106,11,32,1,106,32,0,32,1,65,15,113,16,1,11,146,1,0,32,1,32,2,106,33,2,3,64,32,1,65,4,106,32,2,75,69,4,64,32,0,32,1,40,2,0,65,189,220,202,149,124,108,106,65,17,119,65,175,214,211,190,2,108,33,0,32,1,65,4,106,33,1,12,1,11,11,3,64,32,1,32,2,79,69,4,64,32,0,32,1,45,0,0,65,177,207,217,178,1,108,106,65,11,119,65,177,243,221,241,121,108,33,0,32,1,65,1,106,33,1,12,1,11,11,32,0,32,0,65,15,118,115,65,247,148,175,175,120,108,34,0,65,13,118,32,0,115,65,189,220,202,149,124,108,34,0,65,16,118,32,0,115,11,63,0,32,0,65,8,106,32,1,65,168,136,141,161,2,106,54,2,0,32,0,65,12,106,32,1,65,137,235,208,208,7,107,54,2,0,32,0,65,16,106,32,1,54,2,0,32,0,65,20,106,32,1,65,207,140,162,142,6,106,54,2,0,11,195,4,1,6,127,32,1,32,2,106,33,6,32,0,65,24,106,33,4,32,0,65,40,106,40,2,0,33,3,32,0,32,0,40,2,0,32,2,106,54,2,0,32,0,65,4,106,34,5,32,5,40,2,0,32,2,65,16,79,32,0,40,2,0,65,16,79,114,114,54,2,0,32,2,32,3,106,65,16,73,4,64,32,3,32,4,106,32,1,32,2,252,10,0,0,32,0,65,40,106,32,2,32,3,106,54,2,0,15,11,32,3,4,64,32,3,32,4,106,32,1,65,16,32,3,107,34,2,252,10,0,0,32,0,65,8,106,34,3,32,3,40,2,0,32,4,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,12,106,34,3,32,3,40,2,0,32,4,65,4,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,16,106,34,3,32,3,40,2,0,32,4,65,8,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,20,106,34,3,32,3,40,2,0,32,4,65,12,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,40,106,65,0,54,2,0,32,1,32,2,106,33,1,11,32,1,32,6,65,16,107,77,4,64,32,6,65,16,107,33,8,32,0,65,8,106,40,2,0,33,2,32,0,65,12,106,40,2,0,33,3,32,0,65,16,106,40,2,0,33,5,32,0,65,20,106,40,2,0,33,7,3,64,32,2,32,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,2,32,3,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,3,32,5,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,5,32,7,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,7,32,8,32,1,65,4,106,34,1,79,13,0,11,32,0,65,8,106,32,2,54,2,0,32,0,65,12,106,32,3,54,2,0,32,0,65,16,106,32,5,54,2,0,32,0,65,20,106,32,7,54,2,0,11,32,1,32,6,73,4,64,32,4,32,1,32,6,32,1,107,34,1,252,10,0,0,32,0,65,40,106,32,1,54,2,0,11,11,97,1,1,127,32,0,65,16,106,40,2,0,33,1,32,0,65,4,106,40,2,0,4,127,32,1,65,12,119,32,0,65,20,106,40,2,0,65,18,119,106,32,0,65,12,106,40,2,0,65,7,119,106,32,0,65,8,106,40,2,0,65,1,119,106,5,32,1,65,177,207,217,178,1,106,11,32,0,40,2,0,106,32,0,65,24,106,32,0,65,40,106,40,2,0,16,1,11,255,3,2,3,126,1,127,32,0,32,1,106,33,6,32,1,65,32,79,4,126,32,6,65,32,107,33,6,32,2,66,214,235,130,238,234,253,137,245,224,0,124,33,3,32,2,66,177,169,172,193,173,184,212,166,61,125,33,4,32,2,66,249,234,208,208,231,201,161,228,225,0,124,33,5,3,64,32,3,32,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,3,32,4,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,4,32,2,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,2,32,5,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,5,32,6,32,0,65,8,106,34,0,79,13,0,11,32,2,66,12,137,32,5,66,18,137,124,32,4,66,7,137,124,32,3,66,1,137,124,32,3,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,4,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,2,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,5,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,5,32,2,66,197,207,217,178,241,229,186,234,39,124,11,32,1,173,124,32,0,32,1,65,31,113,16,6,11,134,2,0,32,1,32,2,106,33,2,3,64,32,2,32,1,65,8,106,79,4,64,32,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,32,0,133,66,27,137,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,33,0,32,1,65,8,106,33,1,12,1,11,11,32,1,65,4,106,32,2,77,4,64,32,0,32,1,53,2,0,66,135,149,175,175,152,182,222,155,158,127,126,133,66,23,137,66,207,214,211,190,210,199,171,217,66,126,66,249,243,221,241,153,246,153,171,22,124,33,0,32,1,65,4,106,33,1,11,3,64,32,1,32,2,73,4,64,32,0,32,1,49,0,0,66,197,207,217,178,241,229,186,234,39,126,133,66,11,137,66,135,149,175,175,152,182,222,155,158,127,126,33,0,32,1,65,1,106,33,1,12,1,11,11,32,0,32,0,66,33,136,133,66,207,214,211,190,210,199,171,217,66,126,34,0,32,0,66,29,136,133,66,249,243,221,241,153,246,153,171,22,126,34,0,32,0,66,32,136,133,11,77,0,32,0,65,8,106,32,1,66,214,235,130,238,234,253,137,245,224,0,124,55,3,0,32,0,65,16,106,32,1,66,177,169,172,193,173,184,212,166,61,125,55,3,0,32,0,65,24,106,32,1,55,3,0,32,0,65,32,106,32,1,66,249,234,208,208,231,201,161,228,225,0,124,55,3,0,11,244,4,2,3,127,4,126,32,1,32,2,106,33,5,32,0,65,40,106,33,4,32,0,65,200,0,106,40,2,0,33,3,32,0,32,0,41,3,0,32,2,173,124,55,3,0,32,2,32,3,106,65,32,73,4,64,32,3,32,4,106,32,1,32,2,252,10,0,0,32,0,65,200,0,106,32,2,32,3,106,54,2,0,15,11,32,3,4,64,32,3,32,4,106,32,1,65,32,32,3,107,34,2,252,10,0,0,32,0,65,8,106,34,3,32,3,41,3,0,32,4,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,16,106,34,3,32,3,41,3,0,32,4,65,8,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,24,106,34,3,32,3,41,3,0,32,4,65,16,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,32,106,34,3,32,3,41,3,0,32,4,65,24,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,200,0,106,65,0,54,2,0,32,1,32,2,106,33,1,11,32,1,65,32,106,32,5,77,4,64,32,5,65,32,107,33,2,32,0,65,8,106,41,3,0,33,6,32,0,65,16,106,41,3,0,33,7,32,0,65,24,106,41,3,0,33,8,32,0,65,32,106,41,3,0,33,9,3,64,32,6,32,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,6,32,7,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,7,32,8,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,8,32,9,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,9,32,2,32,1,65,8,106,34,1,79,13,0,11,32,0,65,8,106,32,6,55,3,0,32,0,65,16,106,32,7,55,3,0,32,0,65,24,106,32,8,55,3,0,32,0,65,32,106,32,9,55,3,0,11,32,1,32,5,73,4,64,32,4,32,1,32,5,32,1,107,34,1,252,10,0,0,32,0,65,200,0,106,32,1,54,2,0,11,11,188,2,1,5,126,32,0,65,24,106,41,3,0,33,1,32,0,41,3,0,34,2,66,32,90,4,126,32,0,65,8,106,41,3,0,34,3,66,1,137,32,0,65,16,106,41,3,0,34,4,66,7,137,124,32,1,66,12,137,32,0,65,32,106,41,3,0,34,5,66,18,137,124,124,32,3,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,4,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,1,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,5,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,5,32,1,66,197,207,217,178,241,229,186,234,39,124,11,32,2,124,32,0,65,40,106,32,2,66,31,131,167,16,6,11]);async function e(){return function(t){const{exports:{mem:e,xxh32:n,xxh64:r,init32:i,update32:a,digest32:o,init64:s,update64:u,digest64:c}}=t;let h=new Uint8Array(e.buffer);function g(t,n){if(e.buffer.byteLength<t+n){const r=Math.ceil((t+n-e.buffer.byteLength)/65536);e.grow(r),h=new Uint8Array(e.buffer)}}function f(t,e,n,r,i,a){g(t);const o=new Uint8Array(t);return h.set(o),n(0,e),o.set(h.subarray(0,t)),{update(e){let n;return h.set(o),"string"==typeof e?(g(3*e.length,t),n=w.encodeInto(e,h.subarray(t)).written):(g(e.byteLength,t),h.set(e,t),n=e.byteLength),r(0,t,n),o.set(h.subarray(0,t)),this},digest:()=>(h.set(o),a(i(0)))}}function y(t){return t>>>0}const b=2n**64n-1n;function d(t){return t&b}const w=new TextEncoder,l=0,p=0n;function x(t,e=l){return g(3*t.length,0),y(n(0,w.encodeInto(t,h).written,e))}function L(t,e=p){return g(3*t.length,0),d(r(0,w.encodeInto(t,h).written,e))}return{h32:x,h32ToString:(t,e=l)=>x(t,e).toString(16).padStart(8,"0"),h32Raw:(t,e=l)=>(g(t.byteLength,0),h.set(t),y(n(0,t.byteLength,e))),create32:(t=l)=>f(48,t,i,a,o,y),h64:L,h64ToString:(t,e=p)=>L(t,e).toString(16).padStart(16,"0"),h64Raw:(t,e=p)=>(g(t.byteLength,0),h.set(t),d(r(0,t.byteLength,e))),create64:(t=p)=>f(88,t,s,u,c,d)}}((await WebAssembly.instantiate(t)).instance)}
+//# sourceMappingURL=xxhash-wasm.js.map
+
+;// CONCATENATED MODULE: ./src/review/sample-hash.ts
+/**
+ * A 64-bit hash of a JSON value's canonical form: object keys in sorted order, whitespace and number spelling
+ * (`1.0`, `1`) irrelevant, so a file re-serialised by another tool hashes the same. The structure (types, lengths,
+ * keys, short strings, numbers) is mixed in JavaScript as the value is walked; the long strings, where the bytes
+ * are, go to xxHash64 (WebAssembly) in one call per value, since a call costs about a microsecond whatever its size.
+ */
+
+
+let h64;
+/** Loads the WebAssembly hasher once; call before hashing. */
+async function loadHasher() {
+    h64 ??= (await e()).h64;
+}
+/** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
+const SHORT_STRING = 24;
+let structA = 0;
+let structB = 0;
+const longStrings = [];
+const sample_hash_float = new Float64Array(1);
+const floatWords = new Int32Array(sample_hash_float.buffer);
+function mix(x) {
+    structA = Math.imul(structA ^ x, 0x01000193);
+    structA = (structA << 13) | (structA >>> 19);
+    structB = (Math.imul(structB, 31) + x) | 0;
+    structB ^= structB >>> 15;
+}
+function mixShort(text) {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < text.length; i += 1)
+        h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    mix(h);
+}
+function mixNumber(value) {
+    sample_hash_float[0] = Number.isNaN(value) ? Number.NaN : value === 0 ? 0 : value;
+    mix(2);
+    mix(floatWords[0]);
+    mix(floatWords[1]);
+}
+function walk(value) {
+    switch (typeof value) {
+        case 'string':
+            mix(1);
+            mix(value.length);
+            if (value.length < SHORT_STRING)
+                mixShort(value);
+            else
+                longStrings.push(value);
+            return;
+        case 'number':
+            mixNumber(value);
+            return;
+        case 'boolean':
+            mix(value ? 3 : 4);
+            return;
+        case 'object': {
+            if (value === null)
+                return mix(5);
+            if (value instanceof PyFloat)
+                return mixNumber(value.value);
+            if (Array.isArray(value)) {
+                mix(6);
+                mix(value.length);
+                for (const item of value)
+                    walk(item);
+                return;
+            }
+            const record = value;
+            const keys = Object.keys(record);
+            // Insertion sort: objects in datasets have a handful of keys.
+            for (let i = 1; i < keys.length; i += 1) {
+                const key = keys[i];
+                let j = i - 1;
+                for (; j >= 0 && keys[j] > key; j -= 1)
+                    keys[j + 1] = keys[j];
+                keys[j + 1] = key;
+            }
+            mix(7);
+            mix(keys.length);
+            for (const key of keys) {
+                mix(key.length);
+                mixShort(key);
+                walk(record[key]);
+            }
+            return;
+        }
+        default:
+            mix(8);
+    }
+}
+function fmix(h) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** The canonical hash of a parsed JSON value. */
+function hashValue(value) {
+    if (!h64)
+        throw new Error('loadHasher() was not awaited');
+    structA = 0x1234567;
+    structB = 0x7654321;
+    longStrings.length = 0;
+    walk(value);
+    let a = structA;
+    let b = structB;
+    if (longStrings.length > 0) {
+        // The lengths are in the structure, so joining with a separator loses nothing.
+        const x = h64(longStrings.length === 1 ? longStrings[0] : longStrings.join('\u0000'));
+        a ^= Number(x & 0xffffffffn);
+        b ^= Number(x >> 32n);
+    }
+    return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+}
+/** Hex form, for tests and ordering. */
+function hashHex(hash) {
+    return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
+}
+
+;// CONCATENATED MODULE: ./src/review/collector.ts
+
+
+/** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
+const RECORD_WORDS = 6;
+const HAS_PROMPT = 1;
+class ReviewCollector {
+    records = new Uint32Array(RECORD_WORDS * 1024);
+    count = 0;
+    format = null;
+    counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
+    characters = new Distribution();
+    messages = new Distribution();
+    promptCharacters = new Distribution();
+    answerCharacters = new Distribution();
+    /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
+    add(sample, format, line) {
+        const kind = format ?? detectFormat(sample);
+        this.format ??= kind ?? null;
+        const whole = hashValue(sample);
+        const prompt = kind ? promptOf(sample, kind) : undefined;
+        const promptHash = prompt === undefined ? undefined : hashValue(prompt);
+        if (this.count * RECORD_WORDS === this.records.length) {
+            const grown = new Uint32Array(this.records.length * 2);
+            grown.set(this.records);
+            this.records = grown;
+        }
+        const at = this.count * RECORD_WORDS;
+        this.records[at] = whole.hi;
+        this.records[at + 1] = whole.lo;
+        this.records[at + 2] = promptHash?.hi ?? 0;
+        this.records[at + 3] = promptHash?.lo ?? 0;
+        this.records[at + 4] = line;
+        this.records[at + 5] = promptHash ? HAS_PROMPT : 0;
+        this.count += 1;
+        this.addStats(sample, kind);
+    }
+    addStats(sample, kind) {
+        if ('weight' in sample)
+            this.counters.with_weights += 1;
+        switch (kind) {
+            case 'general':
+                this.characters.add(contentChars(sample.text));
+                return;
+            case 'instruction': {
+                const prompt = contentChars(sample.prompt);
+                const answer = contentChars(sample.completion);
+                this.promptCharacters.add(prompt);
+                this.answerCharacters.add(answer);
+                this.characters.add(prompt + answer);
+                return;
+            }
+            case 'preference_openai': {
+                const input = sample.input;
+                const prompt = messagesChars(input?.messages);
+                const answer = messagesChars(sample.preferred_output);
+                this.promptCharacters.add(prompt);
+                this.answerCharacters.add(answer);
+                this.characters.add(prompt + answer);
+                return;
+            }
+            case 'conversation': {
+                const messages = Array.isArray(sample.messages) ? sample.messages : [];
+                let system = false;
+                let user = false;
+                let tools = false;
+                let weights = false;
+                for (const message of messages) {
+                    const m = message;
+                    system ||= m.role === 'system';
+                    user ||= m.role === 'user';
+                    tools ||= Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+                    weights ||= 'weight' in m;
+                }
+                if (!system)
+                    this.counters.without_system += 1;
+                if (!user)
+                    this.counters.without_user += 1;
+                if (tools)
+                    this.counters.with_tool_calls += 1;
+                if (weights && !('weight' in sample))
+                    this.counters.with_weights += 1;
+                this.messages.add(messages.length);
+                this.characters.add(messagesChars(messages));
+                return;
+            }
+            default:
+                return;
+        }
+    }
+    data() {
+        return {
+            format: this.format,
+            samples: this.count,
+            records: this.records.slice(0, this.count * RECORD_WORDS),
+            counters: { ...this.counters },
+            characters: this.characters.toPairs(),
+            messages: this.messages.toPairs(),
+            promptCharacters: this.promptCharacters.toPairs(),
+            answerCharacters: this.answerCharacters.toPairs(),
+        };
+    }
+}
+/** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
+function detectFormat(sample) {
+    if ('text' in sample)
+        return 'general';
+    if ('messages' in sample)
+        return 'conversation';
+    if ('prompt' in sample && 'completion' in sample)
+        return 'instruction';
+    if ('input' in sample && 'preferred_output' in sample)
+        return 'preference_openai';
+    return undefined;
+}
+/**
+ * The prompt: a conversation's messages before its last assistant message; an instruction's `prompt`; a
+ * preference sample's `input`. Text has none.
+ */
+function promptOf(sample, format) {
+    switch (format) {
+        case 'general':
+            return undefined;
+        case 'instruction':
+            return sample.prompt;
+        case 'preference_openai':
+            return sample.input;
+        case 'conversation': {
+            const messages = Array.isArray(sample.messages) ? sample.messages : [];
+            let last = messages.length - 1;
+            while (last >= 0 && messages[last]?.role !== 'assistant')
+                last -= 1;
+            return last < 0 ? undefined : messages.slice(0, last);
+        }
+    }
+}
+/** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */
+function contentChars(content) {
+    if (typeof content === 'string')
+        return content.length;
+    if (!Array.isArray(content))
+        return 0;
+    let chars = 0;
+    for (const part of content) {
+        const text = part?.text;
+        if (typeof text === 'string')
+            chars += text.length;
+    }
+    return chars;
+}
+function messagesChars(messages) {
+    if (!Array.isArray(messages))
+        return 0;
+    let chars = 0;
+    for (const message of messages)
+        chars += contentChars(message?.content);
+    return chars;
+}
+/** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
+function mergeReviewData(parts) {
+    const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
+    const records = new Uint32Array(samples * RECORD_WORDS);
+    const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
+    const dists = { characters: new Distribution(), messages: new Distribution(), promptCharacters: new Distribution(), answerCharacters: new Distribution() };
+    let at = 0;
+    let format = null;
+    for (const { data, lineOffset } of parts) {
+        format ??= data.format;
+        records.set(data.records, at);
+        for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
+            records[i] = records[i] + lineOffset;
+        at += data.records.length;
+        for (const key of Object.keys(counters))
+            counters[key] += data.counters[key];
+        for (const key of Object.keys(dists))
+            dists[key].merge(Distribution.fromPairs(data[key]));
+    }
+    return {
+        format,
+        samples,
+        records,
+        counters,
+        characters: dists.characters.toPairs(),
+        messages: dists.messages.toPairs(),
+        promptCharacters: dists.promptCharacters.toPairs(),
+        answerCharacters: dists.answerCharacters.toPairs(),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/check/jsonl.ts
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
+
 
 
 
@@ -46700,7 +47075,10 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * every line must share it.
  */
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
-    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+    const collector = options.review && rules !== 'utf8' ? new ReviewCollector() : undefined;
+    if (collector)
+        await loadHasher();
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
     const read = await readLines(path, range, visitor, options);
     const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
     return {
@@ -46710,18 +47088,23 @@ async function scanJsonl(path, range, rules, firstFormat, options = {}) {
         firstFormat: visitor.rangeFirstFormat,
         warnings: visitor.warnings,
         omittedWarnings: visitor.omittedWarnings,
+        ...(collector ? { review: collector.data() } : {}),
     };
 }
 class JsonlVisitor {
     rules;
     firstFormat;
     startsFile;
+    collector;
     samples = 0;
     problem = null;
     rangeFirstFormat;
     warnings = [];
     omittedWarnings = 0;
     currentLine = 0;
+    /** The value and format of the line just checked, for the review. */
+    lastValue;
+    lastFormat;
     hints = { constantsSeen: false };
     warn = (message) => {
         if (this.warnings.length < MAX_WARNINGS)
@@ -46729,10 +47112,11 @@ class JsonlVisitor {
         else
             this.omittedWarnings += 1;
     };
-    constructor(rules, firstFormat, startsFile) {
+    constructor(rules, firstFormat, startsFile, collector) {
         this.rules = rules;
         this.firstFormat = firstFormat;
         this.startsFile = startsFile;
+        this.collector = collector;
     }
     get wantsLines() {
         return this.problem === null && this.rules !== 'utf8';
@@ -46752,9 +47136,12 @@ class JsonlVisitor {
             return;
         }
         this.samples += 1;
+        if (this.collector && this.lastValue)
+            this.collector.add(this.lastValue, this.lastFormat, line);
     }
     /** The line's problem, or undefined; records line 1's format. */
     lineProblem(text, line) {
+        this.lastValue = undefined;
         const parsed = parsePythonJson(text, this.hints);
         if (!parsed.ok) {
             if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
@@ -46770,11 +47157,14 @@ class JsonlVisitor {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
             return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
         }
+        this.lastValue = value;
+        this.lastFormat = undefined;
         if (this.rules !== 'full')
             return undefined;
         const verdict = checkSample(value, this.firstFormat, this.warn);
         if (verdict.error !== undefined)
             return verdict.error;
+        this.lastFormat = verdict.format;
         this.firstFormat ??= verdict.format;
         if (line === 1)
             this.rangeFirstFormat = verdict.format;
@@ -46846,6 +47236,7 @@ function defaultWorkerScript() {
 
 
 
+
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 /** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
 const RANGE_BYTES = 16 * 1024 * 1024;
@@ -46862,7 +47253,7 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
     if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
         return scanJsonl(file, { end: bytes }, rules, undefined, read);
     }
-    const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal };
+    const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal, review: read.review };
     // Start the workers first: their start-up overlaps finding the cuts and line 1.
     const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
     try {
@@ -46879,6 +47270,7 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             rules: i === 0 && laterRules === rules ? rules : laterRules,
             firstFormat: firstLine.firstFormat,
             maxLineBytes: read.maxLineBytes,
+            review: read.review,
         }));
         const results = new Array(tasks.length);
         let next = 0;
@@ -46923,7 +47315,10 @@ function mergeRangeResults(results) {
     };
     let firstProblem = null;
     let samplesToProblem = 0;
+    const reviews = [];
     for (const result of results) {
+        if (result.review && !firstProblem)
+            reviews.push({ data: result.review, lineOffset: merged.lines });
         if (!merged.utf8 && result.utf8)
             merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
         if (!firstProblem) {
@@ -46948,6 +47343,8 @@ function mergeRangeResults(results) {
     merged.problem = firstProblem;
     if (firstProblem)
         merged.samples = samplesToProblem;
+    if (reviews.length > 0)
+        merged.review = mergeReviewData(reviews);
     return merged;
 }
 /** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
@@ -47185,8 +47582,12 @@ function parquetProblem(summary) {
  */
 async function checkDataset(target, purpose, level, parallel = {}, read = {}) {
     let sha256;
-    const report = await checkReport(target, purpose, level, parallel, read, (hash) => (sha256 = hash));
-    return { report, sha256: report.passed ? sha256 : undefined };
+    let review;
+    const report = await checkReport(target, purpose, level, parallel, read, (hash, data) => {
+        sha256 = hash;
+        review = data;
+    });
+    return { report, sha256: report.passed ? sha256 : undefined, ...(report.passed && review ? { review } : {}) };
 }
 async function checkReport(target, purpose, level, parallel, read, hashed) {
     const fail = (message, line = null, format = null, samples = 0) => ({
@@ -47209,7 +47610,7 @@ async function checkReport(target, purpose, level, parallel, read, hashed) {
                         ? 'full'
                         : 'syntax';
             const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
-            hashed(result.sha256);
+            hashed(result.sha256, result.review);
             const format = rules === 'full' ? (result.firstFormat ?? null) : null;
             const warned = { warnings: result.warnings, omitted_warnings: result.omittedWarnings };
             if (result.utf8)
@@ -50145,7 +50546,7 @@ function globEscape(text) {
  * Every path the patterns select, as the walk meets it: files a pattern names or that sit under a matched
  * directory (and pass `keepDescendant`), directories a pattern names itself, and refused links and names.
  */
-async function* walk(options) {
+async function* walk_walk(options) {
     const explicit = options.patterns.map((p) => new GlobPattern(p));
     const all = explicit.flatMap((p) => [p, ...compact([p.descendants()])]);
     const includes = all.filter((p) => !p.negate);
@@ -50309,7 +50710,7 @@ async function resolveFiles(options) {
     // promises kept V8's young generation growing).
     const found = new Map();
     const named = new Set();
-    for await (const entry of walk({
+    for await (const entry of walk_walk({
         patterns: rooted,
         excludeHiddenFiles: !options.includeHiddenFiles,
         roots,
@@ -50483,6 +50884,9 @@ class FileRecord {
     wasReused = false;
     validation = null;
     priceEstimate = null;
+    collected;
+    reviewResult = null;
+    reviewLines;
     /**
      * The record of a matched file: its type decided (from the extension unless `file-type` forces one), or the
      * file failed at once when it cannot be a Together file at all, checks on or off.
@@ -50550,10 +50954,12 @@ class FileRecord {
      * The dataset check's verdict: a file that fails it is failed, with the check's message as its error. `sha256`
      * is the content's hash when the check computed it on its reads (upload mode), the checksum sent with the upload.
      */
-    checked(report, sha256) {
+    checked(report, sha256, review) {
         this.report = report;
         if (sha256)
             this.hash = sha256;
+        if (review && report.passed)
+            this.collected = review;
         if (report.passed)
             this.move('checked', ['matched']);
         else
@@ -50676,6 +51082,26 @@ class FileRecord {
             return;
         this.fail(NOT_FINAL, `${this.path}: not finished, the run stopped: ${message}`);
     }
+    /** The hashes and statistics the check collected for the review (passing JSONL files, review on). */
+    get reviewData() {
+        return this.collected;
+    }
+    /** The review, with the first lines its warnings point at; the hashes are let go. */
+    reviewed(review, firstLines) {
+        this.reviewResult = review;
+        this.reviewLines = firstLines;
+        this.collected = undefined;
+    }
+    get review() {
+        return this.reviewResult;
+    }
+    get reviewFirstLines() {
+        return this.reviewLines;
+    }
+    /** `fail-on` turned a review finding into a failure, before anything was sent. */
+    failedReview(message) {
+        this.fail(['checked'], `${this.path}: ${message}`);
+    }
     /** The view that outputs, the summary and the verdict are built from. */
     toResult() {
         return {
@@ -50694,6 +51120,7 @@ class FileRecord {
             reused: this.wasReused,
             validation_report: this.validation,
             estimate: this.priceEstimate,
+            review: this.reviewResult,
         };
     }
     settle(to, status, error) {
@@ -50761,8 +51188,13 @@ async function checkFiles(records, settings, deps) {
             const started = deps.now();
             try {
                 // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
-                const { report, sha256 } = await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel, { sha256: settings.mode === 'upload', maxLineBytes: settings.maxLineBytes, signal: deps.signal });
-                record.checked(report, sha256);
+                const { report, sha256, review } = await checkDataset({ path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType }, settings.purpose, level, deps.parallel, {
+                    sha256: settings.mode === 'upload',
+                    maxLineBytes: settings.maxLineBytes,
+                    signal: deps.signal,
+                    review: settings.review ?? false,
+                });
+                record.checked(report, sha256, review);
             }
             catch (error) {
                 if (deps.signal?.aborted) {
@@ -50785,6 +51217,475 @@ async function checkFiles(records, settings, deps) {
             await (0,promises_.setImmediate)();
         }
     });
+}
+
+;// CONCATENATED MODULE: ./src/review/analysis.ts
+/**
+ * The review's arithmetic on hashes alone: duplicates and conflicts within a file, overlap between the files of
+ * the step, and the multiset change against the base version (added, removed, modified, unchanged). Pure.
+ */
+
+
+/** Examples of each kind at most. */
+const MAX_EXAMPLES = 5;
+function statsOf(data) {
+    const characters = Distribution.fromPairs(data.characters);
+    const stats = {
+        format: data.format,
+        samples: data.samples,
+        characters: characters.summary(),
+        with_weights: data.counters.with_weights,
+        histogram: characters.histogram(),
+    };
+    if (data.format === 'conversation') {
+        stats.messages = Distribution.fromPairs(data.messages).summary();
+        stats.without_system = data.counters.without_system;
+        stats.without_user = data.counters.without_user;
+        stats.with_tool_calls = data.counters.with_tool_calls;
+    }
+    if (data.format === 'instruction' || data.format === 'preference_openai') {
+        stats.prompt_characters = Distribution.fromPairs(data.promptCharacters).summary();
+        stats.answer_characters = Distribution.fromPairs(data.answerCharacters).summary();
+    }
+    return stats;
+}
+/** Words of a record: sample hash at 0-1, prompt hash at 2-3. */
+const SAMPLE = 0;
+const PROMPT = 2;
+function word(data, index, offset) {
+    return data.records[index * RECORD_WORDS + offset];
+}
+function lineOf(data, index) {
+    return word(data, index, 4);
+}
+function hasPrompt(data, index) {
+    return (word(data, index, 5) & HAS_PROMPT) !== 0;
+}
+function compareKey(a, i, b, j, at) {
+    return word(a, i, at) - word(b, j, at) || word(a, i, at + 1) - word(b, j, at + 1);
+}
+/** Indices sorted by the key at `at`, then by line (so a group's first index is its first occurrence). */
+function sortedBy(data, at, keep = () => true) {
+    const indices = [];
+    for (let i = 0; i < data.samples; i += 1)
+        if (keep(i))
+            indices.push(i);
+    const sorted = Uint32Array.from(indices);
+    sorted.sort((i, j) => compareKey(data, i, data, j, at) || lineOf(data, i) - lineOf(data, j));
+    return sorted;
+}
+/** Runs of equal keys in a sorted index list. */
+function* groups(data, sorted, at) {
+    for (let start = 0; start < sorted.length;) {
+        let end = start + 1;
+        while (end < sorted.length && compareKey(data, sorted[start], data, sorted[end], at) === 0)
+            end += 1;
+        yield sorted.subarray(start, end);
+        start = end;
+    }
+}
+/** Duplicates (samples equal to an earlier one) and conflicts (a prompt with two or more different samples). */
+function withinFile(data) {
+    let duplicates = 0;
+    let firstDuplicate = null;
+    for (const group of groups(data, sortedBy(data, SAMPLE), SAMPLE)) {
+        if (group.length < 2)
+            continue;
+        duplicates += group.length - 1;
+        const line = lineOf(data, group[1]);
+        if (!firstDuplicate || line < firstDuplicate.line)
+            firstDuplicate = { line, repeats: lineOf(data, group[0]) };
+    }
+    let conflicts = 0;
+    let firstConflict = null;
+    const prompted = sortedBy(data, PROMPT, (i) => hasPrompt(data, i));
+    for (const group of groups(data, prompted, PROMPT)) {
+        const first = group[0];
+        let other = null;
+        for (const index of group) {
+            if (compareKey(data, index, data, first, SAMPLE) !== 0) {
+                const line = lineOf(data, index);
+                if (other === null || line < other)
+                    other = line;
+            }
+        }
+        if (other === null)
+            continue;
+        conflicts += 1;
+        if (firstConflict === null || other < firstConflict)
+            firstConflict = other;
+    }
+    return { duplicates, conflicts, firstDuplicate, firstConflict };
+}
+/**
+ * The multiset change from `base` to `head`: per sample hash, the smaller count is unchanged and the rest added or
+ * removed; then an added and a removed sample sharing a prompt are one modified sample ("same question, new
+ * answer").
+ */
+function changeBetween(base, head) {
+    const h = sortedBy(head, SAMPLE);
+    const b = sortedBy(base, SAMPLE);
+    let unchanged = 0;
+    const added = [];
+    const removed = [];
+    let i = 0;
+    let j = 0;
+    while (i < h.length || j < b.length) {
+        const order = i >= h.length ? 1 : j >= b.length ? -1 : compareKey(head, h[i], base, b[j], SAMPLE);
+        let iEnd = i;
+        let jEnd = j;
+        if (order <= 0)
+            while (iEnd < h.length && compareKey(head, h[iEnd], head, h[i], SAMPLE) === 0)
+                iEnd += 1;
+        if (order >= 0)
+            while (jEnd < b.length && compareKey(base, b[jEnd], base, b[j], SAMPLE) === 0)
+                jEnd += 1;
+        const common = Math.min(iEnd - i, jEnd - j);
+        unchanged += common;
+        // The later occurrences are the ones that changed.
+        for (let k = i + common; k < iEnd; k += 1)
+            added.push(h[k]);
+        for (let k = j + common; k < jEnd; k += 1)
+            removed.push(b[k]);
+        i = iEnd;
+        j = jEnd;
+    }
+    // Pair added and removed samples by prompt.
+    const promptKey = (data, index) => `${word(data, index, PROMPT)}:${word(data, index, PROMPT + 1)}`;
+    const removedByPrompt = new Map();
+    for (const index of removed) {
+        if (!hasPrompt(base, index))
+            continue;
+        const key = promptKey(base, index);
+        const list = removedByPrompt.get(key);
+        if (list)
+            list.push(index);
+        else
+            removedByPrompt.set(key, [index]);
+    }
+    const modified = [];
+    const pairedRemoved = new Set();
+    const stillAdded = [];
+    for (const index of added) {
+        const list = hasPrompt(head, index) ? removedByPrompt.get(promptKey(head, index)) : undefined;
+        const partner = list?.shift();
+        if (partner === undefined)
+            stillAdded.push(index);
+        else {
+            modified.push(index);
+            pairedRemoved.add(partner);
+        }
+    }
+    const stillRemoved = removed.filter((index) => !pairedRemoved.has(index));
+    const smallest = (data, list) => [...list].sort((x, y) => compareKey(data, x, data, y, SAMPLE) || lineOf(data, x) - lineOf(data, y)).slice(0, MAX_EXAMPLES);
+    return {
+        added: stillAdded.length,
+        removed: stillRemoved.length,
+        modified: modified.length,
+        unchanged,
+        examples: {
+            added: smallest(head, stillAdded),
+            removed: smallest(base, stillRemoved),
+            modified: smallest(head, modified),
+        },
+    };
+}
+/**
+ * For every pair of files (A, B): how many samples of A appear whole in B, and how many samples of A have their
+ * prompt in B; with the first line of A concerned. One sort over all files' hashes, not a pass per pair.
+ */
+function overlapBetween(files) {
+    const result = files.map(() => ({ overlap: new Map(), firstLine: null }));
+    const count = (at, field) => {
+        const all = [];
+        files.forEach((data, file) => {
+            for (let i = 0; i < data.samples; i += 1)
+                if (at === SAMPLE || hasPrompt(data, i))
+                    all.push([file, i]);
+        });
+        const key = ([file, i], k) => word(files[file], i, at + k);
+        all.sort((x, y) => key(x, 0) - key(y, 0) || key(x, 1) - key(y, 1) || x[0] - y[0]);
+        for (let start = 0; start < all.length;) {
+            let end = start + 1;
+            while (end < all.length && key(all[end], 0) === key(all[start], 0) && key(all[end], 1) === key(all[start], 1))
+                end += 1;
+            const inGroup = new Set();
+            for (let k = start; k < end; k += 1)
+                inGroup.add(all[k][0]);
+            if (inGroup.size > 1) {
+                for (let k = start; k < end; k += 1) {
+                    const [file, index] = all[k];
+                    const entry = result[file];
+                    for (const other of inGroup) {
+                        if (other === file)
+                            continue;
+                        const counts = entry.overlap.get(other) ?? { samples: 0, prompts: 0 };
+                        counts[field] += 1;
+                        entry.overlap.set(other, counts);
+                    }
+                    const line = lineOf(files[file], index);
+                    if (entry.firstLine === null || line < entry.firstLine)
+                        entry.firstLine = line;
+                }
+            }
+            start = end;
+        }
+    };
+    count(SAMPLE, 'samples');
+    count(PROMPT, 'prompts');
+    return result;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/review/git-base.ts
+/**
+ * The base version of a dataset, read from the clone with git: the test merge commit's first parent on a pull
+ * request (`actions/checkout` with `fetch-depth: 2` has it), the event's `before` on a push. Equal blob IDs (or
+ * equal Git LFS object IDs) mean unchanged, and nothing is read. git runs without a shell; paths are arguments.
+ */
+
+
+
+const FETCH_HINT = 'check out with `fetch-depth: 2` (actions/checkout) to compare with the base version';
+function git(cwd, args, input) {
+    try {
+        return (0,external_node_child_process_namespaceObject.execFileSync)('git', args, {
+            cwd,
+            encoding: 'utf8',
+            stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
+            maxBuffer: 1024 * 1024,
+            ...(input === undefined ? {} : { input }),
+        }).trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The commit to compare with, or why there is none. */
+function findBaseCommit(workspace, base) {
+    if (!base)
+        return { note: 'no base version: the run is not for a pull request or a push' };
+    if (git(workspace, ['rev-parse', '--show-toplevel']) === undefined)
+        return { note: `no base version: the workspace is not a git clone; ${FETCH_HINT}` };
+    if (base.event === 'pull_request') {
+        const parents = git(workspace, ['rev-list', '--parents', '-n', '1', 'HEAD'])?.split(' ') ?? [];
+        if (parents.length === 3 && git(workspace, ['cat-file', '-e', `${parents[1]}^{commit}`]) !== undefined)
+            return { commit: parents[1] };
+        return { note: `no base version: the clone does not have the pull request's base commit; ${FETCH_HINT}` };
+    }
+    if (git(workspace, ['cat-file', '-e', `${base.before}^{commit}`]) !== undefined)
+        return { commit: base.before };
+    return { note: `no base version: the push's previous commit is not in the clone; ${FETCH_HINT}` };
+}
+const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
+/** The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. */
+function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
+    const root = git(workspace, ['rev-parse', '--show-toplevel']);
+    if (root === undefined)
+        return { kind: 'none', note: `no base version: the workspace is not a git clone` };
+    const relative = external_node_path_default().relative(root, absolutePath).split((external_node_path_default()).sep).join('/');
+    const baseBlob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
+    if (baseBlob === undefined)
+        return { kind: 'new', commit };
+    const headBlob = git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]);
+    const clean = git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
+    if (clean && headBlob === baseBlob)
+        return { kind: 'unchanged', commit };
+    const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
+    const baseLfs = size < 1024 ? LFS_POINTER.exec(`${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n`) : null;
+    const file = external_node_path_default().join(tempDir, tempName);
+    if (baseLfs) {
+        const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
+        const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
+        if (clean && headLfs?.[1] === baseLfs[1])
+            return { kind: 'unchanged', commit };
+        const pointer = `${git(workspace, ['cat-file', 'blob', baseBlob])}\n`;
+        if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
+            return {
+                kind: 'none',
+                note: `no base version: it is in Git LFS (oid sha256:${baseLfs[1].slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+            };
+        }
+        return { kind: 'read', commit, file };
+    }
+    if (!writeFrom(workspace, ['cat-file', 'blob', baseBlob], file)) {
+        return { kind: 'none', note: 'no base version: git could not read it from the clone' };
+    }
+    return { kind: 'read', commit, file };
+}
+/** Runs git with its output streamed into `file` (never held in memory). */
+function writeFrom(cwd, args, file, input) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx', 0o600);
+    try {
+        (0,external_node_child_process_namespaceObject.execFileSync)('git', args, {
+            cwd,
+            stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
+            ...(input === undefined ? {} : { input }),
+        });
+        return true;
+    }
+    catch {
+        return false;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/review-phase.ts
+/**
+ * The review phase, after the checks: each reviewed file's base version (git), then the arithmetic across files
+ * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
+ */
+
+
+
+
+
+
+
+
+
+async function reviewFiles(records, settings, deps) {
+    const reviewed = records.filter((r) => r.reviewData !== undefined);
+    if (!settings.review || reviewed.length === 0 || settings.check === 'off')
+        return;
+    await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
+        const heads = reviewed.map((r) => r.reviewData);
+        const overlaps = overlapBetween(heads);
+        const base = findBaseCommit(settings.workspace, settings.reviewBase);
+        const temp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'together-review-'));
+        try {
+            for (const [index, record] of reviewed.entries()) {
+                deps.signal?.throwIfAborted();
+                const head = heads[index];
+                const within = withinFile(head);
+                const overlap = {};
+                for (const [other, counts] of [...overlaps[index].overlap].sort((a, b) => a[0] - b[0]))
+                    overlap[reviewed[other].path] = counts;
+                const review = {
+                    samples: head.samples,
+                    duplicates: within.duplicates,
+                    conflicts: within.conflicts,
+                    overlap,
+                    stats: statsOf(head),
+                    base: null,
+                    base_note: base.note ?? null,
+                    added: null,
+                    removed: null,
+                    modified: null,
+                    unchanged: null,
+                    examples: { added: [], removed: [], modified: [] },
+                };
+                if (base.commit)
+                    await compareWithBase(record, head, review, base.commit, settings, temp, index);
+                record.reviewed(review, {
+                    duplicate: within.firstDuplicate,
+                    conflict: within.firstConflict,
+                    overlap: overlaps[index].firstLine,
+                });
+                deps.log.info(`${record.path}: ${describeReview(review)}`);
+                const gated = gateMessage(review, settings.failOn);
+                if (gated)
+                    record.failedReview(gated);
+            }
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(temp, { recursive: true, force: true });
+        }
+    });
+}
+async function compareWithBase(record, head, review, commit, settings, temp, index) {
+    const found = readBaseFile(settings.workspace, commit, record.absolutePath, temp, `base-${index}${external_node_path_default().extname(record.path)}`);
+    if (found.kind === 'none') {
+        review.base_note = found.note;
+        return;
+    }
+    if (found.kind === 'new') {
+        review.base_note = `new file: not in the base commit ${commit.slice(0, 12)}`;
+        return;
+    }
+    review.base_note = null;
+    if (found.kind === 'unchanged') {
+        review.base = { source: 'git', commit, samples: head.samples, stats: review.stats };
+        Object.assign(review, { added: 0, removed: 0, modified: 0, unchanged: head.samples });
+        return;
+    }
+    try {
+        const { size } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then((fs) => fs.stat(found.file));
+        const checked = await checkDataset({ path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' }, settings.purpose, settings.check === 'off' ? 'full' : settings.check, {}, { review: true, maxLineBytes: settings.maxLineBytes });
+        if (!checked.review) {
+            review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
+            return;
+        }
+        const baseData = checked.review;
+        const change = changeBetween(baseData, head);
+        review.base = { source: 'git', commit, samples: baseData.samples, stats: statsOf(baseData) };
+        Object.assign(review, {
+            added: change.added,
+            removed: change.removed,
+            modified: change.modified,
+            unchanged: change.unchanged,
+        });
+        const headLines = await quoteLines(record.absolutePath, [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head, i)));
+        const baseLines = await quoteLines(found.file, change.examples.removed.map((i) => lineOf(baseData, i)));
+        const example = (quoted, data) => (i) => {
+            const line = lineOf(data, i);
+            return { line, excerpt: quoted.get(line) ?? '' };
+        };
+        review.examples = {
+            added: change.examples.added.map(example(headLines, head)),
+            removed: change.examples.removed.map(example(baseLines, baseData)),
+            modified: change.examples.modified.map(example(headLines, head)),
+        };
+    }
+    catch (error) {
+        review.base_note = `the base version could not be read: ${(0,error_text/* messageOf */.b)(error)}`;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(found.file, { force: true });
+    }
+}
+/** The wanted lines of a file as excerpts (120 characters, one line, escaped). */
+async function quoteLines(file, lines) {
+    const wanted = new Set(lines);
+    const quoted = new Map();
+    if (wanted.size === 0)
+        return quoted;
+    const last = Math.max(...wanted);
+    const { size } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then((fs) => fs.stat(file));
+    await readLines(file, { end: size }, {
+        get wantsLines() {
+            return quoted.size < wanted.size;
+        },
+        line(data, start, end, line) {
+            if (wanted.has(line))
+                quoted.set(line, (0,safe_text/* excerpt */.Kb)(data.toString('utf8', start, Math.min(end, start + 4096))));
+            if (line >= last)
+                return;
+        },
+    });
+    return quoted;
+}
+function describeReview(review) {
+    const change = review.base === null
+        ? (review.base_note ?? 'no base version')
+        : `${review.base.samples} -> ${review.samples} samples: ${review.added} added, ${review.removed} removed, ${review.modified} modified, ${review.unchanged} unchanged`;
+    const overlapping = Object.keys(review.overlap).length;
+    return `${change}; ${review.duplicates} duplicate${review.duplicates === 1 ? '' : 's'}, ${review.conflicts} conflicting prompt${review.conflicts === 1 ? '' : 's'}${overlapping ? `, overlaps ${overlapping} other file${overlapping === 1 ? '' : 's'}` : ''}`;
+}
+/** Why `fail-on` fails this file, or undefined. */
+function gateMessage(review, failOn) {
+    const found = [];
+    if (failOn.includes('duplicates') && review.duplicates > 0)
+        found.push(`${review.duplicates} duplicate sample${review.duplicates === 1 ? '' : 's'}`);
+    if (failOn.includes('conflicts') && review.conflicts > 0)
+        found.push(`${review.conflicts} prompt${review.conflicts === 1 ? '' : 's'} with conflicting answers`);
+    const shared = Object.values(review.overlap).reduce((sum, o) => sum + o.samples + o.prompts, 0);
+    if (failOn.includes('overlap') && shared > 0)
+        found.push(`samples or prompts shared with ${Object.keys(review.overlap).length} other file${Object.keys(review.overlap).length === 1 ? '' : 's'}`);
+    return found.length ? `the review found ${found.join(', ')} (fail-on: ${failOn.join(', ')})` : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/bounded-fetch.ts
@@ -51416,7 +52317,7 @@ function failureMessage(results, mode = 'upload') {
         return undefined;
     const named = failed
         .slice(0, MAX_NAMED)
-        .map((r) => `${r.path} (${r.check?.passed === false ? 'check failed' : r.status})`);
+        .map((r) => `${r.path} (${r.check?.passed === false ? 'check failed' : r.review && r.error?.includes('(fail-on: ') ? 'fail-on' : r.status})`);
     const more = failed.length > MAX_NAMED ? `, and ${failed.length - MAX_NAMED} more` : '';
     const files = `${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'}`;
     const what = mode === 'check' ? `failed the dataset check` : 'did not make it';
@@ -54665,6 +55566,7 @@ var multipart_plan = __nccwpck_require__(7144);
 
 
 
+const REVIEW_GATES = ['duplicates', 'conflicts', 'overlap'];
 const settings_PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 /** Reads and validates every setting; throws one SettingsError that lists every problem. */
 async function readSettings(source) {
@@ -54696,6 +55598,8 @@ async function readSettings(source) {
         comment,
         changedOnly,
         githubToken,
+        review: field(() => bool('review', read('review') || 'true'), true),
+        failOn: field(() => failOn(read('fail-on')), []),
         workspace: env.GITHUB_WORKSPACE?.trim() || (source.cwd ?? process.cwd()),
         multipart: {
             thresholdBytes: field(() => bytesVariable(env, 'TOGETHER_MULTIPART_THRESHOLD_BYTES', multipart_plan/* DEFAULT_MULTIPART_THRESHOLD_BYTES */.bT, 1), multipart_plan/* DEFAULT_MULTIPART_THRESHOLD_BYTES */.bT),
@@ -54728,9 +55632,24 @@ async function readSettings(source) {
     }
     if (problems.length > 0)
         throw new SettingsError(problems.join('\n'));
-    const needsPullRequest = (comment || changedOnly) && settings_PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '');
+    const event = env.GITHUB_EVENT_NAME ?? '';
+    const needsPullRequest = (comment || changedOnly) && settings_PULL_REQUEST_EVENTS.has(event);
     const notes = [];
     let pullRequest;
+    let reviewBase;
+    if (settings.review && settings_PULL_REQUEST_EVENTS.has(event))
+        reviewBase = { event: 'pull_request' };
+    if (settings.review && event === 'push') {
+        try {
+            const before = (await source.loadGitHubContext()).payload.before;
+            // All zeros: the push created the branch, so there is no previous tip.
+            if (typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before))
+                reviewBase = { event: 'push', before };
+        }
+        catch (error) {
+            notes.push(`The event payload (GITHUB_EVENT_PATH) could not be read (${(0,error_text/* messageOf */.b)(error)}), so the review has no base version.`);
+        }
+    }
     if (needsPullRequest) {
         // The event payload is a file the runner wrote, but what is in it came from outside: it may not parse.
         let context;
@@ -54747,7 +55666,15 @@ async function readSettings(source) {
             pullRequest = ref && pullRequestSettings(context, ref);
         }
     }
-    return { ...settings, pullRequest, notes };
+    return { ...settings, pullRequest, notes, reviewBase };
+}
+/** `fail-on`: a list of duplicates, conflicts and overlap (commas or new lines between them). */
+function failOn(value) {
+    const items = value.split(/[\s,]+/).filter(Boolean);
+    const wrong = items.filter((item) => !REVIEW_GATES.includes(item));
+    if (wrong.length > 0)
+        throw new Error(`Input 'fail-on' takes ${REVIEW_GATES.join(', ')} (a list); found ${wrong.map((w) => JSON.stringify(w.slice(0, 40))).join(', ')}.`);
+    return [...new Set(items)];
 }
 function pullRequestSettings(context, pr) {
     const runUrl = context.runId
@@ -54807,6 +55734,7 @@ function patterns(value) {
 
 
 
+
 /** Runs the action. Never throws: every error ends as a failed step, after what is known has been reported. */
 async function run() {
     let settings;
@@ -54845,6 +55773,7 @@ async function run() {
             const todo = settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
             runnerLog.info(`Found ${count} to ${todo}.`);
             await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
+            await reviewFiles(records, settings, { log: runnerLog, signal: cancel.signal });
         }
         if (settings.mode === 'upload' && cancel.signal.aborted) {
             // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
@@ -55642,6 +56571,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			() => (module);
 /******/ 		__nccwpck_require__.d(getter, { a: getter });
 /******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
 /******/ 	};
 /******/ })();
 /******/ 

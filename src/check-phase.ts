@@ -23,7 +23,7 @@ export interface CheckDeps {
  */
 export async function checkFiles(
   records: FileRecord[],
-  settings: { check: CheckLevel; purpose: Purpose; mode: Mode; maxLineBytes?: number },
+  settings: { check: CheckLevel; purpose: Purpose; mode: Mode; maxLineBytes?: number; review?: boolean },
   deps: CheckDeps,
 ): Promise<void> {
   if (settings.check === 'off') return;
@@ -40,14 +40,19 @@ export async function checkFiles(
         const started = deps.now();
         try {
           // An upload sends the content's SHA-256 before the bytes: the check, which reads them all, computes it.
-          const { report, sha256 } = await checkDataset(
+          const { report, sha256, review } = await checkDataset(
             { path: record.path, absolutePath: record.absolutePath, bytes: record.bytes, fileType: record.fileType },
             settings.purpose,
             level,
             deps.parallel,
-            { sha256: settings.mode === 'upload', maxLineBytes: settings.maxLineBytes, signal: deps.signal },
+            {
+              sha256: settings.mode === 'upload',
+              maxLineBytes: settings.maxLineBytes,
+              signal: deps.signal,
+              review: settings.review ?? false,
+            },
           );
-          record.checked(report, sha256);
+          record.checked(report, sha256, review);
         } catch (error) {
           if (deps.signal?.aborted) {
             record.cancelled('check');

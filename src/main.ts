@@ -5,6 +5,7 @@
 import { messageOf } from './error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkFiles } from './check-phase.js';
+import { reviewFiles } from './review-phase.js';
 import { resolveFiles } from './files.js';
 import { createGitHubApi, type GitHubApi } from './github/api.js';
 import { commentOnPullRequest, keepChangedFiles } from './github/steps.js';
@@ -58,6 +59,7 @@ export async function run(): Promise<void> {
         settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
       log.info(`Found ${count} to ${todo}.`);
       await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
+      await reviewFiles(records, settings, { log, signal: cancel.signal });
     }
     if (settings.mode === 'upload' && cancel.signal.aborted) {
       // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.

@@ -9,6 +9,8 @@ import type { CheckLevel, FileType, Purpose } from './domain.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { Estimate, FileResult, FileStatus } from './result.js';
 import type { ValidationReport } from './together/types.js';
+import type { ReviewData } from './review/collector.js';
+import type { FileReview, FirstLines } from './review/analysis.js';
 
 /** Where a file is: the final statuses, and the stages on the way to them. */
 type Stage = FileStatus | 'matched' | 'reserved';
@@ -36,6 +38,9 @@ export class FileRecord {
   private wasReused = false;
   private validation: ValidationReport | null = null;
   private priceEstimate: Estimate | null = null;
+  private collected: ReviewData | undefined;
+  private reviewResult: FileReview | null = null;
+  private reviewLines: FirstLines | undefined;
 
   /**
    * The record of a matched file: its type decided (from the extension unless `file-type` forces one), or the
@@ -116,9 +121,10 @@ export class FileRecord {
    * The dataset check's verdict: a file that fails it is failed, with the check's message as its error. `sha256`
    * is the content's hash when the check computed it on its reads (upload mode), the checksum sent with the upload.
    */
-  checked(report: CheckReport, sha256?: string): void {
+  checked(report: CheckReport, sha256?: string, review?: ReviewData): void {
     this.report = report;
     if (sha256) this.hash = sha256;
+    if (review && report.passed) this.collected = review;
     if (report.passed) this.move('checked', ['matched']);
     else this.fail('matched', report.message ?? `${this.path}: the dataset check failed.`);
   }
@@ -256,6 +262,31 @@ export class FileRecord {
     this.fail(NOT_FINAL, `${this.path}: not finished, the run stopped: ${message}`);
   }
 
+  /** The hashes and statistics the check collected for the review (passing JSONL files, review on). */
+  get reviewData(): ReviewData | undefined {
+    return this.collected;
+  }
+
+  /** The review, with the first lines its warnings point at; the hashes are let go. */
+  reviewed(review: FileReview, firstLines: FirstLines): void {
+    this.reviewResult = review;
+    this.reviewLines = firstLines;
+    this.collected = undefined;
+  }
+
+  get review(): FileReview | null {
+    return this.reviewResult;
+  }
+
+  get reviewFirstLines(): FirstLines | undefined {
+    return this.reviewLines;
+  }
+
+  /** `fail-on` turned a review finding into a failure, before anything was sent. */
+  failedReview(message: string): void {
+    this.fail(['checked'], `${this.path}: ${message}`);
+  }
+
   /** The view that outputs, the summary and the verdict are built from. */
   toResult(): FileResult {
     return {
@@ -274,6 +305,7 @@ export class FileRecord {
       reused: this.wasReused,
       validation_report: this.validation,
       estimate: this.priceEstimate,
+      review: this.reviewResult,
     };
   }
 

@@ -2,6 +2,7 @@
 import type { CheckReport } from './check/types.js';
 import type { FileType, Purpose } from './domain.js';
 import type { ValidationReport } from './together/types.js';
+import type { FileReview } from './review/analysis.js';
 
 /**
  * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `checked`: passed its checks
@@ -39,6 +40,8 @@ export interface FileResult {
   validation_report: ValidationReport | null;
   /** With `estimate-model`: Together's estimate of training on this file, or why there is none; else null. */
   estimate: Estimate | null;
+  /** The dataset review (JSONL files that passed their check, with `review` on); null otherwise. */
+  review: FileReview | null;
 }
 
 /** Together's price estimate for a fine-tune job trained on the file (`POST /fine-tunes/estimate-price`). */

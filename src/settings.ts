@@ -72,6 +72,12 @@ export interface Settings {
   changedOnly: boolean;
   /** For the comment and the changed files; empty when not given. */
   githubToken: string;
+  /** The dataset review: statistics, duplicates, conflicts, overlap and the change against the base version. */
+  review: boolean;
+  /** What the review finds that fails the step (otherwise warnings). */
+  failOn: ReviewGate[];
+  /** The base the review compares with: the test merge commit's first parent, or a push's `before`. */
+  reviewBase: ReviewBase | undefined;
   /** Absolute directory that relative patterns and reported paths are relative to. */
   workspace: string;
   /** TOGETHER_MULTIPART_THRESHOLD_BYTES and TOGETHER_MULTIPART_PART_BYTES. */
@@ -99,6 +105,11 @@ export interface Settings {
   /** Which run this is, for the manifest (from the runner's environment; empty outside a runner). */
   run: RunInfo;
 }
+
+export const REVIEW_GATES = ['duplicates', 'conflicts', 'overlap'] as const;
+export type ReviewGate = (typeof REVIEW_GATES)[number];
+
+export type ReviewBase = { event: 'pull_request' } | { event: 'push'; before: string };
 
 export interface RunInfo {
   repository: string;
@@ -147,7 +158,7 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
   const check = field(() => oneOf('check', read('check') || 'full', CHECK_LEVELS), 'full');
   const comment = field(() => bool('comment', read('comment') || 'false'), false);
   const changedOnly = field(() => bool('changed-only', read('changed-only') || 'false'), false);
-  const settings: Omit<Settings, 'pullRequest' | 'notes'> = {
+  const settings: Omit<Settings, 'pullRequest' | 'notes' | 'reviewBase'> = {
     mode,
     check,
     patterns: field(() => patterns(read('path')), []),
@@ -168,6 +179,8 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
     comment,
     changedOnly,
     githubToken,
+    review: field(() => bool('review', read('review') || 'true'), true),
+    failOn: field(() => failOn(read('fail-on')), []),
     workspace: env.GITHUB_WORKSPACE?.trim() || (source.cwd ?? process.cwd()),
     multipart: {
       thresholdBytes: field(
@@ -225,9 +238,24 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
   }
   if (problems.length > 0) throw new SettingsError(problems.join('\n'));
 
-  const needsPullRequest = (comment || changedOnly) && PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '');
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  const needsPullRequest = (comment || changedOnly) && PULL_REQUEST_EVENTS.has(event);
   const notes: string[] = [];
   let pullRequest: PullRequestSettings | undefined;
+  let reviewBase: ReviewBase | undefined;
+  if (settings.review && PULL_REQUEST_EVENTS.has(event)) reviewBase = { event: 'pull_request' };
+  if (settings.review && event === 'push') {
+    try {
+      const before = (await source.loadGitHubContext()).payload.before;
+      // All zeros: the push created the branch, so there is no previous tip.
+      if (typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before))
+        reviewBase = { event: 'push', before };
+    } catch (error) {
+      notes.push(
+        `The event payload (GITHUB_EVENT_PATH) could not be read (${messageOf(error)}), so the review has no base version.`,
+      );
+    }
+  }
   if (needsPullRequest) {
     // The event payload is a file the runner wrote, but what is in it came from outside: it may not parse.
     let context: GitHubContext | undefined;
@@ -244,7 +272,18 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
       pullRequest = ref && pullRequestSettings(context, ref);
     }
   }
-  return { ...settings, pullRequest, notes };
+  return { ...settings, pullRequest, notes, reviewBase };
+}
+
+/** `fail-on`: a list of duplicates, conflicts and overlap (commas or new lines between them). */
+function failOn(value: string): ReviewGate[] {
+  const items = value.split(/[\s,]+/).filter(Boolean);
+  const wrong = items.filter((item) => !(REVIEW_GATES as readonly string[]).includes(item));
+  if (wrong.length > 0)
+    throw new Error(
+      `Input 'fail-on' takes ${REVIEW_GATES.join(', ')} (a list); found ${wrong.map((w) => JSON.stringify(w.slice(0, 40))).join(', ')}.`,
+    );
+  return [...new Set(items)] as ReviewGate[];
 }
 
 function pullRequestSettings(context: GitHubContext, pr: PullRequestRef): PullRequestSettings {

@@ -1058,8 +1058,382 @@ function overlongLineMessage(limit) {
 /** Warnings listed per file; the rest are counted. */
 const MAX_WARNINGS = 100;
 
+;// CONCATENATED MODULE: ./src/review/distribution.ts
+/** An exact distribution of whole numbers (characters or messages per sample): value -> count, mergeable. */
+class distribution_Distribution {
+    counts = new Map();
+    total = 0;
+    add(value, count = 1) {
+        this.counts.set(value, (this.counts.get(value) ?? 0) + count);
+        this.total += count;
+    }
+    merge(other) {
+        for (const [value, count] of other.counts)
+            this.add(value, count);
+    }
+    /** Plain arrays, to cross a worker thread's boundary. */
+    toPairs() {
+        return [[...this.counts.keys()], [...this.counts.values()]];
+    }
+    static fromPairs([values, counts]) {
+        const distribution = new distribution_Distribution();
+        values.forEach((value, i) => distribution.add(value, counts[i]));
+        return distribution;
+    }
+    sorted() {
+        return [...this.counts].sort((a, b) => a[0] - b[0]);
+    }
+    /** min, median, p95 and max (nearest rank), or null when empty. */
+    summary() {
+        if (this.total === 0)
+            return null;
+        const sorted = this.sorted();
+        const rank = (q) => {
+            const target = Math.max(1, Math.ceil(q * this.total));
+            let seen = 0;
+            for (const [value, count] of sorted)
+                if ((seen += count) >= target)
+                    return value;
+            return sorted.at(-1)[0];
+        };
+        return { min: sorted[0][0], median: rank(0.5), p95: rank(0.95), max: sorted.at(-1)[0] };
+    }
+    /** Log-2 bins: `[0, 0]`, `[1, 1]`, `[2, 3]`, `[4, 7]`, … up to the largest value, empty bins kept. */
+    histogram() {
+        if (this.total === 0)
+            return [];
+        const bins = [];
+        const binOf = (value) => (value <= 0 ? 0 : Math.floor(Math.log2(value)) + 1);
+        for (const [value, count] of this.counts) {
+            const index = binOf(value);
+            while (bins.length <= index) {
+                const k = bins.length;
+                bins.push({ from: k === 0 ? 0 : 2 ** (k - 1), to: k === 0 ? 0 : 2 ** k - 1, samples: 0 });
+            }
+            bins[index].samples += count;
+        }
+        return bins;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/xxhash-wasm/esm/xxhash-wasm.js
+const t=new Uint8Array([0,97,115,109,1,0,0,0,1,48,8,96,3,127,127,127,1,127,96,3,127,127,127,0,96,2,127,127,0,96,1,127,1,127,96,3,127,127,126,1,126,96,3,126,127,127,1,126,96,2,127,126,0,96,1,127,1,126,3,11,10,0,0,2,1,3,4,5,6,1,7,5,3,1,0,1,7,85,9,3,109,101,109,2,0,5,120,120,104,51,50,0,0,6,105,110,105,116,51,50,0,2,8,117,112,100,97,116,101,51,50,0,3,8,100,105,103,101,115,116,51,50,0,4,5,120,120,104,54,52,0,5,6,105,110,105,116,54,52,0,7,8,117,112,100,97,116,101,54,52,0,8,8,100,105,103,101,115,116,54,52,0,9,10,251,22,10,242,1,1,4,127,32,0,32,1,106,33,3,32,1,65,16,79,4,127,32,3,65,16,107,33,6,32,2,65,168,136,141,161,2,106,33,3,32,2,65,137,235,208,208,7,107,33,4,32,2,65,207,140,162,142,6,106,33,5,3,64,32,3,32,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,3,32,4,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,4,32,2,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,2,32,5,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,5,32,6,32,0,65,4,106,34,0,79,13,0,11,32,2,65,12,119,32,5,65,18,119,106,32,4,65,7,119,106,32,3,65,1,119,106,5,32,2,65,177,207,217,178,1,106,11,32,1,106,32,0,32,1,65,15,113,16,1,11,146,1,0,32,1,32,2,106,33,2,3,64,32,1,65,4,106,32,2,75,69,4,64,32,0,32,1,40,2,0,65,189,220,202,149,124,108,106,65,17,119,65,175,214,211,190,2,108,33,0,32,1,65,4,106,33,1,12,1,11,11,3,64,32,1,32,2,79,69,4,64,32,0,32,1,45,0,0,65,177,207,217,178,1,108,106,65,11,119,65,177,243,221,241,121,108,33,0,32,1,65,1,106,33,1,12,1,11,11,32,0,32,0,65,15,118,115,65,247,148,175,175,120,108,34,0,65,13,118,32,0,115,65,189,220,202,149,124,108,34,0,65,16,118,32,0,115,11,63,0,32,0,65,8,106,32,1,65,168,136,141,161,2,106,54,2,0,32,0,65,12,106,32,1,65,137,235,208,208,7,107,54,2,0,32,0,65,16,106,32,1,54,2,0,32,0,65,20,106,32,1,65,207,140,162,142,6,106,54,2,0,11,195,4,1,6,127,32,1,32,2,106,33,6,32,0,65,24,106,33,4,32,0,65,40,106,40,2,0,33,3,32,0,32,0,40,2,0,32,2,106,54,2,0,32,0,65,4,106,34,5,32,5,40,2,0,32,2,65,16,79,32,0,40,2,0,65,16,79,114,114,54,2,0,32,2,32,3,106,65,16,73,4,64,32,3,32,4,106,32,1,32,2,252,10,0,0,32,0,65,40,106,32,2,32,3,106,54,2,0,15,11,32,3,4,64,32,3,32,4,106,32,1,65,16,32,3,107,34,2,252,10,0,0,32,0,65,8,106,34,3,32,3,40,2,0,32,4,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,12,106,34,3,32,3,40,2,0,32,4,65,4,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,16,106,34,3,32,3,40,2,0,32,4,65,8,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,20,106,34,3,32,3,40,2,0,32,4,65,12,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,40,106,65,0,54,2,0,32,1,32,2,106,33,1,11,32,1,32,6,65,16,107,77,4,64,32,6,65,16,107,33,8,32,0,65,8,106,40,2,0,33,2,32,0,65,12,106,40,2,0,33,3,32,0,65,16,106,40,2,0,33,5,32,0,65,20,106,40,2,0,33,7,3,64,32,2,32,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,2,32,3,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,3,32,5,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,5,32,7,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,7,32,8,32,1,65,4,106,34,1,79,13,0,11,32,0,65,8,106,32,2,54,2,0,32,0,65,12,106,32,3,54,2,0,32,0,65,16,106,32,5,54,2,0,32,0,65,20,106,32,7,54,2,0,11,32,1,32,6,73,4,64,32,4,32,1,32,6,32,1,107,34,1,252,10,0,0,32,0,65,40,106,32,1,54,2,0,11,11,97,1,1,127,32,0,65,16,106,40,2,0,33,1,32,0,65,4,106,40,2,0,4,127,32,1,65,12,119,32,0,65,20,106,40,2,0,65,18,119,106,32,0,65,12,106,40,2,0,65,7,119,106,32,0,65,8,106,40,2,0,65,1,119,106,5,32,1,65,177,207,217,178,1,106,11,32,0,40,2,0,106,32,0,65,24,106,32,0,65,40,106,40,2,0,16,1,11,255,3,2,3,126,1,127,32,0,32,1,106,33,6,32,1,65,32,79,4,126,32,6,65,32,107,33,6,32,2,66,214,235,130,238,234,253,137,245,224,0,124,33,3,32,2,66,177,169,172,193,173,184,212,166,61,125,33,4,32,2,66,249,234,208,208,231,201,161,228,225,0,124,33,5,3,64,32,3,32,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,3,32,4,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,4,32,2,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,2,32,5,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,5,32,6,32,0,65,8,106,34,0,79,13,0,11,32,2,66,12,137,32,5,66,18,137,124,32,4,66,7,137,124,32,3,66,1,137,124,32,3,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,4,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,2,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,5,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,5,32,2,66,197,207,217,178,241,229,186,234,39,124,11,32,1,173,124,32,0,32,1,65,31,113,16,6,11,134,2,0,32,1,32,2,106,33,2,3,64,32,2,32,1,65,8,106,79,4,64,32,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,32,0,133,66,27,137,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,33,0,32,1,65,8,106,33,1,12,1,11,11,32,1,65,4,106,32,2,77,4,64,32,0,32,1,53,2,0,66,135,149,175,175,152,182,222,155,158,127,126,133,66,23,137,66,207,214,211,190,210,199,171,217,66,126,66,249,243,221,241,153,246,153,171,22,124,33,0,32,1,65,4,106,33,1,11,3,64,32,1,32,2,73,4,64,32,0,32,1,49,0,0,66,197,207,217,178,241,229,186,234,39,126,133,66,11,137,66,135,149,175,175,152,182,222,155,158,127,126,33,0,32,1,65,1,106,33,1,12,1,11,11,32,0,32,0,66,33,136,133,66,207,214,211,190,210,199,171,217,66,126,34,0,32,0,66,29,136,133,66,249,243,221,241,153,246,153,171,22,126,34,0,32,0,66,32,136,133,11,77,0,32,0,65,8,106,32,1,66,214,235,130,238,234,253,137,245,224,0,124,55,3,0,32,0,65,16,106,32,1,66,177,169,172,193,173,184,212,166,61,125,55,3,0,32,0,65,24,106,32,1,55,3,0,32,0,65,32,106,32,1,66,249,234,208,208,231,201,161,228,225,0,124,55,3,0,11,244,4,2,3,127,4,126,32,1,32,2,106,33,5,32,0,65,40,106,33,4,32,0,65,200,0,106,40,2,0,33,3,32,0,32,0,41,3,0,32,2,173,124,55,3,0,32,2,32,3,106,65,32,73,4,64,32,3,32,4,106,32,1,32,2,252,10,0,0,32,0,65,200,0,106,32,2,32,3,106,54,2,0,15,11,32,3,4,64,32,3,32,4,106,32,1,65,32,32,3,107,34,2,252,10,0,0,32,0,65,8,106,34,3,32,3,41,3,0,32,4,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,16,106,34,3,32,3,41,3,0,32,4,65,8,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,24,106,34,3,32,3,41,3,0,32,4,65,16,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,32,106,34,3,32,3,41,3,0,32,4,65,24,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,200,0,106,65,0,54,2,0,32,1,32,2,106,33,1,11,32,1,65,32,106,32,5,77,4,64,32,5,65,32,107,33,2,32,0,65,8,106,41,3,0,33,6,32,0,65,16,106,41,3,0,33,7,32,0,65,24,106,41,3,0,33,8,32,0,65,32,106,41,3,0,33,9,3,64,32,6,32,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,6,32,7,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,7,32,8,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,8,32,9,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,9,32,2,32,1,65,8,106,34,1,79,13,0,11,32,0,65,8,106,32,6,55,3,0,32,0,65,16,106,32,7,55,3,0,32,0,65,24,106,32,8,55,3,0,32,0,65,32,106,32,9,55,3,0,11,32,1,32,5,73,4,64,32,4,32,1,32,5,32,1,107,34,1,252,10,0,0,32,0,65,200,0,106,32,1,54,2,0,11,11,188,2,1,5,126,32,0,65,24,106,41,3,0,33,1,32,0,41,3,0,34,2,66,32,90,4,126,32,0,65,8,106,41,3,0,34,3,66,1,137,32,0,65,16,106,41,3,0,34,4,66,7,137,124,32,1,66,12,137,32,0,65,32,106,41,3,0,34,5,66,18,137,124,124,32,3,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,4,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,1,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,5,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,5,32,1,66,197,207,217,178,241,229,186,234,39,124,11,32,2,124,32,0,65,40,106,32,2,66,31,131,167,16,6,11]);async function e(){return function(t){const{exports:{mem:e,xxh32:n,xxh64:r,init32:i,update32:a,digest32:o,init64:s,update64:u,digest64:c}}=t;let h=new Uint8Array(e.buffer);function g(t,n){if(e.buffer.byteLength<t+n){const r=Math.ceil((t+n-e.buffer.byteLength)/65536);e.grow(r),h=new Uint8Array(e.buffer)}}function f(t,e,n,r,i,a){g(t);const o=new Uint8Array(t);return h.set(o),n(0,e),o.set(h.subarray(0,t)),{update(e){let n;return h.set(o),"string"==typeof e?(g(3*e.length,t),n=w.encodeInto(e,h.subarray(t)).written):(g(e.byteLength,t),h.set(e,t),n=e.byteLength),r(0,t,n),o.set(h.subarray(0,t)),this},digest:()=>(h.set(o),a(i(0)))}}function y(t){return t>>>0}const b=2n**64n-1n;function d(t){return t&b}const w=new TextEncoder,l=0,p=0n;function x(t,e=l){return g(3*t.length,0),y(n(0,w.encodeInto(t,h).written,e))}function L(t,e=p){return g(3*t.length,0),d(r(0,w.encodeInto(t,h).written,e))}return{h32:x,h32ToString:(t,e=l)=>x(t,e).toString(16).padStart(8,"0"),h32Raw:(t,e=l)=>(g(t.byteLength,0),h.set(t),y(n(0,t.byteLength,e))),create32:(t=l)=>f(48,t,i,a,o,y),h64:L,h64ToString:(t,e=p)=>L(t,e).toString(16).padStart(16,"0"),h64Raw:(t,e=p)=>(g(t.byteLength,0),h.set(t),d(r(0,t.byteLength,e))),create64:(t=p)=>f(88,t,s,u,c,d)}}((await WebAssembly.instantiate(t)).instance)}
+//# sourceMappingURL=xxhash-wasm.js.map
+
+;// CONCATENATED MODULE: ./src/review/sample-hash.ts
+/**
+ * A 64-bit hash of a JSON value's canonical form: object keys in sorted order, whitespace and number spelling
+ * (`1.0`, `1`) irrelevant, so a file re-serialised by another tool hashes the same. The structure (types, lengths,
+ * keys, short strings, numbers) is mixed in JavaScript as the value is walked; the long strings, where the bytes
+ * are, go to xxHash64 (WebAssembly) in one call per value, since a call costs about a microsecond whatever its size.
+ */
+
+
+let h64;
+/** Loads the WebAssembly hasher once; call before hashing. */
+async function loadHasher() {
+    h64 ??= (await e()).h64;
+}
+/** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
+const SHORT_STRING = 24;
+let structA = 0;
+let structB = 0;
+const longStrings = [];
+const sample_hash_float = new Float64Array(1);
+const floatWords = new Int32Array(sample_hash_float.buffer);
+function mix(x) {
+    structA = Math.imul(structA ^ x, 0x01000193);
+    structA = (structA << 13) | (structA >>> 19);
+    structB = (Math.imul(structB, 31) + x) | 0;
+    structB ^= structB >>> 15;
+}
+function mixShort(text) {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < text.length; i += 1)
+        h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    mix(h);
+}
+function mixNumber(value) {
+    sample_hash_float[0] = Number.isNaN(value) ? Number.NaN : value === 0 ? 0 : value;
+    mix(2);
+    mix(floatWords[0]);
+    mix(floatWords[1]);
+}
+function walk(value) {
+    switch (typeof value) {
+        case 'string':
+            mix(1);
+            mix(value.length);
+            if (value.length < SHORT_STRING)
+                mixShort(value);
+            else
+                longStrings.push(value);
+            return;
+        case 'number':
+            mixNumber(value);
+            return;
+        case 'boolean':
+            mix(value ? 3 : 4);
+            return;
+        case 'object': {
+            if (value === null)
+                return mix(5);
+            if (value instanceof PyFloat)
+                return mixNumber(value.value);
+            if (Array.isArray(value)) {
+                mix(6);
+                mix(value.length);
+                for (const item of value)
+                    walk(item);
+                return;
+            }
+            const record = value;
+            const keys = Object.keys(record);
+            // Insertion sort: objects in datasets have a handful of keys.
+            for (let i = 1; i < keys.length; i += 1) {
+                const key = keys[i];
+                let j = i - 1;
+                for (; j >= 0 && keys[j] > key; j -= 1)
+                    keys[j + 1] = keys[j];
+                keys[j + 1] = key;
+            }
+            mix(7);
+            mix(keys.length);
+            for (const key of keys) {
+                mix(key.length);
+                mixShort(key);
+                walk(record[key]);
+            }
+            return;
+        }
+        default:
+            mix(8);
+    }
+}
+function fmix(h) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** The canonical hash of a parsed JSON value. */
+function hashValue(value) {
+    if (!h64)
+        throw new Error('loadHasher() was not awaited');
+    structA = 0x1234567;
+    structB = 0x7654321;
+    longStrings.length = 0;
+    walk(value);
+    let a = structA;
+    let b = structB;
+    if (longStrings.length > 0) {
+        // The lengths are in the structure, so joining with a separator loses nothing.
+        const x = h64(longStrings.length === 1 ? longStrings[0] : longStrings.join('\u0000'));
+        a ^= Number(x & 0xffffffffn);
+        b ^= Number(x >> 32n);
+    }
+    return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+}
+/** Hex form, for tests and ordering. */
+function hashHex(hash) {
+    return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
+}
+
+;// CONCATENATED MODULE: ./src/review/collector.ts
+
+
+/** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
+const RECORD_WORDS = 6;
+const HAS_PROMPT = 1;
+class ReviewCollector {
+    records = new Uint32Array(RECORD_WORDS * 1024);
+    count = 0;
+    format = null;
+    counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
+    characters = new distribution_Distribution();
+    messages = new distribution_Distribution();
+    promptCharacters = new distribution_Distribution();
+    answerCharacters = new distribution_Distribution();
+    /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
+    add(sample, format, line) {
+        const kind = format ?? detectFormat(sample);
+        this.format ??= kind ?? null;
+        const whole = hashValue(sample);
+        const prompt = kind ? promptOf(sample, kind) : undefined;
+        const promptHash = prompt === undefined ? undefined : hashValue(prompt);
+        if (this.count * RECORD_WORDS === this.records.length) {
+            const grown = new Uint32Array(this.records.length * 2);
+            grown.set(this.records);
+            this.records = grown;
+        }
+        const at = this.count * RECORD_WORDS;
+        this.records[at] = whole.hi;
+        this.records[at + 1] = whole.lo;
+        this.records[at + 2] = promptHash?.hi ?? 0;
+        this.records[at + 3] = promptHash?.lo ?? 0;
+        this.records[at + 4] = line;
+        this.records[at + 5] = promptHash ? HAS_PROMPT : 0;
+        this.count += 1;
+        this.addStats(sample, kind);
+    }
+    addStats(sample, kind) {
+        if ('weight' in sample)
+            this.counters.with_weights += 1;
+        switch (kind) {
+            case 'general':
+                this.characters.add(contentChars(sample.text));
+                return;
+            case 'instruction': {
+                const prompt = contentChars(sample.prompt);
+                const answer = contentChars(sample.completion);
+                this.promptCharacters.add(prompt);
+                this.answerCharacters.add(answer);
+                this.characters.add(prompt + answer);
+                return;
+            }
+            case 'preference_openai': {
+                const input = sample.input;
+                const prompt = messagesChars(input?.messages);
+                const answer = messagesChars(sample.preferred_output);
+                this.promptCharacters.add(prompt);
+                this.answerCharacters.add(answer);
+                this.characters.add(prompt + answer);
+                return;
+            }
+            case 'conversation': {
+                const messages = Array.isArray(sample.messages) ? sample.messages : [];
+                let system = false;
+                let user = false;
+                let tools = false;
+                let weights = false;
+                for (const message of messages) {
+                    const m = message;
+                    system ||= m.role === 'system';
+                    user ||= m.role === 'user';
+                    tools ||= Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+                    weights ||= 'weight' in m;
+                }
+                if (!system)
+                    this.counters.without_system += 1;
+                if (!user)
+                    this.counters.without_user += 1;
+                if (tools)
+                    this.counters.with_tool_calls += 1;
+                if (weights && !('weight' in sample))
+                    this.counters.with_weights += 1;
+                this.messages.add(messages.length);
+                this.characters.add(messagesChars(messages));
+                return;
+            }
+            default:
+                return;
+        }
+    }
+    data() {
+        return {
+            format: this.format,
+            samples: this.count,
+            records: this.records.slice(0, this.count * RECORD_WORDS),
+            counters: { ...this.counters },
+            characters: this.characters.toPairs(),
+            messages: this.messages.toPairs(),
+            promptCharacters: this.promptCharacters.toPairs(),
+            answerCharacters: this.answerCharacters.toPairs(),
+        };
+    }
+}
+/** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
+function detectFormat(sample) {
+    if ('text' in sample)
+        return 'general';
+    if ('messages' in sample)
+        return 'conversation';
+    if ('prompt' in sample && 'completion' in sample)
+        return 'instruction';
+    if ('input' in sample && 'preferred_output' in sample)
+        return 'preference_openai';
+    return undefined;
+}
+/**
+ * The prompt: a conversation's messages before its last assistant message; an instruction's `prompt`; a
+ * preference sample's `input`. Text has none.
+ */
+function promptOf(sample, format) {
+    switch (format) {
+        case 'general':
+            return undefined;
+        case 'instruction':
+            return sample.prompt;
+        case 'preference_openai':
+            return sample.input;
+        case 'conversation': {
+            const messages = Array.isArray(sample.messages) ? sample.messages : [];
+            let last = messages.length - 1;
+            while (last >= 0 && messages[last]?.role !== 'assistant')
+                last -= 1;
+            return last < 0 ? undefined : messages.slice(0, last);
+        }
+    }
+}
+/** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */
+function contentChars(content) {
+    if (typeof content === 'string')
+        return content.length;
+    if (!Array.isArray(content))
+        return 0;
+    let chars = 0;
+    for (const part of content) {
+        const text = part?.text;
+        if (typeof text === 'string')
+            chars += text.length;
+    }
+    return chars;
+}
+function messagesChars(messages) {
+    if (!Array.isArray(messages))
+        return 0;
+    let chars = 0;
+    for (const message of messages)
+        chars += contentChars(message?.content);
+    return chars;
+}
+/** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
+function mergeReviewData(parts) {
+    const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
+    const records = new Uint32Array(samples * RECORD_WORDS);
+    const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
+    const dists = { characters: new Distribution(), messages: new Distribution(), promptCharacters: new Distribution(), answerCharacters: new Distribution() };
+    let at = 0;
+    let format = null;
+    for (const { data, lineOffset } of parts) {
+        format ??= data.format;
+        records.set(data.records, at);
+        for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
+            records[i] = records[i] + lineOffset;
+        at += data.records.length;
+        for (const key of Object.keys(counters))
+            counters[key] += data.counters[key];
+        for (const key of Object.keys(dists))
+            dists[key].merge(Distribution.fromPairs(data[key]));
+    }
+    return {
+        format,
+        samples,
+        records,
+        counters,
+        characters: dists.characters.toPairs(),
+        messages: dists.messages.toPairs(),
+        promptCharacters: dists.promptCharacters.toPairs(),
+        answerCharacters: dists.answerCharacters.toPairs(),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/check/jsonl.ts
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
+
 
 
 
@@ -1072,7 +1446,10 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * every line must share it.
  */
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
-    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+    const collector = options.review && rules !== 'utf8' ? new ReviewCollector() : undefined;
+    if (collector)
+        await loadHasher();
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
     const read = await readLines(path, range, visitor, options);
     const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
     return {
@@ -1082,18 +1459,23 @@ async function scanJsonl(path, range, rules, firstFormat, options = {}) {
         firstFormat: visitor.rangeFirstFormat,
         warnings: visitor.warnings,
         omittedWarnings: visitor.omittedWarnings,
+        ...(collector ? { review: collector.data() } : {}),
     };
 }
 class JsonlVisitor {
     rules;
     firstFormat;
     startsFile;
+    collector;
     samples = 0;
     problem = null;
     rangeFirstFormat;
     warnings = [];
     omittedWarnings = 0;
     currentLine = 0;
+    /** The value and format of the line just checked, for the review. */
+    lastValue;
+    lastFormat;
     hints = { constantsSeen: false };
     warn = (message) => {
         if (this.warnings.length < MAX_WARNINGS)
@@ -1101,10 +1483,11 @@ class JsonlVisitor {
         else
             this.omittedWarnings += 1;
     };
-    constructor(rules, firstFormat, startsFile) {
+    constructor(rules, firstFormat, startsFile, collector) {
         this.rules = rules;
         this.firstFormat = firstFormat;
         this.startsFile = startsFile;
+        this.collector = collector;
     }
     get wantsLines() {
         return this.problem === null && this.rules !== 'utf8';
@@ -1124,9 +1507,12 @@ class JsonlVisitor {
             return;
         }
         this.samples += 1;
+        if (this.collector && this.lastValue)
+            this.collector.add(this.lastValue, this.lastFormat, line);
     }
     /** The line's problem, or undefined; records line 1's format. */
     lineProblem(text, line) {
+        this.lastValue = undefined;
         const parsed = parsePythonJson(text, this.hints);
         if (!parsed.ok) {
             if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
@@ -1142,11 +1528,14 @@ class JsonlVisitor {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
             return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
         }
+        this.lastValue = value;
+        this.lastFormat = undefined;
         if (this.rules !== 'full')
             return undefined;
         const verdict = checkSample(value, this.firstFormat, this.warn);
         if (verdict.error !== undefined)
             return verdict.error;
+        this.lastFormat = verdict.format;
         this.firstFormat ??= verdict.format;
         if (line === 1)
             this.rangeFirstFormat = verdict.format;
@@ -1194,7 +1583,7 @@ port.on('message', (message) => {
     switch (message.kind) {
         case 'scan': {
             const { index, task } = message;
-            scanJsonl(task.path, task.range, task.rules, task.firstFormat, { maxLineBytes: task.maxLineBytes }).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
+            scanJsonl(task.path, task.range, task.rules, task.firstFormat, { maxLineBytes: task.maxLineBytes, review: task.review }).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
             return;
         }
     }

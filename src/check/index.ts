@@ -12,6 +12,7 @@ import type { JsonlRules } from './jsonl.js';
 import { parquetProblem, readParquetSummary } from './parquet.js';
 import type { CheckReport } from './types.js';
 import type { Utf8Problem } from './utf8.js';
+import type { ReviewData } from '../review/collector.js';
 
 export interface CheckTarget {
   /** Workspace-relative, for messages and annotations. */
@@ -25,6 +26,8 @@ export interface CheckedFile {
   report: CheckReport;
   /** With `sha256` asked for, a passing file's SHA-256 when the check read every byte (not Parquet: its footer only). */
   sha256: string | undefined;
+  /** With `review` asked for, a passing JSONL file's hashes and statistics. */
+  review?: ReviewData;
 }
 
 /**
@@ -39,8 +42,12 @@ export async function checkDataset(
   read: ReadOptions = {},
 ): Promise<CheckedFile> {
   let sha256: string | undefined;
-  const report = await checkReport(target, purpose, level, parallel, read, (hash) => (sha256 = hash));
-  return { report, sha256: report.passed ? sha256 : undefined };
+  let review: ReviewData | undefined;
+  const report = await checkReport(target, purpose, level, parallel, read, (hash, data) => {
+    sha256 = hash;
+    review = data;
+  });
+  return { report, sha256: report.passed ? sha256 : undefined, ...(report.passed && review ? { review } : {}) };
 }
 
 async function checkReport(
@@ -49,7 +56,7 @@ async function checkReport(
   level: Exclude<CheckLevel, 'off'>,
   parallel: ParallelOptions,
   read: ReadOptions,
-  hashed: (sha256: string | undefined) => void,
+  hashed: (sha256: string | undefined, review?: ReviewData) => void,
 ): Promise<CheckReport> {
   const fail = (
     message: string,
@@ -77,7 +84,7 @@ async function checkReport(
             ? 'full'
             : 'syntax';
       const result = await checkJsonlFile(target.absolutePath, target.bytes, rules, parallel, read);
-      hashed(result.sha256);
+      hashed(result.sha256, result.review);
       const format = rules === 'full' ? (result.firstFormat ?? null) : null;
       const warned = { warnings: result.warnings, omitted_warnings: result.omittedWarnings };
       if (result.utf8) return utf8Failure(fail, result.utf8);

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
 import type { ReadOptions } from './lines.js';
 import { MAX_WARNINGS } from './types.js';
+import { mergeReviewData, type ReviewData } from '../review/collector.js';
 import { defaultWorkerScript, type RangeTask, type WorkerReply } from './worker-protocol.js';
 
 export interface ParallelOptions {
@@ -47,7 +48,7 @@ export async function checkJsonlFile(
   if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
     return scanJsonl(file, { end: bytes }, rules, undefined, read);
   }
-  const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal };
+  const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal, review: read.review };
   // Start the workers first: their start-up overlaps finding the cuts and line 1.
   const workers = Array.from({ length: threads - 1 }, () => new Worker(workerScript));
   try {
@@ -64,6 +65,7 @@ export async function checkJsonlFile(
       rules: i === 0 && laterRules === rules ? rules : laterRules,
       firstFormat: firstLine.firstFormat,
       maxLineBytes: read.maxLineBytes,
+      review: read.review,
     }));
     const results = new Array<JsonlScanResult>(tasks.length);
     let next = 0;
@@ -107,7 +109,9 @@ export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
   };
   let firstProblem: JsonlScanResult['problem'] = null;
   let samplesToProblem = 0;
+  const reviews: Array<{ data: ReviewData; lineOffset: number }> = [];
   for (const result of results) {
+    if (result.review && !firstProblem) reviews.push({ data: result.review, lineOffset: merged.lines });
     if (!merged.utf8 && result.utf8) merged.utf8 = { ...result.utf8, line: merged.lines + result.utf8.line };
     if (!firstProblem) {
       // Warnings count up to the first problem, as one scan from the start would have seen them.
@@ -128,6 +132,7 @@ export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
   }
   merged.problem = firstProblem;
   if (firstProblem) merged.samples = samplesToProblem;
+  if (reviews.length > 0) merged.review = mergeReviewData(reviews);
   return merged;
 }
 

@@ -3,6 +3,8 @@ import { checkSample, jsonType } from './jsonl-rules.js';
 import { overlongLineMessage, readLines, type ByteRange, type LineReadResult, type ReadOptions } from './lines.js';
 import { MAX_DEPTH, parsePythonJson, type ParseHints } from './python-json.js';
 import { MAX_WARNINGS, type DatasetFormat, type LineProblem } from './types.js';
+import { ReviewCollector, type ReviewData } from '../review/collector.js';
+import { loadHasher } from '../review/sample-hash.js';
 
 /**
  * `full`: parse, object, format and format rules (fine-tune). `syntax`: parse and object only, blank lines refused
@@ -22,6 +24,8 @@ export interface JsonlScanResult extends LineReadResult {
   warnings: LineProblem[];
   /** Warnings found beyond those listed. */
   omittedWarnings: number;
+  /** With `review`: the samples' hashes and statistics (lines counted from the range's first). */
+  review?: ReviewData;
 }
 
 /** Python's str.strip() whitespace, for `structural`'s blank lines (not U+FEFF: a BOM is not blank). */
@@ -39,7 +43,9 @@ export async function scanJsonl(
   firstFormat?: DatasetFormat,
   options: ReadOptions = {},
 ): Promise<JsonlScanResult> {
-  const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0);
+  const collector = options.review && rules !== 'utf8' ? new ReviewCollector() : undefined;
+  if (collector) await loadHasher();
+  const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
   const read = await readLines(path, range, visitor, options);
   const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
   return {
@@ -49,6 +55,7 @@ export async function scanJsonl(
     firstFormat: visitor.rangeFirstFormat,
     warnings: visitor.warnings,
     omittedWarnings: visitor.omittedWarnings,
+    ...(collector ? { review: collector.data() } : {}),
   };
 }
 
@@ -59,6 +66,9 @@ class JsonlVisitor {
   readonly warnings: LineProblem[] = [];
   omittedWarnings = 0;
   private currentLine = 0;
+  /** The value and format of the line just checked, for the review. */
+  private lastValue: Record<string, unknown> | undefined;
+  private lastFormat: DatasetFormat | undefined;
   private readonly hints: ParseHints = { constantsSeen: false };
   private readonly warn = (message: string) => {
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ line: this.currentLine, message });
@@ -69,6 +79,7 @@ class JsonlVisitor {
     private readonly rules: JsonlRules,
     private firstFormat: DatasetFormat | undefined,
     private readonly startsFile: boolean,
+    private readonly collector?: ReviewCollector,
   ) {}
 
   get wantsLines(): boolean {
@@ -89,10 +100,12 @@ class JsonlVisitor {
       return;
     }
     this.samples += 1;
+    if (this.collector && this.lastValue) this.collector.add(this.lastValue, this.lastFormat, line);
   }
 
   /** The line's problem, or undefined; records line 1's format. */
   private lineProblem(text: string, line: number): string | undefined {
+    this.lastValue = undefined;
     const parsed = parsePythonJson(text, this.hints);
     if (!parsed.ok) {
       if (line === 1 && this.startsFile && text.charCodeAt(0) === 0xfeff) {
@@ -108,9 +121,12 @@ class JsonlVisitor {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return `The line is a JSON ${jsonType(value)}, not an object; each line must be one JSON object such as {"messages": [...]}.`;
     }
+    this.lastValue = value as Record<string, unknown>;
+    this.lastFormat = undefined;
     if (this.rules !== 'full') return undefined;
     const verdict = checkSample(value as Record<string, unknown>, this.firstFormat, this.warn);
     if (verdict.error !== undefined) return verdict.error;
+    this.lastFormat = verdict.format;
     this.firstFormat ??= verdict.format;
     if (line === 1) this.rangeFirstFormat = verdict.format;
     return undefined;

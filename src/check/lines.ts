@@ -35,6 +35,8 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** Stops the read (between 16 MiB slices) with an AbortError: the run was cancelled. */
   signal?: AbortSignal;
+  /** JSONL: collect each passing sample's hashes and statistics for the dataset review. */
+  review?: boolean;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RangeTask {
   firstFormat: DatasetFormat | undefined;
   /** The longest line read (see MAX_LINE_BYTES). */
   maxLineBytes?: number;
+  /** Collect the review's hashes and statistics. */
+  review?: boolean;
 }
 
 export type WorkerRequest =

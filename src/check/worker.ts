@@ -11,7 +11,10 @@ port.on('message', (message: WorkerRequest) => {
   switch (message.kind) {
     case 'scan': {
       const { index, task } = message;
-      scanJsonl(task.path, task.range, task.rules, task.firstFormat, { maxLineBytes: task.maxLineBytes }).then(
+      scanJsonl(task.path, task.range, task.rules, task.firstFormat, {
+        maxLineBytes: task.maxLineBytes,
+        review: task.review,
+      }).then(
         (result) => reply({ kind: 'scan', index, ok: true, result }),
         (error: unknown) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }),
       );

@@ -10,7 +10,10 @@ export function failureMessage(results: FileResult[], mode: Mode = 'upload'): st
   if (failed.length === 0) return undefined;
   const named = failed
     .slice(0, MAX_NAMED)
-    .map((r) => `${r.path} (${r.check?.passed === false ? 'check failed' : r.status})`);
+    .map(
+      (r) =>
+        `${r.path} (${r.check?.passed === false ? 'check failed' : r.review && r.error?.includes('(fail-on: ') ? 'fail-on' : r.status})`,
+    );
   const more = failed.length > MAX_NAMED ? `, and ${failed.length - MAX_NAMED} more` : '';
   const files = `${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'}`;
   const what = mode === 'check' ? `failed the dataset check` : 'did not make it';

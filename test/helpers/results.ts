@@ -26,6 +26,7 @@ export function result(overrides: Partial<FileResult> = {}): FileResult {
     reused: false,
     validation_report: null,
     estimate: null,
+    review: null,
     ...overrides,
   };
 }

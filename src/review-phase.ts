@@ -1,0 +1,211 @@
+/**
+ * The review phase, after the checks: each reviewed file's base version (git), then the arithmetic across files
+ * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkDataset } from './check/index.js';
+import { readLines } from './check/lines.js';
+import type { CheckLevel, Purpose } from './domain.js';
+import { messageOf } from './error-text.js';
+import type { Log } from './log.js';
+import type { FileRecord } from './record.js';
+import {
+  changeBetween,
+  lineOf,
+  overlapBetween,
+  statsOf,
+  withinFile,
+  type FileReview,
+  type ReviewExample,
+} from './review/analysis.js';
+import type { ReviewData } from './review/collector.js';
+import { findBaseCommit, readBaseFile } from './review/git-base.js';
+import { excerpt } from './safe-text.js';
+import type { ReviewBase, ReviewGate } from './settings.js';
+
+export interface ReviewSettings {
+  review: boolean;
+  failOn: ReviewGate[];
+  reviewBase: ReviewBase | undefined;
+  workspace: string;
+  purpose: Purpose;
+  check: CheckLevel;
+  maxLineBytes?: number;
+}
+
+export async function reviewFiles(
+  records: FileRecord[],
+  settings: ReviewSettings,
+  deps: { log: Log; signal?: AbortSignal; tempRoot?: string },
+): Promise<void> {
+  const reviewed = records.filter((r) => r.reviewData !== undefined);
+  if (!settings.review || reviewed.length === 0 || settings.check === 'off') return;
+  await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
+    const heads = reviewed.map((r) => r.reviewData!);
+    const overlaps = overlapBetween(heads);
+    const base = findBaseCommit(settings.workspace, settings.reviewBase);
+    const temp = mkdtempSync(path.join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'together-review-'));
+    try {
+      for (const [index, record] of reviewed.entries()) {
+        deps.signal?.throwIfAborted();
+        const head = heads[index]!;
+        const within = withinFile(head);
+        const overlap: FileReview['overlap'] = {};
+        for (const [other, counts] of [...overlaps[index]!.overlap].sort((a, b) => a[0] - b[0]))
+          overlap[reviewed[other]!.path] = counts;
+        const review: FileReview = {
+          samples: head.samples,
+          duplicates: within.duplicates,
+          conflicts: within.conflicts,
+          overlap,
+          stats: statsOf(head),
+          base: null,
+          base_note: base.note ?? null,
+          added: null,
+          removed: null,
+          modified: null,
+          unchanged: null,
+          examples: { added: [], removed: [], modified: [] },
+        };
+        if (base.commit) await compareWithBase(record, head, review, base.commit, settings, temp, index);
+        record.reviewed(review, {
+          duplicate: within.firstDuplicate,
+          conflict: within.firstConflict,
+          overlap: overlaps[index]!.firstLine,
+        });
+        deps.log.info(`${record.path}: ${describeReview(review)}`);
+        const gated = gateMessage(review, settings.failOn);
+        if (gated) record.failedReview(gated);
+      }
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+}
+
+async function compareWithBase(
+  record: FileRecord,
+  head: ReviewData,
+  review: FileReview,
+  commit: string,
+  settings: ReviewSettings,
+  temp: string,
+  index: number,
+): Promise<void> {
+  const found = readBaseFile(
+    settings.workspace,
+    commit,
+    record.absolutePath,
+    temp,
+    `base-${index}${path.extname(record.path)}`,
+  );
+  if (found.kind === 'none') {
+    review.base_note = found.note;
+    return;
+  }
+  if (found.kind === 'new') {
+    review.base_note = `new file: not in the base commit ${commit.slice(0, 12)}`;
+    return;
+  }
+  review.base_note = null;
+  if (found.kind === 'unchanged') {
+    review.base = { source: 'git', commit, samples: head.samples, stats: review.stats };
+    Object.assign(review, { added: 0, removed: 0, modified: 0, unchanged: head.samples });
+    return;
+  }
+  try {
+    const { size } = await import('node:fs/promises').then((fs) => fs.stat(found.file));
+    const checked = await checkDataset(
+      { path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' },
+      settings.purpose,
+      settings.check === 'off' ? 'full' : settings.check,
+      {},
+      { review: true, maxLineBytes: settings.maxLineBytes },
+    );
+    if (!checked.review) {
+      review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
+      return;
+    }
+    const baseData = checked.review;
+    const change = changeBetween(baseData, head);
+    review.base = { source: 'git', commit, samples: baseData.samples, stats: statsOf(baseData) };
+    Object.assign(review, {
+      added: change.added,
+      removed: change.removed,
+      modified: change.modified,
+      unchanged: change.unchanged,
+    });
+    const headLines = await quoteLines(
+      record.absolutePath,
+      [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head, i)),
+    );
+    const baseLines = await quoteLines(
+      found.file,
+      change.examples.removed.map((i) => lineOf(baseData, i)),
+    );
+    const example =
+      (quoted: Map<number, string>, data: ReviewData) =>
+      (i: number): ReviewExample => {
+        const line = lineOf(data, i);
+        return { line, excerpt: quoted.get(line) ?? '' };
+      };
+    review.examples = {
+      added: change.examples.added.map(example(headLines, head)),
+      removed: change.examples.removed.map(example(baseLines, baseData)),
+      modified: change.examples.modified.map(example(headLines, head)),
+    };
+  } catch (error) {
+    review.base_note = `the base version could not be read: ${messageOf(error)}`;
+  } finally {
+    rmSync(found.file, { force: true });
+  }
+}
+
+/** The wanted lines of a file as excerpts (120 characters, one line, escaped). */
+async function quoteLines(file: string, lines: number[]): Promise<Map<number, string>> {
+  const wanted = new Set(lines);
+  const quoted = new Map<number, string>();
+  if (wanted.size === 0) return quoted;
+  const last = Math.max(...wanted);
+  const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
+  await readLines(
+    file,
+    { end: size },
+    {
+      get wantsLines() {
+        return quoted.size < wanted.size;
+      },
+      line(data, start, end, line) {
+        if (wanted.has(line)) quoted.set(line, excerpt(data.toString('utf8', start, Math.min(end, start + 4096))));
+        if (line >= last) return;
+      },
+    },
+  );
+  return quoted;
+}
+
+function describeReview(review: FileReview): string {
+  const change =
+    review.base === null
+      ? (review.base_note ?? 'no base version')
+      : `${review.base.samples} -> ${review.samples} samples: ${review.added} added, ${review.removed} removed, ${review.modified} modified, ${review.unchanged} unchanged`;
+  const overlapping = Object.keys(review.overlap).length;
+  return `${change}; ${review.duplicates} duplicate${review.duplicates === 1 ? '' : 's'}, ${review.conflicts} conflicting prompt${review.conflicts === 1 ? '' : 's'}${overlapping ? `, overlaps ${overlapping} other file${overlapping === 1 ? '' : 's'}` : ''}`;
+}
+
+/** Why `fail-on` fails this file, or undefined. */
+export function gateMessage(review: FileReview, failOn: readonly ReviewGate[]): string | undefined {
+  const found: string[] = [];
+  if (failOn.includes('duplicates') && review.duplicates > 0)
+    found.push(`${review.duplicates} duplicate sample${review.duplicates === 1 ? '' : 's'}`);
+  if (failOn.includes('conflicts') && review.conflicts > 0)
+    found.push(`${review.conflicts} prompt${review.conflicts === 1 ? '' : 's'} with conflicting answers`);
+  const shared = Object.values(review.overlap).reduce((sum, o) => sum + o.samples + o.prompts, 0);
+  if (failOn.includes('overlap') && shared > 0)
+    found.push(
+      `samples or prompts shared with ${Object.keys(review.overlap).length} other file${Object.keys(review.overlap).length === 1 ? '' : 's'}`,
+    );
+  return found.length ? `the review found ${found.join(', ')} (fail-on: ${failOn.join(', ')})` : undefined;
+}

@@ -1,0 +1,109 @@
+/**
+ * The base version of a dataset, read from the clone with git: the test merge commit's first parent on a pull
+ * request (`actions/checkout` with `fetch-depth: 2` has it), the event's `before` on a push. Equal blob IDs (or
+ * equal Git LFS object IDs) mean unchanged, and nothing is read. git runs without a shell; paths are arguments.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
+import type { ReviewBase } from '../settings.js';
+
+export type BaseCommit = { commit: string; note?: undefined } | { commit?: undefined; note: string };
+
+export type BaseFile =
+  /** Same content as the head: nothing to read. */
+  | { kind: 'unchanged'; commit: string }
+  /** Written to `file` (the caller deletes it). */
+  | { kind: 'read'; commit: string; file: string }
+  /** Not in the base commit: a new file. */
+  | { kind: 'new'; commit: string }
+  | { kind: 'none'; note: string };
+
+const FETCH_HINT = 'check out with `fetch-depth: 2` (actions/checkout) to compare with the base version';
+
+function git(cwd: string, args: string[], input?: string): string | undefined {
+  try {
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
+      maxBuffer: 1024 * 1024,
+      ...(input === undefined ? {} : { input }),
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit to compare with, or why there is none. */
+export function findBaseCommit(workspace: string, base: ReviewBase | undefined): BaseCommit {
+  if (!base) return { note: 'no base version: the run is not for a pull request or a push' };
+  if (git(workspace, ['rev-parse', '--show-toplevel']) === undefined)
+    return { note: `no base version: the workspace is not a git clone; ${FETCH_HINT}` };
+  if (base.event === 'pull_request') {
+    const parents = git(workspace, ['rev-list', '--parents', '-n', '1', 'HEAD'])?.split(' ') ?? [];
+    if (parents.length === 3 && git(workspace, ['cat-file', '-e', `${parents[1]}^{commit}`]) !== undefined)
+      return { commit: parents[1]! };
+    return { note: `no base version: the clone does not have the pull request's base commit; ${FETCH_HINT}` };
+  }
+  if (git(workspace, ['cat-file', '-e', `${base.before}^{commit}`]) !== undefined) return { commit: base.before };
+  return { note: `no base version: the push's previous commit is not in the clone; ${FETCH_HINT}` };
+}
+
+const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
+
+/** The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. */
+export function readBaseFile(
+  workspace: string,
+  commit: string,
+  absolutePath: string,
+  tempDir: string,
+  tempName: string,
+): BaseFile {
+  const root = git(workspace, ['rev-parse', '--show-toplevel']);
+  if (root === undefined) return { kind: 'none', note: `no base version: the workspace is not a git clone` };
+  const relative = path.relative(root, absolutePath).split(path.sep).join('/');
+  const baseBlob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
+  if (baseBlob === undefined) return { kind: 'new', commit };
+  const headBlob = git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]);
+  const clean = git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
+  if (clean && headBlob === baseBlob) return { kind: 'unchanged', commit };
+
+  const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
+  const baseLfs = size < 1024 ? LFS_POINTER.exec(`${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n`) : null;
+  const file = path.join(tempDir, tempName);
+  if (baseLfs) {
+    const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
+    const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
+    if (clean && headLfs?.[1] === baseLfs[1]) return { kind: 'unchanged', commit };
+    const pointer = `${git(workspace, ['cat-file', 'blob', baseBlob])}\n`;
+    if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
+      return {
+        kind: 'none',
+        note: `no base version: it is in Git LFS (oid sha256:${baseLfs[1]!.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+      };
+    }
+    return { kind: 'read', commit, file };
+  }
+  if (!writeFrom(workspace, ['cat-file', 'blob', baseBlob], file)) {
+    return { kind: 'none', note: 'no base version: git could not read it from the clone' };
+  }
+  return { kind: 'read', commit, file };
+}
+
+/** Runs git with its output streamed into `file` (never held in memory). */
+function writeFrom(cwd: string, args: string[], file: string, input?: string): boolean {
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    execFileSync('git', args, {
+      cwd,
+      stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
+      ...(input === undefined ? {} : { input }),
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * A 64-bit hash of a JSON value's canonical form: object keys in sorted order, whitespace and number spelling
+ * (`1.0`, `1`) irrelevant, so a file re-serialised by another tool hashes the same. The structure (types, lengths,
+ * keys, short strings, numbers) is mixed in JavaScript as the value is walked; the long strings, where the bytes
+ * are, go to xxHash64 (WebAssembly) in one call per value, since a call costs about a microsecond whatever its size.
+ */
+import xxhash from 'xxhash-wasm';
+import { PyFloat } from '../check/python-json.js';
+
+/** Two 32-bit halves of a 64-bit hash. */
+export interface Hash64 {
+  hi: number;
+  lo: number;
+}
+
+let h64: ((input: string, seed?: bigint) => bigint) | undefined;
+
+/** Loads the WebAssembly hasher once; call before hashing. */
+export async function loadHasher(): Promise<void> {
+  h64 ??= (await xxhash()).h64;
+}
+
+/** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
+const SHORT_STRING = 24;
+
+let structA = 0;
+let structB = 0;
+const longStrings: string[] = [];
+const float = new Float64Array(1);
+const floatWords = new Int32Array(float.buffer);
+
+function mix(x: number): void {
+  structA = Math.imul(structA ^ x, 0x01000193);
+  structA = (structA << 13) | (structA >>> 19);
+  structB = (Math.imul(structB, 31) + x) | 0;
+  structB ^= structB >>> 15;
+}
+
+function mixShort(text: string): void {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  mix(h);
+}
+
+function mixNumber(value: number): void {
+  float[0] = Number.isNaN(value) ? Number.NaN : value === 0 ? 0 : value;
+  mix(2);
+  mix(floatWords[0]!);
+  mix(floatWords[1]!);
+}
+
+function walk(value: unknown): void {
+  switch (typeof value) {
+    case 'string':
+      mix(1);
+      mix(value.length);
+      if (value.length < SHORT_STRING) mixShort(value);
+      else longStrings.push(value);
+      return;
+    case 'number':
+      mixNumber(value);
+      return;
+    case 'boolean':
+      mix(value ? 3 : 4);
+      return;
+    case 'object': {
+      if (value === null) return mix(5);
+      if (value instanceof PyFloat) return mixNumber(value.value);
+      if (Array.isArray(value)) {
+        mix(6);
+        mix(value.length);
+        for (const item of value) walk(item);
+        return;
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      // Insertion sort: objects in datasets have a handful of keys.
+      for (let i = 1; i < keys.length; i += 1) {
+        const key = keys[i]!;
+        let j = i - 1;
+        for (; j >= 0 && keys[j]! > key; j -= 1) keys[j + 1] = keys[j]!;
+        keys[j + 1] = key;
+      }
+      mix(7);
+      mix(keys.length);
+      for (const key of keys) {
+        mix(key.length);
+        mixShort(key);
+        walk(record[key]);
+      }
+      return;
+    }
+    default:
+      mix(8);
+  }
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The canonical hash of a parsed JSON value. */
+export function hashValue(value: unknown): Hash64 {
+  if (!h64) throw new Error('loadHasher() was not awaited');
+  structA = 0x1234567;
+  structB = 0x7654321;
+  longStrings.length = 0;
+  walk(value);
+  let a = structA;
+  let b = structB;
+  if (longStrings.length > 0) {
+    // The lengths are in the structure, so joining with a separator loses nothing.
+    const x = h64(longStrings.length === 1 ? longStrings[0]! : longStrings.join('\u0000'));
+    a ^= Number(x & 0xffffffffn);
+    b ^= Number(x >> 32n);
+  }
+  return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+}
+
+/** Hex form, for tests and ordering. */
+export function hashHex(hash: Hash64): string {
+  return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
+}
