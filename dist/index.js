@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6452);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7417);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6452:
+/***/ 7417:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46687,7 +46687,7 @@ function checkPreference(sample, warn) {
 /** Warnings listed per file; the rest are counted. */
 const MAX_WARNINGS = 100;
 
-;// CONCATENATED MODULE: ./src/review/distribution.ts
+;// CONCATENATED MODULE: ./src/check/distribution.ts
 /** An exact distribution of whole numbers (characters or messages per sample): value -> count, mergeable. */
 class Distribution {
     counts = new Map();
@@ -46749,7 +46749,7 @@ class Distribution {
 const t=new Uint8Array([0,97,115,109,1,0,0,0,1,48,8,96,3,127,127,127,1,127,96,3,127,127,127,0,96,2,127,127,0,96,1,127,1,127,96,3,127,127,126,1,126,96,3,126,127,127,1,126,96,2,127,126,0,96,1,127,1,126,3,11,10,0,0,2,1,3,4,5,6,1,7,5,3,1,0,1,7,85,9,3,109,101,109,2,0,5,120,120,104,51,50,0,0,6,105,110,105,116,51,50,0,2,8,117,112,100,97,116,101,51,50,0,3,8,100,105,103,101,115,116,51,50,0,4,5,120,120,104,54,52,0,5,6,105,110,105,116,54,52,0,7,8,117,112,100,97,116,101,54,52,0,8,8,100,105,103,101,115,116,54,52,0,9,10,251,22,10,242,1,1,4,127,32,0,32,1,106,33,3,32,1,65,16,79,4,127,32,3,65,16,107,33,6,32,2,65,168,136,141,161,2,106,33,3,32,2,65,137,235,208,208,7,107,33,4,32,2,65,207,140,162,142,6,106,33,5,3,64,32,3,32,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,3,32,4,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,4,32,2,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,2,32,5,32,0,65,4,106,34,0,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,5,32,6,32,0,65,4,106,34,0,79,13,0,11,32,2,65,12,119,32,5,65,18,119,106,32,4,65,7,119,106,32,3,65,1,119,106,5,32,2,65,177,207,217,178,1,106,11,32,1,106,32,0,32,1,65,15,113,16,1,11,146,1,0,32,1,32,2,106,33,2,3,64,32,1,65,4,106,32,2,75,69,4,64,32,0,32,1,40,2,0,65,189,220,202,149,124,108,106,65,17,119,65,175,214,211,190,2,108,33,0,32,1,65,4,106,33,1,12,1,11,11,3,64,32,1,32,2,79,69,4,64,32,0,32,1,45,0,0,65,177,207,217,178,1,108,106,65,11,119,65,177,243,221,241,121,108,33,0,32,1,65,1,106,33,1,12,1,11,11,32,0,32,0,65,15,118,115,65,247,148,175,175,120,108,34,0,65,13,118,32,0,115,65,189,220,202,149,124,108,34,0,65,16,118,32,0,115,11,63,0,32,0,65,8,106,32,1,65,168,136,141,161,2,106,54,2,0,32,0,65,12,106,32,1,65,137,235,208,208,7,107,54,2,0,32,0,65,16,106,32,1,54,2,0,32,0,65,20,106,32,1,65,207,140,162,142,6,106,54,2,0,11,195,4,1,6,127,32,1,32,2,106,33,6,32,0,65,24,106,33,4,32,0,65,40,106,40,2,0,33,3,32,0,32,0,40,2,0,32,2,106,54,2,0,32,0,65,4,106,34,5,32,5,40,2,0,32,2,65,16,79,32,0,40,2,0,65,16,79,114,114,54,2,0,32,2,32,3,106,65,16,73,4,64,32,3,32,4,106,32,1,32,2,252,10,0,0,32,0,65,40,106,32,2,32,3,106,54,2,0,15,11,32,3,4,64,32,3,32,4,106,32,1,65,16,32,3,107,34,2,252,10,0,0,32,0,65,8,106,34,3,32,3,40,2,0,32,4,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,12,106,34,3,32,3,40,2,0,32,4,65,4,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,16,106,34,3,32,3,40,2,0,32,4,65,8,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,20,106,34,3,32,3,40,2,0,32,4,65,12,106,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,54,2,0,32,0,65,40,106,65,0,54,2,0,32,1,32,2,106,33,1,11,32,1,32,6,65,16,107,77,4,64,32,6,65,16,107,33,8,32,0,65,8,106,40,2,0,33,2,32,0,65,12,106,40,2,0,33,3,32,0,65,16,106,40,2,0,33,5,32,0,65,20,106,40,2,0,33,7,3,64,32,2,32,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,2,32,3,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,3,32,5,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,5,32,7,32,1,65,4,106,34,1,40,2,0,65,247,148,175,175,120,108,106,65,13,119,65,177,243,221,241,121,108,33,7,32,8,32,1,65,4,106,34,1,79,13,0,11,32,0,65,8,106,32,2,54,2,0,32,0,65,12,106,32,3,54,2,0,32,0,65,16,106,32,5,54,2,0,32,0,65,20,106,32,7,54,2,0,11,32,1,32,6,73,4,64,32,4,32,1,32,6,32,1,107,34,1,252,10,0,0,32,0,65,40,106,32,1,54,2,0,11,11,97,1,1,127,32,0,65,16,106,40,2,0,33,1,32,0,65,4,106,40,2,0,4,127,32,1,65,12,119,32,0,65,20,106,40,2,0,65,18,119,106,32,0,65,12,106,40,2,0,65,7,119,106,32,0,65,8,106,40,2,0,65,1,119,106,5,32,1,65,177,207,217,178,1,106,11,32,0,40,2,0,106,32,0,65,24,106,32,0,65,40,106,40,2,0,16,1,11,255,3,2,3,126,1,127,32,0,32,1,106,33,6,32,1,65,32,79,4,126,32,6,65,32,107,33,6,32,2,66,214,235,130,238,234,253,137,245,224,0,124,33,3,32,2,66,177,169,172,193,173,184,212,166,61,125,33,4,32,2,66,249,234,208,208,231,201,161,228,225,0,124,33,5,3,64,32,3,32,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,3,32,4,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,4,32,2,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,2,32,5,32,0,65,8,106,34,0,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,5,32,6,32,0,65,8,106,34,0,79,13,0,11,32,2,66,12,137,32,5,66,18,137,124,32,4,66,7,137,124,32,3,66,1,137,124,32,3,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,4,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,2,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,5,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,5,32,2,66,197,207,217,178,241,229,186,234,39,124,11,32,1,173,124,32,0,32,1,65,31,113,16,6,11,134,2,0,32,1,32,2,106,33,2,3,64,32,2,32,1,65,8,106,79,4,64,32,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,32,0,133,66,27,137,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,33,0,32,1,65,8,106,33,1,12,1,11,11,32,1,65,4,106,32,2,77,4,64,32,0,32,1,53,2,0,66,135,149,175,175,152,182,222,155,158,127,126,133,66,23,137,66,207,214,211,190,210,199,171,217,66,126,66,249,243,221,241,153,246,153,171,22,124,33,0,32,1,65,4,106,33,1,11,3,64,32,1,32,2,73,4,64,32,0,32,1,49,0,0,66,197,207,217,178,241,229,186,234,39,126,133,66,11,137,66,135,149,175,175,152,182,222,155,158,127,126,33,0,32,1,65,1,106,33,1,12,1,11,11,32,0,32,0,66,33,136,133,66,207,214,211,190,210,199,171,217,66,126,34,0,32,0,66,29,136,133,66,249,243,221,241,153,246,153,171,22,126,34,0,32,0,66,32,136,133,11,77,0,32,0,65,8,106,32,1,66,214,235,130,238,234,253,137,245,224,0,124,55,3,0,32,0,65,16,106,32,1,66,177,169,172,193,173,184,212,166,61,125,55,3,0,32,0,65,24,106,32,1,55,3,0,32,0,65,32,106,32,1,66,249,234,208,208,231,201,161,228,225,0,124,55,3,0,11,244,4,2,3,127,4,126,32,1,32,2,106,33,5,32,0,65,40,106,33,4,32,0,65,200,0,106,40,2,0,33,3,32,0,32,0,41,3,0,32,2,173,124,55,3,0,32,2,32,3,106,65,32,73,4,64,32,3,32,4,106,32,1,32,2,252,10,0,0,32,0,65,200,0,106,32,2,32,3,106,54,2,0,15,11,32,3,4,64,32,3,32,4,106,32,1,65,32,32,3,107,34,2,252,10,0,0,32,0,65,8,106,34,3,32,3,41,3,0,32,4,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,16,106,34,3,32,3,41,3,0,32,4,65,8,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,24,106,34,3,32,3,41,3,0,32,4,65,16,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,32,106,34,3,32,3,41,3,0,32,4,65,24,106,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,55,3,0,32,0,65,200,0,106,65,0,54,2,0,32,1,32,2,106,33,1,11,32,1,65,32,106,32,5,77,4,64,32,5,65,32,107,33,2,32,0,65,8,106,41,3,0,33,6,32,0,65,16,106,41,3,0,33,7,32,0,65,24,106,41,3,0,33,8,32,0,65,32,106,41,3,0,33,9,3,64,32,6,32,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,6,32,7,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,7,32,8,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,8,32,9,32,1,65,8,106,34,1,41,3,0,66,207,214,211,190,210,199,171,217,66,126,124,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,33,9,32,2,32,1,65,8,106,34,1,79,13,0,11,32,0,65,8,106,32,6,55,3,0,32,0,65,16,106,32,7,55,3,0,32,0,65,24,106,32,8,55,3,0,32,0,65,32,106,32,9,55,3,0,11,32,1,32,5,73,4,64,32,4,32,1,32,5,32,1,107,34,1,252,10,0,0,32,0,65,200,0,106,32,1,54,2,0,11,11,188,2,1,5,126,32,0,65,24,106,41,3,0,33,1,32,0,41,3,0,34,2,66,32,90,4,126,32,0,65,8,106,41,3,0,34,3,66,1,137,32,0,65,16,106,41,3,0,34,4,66,7,137,124,32,1,66,12,137,32,0,65,32,106,41,3,0,34,5,66,18,137,124,124,32,3,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,4,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,1,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,32,5,66,207,214,211,190,210,199,171,217,66,126,66,31,137,66,135,149,175,175,152,182,222,155,158,127,126,133,66,135,149,175,175,152,182,222,155,158,127,126,66,157,163,181,234,131,177,141,138,250,0,125,5,32,1,66,197,207,217,178,241,229,186,234,39,124,11,32,2,124,32,0,65,40,106,32,2,66,31,131,167,16,6,11]);async function e(){return function(t){const{exports:{mem:e,xxh32:n,xxh64:r,init32:i,update32:a,digest32:o,init64:s,update64:u,digest64:c}}=t;let h=new Uint8Array(e.buffer);function g(t,n){if(e.buffer.byteLength<t+n){const r=Math.ceil((t+n-e.buffer.byteLength)/65536);e.grow(r),h=new Uint8Array(e.buffer)}}function f(t,e,n,r,i,a){g(t);const o=new Uint8Array(t);return h.set(o),n(0,e),o.set(h.subarray(0,t)),{update(e){let n;return h.set(o),"string"==typeof e?(g(3*e.length,t),n=w.encodeInto(e,h.subarray(t)).written):(g(e.byteLength,t),h.set(e,t),n=e.byteLength),r(0,t,n),o.set(h.subarray(0,t)),this},digest:()=>(h.set(o),a(i(0)))}}function y(t){return t>>>0}const b=2n**64n-1n;function d(t){return t&b}const w=new TextEncoder,l=0,p=0n;function x(t,e=l){return g(3*t.length,0),y(n(0,w.encodeInto(t,h).written,e))}function L(t,e=p){return g(3*t.length,0),d(r(0,w.encodeInto(t,h).written,e))}return{h32:x,h32ToString:(t,e=l)=>x(t,e).toString(16).padStart(8,"0"),h32Raw:(t,e=l)=>(g(t.byteLength,0),h.set(t),y(n(0,t.byteLength,e))),create32:(t=l)=>f(48,t,i,a,o,y),h64:L,h64ToString:(t,e=p)=>L(t,e).toString(16).padStart(16,"0"),h64Raw:(t,e=p)=>(g(t.byteLength,0),h.set(t),d(r(0,t.byteLength,e))),create64:(t=p)=>f(88,t,s,u,c,d)}}((await WebAssembly.instantiate(t)).instance)}
 //# sourceMappingURL=xxhash-wasm.js.map
 
-;// CONCATENATED MODULE: ./src/review/sample-hash.ts
+;// CONCATENATED MODULE: ./src/check/sample-hash.ts
 /**
  * A 64-bit hash of a JSON value's canonical form: object keys in sorted order, whitespace and number spelling
  * (`1.0`, `1`) irrelevant, so a file re-serialised by another tool hashes the same. The structure (types, lengths,
@@ -46761,7 +46761,10 @@ const t=new Uint8Array([0,97,115,109,1,0,0,0,1,48,8,96,3,127,127,127,1,127,96,3,
 let h64;
 /** Loads the WebAssembly hasher once; call before hashing. */
 async function loadHasher() {
-    h64 ??= (await e()).h64;
+    if (h64)
+        return;
+    const hasher = await e();
+    h64 = (input) => hasher.h64(input);
 }
 /** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
 const SHORT_STRING = 24;
@@ -46870,7 +46873,7 @@ function hashHex(hash) {
     return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
 }
 
-;// CONCATENATED MODULE: ./src/review/collector.ts
+;// CONCATENATED MODULE: ./src/check/review-collector.ts
 
 
 /** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
@@ -46880,7 +46883,12 @@ class ReviewCollector {
     records = new Uint32Array(RECORD_WORDS * 1024);
     count = 0;
     format = null;
-    counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
+    counters = {
+        without_system: 0,
+        without_user: 0,
+        with_tool_calls: 0,
+        with_weights: 0,
+    };
     characters = new Distribution();
     messages = new Distribution();
     promptCharacters = new Distribution();
@@ -47033,7 +47041,12 @@ function mergeReviewData(parts) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
     const records = new Uint32Array(samples * RECORD_WORDS);
     const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
-    const dists = { characters: new Distribution(), messages: new Distribution(), promptCharacters: new Distribution(), answerCharacters: new Distribution() };
+    const dists = {
+        characters: new Distribution(),
+        messages: new Distribution(),
+        promptCharacters: new Distribution(),
+        answerCharacters: new Distribution(),
+    };
     let at = 0;
     let format = null;
     for (const { data, lineOffset } of parts) {
@@ -51226,6 +51239,8 @@ async function checkFiles(records, settings, deps) {
  */
 
 
+/** Other files named in a file's overlap at most (the first met); a step of 5,000 copies stays small. */
+const MAX_OVERLAP_FILES = 10;
 /** Examples of each kind at most. */
 const MAX_EXAMPLES = 5;
 function statsOf(data) {
@@ -51235,7 +51250,7 @@ function statsOf(data) {
         samples: data.samples,
         characters: characters.summary(),
         with_weights: data.counters.with_weights,
-        histogram: characters.histogram(),
+        histogram: characters.histogram().map((bin) => bin.samples),
     };
     if (data.format === 'conversation') {
         stats.messages = Distribution.fromPairs(data.messages).summary();
@@ -51377,7 +51392,9 @@ function changeBetween(base, head) {
         }
     }
     const stillRemoved = removed.filter((index) => !pairedRemoved.has(index));
-    const smallest = (data, list) => [...list].sort((x, y) => compareKey(data, x, data, y, SAMPLE) || lineOf(data, x) - lineOf(data, y)).slice(0, MAX_EXAMPLES);
+    const smallest = (data, list) => [...list]
+        .sort((x, y) => compareKey(data, x, data, y, SAMPLE) || lineOf(data, x) - lineOf(data, y))
+        .slice(0, MAX_EXAMPLES);
     return {
         added: stillAdded.length,
         removed: stillRemoved.length,
@@ -51395,7 +51412,10 @@ function changeBetween(base, head) {
  * prompt in B; with the first line of A concerned. One sort over all files' hashes, not a pass per pair.
  */
 function overlapBetween(files) {
-    const result = files.map(() => ({ overlap: new Map(), firstLine: null }));
+    const result = files.map(() => ({
+        overlap: new Map(),
+        firstLine: null,
+    }));
     const count = (at, field) => {
         const all = [];
         files.forEach((data, file) => {
@@ -51416,12 +51436,20 @@ function overlapBetween(files) {
                 for (let k = start; k < end; k += 1) {
                     const [file, index] = all[k];
                     const entry = result[file];
+                    let named = 0;
                     for (const other of inGroup) {
                         if (other === file)
                             continue;
-                        const counts = entry.overlap.get(other) ?? { samples: 0, prompts: 0 };
+                        if (++named > MAX_OVERLAP_FILES)
+                            break;
+                        let counts = entry.overlap.get(other);
+                        if (!counts) {
+                            if (entry.overlap.size >= MAX_OVERLAP_FILES)
+                                continue;
+                            counts = { samples: 0, prompts: 0 };
+                            entry.overlap.set(other, counts);
+                        }
                         counts[field] += 1;
-                        entry.overlap.set(other, counts);
                     }
                     const line = lineOf(files[file], index);
                     if (entry.firstLine === null || line < entry.firstLine)
@@ -51558,7 +51586,8 @@ async function reviewFiles(records, settings, deps) {
         const temp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'together-review-'));
         try {
             for (const [index, record] of reviewed.entries()) {
-                deps.signal?.throwIfAborted();
+                if (deps.signal?.aborted)
+                    return;
                 const head = heads[index];
                 const within = withinFile(head);
                 const overlap = {};
@@ -51850,7 +51879,161 @@ function isFailure(result) {
     return FAILED_STATUSES.has(result.status);
 }
 
+;// CONCATENATED MODULE: ./src/report/review.ts
+
+const MAX_PATH_CHARS = 200;
+/** The section's lines, or none when no file was reviewed. */
+function renderReview(results, limits) {
+    const reviewed = results.filter((r) => r.review !== null);
+    if (reviewed.length === 0)
+        return [];
+    const bytes = (lines) => lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+    const head = [
+        '### Dataset review',
+        '',
+        '<table>',
+        '<tr><th>File</th><th>Samples (base → head)</th><th>Added</th><th>Removed</th><th>Modified</th><th>Duplicates</th><th>Conflicts</th><th>Overlap</th></tr>',
+    ];
+    const rows = [];
+    let used = bytes(head) + 200;
+    for (const r of reviewed) {
+        const line = row(r);
+        if (used + Buffer.byteLength(line) + 1 > limits.maxBytes)
+            break;
+        rows.push(line);
+        used += Buffer.byteLength(line) + 1;
+    }
+    if (rows.length === 0) {
+        const note = `<sub>The dataset review of ${reviewed.length} file${reviewed.length === 1 ? '' : 's'} did not fit here: it is in the step's <code>files</code> output and the manifest.</sub>`;
+        return Buffer.byteLength(note) + 2 <= limits.maxBytes ? [note, ''] : [];
+    }
+    const table = [...head, ...rows, '</table>', ''];
+    if (rows.length < reviewed.length)
+        table.push(`… and ${reviewed.length - rows.length} more reviewed files: every review is in the step's <code>files</code> output.`, '');
+    const left = limits.maxBytes - bytes(table);
+    for (const level of [
+        { examples: limits.examples, chart: true },
+        { examples: 0, chart: true },
+    ]) {
+        const details = reviewed.slice(0, rows.length).flatMap((r) => detailsOf(r, level));
+        if (bytes(details) <= left)
+            return [...table, ...details];
+    }
+    return [
+        ...table,
+        "<sub>Examples and charts left out to keep within GitHub's size limit: they are in the job summary and the <code>files</code> output.</sub>",
+        '',
+    ];
+}
+function cell(text) {
+    return `<td>${typeof text === 'number' ? text.toLocaleString('en-US') : text}</td>`;
+}
+function count(value) {
+    return value === null ? '—' : value.toLocaleString('en-US');
+}
+function row(r) {
+    const review = r.review;
+    const head = review.samples.toLocaleString('en-US');
+    let samples;
+    if (review.base) {
+        const difference = review.samples - review.base.samples;
+        samples = `${review.base.samples.toLocaleString('en-US')} → ${head} (${difference >= 0 ? '+' : '−'}${Math.abs(difference).toLocaleString('en-US')})`;
+    }
+    else
+        samples = `${head} (${review.base_note?.startsWith('new file') ? 'new file' : 'no base'})`;
+    const overlap = Object.entries(review.overlap)
+        .slice(0, 5)
+        .map(([other, o]) => `<code>${(0,format/* escapeText */.X1)(clip(other, 80))}</code>: ${plural(o.samples, 'sample')}, ${plural(o.prompts, 'prompt')}`);
+    const more = Object.keys(review.overlap).length - overlap.length;
+    if (more > 0)
+        overlap.push(`and ${more} more files`);
+    return (`<tr><td><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code></td>` +
+        cell(samples) +
+        cell(count(review.added)) +
+        cell(count(review.removed)) +
+        cell(count(review.modified)) +
+        cell(review.duplicates) +
+        cell(review.conflicts) +
+        cell(overlap.length ? overlap.join('<br>') : '—') +
+        '</tr>');
+}
+function detailsOf(r, level) {
+    const review = r.review;
+    const lines = [
+        `<details><summary><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code>: ${(0,format/* escapeText */.X1)(statsLine(review))}</summary>`,
+        '',
+    ];
+    if (review.base_note)
+        lines.push(`<p>${(0,format/* escapeText */.X1)(review.base_note)}</p>`, '');
+    if (level.chart && review.stats.histogram.length > 0)
+        lines.push(...chart(review.stats.histogram, review.base?.stats.histogram), '');
+    if (level.examples > 0) {
+        const kinds = [
+            ['Added', review.examples.added, 'line'],
+            ['Removed', review.examples.removed, 'base line'],
+            ['Modified (same prompt, new answer)', review.examples.modified, 'line'],
+        ];
+        for (const [title, examples, where] of kinds) {
+            if (examples.length === 0)
+                continue;
+            lines.push(`<p><b>${title}</b></p>`, '<ul>');
+            for (const example of examples.slice(0, level.examples))
+                lines.push(`<li>${where} ${example.line}: <code>${(0,format/* escapeText */.X1)(example.excerpt)}</code></li>`);
+            lines.push('</ul>', '');
+        }
+    }
+    lines.push('</details>', '');
+    return lines;
+}
+function statsLine(review) {
+    const s = review.stats;
+    const parts = [`${s.format ?? 'unknown format'}`];
+    if (s.characters)
+        parts.push(`characters per sample ${s.characters.min}–${s.characters.max}, median ${s.characters.median}, p95 ${s.characters.p95}`);
+    if (s.messages)
+        parts.push(`messages ${s.messages.min}–${s.messages.max}, median ${s.messages.median}`);
+    if (s.without_system !== undefined)
+        parts.push(`${s.without_system} without a system message`);
+    if (s.without_user)
+        parts.push(`${s.without_user} without a user message`);
+    if (s.with_tool_calls)
+        parts.push(`${s.with_tool_calls} with tool calls`);
+    if (s.with_weights)
+        parts.push(`${s.with_weights} with weights`);
+    return parts.join(' · ');
+}
+/** A Mermaid xychart-beta: the head's bins as bars, the base's as a line. Labels are numbers only. */
+function chart(head, base) {
+    const length = Math.max(head.length, base?.length ?? 0);
+    // From the first bin either side has samples in.
+    const firstBin = (bins) => {
+        const k = bins.findIndex((samples) => samples > 0);
+        return k < 0 ? length : k;
+    };
+    const from = Math.min(firstBin(head), base ? firstBin(base) : length);
+    const bins = Array.from({ length: length - from }, (_, i) => from + i);
+    const label = (k) => (k === 0 ? '0' : k === 1 ? '1' : `${2 ** (k - 1)}-${2 ** k - 1}`);
+    const counts = (side) => bins.map((k) => side[k] ?? 0).join(', ');
+    return [
+        '```mermaid',
+        'xychart-beta',
+        '  title "Characters per sample"',
+        `  x-axis [${bins.map((k) => `"${label(k)}"`).join(', ')}]`,
+        '  y-axis "Samples"',
+        `  bar [${counts(head)}]`,
+        ...(base ? [`  line [${counts(base)}]`] : []),
+        '```',
+    ];
+}
+function plural(n, word) {
+    return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+function clip(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 /** Far below GitHub's 1 MiB, so that what the runner adds (other steps' summaries) still fits. */
@@ -51861,7 +52044,7 @@ const SUMMARY_LIMITS = {
     everyFileIn: "the step's <code>files</code> output",
 };
 const MAX_MESSAGE_CHARS = 600;
-const MAX_PATH_CHARS = 300;
+const summary_MAX_PATH_CHARS = 300;
 /** Room kept for what follows the rows: the closing tag, the notes, the failures' heading and their notes. */
 const RESERVED_BYTES = 2048;
 const STATUS_LABEL = {
@@ -51886,7 +52069,7 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     const checking = context.mode === 'check';
     const estimating = results.some((r) => r.estimate !== null);
     const checks = context.check === 'off' ? 'checks off' : `${context.check} checks`;
-    out.push(`Purpose <code>${(0,format/* escapeHtml */.ZD)(context.purpose)}</code> · ${results.length} file${plural(results.length)} · ${(0,format/* formatBytes */.z3)(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
+    out.push(`Purpose <code>${(0,format/* escapeHtml */.ZD)(context.purpose)}</code> · ${results.length} file${summary_plural(results.length)} · ${(0,format/* formatBytes */.z3)(totalBytes)} · ${checks}${checking || context.wait ? '' : ' · not waiting for processing'}`, '', '<table>', checking
         ? '<tr><th>File</th><th>Type</th><th>Size</th><th>Format</th><th>Samples</th><th>Verdict</th></tr>'
         : `<tr><th>File</th><th>Type</th><th>Size</th><th>Samples</th><th>File ID</th><th>Status</th><th>Together's report</th>${estimating ? '<th>Estimate</th>' : ''}<th>Time</th></tr>`);
     if (context.outputsCut) {
@@ -51898,7 +52081,7 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     const keepForFailures = failures.length > 0 ? Math.min(8 * 1024, Math.floor(limits.maxBytes / 4)) : 0;
     let shown = 0;
     for (const r of results.slice(0, limits.rows)) {
-        const line = row(r, checking, estimating);
+        const line = summary_row(r, checking, estimating);
         if (!out.fits(line, RESERVED_BYTES + keepForFailures))
             break;
         out.push(line);
@@ -51907,13 +52090,13 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     out.push('</table>', '');
     if (shown < results.length) {
         const more = results.length - shown;
-        out.push(`… and ${more} more file${plural(more)} not shown here: every file is in ${limits.everyFileIn}.`, '');
+        out.push(`… and ${more} more file${summary_plural(more)} not shown here: every file is in ${limits.everyFileIn}.`, '');
     }
     if (failures.length > 0) {
-        out.push(`### ${failures.length} file${plural(failures.length)} failed`, '', '<ul>');
+        out.push(`### ${failures.length} file${summary_plural(failures.length)} failed`, '', '<ul>');
         let listed = 0;
         for (const r of failures.slice(0, limits.failures)) {
-            const item = `<li><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code> (${r.status}): ${(0,format/* escapeText */.X1)(clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}</li>`;
+            const item = `<li><code>${(0,format/* escapeText */.X1)(summary_clip(r.path, summary_MAX_PATH_CHARS))}</code> (${r.status}): ${(0,format/* escapeText */.X1)(summary_clip(r.error ?? 'no details', MAX_MESSAGE_CHARS))}</li>`;
             if (!out.fits(item, RESERVED_BYTES / 2))
                 break;
             out.push(item);
@@ -51926,14 +52109,14 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
     const warned = results.filter((r) => (r.check?.warnings.length ?? 0) > 0);
     if (warned.length > 0) {
         const total = warned.reduce((sum, r) => sum + r.check.warnings.length + r.check.omitted_warnings, 0);
-        out.push(`### ${total} warning${plural(total)}`, '', "Rules only some of Together's sources state; the files still pass, and Together's server has the last word.", '', '<ul>');
+        out.push(`### ${total} warning${summary_plural(total)}`, '', "Rules only some of Together's sources state; the files still pass, and Together's server has the last word.", '', '<ul>');
         let listed = 0;
         let budgetLeft = true;
         for (const r of warned) {
             for (const w of r.check.warnings) {
                 if (listed >= limits.failures)
                     break;
-                const item = `<li><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code>, line ${w.line}: ${(0,format/* escapeText */.X1)(clip(w.message, MAX_MESSAGE_CHARS))}</li>`;
+                const item = `<li><code>${(0,format/* escapeText */.X1)(summary_clip(r.path, summary_MAX_PATH_CHARS))}</code>, line ${w.line}: ${(0,format/* escapeText */.X1)(summary_clip(w.message, MAX_MESSAGE_CHARS))}</li>`;
                 if (!out.fits(item, RESERVED_BYTES / 2)) {
                     budgetLeft = false;
                     break;
@@ -51948,14 +52131,15 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
             out.push(`<li>… and ${total - listed} more: see ${limits.everyFileIn}.</li>`);
         out.push('</ul>', '');
     }
+    out.push(...renderReview(results, { maxBytes: out.left(RESERVED_BYTES / 2), examples: limits.reviewExamples ?? 5 }));
     return out.text();
 }
-function row(r, checking, estimating) {
-    const file = `<td><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${(0,format/* formatBytes */.z3)(r.bytes)}</td>`;
+function summary_row(r, checking, estimating) {
+    const file = `<td><code>${(0,format/* escapeText */.X1)(summary_clip(r.path, summary_MAX_PATH_CHARS))}</code></td><td>${r.file_type ?? '—'}</td><td>${(0,format/* formatBytes */.z3)(r.bytes)}</td>`;
     const samples = `<td>${r.check ? r.check.samples.toLocaleString('en-US') : '—'}</td>`;
     if (checking)
         return `<tr>${file}<td>${(0,format/* escapeText */.X1)(r.check?.format ?? '—')}</td>${samples}<td>${verdict(r)}</td></tr>`;
-    return (`<tr>${file}${samples}<td>${r.id ? `<code>${(0,format/* escapeText */.X1)(clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
+    return (`<tr>${file}${samples}<td>${r.id ? `<code>${(0,format/* escapeText */.X1)(summary_clip(r.id, 80))}</code>` : '—'}</td><td>${r.reused ? '♻️ reused' : STATUS_LABEL[r.status]}</td>` +
         `<td>${(0,format/* escapeText */.X1)(describeValidationReport(r.validation_report))}</td>` +
         (estimating ? `<td>${r.estimate ? (0,format/* escapeText */.X1)((0,format/* describeEstimate */.SD)(r.estimate)) : '—'}</td>` : '') +
         `<td>${r.duration_ms === null ? '—' : (0,format/* formatDuration */.a3)(r.duration_ms)}</td></tr>`);
@@ -51971,6 +52155,10 @@ class BudgetedLines {
     /** Whether `line` still fits with `reserve` bytes left over. */
     fits(line, reserve) {
         return this.bytes + Buffer.byteLength(line) + 1 + reserve <= this.maxBytes;
+    }
+    /** Bytes left after keeping `reserve`. */
+    left(reserve) {
+        return Math.max(0, this.maxBytes - this.bytes - reserve);
     }
     push(...lines) {
         for (const line of lines) {
@@ -51995,7 +52183,7 @@ function describeValidationReport(report) {
     if (!report)
         return '—';
     const head = [
-        typeof report.dataset_format === 'string' ? clip(report.dataset_format, 40) : undefined,
+        typeof report.dataset_format === 'string' ? summary_clip(report.dataset_format, 40) : undefined,
         typeof report.nlines === 'number' ? `${report.nlines.toLocaleString('en-US')} lines` : undefined,
     ].filter(Boolean);
     const flags = REPORT_FLAGS.filter(([key]) => report[key] === true).map(([, label]) => label);
@@ -52005,7 +52193,7 @@ function describeValidationReport(report) {
 function verdict(result) {
     const warnings = (result.check?.warnings.length ?? 0) + (result.check?.omitted_warnings ?? 0);
     if (result.status === 'checked')
-        return warnings ? `${STATUS_LABEL.checked}, ${warnings} warning${plural(warnings)}` : STATUS_LABEL.checked;
+        return warnings ? `${STATUS_LABEL.checked}, ${warnings} warning${summary_plural(warnings)}` : STATUS_LABEL.checked;
     return result.check?.line ? `❌ line ${result.check.line}` : '❌ failed';
 }
 function headline(results, context) {
@@ -52014,7 +52202,7 @@ function headline(results, context) {
         if (results.length === 0)
             return 'Together dataset check: no files';
         const failed = results.length - passed;
-        return `Together dataset check: ${passed} of ${results.length} file${plural(results.length)} passed${failed ? `, ${failed} failed` : ''}`;
+        return `Together dataset check: ${passed} of ${results.length} file${summary_plural(results.length)} passed${failed ? `, ${failed} failed` : ''}`;
     }
     if (results.length === 0)
         return 'Together upload: no files';
@@ -52022,13 +52210,13 @@ function headline(results, context) {
     const reused = results.filter((r) => r.reused).length;
     const done = context.wait ? `${count('processed')} processed` : `${count('uploaded')} uploaded`;
     const failed = results.filter(isFailure).length;
-    return `Together upload: ${done} of ${results.length} file${plural(results.length)}${reused ? `, ${reused} reused` : ''}${failed ? `, ${failed} failed` : ''}`;
+    return `Together upload: ${done} of ${results.length} file${summary_plural(results.length)}${reused ? `, ${reused} reused` : ''}${failed ? `, ${failed} failed` : ''}`;
 }
 /** At most `max` characters, the cut shown. */
-function clip(text, max) {
+function summary_clip(text, max) {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
-function plural(n) {
+function summary_plural(n) {
     return n === 1 ? '' : 's';
 }
 
@@ -52046,6 +52234,7 @@ function renderComment(results, context, marker, runUrl) {
         maxBytes: MAX_COMMENT_BYTES - Buffer.byteLength(marker) - Buffer.byteLength(footer) - 1,
         rows: MAX_COMMENT_ROWS,
         failures: 30,
+        reviewExamples: 3,
         everyFileIn: runUrl ? `<a href="${(0,format/* escapeHtml */.ZD)(runUrl)}">the job summary</a>` : 'the job summary',
     });
     return `${marker}\n${report}${footer}`;
@@ -52203,7 +52392,7 @@ const MAX_ANNOTATION_CHARS = 1000;
  * The first ten errors (in path order), the first ten dataset warnings on their lines, a notice for skipped files,
  * and how many errors and warnings were left out (all are in the job summary).
  */
-function selectAnnotations(results) {
+function selectAnnotations(results, reviewLines = new Map()) {
     const errors = [];
     let notShown = 0;
     for (const r of results) {
@@ -52214,11 +52403,14 @@ function selectAnnotations(results) {
             continue;
         }
         const checkFailed = r.check !== null && !r.check.passed;
+        const gated = r.review !== null && r.error.includes('(fail-on: ');
         errors.push({
             level: 'error',
             title: checkFailed
                 ? `Dataset check failed${r.check.line ? ` at line ${r.check.line}` : ''}`
-                : `Upload ${r.status}`,
+                : gated
+                    ? 'Dataset review failed (fail-on)'
+                    : `Upload ${r.status}`,
             file: r.path,
             line: checkFailed ? r.check.line : null,
             message: r.error,
@@ -52240,6 +52432,15 @@ function selectAnnotations(results) {
             });
         }
         notShown += r.check?.omitted_warnings ?? 0;
+        const first = reviewLines.get(r.path);
+        if (!r.review || !first)
+            continue;
+        for (const warning of reviewWarnings(r.path, r.review, first)) {
+            if (warnings.length >= MAX_WARNING_ANNOTATIONS)
+                notShown += 1;
+            else
+                warnings.push(warning);
+        }
     }
     const skipped = results.filter((r) => r.status === 'skipped');
     const notices = skipped.length
@@ -52260,6 +52461,41 @@ function selectAnnotations(results) {
         message: (0,safe_text/* excerpt */.Kb)(a.message, MAX_ANNOTATION_CHARS),
     }));
     return { annotations, notShown };
+}
+/** Duplicates, conflicts and overlap: warnings (Together accepts them) on the first line concerned. */
+function reviewWarnings(path, review, first) {
+    const out = [];
+    const s = (n) => (n === 1 ? '' : 's');
+    if (review.duplicates > 0 && first.duplicate) {
+        out.push({
+            level: 'warning',
+            title: `${review.duplicates} duplicate sample${s(review.duplicates)}`,
+            file: path,
+            line: first.duplicate.line,
+            message: `${path}, line ${first.duplicate.line}: the same sample as line ${first.duplicate.repeats} (${review.duplicates} duplicate${s(review.duplicates)} in the file; key order and spacing do not count). Remove the repeats, or add fail-on: duplicates to refuse them.`,
+        });
+    }
+    if (review.conflicts > 0 && first.conflict !== null) {
+        out.push({
+            level: 'warning',
+            title: `${review.conflicts} prompt${s(review.conflicts)} with conflicting answers`,
+            file: path,
+            line: first.conflict,
+            message: `${path}, line ${first.conflict}: this prompt appears earlier in the file with another answer (${review.conflicts} prompt${s(review.conflicts)} with two or more answers).`,
+        });
+    }
+    const others = Object.entries(review.overlap);
+    if (others.length > 0 && first.overlap !== null) {
+        const [name, counts] = others[0];
+        out.push({
+            level: 'warning',
+            title: `Samples shared with ${others.length} other file${s(others.length)}`,
+            file: path,
+            line: first.overlap,
+            message: `${path}, line ${first.overlap}: shared with ${name} (${counts.samples} sample${s(counts.samples)} whole, ${counts.prompts} prompt${s(counts.prompts)})${others.length > 1 ? ` and ${others.length - 1} more file${s(others.length - 1)}` : ''}; a prompt in both training and evaluation data inflates the evaluation.`,
+        });
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -55819,7 +56055,8 @@ async function run() {
     }
     const datasets = new Set(records.map((record) => record.absolutePath));
     const results = records.map((record) => record.toResult());
-    await report(results, settings, datasets);
+    const reviewLines = new Map(records.flatMap((r) => (r.reviewFirstLines ? [[r.path, r.reviewFirstLines]] : [])));
+    await report(results, settings, datasets, reviewLines);
     if (settings.comment && settings.pullRequest && github) {
         disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
         await commentOnPullRequest(results, settings, settings.pullRequest, github, runnerLog);
@@ -55849,7 +56086,7 @@ function reportNoFiles(settings) {
         runnerLog.info(message);
 }
 /** The manifest, the outputs, the job summary, annotations and the verdict, all from the results. */
-async function report(results, settings, datasets) {
+async function report(results, settings, datasets, reviewLines) {
     let manifestPath = settings.manifestPath;
     try {
         await writeManifest(manifestPath, buildManifest(results, settings, new Date()), {
@@ -55869,7 +56106,7 @@ async function report(results, settings, datasets) {
         runnerLog.warning(`The outputs list the first ${listed.files} of ${listed.total} files in 'files' (and ${listed.ids} in 'ids'): GitHub keeps at most 1 MB of a job's outputs. The manifest (${manifestPath}) has every file.`);
     }
     await writeSummary(renderSummary(results, { ...settings, outputsCut: cut ? { ...listed, manifestPath } : undefined }));
-    const { annotations, notShown } = selectAnnotations(results);
+    const { annotations, notShown } = selectAnnotations(results, reviewLines);
     for (const annotation of annotations)
         annotate(annotation);
     if (notShown > 0)

@@ -13,6 +13,7 @@ import { buildManifest, writeManifest } from './manifest.js';
 import { FileRecord } from './record.js';
 import type { FileResult } from './result.js';
 import { selectAnnotations } from './report/annotations.js';
+import type { FirstLines } from './review/analysis.js';
 import { buildOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 import { failureMessage } from './report/verdict.js';
@@ -100,7 +101,10 @@ export async function run(): Promise<void> {
   }
   const datasets = new Set(records.map((record) => record.absolutePath));
   const results = records.map((record) => record.toResult());
-  await report(results, settings, datasets);
+  const reviewLines = new Map(
+    records.flatMap((r) => (r.reviewFirstLines ? [[r.path, r.reviewFirstLines] as const] : [])),
+  );
+  await report(results, settings, datasets, reviewLines);
   if (settings.comment && settings.pullRequest && github) {
     disableWasmTierUp(); // the GitHub API answers go through undici's parser too; no worker thread starts after this
     await commentOnPullRequest(results, settings, settings.pullRequest, github, log);
@@ -133,7 +137,12 @@ function reportNoFiles(settings: Settings): void {
 }
 
 /** The manifest, the outputs, the job summary, annotations and the verdict, all from the results. */
-async function report(results: FileResult[], settings: Settings, datasets: ReadonlySet<string>): Promise<void> {
+async function report(
+  results: FileResult[],
+  settings: Settings,
+  datasets: ReadonlySet<string>,
+  reviewLines: ReadonlyMap<string, FirstLines>,
+): Promise<void> {
   let manifestPath = settings.manifestPath;
   try {
     await writeManifest(manifestPath, buildManifest(results, settings, new Date()), {
@@ -156,7 +165,7 @@ async function report(results: FileResult[], settings: Settings, datasets: Reado
   await writeSummary(
     renderSummary(results, { ...settings, outputsCut: cut ? { ...listed, manifestPath } : undefined }),
   );
-  const { annotations, notShown } = selectAnnotations(results);
+  const { annotations, notShown } = selectAnnotations(results, reviewLines);
   for (const annotation of annotations) annotate(annotation);
   if (notShown > 0)
     log.info(

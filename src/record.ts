@@ -9,7 +9,7 @@ import type { CheckLevel, FileType, Purpose } from './domain.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { Estimate, FileResult, FileStatus } from './result.js';
 import type { ValidationReport } from './together/types.js';
-import type { ReviewData } from './review/collector.js';
+import type { ReviewData } from './check/review-collector.js';
 import type { FileReview, FirstLines } from './review/analysis.js';
 
 /** Where a file is: the final statuses, and the stages on the way to them. */

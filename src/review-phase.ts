@@ -20,7 +20,7 @@ import {
   type FileReview,
   type ReviewExample,
 } from './review/analysis.js';
-import type { ReviewData } from './review/collector.js';
+import type { ReviewData } from './check/review-collector.js';
 import { findBaseCommit, readBaseFile } from './review/git-base.js';
 import { excerpt } from './safe-text.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
@@ -49,7 +49,7 @@ export async function reviewFiles(
     const temp = mkdtempSync(path.join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'together-review-'));
     try {
       for (const [index, record] of reviewed.entries()) {
-        deps.signal?.throwIfAborted();
+        if (deps.signal?.aborted) return;
         const head = heads[index]!;
         const within = withinFile(head);
         const overlap: FileReview['overlap'] = {};

@@ -12,7 +12,7 @@ import type { JsonlRules } from './jsonl.js';
 import { parquetProblem, readParquetSummary } from './parquet.js';
 import type { CheckReport } from './types.js';
 import type { Utf8Problem } from './utf8.js';
-import type { ReviewData } from '../review/collector.js';
+import type { ReviewData } from './review-collector.js';
 
 export interface CheckTarget {
   /** Workspace-relative, for messages and annotations. */

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
 import type { ReadOptions } from './lines.js';
 import { MAX_WARNINGS } from './types.js';
-import { mergeReviewData, type ReviewData } from '../review/collector.js';
+import { mergeReviewData, type ReviewData } from './review-collector.js';
 import { defaultWorkerScript, type RangeTask, type WorkerReply } from './worker-protocol.js';
 
 export interface ParallelOptions {

@@ -3,8 +3,8 @@ import { checkSample, jsonType } from './jsonl-rules.js';
 import { overlongLineMessage, readLines, type ByteRange, type LineReadResult, type ReadOptions } from './lines.js';
 import { MAX_DEPTH, parsePythonJson, type ParseHints } from './python-json.js';
 import { MAX_WARNINGS, type DatasetFormat, type LineProblem } from './types.js';
-import { ReviewCollector, type ReviewData } from '../review/collector.js';
-import { loadHasher } from '../review/sample-hash.js';
+import { ReviewCollector, type ReviewData } from './review-collector.js';
+import { loadHasher } from './sample-hash.js';
 
 /**
  * `full`: parse, object, format and format rules (fine-tune). `syntax`: parse and object only, blank lines refused

@@ -1,6 +1,7 @@
 /** Which problems become annotations on the pull request's files and lines. */
 import type { FileResult } from '../result.js';
 import { excerpt } from '../safe-text.js';
+import type { FirstLines } from '../review/analysis.js';
 
 /** GitHub shows 10 annotations of each level per step; the rest would be dropped silently. */
 export const MAX_ERROR_ANNOTATIONS = 10;
@@ -21,7 +22,10 @@ export interface Annotation {
  * The first ten errors (in path order), the first ten dataset warnings on their lines, a notice for skipped files,
  * and how many errors and warnings were left out (all are in the job summary).
  */
-export function selectAnnotations(results: FileResult[]): { annotations: Annotation[]; notShown: number } {
+export function selectAnnotations(
+  results: FileResult[],
+  reviewLines: ReadonlyMap<string, FirstLines> = new Map(),
+): { annotations: Annotation[]; notShown: number } {
   const errors: Annotation[] = [];
   let notShown = 0;
   for (const r of results) {
@@ -31,11 +35,14 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
       continue;
     }
     const checkFailed = r.check !== null && !r.check.passed;
+    const gated = r.review !== null && r.error.includes('(fail-on: ');
     errors.push({
       level: 'error',
       title: checkFailed
         ? `Dataset check failed${r.check!.line ? ` at line ${r.check!.line}` : ''}`
-        : `Upload ${r.status}`,
+        : gated
+          ? 'Dataset review failed (fail-on)'
+          : `Upload ${r.status}`,
       file: r.path,
       line: checkFailed ? r.check!.line : null,
       message: r.error,
@@ -57,6 +64,12 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
       });
     }
     notShown += r.check?.omitted_warnings ?? 0;
+    const first = reviewLines.get(r.path);
+    if (!r.review || !first) continue;
+    for (const warning of reviewWarnings(r.path, r.review, first)) {
+      if (warnings.length >= MAX_WARNING_ANNOTATIONS) notShown += 1;
+      else warnings.push(warning);
+    }
   }
   const skipped = results.filter((r) => r.status === 'skipped');
   const notices: Annotation[] = skipped.length
@@ -77,4 +90,44 @@ export function selectAnnotations(results: FileResult[]): { annotations: Annotat
     message: excerpt(a.message, MAX_ANNOTATION_CHARS),
   }));
   return { annotations, notShown };
+}
+
+/** Duplicates, conflicts and overlap: warnings (Together accepts them) on the first line concerned. */
+export function reviewWarnings(
+  path: string,
+  review: NonNullable<FileResult['review']>,
+  first: FirstLines,
+): Annotation[] {
+  const out: Annotation[] = [];
+  const s = (n: number) => (n === 1 ? '' : 's');
+  if (review.duplicates > 0 && first.duplicate) {
+    out.push({
+      level: 'warning',
+      title: `${review.duplicates} duplicate sample${s(review.duplicates)}`,
+      file: path,
+      line: first.duplicate.line,
+      message: `${path}, line ${first.duplicate.line}: the same sample as line ${first.duplicate.repeats} (${review.duplicates} duplicate${s(review.duplicates)} in the file; key order and spacing do not count). Remove the repeats, or add fail-on: duplicates to refuse them.`,
+    });
+  }
+  if (review.conflicts > 0 && first.conflict !== null) {
+    out.push({
+      level: 'warning',
+      title: `${review.conflicts} prompt${s(review.conflicts)} with conflicting answers`,
+      file: path,
+      line: first.conflict,
+      message: `${path}, line ${first.conflict}: this prompt appears earlier in the file with another answer (${review.conflicts} prompt${s(review.conflicts)} with two or more answers).`,
+    });
+  }
+  const others = Object.entries(review.overlap);
+  if (others.length > 0 && first.overlap !== null) {
+    const [name, counts] = others[0]!;
+    out.push({
+      level: 'warning',
+      title: `Samples shared with ${others.length} other file${s(others.length)}`,
+      file: path,
+      line: first.overlap,
+      message: `${path}, line ${first.overlap}: shared with ${name} (${counts.samples} sample${s(counts.samples)} whole, ${counts.prompts} prompt${s(counts.prompts)})${others.length > 1 ? ` and ${others.length - 1} more file${s(others.length - 1)}` : ''}; a prompt in both training and evaluation data inflates the evaluation.`,
+    });
+  }
+  return out;
 }

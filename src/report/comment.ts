@@ -20,6 +20,7 @@ export function renderComment(
     maxBytes: MAX_COMMENT_BYTES - Buffer.byteLength(marker) - Buffer.byteLength(footer) - 1,
     rows: MAX_COMMENT_ROWS,
     failures: 30,
+    reviewExamples: 3,
     everyFileIn: runUrl ? `<a href="${escapeHtml(runUrl)}">the job summary</a>` : 'the job summary',
   });
   return `${marker}\n${report}${footer}`;

@@ -8,6 +8,7 @@ import type { CheckLevel, Mode, Purpose } from '../domain.js';
 import { isFailure, type FileResult, type FileStatus } from '../result.js';
 import type { ValidationReport } from '../together/types.js';
 import { describeEstimate, escapeHtml, escapeText, formatBytes, formatDuration } from './format.js';
+import { renderReview } from './review.js';
 
 export interface SummaryLimits {
   /** The whole report's size; GitHub drops a job summary over 1 MiB whole, and refuses comments over 65,536. */
@@ -18,6 +19,8 @@ export interface SummaryLimits {
   failures: number;
   /** Where every file can be found, for the notes on what was left out (HTML, trusted). */
   everyFileIn: string;
+  /** Review examples shown per kind. */
+  reviewExamples?: number;
 }
 
 /** Far below GitHub's 1 MiB, so that what the runner adds (other steps' summaries) still fits. */
@@ -144,6 +147,7 @@ export function renderSummary(
     out.push('</ul>', '');
   }
 
+  out.push(...renderReview(results, { maxBytes: out.left(RESERVED_BYTES / 2), examples: limits.reviewExamples ?? 5 }));
   return out.text();
 }
 
@@ -169,6 +173,11 @@ class BudgetedLines {
   /** Whether `line` still fits with `reserve` bytes left over. */
   fits(line: string, reserve: number): boolean {
     return this.bytes + Buffer.byteLength(line) + 1 + reserve <= this.maxBytes;
+  }
+
+  /** Bytes left after keeping `reserve`. */
+  left(reserve: number): number {
+    return Math.max(0, this.maxBytes - this.bytes - reserve);
   }
 
   push(...lines: string[]): void {

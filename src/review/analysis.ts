@@ -2,8 +2,8 @@
  * The review's arithmetic on hashes alone: duplicates and conflicts within a file, overlap between the files of
  * the step, and the multiset change against the base version (added, removed, modified, unchanged). Pure.
  */
-import { HAS_PROMPT, RECORD_WORDS, type ReviewData } from './collector.js';
-import { Distribution, type HistogramBin, type Quantiles } from './distribution.js';
+import { HAS_PROMPT, RECORD_WORDS, type ReviewData } from '../check/review-collector.js';
+import { Distribution, type Quantiles } from '../check/distribution.js';
 
 export interface ReviewStats {
   format: string | null;
@@ -16,8 +16,8 @@ export interface ReviewStats {
   without_user?: number;
   with_tool_calls?: number;
   with_weights: number;
-  /** Characters per sample in log-2 bins. */
-  histogram: HistogramBin[];
+  /** Samples per log-2 bin of characters per sample: bin 0 holds 0 characters, bin k from 2^(k-1) to 2^k - 1. */
+  histogram: number[];
 }
 
 export interface ReviewExample {
@@ -47,6 +47,9 @@ export interface FirstLines {
   overlap: number | null;
 }
 
+/** Other files named in a file's overlap at most (the first met); a step of 5,000 copies stays small. */
+export const MAX_OVERLAP_FILES = 10;
+
 /** Examples of each kind at most. */
 export const MAX_EXAMPLES = 5;
 
@@ -57,7 +60,7 @@ export function statsOf(data: ReviewData): ReviewStats {
     samples: data.samples,
     characters: characters.summary(),
     with_weights: data.counters.with_weights,
-    histogram: characters.histogram(),
+    histogram: characters.histogram().map((bin) => bin.samples),
   };
   if (data.format === 'conversation') {
     stats.messages = Distribution.fromPairs(data.messages).summary();
@@ -253,11 +256,17 @@ export function overlapBetween(files: ReviewData[]): Array<{
         for (let k = start; k < end; k += 1) {
           const [file, index] = all[k]!;
           const entry = result[file]!;
+          let named = 0;
           for (const other of inGroup) {
             if (other === file) continue;
-            const counts = entry.overlap.get(other) ?? { samples: 0, prompts: 0 };
+            if (++named > MAX_OVERLAP_FILES) break;
+            let counts = entry.overlap.get(other);
+            if (!counts) {
+              if (entry.overlap.size >= MAX_OVERLAP_FILES) continue;
+              counts = { samples: 0, prompts: 0 };
+              entry.overlap.set(other, counts);
+            }
             counts[field] += 1;
-            entry.overlap.set(other, counts);
           }
           const line = lineOf(files[file]!, index);
           if (entry.firstLine === null || line < entry.firstLine) entry.firstLine = line;

@@ -292,9 +292,10 @@ describe('many files under a low open-files limit', () => {
     // (A file that cannot be opened failing alone is test/integration/unreadable.test.ts: as root, nothing here is.)
     expect(run.stdout + run.stderr).not.toMatch(/EMFILE|too many open files/);
     expect(run.exitCode).toBe(0);
-    const results = filesOf(run);
+    // Every file is in the manifest (the outputs list what fits in GitHub's 1 MB, reviews included).
+    const results = (run.manifest as { files: FileResult[] }).files;
     expect(results).toHaveLength(2000);
     expect(results.every((f) => f.status === 'checked' && f.check?.samples === 1)).toBe(true);
-    expect((run.manifest as { files: unknown[] }).files).toHaveLength(2000);
+    expect(filesOf(run).length).toBeGreaterThan(0);
   });
 });

@@ -71,6 +71,9 @@ describe('readSettings', () => {
       comment: false,
       changedOnly: false,
       githubToken: '',
+      review: true,
+      failOn: [],
+      reviewBase: undefined,
       workspace: '/cwd',
       multipart: { thresholdBytes: 5 * GiB, partBytes: 250 * MiB },
       stallTimeoutMs: 60_000,
@@ -182,10 +185,42 @@ describe('readSettings', () => {
         contextLoads: 0,
         result: { pullRequest: undefined },
       });
-      expect(await inputs({ 'changed-only': 'true' }, { GITHUB_EVENT_NAME: 'push' })).toMatchObject({
+      expect(await inputs({ 'changed-only': 'true', review: 'false' }, { GITHUB_EVENT_NAME: 'push' })).toMatchObject({
         contextLoads: 0,
         result: { pullRequest: undefined },
       });
+    });
+
+    it('gives the review its base: the pull request, or a push with its before commit', async () => {
+      expect((await inputs({}, { GITHUB_EVENT_NAME: 'pull_request' })).result.reviewBase).toEqual({
+        event: 'pull_request',
+      });
+      const before = 'ab'.repeat(20);
+      const push = await inputs({}, { GITHUB_EVENT_NAME: 'push' }, prContext({ payload: { before } }));
+      expect(push.result.reviewBase).toEqual({ event: 'push', before });
+      const created = await inputs(
+        {},
+        { GITHUB_EVENT_NAME: 'push' },
+        prContext({ payload: { before: '0'.repeat(40) } }),
+      );
+      expect(created.result.reviewBase).toBeUndefined();
+      const hostile = await inputs(
+        {},
+        { GITHUB_EVENT_NAME: 'push' },
+        prContext({ payload: { before: '--upload-pack=x' } }),
+      );
+      expect(hostile.result.reviewBase).toBeUndefined();
+      expect(
+        (await inputs({ review: 'false' }, { GITHUB_EVENT_NAME: 'pull_request' })).result.reviewBase,
+      ).toBeUndefined();
+    });
+
+    it('reads fail-on as a list and refuses what it does not know', async () => {
+      expect((await inputs({ 'fail-on': 'duplicates, overlap\nduplicates' })).result.failOn).toEqual([
+        'duplicates',
+        'overlap',
+      ]);
+      await expect(inputs({ 'fail-on': 'dupes' })).rejects.toThrow(/fail-on.*duplicates, conflicts, overlap.*"dupes"/);
     });
 
     it('is undefined when the payload has no pull request number or the repository is unknown', async () => {

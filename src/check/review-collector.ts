@@ -2,7 +2,7 @@
  * What the check's parse hands the review, sample by sample: each sample's canonical hash and its prompt's, its
  * line, and the statistics. Only hashes are kept (24 bytes a sample, in typed arrays), never the samples.
  */
-import type { DatasetFormat } from '../check/types.js';
+import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
 import { hashValue } from './sample-hash.js';
 

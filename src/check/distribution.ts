@@ -19,7 +19,7 @@ export class Distribution {
 
   static fromPairs([values, counts]: [number[], number[]]): Distribution {
     const distribution = new Distribution();
-    values.forEach((value, i) => distribution.add(value, counts[i]!));
+    values.forEach((value, i) => distribution.add(value, counts[i]));
     return distribution;
   }
 

@@ -5,7 +5,7 @@
  * are, go to xxHash64 (WebAssembly) in one call per value, since a call costs about a microsecond whatever its size.
  */
 import xxhash from 'xxhash-wasm';
-import { PyFloat } from '../check/python-json.js';
+import { PyFloat } from './python-json.js';
 
 /** Two 32-bit halves of a 64-bit hash. */
 export interface Hash64 {
@@ -17,7 +17,9 @@ let h64: ((input: string, seed?: bigint) => bigint) | undefined;
 
 /** Loads the WebAssembly hasher once; call before hashing. */
 export async function loadHasher(): Promise<void> {
-  h64 ??= (await xxhash()).h64;
+  if (h64) return;
+  const hasher = await xxhash();
+  h64 = (input) => hasher.h64(input);
 }
 
 /** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
