@@ -51365,7 +51365,8 @@ function changeBetween(base, head) {
         i = iEnd;
         j = jEnd;
     }
-    // Pair added and removed samples by prompt.
+    // Pair added and removed samples by prompt (removed in file order, so the first removed is paired first).
+    removed.sort((x, y) => lineOf(base, x) - lineOf(base, y));
     const promptKey = (data, index) => `${word(data, index, PROMPT)}:${word(data, index, PROMPT + 1)}`;
     const removedByPrompt = new Map();
     for (const index of removed) {
@@ -51381,6 +51382,8 @@ function changeBetween(base, head) {
     const modified = [];
     const pairedRemoved = new Set();
     const stillAdded = [];
+    // In file order: of two new answers to one removed sample's prompt, the first in the file is its modification.
+    added.sort((x, y) => lineOf(head, x) - lineOf(head, y));
     for (const index of added) {
         const list = hasPrompt(head, index) ? removedByPrompt.get(promptKey(head, index)) : undefined;
         const partner = list?.shift();

@@ -186,7 +186,8 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
     i = iEnd;
     j = jEnd;
   }
-  // Pair added and removed samples by prompt.
+  // Pair added and removed samples by prompt (removed in file order, so the first removed is paired first).
+  removed.sort((x, y) => lineOf(base, x) - lineOf(base, y));
   const promptKey = (data: ReviewData, index: number) =>
     `${word(data, index, PROMPT)}:${word(data, index, PROMPT + 1)}`;
   const removedByPrompt = new Map<string, number[]>();
@@ -200,6 +201,8 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
   const modified: number[] = [];
   const pairedRemoved = new Set<number>();
   const stillAdded: number[] = [];
+  // In file order: of two new answers to one removed sample's prompt, the first in the file is its modification.
+  added.sort((x, y) => lineOf(head, x) - lineOf(head, y));
   for (const index of added) {
     const list = hasPrompt(head, index) ? removedByPrompt.get(promptKey(head, index)) : undefined;
     const partner = list?.shift();

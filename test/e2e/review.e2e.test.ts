@@ -1,0 +1,204 @@
+/**
+ * The dataset review through dist/index.js, against real git repositories built as actions/checkout leaves them
+ * on a pull request: a base commit, the pull request's head, and the test merge commit with both parents.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FileResult } from '../../src/result.js';
+import { runAction } from '../../testkit/run-action.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const LONG = 'is long enough to be hashed by xxHash64 as well as by the short mix';
+const chat = (q: string, a: string, spacing = false) =>
+  JSON.stringify(
+    {
+      messages: [
+        { role: 'user', content: q },
+        { role: 'assistant', content: `${a} ${LONG}` },
+      ],
+    },
+    null,
+    spacing ? 0 : undefined,
+  );
+/** The same value written by another tool: other key order, spaces. */
+const reserialised = (q: string, a: string) =>
+  `{"messages": [{"content": ${JSON.stringify(q)}, "role": "user"}, {"content": ${JSON.stringify(`${a} ${LONG}`)}, "role": "assistant"}]}`;
+const jsonl = (lines: string[]) => `${lines.join('\n')}\n`;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
+
+/** A repository with `base` committed on main, `head` on a branch, and HEAD at the test merge commit. */
+async function pullRequestRepo(base: Record<string, string>, head: Record<string, string | null>): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'review-e2e-'));
+  dirs.push(root);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'config', 'user.email', 'test@example.com');
+  git(root, 'config', 'user.name', 'test');
+  for (const [name, text] of Object.entries(base)) await writeFile(path.join(root, name), text);
+  git(root, 'add', '.');
+  git(root, 'commit', '-qm', 'base');
+  git(root, 'checkout', '-qb', 'feature');
+  for (const [name, text] of Object.entries(head)) {
+    if (text === null) git(root, 'rm', '-q', name);
+    else await writeFile(path.join(root, name), text);
+  }
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'head');
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'merge', '-q', '--no-ff', 'feature', '-m', 'Merge feature into main');
+  return root;
+}
+
+const prEnv = { GITHUB_EVENT_NAME: 'pull_request', PATH: process.env.PATH ?? '/usr/bin:/bin' };
+
+function reviewOf(files: FileResult[], name: string) {
+  const file = files.find((f) => f.path === name);
+  expect(file, name).toBeDefined();
+  return file!.review!;
+}
+
+const BASE = jsonl([chat('q1', 'a1'), chat('q2', 'a2'), chat('q3', 'a3'), chat('q4', 'a4'), chat('q5', 'a5')]);
+
+describe('the dataset review on a pull request', () => {
+  it('counts added, removed, modified and unchanged as multisets, re-serialised and reordered lines unchanged', async () => {
+    const head = jsonl([
+      chat('q6 @octocat <img src=x> #1', 'new'), // added, hostile text
+      reserialised('q5', 'a5'), // unchanged: another key order and spacing
+      chat('q3', 'a3'), // unchanged, moved
+      chat('q2', 'a2, now revised'), // modified: same prompt, new answer
+      chat('q1', 'a1'), // unchanged
+      chat('q1', 'a1'), // a second copy: added, and a duplicate
+      chat('q2', 'another answer'), // added; q2 now has two answers
+      // q4 removed
+    ]);
+    const repo = await pullRequestRepo(
+      { 'train.jsonl': BASE, 'valid.jsonl': jsonl([chat('q9', 'a9')]) },
+      { 'train.jsonl': head, 'valid.jsonl': jsonl([chat('q9', 'a9'), chat('q3', 'a3'), chat('q1', 'other')]) },
+    );
+    const run = await runAction({ workspace: repo, inputs: { mode: 'check', path: '*.jsonl' }, env: prEnv });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const files = JSON.parse(run.outputs.files!) as FileResult[];
+    const train = reviewOf(files, 'train.jsonl');
+    expect(train).toMatchObject({
+      samples: 7,
+      duplicates: 1,
+      conflicts: 1,
+      added: 3,
+      removed: 1,
+      modified: 1,
+      unchanged: 3,
+      base_note: null,
+      overlap: { 'valid.jsonl': { samples: 1, prompts: 3 } }, // q3 whole; q3, q1 and its copy by prompt
+    });
+    expect(train.base).toMatchObject({ source: 'git', commit: git(repo, 'rev-parse', 'HEAD^1'), samples: 5 });
+    expect(Object.keys(train)).toEqual([
+      'samples',
+      'duplicates',
+      'conflicts',
+      'overlap',
+      'stats',
+      'base',
+      'base_note',
+      'added',
+      'removed',
+      'modified',
+      'unchanged',
+      'examples',
+    ]);
+    expect(train.examples.removed).toEqual([{ line: 4, excerpt: expect.stringContaining('q4') as string }]);
+    expect(train.examples.modified).toEqual([{ line: 4, excerpt: expect.stringContaining('now revised') as string }]);
+    expect(train.examples.added.map((e) => e.line).sort()).toEqual([1, 6, 7]);
+
+    // The summary: the table, the examples escaped, a chart; warnings on the first lines concerned.
+    expect(run.summary).toContain('### Dataset review');
+    expect(run.summary).toContain('<td>5 → 7 (+2)</td><td>3</td><td>1</td><td>1</td><td>1</td><td>1</td>');
+    expect(run.summary).toContain('```mermaid\nxychart-beta');
+    expect(run.summary).not.toMatch(/@octocat|<img/);
+    expect(run.stdout).toMatch(/::warning title=1 duplicate sample,file=train\.jsonl,line=6::/);
+    expect(run.stdout).toMatch(/::warning title=1 prompt with conflicting answers,file=train\.jsonl,line=\d+::/);
+    expect(run.stdout).toMatch(/::warning title=Samples shared with 1 other file,file=valid\.jsonl,line=2::/);
+
+    // Two runs, the same report byte for byte.
+    const again = await runAction({ workspace: repo, inputs: { mode: 'check', path: '*.jsonl' }, env: prEnv });
+    expect(again.summary).toBe(run.summary);
+  });
+
+  it('says unchanged without reading when the blobs are equal, and new for a file not in the base', async () => {
+    const repo = await pullRequestRepo({ 'train.jsonl': BASE }, { 'extra.jsonl': jsonl([chat('x', 'y')]) });
+    const run = await runAction({ workspace: repo, inputs: { mode: 'check', path: '*.jsonl' }, env: prEnv });
+    expect(run.exitCode).toBe(0);
+    const files = JSON.parse(run.outputs.files!) as FileResult[];
+    expect(reviewOf(files, 'train.jsonl')).toMatchObject({ added: 0, removed: 0, modified: 0, unchanged: 5 });
+    expect(reviewOf(files, 'extra.jsonl')).toMatchObject({
+      base: null,
+      added: null,
+      removed: null,
+      base_note: expect.stringMatching(/^new file/) as string,
+    });
+  });
+
+  it('has no base in a shallow clone, and says how to get one', async () => {
+    const repo = await pullRequestRepo({ 'train.jsonl': BASE }, { 'train.jsonl': jsonl([chat('q1', 'a1')]) });
+    const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-shallow-'));
+    dirs.push(shallow);
+    git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+    const run = await runAction({ workspace: shallow, inputs: { mode: 'check', path: '*.jsonl' }, env: prEnv });
+    expect(run.exitCode).toBe(0);
+    const review = reviewOf(JSON.parse(run.outputs.files!) as FileResult[], 'train.jsonl');
+    expect(review).toMatchObject({ base: null, added: null, unchanged: null });
+    expect(review.base_note).toMatch(/fetch-depth: 2/);
+  });
+
+  it('compares Git LFS pointers by object ID: equal is unchanged, different without git lfs is a note', async () => {
+    const pointer = (oid: string) => `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 123\n`;
+    const repo = await pullRequestRepo(
+      { 'a.jsonl': pointer('a'.repeat(64)), 'b.jsonl': pointer('b'.repeat(64)) },
+      {
+        'b.jsonl': pointer('c'.repeat(64)),
+      },
+    );
+    // The checkout fetched the head's LFS content into the working tree.
+    await writeFile(path.join(repo, 'a.jsonl'), BASE);
+    await writeFile(path.join(repo, 'b.jsonl'), BASE);
+    git(repo, 'update-index', '--assume-unchanged', 'a.jsonl', 'b.jsonl');
+    const run = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: '*.jsonl' },
+      env: { ...prEnv, PATH: '/usr/bin:/bin' },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const files = JSON.parse(run.outputs.files!) as FileResult[];
+    expect(reviewOf(files, 'a.jsonl')).toMatchObject({ unchanged: 5, added: 0 });
+    expect(reviewOf(files, 'b.jsonl').base_note).toMatch(/Git LFS .*git lfs fetch origin/);
+  });
+
+  it('fails the step on what fail-on names, and says so in the verdict', async () => {
+    const repo = await pullRequestRepo(
+      { 'train.jsonl': BASE },
+      { 'train.jsonl': jsonl([chat('q1', 'a1'), chat('q1', 'a1')]) },
+    );
+    const run = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: '*.jsonl', 'fail-on': 'duplicates' },
+      env: prEnv,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::1 of 1 file failed the dataset check: train\.jsonl \(fail-on\)/);
+    const off = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: '*.jsonl', review: 'false' },
+      env: prEnv,
+    });
+    expect(off.exitCode).toBe(0);
+    expect((JSON.parse(off.outputs.files!) as FileResult[])[0]!.review).toBeNull();
+  });
+});

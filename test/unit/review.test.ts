@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Distribution } from '../../src/check/distribution.js';
+import { ReviewCollector, type ReviewData } from '../../src/check/review-collector.js';
+import { hashHex, hashValue, loadHasher } from '../../src/check/sample-hash.js';
+import { changeBetween, overlapBetween, statsOf, withinFile } from '../../src/review/analysis.js';
+import { gateMessage } from '../../src/review-phase.js';
+
+beforeAll(loadHasher);
+
+const LONG = 'an answer long enough to go through xxHash64 rather than the short-string mix';
+const chat = (q: string, a: string, extra: Record<string, unknown> = {}) => ({
+  messages: [
+    { role: 'user', content: q },
+    { role: 'assistant', content: a },
+  ],
+  ...extra,
+});
+
+function collect(samples: Array<Record<string, unknown>>): ReviewData {
+  const collector = new ReviewCollector();
+  samples.forEach((sample, i) => collector.add(sample, undefined, i + 1));
+  return collector.data();
+}
+
+describe('the canonical sample hash', () => {
+  it('ignores key order and number spelling, and sees every other difference', () => {
+    const a = hashHex(hashValue(JSON.parse(`{"messages":[{"role":"user","content":"${LONG}"}],"weight":1}`)));
+    const b = hashHex(
+      hashValue(JSON.parse(`{ "weight": 1.0, "messages": [ { "content": "${LONG}", "role": "user" } ] }`)),
+    );
+    expect(a).toBe(b);
+    const different = [
+      `{"messages":[{"role":"user","content":"${LONG}."}],"weight":1}`,
+      `{"messages":[{"role":"user","content":"${LONG}"}],"weight":2}`,
+      `{"messages":[{"role":"assistant","content":"${LONG}"}],"weight":1}`,
+      `{"messages":[{"role":"user","content":"${LONG}"}],"weight":"1"}`,
+      `{"messages":[{"role":"user","content":"${LONG}"},{"role":"user","content":""}],"weight":1}`,
+      `{"messages":[{"role":"user","content":"${LONG}"}]}`,
+    ].map((line) => hashHex(hashValue(JSON.parse(line))));
+    expect(new Set([a, ...different]).size).toBe(different.length + 1);
+  });
+
+  it('keeps where a long string ends: ["ab…", "c"] is not ["a", "b…c"]', () => {
+    const x = hashHex(hashValue([`${LONG}ab`, `c${LONG}`]));
+    const y = hashHex(hashValue([`${LONG}a`, `bc${LONG}`]));
+    expect(x).not.toBe(y);
+  });
+});
+
+describe('statistics', () => {
+  it('takes exact quantiles and log-2 bins', () => {
+    const d = new Distribution();
+    for (const v of [0, 1, 2, 3, 4, 100]) d.add(v);
+    expect(d.summary()).toEqual({ min: 0, median: 2, p95: 100, max: 100 });
+    expect(d.histogram().map((b) => [b.from, b.to, b.samples])).toEqual([
+      [0, 0, 1],
+      [1, 1, 1],
+      [2, 3, 2],
+      [4, 7, 1],
+      [8, 15, 0],
+      [16, 31, 0],
+      [32, 63, 0],
+      [64, 127, 1],
+    ]);
+    const merged = Distribution.fromPairs(d.toPairs());
+    merged.merge(d);
+    expect(merged.total).toBe(12);
+  });
+
+  it('counts a conversation file as the issue names it', () => {
+    const stats = statsOf(
+      collect([
+        chat('hi', 'hello'),
+        { messages: [{ role: 'system', content: 'be brief' }, ...chat('q', 'a').messages] },
+        { messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f' } }] }] },
+        chat('w', 'x', { weight: 0.5 }),
+      ]),
+    );
+    expect(stats).toMatchObject({
+      format: 'conversation',
+      samples: 4,
+      without_system: 3,
+      without_user: 1,
+      with_tool_calls: 1,
+      with_weights: 1,
+      messages: { min: 1, median: 2, p95: 3, max: 3 },
+      characters: { min: 0, median: 2, p95: 10, max: 10 },
+    });
+  });
+
+  it('splits prompt and answer characters for instruction data', () => {
+    const stats = statsOf(collect([{ prompt: 'abc', completion: 'de' }]));
+    expect(stats).toMatchObject({
+      format: 'instruction',
+      prompt_characters: { max: 3 },
+      answer_characters: { max: 2 },
+    });
+  });
+});
+
+describe('the multiset arithmetic', () => {
+  const base = () =>
+    collect([chat('q1', `${LONG} 1`), chat('q2', `${LONG} 2`), chat('q3', `${LONG} 3`), chat('q4', `${LONG} 4`)]);
+
+  it('finds nothing in a reordered copy', () => {
+    const head = collect([
+      chat('q4', `${LONG} 4`),
+      chat('q3', `${LONG} 3`),
+      chat('q2', `${LONG} 2`),
+      chat('q1', `${LONG} 1`),
+    ]);
+    expect(changeBetween(base(), head)).toMatchObject({ added: 0, removed: 0, modified: 0, unchanged: 4 });
+  });
+
+  it('counts added, removed, modified (same prompt, new answer) and an extra copy as added', () => {
+    const head = collect([
+      chat('q1', `${LONG} 1`),
+      chat('q1', `${LONG} 1`), // a second copy: added, and a duplicate
+      chat('q2', `${LONG} 2, revised`), // modified
+      chat('q5', `${LONG} 5`), // added
+      // q3 and q4 removed
+      chat('q4', `${LONG} 4`),
+    ]);
+    const change = changeBetween(base(), head);
+    expect(change).toMatchObject({ added: 2, removed: 1, modified: 1, unchanged: 2 });
+    expect(change.examples.modified).toHaveLength(1);
+    expect(withinFile(head)).toMatchObject({ duplicates: 1, conflicts: 0, firstDuplicate: { line: 2, repeats: 1 } });
+  });
+
+  it('counts conflicts: prompts with two or more different answers', () => {
+    const head = collect([
+      chat('q', 'a'),
+      chat('q', 'b'),
+      chat('q', 'a'),
+      chat('r', 'a'),
+      { text: LONG },
+      { text: LONG },
+    ]);
+    expect(withinFile(head)).toMatchObject({ duplicates: 2, conflicts: 1, firstConflict: 2 });
+  });
+
+  it('counts the samples and prompts of one file found in the others', () => {
+    const train = collect([chat('q1', 'a1'), chat('q2', 'a2'), chat('q3', 'a3')]);
+    const validation = collect([chat('q1', 'a1'), chat('q2', 'other')]);
+    const [t, v] = overlapBetween([train, validation]);
+    expect(t!.overlap.get(1)).toEqual({ samples: 1, prompts: 2 });
+    expect(v!.overlap.get(0)).toEqual({ samples: 1, prompts: 2 });
+    expect(t!.firstLine).toBe(1);
+  });
+
+  it('fails on what fail-on names, and only that', () => {
+    const review = { duplicates: 2, conflicts: 0, overlap: {} } as unknown as Parameters<typeof gateMessage>[0];
+    expect(gateMessage(review, ['duplicates'])).toMatch(/2 duplicate samples \(fail-on: duplicates\)/);
+    expect(gateMessage(review, ['conflicts', 'overlap'])).toBeUndefined();
+  });
+});
