@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- check|upload|concurrency|memory|many-files|hostile]`: the benchmarks, each printing its figures next to its
+ * `npm run bench [-- check|upload|concurrency|memory|many-files|hostile|review]`: the benchmarks, each printing its figures next to its
  * targets; at the end, which targets held. Exits 1 when any target was missed, so that nobody reads a miss as a pass.
  */
 import { benchCheck } from './check.js';
@@ -8,6 +8,7 @@ import type { TargetResult } from './lib.js';
 import { benchHostile } from './hostile.js';
 import { benchManyFiles } from './many-files.js';
 import { benchMemory } from './memory.js';
+import { benchReview } from './review.js';
 import { benchUpload } from './upload.js';
 
 const only = process.argv[2];
@@ -18,6 +19,7 @@ if (!only || only === 'concurrency') targets.push(...(await benchConcurrency()))
 if (!only || only === 'memory') targets.push(...(await benchMemory()));
 if (!only || only === 'many-files') targets.push(...(await benchManyFiles()));
 if (!only || only === 'hostile') targets.push(...(await benchHostile()));
+if (!only || only === 'review') targets.push(...(await benchReview()));
 
 const held = targets.filter((t) => t.held).length;
 console.log(`\nTargets: ${held} of ${targets.length} held`);

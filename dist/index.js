@@ -46819,28 +46819,43 @@ function walk(value) {
                     walk(item);
                 return;
             }
-            const record = value;
-            const keys = Object.keys(record);
-            // Insertion sort: objects in datasets have a handful of keys.
-            for (let i = 1; i < keys.length; i += 1) {
-                const key = keys[i];
-                let j = i - 1;
-                for (; j >= 0 && keys[j] > key; j -= 1)
-                    keys[j + 1] = keys[j];
-                keys[j + 1] = key;
-            }
-            mix(7);
-            mix(keys.length);
-            for (const key of keys) {
-                mix(key.length);
-                mixShort(key);
-                walk(record[key]);
-            }
+            walkObject(value, undefined);
             return;
         }
         default:
             mix(8);
     }
+}
+/** An object, its keys in sorted order; `skip` leaves one key out (hashed apart by the caller). */
+function walkObject(record, skip) {
+    const keys = Object.keys(record);
+    if (skip !== undefined) {
+        const at = keys.indexOf(skip);
+        if (at >= 0)
+            keys.splice(at, 1);
+    }
+    // Insertion sort: objects in datasets have a handful of keys.
+    for (let i = 1; i < keys.length; i += 1) {
+        const key = keys[i];
+        let j = i - 1;
+        for (; j >= 0 && keys[j] > key; j -= 1)
+            keys[j + 1] = keys[j];
+        keys[j + 1] = key;
+    }
+    mix(7);
+    mix(keys.length);
+    for (const key of keys) {
+        mix(key.length);
+        mixShort(key);
+        walk(record[key]);
+    }
+}
+/** Elements `from` to `to` of an array, as if they were an array of their own. */
+function walkRange(items, from, to) {
+    mix(6);
+    mix(to - from);
+    for (let i = from; i < to; i += 1)
+        walk(items[i]);
 }
 function fmix(h) {
     h ^= h >>> 16;
@@ -46852,12 +46867,15 @@ function fmix(h) {
 }
 /** The canonical hash of a parsed JSON value. */
 function hashValue(value) {
+    return hashOf(() => walk(value));
+}
+function hashOf(walker) {
     if (!h64)
         throw new Error('loadHasher() was not awaited');
     structA = 0x1234567;
     structB = 0x7654321;
     longStrings.length = 0;
-    walk(value);
+    walker();
     let a = structA;
     let b = structB;
     if (longStrings.length > 0) {
@@ -46871,6 +46889,42 @@ function hashValue(value) {
 /** Hex form, for tests and ordering. */
 function hashHex(hash) {
     return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
+}
+function combine(tag, parts) {
+    let a = 0x3c6ef372 ^ tag;
+    let b = 0x5be0cd19 ^ tag;
+    for (const part of parts) {
+        a = (fmix(a ^ part.hi) + 0x6b) | 0;
+        b = (fmix(b ^ part.lo ^ a) + 0x1b) | 0;
+    }
+    return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+}
+/**
+ * A sample's hash and its prompt's, each string hashed once: the whole is composed of the prompt's hash, the rest
+ * of the prompt's part (a conversation's answer) and the other keys. A function of the value alone, so equal
+ * samples still hash the same. The prompt: a conversation's messages before its last assistant message; an
+ * instruction's `prompt`; a preference sample's `input`; text has none.
+ */
+function hashSample(sample, format) {
+    if (format === 'conversation' && Array.isArray(sample.messages)) {
+        const messages = sample.messages;
+        let last = messages.length - 1;
+        while (last >= 0 && messages[last]?.role !== 'assistant')
+            last -= 1;
+        if (last >= 0) {
+            const prompt = hashOf(() => walkRange(messages, 0, last));
+            const answer = hashOf(() => walkRange(messages, last, messages.length));
+            const rest = hashOf(() => walkObject(sample, 'messages'));
+            return { whole: combine(1, [prompt, answer, rest]), prompt };
+        }
+    }
+    const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
+    if (key !== undefined && key in sample) {
+        const prompt = hashValue(sample[key]);
+        const rest = hashOf(() => walkObject(sample, key));
+        return { whole: combine(2, [prompt, rest]), prompt };
+    }
+    return { whole: hashValue(sample), prompt: undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/check/review-collector.ts
@@ -46897,9 +46951,7 @@ class ReviewCollector {
     add(sample, format, line) {
         const kind = format ?? detectFormat(sample);
         this.format ??= kind ?? null;
-        const whole = hashValue(sample);
-        const prompt = kind ? promptOf(sample, kind) : undefined;
-        const promptHash = prompt === undefined ? undefined : hashValue(prompt);
+        const { whole, prompt: promptHash } = hashSample(sample, kind);
         if (this.count * RECORD_WORDS === this.records.length) {
             const grown = new Uint32Array(this.records.length * 2);
             grown.set(this.records);
@@ -46992,27 +47044,6 @@ function detectFormat(sample) {
     if ('input' in sample && 'preferred_output' in sample)
         return 'preference_openai';
     return undefined;
-}
-/**
- * The prompt: a conversation's messages before its last assistant message; an instruction's `prompt`; a
- * preference sample's `input`. Text has none.
- */
-function promptOf(sample, format) {
-    switch (format) {
-        case 'general':
-            return undefined;
-        case 'instruction':
-            return sample.prompt;
-        case 'preference_openai':
-            return sample.input;
-        case 'conversation': {
-            const messages = Array.isArray(sample.messages) ? sample.messages : [];
-            let last = messages.length - 1;
-            while (last >= 0 && messages[last]?.role !== 'assistant')
-                last -= 1;
-            return last < 0 ? undefined : messages.slice(0, last);
-        }
-    }
 }
 /** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */
 function contentChars(content) {
@@ -48000,7 +48031,7 @@ function gte(i, y) {
 // accumulator - and therefore memory - flat regardless of how many brace groups
 // are combined (CVE-2026-14257). Each result built is a step, since `max` and
 // `maxLength` bound one combination, not how many brace groups are combined.
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+function esm_combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
     const out = [];
     let length = 0;
     // Bash drops empty results at the top level, and they don't count against
@@ -48130,7 +48161,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
         // No brace set left, or no step budget left to look for one: the rest of
         // the string is literal.
         if (!m) {
-            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
+            return esm_combine(acc, str, [''], max, maxLength, dropEmpties, budget);
         }
         if (m.unmatched) {
             masked = maskUnmatchedOpens(masked, budget);
@@ -48142,9 +48173,9 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
         // every set still being expanded, at every level, stays literal like this -
         // otherwise each level above would go on combining, and wrapping and
         // expanding again, results the budget was too small for.
-        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
+        const literal = () => esm_combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
         if (/\$$/.test(pre)) {
-            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
+            acc = esm_combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
             firstGroup = false;
             if (!m.post.length)
                 break;
@@ -48199,7 +48230,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
                 //XXX is this necessary? Can't seem to hit it in tests.
                 /* c8 ignore start */
                 if (n.length === 1) {
-                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
+                    const next = esm_combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
                     if (budget.remaining < 0) {
                         return literal();
                     }
@@ -48244,7 +48275,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
                 }
             }
         }
-        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+        const next = esm_combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
         // The step budget ran out combining the set's values in.
         if (budget.remaining < 0) {
             return literal();
@@ -51685,19 +51716,27 @@ async function quoteLines(file, lines) {
     const quoted = new Map();
     if (wanted.size === 0)
         return quoted;
-    const last = Math.max(...wanted);
     const { size } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then((fs) => fs.stat(file));
-    await readLines(file, { end: size }, {
-        get wantsLines() {
-            return quoted.size < wanted.size;
-        },
-        line(data, start, end, line) {
-            if (wanted.has(line))
+    // Stop reading once every wanted line is quoted (the read checks the signal between slices).
+    const done = new AbortController();
+    try {
+        await readLines(file, { end: size }, {
+            get wantsLines() {
+                return quoted.size < wanted.size;
+            },
+            line(data, start, end, line) {
+                if (!wanted.has(line))
+                    return;
                 quoted.set(line, (0,safe_text/* excerpt */.Kb)(data.toString('utf8', start, Math.min(end, start + 4096))));
-            if (line >= last)
-                return;
-        },
-    });
+                if (quoted.size === wanted.size)
+                    done.abort();
+            },
+        }, { signal: done.signal });
+    }
+    catch (error) {
+        if (!done.signal.aborted)
+            throw error;
+    }
     return quoted;
 }
 function describeReview(review) {

@@ -168,21 +168,28 @@ async function quoteLines(file: string, lines: number[]): Promise<Map<number, st
   const wanted = new Set(lines);
   const quoted = new Map<number, string>();
   if (wanted.size === 0) return quoted;
-  const last = Math.max(...wanted);
   const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
-  await readLines(
-    file,
-    { end: size },
-    {
-      get wantsLines() {
-        return quoted.size < wanted.size;
+  // Stop reading once every wanted line is quoted (the read checks the signal between slices).
+  const done = new AbortController();
+  try {
+    await readLines(
+      file,
+      { end: size },
+      {
+        get wantsLines() {
+          return quoted.size < wanted.size;
+        },
+        line(data, start, end, line) {
+          if (!wanted.has(line)) return;
+          quoted.set(line, excerpt(data.toString('utf8', start, Math.min(end, start + 4096))));
+          if (quoted.size === wanted.size) done.abort();
+        },
       },
-      line(data, start, end, line) {
-        if (wanted.has(line)) quoted.set(line, excerpt(data.toString('utf8', start, Math.min(end, start + 4096))));
-        if (line >= last) return;
-      },
-    },
-  );
+      { signal: done.signal },
+    );
+  } catch (error) {
+    if (!done.signal.aborted) throw error;
+  }
   return quoted;
 }
 

@@ -1190,28 +1190,43 @@ function walk(value) {
                     walk(item);
                 return;
             }
-            const record = value;
-            const keys = Object.keys(record);
-            // Insertion sort: objects in datasets have a handful of keys.
-            for (let i = 1; i < keys.length; i += 1) {
-                const key = keys[i];
-                let j = i - 1;
-                for (; j >= 0 && keys[j] > key; j -= 1)
-                    keys[j + 1] = keys[j];
-                keys[j + 1] = key;
-            }
-            mix(7);
-            mix(keys.length);
-            for (const key of keys) {
-                mix(key.length);
-                mixShort(key);
-                walk(record[key]);
-            }
+            walkObject(value, undefined);
             return;
         }
         default:
             mix(8);
     }
+}
+/** An object, its keys in sorted order; `skip` leaves one key out (hashed apart by the caller). */
+function walkObject(record, skip) {
+    const keys = Object.keys(record);
+    if (skip !== undefined) {
+        const at = keys.indexOf(skip);
+        if (at >= 0)
+            keys.splice(at, 1);
+    }
+    // Insertion sort: objects in datasets have a handful of keys.
+    for (let i = 1; i < keys.length; i += 1) {
+        const key = keys[i];
+        let j = i - 1;
+        for (; j >= 0 && keys[j] > key; j -= 1)
+            keys[j + 1] = keys[j];
+        keys[j + 1] = key;
+    }
+    mix(7);
+    mix(keys.length);
+    for (const key of keys) {
+        mix(key.length);
+        mixShort(key);
+        walk(record[key]);
+    }
+}
+/** Elements `from` to `to` of an array, as if they were an array of their own. */
+function walkRange(items, from, to) {
+    mix(6);
+    mix(to - from);
+    for (let i = from; i < to; i += 1)
+        walk(items[i]);
 }
 function fmix(h) {
     h ^= h >>> 16;
@@ -1223,12 +1238,15 @@ function fmix(h) {
 }
 /** The canonical hash of a parsed JSON value. */
 function hashValue(value) {
+    return hashOf(() => walk(value));
+}
+function hashOf(walker) {
     if (!h64)
         throw new Error('loadHasher() was not awaited');
     structA = 0x1234567;
     structB = 0x7654321;
     longStrings.length = 0;
-    walk(value);
+    walker();
     let a = structA;
     let b = structB;
     if (longStrings.length > 0) {
@@ -1242,6 +1260,42 @@ function hashValue(value) {
 /** Hex form, for tests and ordering. */
 function hashHex(hash) {
     return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
+}
+function combine(tag, parts) {
+    let a = 0x3c6ef372 ^ tag;
+    let b = 0x5be0cd19 ^ tag;
+    for (const part of parts) {
+        a = (fmix(a ^ part.hi) + 0x6b) | 0;
+        b = (fmix(b ^ part.lo ^ a) + 0x1b) | 0;
+    }
+    return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+}
+/**
+ * A sample's hash and its prompt's, each string hashed once: the whole is composed of the prompt's hash, the rest
+ * of the prompt's part (a conversation's answer) and the other keys. A function of the value alone, so equal
+ * samples still hash the same. The prompt: a conversation's messages before its last assistant message; an
+ * instruction's `prompt`; a preference sample's `input`; text has none.
+ */
+function hashSample(sample, format) {
+    if (format === 'conversation' && Array.isArray(sample.messages)) {
+        const messages = sample.messages;
+        let last = messages.length - 1;
+        while (last >= 0 && messages[last]?.role !== 'assistant')
+            last -= 1;
+        if (last >= 0) {
+            const prompt = hashOf(() => walkRange(messages, 0, last));
+            const answer = hashOf(() => walkRange(messages, last, messages.length));
+            const rest = hashOf(() => walkObject(sample, 'messages'));
+            return { whole: combine(1, [prompt, answer, rest]), prompt };
+        }
+    }
+    const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
+    if (key !== undefined && key in sample) {
+        const prompt = hashValue(sample[key]);
+        const rest = hashOf(() => walkObject(sample, key));
+        return { whole: combine(2, [prompt, rest]), prompt };
+    }
+    return { whole: hashValue(sample), prompt: undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/check/review-collector.ts
@@ -1268,9 +1322,7 @@ class ReviewCollector {
     add(sample, format, line) {
         const kind = format ?? detectFormat(sample);
         this.format ??= kind ?? null;
-        const whole = hashValue(sample);
-        const prompt = kind ? promptOf(sample, kind) : undefined;
-        const promptHash = prompt === undefined ? undefined : hashValue(prompt);
+        const { whole, prompt: promptHash } = hashSample(sample, kind);
         if (this.count * RECORD_WORDS === this.records.length) {
             const grown = new Uint32Array(this.records.length * 2);
             grown.set(this.records);
@@ -1363,27 +1415,6 @@ function detectFormat(sample) {
     if ('input' in sample && 'preferred_output' in sample)
         return 'preference_openai';
     return undefined;
-}
-/**
- * The prompt: a conversation's messages before its last assistant message; an instruction's `prompt`; a
- * preference sample's `input`. Text has none.
- */
-function promptOf(sample, format) {
-    switch (format) {
-        case 'general':
-            return undefined;
-        case 'instruction':
-            return sample.prompt;
-        case 'preference_openai':
-            return sample.input;
-        case 'conversation': {
-            const messages = Array.isArray(sample.messages) ? sample.messages : [];
-            let last = messages.length - 1;
-            while (last >= 0 && messages[last]?.role !== 'assistant')
-                last -= 1;
-            return last < 0 ? undefined : messages.slice(0, last);
-        }
-    }
 }
 /** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */
 function contentChars(content) {

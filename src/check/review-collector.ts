@@ -4,7 +4,7 @@
  */
 import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
-import { hashValue } from './sample-hash.js';
+import { hashSample } from './sample-hash.js';
 
 /** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
 export const RECORD_WORDS = 6;
@@ -48,9 +48,7 @@ export class ReviewCollector {
   add(sample: Record<string, unknown>, format: DatasetFormat | undefined, line: number): void {
     const kind = format ?? detectFormat(sample);
     this.format ??= kind ?? null;
-    const whole = hashValue(sample);
-    const prompt = kind ? promptOf(sample, kind) : undefined;
-    const promptHash = prompt === undefined ? undefined : hashValue(prompt);
+    const { whole, prompt: promptHash } = hashSample(sample, kind);
     if (this.count * RECORD_WORDS === this.records.length) {
       const grown = new Uint32Array(this.records.length * 2);
       grown.set(this.records);
@@ -137,27 +135,6 @@ function detectFormat(sample: Record<string, unknown>): DatasetFormat | undefine
   if ('prompt' in sample && 'completion' in sample) return 'instruction';
   if ('input' in sample && 'preferred_output' in sample) return 'preference_openai';
   return undefined;
-}
-
-/**
- * The prompt: a conversation's messages before its last assistant message; an instruction's `prompt`; a
- * preference sample's `input`. Text has none.
- */
-export function promptOf(sample: Record<string, unknown>, format: DatasetFormat): unknown {
-  switch (format) {
-    case 'general':
-      return undefined;
-    case 'instruction':
-      return sample.prompt;
-    case 'preference_openai':
-      return sample.input;
-    case 'conversation': {
-      const messages = Array.isArray(sample.messages) ? (sample.messages as Array<Record<string, unknown>>) : [];
-      let last = messages.length - 1;
-      while (last >= 0 && messages[last]?.role !== 'assistant') last -= 1;
-      return last < 0 ? undefined : messages.slice(0, last);
-    }
-  }
 }
 
 /** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */

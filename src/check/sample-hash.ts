@@ -74,27 +74,42 @@ function walk(value: unknown): void {
         for (const item of value) walk(item);
         return;
       }
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record);
-      // Insertion sort: objects in datasets have a handful of keys.
-      for (let i = 1; i < keys.length; i += 1) {
-        const key = keys[i]!;
-        let j = i - 1;
-        for (; j >= 0 && keys[j]! > key; j -= 1) keys[j + 1] = keys[j]!;
-        keys[j + 1] = key;
-      }
-      mix(7);
-      mix(keys.length);
-      for (const key of keys) {
-        mix(key.length);
-        mixShort(key);
-        walk(record[key]);
-      }
+      walkObject(value as Record<string, unknown>, undefined);
       return;
     }
     default:
       mix(8);
   }
+}
+
+/** An object, its keys in sorted order; `skip` leaves one key out (hashed apart by the caller). */
+function walkObject(record: Record<string, unknown>, skip: string | undefined): void {
+  const keys = Object.keys(record);
+  if (skip !== undefined) {
+    const at = keys.indexOf(skip);
+    if (at >= 0) keys.splice(at, 1);
+  }
+  // Insertion sort: objects in datasets have a handful of keys.
+  for (let i = 1; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j -= 1) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  mix(7);
+  mix(keys.length);
+  for (const key of keys) {
+    mix(key.length);
+    mixShort(key);
+    walk(record[key]);
+  }
+}
+
+/** Elements `from` to `to` of an array, as if they were an array of their own. */
+function walkRange(items: readonly unknown[], from: number, to: number): void {
+  mix(6);
+  mix(to - from);
+  for (let i = from; i < to; i += 1) walk(items[i]);
 }
 
 function fmix(h: number): number {
@@ -108,11 +123,15 @@ function fmix(h: number): number {
 
 /** The canonical hash of a parsed JSON value. */
 export function hashValue(value: unknown): Hash64 {
+  return hashOf(() => walk(value));
+}
+
+function hashOf(walker: () => void): Hash64 {
   if (!h64) throw new Error('loadHasher() was not awaited');
   structA = 0x1234567;
   structB = 0x7654321;
   longStrings.length = 0;
-  walk(value);
+  walker();
   let a = structA;
   let b = structB;
   if (longStrings.length > 0) {
@@ -127,4 +146,44 @@ export function hashValue(value: unknown): Hash64 {
 /** Hex form, for tests and ordering. */
 export function hashHex(hash: Hash64): string {
   return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
+}
+
+function combine(tag: number, parts: Hash64[]): Hash64 {
+  let a = 0x3c6ef372 ^ tag;
+  let b = 0x5be0cd19 ^ tag;
+  for (const part of parts) {
+    a = (fmix(a ^ part.hi) + 0x6b) | 0;
+    b = (fmix(b ^ part.lo ^ a) + 0x1b) | 0;
+  }
+  return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+}
+
+/**
+ * A sample's hash and its prompt's, each string hashed once: the whole is composed of the prompt's hash, the rest
+ * of the prompt's part (a conversation's answer) and the other keys. A function of the value alone, so equal
+ * samples still hash the same. The prompt: a conversation's messages before its last assistant message; an
+ * instruction's `prompt`; a preference sample's `input`; text has none.
+ */
+export function hashSample(
+  sample: Record<string, unknown>,
+  format: 'general' | 'conversation' | 'instruction' | 'preference_openai' | undefined,
+): { whole: Hash64; prompt: Hash64 | undefined } {
+  if (format === 'conversation' && Array.isArray(sample.messages)) {
+    const messages = sample.messages as unknown[];
+    let last = messages.length - 1;
+    while (last >= 0 && (messages[last] as { role?: unknown } | null)?.role !== 'assistant') last -= 1;
+    if (last >= 0) {
+      const prompt = hashOf(() => walkRange(messages, 0, last));
+      const answer = hashOf(() => walkRange(messages, last, messages.length));
+      const rest = hashOf(() => walkObject(sample, 'messages'));
+      return { whole: combine(1, [prompt, answer, rest]), prompt };
+    }
+  }
+  const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
+  if (key !== undefined && key in sample) {
+    const prompt = hashValue(sample[key]);
+    const rest = hashOf(() => walkObject(sample, key));
+    return { whole: combine(2, [prompt, rest]), prompt };
+  }
+  return { whole: hashValue(sample), prompt: undefined };
 }
