@@ -46928,6 +46928,11 @@ function hashSample(sample, format) {
 }
 
 ;// CONCATENATED MODULE: ./src/check/review-collector.ts
+/**
+ * What the check's parse hands the review, sample by sample: each sample's canonical hash and its prompt's, its
+ * line, and the statistics. Only hashes are kept (24 bytes a sample, in typed arrays), never the samples.
+ */
+
 
 
 /** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
@@ -47035,15 +47040,7 @@ class ReviewCollector {
 }
 /** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
 function detectFormat(sample) {
-    if ('text' in sample)
-        return 'general';
-    if ('messages' in sample)
-        return 'conversation';
-    if ('prompt' in sample && 'completion' in sample)
-        return 'instruction';
-    if ('input' in sample && 'preferred_output' in sample)
-        return 'preference_openai';
-    return undefined;
+    return FORMAT_KEYS.find(([, keys]) => keys.every((key) => key in sample))?.[0];
 }
 /** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */
 function contentChars(content) {
@@ -51555,14 +51552,15 @@ function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
     if (clean && headBlob === baseBlob)
         return { kind: 'unchanged', commit };
     const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
-    const baseLfs = size < 1024 ? LFS_POINTER.exec(`${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n`) : null;
+    // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
+    const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n` : '';
+    const baseLfs = LFS_POINTER.exec(pointer);
     const file = external_node_path_default().join(tempDir, tempName);
     if (baseLfs) {
         const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
         const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
         if (clean && headLfs?.[1] === baseLfs[1])
             return { kind: 'unchanged', commit };
-        const pointer = `${git(workspace, ['cat-file', 'blob', baseBlob])}\n`;
         if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
             return {
                 kind: 'none',
@@ -51595,6 +51593,25 @@ function writeFrom(cwd, args, file, input) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/result.ts
+/** Statuses that fail the step. */
+const FAILED_STATUSES = new Set([
+    'rejected',
+    'failed',
+    'timeout',
+    'skipped',
+    'cancelled',
+]);
+function isFailure(result) {
+    return FAILED_STATUSES.has(result.status);
+}
+/** The marker the review phase puts in the error of a file `fail-on` failed. */
+const FAIL_ON_MARK = '(fail-on: ';
+/** Whether `fail-on` failed the file (its check passed; the review's findings were refused). */
+function failedByReview(result) {
+    return result.review !== null && (result.error?.includes(FAIL_ON_MARK) ?? false);
+}
+
 ;// CONCATENATED MODULE: ./src/review-phase.ts
 /**
  * The review phase, after the checks: each reviewed file's base version (git), then the arithmetic across files
@@ -51609,9 +51626,12 @@ function writeFrom(cwd, args, file, input) {
 
 
 
+
+
 async function reviewFiles(records, settings, deps) {
     const reviewed = records.filter((r) => r.reviewData !== undefined);
-    if (!settings.review || reviewed.length === 0 || settings.check === 'off')
+    const level = settings.check;
+    if (!settings.review || reviewed.length === 0 || level === 'off')
         return;
     await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
         const heads = reviewed.map((r) => r.reviewData);
@@ -51642,7 +51662,7 @@ async function reviewFiles(records, settings, deps) {
                     examples: { added: [], removed: [], modified: [] },
                 };
                 if (base.commit)
-                    await compareWithBase(record, head, review, base.commit, settings, temp, index);
+                    await compareWithBase(record, head, review, base.commit, { ...settings, check: level }, temp, index);
                 record.reviewed(review, {
                     duplicate: within.firstDuplicate,
                     conflict: within.firstConflict,
@@ -51676,8 +51696,8 @@ async function compareWithBase(record, head, review, commit, settings, temp, ind
         return;
     }
     try {
-        const { size } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then((fs) => fs.stat(found.file));
-        const checked = await checkDataset({ path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' }, settings.purpose, settings.check === 'off' ? 'full' : settings.check, {}, { review: true, maxLineBytes: settings.maxLineBytes });
+        const { size } = await (0,external_node_fs_promises_.stat)(found.file);
+        const checked = await checkDataset({ path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' }, settings.purpose, settings.check, {}, { review: true, maxLineBytes: settings.maxLineBytes });
         if (!checked.review) {
             review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
             return;
@@ -51716,7 +51736,7 @@ async function quoteLines(file, lines) {
     const quoted = new Map();
     if (wanted.size === 0)
         return quoted;
-    const { size } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then((fs) => fs.stat(file));
+    const { size } = await (0,external_node_fs_promises_.stat)(file);
     // Stop reading once every wanted line is quoted (the read checks the signal between slices).
     const done = new AbortController();
     try {
@@ -51756,7 +51776,7 @@ function gateMessage(review, failOn) {
     const shared = Object.values(review.overlap).reduce((sum, o) => sum + o.samples + o.prompts, 0);
     if (failOn.includes('overlap') && shared > 0)
         found.push(`samples or prompts shared with ${Object.keys(review.overlap).length} other file${Object.keys(review.overlap).length === 1 ? '' : 's'}`);
-    return found.length ? `the review found ${found.join(', ')} (fail-on: ${failOn.join(', ')})` : undefined;
+    return found.length ? `the review found ${found.join(', ')} ${FAIL_ON_MARK}${failOn.join(', ')})` : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/bounded-fetch.ts
@@ -51906,19 +51926,6 @@ async function createGitHubApi(token, limits = {}) {
             return 'created';
         },
     };
-}
-
-;// CONCATENATED MODULE: ./src/result.ts
-/** Statuses that fail the step. */
-const FAILED_STATUSES = new Set([
-    'rejected',
-    'failed',
-    'timeout',
-    'skipped',
-    'cancelled',
-]);
-function isFailure(result) {
-    return FAILED_STATUSES.has(result.status);
 }
 
 ;// CONCATENATED MODULE: ./src/report/review.ts
@@ -52424,6 +52431,8 @@ async function assertWritablePlace(file, place) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+/** Which problems become annotations on the pull request's files and lines. */
+
 
 /** GitHub shows 10 annotations of each level per step; the rest would be dropped silently. */
 const MAX_ERROR_ANNOTATIONS = 10;
@@ -52445,7 +52454,7 @@ function selectAnnotations(results, reviewLines = new Map()) {
             continue;
         }
         const checkFailed = r.check !== null && !r.check.passed;
-        const gated = r.review !== null && r.error.includes('(fail-on: ');
+        const gated = failedByReview(r);
         errors.push({
             level: 'error',
             title: checkFailed
@@ -52595,7 +52604,7 @@ function failureMessage(results, mode = 'upload') {
         return undefined;
     const named = failed
         .slice(0, MAX_NAMED)
-        .map((r) => `${r.path} (${r.check?.passed === false ? 'check failed' : r.review && r.error?.includes('(fail-on: ') ? 'fail-on' : r.status})`);
+        .map((r) => `${r.path} (${r.check?.passed === false ? 'check failed' : failedByReview(r) ? 'fail-on' : r.status})`);
     const more = failed.length > MAX_NAMED ? `, and ${failed.length - MAX_NAMED} more` : '';
     const files = `${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'}`;
     const what = mode === 'check' ? `failed the dataset check` : 'did not make it';
@@ -56850,36 +56859,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			() => (module);
 /******/ 		__nccwpck_require__.d(getter, { a: getter });
 /******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
 /******/ 	};
 /******/ })();
 /******/ 

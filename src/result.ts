@@ -68,3 +68,11 @@ export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set([
 export function isFailure(result: Pick<FileResult, 'status'>): boolean {
   return FAILED_STATUSES.has(result.status);
 }
+
+/** The marker the review phase puts in the error of a file `fail-on` failed. */
+export const FAIL_ON_MARK = '(fail-on: ';
+
+/** Whether `fail-on` failed the file (its check passed; the review's findings were refused). */
+export function failedByReview(result: Pick<FileResult, 'review' | 'error'>): boolean {
+  return result.review !== null && (result.error?.includes(FAIL_ON_MARK) ?? false);
+}

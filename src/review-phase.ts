@@ -3,6 +3,7 @@
  * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { checkDataset } from './check/index.js';
@@ -24,6 +25,7 @@ import type { ReviewData } from './check/review-collector.js';
 import { findBaseCommit, readBaseFile } from './review/git-base.js';
 import { excerpt } from './safe-text.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
+import { FAIL_ON_MARK } from './result.js';
 
 export interface ReviewSettings {
   review: boolean;
@@ -41,7 +43,8 @@ export async function reviewFiles(
   deps: { log: Log; signal?: AbortSignal; tempRoot?: string },
 ): Promise<void> {
   const reviewed = records.filter((r) => r.reviewData !== undefined);
-  if (!settings.review || reviewed.length === 0 || settings.check === 'off') return;
+  const level = settings.check;
+  if (!settings.review || reviewed.length === 0 || level === 'off') return;
   await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
     const heads = reviewed.map((r) => r.reviewData!);
     const overlaps = overlapBetween(heads);
@@ -69,7 +72,8 @@ export async function reviewFiles(
           unchanged: null,
           examples: { added: [], removed: [], modified: [] },
         };
-        if (base.commit) await compareWithBase(record, head, review, base.commit, settings, temp, index);
+        if (base.commit)
+          await compareWithBase(record, head, review, base.commit, { ...settings, check: level }, temp, index);
         record.reviewed(review, {
           duplicate: within.firstDuplicate,
           conflict: within.firstConflict,
@@ -90,7 +94,7 @@ async function compareWithBase(
   head: ReviewData,
   review: FileReview,
   commit: string,
-  settings: ReviewSettings,
+  settings: ReviewSettings & { check: Exclude<CheckLevel, 'off'> },
   temp: string,
   index: number,
 ): Promise<void> {
@@ -116,11 +120,11 @@ async function compareWithBase(
     return;
   }
   try {
-    const { size } = await import('node:fs/promises').then((fs) => fs.stat(found.file));
+    const { size } = await stat(found.file);
     const checked = await checkDataset(
       { path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' },
       settings.purpose,
-      settings.check === 'off' ? 'full' : settings.check,
+      settings.check,
       {},
       { review: true, maxLineBytes: settings.maxLineBytes },
     );
@@ -168,7 +172,7 @@ async function quoteLines(file: string, lines: number[]): Promise<Map<number, st
   const wanted = new Set(lines);
   const quoted = new Map<number, string>();
   if (wanted.size === 0) return quoted;
-  const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
+  const { size } = await stat(file);
   // Stop reading once every wanted line is quoted (the read checks the signal between slices).
   const done = new AbortController();
   try {
@@ -214,5 +218,5 @@ export function gateMessage(review: FileReview, failOn: readonly ReviewGate[]): 
     found.push(
       `samples or prompts shared with ${Object.keys(review.overlap).length} other file${Object.keys(review.overlap).length === 1 ? '' : 's'}`,
     );
-  return found.length ? `the review found ${found.join(', ')} (fail-on: ${failOn.join(', ')})` : undefined;
+  return found.length ? `the review found ${found.join(', ')} ${FAIL_ON_MARK}${failOn.join(', ')})` : undefined;
 }

@@ -1299,6 +1299,11 @@ function hashSample(sample, format) {
 }
 
 ;// CONCATENATED MODULE: ./src/check/review-collector.ts
+/**
+ * What the check's parse hands the review, sample by sample: each sample's canonical hash and its prompt's, its
+ * line, and the statistics. Only hashes are kept (24 bytes a sample, in typed arrays), never the samples.
+ */
+
 
 
 /** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
@@ -1406,15 +1411,7 @@ class ReviewCollector {
 }
 /** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
 function detectFormat(sample) {
-    if ('text' in sample)
-        return 'general';
-    if ('messages' in sample)
-        return 'conversation';
-    if ('prompt' in sample && 'completion' in sample)
-        return 'instruction';
-    if ('input' in sample && 'preferred_output' in sample)
-        return 'preference_openai';
-    return undefined;
+    return FORMAT_KEYS.find(([, keys]) => keys.every((key) => key in sample))?.[0];
 }
 /** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */
 function contentChars(content) {

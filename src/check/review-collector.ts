@@ -2,6 +2,7 @@
  * What the check's parse hands the review, sample by sample: each sample's canonical hash and its prompt's, its
  * line, and the statistics. Only hashes are kept (24 bytes a sample, in typed arrays), never the samples.
  */
+import { FORMAT_KEYS } from './jsonl-rules.js';
 import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
 import { hashSample } from './sample-hash.js';
@@ -130,11 +131,7 @@ export class ReviewCollector {
 
 /** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
 function detectFormat(sample: Record<string, unknown>): DatasetFormat | undefined {
-  if ('text' in sample) return 'general';
-  if ('messages' in sample) return 'conversation';
-  if ('prompt' in sample && 'completion' in sample) return 'instruction';
-  if ('input' in sample && 'preferred_output' in sample) return 'preference_openai';
-  return undefined;
+  return FORMAT_KEYS.find(([, keys]) => keys.every((key) => key in sample))?.[0];
 }
 
 /** Characters of a content: a string, or the text parts of a list (UTF-16 code units, as JavaScript counts). */

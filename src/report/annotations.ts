@@ -1,5 +1,5 @@
 /** Which problems become annotations on the pull request's files and lines. */
-import type { FileResult } from '../result.js';
+import { failedByReview, type FileResult } from '../result.js';
 import { excerpt } from '../safe-text.js';
 import type { FirstLines } from '../review/analysis.js';
 
@@ -35,7 +35,7 @@ export function selectAnnotations(
       continue;
     }
     const checkFailed = r.check !== null && !r.check.passed;
-    const gated = r.review !== null && r.error.includes('(fail-on: ');
+    const gated = failedByReview(r);
     errors.push({
       level: 'error',
       title: checkFailed

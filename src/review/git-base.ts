@@ -70,13 +70,14 @@ export function readBaseFile(
   if (clean && headBlob === baseBlob) return { kind: 'unchanged', commit };
 
   const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
-  const baseLfs = size < 1024 ? LFS_POINTER.exec(`${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n`) : null;
+  // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
+  const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n` : '';
+  const baseLfs = LFS_POINTER.exec(pointer);
   const file = path.join(tempDir, tempName);
   if (baseLfs) {
     const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
     const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
     if (clean && headLfs?.[1] === baseLfs[1]) return { kind: 'unchanged', commit };
-    const pointer = `${git(workspace, ['cat-file', 'blob', baseBlob])}\n`;
     if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
       return {
         kind: 'none',
