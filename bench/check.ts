@@ -18,6 +18,7 @@ import {
   mib,
   runRounds,
   target,
+  conversationFile,
   writeConversationJsonl,
   type Contender,
   type RoundsSummary,
@@ -26,7 +27,7 @@ import {
 
 export async function benchCheck(mebibytes = Number(process.env.BENCH_CHECK_MIB ?? 400)): Promise<TargetResult[]> {
   await mkdir(BENCH_DIR, { recursive: true });
-  const file = path.join(BENCH_DIR, `conversation-${mebibytes}mib.jsonl`);
+  const file = conversationFile(mebibytes);
   await writeConversationJsonl(file, mebibytes * 1024 * 1024);
   const bytes = (await stat(file)).size;
   const python = hasPython();

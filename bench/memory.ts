@@ -15,6 +15,7 @@ import {
   printTable,
   target,
   writeChatJsonl,
+  conversationFile,
   writeConversationJsonl,
   type TargetResult,
 } from './lib.js';
@@ -27,7 +28,7 @@ export async function benchMemory(): Promise<TargetResult[]> {
   const files = [
     {
       label: '400 MiB conversational',
-      file: path.join(BENCH_DIR, 'conversation-400mib.jsonl'),
+      file: conversationFile(400),
       write: writeConversationJsonl,
       bytes: 400 * MiB,
     },

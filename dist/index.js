@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7417);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3806);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7417:
+/***/ 3806:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46779,10 +46779,18 @@ function mix(x) {
     structB = (Math.imul(structB, 31) + x) | 0;
     structB ^= structB >>> 15;
 }
+/** FNV-1a of short strings met before: keys and roles repeat on every line, and V8 keeps a string's own hash. */
+const shortHashes = new Map();
+const MAX_SHORT_HASHES = 4096;
 function mixShort(text) {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < text.length; i += 1)
-        h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    let h = shortHashes.get(text);
+    if (h === undefined) {
+        h = 0x811c9dc5 | 0;
+        for (let i = 0; i < text.length; i += 1)
+            h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+        if (shortHashes.size < MAX_SHORT_HASHES)
+            shortHashes.set(text, h);
+    }
     mix(h);
 }
 function mixNumber(value) {
@@ -46867,15 +46875,19 @@ function fmix(h) {
 }
 /** The canonical hash of a parsed JSON value. */
 function hashValue(value) {
-    return hashOf(() => walk(value));
+    begin();
+    walk(value);
+    return finish();
 }
-function hashOf(walker) {
+/** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
+function begin() {
     if (!h64)
         throw new Error('loadHasher() was not awaited');
     structA = 0x1234567;
     structB = 0x7654321;
     longStrings.length = 0;
-    walker();
+}
+function finish() {
     let a = structA;
     let b = structB;
     if (longStrings.length > 0) {
@@ -46912,16 +46924,24 @@ function hashSample(sample, format) {
         while (last >= 0 && messages[last]?.role !== 'assistant')
             last -= 1;
         if (last >= 0) {
-            const prompt = hashOf(() => walkRange(messages, 0, last));
-            const answer = hashOf(() => walkRange(messages, last, messages.length));
-            const rest = hashOf(() => walkObject(sample, 'messages'));
+            begin();
+            walkRange(messages, 0, last);
+            const prompt = finish();
+            begin();
+            walkRange(messages, last, messages.length);
+            const answer = finish();
+            begin();
+            walkObject(sample, 'messages');
+            const rest = finish();
             return { whole: combine(1, [prompt, answer, rest]), prompt };
         }
     }
     const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
     if (key !== undefined && key in sample) {
         const prompt = hashValue(sample[key]);
-        const rest = hashOf(() => walkObject(sample, key));
+        begin();
+        walkObject(sample, key);
+        const rest = finish();
         return { whole: combine(2, [prompt, rest]), prompt };
     }
     return { whole: hashValue(sample), prompt: undefined };
@@ -47280,7 +47300,7 @@ function defaultWorkerScript() {
 
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 /** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
-const RANGE_BYTES = 16 * 1024 * 1024;
+const RANGE_BYTES = 4 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
 /**
@@ -51260,11 +51280,62 @@ async function checkFiles(records, settings, deps) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/review/radix-sort.ts
+/**
+ * Sorting by 64-bit hashes without a comparator: a stable least-significant-digit radix sort on two 32-bit words,
+ * 16 bits a pass. A comparator sort called a function per comparison (about 20 per sample for 150,000 samples)
+ * and took most of the review's time on the main thread; this takes four linear passes.
+ */
+/** Below this many items, a comparator sort is cheaper than clearing the digit counts four times. */
+const SMALL = 256;
+const DIGITS = 1 << 16;
+/**
+ * The positions 0..n-1 of the keys (`hi[k]`, `lo[k]`), ordered by key as an unsigned 64-bit number; equal keys keep
+ * their order (stable), so when the keys are listed in file order, a run of equal keys starts with the first
+ * occurrence.
+ */
+function orderByKey(hi, lo) {
+    const n = hi.length;
+    let order = new Uint32Array(n);
+    for (let k = 0; k < n; k += 1)
+        order[k] = k;
+    if (n < SMALL)
+        return order.sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b] || a - b);
+    let spare = new Uint32Array(n);
+    const counts = new Uint32Array(DIGITS);
+    for (const [words, shift] of [
+        [lo, 0],
+        [lo, 16],
+        [hi, 0],
+        [hi, 16],
+    ]) {
+        counts.fill(0);
+        for (let k = 0; k < n; k += 1)
+            counts[(words[k] >>> shift) & 0xffff] += 1;
+        // A pass where every key has the same digit changes nothing.
+        if (counts[(words[0] >>> shift) & 0xffff] === n)
+            continue;
+        let total = 0;
+        for (let d = 0; d < DIGITS; d += 1) {
+            const c = counts[d];
+            counts[d] = total;
+            total += c;
+        }
+        for (let k = 0; k < n; k += 1) {
+            const position = order[k];
+            spare[counts[(words[position] >>> shift) & 0xffff]++] = position;
+        }
+        [order, spare] = [spare, order];
+    }
+    return order;
+}
+
 ;// CONCATENATED MODULE: ./src/review/analysis.ts
 /**
  * The review's arithmetic on hashes alone: duplicates and conflicts within a file, overlap between the files of
  * the step, and the multiset change against the base version (added, removed, modified, unchanged). Pure.
  */
+
 
 
 /** Other files named in a file's overlap at most (the first met); a step of 5,000 copies stays small. */
@@ -51307,15 +51378,37 @@ function hasPrompt(data, index) {
 function compareKey(a, i, b, j, at) {
     return word(a, i, at) - word(b, j, at) || word(a, i, at + 1) - word(b, j, at + 1);
 }
-/** Indices sorted by the key at `at`, then by line (so a group's first index is its first occurrence). */
-function sortedBy(data, at, keep = () => true) {
-    const indices = [];
-    for (let i = 0; i < data.samples; i += 1)
-        if (keep(i))
-            indices.push(i);
-    const sorted = Uint32Array.from(indices);
-    sorted.sort((i, j) => compareKey(data, i, data, j, at) || lineOf(data, i) - lineOf(data, j));
-    return sorted;
+/**
+ * Indices of `data` (all, or those given, in file order) sorted by their key at `at`; equal keys stay in file
+ * order (records are kept in file order, so index order is line order), so a run's first index is its first
+ * occurrence.
+ */
+function sortedBy(data, at, indices) {
+    const n = indices ? indices.length : data.samples;
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
+    for (let k = 0; k < n; k += 1) {
+        const at0 = (indices ? indices[k] : k) * RECORD_WORDS + at;
+        hi[k] = data.records[at0];
+        lo[k] = data.records[at0 + 1];
+    }
+    const order = orderByKey(hi, lo);
+    if (indices)
+        for (let k = 0; k < n; k += 1)
+            order[k] = indices[order[k]];
+    return order;
+}
+/** The indices of the samples that have a prompt, in file order (of those given, or of all). */
+function withPrompt(data, indices) {
+    const n = indices ? indices.length : data.samples;
+    const kept = new Uint32Array(n);
+    let count = 0;
+    for (let k = 0; k < n; k += 1) {
+        const index = indices ? indices[k] : k;
+        if (hasPrompt(data, index))
+            kept[count++] = index;
+    }
+    return kept.subarray(0, count);
 }
 /** Runs of equal keys in a sorted index list. */
 function* groups(data, sorted, at) {
@@ -51341,8 +51434,7 @@ function withinFile(data) {
     }
     let conflicts = 0;
     let firstConflict = null;
-    const prompted = sortedBy(data, PROMPT, (i) => hasPrompt(data, i));
-    for (const group of groups(data, prompted, PROMPT)) {
+    for (const group of groups(data, sortedBy(data, PROMPT, withPrompt(data)), PROMPT)) {
         const first = group[0];
         let other = null;
         for (const index of group) {
@@ -51363,14 +51455,16 @@ function withinFile(data) {
 /**
  * The multiset change from `base` to `head`: per sample hash, the smaller count is unchanged and the rest added or
  * removed; then an added and a removed sample sharing a prompt are one modified sample ("same question, new
- * answer").
+ * answer"), the first added with the first removed of that prompt, in file order.
  */
 function changeBetween(base, head) {
     const h = sortedBy(head, SAMPLE);
     const b = sortedBy(base, SAMPLE);
     let unchanged = 0;
-    const added = [];
-    const removed = [];
+    const addedAll = new Uint32Array(head.samples);
+    const removedAll = new Uint32Array(base.samples);
+    let addedCount = 0;
+    let removedCount = 0;
     let i = 0;
     let j = 0;
     while (i < h.length || j < b.length) {
@@ -51387,45 +51481,35 @@ function changeBetween(base, head) {
         unchanged += common;
         // The later occurrences are the ones that changed.
         for (let k = i + common; k < iEnd; k += 1)
-            added.push(h[k]);
+            addedAll[addedCount++] = h[k];
         for (let k = j + common; k < jEnd; k += 1)
-            removed.push(b[k]);
+            removedAll[removedCount++] = b[k];
         i = iEnd;
         j = jEnd;
     }
-    // Pair added and removed samples by prompt (removed in file order, so the first removed is paired first).
-    removed.sort((x, y) => lineOf(base, x) - lineOf(base, y));
-    const promptKey = (data, index) => `${word(data, index, PROMPT)}:${word(data, index, PROMPT + 1)}`;
-    const removedByPrompt = new Map();
-    for (const index of removed) {
-        if (!hasPrompt(base, index))
-            continue;
-        const key = promptKey(base, index);
-        const list = removedByPrompt.get(key);
-        if (list)
-            list.push(index);
-        else
-            removedByPrompt.set(key, [index]);
-    }
-    const modified = [];
-    const pairedRemoved = new Set();
-    const stillAdded = [];
-    // In file order: of two new answers to one removed sample's prompt, the first in the file is its modification.
-    added.sort((x, y) => lineOf(head, x) - lineOf(head, y));
-    for (const index of added) {
-        const list = hasPrompt(head, index) ? removedByPrompt.get(promptKey(head, index)) : undefined;
-        const partner = list?.shift();
-        if (partner === undefined)
-            stillAdded.push(index);
+    // In file order (index order is line order).
+    const added = addedAll.subarray(0, addedCount).sort();
+    const removed = removedAll.subarray(0, removedCount).sort();
+    // Pair by prompt: both sides sorted by prompt, file order within a prompt; the k-th added of a prompt is the
+    // modification of its k-th removed.
+    const pairedAdded = new Uint8Array(head.samples);
+    const pairedRemoved = new Uint8Array(base.samples);
+    const a = sortedBy(head, PROMPT, withPrompt(head, added));
+    const r = sortedBy(base, PROMPT, withPrompt(base, removed));
+    for (let x = 0, y = 0; x < a.length && y < r.length;) {
+        const order = compareKey(head, a[x], base, r[y], PROMPT);
+        if (order < 0)
+            x += 1;
+        else if (order > 0)
+            y += 1;
         else {
-            modified.push(index);
-            pairedRemoved.add(partner);
+            pairedAdded[a[x++]] = 1;
+            pairedRemoved[r[y++]] = 1;
         }
     }
-    const stillRemoved = removed.filter((index) => !pairedRemoved.has(index));
-    const smallest = (data, list) => [...list]
-        .sort((x, y) => compareKey(data, x, data, y, SAMPLE) || lineOf(data, x) - lineOf(data, y))
-        .slice(0, MAX_EXAMPLES);
+    const modified = added.filter((index) => pairedAdded[index] === 1);
+    const stillAdded = added.filter((index) => pairedAdded[index] === 0);
+    const stillRemoved = removed.filter((index) => pairedRemoved[index] === 0);
     return {
         added: stillAdded.length,
         removed: stillRemoved.length,
@@ -51438,6 +51522,20 @@ function changeBetween(base, head) {
         },
     };
 }
+/** The MAX_EXAMPLES indices with the smallest sample hashes (then lines), in that order: one pass, no sort. */
+function smallest(data, indices) {
+    const best = [];
+    const before = (x, y) => compareKey(data, x, data, y, SAMPLE) < 0 || (compareKey(data, x, data, y, SAMPLE) === 0 && x < y);
+    for (const index of indices) {
+        if (best.length === MAX_EXAMPLES && !before(index, best[MAX_EXAMPLES - 1]))
+            continue;
+        let at = best.length === MAX_EXAMPLES ? MAX_EXAMPLES - 1 : best.length;
+        best[at] = index;
+        for (; at > 0 && before(best[at], best[at - 1]); at -= 1)
+            [best[at], best[at - 1]] = [best[at - 1], best[at]];
+    }
+    return best;
+}
 /**
  * For every pair of files (A, B): how many samples of A appear whole in B, and how many samples of A have their
  * prompt in B; with the first line of A concerned. One sort over all files' hashes, not a pass per pair.
@@ -51447,25 +51545,42 @@ function overlapBetween(files) {
         overlap: new Map(),
         firstLine: null,
     }));
+    if (files.length < 2)
+        return result;
     const count = (at, field) => {
-        const all = [];
+        // Every file's keys in one list, in file order then line order, sorted once (stable).
+        let total = 0;
+        for (const data of files)
+            total += at === SAMPLE ? data.samples : withPrompt(data).length;
+        const hi = new Uint32Array(total);
+        const lo = new Uint32Array(total);
+        const fileOf = new Uint32Array(total);
+        const indexOf = new Uint32Array(total);
+        let n = 0;
         files.forEach((data, file) => {
-            for (let i = 0; i < data.samples; i += 1)
-                if (at === SAMPLE || hasPrompt(data, i))
-                    all.push([file, i]);
+            for (let i = 0; i < data.samples; i += 1) {
+                if (at !== SAMPLE && !hasPrompt(data, i))
+                    continue;
+                hi[n] = word(data, i, at);
+                lo[n] = word(data, i, at + 1);
+                fileOf[n] = file;
+                indexOf[n++] = i;
+            }
         });
-        const key = ([file, i], k) => word(files[file], i, at + k);
-        all.sort((x, y) => key(x, 0) - key(y, 0) || key(x, 1) - key(y, 1) || x[0] - y[0]);
-        for (let start = 0; start < all.length;) {
+        const sorted = orderByKey(hi, lo);
+        for (let start = 0; start < sorted.length;) {
+            const first = sorted[start];
             let end = start + 1;
-            while (end < all.length && key(all[end], 0) === key(all[start], 0) && key(all[end], 1) === key(all[start], 1))
+            while (end < sorted.length && hi[sorted[end]] === hi[first] && lo[sorted[end]] === lo[first])
                 end += 1;
             const inGroup = new Set();
-            for (let k = start; k < end; k += 1)
-                inGroup.add(all[k][0]);
+            if (end - start > 1)
+                for (let k = start; k < end; k += 1)
+                    inGroup.add(fileOf[sorted[k]]);
             if (inGroup.size > 1) {
                 for (let k = start; k < end; k += 1) {
-                    const [file, index] = all[k];
+                    const file = fileOf[sorted[k]];
+                    const index = indexOf[sorted[k]];
                     const entry = result[file];
                     let named = 0;
                     for (const other of inGroup) {

@@ -1150,10 +1150,18 @@ function mix(x) {
     structB = (Math.imul(structB, 31) + x) | 0;
     structB ^= structB >>> 15;
 }
+/** FNV-1a of short strings met before: keys and roles repeat on every line, and V8 keeps a string's own hash. */
+const shortHashes = new Map();
+const MAX_SHORT_HASHES = 4096;
 function mixShort(text) {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < text.length; i += 1)
-        h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    let h = shortHashes.get(text);
+    if (h === undefined) {
+        h = 0x811c9dc5 | 0;
+        for (let i = 0; i < text.length; i += 1)
+            h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+        if (shortHashes.size < MAX_SHORT_HASHES)
+            shortHashes.set(text, h);
+    }
     mix(h);
 }
 function mixNumber(value) {
@@ -1238,15 +1246,19 @@ function fmix(h) {
 }
 /** The canonical hash of a parsed JSON value. */
 function hashValue(value) {
-    return hashOf(() => walk(value));
+    begin();
+    walk(value);
+    return finish();
 }
-function hashOf(walker) {
+/** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
+function begin() {
     if (!h64)
         throw new Error('loadHasher() was not awaited');
     structA = 0x1234567;
     structB = 0x7654321;
     longStrings.length = 0;
-    walker();
+}
+function finish() {
     let a = structA;
     let b = structB;
     if (longStrings.length > 0) {
@@ -1283,16 +1295,24 @@ function hashSample(sample, format) {
         while (last >= 0 && messages[last]?.role !== 'assistant')
             last -= 1;
         if (last >= 0) {
-            const prompt = hashOf(() => walkRange(messages, 0, last));
-            const answer = hashOf(() => walkRange(messages, last, messages.length));
-            const rest = hashOf(() => walkObject(sample, 'messages'));
+            begin();
+            walkRange(messages, 0, last);
+            const prompt = finish();
+            begin();
+            walkRange(messages, last, messages.length);
+            const answer = finish();
+            begin();
+            walkObject(sample, 'messages');
+            const rest = finish();
             return { whole: combine(1, [prompt, answer, rest]), prompt };
         }
     }
     const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
     if (key !== undefined && key in sample) {
         const prompt = hashValue(sample[key]);
-        const rest = hashOf(() => walkObject(sample, key));
+        begin();
+        walkObject(sample, key);
+        const rest = finish();
         return { whole: combine(2, [prompt, rest]), prompt };
     }
     return { whole: hashValue(sample), prompt: undefined };

@@ -27,7 +27,7 @@ export interface ParallelOptions {
 
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 /** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
-const RANGE_BYTES = 16 * 1024 * 1024;
+const RANGE_BYTES = 4 * 1024 * 1024;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
 

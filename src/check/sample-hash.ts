@@ -38,9 +38,17 @@ function mix(x: number): void {
   structB ^= structB >>> 15;
 }
 
+/** FNV-1a of short strings met before: keys and roles repeat on every line, and V8 keeps a string's own hash. */
+const shortHashes = new Map<string, number>();
+const MAX_SHORT_HASHES = 4096;
+
 function mixShort(text: string): void {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = shortHashes.get(text);
+  if (h === undefined) {
+    h = 0x811c9dc5 | 0;
+    for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    if (shortHashes.size < MAX_SHORT_HASHES) shortHashes.set(text, h);
+  }
   mix(h);
 }
 
@@ -123,20 +131,25 @@ function fmix(h: number): number {
 
 /** The canonical hash of a parsed JSON value. */
 export function hashValue(value: unknown): Hash64 {
-  return hashOf(() => walk(value));
+  begin();
+  walk(value);
+  return finish();
 }
 
-function hashOf(walker: () => void): Hash64 {
+/** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
+function begin(): void {
   if (!h64) throw new Error('loadHasher() was not awaited');
   structA = 0x1234567;
   structB = 0x7654321;
   longStrings.length = 0;
-  walker();
+}
+
+function finish(): Hash64 {
   let a = structA;
   let b = structB;
   if (longStrings.length > 0) {
     // The lengths are in the structure, so joining with a separator loses nothing.
-    const x = h64(longStrings.length === 1 ? longStrings[0]! : longStrings.join('\u0000'));
+    const x = h64!(longStrings.length === 1 ? longStrings[0]! : longStrings.join('\u0000'));
     a ^= Number(x & 0xffffffffn);
     b ^= Number(x >> 32n);
   }
@@ -173,16 +186,24 @@ export function hashSample(
     let last = messages.length - 1;
     while (last >= 0 && (messages[last] as { role?: unknown } | null)?.role !== 'assistant') last -= 1;
     if (last >= 0) {
-      const prompt = hashOf(() => walkRange(messages, 0, last));
-      const answer = hashOf(() => walkRange(messages, last, messages.length));
-      const rest = hashOf(() => walkObject(sample, 'messages'));
+      begin();
+      walkRange(messages, 0, last);
+      const prompt = finish();
+      begin();
+      walkRange(messages, last, messages.length);
+      const answer = finish();
+      begin();
+      walkObject(sample, 'messages');
+      const rest = finish();
       return { whole: combine(1, [prompt, answer, rest]), prompt };
     }
   }
   const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
   if (key !== undefined && key in sample) {
     const prompt = hashValue(sample[key]);
-    const rest = hashOf(() => walkObject(sample, key));
+    begin();
+    walkObject(sample, key);
+    const rest = finish();
     return { whole: combine(2, [prompt, rest]), prompt };
   }
   return { whole: hashValue(sample), prompt: undefined };

@@ -4,6 +4,7 @@
  */
 import { HAS_PROMPT, RECORD_WORDS, type ReviewData } from '../check/review-collector.js';
 import { Distribution, type Quantiles } from '../check/distribution.js';
+import { orderByKey } from './radix-sort.js';
 
 export interface ReviewStats {
   format: string | null;
@@ -95,13 +96,35 @@ function compareKey(a: ReviewData, i: number, b: ReviewData, j: number, at: numb
   return word(a, i, at) - word(b, j, at) || word(a, i, at + 1) - word(b, j, at + 1);
 }
 
-/** Indices sorted by the key at `at`, then by line (so a group's first index is its first occurrence). */
-function sortedBy(data: ReviewData, at: number, keep: (index: number) => boolean = () => true): Uint32Array {
-  const indices: number[] = [];
-  for (let i = 0; i < data.samples; i += 1) if (keep(i)) indices.push(i);
-  const sorted = Uint32Array.from(indices);
-  sorted.sort((i, j) => compareKey(data, i, data, j, at) || lineOf(data, i) - lineOf(data, j));
-  return sorted;
+/**
+ * Indices of `data` (all, or those given, in file order) sorted by their key at `at`; equal keys stay in file
+ * order (records are kept in file order, so index order is line order), so a run's first index is its first
+ * occurrence.
+ */
+function sortedBy(data: ReviewData, at: number, indices?: Uint32Array): Uint32Array {
+  const n = indices ? indices.length : data.samples;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let k = 0; k < n; k += 1) {
+    const at0 = (indices ? indices[k]! : k) * RECORD_WORDS + at;
+    hi[k] = data.records[at0]!;
+    lo[k] = data.records[at0 + 1]!;
+  }
+  const order = orderByKey(hi, lo);
+  if (indices) for (let k = 0; k < n; k += 1) order[k] = indices[order[k]!]!;
+  return order;
+}
+
+/** The indices of the samples that have a prompt, in file order (of those given, or of all). */
+function withPrompt(data: ReviewData, indices?: Uint32Array): Uint32Array {
+  const n = indices ? indices.length : data.samples;
+  const kept = new Uint32Array(n);
+  let count = 0;
+  for (let k = 0; k < n; k += 1) {
+    const index = indices ? indices[k]! : k;
+    if (hasPrompt(data, index)) kept[count++] = index;
+  }
+  return kept.subarray(0, count);
 }
 
 /** Runs of equal keys in a sorted index list. */
@@ -133,8 +156,7 @@ export function withinFile(data: ReviewData): WithinFile {
   }
   let conflicts = 0;
   let firstConflict: number | null = null;
-  const prompted = sortedBy(data, PROMPT, (i) => hasPrompt(data, i));
-  for (const group of groups(data, prompted, PROMPT)) {
+  for (const group of groups(data, sortedBy(data, PROMPT, withPrompt(data)), PROMPT)) {
     const first = group[0]!;
     let other: number | null = null;
     for (const index of group) {
@@ -162,14 +184,16 @@ export interface Change {
 /**
  * The multiset change from `base` to `head`: per sample hash, the smaller count is unchanged and the rest added or
  * removed; then an added and a removed sample sharing a prompt are one modified sample ("same question, new
- * answer").
+ * answer"), the first added with the first removed of that prompt, in file order.
  */
 export function changeBetween(base: ReviewData, head: ReviewData): Change {
   const h = sortedBy(head, SAMPLE);
   const b = sortedBy(base, SAMPLE);
   let unchanged = 0;
-  const added: number[] = [];
-  const removed: number[] = [];
+  const addedAll = new Uint32Array(head.samples);
+  const removedAll = new Uint32Array(base.samples);
+  let addedCount = 0;
+  let removedCount = 0;
   let i = 0;
   let j = 0;
   while (i < h.length || j < b.length) {
@@ -181,42 +205,33 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
     const common = Math.min(iEnd - i, jEnd - j);
     unchanged += common;
     // The later occurrences are the ones that changed.
-    for (let k = i + common; k < iEnd; k += 1) added.push(h[k]!);
-    for (let k = j + common; k < jEnd; k += 1) removed.push(b[k]!);
+    for (let k = i + common; k < iEnd; k += 1) addedAll[addedCount++] = h[k]!;
+    for (let k = j + common; k < jEnd; k += 1) removedAll[removedCount++] = b[k]!;
     i = iEnd;
     j = jEnd;
   }
-  // Pair added and removed samples by prompt (removed in file order, so the first removed is paired first).
-  removed.sort((x, y) => lineOf(base, x) - lineOf(base, y));
-  const promptKey = (data: ReviewData, index: number) =>
-    `${word(data, index, PROMPT)}:${word(data, index, PROMPT + 1)}`;
-  const removedByPrompt = new Map<string, number[]>();
-  for (const index of removed) {
-    if (!hasPrompt(base, index)) continue;
-    const key = promptKey(base, index);
-    const list = removedByPrompt.get(key);
-    if (list) list.push(index);
-    else removedByPrompt.set(key, [index]);
-  }
-  const modified: number[] = [];
-  const pairedRemoved = new Set<number>();
-  const stillAdded: number[] = [];
-  // In file order: of two new answers to one removed sample's prompt, the first in the file is its modification.
-  added.sort((x, y) => lineOf(head, x) - lineOf(head, y));
-  for (const index of added) {
-    const list = hasPrompt(head, index) ? removedByPrompt.get(promptKey(head, index)) : undefined;
-    const partner = list?.shift();
-    if (partner === undefined) stillAdded.push(index);
+  // In file order (index order is line order).
+  const added = addedAll.subarray(0, addedCount).sort();
+  const removed = removedAll.subarray(0, removedCount).sort();
+
+  // Pair by prompt: both sides sorted by prompt, file order within a prompt; the k-th added of a prompt is the
+  // modification of its k-th removed.
+  const pairedAdded = new Uint8Array(head.samples);
+  const pairedRemoved = new Uint8Array(base.samples);
+  const a = sortedBy(head, PROMPT, withPrompt(head, added));
+  const r = sortedBy(base, PROMPT, withPrompt(base, removed));
+  for (let x = 0, y = 0; x < a.length && y < r.length;) {
+    const order = compareKey(head, a[x]!, base, r[y]!, PROMPT);
+    if (order < 0) x += 1;
+    else if (order > 0) y += 1;
     else {
-      modified.push(index);
-      pairedRemoved.add(partner);
+      pairedAdded[a[x++]!] = 1;
+      pairedRemoved[r[y++]!] = 1;
     }
   }
-  const stillRemoved = removed.filter((index) => !pairedRemoved.has(index));
-  const smallest = (data: ReviewData, list: number[]) =>
-    [...list]
-      .sort((x, y) => compareKey(data, x, data, y, SAMPLE) || lineOf(data, x) - lineOf(data, y))
-      .slice(0, MAX_EXAMPLES);
+  const modified = added.filter((index) => pairedAdded[index] === 1);
+  const stillAdded = added.filter((index) => pairedAdded[index] === 0);
+  const stillRemoved = removed.filter((index) => pairedRemoved[index] === 0);
   return {
     added: stillAdded.length,
     removed: stillRemoved.length,
@@ -228,6 +243,20 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
       modified: smallest(head, modified),
     },
   };
+}
+
+/** The MAX_EXAMPLES indices with the smallest sample hashes (then lines), in that order: one pass, no sort. */
+function smallest(data: ReviewData, indices: Uint32Array): number[] {
+  const best: number[] = [];
+  const before = (x: number, y: number) =>
+    compareKey(data, x, data, y, SAMPLE) < 0 || (compareKey(data, x, data, y, SAMPLE) === 0 && x < y);
+  for (const index of indices) {
+    if (best.length === MAX_EXAMPLES && !before(index, best[MAX_EXAMPLES - 1]!)) continue;
+    let at = best.length === MAX_EXAMPLES ? MAX_EXAMPLES - 1 : best.length;
+    best[at] = index;
+    for (; at > 0 && before(best[at]!, best[at - 1]!); at -= 1) [best[at], best[at - 1]] = [best[at - 1]!, best[at]!];
+  }
+  return best;
 }
 
 /**
@@ -242,22 +271,36 @@ export function overlapBetween(files: ReviewData[]): Array<{
     overlap: new Map<number, { samples: number; prompts: number }>(),
     firstLine: null as number | null,
   }));
+  if (files.length < 2) return result;
   const count = (at: number, field: 'samples' | 'prompts') => {
-    const all: Array<[number, number]> = [];
+    // Every file's keys in one list, in file order then line order, sorted once (stable).
+    let total = 0;
+    for (const data of files) total += at === SAMPLE ? data.samples : withPrompt(data).length;
+    const hi = new Uint32Array(total);
+    const lo = new Uint32Array(total);
+    const fileOf = new Uint32Array(total);
+    const indexOf = new Uint32Array(total);
+    let n = 0;
     files.forEach((data, file) => {
-      for (let i = 0; i < data.samples; i += 1) if (at === SAMPLE || hasPrompt(data, i)) all.push([file, i]);
+      for (let i = 0; i < data.samples; i += 1) {
+        if (at !== SAMPLE && !hasPrompt(data, i)) continue;
+        hi[n] = word(data, i, at);
+        lo[n] = word(data, i, at + 1);
+        fileOf[n] = file;
+        indexOf[n++] = i;
+      }
     });
-    const key = ([file, i]: [number, number], k: number) => word(files[file]!, i, at + k);
-    all.sort((x, y) => key(x, 0) - key(y, 0) || key(x, 1) - key(y, 1) || x[0] - y[0]);
-    for (let start = 0; start < all.length;) {
+    const sorted = orderByKey(hi, lo);
+    for (let start = 0; start < sorted.length;) {
+      const first = sorted[start]!;
       let end = start + 1;
-      while (end < all.length && key(all[end]!, 0) === key(all[start]!, 0) && key(all[end]!, 1) === key(all[start]!, 1))
-        end += 1;
+      while (end < sorted.length && hi[sorted[end]!] === hi[first] && lo[sorted[end]!] === lo[first]) end += 1;
       const inGroup = new Set<number>();
-      for (let k = start; k < end; k += 1) inGroup.add(all[k]![0]);
+      if (end - start > 1) for (let k = start; k < end; k += 1) inGroup.add(fileOf[sorted[k]!]!);
       if (inGroup.size > 1) {
         for (let k = start; k < end; k += 1) {
-          const [file, index] = all[k]!;
+          const file = fileOf[sorted[k]!]!;
+          const index = indexOf[sorted[k]!]!;
           const entry = result[file]!;
           let named = 0;
           for (const other of inGroup) {
