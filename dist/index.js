@@ -51663,8 +51663,10 @@ function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
     if (baseBlob === undefined)
         return { kind: 'new', commit };
     const headBlob = git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]);
-    const clean = git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
-    if (clean && headBlob === baseBlob)
+    // Whether the file checked is HEAD's (no step changed it). Asked only where it decides something: git may
+    // re-hash the whole file to tell (1.6 s for 400 MB when the index's timestamps are racy, as after a checkout).
+    const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
+    if (headBlob === baseBlob && clean())
         return { kind: 'unchanged', commit };
     const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
     // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
@@ -51674,7 +51676,7 @@ function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
     if (baseLfs) {
         const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
         const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
-        if (clean && headLfs?.[1] === baseLfs[1])
+        if (headLfs?.[1] === baseLfs[1] && clean())
             return { kind: 'unchanged', commit };
         if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
             return {
@@ -51745,8 +51747,7 @@ function failedByReview(result) {
 
 async function reviewFiles(records, settings, deps) {
     const reviewed = records.filter((r) => r.reviewData !== undefined);
-    const level = settings.check;
-    if (!settings.review || reviewed.length === 0 || level === 'off')
+    if (!settings.review || reviewed.length === 0 || settings.check === 'off')
         return;
     await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
         const heads = reviewed.map((r) => r.reviewData);
@@ -51777,7 +51778,7 @@ async function reviewFiles(records, settings, deps) {
                     examples: { added: [], removed: [], modified: [] },
                 };
                 if (base.commit)
-                    await compareWithBase(record, head, review, base.commit, { ...settings, check: level }, temp, index);
+                    await compareWithBase(record, head, review, base.commit, settings, temp, index);
                 record.reviewed(review, {
                     duplicate: within.firstDuplicate,
                     conflict: within.firstConflict,
@@ -51812,7 +51813,9 @@ async function compareWithBase(record, head, review, commit, settings, temp, ind
     }
     try {
         const { size } = await (0,external_node_fs_promises_.stat)(found.file);
-        const checked = await checkDataset({ path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' }, settings.purpose, settings.check, {}, { review: true, maxLineBytes: settings.maxLineBytes });
+        // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
+        // format rules, and reads each sample's format from its keys, as the head's review does).
+        const checked = await checkDataset({ path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes });
         if (!checked.review) {
             review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
             return;

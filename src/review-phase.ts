@@ -43,8 +43,7 @@ export async function reviewFiles(
   deps: { log: Log; signal?: AbortSignal; tempRoot?: string },
 ): Promise<void> {
   const reviewed = records.filter((r) => r.reviewData !== undefined);
-  const level = settings.check;
-  if (!settings.review || reviewed.length === 0 || level === 'off') return;
+  if (!settings.review || reviewed.length === 0 || settings.check === 'off') return;
   await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
     const heads = reviewed.map((r) => r.reviewData!);
     const overlaps = overlapBetween(heads);
@@ -72,8 +71,7 @@ export async function reviewFiles(
           unchanged: null,
           examples: { added: [], removed: [], modified: [] },
         };
-        if (base.commit)
-          await compareWithBase(record, head, review, base.commit, { ...settings, check: level }, temp, index);
+        if (base.commit) await compareWithBase(record, head, review, base.commit, settings, temp, index);
         record.reviewed(review, {
           duplicate: within.firstDuplicate,
           conflict: within.firstConflict,
@@ -94,7 +92,7 @@ async function compareWithBase(
   head: ReviewData,
   review: FileReview,
   commit: string,
-  settings: ReviewSettings & { check: Exclude<CheckLevel, 'off'> },
+  settings: ReviewSettings,
   temp: string,
   index: number,
 ): Promise<void> {
@@ -121,10 +119,12 @@ async function compareWithBase(
   }
   try {
     const { size } = await stat(found.file);
+    // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
+    // format rules, and reads each sample's format from its keys, as the head's review does).
     const checked = await checkDataset(
       { path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' },
       settings.purpose,
-      settings.check,
+      'structural',
       {},
       { review: true, maxLineBytes: settings.maxLineBytes },
     );

@@ -66,8 +66,10 @@ export function readBaseFile(
   const baseBlob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
   if (baseBlob === undefined) return { kind: 'new', commit };
   const headBlob = git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]);
-  const clean = git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
-  if (clean && headBlob === baseBlob) return { kind: 'unchanged', commit };
+  // Whether the file checked is HEAD's (no step changed it). Asked only where it decides something: git may
+  // re-hash the whole file to tell (1.6 s for 400 MB when the index's timestamps are racy, as after a checkout).
+  const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
+  if (headBlob === baseBlob && clean()) return { kind: 'unchanged', commit };
 
   const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
   // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
@@ -77,7 +79,7 @@ export function readBaseFile(
   if (baseLfs) {
     const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
     const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
-    if (clean && headLfs?.[1] === baseLfs[1]) return { kind: 'unchanged', commit };
+    if (headLfs?.[1] === baseLfs[1] && clean()) return { kind: 'unchanged', commit };
     if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
       return {
         kind: 'none',
