@@ -47085,6 +47085,10 @@ function messagesChars(messages) {
     return chars;
 }
 /** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
+/** The review data of no samples (the head of a deleted dataset). */
+function emptyReviewData() {
+    return new ReviewCollector().data();
+}
 function mergeReviewData(parts) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
     const records = new Uint32Array(samples * RECORD_WORDS);
@@ -50608,11 +50612,7 @@ function globEscape(text) {
  * directory (and pass `keepDescendant`), directories a pattern names itself, and refused links and names.
  */
 async function* walk_walk(options) {
-    const explicit = options.patterns.map((p) => new GlobPattern(p));
-    const all = explicit.flatMap((p) => [p, ...compact([p.descendants()])]);
-    const includes = all.filter((p) => !p.negate);
-    const matchAll = (itemPath) => matchOf(all, itemPath);
-    const matchNamed = (itemPath) => matchOf(explicit, itemPath);
+    const { includes, matchAll, matchNamed } = compilePatterns(options.patterns);
     const couldMatchBelow = (itemPath) => includes.some((p) => p.couldMatchBelow(itemPath));
     const hidden = (itemPath) => options.excludeHiddenFiles && external_node_path_default().basename(itemPath).startsWith('.');
     /** Classifies a path the walk reached; a directory to walk goes on `pending`, with the chain that led to it. */
@@ -50695,6 +50695,25 @@ async function* walk_walk(options) {
             pending.push(...subdirectories.reverse());
         }
     }
+}
+/** The patterns, as lines (`explicit`) and with each one's implicit descendants (`all`), with their matchers. */
+function compilePatterns(patterns) {
+    const explicit = patterns.map((p) => new GlobPattern(p));
+    const all = explicit.flatMap((p) => [p, ...compact([p.descendants()])]);
+    return {
+        includes: all.filter((p) => !p.negate),
+        matchAll: (itemPath) => matchOf(all, itemPath),
+        matchNamed: (itemPath) => matchOf(explicit, itemPath),
+    };
+}
+/**
+ * Whether the patterns select a file at this absolute path, as the walk would select a regular file found there
+ * (named by a pattern, or under a matched directory and kept by `keepDescendant`). For paths that are not on disk,
+ * such as the datasets of the base version that the head deleted; the caller applies the hidden-file rule.
+ */
+function fileSelector(patterns, keepDescendant) {
+    const { matchAll, matchNamed } = compilePatterns(patterns);
+    return (itemPath) => (matchNamed(itemPath) & MATCH_FILE) !== 0 || ((matchAll(itemPath) & MATCH_FILE) !== 0 && keepDescendant(itemPath));
 }
 function matchOf(patterns, itemPath) {
     let result = MATCH_NONE;
@@ -50815,6 +50834,16 @@ async function allowedRoots(rooted, workspace) {
     const roots = [absoluteWorkspace, ...outside];
     const real = await Promise.all(roots.map((root) => (0,external_node_fs_promises_.realpath)(root).catch(() => root)));
     return [...new Set([...roots, ...real])];
+}
+/**
+ * Whether a workspace-relative path (`/` separators) of a file that is not on disk would be selected by the
+ * patterns: a dataset of the base version, to tell whether the head deleted it. The same rules as resolveFiles:
+ * named, or under a matched directory with a dataset extension, and hidden names left out unless included.
+ */
+function selectsMissingFile(options) {
+    const selects = fileSelector(options.patterns.map((p) => rootPattern(p, options.workspace)), (file) => datasetTypeOf(file) !== undefined);
+    return (relative) => (options.includeHiddenFiles || !hasHiddenPart(relative.split('/').join((external_node_path_default()).sep))) &&
+        selects(external_node_path_default().join(options.workspace, ...relative.split('/')));
 }
 /** A matched path as a MatchedFile: resolved, and refused by name when it must not be read; undefined to skip. */
 function inspect(entry, options, roots) {
@@ -51621,6 +51650,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 
+
 const FETCH_HINT = 'check out with `fetch-depth: 2` (actions/checkout) to compare with the base version';
 function git(cwd, args, input) {
     try {
@@ -51668,28 +51698,108 @@ function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
     const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
     if (headBlob === baseBlob && clean())
         return { kind: 'unchanged', commit };
-    const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
+    const extracted = extractBlob(workspace, commit, baseBlob, relative, external_node_path_default().join(tempDir, tempName));
+    if (extracted.kind !== 'lfs')
+        return extracted;
+    const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
+    const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
+    if (headLfs?.[1] === extracted.oid && clean())
+        return { kind: 'unchanged', commit };
+    return extracted.read();
+}
+/**
+ * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
+ * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
+ */
+function extractBlob(workspace, commit, blob, relative, file) {
+    const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
     // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
-    const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n` : '';
-    const baseLfs = LFS_POINTER.exec(pointer);
-    const file = external_node_path_default().join(tempDir, tempName);
-    if (baseLfs) {
-        const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
-        const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
-        if (headLfs?.[1] === baseLfs[1] && clean())
-            return { kind: 'unchanged', commit };
-        if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
-            return {
-                kind: 'none',
-                note: `no base version: it is in Git LFS (oid sha256:${baseLfs[1].slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
-            };
-        }
-        return { kind: 'read', commit, file };
+    const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
+    const lfs = LFS_POINTER.exec(pointer);
+    if (lfs) {
+        return {
+            kind: 'lfs',
+            oid: lfs[1],
+            read: () => writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)
+                ? { kind: 'read', commit, file }
+                : {
+                    kind: 'none',
+                    note: `no base version: it is in Git LFS (oid sha256:${lfs[1].slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+                },
+        };
     }
-    if (!writeFrom(workspace, ['cat-file', 'blob', baseBlob], file)) {
+    if (!writeFrom(workspace, ['cat-file', 'blob', blob], file)) {
         return { kind: 'none', note: 'no base version: git could not read it from the clone' };
     }
     return { kind: 'read', commit, file };
+}
+/** Deleted datasets read at most (each is read whole from git). */
+const MAX_DELETED_FILES = 1000;
+/**
+ * The files of the base commit that `selects` picks (workspace-relative paths) and that are not in the work tree:
+ * datasets the head deleted. Regular files only (no links or submodules); names that are not valid UTF-8 are left
+ * out, as the head's walk refuses them. At most `limit`, in the tree's order; `more` counts the rest.
+ */
+function listDeletedFiles(workspace, commit, selects, limit = MAX_DELETED_FILES) {
+    const files = [];
+    let more = 0;
+    const root = git(workspace, ['rev-parse', '--show-toplevel']);
+    if (root === undefined)
+        return { files, more };
+    let listing;
+    try {
+        listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
+            cwd: workspace,
+            stdio: ['ignore', 'pipe', 'ignore'],
+            maxBuffer: 256 * 1024 * 1024,
+        });
+    }
+    catch {
+        return { files, more };
+    }
+    const prefix = external_node_path_default().relative(root, (0,external_node_fs_namespaceObject.realpathSync)(workspace)).split((external_node_path_default()).sep).join('/');
+    for (let start = 0; start < listing.length;) {
+        let end = listing.indexOf(0, start);
+        if (end < 0)
+            end = listing.length;
+        const entry = listing.subarray(start, end);
+        start = end + 1;
+        // "<mode> <type> <object>\t<path>"
+        const tab = entry.indexOf(9);
+        if (tab < 0)
+            continue;
+        const [mode, type, blob] = entry.toString('latin1', 0, tab).split(' ');
+        if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !blob)
+            continue;
+        const name = entry.subarray(tab + 1);
+        if (!(0,external_node_buffer_.isUtf8)(name))
+            continue;
+        const fromRoot = name.toString('utf8');
+        if (prefix && !fromRoot.startsWith(`${prefix}/`))
+            continue;
+        const relative = prefix ? fromRoot.slice(prefix.length + 1) : fromRoot;
+        if (!selects(relative) || existsOnDisk(external_node_path_default().join(workspace, ...relative.split('/'))))
+            continue;
+        if (files.length < limit)
+            files.push({ path: relative, blob });
+        else
+            more += 1;
+    }
+    return { files, more };
+}
+function existsOnDisk(file) {
+    try {
+        (0,external_node_fs_namespaceObject.lstatSync)(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A deleted dataset's base content, written to `file`. */
+function readDeletedFile(workspace, commit, deleted, file) {
+    const extracted = extractBlob(workspace, commit, deleted.blob, deleted.path, file);
+    return extracted.kind === 'lfs' ? extracted.read() : extracted;
 }
 /** Runs git with its output streamed into `file` (never held in memory). */
 function writeFrom(cwd, args, file, input) {
@@ -51719,6 +51829,10 @@ const FAILED_STATUSES = new Set([
     'skipped',
     'cancelled',
 ]);
+/** The files the step handled (checked or uploaded): all but the deleted datasets its review lists. */
+function handledFiles(results) {
+    return results.filter((r) => r.status !== 'deleted');
+}
 function isFailure(result) {
     return FAILED_STATUSES.has(result.status);
 }
@@ -51727,6 +51841,27 @@ const FAIL_ON_MARK = '(fail-on: ';
 /** Whether `fail-on` failed the file (its check passed; the review's findings were refused). */
 function failedByReview(result) {
     return result.review !== null && (result.error?.includes(FAIL_ON_MARK) ?? false);
+}
+/** The result listing a dataset the head deleted: nothing handled, only its review. */
+function deletedResult(path, purpose, review) {
+    return {
+        path,
+        filename: path.slice(path.lastIndexOf('/') + 1),
+        bytes: 0,
+        sha256: null,
+        file_type: 'jsonl',
+        purpose,
+        id: null,
+        status: 'deleted',
+        processing_status: null,
+        error: null,
+        duration_ms: null,
+        check: null,
+        reused: false,
+        validation_report: null,
+        estimate: null,
+        review,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/review-phase.ts
@@ -51745,14 +51880,31 @@ function failedByReview(result) {
 
 
 
+
+
+/**
+ * Reviews the records that passed their checks, and returns the datasets the head deleted (files of the base
+ * version the patterns select, gone from the work tree), each as a result of its own with `removed` equal to its
+ * samples.
+ */
 async function reviewFiles(records, settings, deps) {
+    if (!settings.review || settings.check === 'off')
+        return [];
     const reviewed = records.filter((r) => r.reviewData !== undefined);
-    if (!settings.review || reviewed.length === 0 || settings.check === 'off')
-        return;
-    await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
+    const base = findBaseCommit(settings.workspace, settings.reviewBase);
+    const deleted = base.commit
+        ? listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings)))
+        : { files: [], more: 0 };
+    if (reviewed.length === 0 && deleted.files.length === 0)
+        return [];
+    const results = [];
+    const title = [
+        reviewed.length ? `${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}` : '',
+        deleted.files.length ? `${deleted.files.length} deleted` : '',
+    ];
+    await deps.log.group(`Review ${title.filter(Boolean).join(' and ')}`, async () => {
         const heads = reviewed.map((r) => r.reviewData);
         const overlaps = overlapBetween(heads);
-        const base = findBaseCommit(settings.workspace, settings.reviewBase);
         const temp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'together-review-'));
         try {
             for (const [index, record] of reviewed.entries()) {
@@ -51789,11 +51941,25 @@ async function reviewFiles(records, settings, deps) {
                 if (gated)
                     record.failedReview(gated);
             }
+            for (const [index, file] of deleted.files.entries()) {
+                if (deps.signal?.aborted)
+                    return;
+                const result = await reviewDeleted(file, base.commit, settings, external_node_path_default().join(temp, `deleted-${index}.jsonl`));
+                deps.log.info(`${file.path}: deleted; ${describeReview(result.review)}`);
+                results.push(result);
+            }
+            if (deleted.more > 0)
+                deps.log.info(`${deleted.more} more deleted datasets are not reviewed (at most ${MAX_DELETED_FILES}).`);
         }
         finally {
             (0,external_node_fs_namespaceObject.rmSync)(temp, { recursive: true, force: true });
         }
     });
+    return results;
+}
+/** The review reads JSONL: deleted datasets of other types are left out. */
+function reviewable(selects) {
+    return (relative) => datasetTypeOf(relative) === 'jsonl' && selects(relative);
 }
 async function compareWithBase(record, head, review, commit, settings, temp, index) {
     const found = readBaseFile(settings.workspace, commit, record.absolutePath, temp, `base-${index}${external_node_path_default().extname(record.path)}`);
@@ -51811,17 +51977,27 @@ async function compareWithBase(record, head, review, commit, settings, temp, ind
         Object.assign(review, { added: 0, removed: 0, modified: 0, unchanged: head.samples });
         return;
     }
+    await compareWithFile(found.file, `${record.path} (base)`, { data: head, file: record.absolutePath }, review, {
+        commit,
+        settings,
+    });
+}
+/**
+ * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:
+ * counts, the base's statistics and the quoted examples. A base that cannot be compared leaves a note.
+ */
+async function compareWithFile(baseFile, label, head, review, { commit, settings }) {
     try {
-        const { size } = await (0,external_node_fs_promises_.stat)(found.file);
+        const { size } = await (0,external_node_fs_promises_.stat)(baseFile);
         // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
         // format rules, and reads each sample's format from its keys, as the head's review does).
-        const checked = await checkDataset({ path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes });
+        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType: 'jsonl' }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes });
         if (!checked.review) {
             review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
             return;
         }
         const baseData = checked.review;
-        const change = changeBetween(baseData, head);
+        const change = changeBetween(baseData, head.data);
         review.base = { source: 'git', commit, samples: baseData.samples, stats: statsOf(baseData) };
         Object.assign(review, {
             added: change.added,
@@ -51829,24 +52005,53 @@ async function compareWithBase(record, head, review, commit, settings, temp, ind
             modified: change.modified,
             unchanged: change.unchanged,
         });
-        const headLines = await quoteLines(record.absolutePath, [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head, i)));
-        const baseLines = await quoteLines(found.file, change.examples.removed.map((i) => lineOf(baseData, i)));
+        const headLines = head.file
+            ? await quoteLines(head.file, [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head.data, i)))
+            : new Map();
+        const baseLines = await quoteLines(baseFile, change.examples.removed.map((i) => lineOf(baseData, i)));
         const example = (quoted, data) => (i) => {
             const line = lineOf(data, i);
             return { line, excerpt: quoted.get(line) ?? '' };
         };
         review.examples = {
-            added: change.examples.added.map(example(headLines, head)),
+            added: change.examples.added.map(example(headLines, head.data)),
             removed: change.examples.removed.map(example(baseLines, baseData)),
-            modified: change.examples.modified.map(example(headLines, head)),
+            modified: change.examples.modified.map(example(headLines, head.data)),
         };
     }
     catch (error) {
         review.base_note = `the base version could not be read: ${(0,error_text/* messageOf */.b)(error)}`;
     }
     finally {
-        (0,external_node_fs_namespaceObject.rmSync)(found.file, { force: true });
+        (0,external_node_fs_namespaceObject.rmSync)(baseFile, { force: true });
     }
+}
+/** A dataset the head deleted: its base version's samples, all removed. */
+async function reviewDeleted(file, commit, settings, temp) {
+    const none = emptyReviewData();
+    const review = {
+        samples: 0,
+        duplicates: 0,
+        conflicts: 0,
+        overlap: {},
+        stats: statsOf(none),
+        base: null,
+        base_note: null,
+        added: null,
+        removed: null,
+        modified: null,
+        unchanged: null,
+        examples: { added: [], removed: [], modified: [] },
+    };
+    const found = readDeletedFile(settings.workspace, commit, file, temp);
+    if (found.kind === 'read')
+        await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
+            commit,
+            settings,
+        });
+    else
+        review.base_note = found.kind === 'none' ? found.note : 'no base version';
+    return deletedResult(file.path, settings.purpose, review);
 }
 /** The wanted lines of a file as excerpts (120 characters, one line, escaped). */
 async function quoteLines(file, lines) {
@@ -52102,7 +52307,9 @@ function row(r) {
     const review = r.review;
     const head = review.samples.toLocaleString('en-US');
     let samples;
-    if (review.base) {
+    if (r.status === 'deleted')
+        samples = `${review.base ? review.base.samples.toLocaleString('en-US') : '?'} → 0 (deleted)`;
+    else if (review.base) {
         const difference = review.samples - review.base.samples;
         samples = `${review.base.samples.toLocaleString('en-US')} → ${head} (${difference >= 0 ? '+' : '−'}${Math.abs(difference).toLocaleString('en-US')})`;
     }
@@ -52127,7 +52334,7 @@ function row(r) {
 function detailsOf(r, level) {
     const review = r.review;
     const lines = [
-        `<details><summary><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code>: ${(0,format/* escapeText */.X1)(statsLine(review))}</summary>`,
+        `<details><summary><code>${(0,format/* escapeText */.X1)(clip(r.path, MAX_PATH_CHARS))}</code>: ${(0,format/* escapeText */.X1)(r.status === 'deleted' ? `deleted; the base version: ${review.base ? statsLine(review.base.stats) : 'not read'}` : statsLine(review.stats))}</summary>`,
         '',
     ];
     if (review.base_note)
@@ -52152,8 +52359,7 @@ function detailsOf(r, level) {
     lines.push('</details>', '');
     return lines;
 }
-function statsLine(review) {
-    const s = review.stats;
+function statsLine(s) {
     const parts = [`${s.format ?? 'unknown format'}`];
     if (s.characters)
         parts.push(`characters per sample ${s.characters.min}–${s.characters.max}, median ${s.characters.median}, p95 ${s.characters.p95}`);
@@ -52223,9 +52429,12 @@ const STATUS_LABEL = {
     timeout: '⏱️ timeout',
     skipped: '⏭️ skipped',
     cancelled: '🚫 cancelled',
+    deleted: '🗑️ deleted',
 };
 /** Renders the report as GitHub-flavoured Markdown with an HTML table, within `limits.maxBytes`. */
-function renderSummary(results, context, limits = SUMMARY_LIMITS) {
+function renderSummary(all, context, limits = SUMMARY_LIMITS) {
+    // Deleted datasets have a row in the review only.
+    const results = handledFiles(all);
     const out = new BudgetedLines(limits.maxBytes);
     out.push(`## ${(0,format/* escapeHtml */.ZD)(headline(results, context))}`, '');
     if (results.length === 0) {
@@ -52298,7 +52507,7 @@ function renderSummary(results, context, limits = SUMMARY_LIMITS) {
             out.push(`<li>… and ${total - listed} more: see ${limits.everyFileIn}.</li>`);
         out.push('</ul>', '');
     }
-    out.push(...renderReview(results, { maxBytes: out.left(RESERVED_BYTES / 2), examples: limits.reviewExamples ?? 5 }));
+    out.push(...renderReview(all, { maxBytes: out.left(RESERVED_BYTES / 2), examples: limits.reviewExamples ?? 5 }));
     return out.text();
 }
 function summary_row(r, checking, estimating) {
@@ -52668,6 +52877,12 @@ function reviewWarnings(path, review, first) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+/**
+ * The step's outputs, computed from the per-file results and kept, all together, under GitHub's limit (1 MB of
+ * outputs per job): when there are too many files for it, an output lists the first entries that fit, and the
+ * manifest (always written, its path an output) has every file.
+ */
+
 /** GitHub keeps at most 1 MB of a job's outputs; this leaves room for the other steps' outputs. */
 const OUTPUTS_BUDGET_BYTES = 900_000;
 /**
@@ -52676,22 +52891,30 @@ const OUTPUTS_BUDGET_BYTES = 900_000;
  * files are too many for all (and all of them, with room to spare, for a few hundred).
  */
 function buildOutputs(results, manifestPath, budget = OUTPUTS_BUDGET_BYTES) {
+    // A deleted dataset (listed for its review) has no ID to hand on: it is in `files` only.
+    const handled = handledFiles(results);
     let left = budget;
     const take = (name, value) => {
         left -= Buffer.byteLength(name) + Buffer.byteLength(value);
         return value;
     };
-    const fileId = take('file-id', results[0]?.id ?? '');
+    const fileId = take('file-id', handled[0]?.id ?? '');
     const manifest = take('manifest', manifestPath);
-    const withIds = results.flatMap((r) => (r.id ? [r.id] : []));
+    const withIds = handled.flatMap((r) => (r.id ? [r.id] : []));
     const fileIds = fit(withIds, (id) => JSON.stringify(id), '[', ']', Math.floor(left * 0.25) - 'file-ids'.length);
     take('file-ids', fileIds.json);
-    const ids = fit(results, (r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`, '{', '}', Math.floor(left * 0.6) - 'ids'.length);
+    const ids = fit(handled, (r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`, '{', '}', Math.floor(left * 0.6) - 'ids'.length);
     take('ids', ids.json);
     const files = fit(results, (r) => JSON.stringify(r), '[', ']', left - 'files'.length);
     return {
         outputs: { 'file-id': fileId, 'file-ids': fileIds.json, ids: ids.json, files: files.json, manifest },
-        listed: { files: files.count, ids: ids.count, fileIds: fileIds.count, total: results.length },
+        listed: {
+            files: files.count,
+            ids: ids.count,
+            fileIds: fileIds.count,
+            total: results.length,
+            handled: handled.length,
+        },
     };
 }
 /**
@@ -56160,6 +56383,7 @@ async function run() {
     const cancel = cancelOnSignals(runnerLog, 'cleaning up uploads in flight and writing what finished');
     const github = await connectToGitHub(settings, cancel.signal);
     let records = [];
+    let deleted = [];
     let client;
     try {
         let files = await resolveFiles(settings);
@@ -56178,8 +56402,9 @@ async function run() {
             const todo = settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
             runnerLog.info(`Found ${count} to ${todo}.`);
             await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
-            await reviewFiles(records, settings, { log: runnerLog, signal: cancel.signal });
         }
+        // Also with no files found: a pull request that deletes the datasets gets them listed.
+        deleted = await reviewFiles(records, settings, { log: runnerLog, signal: cancel.signal });
         if (settings.mode === 'upload' && cancel.signal.aborted) {
             // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
             for (const record of records)
@@ -56223,7 +56448,7 @@ async function run() {
         await client?.close();
     }
     const datasets = new Set(records.map((record) => record.absolutePath));
-    const results = records.map((record) => record.toResult());
+    const results = [...records.map((record) => record.toResult()), ...deleted];
     const reviewLines = new Map(records.flatMap((r) => (r.reviewFirstLines ? [[r.path, r.reviewFirstLines]] : [])));
     await report(results, settings, datasets, reviewLines);
     if (settings.comment && settings.pullRequest && github) {
@@ -56270,7 +56495,7 @@ async function report(results, settings, datasets, reviewLines) {
     }
     const { outputs, listed } = buildOutputs(results, manifestPath);
     setOutputs(outputs);
-    const cut = listed.files < listed.total || listed.ids < listed.total;
+    const cut = listed.files < listed.total || listed.ids < listed.handled;
     if (cut) {
         runnerLog.warning(`The outputs list the first ${listed.files} of ${listed.total} files in 'files' (and ${listed.ids} in 'ids'): GitHub keeps at most 1 MB of a job's outputs. The manifest (${manifestPath}) has every file.`);
     }

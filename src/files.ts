@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { FileType } from './domain.js';
 import { messageOf } from './error-text.js';
 import { excerpt } from './safe-text.js';
-import { globEscape, GlobPattern, isInside, walk, type WalkEntry } from './walk.js';
+import { fileSelector, globEscape, GlobPattern, isInside, walk, type WalkEntry } from './walk.js';
 
 export const DATASET_EXTENSIONS: Record<string, FileType> = { '.jsonl': 'jsonl', '.csv': 'csv', '.parquet': 'parquet' };
 
@@ -90,6 +90,21 @@ async function allowedRoots(rooted: string[], workspace: string): Promise<string
   const roots = [absoluteWorkspace, ...outside];
   const real = await Promise.all(roots.map((root) => realpath(root).catch(() => root)));
   return [...new Set([...roots, ...real])];
+}
+
+/**
+ * Whether a workspace-relative path (`/` separators) of a file that is not on disk would be selected by the
+ * patterns: a dataset of the base version, to tell whether the head deleted it. The same rules as resolveFiles:
+ * named, or under a matched directory with a dataset extension, and hidden names left out unless included.
+ */
+export function selectsMissingFile(options: ResolveOptions): (relative: string) => boolean {
+  const selects = fileSelector(
+    options.patterns.map((p) => rootPattern(p, options.workspace)),
+    (file) => datasetTypeOf(file) !== undefined,
+  );
+  return (relative) =>
+    (options.includeHiddenFiles || !hasHiddenPart(relative.split('/').join(path.sep))) &&
+    selects(path.join(options.workspace, ...relative.split('/')));
 }
 
 /** A matched path as a MatchedFile: resolved, and refused by name when it must not be read; undefined to skip. */

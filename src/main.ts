@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
   const cancel = cancelOnSignals(log, 'cleaning up uploads in flight and writing what finished');
   const github = await connectToGitHub(settings, cancel.signal);
   let records: FileRecord[] = [];
+  let deleted: FileResult[] = [];
   let client: TogetherClient | undefined;
   try {
     let files = await resolveFiles(settings);
@@ -60,8 +61,9 @@ export async function run(): Promise<void> {
         settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
       log.info(`Found ${count} to ${todo}.`);
       await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
-      await reviewFiles(records, settings, { log, signal: cancel.signal });
     }
+    // Also with no files found: a pull request that deletes the datasets gets them listed.
+    deleted = await reviewFiles(records, settings, { log, signal: cancel.signal });
     if (settings.mode === 'upload' && cancel.signal.aborted) {
       // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
       for (const record of records) if (!record.settled) record.cancelled();
@@ -100,7 +102,7 @@ export async function run(): Promise<void> {
     await client?.close();
   }
   const datasets = new Set(records.map((record) => record.absolutePath));
-  const results = records.map((record) => record.toResult());
+  const results = [...records.map((record) => record.toResult()), ...deleted];
   const reviewLines = new Map(
     records.flatMap((r) => (r.reviewFirstLines ? [[r.path, r.reviewFirstLines] as const] : [])),
   );
@@ -156,7 +158,7 @@ async function report(
   }
   const { outputs, listed } = buildOutputs(results, manifestPath);
   setOutputs(outputs);
-  const cut = listed.files < listed.total || listed.ids < listed.total;
+  const cut = listed.files < listed.total || listed.ids < listed.handled;
   if (cut) {
     log.warning(
       `The outputs list the first ${listed.files} of ${listed.total} files in 'files' (and ${listed.ids} in 'ids'): GitHub keeps at most 1 MB of a job's outputs. The manifest (${manifestPath}) has every file.`,

@@ -8,10 +8,11 @@ import type { FileReview } from './review/analysis.js';
  * `processed`: Together finished and accepted it. `uploaded`: sent, not waited for. `checked`: passed its checks
  * in check mode. `rejected`: Together refused it (INVALID_FORMAT or FAILED). `failed`: it failed its checks or
  * could not be sent. `timeout`: still processing at the deadline. `skipped`: not sent because another file
- * failed its checks. `cancelled`: the run was cancelled before the file was done.
+ * failed its checks. `cancelled`: the run was cancelled before the file was done. `deleted`: a dataset the base
+ * version had (the patterns select it there) and the head does not: listed for its review alone, never sent.
  */
 export type FileStatus =
-  'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped' | 'cancelled';
+  'processed' | 'uploaded' | 'checked' | 'rejected' | 'failed' | 'timeout' | 'skipped' | 'cancelled' | 'deleted';
 
 /** The per-file result, as the `files` output holds it. */
 export interface FileResult {
@@ -65,6 +66,11 @@ export const FAILED_STATUSES: ReadonlySet<FileStatus> = new Set([
   'cancelled',
 ]);
 
+/** The files the step handled (checked or uploaded): all but the deleted datasets its review lists. */
+export function handledFiles(results: readonly FileResult[]): FileResult[] {
+  return results.filter((r) => r.status !== 'deleted');
+}
+
 export function isFailure(result: Pick<FileResult, 'status'>): boolean {
   return FAILED_STATUSES.has(result.status);
 }
@@ -75,4 +81,26 @@ export const FAIL_ON_MARK = '(fail-on: ';
 /** Whether `fail-on` failed the file (its check passed; the review's findings were refused). */
 export function failedByReview(result: Pick<FileResult, 'review' | 'error'>): boolean {
   return result.review !== null && (result.error?.includes(FAIL_ON_MARK) ?? false);
+}
+
+/** The result listing a dataset the head deleted: nothing handled, only its review. */
+export function deletedResult(path: string, purpose: Purpose, review: FileReview): FileResult {
+  return {
+    path,
+    filename: path.slice(path.lastIndexOf('/') + 1),
+    bytes: 0,
+    sha256: null,
+    file_type: 'jsonl',
+    purpose,
+    id: null,
+    status: 'deleted',
+    processing_status: null,
+    error: null,
+    duration_ms: null,
+    check: null,
+    reused: false,
+    validation_report: null,
+    estimate: null,
+    review,
+  };
 }

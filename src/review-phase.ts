@@ -21,33 +21,58 @@ import {
   type FileReview,
   type ReviewExample,
 } from './review/analysis.js';
-import type { ReviewData } from './check/review-collector.js';
-import { findBaseCommit, readBaseFile } from './review/git-base.js';
+import { emptyReviewData, type ReviewData } from './check/review-collector.js';
+import {
+  findBaseCommit,
+  listDeletedFiles,
+  MAX_DELETED_FILES,
+  readBaseFile,
+  readDeletedFile,
+  type DeletedFile,
+} from './review/git-base.js';
+import { datasetTypeOf, selectsMissingFile } from './files.js';
 import { excerpt } from './safe-text.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
-import { FAIL_ON_MARK } from './result.js';
+import { deletedResult, FAIL_ON_MARK, type FileResult } from './result.js';
 
 export interface ReviewSettings {
   review: boolean;
   failOn: ReviewGate[];
   reviewBase: ReviewBase | undefined;
   workspace: string;
+  /** The `path` input and its hidden-file rule: to tell which files of the base version were datasets. */
+  patterns: string[];
+  includeHiddenFiles: boolean;
   purpose: Purpose;
   check: CheckLevel;
   maxLineBytes?: number;
 }
 
+/**
+ * Reviews the records that passed their checks, and returns the datasets the head deleted (files of the base
+ * version the patterns select, gone from the work tree), each as a result of its own with `removed` equal to its
+ * samples.
+ */
 export async function reviewFiles(
   records: FileRecord[],
   settings: ReviewSettings,
   deps: { log: Log; signal?: AbortSignal; tempRoot?: string },
-): Promise<void> {
+): Promise<FileResult[]> {
+  if (!settings.review || settings.check === 'off') return [];
   const reviewed = records.filter((r) => r.reviewData !== undefined);
-  if (!settings.review || reviewed.length === 0 || settings.check === 'off') return;
-  await deps.log.group(`Review ${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}`, async () => {
+  const base = findBaseCommit(settings.workspace, settings.reviewBase);
+  const deleted = base.commit
+    ? listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings)))
+    : { files: [], more: 0 };
+  if (reviewed.length === 0 && deleted.files.length === 0) return [];
+  const results: FileResult[] = [];
+  const title = [
+    reviewed.length ? `${reviewed.length} dataset${reviewed.length === 1 ? '' : 's'}` : '',
+    deleted.files.length ? `${deleted.files.length} deleted` : '',
+  ];
+  await deps.log.group(`Review ${title.filter(Boolean).join(' and ')}`, async () => {
     const heads = reviewed.map((r) => r.reviewData!);
     const overlaps = overlapBetween(heads);
-    const base = findBaseCommit(settings.workspace, settings.reviewBase);
     const temp = mkdtempSync(path.join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'together-review-'));
     try {
       for (const [index, record] of reviewed.entries()) {
@@ -81,10 +106,24 @@ export async function reviewFiles(
         const gated = gateMessage(review, settings.failOn);
         if (gated) record.failedReview(gated);
       }
+      for (const [index, file] of deleted.files.entries()) {
+        if (deps.signal?.aborted) return;
+        const result = await reviewDeleted(file, base.commit!, settings, path.join(temp, `deleted-${index}.jsonl`));
+        deps.log.info(`${file.path}: deleted; ${describeReview(result.review!)}`);
+        results.push(result);
+      }
+      if (deleted.more > 0)
+        deps.log.info(`${deleted.more} more deleted datasets are not reviewed (at most ${MAX_DELETED_FILES}).`);
     } finally {
       rmSync(temp, { recursive: true, force: true });
     }
   });
+  return results;
+}
+
+/** The review reads JSONL: deleted datasets of other types are left out. */
+function reviewable(selects: (relative: string) => boolean): (relative: string) => boolean {
+  return (relative) => datasetTypeOf(relative) === 'jsonl' && selects(relative);
 }
 
 async function compareWithBase(
@@ -117,12 +156,29 @@ async function compareWithBase(
     Object.assign(review, { added: 0, removed: 0, modified: 0, unchanged: head.samples });
     return;
   }
+  await compareWithFile(found.file, `${record.path} (base)`, { data: head, file: record.absolutePath }, review, {
+    commit,
+    settings,
+  });
+}
+
+/**
+ * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:
+ * counts, the base's statistics and the quoted examples. A base that cannot be compared leaves a note.
+ */
+async function compareWithFile(
+  baseFile: string,
+  label: string,
+  head: { data: ReviewData; file: string | undefined },
+  review: FileReview,
+  { commit, settings }: { commit: string; settings: ReviewSettings },
+): Promise<void> {
   try {
-    const { size } = await stat(found.file);
+    const { size } = await stat(baseFile);
     // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
     // format rules, and reads each sample's format from its keys, as the head's review does).
     const checked = await checkDataset(
-      { path: `${record.path} (base)`, absolutePath: found.file, bytes: size, fileType: 'jsonl' },
+      { path: label, absolutePath: baseFile, bytes: size, fileType: 'jsonl' },
       settings.purpose,
       'structural',
       {},
@@ -133,7 +189,7 @@ async function compareWithBase(
       return;
     }
     const baseData = checked.review;
-    const change = changeBetween(baseData, head);
+    const change = changeBetween(baseData, head.data);
     review.base = { source: 'git', commit, samples: baseData.samples, stats: statsOf(baseData) };
     Object.assign(review, {
       added: change.added,
@@ -141,12 +197,14 @@ async function compareWithBase(
       modified: change.modified,
       unchanged: change.unchanged,
     });
-    const headLines = await quoteLines(
-      record.absolutePath,
-      [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head, i)),
-    );
+    const headLines = head.file
+      ? await quoteLines(
+          head.file,
+          [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head.data, i)),
+        )
+      : new Map<number, string>();
     const baseLines = await quoteLines(
-      found.file,
+      baseFile,
       change.examples.removed.map((i) => lineOf(baseData, i)),
     );
     const example =
@@ -156,15 +214,47 @@ async function compareWithBase(
         return { line, excerpt: quoted.get(line) ?? '' };
       };
     review.examples = {
-      added: change.examples.added.map(example(headLines, head)),
+      added: change.examples.added.map(example(headLines, head.data)),
       removed: change.examples.removed.map(example(baseLines, baseData)),
-      modified: change.examples.modified.map(example(headLines, head)),
+      modified: change.examples.modified.map(example(headLines, head.data)),
     };
   } catch (error) {
     review.base_note = `the base version could not be read: ${messageOf(error)}`;
   } finally {
-    rmSync(found.file, { force: true });
+    rmSync(baseFile, { force: true });
   }
+}
+
+/** A dataset the head deleted: its base version's samples, all removed. */
+async function reviewDeleted(
+  file: DeletedFile,
+  commit: string,
+  settings: ReviewSettings,
+  temp: string,
+): Promise<FileResult> {
+  const none = emptyReviewData();
+  const review: FileReview = {
+    samples: 0,
+    duplicates: 0,
+    conflicts: 0,
+    overlap: {},
+    stats: statsOf(none),
+    base: null,
+    base_note: null,
+    added: null,
+    removed: null,
+    modified: null,
+    unchanged: null,
+    examples: { added: [], removed: [], modified: [] },
+  };
+  const found = readDeletedFile(settings.workspace, commit, file, temp);
+  if (found.kind === 'read')
+    await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
+      commit,
+      settings,
+    });
+  else review.base_note = found.kind === 'none' ? found.note : 'no base version';
+  return deletedResult(file.path, settings.purpose, review);
 }
 
 /** The wanted lines of a file as excerpts (120 characters, one line, escaped). */

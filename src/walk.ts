@@ -149,11 +149,7 @@ export interface WalkOptions {
  * directory (and pass `keepDescendant`), directories a pattern names itself, and refused links and names.
  */
 export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry> {
-  const explicit = options.patterns.map((p) => new GlobPattern(p));
-  const all = explicit.flatMap((p) => [p, ...compact([p.descendants()])]);
-  const includes = all.filter((p) => !p.negate);
-  const matchAll = (itemPath: string) => matchOf(all, itemPath);
-  const matchNamed = (itemPath: string) => matchOf(explicit, itemPath);
+  const { includes, matchAll, matchNamed } = compilePatterns(options.patterns);
   const couldMatchBelow = (itemPath: string) => includes.some((p) => p.couldMatchBelow(itemPath));
   const hidden = (itemPath: string) => options.excludeHiddenFiles && path.basename(itemPath).startsWith('.');
 
@@ -237,6 +233,31 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry> {
       pending.push(...subdirectories.reverse());
     }
   }
+}
+
+/** The patterns, as lines (`explicit`) and with each one's implicit descendants (`all`), with their matchers. */
+function compilePatterns(patterns: readonly string[]) {
+  const explicit = patterns.map((p) => new GlobPattern(p));
+  const all = explicit.flatMap((p) => [p, ...compact([p.descendants()])]);
+  return {
+    includes: all.filter((p) => !p.negate),
+    matchAll: (itemPath: string) => matchOf(all, itemPath),
+    matchNamed: (itemPath: string) => matchOf(explicit, itemPath),
+  };
+}
+
+/**
+ * Whether the patterns select a file at this absolute path, as the walk would select a regular file found there
+ * (named by a pattern, or under a matched directory and kept by `keepDescendant`). For paths that are not on disk,
+ * such as the datasets of the base version that the head deleted; the caller applies the hidden-file rule.
+ */
+export function fileSelector(
+  patterns: readonly string[],
+  keepDescendant: (absolutePath: string) => boolean,
+): (absolutePath: string) => boolean {
+  const { matchAll, matchNamed } = compilePatterns(patterns);
+  return (itemPath) =>
+    (matchNamed(itemPath) & MATCH_FILE) !== 0 || ((matchAll(itemPath) & MATCH_FILE) !== 0 && keepDescendant(itemPath));
 }
 
 /** The real paths of the folders that led to a directory, innermost first. */

@@ -1456,6 +1456,10 @@ function messagesChars(messages) {
     return chars;
 }
 /** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
+/** The review data of no samples (the head of a deleted dataset). */
+function emptyReviewData() {
+    return new ReviewCollector().data();
+}
 function mergeReviewData(parts) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
     const records = new Uint32Array(samples * RECORD_WORDS);

@@ -154,6 +154,11 @@ function messagesChars(messages: unknown): number {
 }
 
 /** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
+/** The review data of no samples (the head of a deleted dataset). */
+export function emptyReviewData(): ReviewData {
+  return new ReviewCollector().data();
+}
+
 export function mergeReviewData(parts: Array<{ data: ReviewData; lineOffset: number }>): ReviewData {
   const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
   const records = new Uint32Array(samples * RECORD_WORDS);

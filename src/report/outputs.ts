@@ -3,7 +3,7 @@
  * outputs per job): when there are too many files for it, an output lists the first entries that fit, and the
  * manifest (always written, its path an output) has every file.
  */
-import type { FileResult } from '../result.js';
+import { handledFiles, type FileResult } from '../result.js';
 
 /** GitHub keeps at most 1 MB of a job's outputs; this leaves room for the other steps' outputs. */
 export const OUTPUTS_BUDGET_BYTES = 900_000;
@@ -23,8 +23,8 @@ export type ActionOutputs = {
 
 export interface BuiltOutputs {
   outputs: ActionOutputs;
-  /** How many entries each list holds, of how many: fewer only when the budget ran out. */
-  listed: { files: number; ids: number; fileIds: number; total: number };
+  /** How many entries each list holds, of how many (`total` in files, `handled` in ids): fewer only when the budget ran out. */
+  listed: { files: number; ids: number; fileIds: number; total: number; handled: number };
 }
 
 /**
@@ -33,18 +33,20 @@ export interface BuiltOutputs {
  * files are too many for all (and all of them, with room to spare, for a few hundred).
  */
 export function buildOutputs(results: FileResult[], manifestPath: string, budget = OUTPUTS_BUDGET_BYTES): BuiltOutputs {
+  // A deleted dataset (listed for its review) has no ID to hand on: it is in `files` only.
+  const handled = handledFiles(results);
   let left = budget;
   const take = (name: string, value: string) => {
     left -= Buffer.byteLength(name) + Buffer.byteLength(value);
     return value;
   };
-  const fileId = take('file-id', results[0]?.id ?? '');
+  const fileId = take('file-id', handled[0]?.id ?? '');
   const manifest = take('manifest', manifestPath);
-  const withIds = results.flatMap((r) => (r.id ? [r.id] : []));
+  const withIds = handled.flatMap((r) => (r.id ? [r.id] : []));
   const fileIds = fit(withIds, (id) => JSON.stringify(id), '[', ']', Math.floor(left * 0.25) - 'file-ids'.length);
   take('file-ids', fileIds.json);
   const ids = fit(
-    results,
+    handled,
     (r) => `${JSON.stringify(r.path)}:${JSON.stringify(r.id)}`,
     '{',
     '}',
@@ -54,7 +56,13 @@ export function buildOutputs(results: FileResult[], manifestPath: string, budget
   const files = fit(results, (r) => JSON.stringify(r), '[', ']', left - 'files'.length);
   return {
     outputs: { 'file-id': fileId, 'file-ids': fileIds.json, ids: ids.json, files: files.json, manifest },
-    listed: { files: files.count, ids: ids.count, fileIds: fileIds.count, total: results.length },
+    listed: {
+      files: files.count,
+      ids: ids.count,
+      fileIds: fileIds.count,
+      total: results.length,
+      handled: handled.length,
+    },
   };
 }
 

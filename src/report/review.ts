@@ -4,7 +4,7 @@
  * the budget given, cut in this order: examples first, then charts, then rows.
  */
 import type { FileResult } from '../result.js';
-import type { FileReview, ReviewExample } from '../review/analysis.js';
+import type { FileReview, ReviewExample, ReviewStats } from '../review/analysis.js';
 import { escapeText } from './format.js';
 
 const MAX_PATH_CHARS = 200;
@@ -72,7 +72,9 @@ function row(r: FileResult & { review: FileReview }): string {
   const review = r.review;
   const head = review.samples.toLocaleString('en-US');
   let samples: string;
-  if (review.base) {
+  if (r.status === 'deleted')
+    samples = `${review.base ? review.base.samples.toLocaleString('en-US') : '?'} → 0 (deleted)`;
+  else if (review.base) {
     const difference = review.samples - review.base.samples;
     samples = `${review.base.samples.toLocaleString('en-US')} → ${head} (${difference >= 0 ? '+' : '−'}${Math.abs(difference).toLocaleString('en-US')})`;
   } else samples = `${head} (${review.base_note?.startsWith('new file') ? 'new file' : 'no base'})`;
@@ -100,7 +102,7 @@ function row(r: FileResult & { review: FileReview }): string {
 function detailsOf(r: FileResult & { review: FileReview }, level: { examples: number; chart: boolean }): string[] {
   const review = r.review;
   const lines = [
-    `<details><summary><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code>: ${escapeText(statsLine(review))}</summary>`,
+    `<details><summary><code>${escapeText(clip(r.path, MAX_PATH_CHARS))}</code>: ${escapeText(r.status === 'deleted' ? `deleted; the base version: ${review.base ? statsLine(review.base.stats) : 'not read'}` : statsLine(review.stats))}</summary>`,
     '',
   ];
   if (review.base_note) lines.push(`<p>${escapeText(review.base_note)}</p>`, '');
@@ -124,8 +126,7 @@ function detailsOf(r: FileResult & { review: FileReview }, level: { examples: nu
   return lines;
 }
 
-function statsLine(review: FileReview): string {
-  const s = review.stats;
+function statsLine(s: ReviewStats): string {
   const parts = [`${s.format ?? 'unknown format'}`];
   if (s.characters)
     parts.push(

@@ -5,7 +5,7 @@
  * user-supplied is escaped.
  */
 import type { CheckLevel, Mode, Purpose } from '../domain.js';
-import { isFailure, type FileResult, type FileStatus } from '../result.js';
+import { handledFiles, isFailure, type FileResult, type FileStatus } from '../result.js';
 import type { ValidationReport } from '../together/types.js';
 import { describeEstimate, escapeHtml, escapeText, formatBytes, formatDuration } from './format.js';
 import { renderReview } from './review.js';
@@ -45,6 +45,7 @@ const STATUS_LABEL: Record<FileStatus, string> = {
   timeout: '⏱️ timeout',
   skipped: '⏭️ skipped',
   cancelled: '🚫 cancelled',
+  deleted: '🗑️ deleted',
 };
 
 export interface SummaryContext {
@@ -58,10 +59,12 @@ export interface SummaryContext {
 
 /** Renders the report as GitHub-flavoured Markdown with an HTML table, within `limits.maxBytes`. */
 export function renderSummary(
-  results: FileResult[],
+  all: FileResult[],
   context: SummaryContext,
   limits: SummaryLimits = SUMMARY_LIMITS,
 ): string {
+  // Deleted datasets have a row in the review only.
+  const results = handledFiles(all);
   const out = new BudgetedLines(limits.maxBytes);
   out.push(`## ${escapeHtml(headline(results, context))}`, '');
   if (results.length === 0) {
@@ -147,7 +150,7 @@ export function renderSummary(
     out.push('</ul>', '');
   }
 
-  out.push(...renderReview(results, { maxBytes: out.left(RESERVED_BYTES / 2), examples: limits.reviewExamples ?? 5 }));
+  out.push(...renderReview(all, { maxBytes: out.left(RESERVED_BYTES / 2), examples: limits.reviewExamples ?? 5 }));
   return out.text();
 }
 

@@ -4,7 +4,8 @@
  * equal Git LFS object IDs) mean unchanged, and nothing is read. git runs without a shell; paths are arguments.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, lstatSync, openSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { ReviewBase } from '../settings.js';
 
@@ -71,27 +72,118 @@ export function readBaseFile(
   const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
   if (headBlob === baseBlob && clean()) return { kind: 'unchanged', commit };
 
-  const size = Number(git(workspace, ['cat-file', '-s', baseBlob]) ?? '0');
+  const extracted = extractBlob(workspace, commit, baseBlob, relative, path.join(tempDir, tempName));
+  if (extracted.kind !== 'lfs') return extracted;
+  const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
+  const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
+  if (headLfs?.[1] === extracted.oid && clean()) return { kind: 'unchanged', commit };
+  return extracted.read();
+}
+
+/**
+ * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
+ * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
+ */
+function extractBlob(
+  workspace: string,
+  commit: string,
+  blob: string,
+  relative: string,
+  file: string,
+): Exclude<BaseFile, { kind: 'unchanged' } | { kind: 'new' }> | { kind: 'lfs'; oid: string; read: () => BaseFile } {
+  const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
   // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
-  const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', baseBlob]) ?? ''}\n` : '';
-  const baseLfs = LFS_POINTER.exec(pointer);
-  const file = path.join(tempDir, tempName);
-  if (baseLfs) {
-    const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
-    const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
-    if (headLfs?.[1] === baseLfs[1] && clean()) return { kind: 'unchanged', commit };
-    if (!writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)) {
-      return {
-        kind: 'none',
-        note: `no base version: it is in Git LFS (oid sha256:${baseLfs[1]!.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
-      };
-    }
-    return { kind: 'read', commit, file };
+  const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
+  const lfs = LFS_POINTER.exec(pointer);
+  if (lfs) {
+    return {
+      kind: 'lfs',
+      oid: lfs[1]!,
+      read: () =>
+        writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)
+          ? { kind: 'read', commit, file }
+          : {
+              kind: 'none',
+              note: `no base version: it is in Git LFS (oid sha256:${lfs[1]!.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+            },
+    };
   }
-  if (!writeFrom(workspace, ['cat-file', 'blob', baseBlob], file)) {
+  if (!writeFrom(workspace, ['cat-file', 'blob', blob], file)) {
     return { kind: 'none', note: 'no base version: git could not read it from the clone' };
   }
   return { kind: 'read', commit, file };
+}
+
+/** Deleted datasets read at most (each is read whole from git). */
+export const MAX_DELETED_FILES = 1000;
+
+export interface DeletedFile {
+  /** Relative to the workspace, `/` separators. */
+  path: string;
+  blob: string;
+}
+
+/**
+ * The files of the base commit that `selects` picks (workspace-relative paths) and that are not in the work tree:
+ * datasets the head deleted. Regular files only (no links or submodules); names that are not valid UTF-8 are left
+ * out, as the head's walk refuses them. At most `limit`, in the tree's order; `more` counts the rest.
+ */
+export function listDeletedFiles(
+  workspace: string,
+  commit: string,
+  selects: (relative: string) => boolean,
+  limit = MAX_DELETED_FILES,
+): { files: DeletedFile[]; more: number } {
+  const files: DeletedFile[] = [];
+  let more = 0;
+  const root = git(workspace, ['rev-parse', '--show-toplevel']);
+  if (root === undefined) return { files, more };
+  let listing: Buffer;
+  try {
+    listing = execFileSync('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
+      cwd: workspace,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch {
+    return { files, more };
+  }
+  const prefix = path.relative(root, realpathSync(workspace)).split(path.sep).join('/');
+  for (let start = 0; start < listing.length;) {
+    let end = listing.indexOf(0, start);
+    if (end < 0) end = listing.length;
+    const entry = listing.subarray(start, end);
+    start = end + 1;
+    // "<mode> <type> <object>\t<path>"
+    const tab = entry.indexOf(9);
+    if (tab < 0) continue;
+    const [mode, type, blob] = entry.toString('latin1', 0, tab).split(' ');
+    if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !blob) continue;
+    const name = entry.subarray(tab + 1);
+    if (!isUtf8(name)) continue;
+    const fromRoot = name.toString('utf8');
+    if (prefix && !fromRoot.startsWith(`${prefix}/`)) continue;
+    const relative = prefix ? fromRoot.slice(prefix.length + 1) : fromRoot;
+    if (!selects(relative) || existsOnDisk(path.join(workspace, ...relative.split('/')))) continue;
+    if (files.length < limit) files.push({ path: relative, blob });
+    else more += 1;
+  }
+  return { files, more };
+}
+
+function existsOnDisk(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A deleted dataset's base content, written to `file`. */
+export function readDeletedFile(workspace: string, commit: string, deleted: DeletedFile, file: string): BaseFile {
+  const extracted = extractBlob(workspace, commit, deleted.blob, deleted.path, file);
+  return extracted.kind === 'lfs' ? extracted.read() : extracted;
 }
 
 /** Runs git with its output streamed into `file` (never held in memory). */

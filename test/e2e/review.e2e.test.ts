@@ -3,7 +3,7 @@
  * on a pull request: a base commit, the pull request's head, and the test merge commit with both parents.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,7 +43,10 @@ async function pullRequestRepo(base: Record<string, string>, head: Record<string
   git(root, 'init', '-q', '-b', 'main');
   git(root, 'config', 'user.email', 'test@example.com');
   git(root, 'config', 'user.name', 'test');
-  for (const [name, text] of Object.entries(base)) await writeFile(path.join(root, name), text);
+  for (const [name, text] of Object.entries(base)) {
+    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
+    await writeFile(path.join(root, name), text);
+  }
   git(root, 'add', '.');
   git(root, 'commit', '-qm', 'base');
   git(root, 'checkout', '-qb', 'feature');
@@ -130,6 +133,40 @@ describe('the dataset review on a pull request', () => {
     // Two runs, the same report byte for byte.
     const again = await runAction({ workspace: repo, inputs: { mode: 'check', path: '*.jsonl' }, env: prEnv });
     expect(again.summary).toBe(run.summary);
+  });
+
+  it('lists a deleted dataset with all its samples removed, and only the datasets the patterns select', async () => {
+    const old = jsonl([chat('o1', 'gone'), chat('o2', 'gone too'), chat('o1', 'gone')]);
+    const repo = await pullRequestRepo(
+      {
+        'train.jsonl': BASE,
+        'data/old.jsonl': old,
+        'data/notes.md': 'not a dataset',
+        'other/elsewhere.jsonl': old, // the patterns do not select it
+        'data/.hidden.jsonl': old, // hidden: left out unless include-hidden-files
+      },
+      { 'data/old.jsonl': null, 'data/notes.md': null, 'other/elsewhere.jsonl': null, 'data/.hidden.jsonl': null },
+    );
+    const run = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: 'train.jsonl\ndata/' },
+      env: prEnv,
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const files = JSON.parse(run.outputs.files!) as FileResult[];
+    expect(files.map((f) => [f.path, f.status])).toEqual([
+      ['train.jsonl', 'checked'],
+      ['data/old.jsonl', 'deleted'],
+    ]);
+    const deleted = reviewOf(files, 'data/old.jsonl');
+    expect(deleted).toMatchObject({ samples: 0, added: 0, removed: 3, modified: 0, unchanged: 0, base_note: null });
+    expect(deleted.base).toMatchObject({ source: 'git', samples: 3 });
+    expect(deleted.examples.removed.map((e) => e.line).sort()).toEqual([1, 2, 3]);
+    // A deleted dataset has no ID to hand on, and the step's headline counts only the files it checked.
+    expect(JSON.parse(run.outputs.ids!)).toEqual({ 'train.jsonl': null });
+    expect(run.summary).toContain('1 of 1 file passed');
+    expect(run.summary).toContain('<td>3 → 0 (deleted)</td>');
+    expect(run.stdout).toContain('data/old.jsonl: deleted;');
   });
 
   it('says unchanged without reading when the blobs are equal, and new for a file not in the base', async () => {

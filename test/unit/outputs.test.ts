@@ -18,7 +18,7 @@ describe('buildOutputs', () => {
     expect(JSON.parse(outputs.ids)).toEqual({ 'a.jsonl': 'file-a', 'data/b.jsonl': null, 'c.jsonl': 'file-c' });
     expect(JSON.parse(outputs.files)).toEqual(results);
     expect(outputs.manifest).toBe('/tmp/manifest.json');
-    expect(listed).toEqual({ files: 3, ids: 3, fileIds: 2, total: 3 });
+    expect(listed).toEqual({ files: 3, ids: 3, fileIds: 2, total: 3, handled: 3 });
   });
 
   it('is empty for no files', () => {
