@@ -51672,15 +51672,32 @@ function findBaseCommit(workspace, base) {
         return { note: 'no base version: the run is not for a pull request or a push' };
     if (git(workspace, ['rev-parse', '--show-toplevel']) === undefined)
         return { note: `no base version: the workspace is not a git clone; ${FETCH_HINT}` };
+    let commit;
     if (base.event === 'pull_request') {
-        const parents = git(workspace, ['rev-list', '--parents', '-n', '1', 'HEAD'])?.split(' ') ?? [];
-        if (parents.length === 3 && git(workspace, ['cat-file', '-e', `${parents[1]}^{commit}`]) !== undefined)
-            return { commit: parents[1] };
-        return { note: `no base version: the clone does not have the pull request's base commit; ${FETCH_HINT}` };
+        // The test merge commit names its parents even in a shallow clone, where their objects are missing.
+        const parents = (git(workspace, ['cat-file', '-p', 'HEAD']) ?? '')
+            .split('\n')
+            .flatMap((line) => /^parent ([0-9a-f]{40,64})$/.exec(line)?.slice(1) ?? []);
+        if (parents.length !== 2)
+            return { note: "no base version: HEAD is not the pull request's test merge commit (two parents)" };
+        commit = parents[0];
     }
-    if (git(workspace, ['cat-file', '-e', `${base.before}^{commit}`]) !== undefined)
-        return { commit: base.before };
-    return { note: `no base version: the push's previous commit is not in the clone; ${FETCH_HINT}` };
+    else
+        commit = base.before;
+    return { commit, inClone: git(workspace, ['cat-file', '-e', `${commit}^{commit}`]) !== undefined };
+}
+/** The path of a work-tree file from the repository's root (`/` separators), or undefined outside a clone. */
+function repositoryPath(workspace, absolutePath) {
+    const root = git(workspace, ['rev-parse', '--show-toplevel']);
+    return root === undefined ? undefined : external_node_path_default().relative(root, absolutePath).split((external_node_path_default()).sep).join('/');
+}
+/** The git blob ID of a work-tree file as it is now (git hashes it). */
+function workTreeBlob(workspace, absolutePath) {
+    return git(workspace, ['hash-object', '--', absolutePath]);
+}
+/** A Git LFS pointer's object ID, when the text is one. */
+function lfsPointerOid(text) {
+    return LFS_POINTER.exec(text.endsWith('\n') ? text : `${text}\n`)?.[1];
 }
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
 /** The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. */
@@ -51820,6 +51837,205 @@ function writeFrom(cwd, args, file, input) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/bounded-fetch.ts
+/**
+ * Every GitHub call of the action goes through this fetch: it wraps the one @actions/github configures (which
+ * honours the runner's proxy) so that an answer that never comes, or never ends, or is huge, cannot hold the step:
+ * each request has a deadline for its whole answer, the run's cancellation aborts it, and no more than
+ * `maxBytes` of a body is read.
+ */
+
+/** Statuses whose answers have no body: a Response with one cannot be made. */
+const NO_BODY = new Set([101, 204, 205, 304]);
+/** A GitHub answer that broke a bound: too slow, or too large. Never retried. */
+class GitHubAnswerError extends Error {
+    name = 'GitHubAnswerError';
+}
+function boundedFetch(inner, options) {
+    return async (input, init = {}) => {
+        const deadline = AbortSignal.timeout(options.deadlineMs);
+        const signals = [init.signal ?? undefined, options.signal, deadline].filter((s) => !!s);
+        const signal = AbortSignal.any(signals);
+        const what = `${init.method ?? 'GET'} ${describe(input)}`;
+        try {
+            const res = await inner(input, { ...init, signal });
+            if (options.saveTo !== undefined && res.ok) {
+                await saveAtMost(res, options.saveTo, options.maxBytes, what);
+                return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+            }
+            const body = NO_BODY.has(res.status) ? null : await readAtMost(res, options.maxBytes, what);
+            return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+        }
+        catch (error) {
+            if (deadline.aborted && !options.signal?.aborted) {
+                throw new GitHubAnswerError(`GitHub did not answer ${what} within ${Math.round(options.deadlineMs / 1000)} s`, {
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+    };
+}
+async function readAtMost(res, maxBytes, what) {
+    if (!res.body)
+        return null;
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const next = (await reader.read());
+        if (next.done || !next.value)
+            break;
+        const value = next.value;
+        size += value.byteLength;
+        if (size > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new GitHubAnswerError(`GitHub's answer to ${what} was larger than ${Math.round(maxBytes / (1024 * 1024))} MiB, so it was not read`);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, size);
+}
+async function saveAtMost(res, file, maxBytes, what) {
+    const out = await (0,external_node_fs_promises_.open)(file, 'wx', 0o600);
+    try {
+        if (!res.body)
+            return;
+        let size = 0;
+        for await (const chunk of res.body) {
+            size += chunk.byteLength;
+            if (size > maxBytes)
+                throw new GitHubAnswerError(`GitHub's answer to ${what} was larger than ${Math.round(maxBytes / (1024 * 1024))} MiB, so it was not read`);
+            await out.write(chunk);
+        }
+    }
+    finally {
+        await out.close();
+    }
+}
+/** The request's path, never its query (which may carry a token on some servers). */
+function describe(input) {
+    try {
+        const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+        return url.pathname;
+    }
+    catch {
+        return 'a request';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/api.ts
+
+/** The login of the job's GITHUB_TOKEN when it writes a comment. */
+const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
+/** GitHub's own limit on a pull request's file list: 3,000 files, 30 pages of 100. */
+const MAX_LISTED_FILES = 3000;
+const PER_PAGE = 100;
+const MAX_COMMENT_PAGES = 50;
+/** A page of 100 files or comments, with their patches and bodies: far below this. */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+const GITHUB_REQUEST_DEADLINE_MS = 30_000;
+/** GitHub's contents API serves files up to 100 MB with the raw media type. */
+const MAX_CONTENT_BYTES = 100 * 1024 * 1024;
+/** A download of up to 100 MB gets longer than one API call. */
+const DOWNLOAD_DEADLINE_MS = 5 * 60_000;
+async function createGitHubApi(token, limits = {}) {
+    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = github.getOctokit(token);
+    const bounds = {
+        deadlineMs: limits.requestDeadlineMs ?? GITHUB_REQUEST_DEADLINE_MS,
+        maxBytes: MAX_PAGE_BYTES,
+        signal: limits.signal,
+    };
+    // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (which
+    // honours the proxy). A `before` hook sees the options the request is sent with; a `wrap` would be merged
+    // with the defaults again, and its fetch lost.
+    const bounded = new WeakSet();
+    octokit.hook.before('request', (options) => {
+        const inner = options.request?.fetch ?? globalThis.fetch;
+        if (bounded.has(inner))
+            return;
+        const saveTo = options.request?.saveTo;
+        const fetch = typeof saveTo === 'string'
+            ? boundedFetch(inner, { ...bounds, deadlineMs: DOWNLOAD_DEADLINE_MS, maxBytes: MAX_CONTENT_BYTES, saveTo })
+            : boundedFetch(inner, bounds);
+        bounded.add(fetch);
+        options.request = { ...options.request, fetch };
+    });
+    let login;
+    /**
+     * Who this token writes as: a user's token says (`GET /user`); the job's GITHUB_TOKEN, an installation token, has
+     * no user and writes as `github-actions[bot]`.
+     */
+    const ownLogin = () => (login ??= octokit.rest.users
+        .getAuthenticated()
+        .then((answer) => answer.data.login)
+        .catch(() => GITHUB_ACTIONS_BOT));
+    return {
+        async changedFiles(pr) {
+            const paths = new Set();
+            for (let page = 1; page <= MAX_LISTED_FILES / PER_PAGE; page += 1) {
+                const { data } = await octokit.rest.pulls.listFiles({
+                    owner: pr.owner,
+                    repo: pr.repo,
+                    pull_number: pr.number,
+                    per_page: PER_PAGE,
+                    page,
+                });
+                for (const file of data)
+                    if (file.status !== 'removed')
+                        paths.add(file.filename);
+                if (data.length < PER_PAGE)
+                    return { paths, complete: true };
+            }
+            // A full last page: GitHub stops listing at 3,000 files, so there may be more that it never names.
+            return { paths, complete: false };
+        },
+        async contentInfo(file) {
+            try {
+                const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...file });
+                const info = data;
+                if (info.type !== 'file' || typeof info.sha !== 'string' || typeof info.size !== 'number')
+                    throw new Error(`GitHub says ${file.path} is not a file at ${file.ref.slice(0, 12)}`);
+                return { sha: info.sha, size: info.size };
+            }
+            catch (error) {
+                if (error.status === 404)
+                    return null;
+                throw error;
+            }
+        },
+        async downloadContent(file, to) {
+            await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+                ...file,
+                headers: { accept: 'application/vnd.github.raw' },
+                request: { saveTo: to },
+            });
+        },
+        async upsertComment(pr, marker, body) {
+            const self = await ownLogin();
+            for (let page = 1; page <= MAX_COMMENT_PAGES; page += 1) {
+                const { data } = await octokit.rest.issues.listComments({
+                    owner: pr.owner,
+                    repo: pr.repo,
+                    issue_number: pr.number,
+                    per_page: PER_PAGE,
+                    page,
+                });
+                const mine = data.find((c) => c.user?.login === self && c.body?.includes(marker));
+                if (mine) {
+                    await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
+                    return 'updated';
+                }
+                if (data.length < PER_PAGE)
+                    break;
+            }
+            await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
+            return 'created';
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/result.ts
 /** Statuses that fail the step. */
 const FAILED_STATUSES = new Set([
@@ -51882,6 +52098,7 @@ function deletedResult(path, purpose, review) {
 
 
 
+
 /**
  * Reviews the records that passed their checks, and returns the datasets the head deleted (files of the base
  * version the patterns select, gone from the work tree), each as a result of its own with `removed` equal to its
@@ -51891,8 +52108,9 @@ async function reviewFiles(records, settings, deps) {
     if (!settings.review || settings.check === 'off')
         return [];
     const reviewed = records.filter((r) => r.reviewData !== undefined);
-    const base = findBaseCommit(settings.workspace, settings.reviewBase);
-    const deleted = base.commit
+    const base = await baseSource(settings, deps, reviewed.length > 0);
+    // Deleted datasets are found in the base commit's tree: with git only.
+    const deleted = base.kind === 'git'
         ? listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings)))
         : { files: [], more: 0 };
     if (reviewed.length === 0 && deleted.files.length === 0)
@@ -51922,15 +52140,15 @@ async function reviewFiles(records, settings, deps) {
                     overlap,
                     stats: statsOf(head),
                     base: null,
-                    base_note: base.note ?? null,
+                    base_note: base.kind === 'none' ? base.note : null,
                     added: null,
                     removed: null,
                     modified: null,
                     unchanged: null,
                     examples: { added: [], removed: [], modified: [] },
                 };
-                if (base.commit)
-                    await compareWithBase(record, head, review, base.commit, settings, temp, index);
+                if (base.kind !== 'none')
+                    await compareWithBase(record, head, review, base, settings, temp, index);
                 record.reviewed(review, {
                     duplicate: within.firstDuplicate,
                     conflict: within.firstConflict,
@@ -51942,7 +52160,7 @@ async function reviewFiles(records, settings, deps) {
                     record.failedReview(gated);
             }
             for (const [index, file] of deleted.files.entries()) {
-                if (deps.signal?.aborted)
+                if (deps.signal?.aborted || base.kind !== 'git')
                     return;
                 const result = await reviewDeleted(file, base.commit, settings, external_node_path_default().join(temp, `deleted-${index}.jsonl`));
                 deps.log.info(`${file.path}: deleted; ${describeReview(result.review)}`);
@@ -51961,8 +52179,34 @@ async function reviewFiles(records, settings, deps) {
 function reviewable(selects) {
     return (relative) => datasetTypeOf(relative) === 'jsonl' && selects(relative);
 }
-async function compareWithBase(record, head, review, commit, settings, temp, index) {
-    const found = readBaseFile(settings.workspace, commit, record.absolutePath, temp, `base-${index}${external_node_path_default().extname(record.path)}`);
+/** The base commit and how to read it: git when the clone has it, else the GitHub API when there is one. */
+async function baseSource(settings, deps, needed) {
+    const found = findBaseCommit(settings.workspace, settings.reviewBase);
+    if (found.note !== undefined)
+        return { kind: 'none', note: found.note };
+    if (found.inClone)
+        return { kind: 'git', commit: found.commit };
+    const missing = `no base version: the clone does not have the base commit ${found.commit.slice(0, 12)}`;
+    const [owner, repo, ...rest] = settings.run.repository.split('/');
+    if (!needed || !owner || !repo || rest.length > 0)
+        return { kind: 'none', note: `${missing}; ${FETCH_HINT}` };
+    let api;
+    try {
+        api = await deps.contents?.();
+    }
+    catch (error) {
+        deps.log.info(`The GitHub API is not available for the review's base version: ${(0,error_text/* messageOf */.b)(error)}`);
+    }
+    if (!api)
+        return { kind: 'none', note: `${missing}, and there is no github-token to read it through the API; ${FETCH_HINT}` };
+    return { kind: 'api', commit: found.commit, api, owner, repo };
+}
+async function compareWithBase(record, head, review, base, settings, temp, index) {
+    const tempFile = external_node_path_default().join(temp, `base-${index}${external_node_path_default().extname(record.path)}`);
+    const found = base.kind === 'git'
+        ? readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, external_node_path_default().basename(tempFile))
+        : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
+    const { commit } = base;
     if (found.kind === 'none') {
         review.base_note = found.note;
         return;
@@ -51973,20 +52217,57 @@ async function compareWithBase(record, head, review, commit, settings, temp, ind
     }
     review.base_note = null;
     if (found.kind === 'unchanged') {
-        review.base = { source: 'git', commit, samples: head.samples, stats: review.stats };
+        review.base = { source: base.kind, commit, samples: head.samples, stats: review.stats };
         Object.assign(review, { added: 0, removed: 0, modified: 0, unchanged: head.samples });
         return;
     }
     await compareWithFile(found.file, `${record.path} (base)`, { data: head, file: record.absolutePath }, review, {
         commit,
+        source: base.kind,
         settings,
     });
+}
+/**
+ * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
+ * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
+ * pointer.
+ */
+async function readBaseThroughApi(base, workspace, absolutePath, file) {
+    const where = repositoryPath(workspace, absolutePath);
+    if (where === undefined)
+        return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+    const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
+    try {
+        const info = await base.api.contentInfo(ref);
+        if (info === null)
+            return { kind: 'new', commit: base.commit };
+        if (info.sha === workTreeBlob(workspace, absolutePath))
+            return { kind: 'unchanged', commit: base.commit };
+        if (info.size > MAX_CONTENT_BYTES)
+            return {
+                kind: 'none',
+                note: `no base version: it is ${(info.size / 1e6).toFixed(0)} MB, more than the GitHub API serves (100 MB); ${FETCH_HINT}`,
+            };
+        await base.api.downloadContent(ref, file);
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        return { kind: 'none', note: `no base version: the GitHub API did not give it (${(0,error_text/* messageOf */.b)(error)})` };
+    }
+    if ((await (0,external_node_fs_promises_.stat)(file)).size < 1024 && lfsPointerOid((0,external_node_fs_namespaceObject.readFileSync)(file, 'latin1'))) {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        return {
+            kind: 'none',
+            note: `no base version: it is in Git LFS, and the GitHub API gives only its pointer; ${FETCH_HINT} and \`lfs: true\``,
+        };
+    }
+    return { kind: 'read', commit: base.commit, file };
 }
 /**
  * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:
  * counts, the base's statistics and the quoted examples. A base that cannot be compared leaves a note.
  */
-async function compareWithFile(baseFile, label, head, review, { commit, settings }) {
+async function compareWithFile(baseFile, label, head, review, { commit, source, settings }) {
     try {
         const { size } = await (0,external_node_fs_promises_.stat)(baseFile);
         // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
@@ -51998,7 +52279,7 @@ async function compareWithFile(baseFile, label, head, review, { commit, settings
         }
         const baseData = checked.review;
         const change = changeBetween(baseData, head.data);
-        review.base = { source: 'git', commit, samples: baseData.samples, stats: statsOf(baseData) };
+        review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
         Object.assign(review, {
             added: change.added,
             removed: change.removed,
@@ -52047,6 +52328,7 @@ async function reviewDeleted(file, commit, settings, temp) {
     if (found.kind === 'read')
         await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
             commit,
+            source: 'git',
             settings,
         });
     else
@@ -52100,155 +52382,6 @@ function gateMessage(review, failOn) {
     if (failOn.includes('overlap') && shared > 0)
         found.push(`samples or prompts shared with ${Object.keys(review.overlap).length} other file${Object.keys(review.overlap).length === 1 ? '' : 's'}`);
     return found.length ? `the review found ${found.join(', ')} ${FAIL_ON_MARK}${failOn.join(', ')})` : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/bounded-fetch.ts
-/**
- * Every GitHub call of the action goes through this fetch: it wraps the one @actions/github configures (which
- * honours the runner's proxy) so that an answer that never comes, or never ends, or is huge, cannot hold the step:
- * each request has a deadline for its whole answer, the run's cancellation aborts it, and no more than
- * `maxBytes` of a body is read.
- */
-/** Statuses whose answers have no body: a Response with one cannot be made. */
-const NO_BODY = new Set([101, 204, 205, 304]);
-/** A GitHub answer that broke a bound: too slow, or too large. Never retried. */
-class GitHubAnswerError extends Error {
-    name = 'GitHubAnswerError';
-}
-function boundedFetch(inner, options) {
-    return async (input, init = {}) => {
-        const deadline = AbortSignal.timeout(options.deadlineMs);
-        const signals = [init.signal ?? undefined, options.signal, deadline].filter((s) => !!s);
-        const signal = AbortSignal.any(signals);
-        const what = `${init.method ?? 'GET'} ${describe(input)}`;
-        try {
-            const res = await inner(input, { ...init, signal });
-            const body = NO_BODY.has(res.status) ? null : await readAtMost(res, options.maxBytes, what);
-            return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-        }
-        catch (error) {
-            if (deadline.aborted && !options.signal?.aborted) {
-                throw new GitHubAnswerError(`GitHub did not answer ${what} within ${Math.round(options.deadlineMs / 1000)} s`, {
-                    cause: error,
-                });
-            }
-            throw error;
-        }
-    };
-}
-async function readAtMost(res, maxBytes, what) {
-    if (!res.body)
-        return null;
-    const reader = res.body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-        const next = (await reader.read());
-        if (next.done || !next.value)
-            break;
-        const value = next.value;
-        size += value.byteLength;
-        if (size > maxBytes) {
-            await reader.cancel().catch(() => undefined);
-            throw new GitHubAnswerError(`GitHub's answer to ${what} was larger than ${Math.round(maxBytes / (1024 * 1024))} MiB, so it was not read`);
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks, size);
-}
-/** The request's path, never its query (which may carry a token on some servers). */
-function describe(input) {
-    try {
-        const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-        return url.pathname;
-    }
-    catch {
-        return 'a request';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/api.ts
-
-/** The login of the job's GITHUB_TOKEN when it writes a comment. */
-const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
-/** GitHub's own limit on a pull request's file list: 3,000 files, 30 pages of 100. */
-const MAX_LISTED_FILES = 3000;
-const PER_PAGE = 100;
-const MAX_COMMENT_PAGES = 50;
-/** A page of 100 files or comments, with their patches and bodies: far below this. */
-const MAX_PAGE_BYTES = 16 * 1024 * 1024;
-const GITHUB_REQUEST_DEADLINE_MS = 30_000;
-async function createGitHubApi(token, limits = {}) {
-    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = github.getOctokit(token);
-    const bounds = {
-        deadlineMs: limits.requestDeadlineMs ?? GITHUB_REQUEST_DEADLINE_MS,
-        maxBytes: MAX_PAGE_BYTES,
-        signal: limits.signal,
-    };
-    // Every request, whatever endpoint method makes it, gets the bounded fetch around the one configured (which
-    // honours the proxy). A `before` hook sees the options the request is sent with; a `wrap` would be merged
-    // with the defaults again, and its fetch lost.
-    const bounded = new WeakSet();
-    octokit.hook.before('request', (options) => {
-        const inner = options.request?.fetch ?? globalThis.fetch;
-        if (bounded.has(inner))
-            return;
-        const fetch = boundedFetch(inner, bounds);
-        bounded.add(fetch);
-        options.request = { ...options.request, fetch };
-    });
-    let login;
-    /**
-     * Who this token writes as: a user's token says (`GET /user`); the job's GITHUB_TOKEN, an installation token, has
-     * no user and writes as `github-actions[bot]`.
-     */
-    const ownLogin = () => (login ??= octokit.rest.users
-        .getAuthenticated()
-        .then((answer) => answer.data.login)
-        .catch(() => GITHUB_ACTIONS_BOT));
-    return {
-        async changedFiles(pr) {
-            const paths = new Set();
-            for (let page = 1; page <= MAX_LISTED_FILES / PER_PAGE; page += 1) {
-                const { data } = await octokit.rest.pulls.listFiles({
-                    owner: pr.owner,
-                    repo: pr.repo,
-                    pull_number: pr.number,
-                    per_page: PER_PAGE,
-                    page,
-                });
-                for (const file of data)
-                    if (file.status !== 'removed')
-                        paths.add(file.filename);
-                if (data.length < PER_PAGE)
-                    return { paths, complete: true };
-            }
-            // A full last page: GitHub stops listing at 3,000 files, so there may be more that it never names.
-            return { paths, complete: false };
-        },
-        async upsertComment(pr, marker, body) {
-            const self = await ownLogin();
-            for (let page = 1; page <= MAX_COMMENT_PAGES; page += 1) {
-                const { data } = await octokit.rest.issues.listComments({
-                    owner: pr.owner,
-                    repo: pr.repo,
-                    issue_number: pr.number,
-                    per_page: PER_PAGE,
-                    page,
-                });
-                const mine = data.find((c) => c.user?.login === self && c.body?.includes(marker));
-                if (mine) {
-                    await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body });
-                    return 'updated';
-                }
-                if (data.length < PER_PAGE)
-                    break;
-            }
-            await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
-            return 'created';
-        },
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/review.ts
@@ -56384,6 +56517,7 @@ async function run() {
     const github = await connectToGitHub(settings, cancel.signal);
     let records = [];
     let deleted = [];
+    let reviewApi;
     let client;
     try {
         let files = await resolveFiles(settings);
@@ -56404,7 +56538,13 @@ async function run() {
             await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
         }
         // Also with no files found: a pull request that deletes the datasets gets them listed.
-        deleted = await reviewFiles(records, settings, { log: runnerLog, signal: cancel.signal });
+        deleted = await reviewFiles(records, settings, {
+            log: runnerLog,
+            signal: cancel.signal,
+            contents: settings.githubToken
+                ? () => (reviewApi ??= github ? Promise.resolve(github) : connectForReview(settings, cancel.signal))
+                : undefined,
+        });
         if (settings.mode === 'upload' && cancel.signal.aborted) {
             // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
             for (const record of records)
@@ -56458,6 +56598,10 @@ async function run() {
     if (cancel.signal.aborted)
         failStep(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
     cancel.dispose();
+}
+/** A GitHub client for the review's base version, on a run that had none (a push, or no comment). */
+function connectForReview(settings, signal) {
+    return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
 }
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
 async function connectToGitHub(settings, signal) {

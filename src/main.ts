@@ -43,6 +43,7 @@ export async function run(): Promise<void> {
   const github = await connectToGitHub(settings, cancel.signal);
   let records: FileRecord[] = [];
   let deleted: FileResult[] = [];
+  let reviewApi: Promise<GitHubApi> | undefined;
   let client: TogetherClient | undefined;
   try {
     let files = await resolveFiles(settings);
@@ -63,7 +64,13 @@ export async function run(): Promise<void> {
       await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
     }
     // Also with no files found: a pull request that deletes the datasets gets them listed.
-    deleted = await reviewFiles(records, settings, { log, signal: cancel.signal });
+    deleted = await reviewFiles(records, settings, {
+      log,
+      signal: cancel.signal,
+      contents: settings.githubToken
+        ? () => (reviewApi ??= github ? Promise.resolve(github) : connectForReview(settings, cancel.signal))
+        : undefined,
+    });
     if (settings.mode === 'upload' && cancel.signal.aborted) {
       // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
       for (const record of records) if (!record.settled) record.cancelled();
@@ -116,6 +123,11 @@ export async function run(): Promise<void> {
       `The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`,
     );
   cancel.dispose();
+}
+
+/** A GitHub client for the review's base version, on a run that had none (a push, or no comment). */
+function connectForReview(settings: Settings, signal: AbortSignal): Promise<GitHubApi> {
+  return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
 }
 
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */

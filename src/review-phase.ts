@@ -2,7 +2,7 @@
  * The review phase, after the checks: each reviewed file's base version (git), then the arithmetic across files
  * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,13 +23,19 @@ import {
 } from './review/analysis.js';
 import { emptyReviewData, type ReviewData } from './check/review-collector.js';
 import {
+  FETCH_HINT,
   findBaseCommit,
+  lfsPointerOid,
   listDeletedFiles,
   MAX_DELETED_FILES,
   readBaseFile,
   readDeletedFile,
+  repositoryPath,
+  workTreeBlob,
+  type BaseFile,
   type DeletedFile,
 } from './review/git-base.js';
+import { MAX_CONTENT_BYTES, type GitHubApi } from './github/api.js';
 import { datasetTypeOf, selectsMissingFile } from './files.js';
 import { excerpt } from './safe-text.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
@@ -46,7 +52,26 @@ export interface ReviewSettings {
   purpose: Purpose;
   check: CheckLevel;
   maxLineBytes?: number;
+  /** `owner/name` (GITHUB_REPOSITORY): where the GitHub API finds the base version. */
+  run: { repository: string };
 }
+
+/** The GitHub calls that read a base version the clone does not have. */
+export type ContentsApi = Pick<GitHubApi, 'contentInfo' | 'downloadContent'>;
+
+export interface ReviewDeps {
+  log: Log;
+  signal?: AbortSignal;
+  tempRoot?: string;
+  /** The GitHub API, made on first use; undefined without a token. */
+  contents?: () => Promise<ContentsApi | undefined>;
+}
+
+/** Where the base version comes from for this run. */
+type BaseSource =
+  | { kind: 'git'; commit: string }
+  | { kind: 'api'; commit: string; api: ContentsApi; owner: string; repo: string }
+  | { kind: 'none'; note: string };
 
 /**
  * Reviews the records that passed their checks, and returns the datasets the head deleted (files of the base
@@ -56,14 +81,16 @@ export interface ReviewSettings {
 export async function reviewFiles(
   records: FileRecord[],
   settings: ReviewSettings,
-  deps: { log: Log; signal?: AbortSignal; tempRoot?: string },
+  deps: ReviewDeps,
 ): Promise<FileResult[]> {
   if (!settings.review || settings.check === 'off') return [];
   const reviewed = records.filter((r) => r.reviewData !== undefined);
-  const base = findBaseCommit(settings.workspace, settings.reviewBase);
-  const deleted = base.commit
-    ? listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings)))
-    : { files: [], more: 0 };
+  const base = await baseSource(settings, deps, reviewed.length > 0);
+  // Deleted datasets are found in the base commit's tree: with git only.
+  const deleted =
+    base.kind === 'git'
+      ? listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings)))
+      : { files: [], more: 0 };
   if (reviewed.length === 0 && deleted.files.length === 0) return [];
   const results: FileResult[] = [];
   const title = [
@@ -89,14 +116,14 @@ export async function reviewFiles(
           overlap,
           stats: statsOf(head),
           base: null,
-          base_note: base.note ?? null,
+          base_note: base.kind === 'none' ? base.note : null,
           added: null,
           removed: null,
           modified: null,
           unchanged: null,
           examples: { added: [], removed: [], modified: [] },
         };
-        if (base.commit) await compareWithBase(record, head, review, base.commit, settings, temp, index);
+        if (base.kind !== 'none') await compareWithBase(record, head, review, base, settings, temp, index);
         record.reviewed(review, {
           duplicate: within.firstDuplicate,
           conflict: within.firstConflict,
@@ -107,8 +134,8 @@ export async function reviewFiles(
         if (gated) record.failedReview(gated);
       }
       for (const [index, file] of deleted.files.entries()) {
-        if (deps.signal?.aborted) return;
-        const result = await reviewDeleted(file, base.commit!, settings, path.join(temp, `deleted-${index}.jsonl`));
+        if (deps.signal?.aborted || base.kind !== 'git') return;
+        const result = await reviewDeleted(file, base.commit, settings, path.join(temp, `deleted-${index}.jsonl`));
         deps.log.info(`${file.path}: deleted; ${describeReview(result.review!)}`);
         results.push(result);
       }
@@ -126,22 +153,40 @@ function reviewable(selects: (relative: string) => boolean): (relative: string) 
   return (relative) => datasetTypeOf(relative) === 'jsonl' && selects(relative);
 }
 
+/** The base commit and how to read it: git when the clone has it, else the GitHub API when there is one. */
+async function baseSource(settings: ReviewSettings, deps: ReviewDeps, needed: boolean): Promise<BaseSource> {
+  const found = findBaseCommit(settings.workspace, settings.reviewBase);
+  if (found.note !== undefined) return { kind: 'none', note: found.note };
+  if (found.inClone) return { kind: 'git', commit: found.commit };
+  const missing = `no base version: the clone does not have the base commit ${found.commit.slice(0, 12)}`;
+  const [owner, repo, ...rest] = settings.run.repository.split('/');
+  if (!needed || !owner || !repo || rest.length > 0) return { kind: 'none', note: `${missing}; ${FETCH_HINT}` };
+  let api: ContentsApi | undefined;
+  try {
+    api = await deps.contents?.();
+  } catch (error) {
+    deps.log.info(`The GitHub API is not available for the review's base version: ${messageOf(error)}`);
+  }
+  if (!api)
+    return { kind: 'none', note: `${missing}, and there is no github-token to read it through the API; ${FETCH_HINT}` };
+  return { kind: 'api', commit: found.commit, api, owner, repo };
+}
+
 async function compareWithBase(
   record: FileRecord,
   head: ReviewData,
   review: FileReview,
-  commit: string,
+  base: Exclude<BaseSource, { kind: 'none' }>,
   settings: ReviewSettings,
   temp: string,
   index: number,
 ): Promise<void> {
-  const found = readBaseFile(
-    settings.workspace,
-    commit,
-    record.absolutePath,
-    temp,
-    `base-${index}${path.extname(record.path)}`,
-  );
+  const tempFile = path.join(temp, `base-${index}${path.extname(record.path)}`);
+  const found =
+    base.kind === 'git'
+      ? readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, path.basename(tempFile))
+      : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
+  const { commit } = base;
   if (found.kind === 'none') {
     review.base_note = found.note;
     return;
@@ -152,14 +197,53 @@ async function compareWithBase(
   }
   review.base_note = null;
   if (found.kind === 'unchanged') {
-    review.base = { source: 'git', commit, samples: head.samples, stats: review.stats };
+    review.base = { source: base.kind, commit, samples: head.samples, stats: review.stats };
     Object.assign(review, { added: 0, removed: 0, modified: 0, unchanged: head.samples });
     return;
   }
   await compareWithFile(found.file, `${record.path} (base)`, { data: head, file: record.absolutePath }, review, {
     commit,
+    source: base.kind,
     settings,
   });
+}
+
+/**
+ * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
+ * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
+ * pointer.
+ */
+async function readBaseThroughApi(
+  base: Extract<BaseSource, { kind: 'api' }>,
+  workspace: string,
+  absolutePath: string,
+  file: string,
+): Promise<BaseFile> {
+  const where = repositoryPath(workspace, absolutePath);
+  if (where === undefined) return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+  const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
+  try {
+    const info = await base.api.contentInfo(ref);
+    if (info === null) return { kind: 'new', commit: base.commit };
+    if (info.sha === workTreeBlob(workspace, absolutePath)) return { kind: 'unchanged', commit: base.commit };
+    if (info.size > MAX_CONTENT_BYTES)
+      return {
+        kind: 'none',
+        note: `no base version: it is ${(info.size / 1e6).toFixed(0)} MB, more than the GitHub API serves (100 MB); ${FETCH_HINT}`,
+      };
+    await base.api.downloadContent(ref, file);
+  } catch (error) {
+    rmSync(file, { force: true });
+    return { kind: 'none', note: `no base version: the GitHub API did not give it (${messageOf(error)})` };
+  }
+  if ((await stat(file)).size < 1024 && lfsPointerOid(readFileSync(file, 'latin1'))) {
+    rmSync(file, { force: true });
+    return {
+      kind: 'none',
+      note: `no base version: it is in Git LFS, and the GitHub API gives only its pointer; ${FETCH_HINT} and \`lfs: true\``,
+    };
+  }
+  return { kind: 'read', commit: base.commit, file };
 }
 
 /**
@@ -171,7 +255,7 @@ async function compareWithFile(
   label: string,
   head: { data: ReviewData; file: string | undefined },
   review: FileReview,
-  { commit, settings }: { commit: string; settings: ReviewSettings },
+  { commit, source, settings }: { commit: string; source: 'git' | 'api'; settings: ReviewSettings },
 ): Promise<void> {
   try {
     const { size } = await stat(baseFile);
@@ -190,7 +274,7 @@ async function compareWithFile(
     }
     const baseData = checked.review;
     const change = changeBetween(baseData, head.data);
-    review.base = { source: 'git', commit, samples: baseData.samples, stats: statsOf(baseData) };
+    review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
     Object.assign(review, {
       added: change.added,
       removed: change.removed,
@@ -251,6 +335,7 @@ async function reviewDeleted(
   if (found.kind === 'read')
     await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
       commit,
+      source: 'git',
       settings,
     });
   else review.base_note = found.kind === 'none' ? found.note : 'no base version';

@@ -3,6 +3,7 @@
  * (paginated with Link headers, as GitHub does) and its issue comments (list, create, update). Tokens can be
  * read-only, as a fork's pull request gets. Point GITHUB_API_URL at it.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,6 +27,12 @@ export interface GitHubServerOptions {
    * installation token has no user) and their comments are by `github-actions[bot]`.
    */
   userTokens?: Record<string, string>;
+  /**
+   * Files by commit and path, for `GET /repos/{owner}/{repo}/contents/{path}?ref=`: JSON metadata (with the git
+   * blob ID, and base64 content up to 1 MB) by default, the bytes with `Accept: application/vnd.github.raw`, and
+   * 403 `too_large` past 100 MB of raw content, as GitHub answers.
+   */
+  contents?: Record<string, Record<string, string | Buffer>>;
   /** Misbehave on purpose: never answer requests whose path matches; list changed files without end; huge pages. */
   faults?: {
     hang?: RegExp;
@@ -141,6 +148,35 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
             changes: 1,
           })),
         );
+      }
+      const contentsPrefix = `${base}/contents/`;
+      if (req.method === 'GET' && url.pathname.startsWith(contentsPrefix)) {
+        const file = decodeURIComponent(url.pathname.slice(contentsPrefix.length));
+        const ref = url.searchParams.get('ref') ?? '';
+        const found = options.contents?.[ref]?.[file];
+        if (found === undefined) return send(404, { message: 'Not Found' });
+        const bytes = Buffer.from(found);
+        if (/application\/vnd\.github(?:\.v3)?\.raw/.test(req.headers.accept ?? '')) {
+          if (bytes.length > 100 * 1024 * 1024)
+            return send(403, {
+              message: 'This API returns blobs up to 100 MB in size.',
+              errors: [{ code: 'too_large' }],
+            });
+          record.status = 200;
+          res.writeHead(200, { 'content-type': 'application/vnd.github.raw', 'content-length': String(bytes.length) });
+          return res.end(bytes);
+        }
+        const sha = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+        const small = bytes.length <= 1024 * 1024;
+        return send(200, {
+          type: 'file',
+          name: file.split('/').pop(),
+          path: file,
+          sha,
+          size: bytes.length,
+          encoding: small ? 'base64' : 'none',
+          content: small ? bytes.toString('base64') : '',
+        });
       }
       if (url.pathname === `${base}/issues/${number}/comments`) {
         if (req.method === 'GET')

@@ -14,8 +14,22 @@ export interface ChangedFiles {
   complete: boolean;
 }
 
+/** A file of a repository at a commit. */
+export interface RepositoryFile {
+  owner: string;
+  repo: string;
+  /** From the repository's root, `/` separators. */
+  path: string;
+  /** A commit SHA. */
+  ref: string;
+}
+
 export interface GitHubApi {
   changedFiles(pr: PullRequestRef): Promise<ChangedFiles>;
+  /** A file's git blob ID and size (the contents API's metadata); null when it is not there (404). */
+  contentInfo(file: RepositoryFile): Promise<{ sha: string; size: number } | null>;
+  /** Writes a file's bytes to `to` (a new file), streamed: the raw media type, at most MAX_CONTENT_BYTES. */
+  downloadContent(file: RepositoryFile, to: string): Promise<void>;
   /**
    * Updates this token's own comment that holds `marker` (never another user's, whatever it holds), or creates one.
    */
@@ -39,6 +53,10 @@ const MAX_COMMENT_PAGES = 50;
 /** A page of 100 files or comments, with their patches and bodies: far below this. */
 const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 export const GITHUB_REQUEST_DEADLINE_MS = 30_000;
+/** GitHub's contents API serves files up to 100 MB with the raw media type. */
+export const MAX_CONTENT_BYTES = 100 * 1024 * 1024;
+/** A download of up to 100 MB gets longer than one API call. */
+const DOWNLOAD_DEADLINE_MS = 5 * 60_000;
 
 export async function createGitHubApi(token: string, limits: GitHubLimits = {}): Promise<GitHubApi> {
   const github = await import('@actions/github');
@@ -53,9 +71,14 @@ export async function createGitHubApi(token: string, limits: GitHubLimits = {}):
   // with the defaults again, and its fetch lost.
   const bounded = new WeakSet<typeof fetch>();
   octokit.hook.before('request', (options) => {
-    const inner = (options.request?.fetch as typeof fetch | undefined) ?? globalThis.fetch;
+    const inner: typeof globalThis.fetch =
+      (options.request?.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch;
     if (bounded.has(inner)) return;
-    const fetch = boundedFetch(inner, bounds);
+    const saveTo: unknown = (options.request as { saveTo?: unknown } | undefined)?.saveTo;
+    const fetch: typeof globalThis.fetch =
+      typeof saveTo === 'string'
+        ? boundedFetch(inner, { ...bounds, deadlineMs: DOWNLOAD_DEADLINE_MS, maxBytes: MAX_CONTENT_BYTES, saveTo })
+        : boundedFetch(inner, bounds);
     bounded.add(fetch);
     options.request = { ...options.request, fetch };
   });
@@ -85,6 +108,25 @@ export async function createGitHubApi(token: string, limits: GitHubLimits = {}):
       }
       // A full last page: GitHub stops listing at 3,000 files, so there may be more that it never names.
       return { paths, complete: false };
+    },
+    async contentInfo(file) {
+      try {
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...file });
+        const info = data as { type?: unknown; sha?: unknown; size?: unknown };
+        if (info.type !== 'file' || typeof info.sha !== 'string' || typeof info.size !== 'number')
+          throw new Error(`GitHub says ${file.path} is not a file at ${file.ref.slice(0, 12)}`);
+        return { sha: info.sha, size: info.size };
+      } catch (error) {
+        if ((error as { status?: unknown }).status === 404) return null;
+        throw error;
+      }
+    },
+    async downloadContent(file, to) {
+      await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        ...file,
+        headers: { accept: 'application/vnd.github.raw' },
+        request: { saveTo: to },
+      });
     },
     async upsertComment(pr, marker, body) {
       const self = await ownLogin();

@@ -4,6 +4,7 @@
  * each request has a deadline for its whole answer, the run's cancellation aborts it, and no more than
  * `maxBytes` of a body is read.
  */
+import { open } from 'node:fs/promises';
 
 export interface BoundedFetchOptions {
   /** The whole exchange, body included, ends by then (ms from its start). */
@@ -12,6 +13,11 @@ export interface BoundedFetchOptions {
   maxBytes: number;
   /** The run's cancellation. */
   signal?: AbortSignal;
+  /**
+   * Write a successful answer's body to this file (created, never overwritten) instead of holding it: the answer
+   * handed on then has no body. Answers that are not 2xx are read as usual, for their error.
+   */
+  saveTo?: string;
 }
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -32,6 +38,10 @@ export function boundedFetch(inner: Fetch, options: BoundedFetchOptions): Fetch 
     const what = `${init.method ?? 'GET'} ${describe(input)}`;
     try {
       const res = await inner(input, { ...init, signal });
+      if (options.saveTo !== undefined && res.ok) {
+        await saveAtMost(res, options.saveTo, options.maxBytes, what);
+        return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+      }
       const body = NO_BODY.has(res.status) ? null : await readAtMost(res, options.maxBytes, what);
       return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     } catch (error) {
@@ -64,6 +74,24 @@ async function readAtMost(res: Response, maxBytes: number, what: string): Promis
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
+}
+
+async function saveAtMost(res: Response, file: string, maxBytes: number, what: string): Promise<void> {
+  const out = await open(file, 'wx', 0o600);
+  try {
+    if (!res.body) return;
+    let size = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes)
+        throw new GitHubAnswerError(
+          `GitHub's answer to ${what} was larger than ${Math.round(maxBytes / (1024 * 1024))} MiB, so it was not read`,
+        );
+      await out.write(chunk);
+    }
+  } finally {
+    await out.close();
+  }
 }
 
 /** The request's path, never its query (which may carry a token on some servers). */

@@ -9,7 +9,12 @@ import { closeSync, lstatSync, openSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { ReviewBase } from '../settings.js';
 
-export type BaseCommit = { commit: string; note?: undefined } | { commit?: undefined; note: string };
+/**
+ * The commit to compare with: in the clone (read with git), or known but not fetched (read through the GitHub
+ * API, when there is one); or why there is none.
+ */
+export type BaseCommit =
+  { commit: string; inClone: boolean; note?: undefined } | { commit?: undefined; inClone?: undefined; note: string };
 
 export type BaseFile =
   /** Same content as the head: nothing to read. */
@@ -20,7 +25,7 @@ export type BaseFile =
   | { kind: 'new'; commit: string }
   | { kind: 'none'; note: string };
 
-const FETCH_HINT = 'check out with `fetch-depth: 2` (actions/checkout) to compare with the base version';
+export const FETCH_HINT = 'check out with `fetch-depth: 2` (actions/checkout) to compare with the base version';
 
 function git(cwd: string, args: string[], input?: string): string | undefined {
   try {
@@ -41,14 +46,33 @@ export function findBaseCommit(workspace: string, base: ReviewBase | undefined):
   if (!base) return { note: 'no base version: the run is not for a pull request or a push' };
   if (git(workspace, ['rev-parse', '--show-toplevel']) === undefined)
     return { note: `no base version: the workspace is not a git clone; ${FETCH_HINT}` };
+  let commit: string | undefined;
   if (base.event === 'pull_request') {
-    const parents = git(workspace, ['rev-list', '--parents', '-n', '1', 'HEAD'])?.split(' ') ?? [];
-    if (parents.length === 3 && git(workspace, ['cat-file', '-e', `${parents[1]}^{commit}`]) !== undefined)
-      return { commit: parents[1]! };
-    return { note: `no base version: the clone does not have the pull request's base commit; ${FETCH_HINT}` };
-  }
-  if (git(workspace, ['cat-file', '-e', `${base.before}^{commit}`]) !== undefined) return { commit: base.before };
-  return { note: `no base version: the push's previous commit is not in the clone; ${FETCH_HINT}` };
+    // The test merge commit names its parents even in a shallow clone, where their objects are missing.
+    const parents = (git(workspace, ['cat-file', '-p', 'HEAD']) ?? '')
+      .split('\n')
+      .flatMap((line) => /^parent ([0-9a-f]{40,64})$/.exec(line)?.slice(1) ?? []);
+    if (parents.length !== 2)
+      return { note: "no base version: HEAD is not the pull request's test merge commit (two parents)" };
+    commit = parents[0]!;
+  } else commit = base.before;
+  return { commit, inClone: git(workspace, ['cat-file', '-e', `${commit}^{commit}`]) !== undefined };
+}
+
+/** The path of a work-tree file from the repository's root (`/` separators), or undefined outside a clone. */
+export function repositoryPath(workspace: string, absolutePath: string): string | undefined {
+  const root = git(workspace, ['rev-parse', '--show-toplevel']);
+  return root === undefined ? undefined : path.relative(root, absolutePath).split(path.sep).join('/');
+}
+
+/** The git blob ID of a work-tree file as it is now (git hashes it). */
+export function workTreeBlob(workspace: string, absolutePath: string): string | undefined {
+  return git(workspace, ['hash-object', '--', absolutePath]);
+}
+
+/** A Git LFS pointer's object ID, when the text is one. */
+export function lfsPointerOid(text: string): string | undefined {
+  return LFS_POINTER.exec(text.endsWith('\n') ? text : `${text}\n`)?.[1];
 }
 
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;

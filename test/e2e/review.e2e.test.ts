@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileResult } from '../../src/result.js';
+import { startGitHubServer } from '../../testkit/github-server.js';
 import { runAction } from '../../testkit/run-action.js';
 
 const dirs: string[] = [];
@@ -193,6 +194,45 @@ describe('the dataset review on a pull request', () => {
     const review = reviewOf(JSON.parse(run.outputs.files!) as FileResult[], 'train.jsonl');
     expect(review).toMatchObject({ base: null, added: null, unchanged: null });
     expect(review.base_note).toMatch(/fetch-depth: 2/);
+  });
+
+  it('reads the base through the GitHub contents API when the clone does not have it, with a read-only token', async () => {
+    const same = jsonl([chat('s1', 'kept')]);
+    const repo = await pullRequestRepo(
+      { 'train.jsonl': BASE, 'same.jsonl': same },
+      { 'train.jsonl': jsonl([chat('q1', 'a1'), chat('q2', 'a2, revised'), chat('q7', 'a7')]), 'new.jsonl': same },
+    );
+    const baseCommit = git(repo, 'rev-parse', 'HEAD^1');
+    const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-api-'));
+    dirs.push(shallow);
+    git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+    const github = await startGitHubServer({
+      contents: { [baseCommit]: { 'train.jsonl': BASE, 'same.jsonl': same } },
+      readTokens: ['gh-fork'],
+    });
+    try {
+      const run = await runAction({
+        workspace: shallow,
+        inputs: { mode: 'check', path: '*.jsonl', 'github-token': 'gh-fork', comment: 'false' },
+        env: { ...prEnv, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url },
+      });
+      expect(run.exitCode, run.stdout).toBe(0);
+      const files = JSON.parse(run.outputs.files!) as FileResult[];
+      const train = reviewOf(files, 'train.jsonl');
+      expect(train).toMatchObject({ added: 1, removed: 3, modified: 1, unchanged: 1, base_note: null });
+      expect(train.base).toMatchObject({ source: 'api', commit: baseCommit, samples: 5 });
+      expect(train.examples.removed.map((e) => e.line).sort()).toEqual([3, 4, 5]);
+      // Equal blob IDs: unchanged, and never downloaded.
+      expect(reviewOf(files, 'same.jsonl')).toMatchObject({ unchanged: 1, added: 0, base: { source: 'api' } });
+      expect(reviewOf(files, 'new.jsonl').base_note).toMatch(/^new file/);
+      const contents = github.requests.filter((r) => r.path.includes('/contents/'));
+      const raw = contents.filter((r) => r.headers.accept === 'application/vnd.github.raw');
+      expect(raw.map((r) => decodeURIComponent(r.path))).toEqual(['/repos/acme/datasets/contents/train.jsonl']);
+      expect(contents.length).toBe(4); // train (metadata, then bytes), same, new
+      expect(contents.every((r) => r.headers.authorization === 'token gh-fork')).toBe(true);
+    } finally {
+      await github.close();
+    }
   });
 
   it('compares Git LFS pointers by object ID: equal is unchanged, different without git lfs is a note', async () => {
