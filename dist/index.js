@@ -45768,196 +45768,6 @@ function overlongLineMessage(limit) {
     return `The line is longer than ${Math.round(limit / (1024 * 1024))} MiB, the longest the check reads, so it was not read whole; no trainable sample comes near that (Together's longest contexts are about 128k tokens, half a megabyte of text). Split the sample, or remove what inflates it (inline images, repeated text). To check such lines anyway, raise TOGETHER_CHECK_MAX_LINE_BYTES.`;
 }
 
-;// CONCATENATED MODULE: ./src/check/csv.ts
-/**
- * Together's CSV rules (evaluation files only, rules doc section 8): the file is read as Python's `csv.DictReader`
- * reads it (excel dialect: `,` separator, `"` quotes, `""` escapes, newlines inside quotes, blank rows skipped),
- * and every record must have as many fields as the header. The reader below is a port of the state machine of
- * CPython's `_csv` module, fed the same lines Python's text mode gives it.
- */
-
-/** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
-const PYTHON_FIELD_LIMIT = 131_072;
-/** One record's worth of parsing state, as `_csv.c` keeps it. */
-class CsvRecordReader {
-    state = 'startRecord';
-    fields = 0;
-    fieldLength = 0;
-    /** The field that went over the limit, if any. */
-    overLimit = false;
-    /** Feeds one line's characters followed by its end; true when a record is complete. */
-    feedLine(text) {
-        for (let i = 0; i < text.length; i += 1) {
-            const c = text.charCodeAt(i);
-            // Python counts code points: the second half of a surrogate pair adds nothing.
-            if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-                const prev = text.charCodeAt(i - 1);
-                if (prev >= 0xd800 && prev <= 0xdbff)
-                    continue;
-            }
-            this.char(c);
-        }
-        // The line's `\n` (Python's text mode turned every line end into one), then the end of the line itself.
-        this.char(10);
-        return this.endOfLine();
-    }
-    char(c) {
-        if (this.state === 'startRecord') {
-            if (c === 10 || c === 13)
-                return; // blank line: the record stays empty
-            this.state = 'startField';
-        }
-        switch (this.state) {
-            case 'startField':
-                if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else if (c === 0x22)
-                    this.state = 'inQuotedField';
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else {
-                    this.addChar();
-                    this.state = 'inField';
-                }
-                return;
-            case 'inField':
-                if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else
-                    this.addChar();
-                return;
-            case 'inQuotedField':
-                if (c === 0x22)
-                    this.state = 'quoteInQuotedField';
-                else
-                    this.addChar();
-                return;
-            case 'quoteInQuotedField':
-                if (c === 0x22) {
-                    this.addChar();
-                    this.state = 'inQuotedField';
-                }
-                else if (c === 0x2c)
-                    this.saveField('startField');
-                else if (c === 10 || c === 13)
-                    this.saveField('startRecord');
-                else {
-                    // Not strict: a character after a closing quote joins the field.
-                    this.addChar();
-                    this.state = 'inField';
-                }
-                return;
-        }
-    }
-    /** After a line: a record is complete unless a quoted field goes on to the next line. */
-    endOfLine() {
-        return this.state === 'startRecord';
-    }
-    /** At end of file inside a quoted field, Python (not strict) saves the field and ends the record. */
-    finishAtEof() {
-        if (this.state === 'inQuotedField' || this.fieldLength > 0) {
-            this.saveField('startRecord');
-            return true;
-        }
-        return false;
-    }
-    addChar() {
-        if (this.fieldLength >= PYTHON_FIELD_LIMIT)
-            this.overLimit = true;
-        this.fieldLength += 1;
-    }
-    saveField(next) {
-        this.fields += 1;
-        this.fieldLength = 0;
-        this.state = next;
-    }
-    reset() {
-        this.state = 'startRecord';
-        this.fields = 0;
-        this.fieldLength = 0;
-        this.overLimit = false;
-    }
-}
-/** Reads the CSV and applies DictReader's header and field-count rules. */
-async function scanCsv(path, bytes, options = {}) {
-    const reader = new CsvRecordReader();
-    let columns = null;
-    let samples = 0;
-    let problem = null;
-    let recordStartLine = 1;
-    let lastLine = 0;
-    const finishRecord = () => {
-        const fields = reader.fields;
-        const overLimit = reader.overLimit;
-        reader.reset();
-        if (overLimit) {
-            problem = {
-                line: recordStartLine,
-                message: `A field is longer than ${PYTHON_FIELD_LIMIT.toLocaleString('en-US')} characters, which Together's reference checker cannot read (Python's csv field limit); shorten it or upload the data as JSONL.`,
-            };
-            return;
-        }
-        if (columns === null) {
-            columns = fields;
-            if (fields === 0)
-                problem = {
-                    line: recordStartLine,
-                    message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
-                };
-            return;
-        }
-        if (fields === 0)
-            return; // DictReader skips blank rows
-        samples += 1;
-        if (fields !== columns) {
-            problem = {
-                line: recordStartLine,
-                message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
-            };
-        }
-    };
-    const read = await readLines(path, { end: bytes }, {
-        get wantsLines() {
-            return problem === null;
-        },
-        line(data, start, end, line) {
-            if (reader.state === 'startRecord')
-                recordStartLine = line;
-            lastLine = line;
-            if (reader.feedLine(data.toString('utf8', start, end)))
-                finishRecord();
-        },
-    }, options);
-    if (!problem && read.overlong)
-        problem = { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
-    if (!problem && !read.utf8 && reader.finishAtEof())
-        finishRecord();
-    if (!problem && !read.utf8) {
-        if (columns === null) {
-            problem = {
-                line: 1,
-                message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
-            };
-        }
-        else if (samples === 0) {
-            problem = {
-                line: Math.max(lastLine, 1),
-                message: 'The file has a header but no data rows; it needs at least one sample.',
-            };
-        }
-    }
-    return { ...read, samples, problem, columns };
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var external_node_fs_promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ./src/safe-text.ts
 var safe_text = __nccwpck_require__(1452);
 ;// CONCATENATED MODULE: ./src/check/python-json.ts
@@ -46682,11 +46492,6 @@ function checkPreference(sample, warn) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/check/types.ts
-/** What a dataset check reports per file, and the levels of checking. */
-/** Warnings listed per file; the rest are counted. */
-const MAX_WARNINGS = 100;
-
 ;// CONCATENATED MODULE: ./src/check/distribution.ts
 /** An exact distribution of whole numbers (characters or messages per sample): value -> count, mergeable. */
 class Distribution {
@@ -47123,6 +46928,239 @@ function mergeReviewData(parts) {
         answerCharacters: dists.answerCharacters.toPairs(),
     };
 }
+
+;// CONCATENATED MODULE: ./src/check/csv.ts
+/**
+ * Together's CSV rules (evaluation files only, rules doc section 8): the file is read as Python's `csv.DictReader`
+ * reads it (excel dialect: `,` separator, `"` quotes, `""` escapes, newlines inside quotes, blank rows skipped),
+ * and every record must have as many fields as the header. The reader below is a port of the state machine of
+ * CPython's `_csv` module, fed the same lines Python's text mode gives it.
+ */
+
+
+
+/** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
+const PYTHON_FIELD_LIMIT = 131_072;
+/** One record's worth of parsing state, as `_csv.c` keeps it. */
+class CsvRecordReader {
+    capture;
+    state = 'startRecord';
+    fields = 0;
+    fieldLength = 0;
+    /** The field that went over the limit, if any. */
+    overLimit = false;
+    /** With capture on (the review): the record's field values, and the current field's characters. */
+    values = [];
+    chars = [];
+    constructor(capture = false) {
+        this.capture = capture;
+    }
+    /** Feeds one line's characters followed by its end; true when a record is complete. */
+    feedLine(text) {
+        for (let i = 0; i < text.length; i += 1) {
+            const c = text.charCodeAt(i);
+            // Python counts code points: the second half of a surrogate pair adds nothing.
+            if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+                const prev = text.charCodeAt(i - 1);
+                if (prev >= 0xd800 && prev <= 0xdbff) {
+                    // Its first half was never a delimiter, so this half joins the same field.
+                    if (this.capture)
+                        this.chars.push(c);
+                    continue;
+                }
+            }
+            this.char(c);
+        }
+        // The line's `\n` (Python's text mode turned every line end into one), then the end of the line itself.
+        this.char(10);
+        return this.endOfLine();
+    }
+    char(c) {
+        if (this.state === 'startRecord') {
+            if (c === 10 || c === 13)
+                return; // blank line: the record stays empty
+            this.state = 'startField';
+        }
+        switch (this.state) {
+            case 'startField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x22)
+                    this.state = 'inQuotedField';
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else {
+                    this.addChar(c);
+                    this.state = 'inField';
+                }
+                return;
+            case 'inField':
+                if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else
+                    this.addChar(c);
+                return;
+            case 'inQuotedField':
+                if (c === 0x22)
+                    this.state = 'quoteInQuotedField';
+                else
+                    this.addChar(c);
+                return;
+            case 'quoteInQuotedField':
+                if (c === 0x22) {
+                    this.addChar(c);
+                    this.state = 'inQuotedField';
+                }
+                else if (c === 0x2c)
+                    this.saveField('startField');
+                else if (c === 10 || c === 13)
+                    this.saveField('startRecord');
+                else {
+                    // Not strict: a character after a closing quote joins the field.
+                    this.addChar(c);
+                    this.state = 'inField';
+                }
+                return;
+        }
+    }
+    /** After a line: a record is complete unless a quoted field goes on to the next line. */
+    endOfLine() {
+        return this.state === 'startRecord';
+    }
+    /** At end of file inside a quoted field, Python (not strict) saves the field and ends the record. */
+    finishAtEof() {
+        if (this.state === 'inQuotedField' || this.fieldLength > 0) {
+            this.saveField('startRecord');
+            return true;
+        }
+        return false;
+    }
+    addChar(c) {
+        if (this.fieldLength >= PYTHON_FIELD_LIMIT)
+            this.overLimit = true;
+        this.fieldLength += 1;
+        if (this.capture)
+            this.chars.push(c);
+    }
+    saveField(next) {
+        if (this.capture) {
+            let value = '';
+            for (let at = 0; at < this.chars.length; at += 8192)
+                value += String.fromCharCode(...this.chars.slice(at, at + 8192));
+            this.values.push(value);
+            this.chars.length = 0;
+        }
+        this.fields += 1;
+        this.fieldLength = 0;
+        this.state = next;
+    }
+    reset() {
+        this.state = 'startRecord';
+        this.fields = 0;
+        this.fieldLength = 0;
+        this.overLimit = false;
+        this.values = [];
+        this.chars.length = 0;
+    }
+}
+/** Reads the CSV and applies DictReader's header and field-count rules. */
+async function scanCsv(path, bytes, options = {}) {
+    const collector = options.review ? new ReviewCollector() : undefined;
+    if (collector)
+        await loadHasher();
+    const reader = new CsvRecordReader(collector !== undefined);
+    let header = [];
+    let columns = null;
+    let samples = 0;
+    let problem = null;
+    let recordStartLine = 1;
+    let lastLine = 0;
+    const finishRecord = () => {
+        const fields = reader.fields;
+        const overLimit = reader.overLimit;
+        const values = reader.values;
+        reader.reset();
+        if (overLimit) {
+            problem = {
+                line: recordStartLine,
+                message: `A field is longer than ${PYTHON_FIELD_LIMIT.toLocaleString('en-US')} characters, which Together's reference checker cannot read (Python's csv field limit); shorten it or upload the data as JSONL.`,
+            };
+            return;
+        }
+        if (columns === null) {
+            columns = fields;
+            header = values;
+            if (fields === 0)
+                problem = {
+                    line: recordStartLine,
+                    message: 'The first row is empty: the file needs a header row naming its columns on line 1.',
+                };
+            return;
+        }
+        if (fields === 0)
+            return; // DictReader skips blank rows
+        samples += 1;
+        if (fields !== columns) {
+            problem = {
+                line: recordStartLine,
+                message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
+            };
+            return;
+        }
+        if (collector) {
+            // As DictReader gives the row: by the header's names, the last of a repeated name winning.
+            // No prototype: a column named __proto__ is a key like any other.
+            const row = Object.create(null);
+            header.forEach((name, i) => (row[name] = values[i]));
+            collector.add(row, undefined, recordStartLine);
+        }
+    };
+    const read = await readLines(path, { end: bytes }, {
+        get wantsLines() {
+            return problem === null;
+        },
+        line(data, start, end, line) {
+            if (reader.state === 'startRecord')
+                recordStartLine = line;
+            lastLine = line;
+            if (reader.feedLine(data.toString('utf8', start, end)))
+                finishRecord();
+        },
+    }, options);
+    if (!problem && read.overlong)
+        problem = { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
+    if (!problem && !read.utf8 && reader.finishAtEof())
+        finishRecord();
+    if (!problem && !read.utf8) {
+        if (columns === null) {
+            problem = {
+                line: 1,
+                message: 'The file has no header row: a CSV for evaluation needs a header naming its columns, then one row per sample.',
+            };
+        }
+        else if (samples === 0) {
+            problem = {
+                line: Math.max(lastLine, 1),
+                message: 'The file has a header but no data rows; it needs at least one sample.',
+            };
+        }
+    }
+    return { ...read, samples, problem, columns, ...(collector && !problem ? { review: collector.data() } : {}) };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var external_node_fs_promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/check/types.ts
+/** What a dataset check reports per file, and the levels of checking. */
+/** Warnings listed per file; the rest are counted. */
+const MAX_WARNINGS = 100;
 
 ;// CONCATENATED MODULE: ./src/check/jsonl.ts
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
@@ -47694,7 +47732,7 @@ async function checkReport(target, purpose, level, parallel, read, hashed) {
             if (!checked)
                 return encodingOnly(target, fail, 'csv', read, hashed);
             const result = await scanCsv(target.absolutePath, target.bytes, read);
-            hashed(result.sha256);
+            hashed(result.sha256, result.review);
             if (result.utf8)
                 return utf8Failure(fail, result.utf8);
             if (result.problem)
@@ -51172,7 +51210,7 @@ class FileRecord {
             return;
         this.fail(NOT_FINAL, `${this.path}: not finished, the run stopped: ${message}`);
     }
-    /** The hashes and statistics the check collected for the review (passing JSONL files, review on). */
+    /** The hashes and statistics the check collected for the review (passing JSONL and CSV files, review on). */
     get reviewData() {
         return this.collected;
     }
@@ -52059,13 +52097,13 @@ function failedByReview(result) {
     return result.review !== null && (result.error?.includes(FAIL_ON_MARK) ?? false);
 }
 /** The result listing a dataset the head deleted: nothing handled, only its review. */
-function deletedResult(path, purpose, review) {
+function deletedResult(path, fileType, purpose, review) {
     return {
         path,
         filename: path.slice(path.lastIndexOf('/') + 1),
         bytes: 0,
         sha256: null,
-        file_type: 'jsonl',
+        file_type: fileType,
         purpose,
         id: null,
         status: 'deleted',
@@ -52162,7 +52200,7 @@ async function reviewFiles(records, settings, deps) {
             for (const [index, file] of deleted.files.entries()) {
                 if (deps.signal?.aborted || base.kind !== 'git')
                     return;
-                const result = await reviewDeleted(file, base.commit, settings, external_node_path_default().join(temp, `deleted-${index}.jsonl`));
+                const result = await reviewDeleted(file, base.commit, settings, external_node_path_default().join(temp, `deleted-${index}${external_node_path_default().extname(file.path)}`));
                 deps.log.info(`${file.path}: deleted; ${describeReview(result.review)}`);
                 results.push(result);
             }
@@ -52175,9 +52213,13 @@ async function reviewFiles(records, settings, deps) {
     });
     return results;
 }
-/** The review reads JSONL: deleted datasets of other types are left out. */
+function reviewedType(file) {
+    const type = datasetTypeOf(file);
+    return type === 'jsonl' || type === 'csv' ? type : undefined;
+}
+/** Deleted datasets of other types are left out. */
 function reviewable(selects) {
-    return (relative) => datasetTypeOf(relative) === 'jsonl' && selects(relative);
+    return (relative) => reviewedType(relative) !== undefined && selects(relative);
 }
 /** The base commit and how to read it: git when the clone has it, else the GitHub API when there is one. */
 async function baseSource(settings, deps, needed) {
@@ -52224,6 +52266,7 @@ async function compareWithBase(record, head, review, base, settings, temp, index
     await compareWithFile(found.file, `${record.path} (base)`, { data: head, file: record.absolutePath }, review, {
         commit,
         source: base.kind,
+        fileType: record.fileType === 'csv' ? 'csv' : 'jsonl',
         settings,
     });
 }
@@ -52267,12 +52310,12 @@ async function readBaseThroughApi(base, workspace, absolutePath, file) {
  * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:
  * counts, the base's statistics and the quoted examples. A base that cannot be compared leaves a note.
  */
-async function compareWithFile(baseFile, label, head, review, { commit, source, settings }) {
+async function compareWithFile(baseFile, label, head, review, { commit, source, fileType, settings, }) {
     try {
         const { size } = await (0,external_node_fs_promises_.stat)(baseFile);
         // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
         // format rules, and reads each sample's format from its keys, as the head's review does).
-        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType: 'jsonl' }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes });
+        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes });
         if (!checked.review) {
             review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
             return;
@@ -52310,6 +52353,7 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
 /** A dataset the head deleted: its base version's samples, all removed. */
 async function reviewDeleted(file, commit, settings, temp) {
     const none = emptyReviewData();
+    const fileType = reviewedType(file.path) ?? 'jsonl';
     const review = {
         samples: 0,
         duplicates: 0,
@@ -52329,11 +52373,12 @@ async function reviewDeleted(file, commit, settings, temp) {
         await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
             commit,
             source: 'git',
+            fileType,
             settings,
         });
     else
         review.base_note = found.kind === 'none' ? found.note : 'no base version';
-    return deletedResult(file.path, settings.purpose, review);
+    return deletedResult(file.path, fileType, settings.purpose, review);
 }
 /** The wanted lines of a file as excerpts (120 characters, one line, escaped). */
 async function quoteLines(file, lines) {

@@ -262,7 +262,7 @@ export class FileRecord {
     this.fail(NOT_FINAL, `${this.path}: not finished, the run stopped: ${message}`);
   }
 
-  /** The hashes and statistics the check collected for the review (passing JSONL files, review on). */
+  /** The hashes and statistics the check collected for the review (passing JSONL and CSV files, review on). */
   get reviewData(): ReviewData | undefined {
     return this.collected;
   }

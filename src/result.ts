@@ -41,7 +41,7 @@ export interface FileResult {
   validation_report: ValidationReport | null;
   /** With `estimate-model`: Together's estimate of training on this file, or why there is none; else null. */
   estimate: Estimate | null;
-  /** The dataset review (JSONL files that passed their check, with `review` on); null otherwise. */
+  /** The dataset review (JSONL and CSV files that passed their check, with `review` on); null otherwise. */
   review: FileReview | null;
 }
 
@@ -84,13 +84,13 @@ export function failedByReview(result: Pick<FileResult, 'review' | 'error'>): bo
 }
 
 /** The result listing a dataset the head deleted: nothing handled, only its review. */
-export function deletedResult(path: string, purpose: Purpose, review: FileReview): FileResult {
+export function deletedResult(path: string, fileType: FileType, purpose: Purpose, review: FileReview): FileResult {
   return {
     path,
     filename: path.slice(path.lastIndexOf('/') + 1),
     bytes: 0,
     sha256: null,
-    file_type: 'jsonl',
+    file_type: fileType,
     purpose,
     id: null,
     status: 'deleted',

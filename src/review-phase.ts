@@ -135,7 +135,12 @@ export async function reviewFiles(
       }
       for (const [index, file] of deleted.files.entries()) {
         if (deps.signal?.aborted || base.kind !== 'git') return;
-        const result = await reviewDeleted(file, base.commit, settings, path.join(temp, `deleted-${index}.jsonl`));
+        const result = await reviewDeleted(
+          file,
+          base.commit,
+          settings,
+          path.join(temp, `deleted-${index}${path.extname(file.path)}`),
+        );
         deps.log.info(`${file.path}: deleted; ${describeReview(result.review!)}`);
         results.push(result);
       }
@@ -148,9 +153,17 @@ export async function reviewFiles(
   return results;
 }
 
-/** The review reads JSONL: deleted datasets of other types are left out. */
+/** The types the review reads (Parquet is token IDs, not samples to compare). */
+type ReviewedType = 'jsonl' | 'csv';
+
+function reviewedType(file: string): ReviewedType | undefined {
+  const type = datasetTypeOf(file);
+  return type === 'jsonl' || type === 'csv' ? type : undefined;
+}
+
+/** Deleted datasets of other types are left out. */
 function reviewable(selects: (relative: string) => boolean): (relative: string) => boolean {
-  return (relative) => datasetTypeOf(relative) === 'jsonl' && selects(relative);
+  return (relative) => reviewedType(relative) !== undefined && selects(relative);
 }
 
 /** The base commit and how to read it: git when the clone has it, else the GitHub API when there is one. */
@@ -204,6 +217,7 @@ async function compareWithBase(
   await compareWithFile(found.file, `${record.path} (base)`, { data: head, file: record.absolutePath }, review, {
     commit,
     source: base.kind,
+    fileType: record.fileType === 'csv' ? 'csv' : 'jsonl',
     settings,
   });
 }
@@ -255,14 +269,19 @@ async function compareWithFile(
   label: string,
   head: { data: ReviewData; file: string | undefined },
   review: FileReview,
-  { commit, source, settings }: { commit: string; source: 'git' | 'api'; settings: ReviewSettings },
+  {
+    commit,
+    source,
+    fileType,
+    settings,
+  }: { commit: string; source: 'git' | 'api'; fileType: ReviewedType; settings: ReviewSettings },
 ): Promise<void> {
   try {
     const { size } = await stat(baseFile);
     // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
     // format rules, and reads each sample's format from its keys, as the head's review does).
     const checked = await checkDataset(
-      { path: label, absolutePath: baseFile, bytes: size, fileType: 'jsonl' },
+      { path: label, absolutePath: baseFile, bytes: size, fileType },
       settings.purpose,
       'structural',
       {},
@@ -317,6 +336,7 @@ async function reviewDeleted(
   temp: string,
 ): Promise<FileResult> {
   const none = emptyReviewData();
+  const fileType = reviewedType(file.path) ?? 'jsonl';
   const review: FileReview = {
     samples: 0,
     duplicates: 0,
@@ -336,10 +356,11 @@ async function reviewDeleted(
     await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
       commit,
       source: 'git',
+      fileType,
       settings,
     });
   else review.base_note = found.kind === 'none' ? found.note : 'no base version';
-  return deletedResult(file.path, settings.purpose, review);
+  return deletedResult(file.path, fileType, settings.purpose, review);
 }
 
 /** The wanted lines of a file as excerpts (120 characters, one line, escaped). */

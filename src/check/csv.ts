@@ -6,6 +6,8 @@
  */
 import { overlongLineMessage, readLines, type LineReadResult, type ReadOptions } from './lines.js';
 import type { LineProblem } from './types.js';
+import { ReviewCollector, type ReviewData } from './review-collector.js';
+import { loadHasher } from './sample-hash.js';
 
 /** `csv.field_size_limit()` default: longer fields make the reference raise instead of answering. */
 export const PYTHON_FIELD_LIMIT = 131_072;
@@ -16,6 +18,8 @@ export interface CsvScanResult extends LineReadResult {
   problem: LineProblem | null;
   /** Header fields, once read. */
   columns: number | null;
+  /** With `review`: each data row as an object of its header's names, hashed, and the statistics. */
+  review?: ReviewData;
 }
 
 type State = 'startRecord' | 'startField' | 'inField' | 'inQuotedField' | 'quoteInQuotedField';
@@ -27,6 +31,11 @@ class CsvRecordReader {
   fieldLength = 0;
   /** The field that went over the limit, if any. */
   overLimit = false;
+  /** With capture on (the review): the record's field values, and the current field's characters. */
+  values: string[] = [];
+  private chars: number[] = [];
+
+  constructor(private readonly capture = false) {}
 
   /** Feeds one line's characters followed by its end; true when a record is complete. */
   feedLine(text: string): boolean {
@@ -35,7 +44,11 @@ class CsvRecordReader {
       // Python counts code points: the second half of a surrogate pair adds nothing.
       if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
         const prev = text.charCodeAt(i - 1);
-        if (prev >= 0xd800 && prev <= 0xdbff) continue;
+        if (prev >= 0xd800 && prev <= 0xdbff) {
+          // Its first half was never a delimiter, so this half joins the same field.
+          if (this.capture) this.chars.push(c);
+          continue;
+        }
       }
       this.char(c);
     }
@@ -55,28 +68,28 @@ class CsvRecordReader {
         else if (c === 0x22) this.state = 'inQuotedField';
         else if (c === 0x2c) this.saveField('startField');
         else {
-          this.addChar();
+          this.addChar(c);
           this.state = 'inField';
         }
         return;
       case 'inField':
         if (c === 10 || c === 13) this.saveField('startRecord');
         else if (c === 0x2c) this.saveField('startField');
-        else this.addChar();
+        else this.addChar(c);
         return;
       case 'inQuotedField':
         if (c === 0x22) this.state = 'quoteInQuotedField';
-        else this.addChar();
+        else this.addChar(c);
         return;
       case 'quoteInQuotedField':
         if (c === 0x22) {
-          this.addChar();
+          this.addChar(c);
           this.state = 'inQuotedField';
         } else if (c === 0x2c) this.saveField('startField');
         else if (c === 10 || c === 13) this.saveField('startRecord');
         else {
           // Not strict: a character after a closing quote joins the field.
-          this.addChar();
+          this.addChar(c);
           this.state = 'inField';
         }
         return;
@@ -97,12 +110,20 @@ class CsvRecordReader {
     return false;
   }
 
-  private addChar(): void {
+  private addChar(c: number): void {
     if (this.fieldLength >= PYTHON_FIELD_LIMIT) this.overLimit = true;
     this.fieldLength += 1;
+    if (this.capture) this.chars.push(c);
   }
 
   private saveField(next: State): void {
+    if (this.capture) {
+      let value = '';
+      for (let at = 0; at < this.chars.length; at += 8192)
+        value += String.fromCharCode(...this.chars.slice(at, at + 8192));
+      this.values.push(value);
+      this.chars.length = 0;
+    }
     this.fields += 1;
     this.fieldLength = 0;
     this.state = next;
@@ -113,12 +134,17 @@ class CsvRecordReader {
     this.fields = 0;
     this.fieldLength = 0;
     this.overLimit = false;
+    this.values = [];
+    this.chars.length = 0;
   }
 }
 
 /** Reads the CSV and applies DictReader's header and field-count rules. */
 export async function scanCsv(path: string, bytes: number, options: ReadOptions = {}): Promise<CsvScanResult> {
-  const reader = new CsvRecordReader();
+  const collector = options.review ? new ReviewCollector() : undefined;
+  if (collector) await loadHasher();
+  const reader = new CsvRecordReader(collector !== undefined);
+  let header: string[] = [];
   let columns: number | null = null;
   let samples = 0;
   let problem: LineProblem | null = null;
@@ -128,6 +154,7 @@ export async function scanCsv(path: string, bytes: number, options: ReadOptions 
   const finishRecord = () => {
     const fields = reader.fields;
     const overLimit = reader.overLimit;
+    const values = reader.values;
     reader.reset();
     if (overLimit) {
       problem = {
@@ -138,6 +165,7 @@ export async function scanCsv(path: string, bytes: number, options: ReadOptions 
     }
     if (columns === null) {
       columns = fields;
+      header = values;
       if (fields === 0)
         problem = {
           line: recordStartLine,
@@ -152,6 +180,14 @@ export async function scanCsv(path: string, bytes: number, options: ReadOptions 
         line: recordStartLine,
         message: `Record ${samples} has ${fields} field${fields === 1 ? '' : 's'} but the header has ${columns}; every row needs one value per column (quote values that contain commas or line breaks).`,
       };
+      return;
+    }
+    if (collector) {
+      // As DictReader gives the row: by the header's names, the last of a repeated name winning.
+      // No prototype: a column named __proto__ is a key like any other.
+      const row = Object.create(null) as Record<string, unknown>;
+      header.forEach((name, i) => (row[name] = values[i]));
+      collector.add(row, undefined, recordStartLine);
     }
   };
 
@@ -187,5 +223,5 @@ export async function scanCsv(path: string, bytes: number, options: ReadOptions 
       };
     }
   }
-  return { ...read, samples, problem, columns };
+  return { ...read, samples, problem, columns, ...(collector && !problem ? { review: collector.data() } : {}) };
 }

@@ -103,7 +103,7 @@ async function checkReport(
       }
       if (!checked) return encodingOnly(target, fail, 'csv', read, hashed);
       const result = await scanCsv(target.absolutePath, target.bytes, read);
-      hashed(result.sha256);
+      hashed(result.sha256, result.review);
       if (result.utf8) return utf8Failure(fail, result.utf8);
       if (result.problem) return fail(result.problem.message, result.problem.line, 'csv', result.samples);
       return pass('csv', result.samples);

@@ -170,6 +170,44 @@ describe('the dataset review on a pull request', () => {
     expect(run.stdout).toContain('data/old.jsonl: deleted;');
   });
 
+  it('reviews CSV rows by their header names: columns reordered are unchanged, a deleted CSV is listed', async () => {
+    const repo = await pullRequestRepo(
+      {
+        'eval.csv': 'prompt,completion\nq1,a1\nq2,a2\n"q3, quoted","a3\non two lines"\nq4,a4\n',
+        'old.csv': 'text\none\ntwo\n',
+      },
+      {
+        // Columns swapped; q2 answered anew; q4 removed; q5 added; q1 twice.
+        'eval.csv': 'completion,prompt\na1,q1\na2 revised,q2\n"a3\non two lines","q3, quoted"\na5,q5\na1,q1\n',
+        'old.csv': null,
+      },
+    );
+    const run = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: '*.csv', purpose: 'eval' },
+      env: prEnv,
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const files = JSON.parse(run.outputs.files!) as FileResult[];
+    expect(reviewOf(files, 'eval.csv')).toMatchObject({
+      samples: 5,
+      duplicates: 1,
+      conflicts: 0,
+      added: 2,
+      removed: 1,
+      modified: 1,
+      unchanged: 2,
+      stats: { format: 'instruction' },
+    });
+    expect(reviewOf(files, 'eval.csv').examples.modified).toEqual([
+      { line: 3, excerpt: expect.stringContaining('a2 revised') as string },
+    ]);
+    expect(reviewOf(files, 'old.csv')).toMatchObject({
+      removed: 2,
+      base: { samples: 2, stats: { format: 'general' } },
+    });
+  });
+
   it('says unchanged without reading when the blobs are equal, and new for a file not in the base', async () => {
     const repo = await pullRequestRepo({ 'train.jsonl': BASE }, { 'extra.jsonl': jsonl([chat('x', 'y')]) });
     const run = await runAction({ workspace: repo, inputs: { mode: 'check', path: '*.jsonl' }, env: prEnv });
