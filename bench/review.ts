@@ -7,14 +7,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { actionEnvironment, actionMain, ROOT } from '../testkit/run-action.js';
+import type { FileReview } from '../src/review/analysis.js';
+import { MAX_OVERLAP_FILES } from '../src/review/analysis.js';
+import { startGitHubServer } from '../testkit/github-server.js';
+import { actionEnvironment, actionMain, parseOutputFile, ROOT } from '../testkit/run-action.js';
 import {
   BENCH_DIR,
   measureProcess,
   mib,
+  printTable,
   runRounds,
   target,
   conversationFile,
@@ -121,7 +125,105 @@ export async function benchReview(mebibytes = Number(process.env.BENCH_CHECK_MIB
     ),
   );
   await rm(repo, { recursive: true, force: true });
+  results.push(...(await benchManyReviewed()));
   return results;
+}
+
+const MANY_FILES = 5000;
+const SUMMARY_BUDGET_BYTES = 512 * 1024;
+/** GitHub refuses comments over 65,536 characters. */
+const COMMENT_LIMIT_CHARS = 65_536;
+
+/**
+ * 5,000 small files of a pull request, every one sharing a sample with all the others and a prompt with its
+ * neighbours: the overlap is computed across all of them, and the summary and the comment (posted to the GitHub
+ * stand-in) stay within their budgets.
+ */
+export async function benchManyReviewed(): Promise<TargetResult[]> {
+  const workspace = path.join(BENCH_DIR, 'review-many');
+  await rm(workspace, { recursive: true, force: true });
+  await mkdir(path.join(workspace, 'data'), { recursive: true });
+  const chat = (q: string, a: string) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: q },
+        { role: 'assistant', content: a },
+      ],
+    });
+  for (let i = 0; i < MANY_FILES; i += 1) {
+    const lines = [
+      chat(`Question ${i}?`, `Answer ${i}.`),
+      chat('What is shared by every file?', 'This sample.'),
+      chat(`Question ${i + 1}?`, `Another answer to ${i + 1}.`),
+    ];
+    await writeFile(path.join(workspace, 'data', `part-${String(i).padStart(5, '0')}.jsonl`), `${lines.join('\n')}\n`);
+  }
+  const github = await startGitHubServer();
+  try {
+    const temp = path.join(workspace, '.runner');
+    await mkdir(temp);
+    const summaryFile = path.join(temp, 'summary');
+    const outputFile = path.join(temp, 'output');
+    await writeFile(summaryFile, '');
+    await writeFile(outputFile, '');
+    const eventPath = path.join(temp, 'event.json');
+    await writeFile(eventPath, JSON.stringify({ pull_request: { number: github.number } }));
+    const env = {
+      ...(await actionEnvironment(
+        { mode: 'check', path: 'data', comment: 'true', 'github-token': 'gh-write' },
+        workspace,
+      )),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+      GITHUB_API_URL: github.url,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: temp,
+    };
+    const run = await measureProcess(process.execPath, [await actionMain()], { env, cwd: workspace });
+    if (run.exitCode !== 0) throw new Error(`exit ${run.exitCode}\n${run.stdout.slice(-2000)}`);
+    const outputs = parseOutputFile(await readFile(outputFile, 'utf8'));
+    const manifest = JSON.parse(await readFile(outputs.manifest!, 'utf8')) as {
+      files: Array<{ review: FileReview | null }>;
+    };
+    const overlapping = manifest.files.filter(
+      (f) => f.review && Object.keys(f.review.overlap).length === MAX_OVERLAP_FILES,
+    ).length;
+    const summaryBytes = (await stat(summaryFile)).size;
+    const comment = github.comments[0]?.body ?? '';
+    console.log(
+      `\nReview of ${MANY_FILES.toLocaleString('en-US')} small files sharing samples (dist/index.js, pull request, comment on)\n`,
+    );
+    printTable([
+      {
+        files: MANY_FILES.toLocaleString('en-US'),
+        seconds: (run.wallMs / 1000).toFixed(2),
+        'peak RSS': mib(run.peakRssBytes),
+        'files with overlap (10 named each)': overlapping.toLocaleString('en-US'),
+        summary: `${(summaryBytes / 1024).toFixed(0)} KiB`,
+        comment: `${comment.length.toLocaleString('en-US')} characters`,
+      },
+    ]);
+    return [
+      target(
+        `overlap computed across ${MANY_FILES.toLocaleString('en-US')} files`,
+        `${overlapping.toLocaleString('en-US')} files name ${MAX_OVERLAP_FILES} others`,
+        `all ${MANY_FILES.toLocaleString('en-US')}`,
+        overlapping === MANY_FILES,
+      ),
+      target(
+        `summary and comment of ${MANY_FILES.toLocaleString('en-US')} reviewed files within budget`,
+        `${(summaryBytes / 1024).toFixed(0)} KiB; ${comment.length.toLocaleString('en-US')} characters`,
+        `<= 512 KiB; 1 to ${COMMENT_LIMIT_CHARS.toLocaleString('en-US')} characters`,
+        summaryBytes <= SUMMARY_BUDGET_BYTES && comment.length > 0 && comment.length <= COMMENT_LIMIT_CHARS,
+      ),
+    ];
+  } finally {
+    await github.close();
+    await rm(workspace, { recursive: true, force: true });
+  }
 }
 
 /** Copies a JSONL file line by line, rewriting the last answer of the lines `change` picks. */

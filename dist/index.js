@@ -46505,14 +46505,17 @@ class Distribution {
         for (const [value, count] of other.counts)
             this.add(value, count);
     }
-    /** Plain arrays, to cross a worker thread's boundary. */
-    toPairs() {
-        return [[...this.counts.keys()], [...this.counts.values()]];
+    /** Appended to `out` as: the number of distinct values n, the n values, then their n counts. */
+    packInto(out) {
+        out.push(this.counts.size, ...this.counts.keys(), ...this.counts.values());
     }
-    static fromPairs([values, counts]) {
+    /** The distribution packed at `at` (see packInto), and where the next one starts. */
+    static unpack(packed, at) {
         const distribution = new Distribution();
-        values.forEach((value, i) => distribution.add(value, counts[i]));
-        return distribution;
+        const n = packed[at];
+        for (let i = 0; i < n; i += 1)
+            distribution.add(packed[at + 1 + i], packed[at + 1 + n + i]);
+        return { distribution, end: at + 1 + 2 * n };
     }
     sorted() {
         return [...this.counts].sort((a, b) => a[0] - b[0]);
@@ -46563,19 +46566,20 @@ const t=new Uint8Array([0,97,115,109,1,0,0,0,1,48,8,96,3,127,127,127,1,127,96,3,
  */
 
 
-let h64;
+let h64Raw;
 /** Loads the WebAssembly hasher once; call before hashing. */
 async function loadHasher() {
-    if (h64)
+    if (h64Raw)
         return;
     const hasher = await e();
-    h64 = (input) => hasher.h64(input);
+    h64Raw = (input) => hasher.h64Raw(input);
 }
 /** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
 const SHORT_STRING = 24;
 let structA = 0;
 let structB = 0;
-const longStrings = [];
+let longBytes = Buffer.allocUnsafe(1 << 16);
+let longLength = 0;
 const sample_hash_float = new Float64Array(1);
 const floatWords = new Int32Array(sample_hash_float.buffer);
 function mix(x) {
@@ -46598,6 +46602,14 @@ function mixShort(text) {
     }
     mix(h);
 }
+function appendLong(text) {
+    if (longLength + 3 * text.length > longBytes.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * longBytes.length, longLength + 3 * text.length));
+        longBytes.copy(grown, 0, 0, longLength);
+        longBytes = grown;
+    }
+    longLength += longBytes.write(text, longLength);
+}
 function mixNumber(value) {
     sample_hash_float[0] = Number.isNaN(value) ? Number.NaN : value === 0 ? 0 : value;
     mix(2);
@@ -46612,7 +46624,7 @@ function walk(value) {
             if (value.length < SHORT_STRING)
                 mixShort(value);
             else
-                longStrings.push(value);
+                appendLong(value);
             return;
         case 'number':
             mixNumber(value);
@@ -46686,18 +46698,17 @@ function hashValue(value) {
 }
 /** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
 function begin() {
-    if (!h64)
+    if (!h64Raw)
         throw new Error('loadHasher() was not awaited');
     structA = 0x1234567;
     structB = 0x7654321;
-    longStrings.length = 0;
+    longLength = 0;
 }
 function finish() {
     let a = structA;
     let b = structB;
-    if (longStrings.length > 0) {
-        // The lengths are in the structure, so joining with a separator loses nothing.
-        const x = h64(longStrings.length === 1 ? longStrings[0] : longStrings.join('\u0000'));
+    if (longLength > 0) {
+        const x = h64Raw(longBytes.subarray(0, longLength));
         a ^= Number(x & 0xffffffffn);
         b ^= Number(x >> 32n);
     }
@@ -46763,8 +46774,29 @@ function hashSample(sample, format) {
 /** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
 const RECORD_WORDS = 6;
 const HAS_PROMPT = 1;
+const COUNTERS = ['without_system', 'without_user', 'with_tool_calls', 'with_weights'];
+const DISTRIBUTIONS = ['characters', 'messages', 'promptCharacters', 'answerCharacters'];
+function reviewCounters(data) {
+    const counters = {};
+    COUNTERS.forEach((name, i) => (counters[name] = data.stats[i]));
+    return counters;
+}
+function reviewDistribution(data, which) {
+    let at = COUNTERS.length;
+    // Each packed distribution takes 1 + 2n numbers: skip to the one wanted.
+    for (let k = DISTRIBUTIONS.indexOf(which); k > 0; k -= 1)
+        at += 1 + 2 * data.stats[at];
+    return Distribution.unpack(data.stats, at).distribution;
+}
+function packStats(counters, distributions) {
+    const packed = COUNTERS.map((name) => counters[name]);
+    for (const name of DISTRIBUTIONS)
+        distributions[name].packInto(packed);
+    return Float64Array.from(packed);
+}
 class ReviewCollector {
-    records = new Uint32Array(RECORD_WORDS * 1024);
+    // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
+    records = new Uint32Array(RECORD_WORDS * 16);
     count = 0;
     format = null;
     counters = {
@@ -46855,11 +46887,7 @@ class ReviewCollector {
             format: this.format,
             samples: this.count,
             records: this.records.slice(0, this.count * RECORD_WORDS),
-            counters: { ...this.counters },
-            characters: this.characters.toPairs(),
-            messages: this.messages.toPairs(),
-            promptCharacters: this.promptCharacters.toPairs(),
-            answerCharacters: this.answerCharacters.toPairs(),
+            stats: packStats(this.counters, this),
         };
     }
 }
@@ -46912,21 +46940,69 @@ function mergeReviewData(parts) {
         for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
             records[i] = records[i] + lineOffset;
         at += data.records.length;
-        for (const key of Object.keys(counters))
-            counters[key] += data.counters[key];
-        for (const key of Object.keys(dists))
-            dists[key].merge(Distribution.fromPairs(data[key]));
+        const partCounters = reviewCounters(data);
+        for (const name of COUNTERS)
+            counters[name] += partCounters[name];
+        for (const name of DISTRIBUTIONS)
+            dists[name].merge(reviewDistribution(data, name));
     }
-    return {
-        format,
-        samples,
-        records,
-        counters,
-        characters: dists.characters.toPairs(),
-        messages: dists.messages.toPairs(),
-        promptCharacters: dists.promptCharacters.toPairs(),
-        answerCharacters: dists.answerCharacters.toPairs(),
-    };
+    return { format, samples, records, stats: packStats(counters, dists) };
+}
+/** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
+const INLINE_WORDS = 4096;
+/**
+ * Where the check keeps each file's review data until the review: small files' data copied end to end into a few
+ * shared typed arrays, so 20,000 files leave no object each behind them (their many small survivors made V8 grow
+ * its young generation by about 150 MiB); a large file's data kept as it is (copying would double it).
+ */
+class ReviewStore {
+    words = new Uint32Array(4096);
+    wordsUsed = 0;
+    numbers = new Float64Array(1024);
+    numbersUsed = 0;
+    /** Per slot: where its records start, its samples, where its stats start, their length, its format's code. */
+    slots = new Float64Array(5 * 64);
+    count = 0;
+    large = new Map();
+    /** Keeps the data; the slot to get it back with. */
+    add(data) {
+        const slot = this.count++;
+        if (this.slots.length < this.count * 5)
+            this.slots = grown(this.slots, this.count * 5);
+        if (data.records.length + data.stats.length > INLINE_WORDS) {
+            this.large.set(slot, data);
+            return slot;
+        }
+        if (this.words.length < this.wordsUsed + data.records.length)
+            this.words = grown(this.words, this.wordsUsed + data.records.length);
+        if (this.numbers.length < this.numbersUsed + data.stats.length)
+            this.numbers = grown(this.numbers, this.numbersUsed + data.stats.length);
+        this.words.set(data.records, this.wordsUsed);
+        this.numbers.set(data.stats, this.numbersUsed);
+        this.slots.set([this.wordsUsed, data.samples, this.numbersUsed, data.stats.length, FORMAT_CODES.indexOf(data.format)], slot * 5);
+        this.wordsUsed += data.records.length;
+        this.numbersUsed += data.stats.length;
+        return slot;
+    }
+    /** The data of a slot (views into the shared arrays: valid until the next add). */
+    get(slot) {
+        const large = this.large.get(slot);
+        if (large)
+            return large;
+        const [records, samples, stats, statsLength, format] = this.slots.subarray(slot * 5, slot * 5 + 5);
+        return {
+            format: FORMAT_CODES[format] ?? null,
+            samples: samples,
+            records: this.words.subarray(records, records + samples * RECORD_WORDS),
+            stats: this.numbers.subarray(stats, stats + statsLength),
+        };
+    }
+}
+const FORMAT_CODES = [null, ...FORMAT_KEYS.map(([format]) => format)];
+function grown(array, needed) {
+    const next = new array.constructor(Math.max(needed, array.length * 2));
+    next.set(array);
+    return next;
 }
 
 ;// CONCATENATED MODULE: ./src/check/csv.ts
@@ -51012,7 +51088,7 @@ class FileRecord {
     wasReused = false;
     validation = null;
     priceEstimate = null;
-    collected;
+    slot;
     reviewResult = null;
     reviewLines;
     /**
@@ -51082,12 +51158,12 @@ class FileRecord {
      * The dataset check's verdict: a file that fails it is failed, with the check's message as its error. `sha256`
      * is the content's hash when the check computed it on its reads (upload mode), the checksum sent with the upload.
      */
-    checked(report, sha256, review) {
+    checked(report, sha256, reviewSlot) {
         this.report = report;
         if (sha256)
             this.hash = sha256;
-        if (review && report.passed)
-            this.collected = review;
+        if (reviewSlot !== undefined && report.passed)
+            this.slot = reviewSlot;
         if (report.passed)
             this.move('checked', ['matched']);
         else
@@ -51210,15 +51286,17 @@ class FileRecord {
             return;
         this.fail(NOT_FINAL, `${this.path}: not finished, the run stopped: ${message}`);
     }
-    /** The hashes and statistics the check collected for the review (passing JSONL and CSV files, review on). */
-    get reviewData() {
-        return this.collected;
+    /**
+     * Where the ReviewStore keeps the hashes and statistics the check collected for the review (passing JSONL and
+     * CSV files, review on): a number, not an object, so 20,000 records hold nothing more each.
+     */
+    get reviewSlot() {
+        return this.slot;
     }
     /** The review, with the first lines its warnings point at; the hashes are let go. */
     reviewed(review, firstLines) {
         this.reviewResult = review;
         this.reviewLines = firstLines;
-        this.collected = undefined;
     }
     get review() {
         return this.reviewResult;
@@ -51320,9 +51398,9 @@ async function checkFiles(records, settings, deps) {
                     sha256: settings.mode === 'upload',
                     maxLineBytes: settings.maxLineBytes,
                     signal: deps.signal,
-                    review: settings.review ?? false,
+                    review: (settings.review ?? false) && deps.reviews !== undefined,
                 });
-                record.checked(report, sha256, review);
+                record.checked(report, sha256, review && deps.reviews?.add(review));
             }
             catch (error) {
                 if (deps.signal?.aborted) {
@@ -51404,29 +51482,29 @@ function orderByKey(hi, lo) {
  */
 
 
-
 /** Other files named in a file's overlap at most (the first met); a step of 5,000 copies stays small. */
 const MAX_OVERLAP_FILES = 10;
 /** Examples of each kind at most. */
 const MAX_EXAMPLES = 5;
 function statsOf(data) {
-    const characters = Distribution.fromPairs(data.characters);
+    const characters = reviewDistribution(data, 'characters');
+    const counters = reviewCounters(data);
     const stats = {
         format: data.format,
         samples: data.samples,
         characters: characters.summary(),
-        with_weights: data.counters.with_weights,
+        with_weights: counters.with_weights,
         histogram: characters.histogram().map((bin) => bin.samples),
     };
     if (data.format === 'conversation') {
-        stats.messages = Distribution.fromPairs(data.messages).summary();
-        stats.without_system = data.counters.without_system;
-        stats.without_user = data.counters.without_user;
-        stats.with_tool_calls = data.counters.with_tool_calls;
+        stats.messages = reviewDistribution(data, 'messages').summary();
+        stats.without_system = counters.without_system;
+        stats.without_user = counters.without_user;
+        stats.with_tool_calls = counters.with_tool_calls;
     }
     if (data.format === 'instruction' || data.format === 'preference_openai') {
-        stats.prompt_characters = Distribution.fromPairs(data.promptCharacters).summary();
-        stats.answer_characters = Distribution.fromPairs(data.answerCharacters).summary();
+        stats.prompt_characters = reviewDistribution(data, 'promptCharacters').summary();
+        stats.answer_characters = reviewDistribution(data, 'answerCharacters').summary();
     }
     return stats;
 }
@@ -51605,15 +51683,19 @@ function smallest(data, indices) {
 }
 /**
  * For every pair of files (A, B): how many samples of A appear whole in B, and how many samples of A have their
- * prompt in B; with the first line of A concerned. One sort over all files' hashes, not a pass per pair.
+ * prompt in B; with the first line of A concerned. One sort over all files' hashes, not a pass per pair. Only the
+ * files that overlap another have an entry (by index): nothing is held for the others.
  */
 function overlapBetween(files) {
-    const result = files.map(() => ({
-        overlap: new Map(),
-        firstLine: null,
-    }));
+    const result = new Map();
     if (files.length < 2)
         return result;
+    const entryOf = (file) => {
+        let entry = result.get(file);
+        if (!entry)
+            result.set(file, (entry = { overlap: new Map(), firstLine: null }));
+        return entry;
+    };
     const count = (at, field) => {
         // Every file's keys in one list, in file order then line order, sorted once (stable).
         let total = 0;
@@ -51648,7 +51730,7 @@ function overlapBetween(files) {
                 for (let k = start; k < end; k += 1) {
                     const file = fileOf[sorted[k]];
                     const index = indexOf[sorted[k]];
-                    const entry = result[file];
+                    const entry = entryOf(file);
                     let named = 0;
                     for (const other of inGroup) {
                         if (other === file)
@@ -52138,6 +52220,19 @@ function deletedResult(path, fileType, purpose, review) {
 
 
 /**
+ * Shared, frozen empty parts of reviews: every review is kept until the report, and 20,000 small files each holding
+ * their own empty objects grew V8's young generation (survivors) by tens of MiB.
+ */
+const NO_OVERLAP = Object.freeze({});
+const NO_EXAMPLES = Object.freeze({
+    added: Object.freeze([]),
+    removed: Object.freeze([]),
+    modified: Object.freeze([]),
+});
+const NO_FIRST_LINES = Object.freeze({ duplicate: null, conflict: null, overlap: null });
+/** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */
+const MAX_LOGGED_REVIEWS = 200;
+/**
  * Reviews the records that passed their checks, and returns the datasets the head deleted (files of the base
  * version the patterns select, gone from the work tree), each as a result of its own with `removed` equal to its
  * samples.
@@ -52145,7 +52240,7 @@ function deletedResult(path, fileType, purpose, review) {
 async function reviewFiles(records, settings, deps) {
     if (!settings.review || settings.check === 'off')
         return [];
-    const reviewed = records.filter((r) => r.reviewData !== undefined);
+    const reviewed = records.filter((r) => r.reviewSlot !== undefined);
     const base = await baseSource(settings, deps, reviewed.length > 0);
     // Deleted datasets are found in the base commit's tree: with git only.
     const deleted = base.kind === 'git'
@@ -52159,7 +52254,8 @@ async function reviewFiles(records, settings, deps) {
         deleted.files.length ? `${deleted.files.length} deleted` : '',
     ];
     await deps.log.group(`Review ${title.filter(Boolean).join(' and ')}`, async () => {
-        const heads = reviewed.map((r) => r.reviewData);
+        const heads = reviewed.map((r) => deps.reviews.get(r.reviewSlot));
+        let logged = 0;
         const overlaps = overlapBetween(heads);
         const temp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'together-review-'));
         try {
@@ -52168,9 +52264,13 @@ async function reviewFiles(records, settings, deps) {
                     return;
                 const head = heads[index];
                 const within = withinFile(head);
-                const overlap = {};
-                for (const [other, counts] of [...overlaps[index].overlap].sort((a, b) => a[0] - b[0]))
+                let overlap = NO_OVERLAP;
+                const overlapping = overlaps.get(index);
+                for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
+                    if (overlap === NO_OVERLAP)
+                        overlap = {};
                     overlap[reviewed[other].path] = counts;
+                }
                 const review = {
                     samples: head.samples,
                     duplicates: within.duplicates,
@@ -52183,20 +52283,26 @@ async function reviewFiles(records, settings, deps) {
                     removed: null,
                     modified: null,
                     unchanged: null,
-                    examples: { added: [], removed: [], modified: [] },
+                    examples: NO_EXAMPLES,
                 };
                 if (base.kind !== 'none')
                     await compareWithBase(record, head, review, base, settings, temp, index);
-                record.reviewed(review, {
+                const firstLines = {
                     duplicate: within.firstDuplicate,
                     conflict: within.firstConflict,
-                    overlap: overlaps[index].firstLine,
-                });
-                deps.log.info(`${record.path}: ${describeReview(review)}`);
+                    overlap: overlapping?.firstLine ?? null,
+                };
+                record.reviewed(review, Object.values(firstLines).every((line) => line === null) ? NO_FIRST_LINES : firstLines);
+                if (logged < MAX_LOGGED_REVIEWS) {
+                    logged += 1;
+                    deps.log.info(`${record.path}: ${describeReview(review)}`);
+                }
                 const gated = gateMessage(review, settings.failOn);
                 if (gated)
                     record.failedReview(gated);
             }
+            if (logged < reviewed.length)
+                deps.log.info(`… and ${reviewed.length - logged} more reviewed files: every review is in the job summary's table and the files output.`);
             for (const [index, file] of deleted.files.entries()) {
                 if (deps.signal?.aborted || base.kind !== 'git')
                     return;
@@ -56541,6 +56647,7 @@ function patterns(value) {
 
 
 
+
 /** Runs the action. Never throws: every error ends as a failed step, after what is known has been reported. */
 async function run() {
     let settings;
@@ -56563,6 +56670,7 @@ async function run() {
     let records = [];
     let deleted = [];
     let reviewApi;
+    const reviews = new ReviewStore();
     let client;
     try {
         let files = await resolveFiles(settings);
@@ -56580,12 +56688,13 @@ async function run() {
         else {
             const todo = settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
             runnerLog.info(`Found ${count} to ${todo}.`);
-            await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal });
+            await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal, reviews });
         }
         // Also with no files found: a pull request that deletes the datasets gets them listed.
         deleted = await reviewFiles(records, settings, {
             log: runnerLog,
             signal: cancel.signal,
+            reviews,
             contents: settings.githubToken
                 ? () => (reviewApi ??= github ? Promise.resolve(github) : connectForReview(settings, cancel.signal))
                 : undefined,

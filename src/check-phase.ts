@@ -3,6 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { messageOf } from './error-text.js';
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
+import type { ReviewStore } from './check/review-collector.js';
 import type { CheckLevel, Mode, Purpose } from './domain.js';
 import type { Log } from './log.js';
 import { failedCheck, type FileRecord } from './record.js';
@@ -15,6 +16,8 @@ export interface CheckDeps {
   signal?: AbortSignal;
   /** How large JSONL files are spread over cores (defaults suit the bundled action). */
   parallel?: ParallelOptions;
+  /** Where the review's data is kept, with `review` on. */
+  reviews?: ReviewStore;
 }
 
 /**
@@ -49,10 +52,10 @@ export async function checkFiles(
               sha256: settings.mode === 'upload',
               maxLineBytes: settings.maxLineBytes,
               signal: deps.signal,
-              review: settings.review ?? false,
+              review: (settings.review ?? false) && deps.reviews !== undefined,
             },
           );
-          record.checked(report, sha256, review);
+          record.checked(report, sha256, review && deps.reviews?.add(review));
         } catch (error) {
           if (deps.signal?.aborted) {
             record.cancelled('check');

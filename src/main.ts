@@ -6,6 +6,7 @@ import { messageOf } from './error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkFiles } from './check-phase.js';
 import { reviewFiles } from './review-phase.js';
+import { ReviewStore } from './check/review-collector.js';
 import { resolveFiles } from './files.js';
 import { createGitHubApi, type GitHubApi } from './github/api.js';
 import { commentOnPullRequest, keepChangedFiles } from './github/steps.js';
@@ -44,6 +45,7 @@ export async function run(): Promise<void> {
   let records: FileRecord[] = [];
   let deleted: FileResult[] = [];
   let reviewApi: Promise<GitHubApi> | undefined;
+  const reviews = new ReviewStore();
   let client: TogetherClient | undefined;
   try {
     let files = await resolveFiles(settings);
@@ -61,12 +63,13 @@ export async function run(): Promise<void> {
       const todo =
         settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
       log.info(`Found ${count} to ${todo}.`);
-      await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal });
+      await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal, reviews });
     }
     // Also with no files found: a pull request that deletes the datasets gets them listed.
     deleted = await reviewFiles(records, settings, {
       log,
       signal: cancel.signal,
+      reviews,
       contents: settings.githubToken
         ? () => (reviewApi ??= github ? Promise.resolve(github) : connectForReview(settings, cancel.signal))
         : undefined,

@@ -9,7 +9,6 @@ import type { CheckLevel, FileType, Purpose } from './domain.js';
 import { datasetTypeOf, unusablePathReason, type MatchedFile } from './files.js';
 import type { Estimate, FileResult, FileStatus } from './result.js';
 import type { ValidationReport } from './together/types.js';
-import type { ReviewData } from './check/review-collector.js';
 import type { FileReview, FirstLines } from './review/analysis.js';
 
 /** Where a file is: the final statuses, and the stages on the way to them. */
@@ -38,7 +37,7 @@ export class FileRecord {
   private wasReused = false;
   private validation: ValidationReport | null = null;
   private priceEstimate: Estimate | null = null;
-  private collected: ReviewData | undefined;
+  private slot: number | undefined;
   private reviewResult: FileReview | null = null;
   private reviewLines: FirstLines | undefined;
 
@@ -121,10 +120,10 @@ export class FileRecord {
    * The dataset check's verdict: a file that fails it is failed, with the check's message as its error. `sha256`
    * is the content's hash when the check computed it on its reads (upload mode), the checksum sent with the upload.
    */
-  checked(report: CheckReport, sha256?: string, review?: ReviewData): void {
+  checked(report: CheckReport, sha256?: string, reviewSlot?: number): void {
     this.report = report;
     if (sha256) this.hash = sha256;
-    if (review && report.passed) this.collected = review;
+    if (reviewSlot !== undefined && report.passed) this.slot = reviewSlot;
     if (report.passed) this.move('checked', ['matched']);
     else this.fail('matched', report.message ?? `${this.path}: the dataset check failed.`);
   }
@@ -262,16 +261,18 @@ export class FileRecord {
     this.fail(NOT_FINAL, `${this.path}: not finished, the run stopped: ${message}`);
   }
 
-  /** The hashes and statistics the check collected for the review (passing JSONL and CSV files, review on). */
-  get reviewData(): ReviewData | undefined {
-    return this.collected;
+  /**
+   * Where the ReviewStore keeps the hashes and statistics the check collected for the review (passing JSONL and
+   * CSV files, review on): a number, not an object, so 20,000 records hold nothing more each.
+   */
+  get reviewSlot(): number | undefined {
+    return this.slot;
   }
 
   /** The review, with the first lines its warnings point at; the hashes are let go. */
   reviewed(review: FileReview, firstLines: FirstLines): void {
     this.reviewResult = review;
     this.reviewLines = firstLines;
-    this.collected = undefined;
   }
 
   get review(): FileReview | null {

@@ -19,9 +19,10 @@ import {
   statsOf,
   withinFile,
   type FileReview,
+  type FirstLines,
   type ReviewExample,
 } from './review/analysis.js';
-import { emptyReviewData, type ReviewData } from './check/review-collector.js';
+import { emptyReviewData, type ReviewData, type ReviewStore } from './check/review-collector.js';
 import {
   FETCH_HINT,
   findBaseCommit,
@@ -63,9 +64,26 @@ export interface ReviewDeps {
   log: Log;
   signal?: AbortSignal;
   tempRoot?: string;
+  /** What the check collected, by each record's slot. */
+  reviews?: ReviewStore;
   /** The GitHub API, made on first use; undefined without a token. */
   contents?: () => Promise<ContentsApi | undefined>;
 }
+
+/**
+ * Shared, frozen empty parts of reviews: every review is kept until the report, and 20,000 small files each holding
+ * their own empty objects grew V8's young generation (survivors) by tens of MiB.
+ */
+const NO_OVERLAP: FileReview['overlap'] = Object.freeze({});
+const NO_EXAMPLES: FileReview['examples'] = Object.freeze({
+  added: Object.freeze([]) as unknown as ReviewExample[],
+  removed: Object.freeze([]) as unknown as ReviewExample[],
+  modified: Object.freeze([]) as unknown as ReviewExample[],
+});
+const NO_FIRST_LINES: FirstLines = Object.freeze({ duplicate: null, conflict: null, overlap: null });
+
+/** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */
+const MAX_LOGGED_REVIEWS = 200;
 
 /** Where the base version comes from for this run. */
 type BaseSource =
@@ -84,7 +102,7 @@ export async function reviewFiles(
   deps: ReviewDeps,
 ): Promise<FileResult[]> {
   if (!settings.review || settings.check === 'off') return [];
-  const reviewed = records.filter((r) => r.reviewData !== undefined);
+  const reviewed = records.filter((r) => r.reviewSlot !== undefined);
   const base = await baseSource(settings, deps, reviewed.length > 0);
   // Deleted datasets are found in the base commit's tree: with git only.
   const deleted =
@@ -98,7 +116,8 @@ export async function reviewFiles(
     deleted.files.length ? `${deleted.files.length} deleted` : '',
   ];
   await deps.log.group(`Review ${title.filter(Boolean).join(' and ')}`, async () => {
-    const heads = reviewed.map((r) => r.reviewData!);
+    const heads = reviewed.map((r) => deps.reviews!.get(r.reviewSlot!));
+    let logged = 0;
     const overlaps = overlapBetween(heads);
     const temp = mkdtempSync(path.join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'together-review-'));
     try {
@@ -106,9 +125,12 @@ export async function reviewFiles(
         if (deps.signal?.aborted) return;
         const head = heads[index]!;
         const within = withinFile(head);
-        const overlap: FileReview['overlap'] = {};
-        for (const [other, counts] of [...overlaps[index]!.overlap].sort((a, b) => a[0] - b[0]))
+        let overlap: FileReview['overlap'] = NO_OVERLAP;
+        const overlapping = overlaps.get(index);
+        for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
+          if (overlap === NO_OVERLAP) overlap = {};
           overlap[reviewed[other]!.path] = counts;
+        }
         const review: FileReview = {
           samples: head.samples,
           duplicates: within.duplicates,
@@ -121,18 +143,26 @@ export async function reviewFiles(
           removed: null,
           modified: null,
           unchanged: null,
-          examples: { added: [], removed: [], modified: [] },
+          examples: NO_EXAMPLES,
         };
         if (base.kind !== 'none') await compareWithBase(record, head, review, base, settings, temp, index);
-        record.reviewed(review, {
+        const firstLines = {
           duplicate: within.firstDuplicate,
           conflict: within.firstConflict,
-          overlap: overlaps[index]!.firstLine,
-        });
-        deps.log.info(`${record.path}: ${describeReview(review)}`);
+          overlap: overlapping?.firstLine ?? null,
+        };
+        record.reviewed(review, Object.values(firstLines).every((line) => line === null) ? NO_FIRST_LINES : firstLines);
+        if (logged < MAX_LOGGED_REVIEWS) {
+          logged += 1;
+          deps.log.info(`${record.path}: ${describeReview(review)}`);
+        }
         const gated = gateMessage(review, settings.failOn);
         if (gated) record.failedReview(gated);
       }
+      if (logged < reviewed.length)
+        deps.log.info(
+          `… and ${reviewed.length - logged} more reviewed files: every review is in the job summary's table and the files output.`,
+        );
       for (const [index, file] of deleted.files.entries()) {
         if (deps.signal?.aborted || base.kind !== 'git') return;
         const result = await reviewDeleted(

@@ -1071,14 +1071,17 @@ class distribution_Distribution {
         for (const [value, count] of other.counts)
             this.add(value, count);
     }
-    /** Plain arrays, to cross a worker thread's boundary. */
-    toPairs() {
-        return [[...this.counts.keys()], [...this.counts.values()]];
+    /** Appended to `out` as: the number of distinct values n, the n values, then their n counts. */
+    packInto(out) {
+        out.push(this.counts.size, ...this.counts.keys(), ...this.counts.values());
     }
-    static fromPairs([values, counts]) {
+    /** The distribution packed at `at` (see packInto), and where the next one starts. */
+    static unpack(packed, at) {
         const distribution = new distribution_Distribution();
-        values.forEach((value, i) => distribution.add(value, counts[i]));
-        return distribution;
+        const n = packed[at];
+        for (let i = 0; i < n; i += 1)
+            distribution.add(packed[at + 1 + i], packed[at + 1 + n + i]);
+        return { distribution, end: at + 1 + 2 * n };
     }
     sorted() {
         return [...this.counts].sort((a, b) => a[0] - b[0]);
@@ -1129,19 +1132,20 @@ const t=new Uint8Array([0,97,115,109,1,0,0,0,1,48,8,96,3,127,127,127,1,127,96,3,
  */
 
 
-let h64;
+let h64Raw;
 /** Loads the WebAssembly hasher once; call before hashing. */
 async function loadHasher() {
-    if (h64)
+    if (h64Raw)
         return;
     const hasher = await e();
-    h64 = (input) => hasher.h64(input);
+    h64Raw = (input) => hasher.h64Raw(input);
 }
 /** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
 const SHORT_STRING = 24;
 let structA = 0;
 let structB = 0;
-const longStrings = [];
+let longBytes = Buffer.allocUnsafe(1 << 16);
+let longLength = 0;
 const sample_hash_float = new Float64Array(1);
 const floatWords = new Int32Array(sample_hash_float.buffer);
 function mix(x) {
@@ -1164,6 +1168,14 @@ function mixShort(text) {
     }
     mix(h);
 }
+function appendLong(text) {
+    if (longLength + 3 * text.length > longBytes.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * longBytes.length, longLength + 3 * text.length));
+        longBytes.copy(grown, 0, 0, longLength);
+        longBytes = grown;
+    }
+    longLength += longBytes.write(text, longLength);
+}
 function mixNumber(value) {
     sample_hash_float[0] = Number.isNaN(value) ? Number.NaN : value === 0 ? 0 : value;
     mix(2);
@@ -1178,7 +1190,7 @@ function walk(value) {
             if (value.length < SHORT_STRING)
                 mixShort(value);
             else
-                longStrings.push(value);
+                appendLong(value);
             return;
         case 'number':
             mixNumber(value);
@@ -1252,18 +1264,17 @@ function hashValue(value) {
 }
 /** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
 function begin() {
-    if (!h64)
+    if (!h64Raw)
         throw new Error('loadHasher() was not awaited');
     structA = 0x1234567;
     structB = 0x7654321;
-    longStrings.length = 0;
+    longLength = 0;
 }
 function finish() {
     let a = structA;
     let b = structB;
-    if (longStrings.length > 0) {
-        // The lengths are in the structure, so joining with a separator loses nothing.
-        const x = h64(longStrings.length === 1 ? longStrings[0] : longStrings.join('\u0000'));
+    if (longLength > 0) {
+        const x = h64Raw(longBytes.subarray(0, longLength));
         a ^= Number(x & 0xffffffffn);
         b ^= Number(x >> 32n);
     }
@@ -1329,8 +1340,29 @@ function hashSample(sample, format) {
 /** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
 const RECORD_WORDS = 6;
 const HAS_PROMPT = 1;
+const COUNTERS = ['without_system', 'without_user', 'with_tool_calls', 'with_weights'];
+const DISTRIBUTIONS = ['characters', 'messages', 'promptCharacters', 'answerCharacters'];
+function reviewCounters(data) {
+    const counters = {};
+    COUNTERS.forEach((name, i) => (counters[name] = data.stats[i]));
+    return counters;
+}
+function reviewDistribution(data, which) {
+    let at = COUNTERS.length;
+    // Each packed distribution takes 1 + 2n numbers: skip to the one wanted.
+    for (let k = DISTRIBUTIONS.indexOf(which); k > 0; k -= 1)
+        at += 1 + 2 * data.stats[at];
+    return Distribution.unpack(data.stats, at).distribution;
+}
+function packStats(counters, distributions) {
+    const packed = COUNTERS.map((name) => counters[name]);
+    for (const name of DISTRIBUTIONS)
+        distributions[name].packInto(packed);
+    return Float64Array.from(packed);
+}
 class ReviewCollector {
-    records = new Uint32Array(RECORD_WORDS * 1024);
+    // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
+    records = new Uint32Array(RECORD_WORDS * 16);
     count = 0;
     format = null;
     counters = {
@@ -1421,11 +1453,7 @@ class ReviewCollector {
             format: this.format,
             samples: this.count,
             records: this.records.slice(0, this.count * RECORD_WORDS),
-            counters: { ...this.counters },
-            characters: this.characters.toPairs(),
-            messages: this.messages.toPairs(),
-            promptCharacters: this.promptCharacters.toPairs(),
-            answerCharacters: this.answerCharacters.toPairs(),
+            stats: packStats(this.counters, this),
         };
     }
 }
@@ -1478,21 +1506,69 @@ function mergeReviewData(parts) {
         for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
             records[i] = records[i] + lineOffset;
         at += data.records.length;
-        for (const key of Object.keys(counters))
-            counters[key] += data.counters[key];
-        for (const key of Object.keys(dists))
-            dists[key].merge(Distribution.fromPairs(data[key]));
+        const partCounters = reviewCounters(data);
+        for (const name of COUNTERS)
+            counters[name] += partCounters[name];
+        for (const name of DISTRIBUTIONS)
+            dists[name].merge(reviewDistribution(data, name));
     }
-    return {
-        format,
-        samples,
-        records,
-        counters,
-        characters: dists.characters.toPairs(),
-        messages: dists.messages.toPairs(),
-        promptCharacters: dists.promptCharacters.toPairs(),
-        answerCharacters: dists.answerCharacters.toPairs(),
-    };
+    return { format, samples, records, stats: packStats(counters, dists) };
+}
+/** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
+const INLINE_WORDS = 4096;
+/**
+ * Where the check keeps each file's review data until the review: small files' data copied end to end into a few
+ * shared typed arrays, so 20,000 files leave no object each behind them (their many small survivors made V8 grow
+ * its young generation by about 150 MiB); a large file's data kept as it is (copying would double it).
+ */
+class ReviewStore {
+    words = new Uint32Array(4096);
+    wordsUsed = 0;
+    numbers = new Float64Array(1024);
+    numbersUsed = 0;
+    /** Per slot: where its records start, its samples, where its stats start, their length, its format's code. */
+    slots = new Float64Array(5 * 64);
+    count = 0;
+    large = new Map();
+    /** Keeps the data; the slot to get it back with. */
+    add(data) {
+        const slot = this.count++;
+        if (this.slots.length < this.count * 5)
+            this.slots = grown(this.slots, this.count * 5);
+        if (data.records.length + data.stats.length > INLINE_WORDS) {
+            this.large.set(slot, data);
+            return slot;
+        }
+        if (this.words.length < this.wordsUsed + data.records.length)
+            this.words = grown(this.words, this.wordsUsed + data.records.length);
+        if (this.numbers.length < this.numbersUsed + data.stats.length)
+            this.numbers = grown(this.numbers, this.numbersUsed + data.stats.length);
+        this.words.set(data.records, this.wordsUsed);
+        this.numbers.set(data.stats, this.numbersUsed);
+        this.slots.set([this.wordsUsed, data.samples, this.numbersUsed, data.stats.length, FORMAT_CODES.indexOf(data.format)], slot * 5);
+        this.wordsUsed += data.records.length;
+        this.numbersUsed += data.stats.length;
+        return slot;
+    }
+    /** The data of a slot (views into the shared arrays: valid until the next add). */
+    get(slot) {
+        const large = this.large.get(slot);
+        if (large)
+            return large;
+        const [records, samples, stats, statsLength, format] = this.slots.subarray(slot * 5, slot * 5 + 5);
+        return {
+            format: FORMAT_CODES[format] ?? null,
+            samples: samples,
+            records: this.words.subarray(records, records + samples * RECORD_WORDS),
+            stats: this.numbers.subarray(stats, stats + statsLength),
+        };
+    }
+}
+const FORMAT_CODES = [null, ...FORMAT_KEYS.map(([format]) => format)];
+function grown(array, needed) {
+    const next = new array.constructor(Math.max(needed, array.length * 2));
+    next.set(array);
+    return next;
 }
 
 ;// CONCATENATED MODULE: ./src/check/jsonl.ts

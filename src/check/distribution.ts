@@ -12,15 +12,17 @@ export class Distribution {
     for (const [value, count] of other.counts) this.add(value, count);
   }
 
-  /** Plain arrays, to cross a worker thread's boundary. */
-  toPairs(): [number[], number[]] {
-    return [[...this.counts.keys()], [...this.counts.values()]];
+  /** Appended to `out` as: the number of distinct values n, the n values, then their n counts. */
+  packInto(out: number[]): void {
+    out.push(this.counts.size, ...this.counts.keys(), ...this.counts.values());
   }
 
-  static fromPairs([values, counts]: [number[], number[]]): Distribution {
+  /** The distribution packed at `at` (see packInto), and where the next one starts. */
+  static unpack(packed: ArrayLike<number>, at: number): { distribution: Distribution; end: number } {
     const distribution = new Distribution();
-    values.forEach((value, i) => distribution.add(value, counts[i]));
-    return distribution;
+    const n = packed[at]!;
+    for (let i = 0; i < n; i += 1) distribution.add(packed[at + 1 + i]!, packed[at + 1 + n + i]);
+    return { distribution, end: at + 1 + 2 * n };
   }
 
   private sorted(): Array<[number, number]> {

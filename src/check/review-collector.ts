@@ -18,20 +18,45 @@ export interface ReviewCounters {
   with_weights: number;
 }
 
-/** A range's or a file's collected review data (plain data: it crosses worker threads). */
+const COUNTERS = ['without_system', 'without_user', 'with_tool_calls', 'with_weights'] as const;
+const DISTRIBUTIONS = ['characters', 'messages', 'promptCharacters', 'answerCharacters'] as const;
+export type ReviewDistribution = (typeof DISTRIBUTIONS)[number];
+
+/**
+ * A range's or a file's collected review data (plain data: it crosses worker threads). Held for every file until
+ * the review, so it is a few objects whatever it holds: the counters and the distributions are packed in `stats`
+ * (20,000 small files each holding a dozen small arrays grew V8's young generation by 150 MiB).
+ */
 export interface ReviewData {
   format: DatasetFormat | null;
   samples: number;
   records: Uint32Array;
-  counters: ReviewCounters;
-  characters: [number[], number[]];
-  messages: [number[], number[]];
-  promptCharacters: [number[], number[]];
-  answerCharacters: [number[], number[]];
+  /** The counters (COUNTERS' order), then each distribution (DISTRIBUTIONS' order) as Distribution.packInto writes it. */
+  stats: Float64Array;
+}
+
+export function reviewCounters(data: ReviewData): ReviewCounters {
+  const counters = {} as ReviewCounters;
+  COUNTERS.forEach((name, i) => (counters[name] = data.stats[i]!));
+  return counters;
+}
+
+export function reviewDistribution(data: ReviewData, which: ReviewDistribution): Distribution {
+  let at: number = COUNTERS.length;
+  // Each packed distribution takes 1 + 2n numbers: skip to the one wanted.
+  for (let k = DISTRIBUTIONS.indexOf(which); k > 0; k -= 1) at += 1 + 2 * data.stats[at]!;
+  return Distribution.unpack(data.stats, at).distribution;
+}
+
+function packStats(counters: ReviewCounters, distributions: Record<ReviewDistribution, Distribution>): Float64Array {
+  const packed: number[] = COUNTERS.map((name) => counters[name]);
+  for (const name of DISTRIBUTIONS) distributions[name].packInto(packed);
+  return Float64Array.from(packed);
 }
 
 export class ReviewCollector {
-  private records = new Uint32Array(RECORD_WORDS * 1024);
+  // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
+  private records = new Uint32Array(RECORD_WORDS * 16);
   private count = 0;
   private format: DatasetFormat | null = null;
   private readonly counters: ReviewCounters = {
@@ -40,10 +65,10 @@ export class ReviewCollector {
     with_tool_calls: 0,
     with_weights: 0,
   };
-  private readonly characters = new Distribution();
-  private readonly messages = new Distribution();
-  private readonly promptCharacters = new Distribution();
-  private readonly answerCharacters = new Distribution();
+  readonly characters = new Distribution();
+  readonly messages = new Distribution();
+  readonly promptCharacters = new Distribution();
+  readonly answerCharacters = new Distribution();
 
   /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
   add(sample: Record<string, unknown>, format: DatasetFormat | undefined, line: number): void {
@@ -120,11 +145,7 @@ export class ReviewCollector {
       format: this.format,
       samples: this.count,
       records: this.records.slice(0, this.count * RECORD_WORDS),
-      counters: { ...this.counters },
-      characters: this.characters.toPairs(),
-      messages: this.messages.toPairs(),
-      promptCharacters: this.promptCharacters.toPairs(),
-      answerCharacters: this.answerCharacters.toPairs(),
+      stats: packStats(this.counters, this),
     };
   }
 }
@@ -163,7 +184,7 @@ export function mergeReviewData(parts: Array<{ data: ReviewData; lineOffset: num
   const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
   const records = new Uint32Array(samples * RECORD_WORDS);
   const counters: ReviewCounters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
-  const dists = {
+  const dists: Record<ReviewDistribution, Distribution> = {
     characters: new Distribution(),
     messages: new Distribution(),
     promptCharacters: new Distribution(),
@@ -176,18 +197,72 @@ export function mergeReviewData(parts: Array<{ data: ReviewData; lineOffset: num
     records.set(data.records, at);
     for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS) records[i] = records[i]! + lineOffset;
     at += data.records.length;
-    for (const key of Object.keys(counters) as Array<keyof ReviewCounters>) counters[key] += data.counters[key];
-    for (const key of Object.keys(dists) as Array<keyof typeof dists>)
-      dists[key].merge(Distribution.fromPairs(data[key]));
+    const partCounters = reviewCounters(data);
+    for (const name of COUNTERS) counters[name] += partCounters[name];
+    for (const name of DISTRIBUTIONS) dists[name].merge(reviewDistribution(data, name));
   }
-  return {
-    format,
-    samples,
-    records,
-    counters,
-    characters: dists.characters.toPairs(),
-    messages: dists.messages.toPairs(),
-    promptCharacters: dists.promptCharacters.toPairs(),
-    answerCharacters: dists.answerCharacters.toPairs(),
-  };
+  return { format, samples, records, stats: packStats(counters, dists) };
+}
+
+/** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
+const INLINE_WORDS = 4096;
+
+/**
+ * Where the check keeps each file's review data until the review: small files' data copied end to end into a few
+ * shared typed arrays, so 20,000 files leave no object each behind them (their many small survivors made V8 grow
+ * its young generation by about 150 MiB); a large file's data kept as it is (copying would double it).
+ */
+export class ReviewStore {
+  private words = new Uint32Array(4096);
+  private wordsUsed = 0;
+  private numbers = new Float64Array(1024);
+  private numbersUsed = 0;
+  /** Per slot: where its records start, its samples, where its stats start, their length, its format's code. */
+  private slots = new Float64Array(5 * 64);
+  private count = 0;
+  private readonly large = new Map<number, ReviewData>();
+
+  /** Keeps the data; the slot to get it back with. */
+  add(data: ReviewData): number {
+    const slot = this.count++;
+    if (this.slots.length < this.count * 5) this.slots = grown(this.slots, this.count * 5);
+    if (data.records.length + data.stats.length > INLINE_WORDS) {
+      this.large.set(slot, data);
+      return slot;
+    }
+    if (this.words.length < this.wordsUsed + data.records.length)
+      this.words = grown(this.words, this.wordsUsed + data.records.length);
+    if (this.numbers.length < this.numbersUsed + data.stats.length)
+      this.numbers = grown(this.numbers, this.numbersUsed + data.stats.length);
+    this.words.set(data.records, this.wordsUsed);
+    this.numbers.set(data.stats, this.numbersUsed);
+    this.slots.set(
+      [this.wordsUsed, data.samples, this.numbersUsed, data.stats.length, FORMAT_CODES.indexOf(data.format)],
+      slot * 5,
+    );
+    this.wordsUsed += data.records.length;
+    this.numbersUsed += data.stats.length;
+    return slot;
+  }
+
+  /** The data of a slot (views into the shared arrays: valid until the next add). */
+  get(slot: number): ReviewData {
+    const large = this.large.get(slot);
+    if (large) return large;
+    const [records, samples, stats, statsLength, format] = this.slots.subarray(slot * 5, slot * 5 + 5);
+    return {
+      format: FORMAT_CODES[format!] ?? null,
+      samples: samples!,
+      records: this.words.subarray(records, records! + samples! * RECORD_WORDS),
+      stats: this.numbers.subarray(stats, stats! + statsLength!),
+    };
+  }
+}
+
+const FORMAT_CODES: ReadonlyArray<DatasetFormat | null> = [null, ...FORMAT_KEYS.map(([format]) => format)];
+
+function grown<T extends Uint32Array | Float64Array>(array: T, needed: number): T {
+  const next = new (array.constructor as new (length: number) => T)(Math.max(needed, array.length * 2));
+  next.set(array);
+  return next;
 }

@@ -13,13 +13,13 @@ export interface Hash64 {
   lo: number;
 }
 
-let h64: ((input: string, seed?: bigint) => bigint) | undefined;
+let h64Raw: ((input: Uint8Array) => bigint) | undefined;
 
 /** Loads the WebAssembly hasher once; call before hashing. */
 export async function loadHasher(): Promise<void> {
-  if (h64) return;
+  if (h64Raw) return;
   const hasher = await xxhash();
-  h64 = (input) => hasher.h64(input);
+  h64Raw = (input) => hasher.h64Raw(input);
 }
 
 /** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
@@ -27,7 +27,8 @@ const SHORT_STRING = 24;
 
 let structA = 0;
 let structB = 0;
-const longStrings: string[] = [];
+let longBytes = Buffer.allocUnsafe(1 << 16);
+let longLength = 0;
 const float = new Float64Array(1);
 const floatWords = new Int32Array(float.buffer);
 
@@ -52,6 +53,15 @@ function mixShort(text: string): void {
   mix(h);
 }
 
+function appendLong(text: string): void {
+  if (longLength + 3 * text.length > longBytes.length) {
+    const grown = Buffer.allocUnsafe(Math.max(2 * longBytes.length, longLength + 3 * text.length));
+    longBytes.copy(grown, 0, 0, longLength);
+    longBytes = grown;
+  }
+  longLength += longBytes.write(text, longLength);
+}
+
 function mixNumber(value: number): void {
   float[0] = Number.isNaN(value) ? Number.NaN : value === 0 ? 0 : value;
   mix(2);
@@ -65,7 +75,7 @@ function walk(value: unknown): void {
       mix(1);
       mix(value.length);
       if (value.length < SHORT_STRING) mixShort(value);
-      else longStrings.push(value);
+      else appendLong(value);
       return;
     case 'number':
       mixNumber(value);
@@ -138,18 +148,17 @@ export function hashValue(value: unknown): Hash64 {
 
 /** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
 function begin(): void {
-  if (!h64) throw new Error('loadHasher() was not awaited');
+  if (!h64Raw) throw new Error('loadHasher() was not awaited');
   structA = 0x1234567;
   structB = 0x7654321;
-  longStrings.length = 0;
+  longLength = 0;
 }
 
 function finish(): Hash64 {
   let a = structA;
   let b = structB;
-  if (longStrings.length > 0) {
-    // The lengths are in the structure, so joining with a separator loses nothing.
-    const x = h64!(longStrings.length === 1 ? longStrings[0]! : longStrings.join('\u0000'));
+  if (longLength > 0) {
+    const x = h64Raw!(longBytes.subarray(0, longLength));
     a ^= Number(x & 0xffffffffn);
     b ^= Number(x >> 32n);
   }

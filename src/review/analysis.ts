@@ -2,8 +2,14 @@
  * The review's arithmetic on hashes alone: duplicates and conflicts within a file, overlap between the files of
  * the step, and the multiset change against the base version (added, removed, modified, unchanged). Pure.
  */
-import { HAS_PROMPT, RECORD_WORDS, type ReviewData } from '../check/review-collector.js';
-import { Distribution, type Quantiles } from '../check/distribution.js';
+import {
+  HAS_PROMPT,
+  RECORD_WORDS,
+  reviewCounters,
+  reviewDistribution,
+  type ReviewData,
+} from '../check/review-collector.js';
+import type { Quantiles } from '../check/distribution.js';
 import { orderByKey } from './radix-sort.js';
 
 export interface ReviewStats {
@@ -55,23 +61,24 @@ export const MAX_OVERLAP_FILES = 10;
 export const MAX_EXAMPLES = 5;
 
 export function statsOf(data: ReviewData): ReviewStats {
-  const characters = Distribution.fromPairs(data.characters);
+  const characters = reviewDistribution(data, 'characters');
+  const counters = reviewCounters(data);
   const stats: ReviewStats = {
     format: data.format,
     samples: data.samples,
     characters: characters.summary(),
-    with_weights: data.counters.with_weights,
+    with_weights: counters.with_weights,
     histogram: characters.histogram().map((bin) => bin.samples),
   };
   if (data.format === 'conversation') {
-    stats.messages = Distribution.fromPairs(data.messages).summary();
-    stats.without_system = data.counters.without_system;
-    stats.without_user = data.counters.without_user;
-    stats.with_tool_calls = data.counters.with_tool_calls;
+    stats.messages = reviewDistribution(data, 'messages').summary();
+    stats.without_system = counters.without_system;
+    stats.without_user = counters.without_user;
+    stats.with_tool_calls = counters.with_tool_calls;
   }
   if (data.format === 'instruction' || data.format === 'preference_openai') {
-    stats.prompt_characters = Distribution.fromPairs(data.promptCharacters).summary();
-    stats.answer_characters = Distribution.fromPairs(data.answerCharacters).summary();
+    stats.prompt_characters = reviewDistribution(data, 'promptCharacters').summary();
+    stats.answer_characters = reviewDistribution(data, 'answerCharacters').summary();
   }
   return stats;
 }
@@ -259,19 +266,25 @@ function smallest(data: ReviewData, indices: Uint32Array): number[] {
   return best;
 }
 
-/**
- * For every pair of files (A, B): how many samples of A appear whole in B, and how many samples of A have their
- * prompt in B; with the first line of A concerned. One sort over all files' hashes, not a pass per pair.
- */
-export function overlapBetween(files: ReviewData[]): Array<{
+export interface FileOverlap {
+  /** By the other file's index. */
   overlap: Map<number, { samples: number; prompts: number }>;
   firstLine: number | null;
-}> {
-  const result = files.map(() => ({
-    overlap: new Map<number, { samples: number; prompts: number }>(),
-    firstLine: null as number | null,
-  }));
+}
+
+/**
+ * For every pair of files (A, B): how many samples of A appear whole in B, and how many samples of A have their
+ * prompt in B; with the first line of A concerned. One sort over all files' hashes, not a pass per pair. Only the
+ * files that overlap another have an entry (by index): nothing is held for the others.
+ */
+export function overlapBetween(files: ReviewData[]): Map<number, FileOverlap> {
+  const result = new Map<number, FileOverlap>();
   if (files.length < 2) return result;
+  const entryOf = (file: number) => {
+    let entry = result.get(file);
+    if (!entry) result.set(file, (entry = { overlap: new Map(), firstLine: null }));
+    return entry;
+  };
   const count = (at: number, field: 'samples' | 'prompts') => {
     // Every file's keys in one list, in file order then line order, sorted once (stable).
     let total = 0;
@@ -301,7 +314,7 @@ export function overlapBetween(files: ReviewData[]): Array<{
         for (let k = start; k < end; k += 1) {
           const file = fileOf[sorted[k]!]!;
           const index = indexOf[sorted[k]!]!;
-          const entry = result[file]!;
+          const entry = entryOf(file);
           let named = 0;
           for (const other of inGroup) {
             if (other === file) continue;

@@ -3,7 +3,7 @@
  * reference implementations written with Maps and comparator sorts.
  */
 import { describe, expect, it } from 'vitest';
-import { HAS_PROMPT, RECORD_WORDS, type ReviewData } from '../../src/check/review-collector.js';
+import { HAS_PROMPT, RECORD_WORDS, ReviewStore, type ReviewData } from '../../src/check/review-collector.js';
 import { changeBetween, overlapBetween, withinFile } from '../../src/review/analysis.js';
 import { orderByKey } from '../../src/review/radix-sort.js';
 
@@ -37,17 +37,8 @@ function data(samples: Sample[]): ReviewData {
       i * RECORD_WORDS,
     );
   });
-  const none: [number[], number[]] = [[], []];
-  return {
-    format: 'conversation',
-    samples: samples.length,
-    records,
-    counters: { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 },
-    characters: none,
-    messages: none,
-    promptCharacters: none,
-    answerCharacters: none,
-  };
+  // No counters or statistics: four zero counters, four empty distributions.
+  return { format: 'conversation', samples: samples.length, records, stats: new Float64Array(8) };
 }
 
 function generate(count: number, seed: number, samples: Array<[number, number]>, prompts: Array<[number, number]>) {
@@ -147,11 +138,28 @@ describe('the arithmetic on 6,000 samples against a plain reference', () => {
     const other = generate(3000, 3, samplePool, promptPool);
     const inOther = new Set(other.map((s) => key(s.sample)));
     const promptsInOther = new Set(other.flatMap((s) => (s.prompt ? [key(s.prompt)] : [])));
-    const [mine] = overlapBetween([data(head), data(other)]);
+    const mine = overlapBetween([data(head), data(other)]).get(0);
     expect(mine!.overlap.get(1)).toEqual({
       samples: head.filter((s) => inOther.has(key(s.sample))).length,
       prompts: head.filter((s) => s.prompt && promptsInOther.has(key(s.prompt))).length,
     });
-    expect(overlapBetween([data(head)])[0]!.overlap.size).toBe(0);
+    expect(overlapBetween([data(head)]).size).toBe(0);
+  });
+});
+
+describe('ReviewStore', () => {
+  it('gives back each file’s data, small ones from the shared arrays and large ones as they were', () => {
+    const store = new ReviewStore();
+    const next = random(11);
+    const files = [3, 0, 700, 1, 5000].map((n, k) => data(generate(n, k + 20, pool(50, next), pool(20, next))));
+    files.forEach((file, k) => (file.stats = Float64Array.from({ length: 8 + k }, (_, i) => i * (k + 1))));
+    const slots = files.map((file) => store.add(file));
+    files.forEach((file, k) => {
+      const back = store.get(slots[k]!);
+      expect(back.samples).toBe(file.samples);
+      expect(back.format).toBe(file.format);
+      expect([...back.records]).toEqual([...file.records]);
+      expect([...back.stats]).toEqual([...file.stats]);
+    });
   });
 });

@@ -62,7 +62,10 @@ describe('statistics', () => {
       [32, 63, 0],
       [64, 127, 1],
     ]);
-    const merged = Distribution.fromPairs(d.toPairs());
+    const packed: number[] = [];
+    d.packInto(packed);
+    const merged = Distribution.unpack(packed, 0).distribution;
+    expect(merged.summary()).toEqual(d.summary());
     merged.merge(d);
     expect(merged.total).toBe(12);
   });
@@ -142,7 +145,10 @@ describe('the multiset arithmetic', () => {
   it('counts the samples and prompts of one file found in the others', () => {
     const train = collect([chat('q1', 'a1'), chat('q2', 'a2'), chat('q3', 'a3')]);
     const validation = collect([chat('q1', 'a1'), chat('q2', 'other')]);
-    const [t, v] = overlapBetween([train, validation]);
+    const third = collect([chat('q9', 'a9')]);
+    const overlaps = overlapBetween([train, validation, third]);
+    const [t, v] = [overlaps.get(0), overlaps.get(1)];
+    expect(overlaps.has(2)).toBe(false); // nothing held for a file that overlaps none
     expect(t!.overlap.get(1)).toEqual({ samples: 1, prompts: 2 });
     expect(v!.overlap.get(0)).toEqual({ samples: 1, prompts: 2 });
     expect(t!.firstLine).toBe(1);
