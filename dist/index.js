@@ -51820,8 +51820,11 @@ function lfsPointerOid(text) {
     return LFS_POINTER.exec(text.endsWith('\n') ? text : `${text}\n`)?.[1];
 }
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
-/** The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. */
-function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
+/**
+ * The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. The
+ * long-running git (the blob's content, `git lfs smudge`) runs asynchronously and stops with `signal`.
+ */
+async function readBaseFile(workspace, commit, absolutePath, tempDir, tempName, signal) {
     const root = git(workspace, ['rev-parse', '--show-toplevel']);
     if (root === undefined)
         return { kind: 'none', note: `no base version: the workspace is not a git clone` };
@@ -51835,7 +51838,7 @@ function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
     const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
     if (headBlob === baseBlob && clean())
         return { kind: 'unchanged', commit };
-    const extracted = extractBlob(workspace, commit, baseBlob, relative, external_node_path_default().join(tempDir, tempName));
+    const extracted = await extractBlob(workspace, commit, baseBlob, relative, external_node_path_default().join(tempDir, tempName), signal);
     if (extracted.kind !== 'lfs')
         return extracted;
     const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
@@ -51848,7 +51851,7 @@ function readBaseFile(workspace, commit, absolutePath, tempDir, tempName) {
  * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
  * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
  */
-function extractBlob(workspace, commit, blob, relative, file) {
+async function extractBlob(workspace, commit, blob, relative, file, signal) {
     const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
     // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
     const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
@@ -51857,7 +51860,7 @@ function extractBlob(workspace, commit, blob, relative, file) {
         return {
             kind: 'lfs',
             oid: lfs[1],
-            read: () => writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)
+            read: async () => (await writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, signal, pointer))
                 ? { kind: 'read', commit, file }
                 : {
                     kind: 'none',
@@ -51865,7 +51868,7 @@ function extractBlob(workspace, commit, blob, relative, file) {
                 },
         };
     }
-    if (!writeFrom(workspace, ['cat-file', 'blob', blob], file)) {
+    if (!(await writeFrom(workspace, ['cat-file', 'blob', blob], file, signal))) {
         return { kind: 'none', note: 'no base version: git could not read it from the clone' };
     }
     return { kind: 'read', commit, file };
@@ -51934,23 +51937,27 @@ function existsOnDisk(file) {
     }
 }
 /** A deleted dataset's base content, written to `file`. */
-function readDeletedFile(workspace, commit, deleted, file) {
-    const extracted = extractBlob(workspace, commit, deleted.blob, deleted.path, file);
+async function readDeletedFile(workspace, commit, deleted, file, signal) {
+    const extracted = await extractBlob(workspace, commit, deleted.blob, deleted.path, file, signal);
     return extracted.kind === 'lfs' ? extracted.read() : extracted;
 }
-/** Runs git with its output streamed into `file` (never held in memory). */
-function writeFrom(cwd, args, file, input) {
+/**
+ * Runs git with its output streamed into `file` (never held in memory), asynchronously: a cancelled run kills it
+ * rather than waiting for a large blob to be written. True when git succeeded.
+ */
+async function writeFrom(cwd, args, file, signal, input) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx', 0o600);
     try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('git', args, {
-            cwd,
-            stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
-            ...(input === undefined ? {} : { input }),
+        return await new Promise((resolve) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
+                cwd,
+                stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
+                ...(signal ? { signal } : {}),
+            });
+            child.once('error', () => resolve(false));
+            child.once('close', (code) => resolve(code === 0 && !signal?.aborted));
+            child.stdin?.end(input);
         });
-        return true;
-    }
-    catch {
-        return false;
     }
     finally {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
@@ -52286,7 +52293,7 @@ async function reviewFiles(records, settings, deps) {
                     examples: NO_EXAMPLES,
                 };
                 if (base.kind !== 'none')
-                    await compareWithBase(record, head, review, base, settings, temp, index);
+                    await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
                 const firstLines = {
                     duplicate: within.firstDuplicate,
                     conflict: within.firstConflict,
@@ -52306,7 +52313,7 @@ async function reviewFiles(records, settings, deps) {
             for (const [index, file] of deleted.files.entries()) {
                 if (deps.signal?.aborted || base.kind !== 'git')
                     return;
-                const result = await reviewDeleted(file, base.commit, settings, external_node_path_default().join(temp, `deleted-${index}${external_node_path_default().extname(file.path)}`));
+                const result = await reviewDeleted(file, base.commit, settings, external_node_path_default().join(temp, `deleted-${index}${external_node_path_default().extname(file.path)}`), deps.signal);
                 deps.log.info(`${file.path}: deleted; ${describeReview(result.review)}`);
                 results.push(result);
             }
@@ -52349,10 +52356,10 @@ async function baseSource(settings, deps, needed) {
         return { kind: 'none', note: `${missing}, and there is no github-token to read it through the API; ${FETCH_HINT}` };
     return { kind: 'api', commit: found.commit, api, owner, repo };
 }
-async function compareWithBase(record, head, review, base, settings, temp, index) {
+async function compareWithBase(record, head, review, base, settings, temp, index, signal) {
     const tempFile = external_node_path_default().join(temp, `base-${index}${external_node_path_default().extname(record.path)}`);
     const found = base.kind === 'git'
-        ? readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, external_node_path_default().basename(tempFile))
+        ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, external_node_path_default().basename(tempFile), signal)
         : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
     const { commit } = base;
     if (found.kind === 'none') {
@@ -52374,6 +52381,7 @@ async function compareWithBase(record, head, review, base, settings, temp, index
         source: base.kind,
         fileType: record.fileType === 'csv' ? 'csv' : 'jsonl',
         settings,
+        signal,
     });
 }
 /**
@@ -52416,12 +52424,12 @@ async function readBaseThroughApi(base, workspace, absolutePath, file) {
  * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:
  * counts, the base's statistics and the quoted examples. A base that cannot be compared leaves a note.
  */
-async function compareWithFile(baseFile, label, head, review, { commit, source, fileType, settings, }) {
+async function compareWithFile(baseFile, label, head, review, { commit, source, fileType, settings, signal, }) {
     try {
         const { size } = await (0,external_node_fs_promises_.stat)(baseFile);
         // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
         // format rules, and reads each sample's format from its keys, as the head's review does).
-        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes });
+        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes, signal });
         if (!checked.review) {
             review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
             return;
@@ -52457,7 +52465,7 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
     }
 }
 /** A dataset the head deleted: its base version's samples, all removed. */
-async function reviewDeleted(file, commit, settings, temp) {
+async function reviewDeleted(file, commit, settings, temp, signal) {
     const none = emptyReviewData();
     const fileType = reviewedType(file.path) ?? 'jsonl';
     const review = {
@@ -52474,13 +52482,14 @@ async function reviewDeleted(file, commit, settings, temp) {
         unchanged: null,
         examples: { added: [], removed: [], modified: [] },
     };
-    const found = readDeletedFile(settings.workspace, commit, file, temp);
+    const found = await readDeletedFile(settings.workspace, commit, file, temp, signal);
     if (found.kind === 'read')
         await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
             commit,
             source: 'git',
             fileType,
             settings,
+            signal,
         });
     else
         review.base_note = found.kind === 'none' ? found.note : 'no base version';

@@ -145,7 +145,7 @@ export async function reviewFiles(
           unchanged: null,
           examples: NO_EXAMPLES,
         };
-        if (base.kind !== 'none') await compareWithBase(record, head, review, base, settings, temp, index);
+        if (base.kind !== 'none') await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
         const firstLines = {
           duplicate: within.firstDuplicate,
           conflict: within.firstConflict,
@@ -170,6 +170,7 @@ export async function reviewFiles(
           base.commit,
           settings,
           path.join(temp, `deleted-${index}${path.extname(file.path)}`),
+          deps.signal,
         );
         deps.log.info(`${file.path}: deleted; ${describeReview(result.review!)}`);
         results.push(result);
@@ -223,11 +224,12 @@ async function compareWithBase(
   settings: ReviewSettings,
   temp: string,
   index: number,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const tempFile = path.join(temp, `base-${index}${path.extname(record.path)}`);
   const found =
     base.kind === 'git'
-      ? readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, path.basename(tempFile))
+      ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, path.basename(tempFile), signal)
       : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
   const { commit } = base;
   if (found.kind === 'none') {
@@ -249,6 +251,7 @@ async function compareWithBase(
     source: base.kind,
     fileType: record.fileType === 'csv' ? 'csv' : 'jsonl',
     settings,
+    signal,
   });
 }
 
@@ -304,7 +307,14 @@ async function compareWithFile(
     source,
     fileType,
     settings,
-  }: { commit: string; source: 'git' | 'api'; fileType: ReviewedType; settings: ReviewSettings },
+    signal,
+  }: {
+    commit: string;
+    source: 'git' | 'api';
+    fileType: ReviewedType;
+    settings: ReviewSettings;
+    signal: AbortSignal | undefined;
+  },
 ): Promise<void> {
   try {
     const { size } = await stat(baseFile);
@@ -315,7 +325,7 @@ async function compareWithFile(
       settings.purpose,
       'structural',
       {},
-      { review: true, maxLineBytes: settings.maxLineBytes },
+      { review: true, maxLineBytes: settings.maxLineBytes, signal },
     );
     if (!checked.review) {
       review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
@@ -364,6 +374,7 @@ async function reviewDeleted(
   commit: string,
   settings: ReviewSettings,
   temp: string,
+  signal: AbortSignal | undefined,
 ): Promise<FileResult> {
   const none = emptyReviewData();
   const fileType = reviewedType(file.path) ?? 'jsonl';
@@ -381,13 +392,14 @@ async function reviewDeleted(
     unchanged: null,
     examples: { added: [], removed: [], modified: [] },
   };
-  const found = readDeletedFile(settings.workspace, commit, file, temp);
+  const found = await readDeletedFile(settings.workspace, commit, file, temp, signal);
   if (found.kind === 'read')
     await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
       commit,
       source: 'git',
       fileType,
       settings,
+      signal,
     });
   else review.base_note = found.kind === 'none' ? found.note : 'no base version';
   return deletedResult(file.path, fileType, settings.purpose, review);

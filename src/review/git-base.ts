@@ -3,7 +3,7 @@
  * request (`actions/checkout` with `fetch-depth: 2` has it), the event's `before` on a push. Equal blob IDs (or
  * equal Git LFS object IDs) mean unchanged, and nothing is read. git runs without a shell; paths are arguments.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { closeSync, lstatSync, openSync, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -77,14 +77,18 @@ export function lfsPointerOid(text: string): string | undefined {
 
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
 
-/** The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. */
-export function readBaseFile(
+/**
+ * The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. The
+ * long-running git (the blob's content, `git lfs smudge`) runs asynchronously and stops with `signal`.
+ */
+export async function readBaseFile(
   workspace: string,
   commit: string,
   absolutePath: string,
   tempDir: string,
   tempName: string,
-): BaseFile {
+  signal?: AbortSignal,
+): Promise<BaseFile> {
   const root = git(workspace, ['rev-parse', '--show-toplevel']);
   if (root === undefined) return { kind: 'none', note: `no base version: the workspace is not a git clone` };
   const relative = path.relative(root, absolutePath).split(path.sep).join('/');
@@ -96,7 +100,7 @@ export function readBaseFile(
   const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
   if (headBlob === baseBlob && clean()) return { kind: 'unchanged', commit };
 
-  const extracted = extractBlob(workspace, commit, baseBlob, relative, path.join(tempDir, tempName));
+  const extracted = await extractBlob(workspace, commit, baseBlob, relative, path.join(tempDir, tempName), signal);
   if (extracted.kind !== 'lfs') return extracted;
   const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
   const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
@@ -108,13 +112,17 @@ export function readBaseFile(
  * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
  * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
  */
-function extractBlob(
+async function extractBlob(
   workspace: string,
   commit: string,
   blob: string,
   relative: string,
   file: string,
-): Exclude<BaseFile, { kind: 'unchanged' } | { kind: 'new' }> | { kind: 'lfs'; oid: string; read: () => BaseFile } {
+  signal: AbortSignal | undefined,
+): Promise<
+  | Exclude<BaseFile, { kind: 'unchanged' } | { kind: 'new' }>
+  | { kind: 'lfs'; oid: string; read: () => Promise<BaseFile> }
+> {
   const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
   // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
   const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
@@ -123,8 +131,8 @@ function extractBlob(
     return {
       kind: 'lfs',
       oid: lfs[1]!,
-      read: () =>
-        writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, pointer)
+      read: async () =>
+        (await writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, signal, pointer))
           ? { kind: 'read', commit, file }
           : {
               kind: 'none',
@@ -132,7 +140,7 @@ function extractBlob(
             },
     };
   }
-  if (!writeFrom(workspace, ['cat-file', 'blob', blob], file)) {
+  if (!(await writeFrom(workspace, ['cat-file', 'blob', blob], file, signal))) {
     return { kind: 'none', note: 'no base version: git could not read it from the clone' };
   }
   return { kind: 'read', commit, file };
@@ -205,23 +213,40 @@ function existsOnDisk(file: string): boolean {
 }
 
 /** A deleted dataset's base content, written to `file`. */
-export function readDeletedFile(workspace: string, commit: string, deleted: DeletedFile, file: string): BaseFile {
-  const extracted = extractBlob(workspace, commit, deleted.blob, deleted.path, file);
+export async function readDeletedFile(
+  workspace: string,
+  commit: string,
+  deleted: DeletedFile,
+  file: string,
+  signal?: AbortSignal,
+): Promise<BaseFile> {
+  const extracted = await extractBlob(workspace, commit, deleted.blob, deleted.path, file, signal);
   return extracted.kind === 'lfs' ? extracted.read() : extracted;
 }
 
-/** Runs git with its output streamed into `file` (never held in memory). */
-function writeFrom(cwd: string, args: string[], file: string, input?: string): boolean {
+/**
+ * Runs git with its output streamed into `file` (never held in memory), asynchronously: a cancelled run kills it
+ * rather than waiting for a large blob to be written. True when git succeeded.
+ */
+async function writeFrom(
+  cwd: string,
+  args: string[],
+  file: string,
+  signal: AbortSignal | undefined,
+  input?: string,
+): Promise<boolean> {
   const fd = openSync(file, 'wx', 0o600);
   try {
-    execFileSync('git', args, {
-      cwd,
-      stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
-      ...(input === undefined ? {} : { input }),
+    return await new Promise<boolean>((resolve) => {
+      const child = spawn('git', args, {
+        cwd,
+        stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
+        ...(signal ? { signal } : {}),
+      });
+      child.once('error', () => resolve(false));
+      child.once('close', (code) => resolve(code === 0 && !signal?.aborted));
+      child.stdin?.end(input);
     });
-    return true;
-  } catch {
-    return false;
   } finally {
     closeSync(fd);
   }
