@@ -103,6 +103,21 @@ function walk(value: unknown): void {
 /** An object, its keys in sorted order; `skip` leaves one key out (hashed apart by the caller). */
 function walkObject(record: Record<string, unknown>, skip: string | undefined): void {
   const keys = Object.keys(record);
+  // Most objects of a dataset are messages of exactly `role` and `content`: the same mixing as below, unsorted.
+  if (keys.length === 2 && skip === undefined) {
+    const [first, second] = keys;
+    if ((first === 'role' && second === 'content') || (first === 'content' && second === 'role')) {
+      mix(7);
+      mix(2);
+      mix(7);
+      mixShort('content');
+      walk(record.content);
+      mix(4);
+      mixShort('role');
+      walk(record.role);
+      return;
+    }
+  }
   if (skip !== undefined) {
     const at = keys.indexOf(skip);
     if (at >= 0) keys.splice(at, 1);
