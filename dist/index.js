@@ -46809,7 +46809,17 @@ function packStats(counters, distributions) {
         distributions[name].packInto(packed);
     return Float64Array.from(packed);
 }
+/**
+ * The most samples whose hashes a file's review holds (24 bytes each, in memory; more would need them partitioned
+ * to disk, which is not built yet). Past it, the review keeps its statistics and says the rest was not counted.
+ */
+const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
+/** Whether every sample's hashes are in `records` (false past the bound: statistics only). */
+function isHashed(data) {
+    return data.records.length === data.samples * RECORD_WORDS;
+}
 class ReviewCollector {
+    maxHashed;
     // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
     records = new Uint32Array(RECORD_WORDS * 16);
     count = 0;
@@ -46824,10 +46834,25 @@ class ReviewCollector {
     messages = new Distribution();
     promptCharacters = new Distribution();
     answerCharacters = new Distribution();
+    /** Samples seen, hashed or not. */
+    samples = 0;
+    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
+        this.maxHashed = maxHashed;
+    }
     /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
     add(sample, format, line) {
         const kind = format ?? detectFormat(sample);
         this.format ??= kind ?? null;
+        this.samples += 1;
+        this.addStats(sample, kind);
+        if (this.samples > this.maxHashed) {
+            // Over the bound: statistics only, and the hashes held so far let go (nor is anything hashed from now on).
+            if (this.count > 0) {
+                this.records = new Uint32Array(0);
+                this.count = 0;
+            }
+            return;
+        }
         const { whole, prompt: promptHash } = hashSample(sample, kind);
         if (this.count * RECORD_WORDS === this.records.length) {
             const grown = new Uint32Array(this.records.length * 2);
@@ -46842,7 +46867,6 @@ class ReviewCollector {
         this.records[at + 4] = line;
         this.records[at + 5] = promptHash ? HAS_PROMPT : 0;
         this.count += 1;
-        this.addStats(sample, kind);
     }
     addStats(sample, kind) {
         if ('weight' in sample)
@@ -46900,7 +46924,7 @@ class ReviewCollector {
     data() {
         return {
             format: this.format,
-            samples: this.count,
+            samples: this.samples,
             records: this.records.slice(0, this.count * RECORD_WORDS),
             stats: packStats(this.counters, this),
         };
@@ -46937,9 +46961,10 @@ function messagesChars(messages) {
 function emptyReviewData() {
     return new ReviewCollector().data();
 }
-function mergeReviewData(parts) {
+function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
-    const records = new Uint32Array(samples * RECORD_WORDS);
+    const hashed = samples <= maxHashed && parts.every((p) => isHashed(p.data));
+    const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
     const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
     const dists = {
         characters: new Distribution(),
@@ -46951,10 +46976,12 @@ function mergeReviewData(parts) {
     let format = null;
     for (const { data, lineOffset } of parts) {
         format ??= data.format;
-        records.set(data.records, at);
-        for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
-            records[i] = records[i] + lineOffset;
-        at += data.records.length;
+        if (hashed) {
+            records.set(data.records, at);
+            for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
+                records[i] = records[i] + lineOffset;
+            at += data.records.length;
+        }
         const partCounters = reviewCounters(data);
         for (const name of COUNTERS)
             counters[name] += partCounters[name];
@@ -46975,15 +47002,15 @@ class ReviewStore {
     wordsUsed = 0;
     numbers = new Float64Array(1024);
     numbersUsed = 0;
-    /** Per slot: where its records start, its samples, where its stats start, their length, its format's code. */
-    slots = new Float64Array(5 * 64);
+    /** Per slot: where its records start, their words, its samples, where its stats start, their length, its format. */
+    slots = new Float64Array(SLOT * 64);
     count = 0;
     large = new Map();
     /** Keeps the data; the slot to get it back with. */
     add(data) {
         const slot = this.count++;
-        if (this.slots.length < this.count * 5)
-            this.slots = grown(this.slots, this.count * 5);
+        if (this.slots.length < this.count * SLOT)
+            this.slots = grown(this.slots, this.count * SLOT);
         if (data.records.length + data.stats.length > INLINE_WORDS) {
             this.large.set(slot, data);
             return slot;
@@ -46994,7 +47021,14 @@ class ReviewStore {
             this.numbers = grown(this.numbers, this.numbersUsed + data.stats.length);
         this.words.set(data.records, this.wordsUsed);
         this.numbers.set(data.stats, this.numbersUsed);
-        this.slots.set([this.wordsUsed, data.samples, this.numbersUsed, data.stats.length, FORMAT_CODES.indexOf(data.format)], slot * 5);
+        this.slots.set([
+            this.wordsUsed,
+            data.records.length,
+            data.samples,
+            this.numbersUsed,
+            data.stats.length,
+            FORMAT_CODES.indexOf(data.format),
+        ], slot * SLOT);
         this.wordsUsed += data.records.length;
         this.numbersUsed += data.stats.length;
         return slot;
@@ -47004,15 +47038,16 @@ class ReviewStore {
         const large = this.large.get(slot);
         if (large)
             return large;
-        const [records, samples, stats, statsLength, format] = this.slots.subarray(slot * 5, slot * 5 + 5);
+        const [records, words, samples, stats, statsLength, format] = this.slots.subarray(slot * SLOT, (slot + 1) * SLOT);
         return {
             format: FORMAT_CODES[format] ?? null,
             samples: samples,
-            records: this.words.subarray(records, records + samples * RECORD_WORDS),
+            records: this.words.subarray(records, records + words),
             stats: this.numbers.subarray(stats, stats + statsLength),
         };
     }
 }
+const SLOT = 6;
 const FORMAT_CODES = [null, ...FORMAT_KEYS.map(([format]) => format)];
 function grown(array, needed) {
     const next = new array.constructor(Math.max(needed, array.length * 2));
@@ -47158,7 +47193,7 @@ class CsvRecordReader {
 }
 /** Reads the CSV and applies DictReader's header and field-count rules. */
 async function scanCsv(path, bytes, options = {}) {
-    const collector = options.review ? new ReviewCollector() : undefined;
+    const collector = options.review ? new ReviewCollector(options.reviewMaxSamples) : undefined;
     if (collector)
         await loadHasher();
     const reader = new CsvRecordReader(collector !== undefined);
@@ -47269,7 +47304,7 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * every line must share it.
  */
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
-    const collector = options.review && rules !== 'utf8' ? new ReviewCollector() : undefined;
+    const collector = options.review && rules !== 'utf8' ? new ReviewCollector(options.reviewMaxSamples) : undefined;
     if (collector)
         await loadHasher();
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
@@ -47447,7 +47482,12 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
     if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
         return scanJsonl(file, { end: bytes }, rules, undefined, read);
     }
-    const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal, review: read.review };
+    const rangeRead = {
+        maxLineBytes: read.maxLineBytes,
+        signal: read.signal,
+        review: read.review,
+        reviewMaxSamples: read.reviewMaxSamples,
+    };
     // Start the workers first: their start-up overlaps finding the cuts and line 1.
     const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
     try {
@@ -47465,8 +47505,10 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             firstFormat: firstLine.firstFormat,
             maxLineBytes: read.maxLineBytes,
             review: read.review,
+            reviewMaxSamples: read.reviewMaxSamples,
         }));
         const results = new Array(tasks.length);
+        const keep = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
         let next = 0;
         const take = () => (next < tasks.length ? next++ : -1);
         let sha256;
@@ -47475,17 +47517,17 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
                 sha256 = await hashYielding(file, bytes, read.signal);
             for (let i = take(); i >= 0; i = take()) {
                 read.signal?.throwIfAborted();
-                results[i] = await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat, rangeRead);
+                keep(i, await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat, rangeRead));
                 // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
                 await (0,promises_.setImmediate)();
             }
         };
         // A cancel ends the check at once: the workers are terminated (below), not waited for.
         await Promise.race([
-            Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]),
+            Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take))]),
             ...(read.signal ? [abortion(read.signal)] : []),
         ]);
-        const merged = mergeRangeResults(results);
+        const merged = mergeRangeResults(results, read.reviewMaxSamples);
         if (firstLine.problem && !merged.problem) {
             merged.problem = firstLine.problem;
             merged.samples = 0;
@@ -47496,8 +47538,32 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         await Promise.all(workers.map((w) => w.terminate()));
     }
 }
+/**
+ * Stores each range's result as it arrives; once the ranges' samples pass the review's bound, the hashes held are
+ * let go at once (a 3 GiB file's would otherwise all wait for the merge), and the review keeps statistics only.
+ */
+function reviewBound(results, maxHashed) {
+    let samples = 0;
+    const unhashed = (result) => {
+        if (result.review && result.review.records.length > 0)
+            result.review = { ...result.review, records: new Uint32Array(0) };
+    };
+    return (index, result) => {
+        results[index] = result;
+        if (!result.review)
+            return;
+        const over = samples > maxHashed;
+        samples += result.review.samples;
+        if (over)
+            unhashed(result);
+        else if (samples > maxHashed)
+            for (const stored of results)
+                if (stored)
+                    unhashed(stored);
+    };
+}
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
-function mergeRangeResults(results) {
+function mergeRangeResults(results, reviewMaxSamples) {
     const merged = {
         lines: 0,
         samples: 0,
@@ -47538,7 +47604,7 @@ function mergeRangeResults(results) {
     if (firstProblem)
         merged.samples = samplesToProblem;
     if (reviews.length > 0)
-        merged.review = mergeReviewData(reviews);
+        merged.review = mergeReviewData(reviews, reviewMaxSamples);
     return merged;
 }
 /** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
@@ -47630,7 +47696,7 @@ async function firstLineEnd(file, bytes) {
     }
 }
 /** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
-function feedWorker(worker, tasks, results, take) {
+function feedWorker(worker, tasks, keep, take) {
     return new Promise((resolve, reject) => {
         let inFlight = 0;
         const send = () => {
@@ -47652,7 +47718,7 @@ function feedWorker(worker, tasks, results, take) {
                 reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
                 return;
             }
-            results[message.index] = message.result;
+            keep(message.index, message.result);
             send();
         });
         worker.once('error', reject);
@@ -51414,6 +51480,7 @@ async function checkFiles(records, settings, deps) {
                     maxLineBytes: settings.maxLineBytes,
                     signal: deps.signal,
                     review: (settings.review ?? false) && deps.reviews !== undefined,
+                    reviewMaxSamples: settings.reviewMaxSamples,
                 });
                 record.checked(report, sha256, review && deps.reviews?.add(review));
             }
@@ -51713,15 +51780,19 @@ function overlapBetween(files) {
     };
     const count = (at, field) => {
         // Every file's keys in one list, in file order then line order, sorted once (stable).
+        // A file past the review's bound (no hashes) overlaps nothing that can be counted.
         let total = 0;
         for (const data of files)
-            total += at === SAMPLE ? data.samples : withPrompt(data).length;
+            if (isHashed(data))
+                total += at === SAMPLE ? data.samples : withPrompt(data).length;
         const hi = new Uint32Array(total);
         const lo = new Uint32Array(total);
         const fileOf = new Uint32Array(total);
         const indexOf = new Uint32Array(total);
         let n = 0;
         files.forEach((data, file) => {
+            if (!isHashed(data))
+                return;
             for (let i = 0; i < data.samples; i += 1) {
                 if (at !== SAMPLE && !hasPrompt(data, i))
                     continue;
@@ -52252,6 +52323,11 @@ const NO_EXAMPLES = Object.freeze({
     modified: Object.freeze([]),
 });
 const NO_FIRST_LINES = Object.freeze({ duplicate: null, conflict: null, overlap: null });
+const NOT_COUNTED = { duplicates: 0, conflicts: 0, firstDuplicate: null, firstConflict: null };
+/** Why a file's review has statistics only. */
+function unhashedNote(data, settings) {
+    return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), so duplicates, conflicts, overlap and the change against the base are not counted`;
+}
 /** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */
 const MAX_LOGGED_REVIEWS = 200;
 /**
@@ -52285,7 +52361,8 @@ async function reviewFiles(records, settings, deps) {
                 if (deps.signal?.aborted)
                     return;
                 const head = heads[index];
-                const within = withinFile(head);
+                const hashed = isHashed(head);
+                const within = hashed ? withinFile(head) : NOT_COUNTED;
                 let overlap = NO_OVERLAP;
                 const overlapping = overlaps.get(index);
                 for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
@@ -52295,19 +52372,19 @@ async function reviewFiles(records, settings, deps) {
                 }
                 const review = {
                     samples: head.samples,
-                    duplicates: within.duplicates,
-                    conflicts: within.conflicts,
+                    duplicates: hashed ? within.duplicates : null,
+                    conflicts: hashed ? within.conflicts : null,
                     overlap,
                     stats: statsOf(head),
                     base: null,
-                    base_note: base.kind === 'none' ? base.note : null,
+                    base_note: !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null,
                     added: null,
                     removed: null,
                     modified: null,
                     unchanged: null,
                     examples: NO_EXAMPLES,
                 };
-                if (base.kind !== 'none')
+                if (hashed && base.kind !== 'none')
                     await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
                 const firstLines = {
                     duplicate: within.firstDuplicate,
@@ -52444,12 +52521,17 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
         const { size } = await (0,external_node_fs_promises_.stat)(baseFile);
         // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
         // format rules, and reads each sample's format from its keys, as the head's review does).
-        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, { review: true, maxLineBytes: settings.maxLineBytes, signal });
+        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, { review: true, reviewMaxSamples: settings.reviewMaxSamples, maxLineBytes: settings.maxLineBytes, signal });
         if (!checked.review) {
             review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
             return;
         }
         const baseData = checked.review;
+        if (!isHashed(baseData)) {
+            review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
+            review.base_note = `the base version is not compared, ${unhashedNote(baseData, settings)}`;
+            return;
+        }
         const change = changeBetween(baseData, head.data);
         review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
         Object.assign(review, {
@@ -52544,14 +52626,20 @@ function describeReview(review) {
         ? (review.base_note ?? 'no base version')
         : `${review.base.samples} -> ${review.samples} samples: ${review.added} added, ${review.removed} removed, ${review.modified} modified, ${review.unchanged} unchanged`;
     const overlapping = Object.keys(review.overlap).length;
-    return `${change}; ${review.duplicates} duplicate${review.duplicates === 1 ? '' : 's'}, ${review.conflicts} conflicting prompt${review.conflicts === 1 ? '' : 's'}${overlapping ? `, overlaps ${overlapping} other file${overlapping === 1 ? '' : 's'}` : ''}`;
+    const within = review.duplicates === null || review.conflicts === null
+        ? 'duplicates and conflicts not counted'
+        : `${review.duplicates} duplicate${review.duplicates === 1 ? '' : 's'}, ${review.conflicts} conflicting prompt${review.conflicts === 1 ? '' : 's'}`;
+    return `${change}; ${within}${overlapping ? `, overlaps ${overlapping} other file${overlapping === 1 ? '' : 's'}` : ''}`;
 }
 /** Why `fail-on` fails this file, or undefined. */
 function gateMessage(review, failOn) {
     const found = [];
-    if (failOn.includes('duplicates') && review.duplicates > 0)
+    // A gate that could not be checked (the file is past the review's bound) fails closed, saying why.
+    if (failOn.length > 0 && (review.duplicates === null || review.conflicts === null))
+        found.push(`that it could not count what fail-on names: the file has ${review.samples.toLocaleString('en-US')} samples, more than the review hashes (TOGETHER_REVIEW_MAX_SAMPLES)`);
+    if (failOn.includes('duplicates') && review.duplicates !== null && review.duplicates > 0)
         found.push(`${review.duplicates} duplicate sample${review.duplicates === 1 ? '' : 's'}`);
-    if (failOn.includes('conflicts') && review.conflicts > 0)
+    if (failOn.includes('conflicts') && review.conflicts !== null && review.conflicts > 0)
         found.push(`${review.conflicts} prompt${review.conflicts === 1 ? '' : 's'} with conflicting answers`);
     const shared = Object.values(review.overlap).reduce((sum, o) => sum + o.samples + o.prompts, 0);
     if (failOn.includes('overlap') && shared > 0)
@@ -52634,8 +52722,8 @@ function row(r) {
         cell(count(review.added)) +
         cell(count(review.removed)) +
         cell(count(review.modified)) +
-        cell(review.duplicates) +
-        cell(review.conflicts) +
+        cell(count(review.duplicates)) +
+        cell(count(review.conflicts)) +
         cell(overlap.length ? overlap.join('<br>') : '—') +
         '</tr>');
 }
@@ -53152,7 +53240,7 @@ function selectAnnotations(results, reviewLines = new Map()) {
 function reviewWarnings(path, review, first) {
     const out = [];
     const s = (n) => (n === 1 ? '' : 's');
-    if (review.duplicates > 0 && first.duplicate) {
+    if (review.duplicates !== null && review.duplicates > 0 && first.duplicate) {
         out.push({
             level: 'warning',
             title: `${review.duplicates} duplicate sample${s(review.duplicates)}`,
@@ -53161,7 +53249,7 @@ function reviewWarnings(path, review, first) {
             message: `${path}, line ${first.duplicate.line}: the same sample as line ${first.duplicate.repeats} (${review.duplicates} duplicate${s(review.duplicates)} in the file; key order and spacing do not count). Remove the repeats, or add fail-on: duplicates to refuse them.`,
         });
     }
-    if (review.conflicts > 0 && first.conflict !== null) {
+    if (review.conflicts !== null && review.conflicts > 0 && first.conflict !== null) {
         out.push({
             level: 'warning',
             title: `${review.conflicts} prompt${s(review.conflicts)} with conflicting answers`,
@@ -56386,13 +56474,13 @@ function wholeNumber(name, value, min, max) {
     }
     return n;
 }
-function bytesVariable(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
+function bytesVariable(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER, unit = 'bytes') {
     const raw = env[name]?.trim();
     if (!raw)
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
         const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, ${range}.`);
+        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of ${unit}, ${range}.`);
     }
     return Number(raw);
 }
@@ -56502,6 +56590,7 @@ var multipart_plan = __nccwpck_require__(7144);
 
 
 
+
 const REVIEW_GATES = ['duplicates', 'conflicts', 'overlap'];
 const settings_PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 /** Reads and validates every setting; throws one SettingsError that lists every problem. */
@@ -56545,6 +56634,7 @@ async function readSettings(source) {
         attemptDeadlineMs: field(() => secondsVariable(env, 'TOGETHER_API_DEADLINE_SECONDS', limits/* API_ATTEMPT_DEADLINE_MS */.dp), limits/* API_ATTEMPT_DEADLINE_MS */.dp),
         githubDeadlineMs: field(() => secondsVariable(env, 'TOGETHER_GITHUB_DEADLINE_SECONDS', GITHUB_REQUEST_DEADLINE_MS), GITHUB_REQUEST_DEADLINE_MS),
         maxLineBytes: field(() => bytesVariable(env, 'TOGETHER_CHECK_MAX_LINE_BYTES', MAX_LINE_BYTES, 1024, MAX_STRING_BYTES), MAX_LINE_BYTES),
+        reviewMaxSamples: field(() => bytesVariable(env, 'TOGETHER_REVIEW_MAX_SAMPLES', DEFAULT_MAX_HASHED_SAMPLES, 1, 100_000_000, 'samples'), DEFAULT_MAX_HASHED_SAMPLES),
         rateLimitBudgetMs: field(() => secondsVariable(env, 'TOGETHER_RATE_LIMIT_WAIT_SECONDS', limits/* DEFAULT_RATE_LIMIT_BUDGET_MS */.e6), limits/* DEFAULT_RATE_LIMIT_BUDGET_MS */.e6),
         manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
         estimateModel: read('estimate-model'),

@@ -26,7 +26,14 @@ export interface CheckDeps {
  */
 export async function checkFiles(
   records: FileRecord[],
-  settings: { check: CheckLevel; purpose: Purpose; mode: Mode; maxLineBytes?: number; review?: boolean },
+  settings: {
+    check: CheckLevel;
+    purpose: Purpose;
+    mode: Mode;
+    maxLineBytes?: number;
+    review?: boolean;
+    reviewMaxSamples?: number;
+  },
   deps: CheckDeps,
 ): Promise<void> {
   if (settings.check === 'off') return;
@@ -53,6 +60,7 @@ export async function checkFiles(
               maxLineBytes: settings.maxLineBytes,
               signal: deps.signal,
               review: (settings.review ?? false) && deps.reviews !== undefined,
+              reviewMaxSamples: settings.reviewMaxSamples,
             },
           );
           record.checked(report, sha256, review && deps.reviews?.add(review));

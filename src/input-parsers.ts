@@ -81,13 +81,14 @@ export function bytesVariable(
   fallback: number,
   min: number,
   max = Number.MAX_SAFE_INTEGER,
+  unit = 'bytes',
 ): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
     throw new SettingsError(
-      `The environment variable ${name} is '${raw}'; it must be a whole number of bytes, ${range}.`,
+      `The environment variable ${name} is '${raw}'; it must be a whole number of ${unit}, ${range}.`,
     );
   }
   return Number(raw);

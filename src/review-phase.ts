@@ -22,7 +22,7 @@ import {
   type FirstLines,
   type ReviewExample,
 } from './review/analysis.js';
-import { emptyReviewData, type ReviewData, type ReviewStore } from './check/review-collector.js';
+import { emptyReviewData, isHashed, type ReviewData, type ReviewStore } from './check/review-collector.js';
 import {
   FETCH_HINT,
   findBaseCommit,
@@ -53,6 +53,8 @@ export interface ReviewSettings {
   purpose: Purpose;
   check: CheckLevel;
   maxLineBytes?: number;
+  /** The most samples of a file the review hashes (TOGETHER_REVIEW_MAX_SAMPLES). */
+  reviewMaxSamples: number;
   /** `owner/name` (GITHUB_REPOSITORY): where the GitHub API finds the base version. */
   run: { repository: string };
 }
@@ -81,6 +83,13 @@ const NO_EXAMPLES: FileReview['examples'] = Object.freeze({
   modified: Object.freeze([]) as unknown as ReviewExample[],
 });
 const NO_FIRST_LINES: FirstLines = Object.freeze({ duplicate: null, conflict: null, overlap: null });
+
+const NOT_COUNTED = { duplicates: 0, conflicts: 0, firstDuplicate: null, firstConflict: null };
+
+/** Why a file's review has statistics only. */
+function unhashedNote(data: ReviewData, settings: ReviewSettings): string {
+  return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), so duplicates, conflicts, overlap and the change against the base are not counted`;
+}
 
 /** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */
 const MAX_LOGGED_REVIEWS = 200;
@@ -124,7 +133,8 @@ export async function reviewFiles(
       for (const [index, record] of reviewed.entries()) {
         if (deps.signal?.aborted) return;
         const head = heads[index]!;
-        const within = withinFile(head);
+        const hashed = isHashed(head);
+        const within = hashed ? withinFile(head) : NOT_COUNTED;
         let overlap: FileReview['overlap'] = NO_OVERLAP;
         const overlapping = overlaps.get(index);
         for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
@@ -133,19 +143,20 @@ export async function reviewFiles(
         }
         const review: FileReview = {
           samples: head.samples,
-          duplicates: within.duplicates,
-          conflicts: within.conflicts,
+          duplicates: hashed ? within.duplicates : null,
+          conflicts: hashed ? within.conflicts : null,
           overlap,
           stats: statsOf(head),
           base: null,
-          base_note: base.kind === 'none' ? base.note : null,
+          base_note: !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null,
           added: null,
           removed: null,
           modified: null,
           unchanged: null,
           examples: NO_EXAMPLES,
         };
-        if (base.kind !== 'none') await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
+        if (hashed && base.kind !== 'none')
+          await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
         const firstLines = {
           duplicate: within.firstDuplicate,
           conflict: within.firstConflict,
@@ -325,13 +336,18 @@ async function compareWithFile(
       settings.purpose,
       'structural',
       {},
-      { review: true, maxLineBytes: settings.maxLineBytes, signal },
+      { review: true, reviewMaxSamples: settings.reviewMaxSamples, maxLineBytes: settings.maxLineBytes, signal },
     );
     if (!checked.review) {
       review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
       return;
     }
     const baseData = checked.review;
+    if (!isHashed(baseData)) {
+      review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
+      review.base_note = `the base version is not compared, ${unhashedNote(baseData, settings)}`;
+      return;
+    }
     const change = changeBetween(baseData, head.data);
     review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
     Object.assign(review, {
@@ -441,15 +457,24 @@ function describeReview(review: FileReview): string {
       ? (review.base_note ?? 'no base version')
       : `${review.base.samples} -> ${review.samples} samples: ${review.added} added, ${review.removed} removed, ${review.modified} modified, ${review.unchanged} unchanged`;
   const overlapping = Object.keys(review.overlap).length;
-  return `${change}; ${review.duplicates} duplicate${review.duplicates === 1 ? '' : 's'}, ${review.conflicts} conflicting prompt${review.conflicts === 1 ? '' : 's'}${overlapping ? `, overlaps ${overlapping} other file${overlapping === 1 ? '' : 's'}` : ''}`;
+  const within =
+    review.duplicates === null || review.conflicts === null
+      ? 'duplicates and conflicts not counted'
+      : `${review.duplicates} duplicate${review.duplicates === 1 ? '' : 's'}, ${review.conflicts} conflicting prompt${review.conflicts === 1 ? '' : 's'}`;
+  return `${change}; ${within}${overlapping ? `, overlaps ${overlapping} other file${overlapping === 1 ? '' : 's'}` : ''}`;
 }
 
 /** Why `fail-on` fails this file, or undefined. */
 export function gateMessage(review: FileReview, failOn: readonly ReviewGate[]): string | undefined {
   const found: string[] = [];
-  if (failOn.includes('duplicates') && review.duplicates > 0)
+  // A gate that could not be checked (the file is past the review's bound) fails closed, saying why.
+  if (failOn.length > 0 && (review.duplicates === null || review.conflicts === null))
+    found.push(
+      `that it could not count what fail-on names: the file has ${review.samples.toLocaleString('en-US')} samples, more than the review hashes (TOGETHER_REVIEW_MAX_SAMPLES)`,
+    );
+  if (failOn.includes('duplicates') && review.duplicates !== null && review.duplicates > 0)
     found.push(`${review.duplicates} duplicate sample${review.duplicates === 1 ? '' : 's'}`);
-  if (failOn.includes('conflicts') && review.conflicts > 0)
+  if (failOn.includes('conflicts') && review.conflicts !== null && review.conflicts > 0)
     found.push(`${review.conflicts} prompt${review.conflicts === 1 ? '' : 's'} with conflicting answers`);
   const shared = Object.values(review.overlap).reduce((sum, o) => sum + o.samples + o.prompts, 0);
   if (failOn.includes('overlap') && shared > 0)

@@ -3,6 +3,7 @@
  * pull request the run belongs to. Every bad value is reported together, each message naming its input or
  * variable and what it accepts.
  */
+import { DEFAULT_MAX_HASHED_SAMPLES } from './check/review-collector.js';
 import { tmpdir } from 'node:os';
 import { messageOf } from './error-text.js';
 import {
@@ -92,6 +93,8 @@ export interface Settings {
   githubDeadlineMs: number;
   /** TOGETHER_CHECK_MAX_LINE_BYTES: the longest line the check reads; a longer one fails the file. */
   maxLineBytes: number;
+  /** TOGETHER_REVIEW_MAX_SAMPLES: the most samples of a file the review hashes (in memory); past it, statistics only. */
+  reviewMaxSamples: number;
   /** The pull request, when the run is for one and `comment` or `changed-only` needs it. */
   pullRequest: PullRequestSettings | undefined;
   /** What could not be read but did not stop the run (a bad event payload), for the log. */
@@ -207,6 +210,10 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
     maxLineBytes: field(
       () => bytesVariable(env, 'TOGETHER_CHECK_MAX_LINE_BYTES', MAX_LINE_BYTES, 1024, MAX_STRING_BYTES),
       MAX_LINE_BYTES,
+    ),
+    reviewMaxSamples: field(
+      () => bytesVariable(env, 'TOGETHER_REVIEW_MAX_SAMPLES', DEFAULT_MAX_HASHED_SAMPLES, 1, 100_000_000, 'samples'),
+      DEFAULT_MAX_HASHED_SAMPLES,
     ),
     rateLimitBudgetMs: field(
       () => secondsVariable(env, 'TOGETHER_RATE_LIMIT_WAIT_SECONDS', DEFAULT_RATE_LIMIT_BUDGET_MS),

@@ -50190,13 +50190,13 @@ function wholeNumber(name, value, min, max) {
     }
     return n;
 }
-function bytesVariable(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
+function bytesVariable(env, name, fallback, min, max = Number.MAX_SAFE_INTEGER, unit = 'bytes') {
     const raw = env[name]?.trim();
     if (!raw)
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
         const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of bytes, ${range}.`);
+        throw new SettingsError(`The environment variable ${name} is '${raw}'; it must be a whole number of ${unit}, ${range}.`);
     }
     return Number(raw);
 }

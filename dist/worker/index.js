@@ -1375,7 +1375,17 @@ function packStats(counters, distributions) {
         distributions[name].packInto(packed);
     return Float64Array.from(packed);
 }
+/**
+ * The most samples whose hashes a file's review holds (24 bytes each, in memory; more would need them partitioned
+ * to disk, which is not built yet). Past it, the review keeps its statistics and says the rest was not counted.
+ */
+const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
+/** Whether every sample's hashes are in `records` (false past the bound: statistics only). */
+function isHashed(data) {
+    return data.records.length === data.samples * RECORD_WORDS;
+}
 class ReviewCollector {
+    maxHashed;
     // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
     records = new Uint32Array(RECORD_WORDS * 16);
     count = 0;
@@ -1390,10 +1400,25 @@ class ReviewCollector {
     messages = new distribution_Distribution();
     promptCharacters = new distribution_Distribution();
     answerCharacters = new distribution_Distribution();
+    /** Samples seen, hashed or not. */
+    samples = 0;
+    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
+        this.maxHashed = maxHashed;
+    }
     /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
     add(sample, format, line) {
         const kind = format ?? detectFormat(sample);
         this.format ??= kind ?? null;
+        this.samples += 1;
+        this.addStats(sample, kind);
+        if (this.samples > this.maxHashed) {
+            // Over the bound: statistics only, and the hashes held so far let go (nor is anything hashed from now on).
+            if (this.count > 0) {
+                this.records = new Uint32Array(0);
+                this.count = 0;
+            }
+            return;
+        }
         const { whole, prompt: promptHash } = hashSample(sample, kind);
         if (this.count * RECORD_WORDS === this.records.length) {
             const grown = new Uint32Array(this.records.length * 2);
@@ -1408,7 +1433,6 @@ class ReviewCollector {
         this.records[at + 4] = line;
         this.records[at + 5] = promptHash ? HAS_PROMPT : 0;
         this.count += 1;
-        this.addStats(sample, kind);
     }
     addStats(sample, kind) {
         if ('weight' in sample)
@@ -1466,7 +1490,7 @@ class ReviewCollector {
     data() {
         return {
             format: this.format,
-            samples: this.count,
+            samples: this.samples,
             records: this.records.slice(0, this.count * RECORD_WORDS),
             stats: packStats(this.counters, this),
         };
@@ -1503,9 +1527,10 @@ function messagesChars(messages) {
 function emptyReviewData() {
     return new ReviewCollector().data();
 }
-function mergeReviewData(parts) {
+function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
-    const records = new Uint32Array(samples * RECORD_WORDS);
+    const hashed = samples <= maxHashed && parts.every((p) => isHashed(p.data));
+    const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
     const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
     const dists = {
         characters: new Distribution(),
@@ -1517,10 +1542,12 @@ function mergeReviewData(parts) {
     let format = null;
     for (const { data, lineOffset } of parts) {
         format ??= data.format;
-        records.set(data.records, at);
-        for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
-            records[i] = records[i] + lineOffset;
-        at += data.records.length;
+        if (hashed) {
+            records.set(data.records, at);
+            for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS)
+                records[i] = records[i] + lineOffset;
+            at += data.records.length;
+        }
         const partCounters = reviewCounters(data);
         for (const name of COUNTERS)
             counters[name] += partCounters[name];
@@ -1541,15 +1568,15 @@ class ReviewStore {
     wordsUsed = 0;
     numbers = new Float64Array(1024);
     numbersUsed = 0;
-    /** Per slot: where its records start, its samples, where its stats start, their length, its format's code. */
-    slots = new Float64Array(5 * 64);
+    /** Per slot: where its records start, their words, its samples, where its stats start, their length, its format. */
+    slots = new Float64Array(SLOT * 64);
     count = 0;
     large = new Map();
     /** Keeps the data; the slot to get it back with. */
     add(data) {
         const slot = this.count++;
-        if (this.slots.length < this.count * 5)
-            this.slots = grown(this.slots, this.count * 5);
+        if (this.slots.length < this.count * SLOT)
+            this.slots = grown(this.slots, this.count * SLOT);
         if (data.records.length + data.stats.length > INLINE_WORDS) {
             this.large.set(slot, data);
             return slot;
@@ -1560,7 +1587,14 @@ class ReviewStore {
             this.numbers = grown(this.numbers, this.numbersUsed + data.stats.length);
         this.words.set(data.records, this.wordsUsed);
         this.numbers.set(data.stats, this.numbersUsed);
-        this.slots.set([this.wordsUsed, data.samples, this.numbersUsed, data.stats.length, FORMAT_CODES.indexOf(data.format)], slot * 5);
+        this.slots.set([
+            this.wordsUsed,
+            data.records.length,
+            data.samples,
+            this.numbersUsed,
+            data.stats.length,
+            FORMAT_CODES.indexOf(data.format),
+        ], slot * SLOT);
         this.wordsUsed += data.records.length;
         this.numbersUsed += data.stats.length;
         return slot;
@@ -1570,15 +1604,16 @@ class ReviewStore {
         const large = this.large.get(slot);
         if (large)
             return large;
-        const [records, samples, stats, statsLength, format] = this.slots.subarray(slot * 5, slot * 5 + 5);
+        const [records, words, samples, stats, statsLength, format] = this.slots.subarray(slot * SLOT, (slot + 1) * SLOT);
         return {
             format: FORMAT_CODES[format] ?? null,
             samples: samples,
-            records: this.words.subarray(records, records + samples * RECORD_WORDS),
+            records: this.words.subarray(records, records + words),
             stats: this.numbers.subarray(stats, stats + statsLength),
         };
     }
 }
+const SLOT = 6;
 const FORMAT_CODES = [null, ...FORMAT_KEYS.map(([format]) => format)];
 function grown(array, needed) {
     const next = new array.constructor(Math.max(needed, array.length * 2));
@@ -1602,7 +1637,7 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * every line must share it.
  */
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
-    const collector = options.review && rules !== 'utf8' ? new ReviewCollector() : undefined;
+    const collector = options.review && rules !== 'utf8' ? new ReviewCollector(options.reviewMaxSamples) : undefined;
     if (collector)
         await loadHasher();
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
@@ -1742,6 +1777,7 @@ port.on('message', (message) => {
             scanJsonl(task.path, task.range, task.rules, task.firstFormat, {
                 maxLineBytes: task.maxLineBytes,
                 review: task.review,
+                reviewMaxSamples: task.reviewMaxSamples,
             }).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
             return;
         }

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
 import type { ReadOptions } from './lines.js';
 import { MAX_WARNINGS } from './types.js';
-import { mergeReviewData, type ReviewData } from './review-collector.js';
+import { DEFAULT_MAX_HASHED_SAMPLES, mergeReviewData, type ReviewData } from './review-collector.js';
 import { defaultWorkerScript, type RangeTask, type WorkerReply } from './worker-protocol.js';
 
 export interface ParallelOptions {
@@ -48,7 +48,12 @@ export async function checkJsonlFile(
   if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
     return scanJsonl(file, { end: bytes }, rules, undefined, read);
   }
-  const rangeRead = { maxLineBytes: read.maxLineBytes, signal: read.signal, review: read.review };
+  const rangeRead = {
+    maxLineBytes: read.maxLineBytes,
+    signal: read.signal,
+    review: read.review,
+    reviewMaxSamples: read.reviewMaxSamples,
+  };
   // Start the workers first: their start-up overlaps finding the cuts and line 1.
   const workers = Array.from({ length: threads - 1 }, () => new Worker(workerScript));
   try {
@@ -66,8 +71,10 @@ export async function checkJsonlFile(
       firstFormat: firstLine.firstFormat,
       maxLineBytes: read.maxLineBytes,
       review: read.review,
+      reviewMaxSamples: read.reviewMaxSamples,
     }));
     const results = new Array<JsonlScanResult>(tasks.length);
+    const keep = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
     let next = 0;
     const take = () => (next < tasks.length ? next++ : -1);
     let sha256: string | undefined;
@@ -75,17 +82,17 @@ export async function checkJsonlFile(
       if (read.sha256) sha256 = await hashYielding(file, bytes, read.signal);
       for (let i = take(); i >= 0; i = take()) {
         read.signal?.throwIfAborted();
-        results[i] = await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat, rangeRead);
+        keep(i, await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat, rangeRead));
         // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
         await yieldToEventLoop();
       }
     };
     // A cancel ends the check at once: the workers are terminated (below), not waited for.
     await Promise.race([
-      Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, results, take))]),
+      Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take))]),
       ...(read.signal ? [abortion(read.signal)] : []),
     ]);
-    const merged = mergeRangeResults(results);
+    const merged = mergeRangeResults(results, read.reviewMaxSamples);
     if (firstLine.problem && !merged.problem) {
       merged.problem = firstLine.problem;
       merged.samples = 0;
@@ -96,8 +103,28 @@ export async function checkJsonlFile(
   }
 }
 
+/**
+ * Stores each range's result as it arrives; once the ranges' samples pass the review's bound, the hashes held are
+ * let go at once (a 3 GiB file's would otherwise all wait for the merge), and the review keeps statistics only.
+ */
+function reviewBound(results: JsonlScanResult[], maxHashed: number): (index: number, result: JsonlScanResult) => void {
+  let samples = 0;
+  const unhashed = (result: JsonlScanResult) => {
+    if (result.review && result.review.records.length > 0)
+      result.review = { ...result.review, records: new Uint32Array(0) };
+  };
+  return (index, result) => {
+    results[index] = result;
+    if (!result.review) return;
+    const over = samples > maxHashed;
+    samples += result.review.samples;
+    if (over) unhashed(result);
+    else if (samples > maxHashed) for (const stored of results) if (stored) unhashed(stored);
+  };
+}
+
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
-export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
+export function mergeRangeResults(results: JsonlScanResult[], reviewMaxSamples?: number): JsonlScanResult {
   const merged: JsonlScanResult = {
     lines: 0,
     samples: 0,
@@ -132,7 +159,7 @@ export function mergeRangeResults(results: JsonlScanResult[]): JsonlScanResult {
   }
   merged.problem = firstProblem;
   if (firstProblem) merged.samples = samplesToProblem;
-  if (reviews.length > 0) merged.review = mergeReviewData(reviews);
+  if (reviews.length > 0) merged.review = mergeReviewData(reviews, reviewMaxSamples);
   return merged;
 }
 
@@ -220,7 +247,12 @@ async function firstLineEnd(file: string, bytes: number): Promise<number> {
 }
 
 /** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
-function feedWorker(worker: Worker, tasks: RangeTask[], results: JsonlScanResult[], take: () => number): Promise<void> {
+function feedWorker(
+  worker: Worker,
+  tasks: RangeTask[],
+  keep: (index: number, result: JsonlScanResult) => void,
+  take: () => number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let inFlight = 0;
     const send = () => {
@@ -240,7 +272,7 @@ function feedWorker(worker: Worker, tasks: RangeTask[], results: JsonlScanResult
         reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
         return;
       }
-      results[message.index] = message.result;
+      keep(message.index, message.result);
       send();
     });
     worker.once('error', reject);

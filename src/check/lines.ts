@@ -37,6 +37,8 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** JSONL: collect each passing sample's hashes and statistics for the dataset review. */
   review?: boolean;
+  /** The most samples of a file whose hashes the review holds (DEFAULT_MAX_HASHED_SAMPLES). */
+  reviewMaxSamples?: number;
 }
 
 /**

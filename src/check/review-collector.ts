@@ -54,6 +54,17 @@ function packStats(counters: ReviewCounters, distributions: Record<ReviewDistrib
   return Float64Array.from(packed);
 }
 
+/**
+ * The most samples whose hashes a file's review holds (24 bytes each, in memory; more would need them partitioned
+ * to disk, which is not built yet). Past it, the review keeps its statistics and says the rest was not counted.
+ */
+export const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
+
+/** Whether every sample's hashes are in `records` (false past the bound: statistics only). */
+export function isHashed(data: ReviewData): boolean {
+  return data.records.length === data.samples * RECORD_WORDS;
+}
+
 export class ReviewCollector {
   // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
   private records = new Uint32Array(RECORD_WORDS * 16);
@@ -70,10 +81,25 @@ export class ReviewCollector {
   readonly promptCharacters = new Distribution();
   readonly answerCharacters = new Distribution();
 
+  /** Samples seen, hashed or not. */
+  private samples = 0;
+
+  constructor(private readonly maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {}
+
   /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
   add(sample: Record<string, unknown>, format: DatasetFormat | undefined, line: number): void {
     const kind = format ?? detectFormat(sample);
     this.format ??= kind ?? null;
+    this.samples += 1;
+    this.addStats(sample, kind);
+    if (this.samples > this.maxHashed) {
+      // Over the bound: statistics only, and the hashes held so far let go (nor is anything hashed from now on).
+      if (this.count > 0) {
+        this.records = new Uint32Array(0);
+        this.count = 0;
+      }
+      return;
+    }
     const { whole, prompt: promptHash } = hashSample(sample, kind);
     if (this.count * RECORD_WORDS === this.records.length) {
       const grown = new Uint32Array(this.records.length * 2);
@@ -88,7 +114,6 @@ export class ReviewCollector {
     this.records[at + 4] = line;
     this.records[at + 5] = promptHash ? HAS_PROMPT : 0;
     this.count += 1;
-    this.addStats(sample, kind);
   }
 
   private addStats(sample: Record<string, unknown>, kind: DatasetFormat | undefined): void {
@@ -143,7 +168,7 @@ export class ReviewCollector {
   data(): ReviewData {
     return {
       format: this.format,
-      samples: this.count,
+      samples: this.samples,
       records: this.records.slice(0, this.count * RECORD_WORDS),
       stats: packStats(this.counters, this),
     };
@@ -180,9 +205,13 @@ export function emptyReviewData(): ReviewData {
   return new ReviewCollector().data();
 }
 
-export function mergeReviewData(parts: Array<{ data: ReviewData; lineOffset: number }>): ReviewData {
+export function mergeReviewData(
+  parts: Array<{ data: ReviewData; lineOffset: number }>,
+  maxHashed = DEFAULT_MAX_HASHED_SAMPLES,
+): ReviewData {
   const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
-  const records = new Uint32Array(samples * RECORD_WORDS);
+  const hashed = samples <= maxHashed && parts.every((p) => isHashed(p.data));
+  const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
   const counters: ReviewCounters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
   const dists: Record<ReviewDistribution, Distribution> = {
     characters: new Distribution(),
@@ -194,9 +223,11 @@ export function mergeReviewData(parts: Array<{ data: ReviewData; lineOffset: num
   let format: DatasetFormat | null = null;
   for (const { data, lineOffset } of parts) {
     format ??= data.format;
-    records.set(data.records, at);
-    for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS) records[i] = records[i]! + lineOffset;
-    at += data.records.length;
+    if (hashed) {
+      records.set(data.records, at);
+      for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS) records[i] = records[i]! + lineOffset;
+      at += data.records.length;
+    }
     const partCounters = reviewCounters(data);
     for (const name of COUNTERS) counters[name] += partCounters[name];
     for (const name of DISTRIBUTIONS) dists[name].merge(reviewDistribution(data, name));
@@ -217,15 +248,15 @@ export class ReviewStore {
   private wordsUsed = 0;
   private numbers = new Float64Array(1024);
   private numbersUsed = 0;
-  /** Per slot: where its records start, its samples, where its stats start, their length, its format's code. */
-  private slots = new Float64Array(5 * 64);
+  /** Per slot: where its records start, their words, its samples, where its stats start, their length, its format. */
+  private slots = new Float64Array(SLOT * 64);
   private count = 0;
   private readonly large = new Map<number, ReviewData>();
 
   /** Keeps the data; the slot to get it back with. */
   add(data: ReviewData): number {
     const slot = this.count++;
-    if (this.slots.length < this.count * 5) this.slots = grown(this.slots, this.count * 5);
+    if (this.slots.length < this.count * SLOT) this.slots = grown(this.slots, this.count * SLOT);
     if (data.records.length + data.stats.length > INLINE_WORDS) {
       this.large.set(slot, data);
       return slot;
@@ -237,8 +268,15 @@ export class ReviewStore {
     this.words.set(data.records, this.wordsUsed);
     this.numbers.set(data.stats, this.numbersUsed);
     this.slots.set(
-      [this.wordsUsed, data.samples, this.numbersUsed, data.stats.length, FORMAT_CODES.indexOf(data.format)],
-      slot * 5,
+      [
+        this.wordsUsed,
+        data.records.length,
+        data.samples,
+        this.numbersUsed,
+        data.stats.length,
+        FORMAT_CODES.indexOf(data.format),
+      ],
+      slot * SLOT,
     );
     this.wordsUsed += data.records.length;
     this.numbersUsed += data.stats.length;
@@ -249,15 +287,17 @@ export class ReviewStore {
   get(slot: number): ReviewData {
     const large = this.large.get(slot);
     if (large) return large;
-    const [records, samples, stats, statsLength, format] = this.slots.subarray(slot * 5, slot * 5 + 5);
+    const [records, words, samples, stats, statsLength, format] = this.slots.subarray(slot * SLOT, (slot + 1) * SLOT);
     return {
       format: FORMAT_CODES[format!] ?? null,
       samples: samples!,
-      records: this.words.subarray(records, records! + samples! * RECORD_WORDS),
+      records: this.words.subarray(records, records! + words!),
       stats: this.numbers.subarray(stats, stats! + statsLength!),
     };
   }
 }
+
+const SLOT = 6;
 
 const FORMAT_CODES: ReadonlyArray<DatasetFormat | null> = [null, ...FORMAT_KEYS.map(([format]) => format)];
 

@@ -16,6 +16,7 @@ export interface RangeTask {
   maxLineBytes?: number;
   /** Collect the review's hashes and statistics. */
   review?: boolean;
+  reviewMaxSamples?: number;
 }
 
 export type WorkerRequest =

@@ -14,6 +14,7 @@ port.on('message', (message: WorkerRequest) => {
       scanJsonl(task.path, task.range, task.rules, task.firstFormat, {
         maxLineBytes: task.maxLineBytes,
         review: task.review,
+        reviewMaxSamples: task.reviewMaxSamples,
       }).then(
         (result) => reply({ kind: 'scan', index, ok: true, result }),
         (error: unknown) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }),

@@ -100,7 +100,7 @@ export function reviewWarnings(
 ): Annotation[] {
   const out: Annotation[] = [];
   const s = (n: number) => (n === 1 ? '' : 's');
-  if (review.duplicates > 0 && first.duplicate) {
+  if (review.duplicates !== null && review.duplicates > 0 && first.duplicate) {
     out.push({
       level: 'warning',
       title: `${review.duplicates} duplicate sample${s(review.duplicates)}`,
@@ -109,7 +109,7 @@ export function reviewWarnings(
       message: `${path}, line ${first.duplicate.line}: the same sample as line ${first.duplicate.repeats} (${review.duplicates} duplicate${s(review.duplicates)} in the file; key order and spacing do not count). Remove the repeats, or add fail-on: duplicates to refuse them.`,
     });
   }
-  if (review.conflicts > 0 && first.conflict !== null) {
+  if (review.conflicts !== null && review.conflicts > 0 && first.conflict !== null) {
     out.push({
       level: 'warning',
       title: `${review.conflicts} prompt${s(review.conflicts)} with conflicting answers`,

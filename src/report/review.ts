@@ -92,8 +92,8 @@ function row(r: FileResult & { review: FileReview }): string {
     cell(count(review.added)) +
     cell(count(review.removed)) +
     cell(count(review.modified)) +
-    cell(review.duplicates) +
-    cell(review.conflicts) +
+    cell(count(review.duplicates)) +
+    cell(count(review.conflicts)) +
     cell(overlap.length ? overlap.join('<br>') : '—') +
     '</tr>'
   );

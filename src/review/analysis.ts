@@ -4,6 +4,7 @@
  */
 import {
   HAS_PROMPT,
+  isHashed,
   RECORD_WORDS,
   reviewCounters,
   reviewDistribution,
@@ -34,8 +35,9 @@ export interface ReviewExample {
 
 export interface FileReview {
   samples: number;
-  duplicates: number;
-  conflicts: number;
+  /** null when the file has more samples than the review hashes (TOGETHER_REVIEW_MAX_SAMPLES): not counted. */
+  duplicates: number | null;
+  conflicts: number | null;
   overlap: Record<string, { samples: number; prompts: number }>;
   stats: ReviewStats;
   base: { source: 'git' | 'api'; commit: string; samples: number; stats: ReviewStats } | null;
@@ -287,14 +289,16 @@ export function overlapBetween(files: ReviewData[]): Map<number, FileOverlap> {
   };
   const count = (at: number, field: 'samples' | 'prompts') => {
     // Every file's keys in one list, in file order then line order, sorted once (stable).
+    // A file past the review's bound (no hashes) overlaps nothing that can be counted.
     let total = 0;
-    for (const data of files) total += at === SAMPLE ? data.samples : withPrompt(data).length;
+    for (const data of files) if (isHashed(data)) total += at === SAMPLE ? data.samples : withPrompt(data).length;
     const hi = new Uint32Array(total);
     const lo = new Uint32Array(total);
     const fileOf = new Uint32Array(total);
     const indexOf = new Uint32Array(total);
     let n = 0;
     files.forEach((data, file) => {
+      if (!isHashed(data)) return;
       for (let i = 0; i < data.samples; i += 1) {
         if (at !== SAMPLE && !hasPrompt(data, i)) continue;
         hi[n] = word(data, i, at);

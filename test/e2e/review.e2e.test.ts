@@ -316,4 +316,30 @@ describe('the dataset review on a pull request', () => {
     expect(off.exitCode).toBe(0);
     expect((JSON.parse(off.outputs.files!) as FileResult[])[0]!.review).toBeNull();
   });
+
+  it('keeps statistics only past TOGETHER_REVIEW_MAX_SAMPLES, says so, and fails closed with fail-on', async () => {
+    const repo = await pullRequestRepo(
+      { 'big.jsonl': BASE, 'small.jsonl': jsonl([chat('q1', 'a1')]) },
+      { 'big.jsonl': jsonl([chat('q1', 'a1'), chat('q1', 'a1'), chat('q2', 'a2'), chat('q3', 'a3')]) },
+    );
+    const env = { ...prEnv, TOGETHER_REVIEW_MAX_SAMPLES: '3' };
+    const run = await runAction({ workspace: repo, inputs: { mode: 'check', path: '*.jsonl' }, env });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const files = JSON.parse(run.outputs.files!) as FileResult[];
+    const big = reviewOf(files, 'big.jsonl');
+    expect(big).toMatchObject({ samples: 4, duplicates: null, conflicts: null, overlap: {}, base: null, added: null });
+    expect(big.stats).toMatchObject({ format: 'conversation', samples: 4 });
+    expect(big.base_note).toMatch(/^statistics only: 4 samples, more than the 3 .*TOGETHER_REVIEW_MAX_SAMPLES/);
+    // The small file is reviewed in full, and overlaps nothing it can count in the big one.
+    expect(reviewOf(files, 'small.jsonl')).toMatchObject({ duplicates: 0, unchanged: 1, overlap: {} });
+    expect(run.summary).toContain('<td>4 (no base)</td><td>—</td><td>—</td><td>—</td><td>—</td><td>—</td>');
+
+    const gated = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: '*.jsonl', 'fail-on': 'duplicates' },
+      env,
+    });
+    expect(gated.exitCode).toBe(1);
+    expect(gated.stdout).toMatch(/big\.jsonl.*could not count what fail-on names/);
+  });
 });

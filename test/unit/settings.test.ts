@@ -81,6 +81,7 @@ describe('readSettings', () => {
       rateLimitBudgetMs: 600_000,
       githubDeadlineMs: 30_000,
       maxLineBytes: 16 * MiB,
+      reviewMaxSamples: 500_000,
       pullRequest: undefined,
       notes: [],
       manifestPath: path.join(tmpdir(), 'together-upload-manifest-step.json'),
