@@ -47508,16 +47508,28 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             reviewMaxSamples: read.reviewMaxSamples,
         }));
         const results = new Array(tasks.length);
-        const keep = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
+        const bound = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
+        const keep = bound.keep;
         let next = 0;
-        const take = () => (next < tasks.length ? next++ : -1);
+        const take = () => {
+            if (next >= tasks.length)
+                return -1;
+            // Past the bound, the ranges still to scan hash nothing: statistics only, and no time spent on hashes.
+            if (bound.over())
+                tasks[next].reviewMaxSamples = 0;
+            return next++;
+        };
         let sha256;
         const onMainThread = async () => {
             if (read.sha256)
                 sha256 = await hashYielding(file, bytes, read.signal);
             for (let i = take(); i >= 0; i = take()) {
                 read.signal?.throwIfAborted();
-                keep(i, await scanJsonl(file, tasks[i].range, tasks[i].rules, tasks[i].firstFormat, rangeRead));
+                const task = tasks[i];
+                keep(i, await scanJsonl(file, task.range, task.rules, task.firstFormat, {
+                    ...rangeRead,
+                    reviewMaxSamples: task.reviewMaxSamples,
+                }));
                 // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
                 await (0,promises_.setImmediate)();
             }
@@ -47548,18 +47560,21 @@ function reviewBound(results, maxHashed) {
         if (result.review && result.review.records.length > 0)
             result.review = { ...result.review, records: new Uint32Array(0) };
     };
-    return (index, result) => {
-        results[index] = result;
-        if (!result.review)
-            return;
-        const over = samples > maxHashed;
-        samples += result.review.samples;
-        if (over)
-            unhashed(result);
-        else if (samples > maxHashed)
-            for (const stored of results)
-                if (stored)
-                    unhashed(stored);
+    return {
+        keep(index, result) {
+            results[index] = result;
+            if (!result.review)
+                return;
+            const over = samples > maxHashed;
+            samples += result.review.samples;
+            if (over)
+                unhashed(result);
+            else if (samples > maxHashed)
+                for (const stored of results)
+                    if (stored)
+                        unhashed(stored);
+        },
+        over: () => samples > maxHashed,
     };
 }
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */

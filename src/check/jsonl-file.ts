@@ -74,15 +74,28 @@ export async function checkJsonlFile(
       reviewMaxSamples: read.reviewMaxSamples,
     }));
     const results = new Array<JsonlScanResult>(tasks.length);
-    const keep = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
+    const bound = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
+    const keep = bound.keep;
     let next = 0;
-    const take = () => (next < tasks.length ? next++ : -1);
+    const take = () => {
+      if (next >= tasks.length) return -1;
+      // Past the bound, the ranges still to scan hash nothing: statistics only, and no time spent on hashes.
+      if (bound.over()) tasks[next]!.reviewMaxSamples = 0;
+      return next++;
+    };
     let sha256: string | undefined;
     const onMainThread = async () => {
       if (read.sha256) sha256 = await hashYielding(file, bytes, read.signal);
       for (let i = take(); i >= 0; i = take()) {
         read.signal?.throwIfAborted();
-        keep(i, await scanJsonl(file, tasks[i]!.range, tasks[i]!.rules, tasks[i]!.firstFormat, rangeRead));
+        const task = tasks[i]!;
+        keep(
+          i,
+          await scanJsonl(file, task.range, task.rules, task.firstFormat, {
+            ...rangeRead,
+            reviewMaxSamples: task.reviewMaxSamples,
+          }),
+        );
         // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
         await yieldToEventLoop();
       }
@@ -107,19 +120,25 @@ export async function checkJsonlFile(
  * Stores each range's result as it arrives; once the ranges' samples pass the review's bound, the hashes held are
  * let go at once (a 3 GiB file's would otherwise all wait for the merge), and the review keeps statistics only.
  */
-function reviewBound(results: JsonlScanResult[], maxHashed: number): (index: number, result: JsonlScanResult) => void {
+function reviewBound(
+  results: JsonlScanResult[],
+  maxHashed: number,
+): { keep: (index: number, result: JsonlScanResult) => void; over: () => boolean } {
   let samples = 0;
   const unhashed = (result: JsonlScanResult) => {
     if (result.review && result.review.records.length > 0)
       result.review = { ...result.review, records: new Uint32Array(0) };
   };
-  return (index, result) => {
-    results[index] = result;
-    if (!result.review) return;
-    const over = samples > maxHashed;
-    samples += result.review.samples;
-    if (over) unhashed(result);
-    else if (samples > maxHashed) for (const stored of results) if (stored) unhashed(stored);
+  return {
+    keep(index, result) {
+      results[index] = result;
+      if (!result.review) return;
+      const over = samples > maxHashed;
+      samples += result.review.samples;
+      if (over) unhashed(result);
+      else if (samples > maxHashed) for (const stored of results) if (stored) unhashed(stored);
+    },
+    over: () => samples > maxHashed,
   };
 }
 
