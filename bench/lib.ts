@@ -1,4 +1,5 @@
 /** Helpers shared by the benchmarks: process measurement (wall time, peak RSS) and data generation. */
+import { seededRandom } from '../testkit/random.js';
 import { spawn } from 'node:child_process';
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -113,22 +114,6 @@ const WORDS = (
  * Writes a conversational JSONL of about `bytes` (whole lines): a system prompt, then 1 to 4 user/assistant turns
  * of 5 to 200 words each, from a fixed seed so every run checks the same file.
  */
-/**
- * A deterministic generator of floats in [0, 1) (mulberry32). Exact 32-bit arithmetic: a float LCG such as
- * `seed * 1103515245 % 2 ** 31` loses precision past 2 ** 53 and falls into a short cycle, which made nearly every
- * generated sample a duplicate.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Where the generated conversational file of this size lives (the name changes when the generator does). */
 export function conversationFile(mebibytes: number): string {
   return path.join(BENCH_DIR, `conversation-${mebibytes}mib-v2.jsonl`);

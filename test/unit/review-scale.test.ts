@@ -6,18 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { HAS_PROMPT, RECORD_WORDS, ReviewStore, type ReviewData } from '../../src/check/review-collector.js';
 import { changeBetween, overlapBetween, withinFile } from '../../src/review/analysis.js';
 import { orderByKey } from '../../src/review/radix-sort.js';
-
-/** A deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../testkit/random.js';
 
 /** Hashes drawn from a small pool (so there are many repeats), each word a full 32-bit value. */
 function pool(size: number, next: () => number): Array<[number, number]> {
