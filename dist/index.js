@@ -52048,8 +52048,9 @@ async function readDeletedFile(workspace, commit, deleted, file, signal) {
  */
 async function writeFrom(cwd, args, file, signal, input) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx', 0o600);
+    let done = false;
     try {
-        return await new Promise((resolve) => {
+        done = await new Promise((resolve) => {
             const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
                 cwd,
                 stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
@@ -52059,9 +52060,13 @@ async function writeFrom(cwd, args, file, signal, input) {
             child.once('close', (code) => resolve(code === 0 && !signal?.aborted));
             child.stdin?.end(input);
         });
+        return done;
     }
     finally {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
+        // What git wrote before it failed or was stopped is not the base version.
+        if (!done)
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
     }
 }
 

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
-import { closeSync, lstatSync, openSync, realpathSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ReviewBase } from '../settings.js';
 
@@ -236,8 +236,9 @@ async function writeFrom(
   input?: string,
 ): Promise<boolean> {
   const fd = openSync(file, 'wx', 0o600);
+  let done = false;
   try {
-    return await new Promise<boolean>((resolve) => {
+    done = await new Promise<boolean>((resolve) => {
       const child = spawn('git', args, {
         cwd,
         stdio: [input === undefined ? 'ignore' : 'pipe', fd, 'ignore'],
@@ -247,7 +248,10 @@ async function writeFrom(
       child.once('close', (code) => resolve(code === 0 && !signal?.aborted));
       child.stdin?.end(input);
     });
+    return done;
   } finally {
     closeSync(fd);
+    // What git wrote before it failed or was stopped is not the base version.
+    if (!done) rmSync(file, { force: true });
   }
 }
