@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3806);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(125);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3806:
+/***/ 125:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52269,6 +52269,53 @@ async function createGitHubApi(token, limits = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/review/api-base.ts
+/**
+ * The base version of a dataset through the GitHub contents API, for a clone that lacks the base commit (a
+ * `fetch-depth: 1` checkout): `GET /repos/{owner}/{repo}/contents/{path}?ref=`, which a read-only token may call.
+ */
+
+
+
+
+
+/**
+ * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
+ * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
+ * pointer.
+ */
+async function readBaseThroughApi(base, workspace, absolutePath, file) {
+    const where = repositoryPath(workspace, absolutePath);
+    if (where === undefined)
+        return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+    const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
+    try {
+        const info = await base.api.contentInfo(ref);
+        if (info === null)
+            return { kind: 'new', commit: base.commit };
+        if (info.sha === workTreeBlob(workspace, absolutePath))
+            return { kind: 'unchanged', commit: base.commit };
+        if (info.size > MAX_CONTENT_BYTES)
+            return {
+                kind: 'none',
+                note: `no base version: it is ${(info.size / 1e6).toFixed(0)} MB, more than the GitHub API serves (100 MB); ${FETCH_HINT}`,
+            };
+        await base.api.downloadContent(ref, file);
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        return { kind: 'none', note: `no base version: the GitHub API did not give it (${(0,error_text/* messageOf */.b)(error)})` };
+    }
+    if ((await (0,external_node_fs_promises_.stat)(file)).size < 1024 && lfsPointerOid((0,external_node_fs_namespaceObject.readFileSync)(file, 'latin1'))) {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        return {
+            kind: 'none',
+            note: `no base version: it is in Git LFS, and the GitHub API gives only its pointer; ${FETCH_HINT} and \`lfs: true\``,
+        };
+    }
+    return { kind: 'read', commit: base.commit, file };
+}
+
 ;// CONCATENATED MODULE: ./src/result.ts
 /** Statuses that fail the step. */
 const FAILED_STATUSES = new Set([
@@ -52495,42 +52542,6 @@ async function compareWithBase(record, head, review, base, settings, temp, index
         settings,
         signal,
     });
-}
-/**
- * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
- * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
- * pointer.
- */
-async function readBaseThroughApi(base, workspace, absolutePath, file) {
-    const where = repositoryPath(workspace, absolutePath);
-    if (where === undefined)
-        return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
-    const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
-    try {
-        const info = await base.api.contentInfo(ref);
-        if (info === null)
-            return { kind: 'new', commit: base.commit };
-        if (info.sha === workTreeBlob(workspace, absolutePath))
-            return { kind: 'unchanged', commit: base.commit };
-        if (info.size > MAX_CONTENT_BYTES)
-            return {
-                kind: 'none',
-                note: `no base version: it is ${(info.size / 1e6).toFixed(0)} MB, more than the GitHub API serves (100 MB); ${FETCH_HINT}`,
-            };
-        await base.api.downloadContent(ref, file);
-    }
-    catch (error) {
-        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-        return { kind: 'none', note: `no base version: the GitHub API did not give it (${(0,error_text/* messageOf */.b)(error)})` };
-    }
-    if ((await (0,external_node_fs_promises_.stat)(file)).size < 1024 && lfsPointerOid((0,external_node_fs_namespaceObject.readFileSync)(file, 'latin1'))) {
-        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-        return {
-            kind: 'none',
-            note: `no base version: it is in Git LFS, and the GitHub API gives only its pointer; ${FETCH_HINT} and \`lfs: true\``,
-        };
-    }
-    return { kind: 'read', commit: base.commit, file };
 }
 /**
  * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:

@@ -2,7 +2,7 @@
  * The review phase, after the checks: each reviewed file's base version (git), then the arithmetic across files
  * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,17 +26,13 @@ import { emptyReviewData, isHashed, type ReviewData, type ReviewStore } from './
 import {
   FETCH_HINT,
   findBaseCommit,
-  lfsPointerOid,
   listDeletedFiles,
   MAX_DELETED_FILES,
   readBaseFile,
   readDeletedFile,
-  repositoryPath,
-  workTreeBlob,
-  type BaseFile,
   type DeletedFile,
 } from './review/git-base.js';
-import { MAX_CONTENT_BYTES, type GitHubApi } from './github/api.js';
+import { readBaseThroughApi, type ApiBase, type ContentsApi } from './review/api-base.js';
 import { datasetTypeOf, selectsMissingFile } from './files.js';
 import { excerpt } from './safe-text.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
@@ -58,9 +54,6 @@ export interface ReviewSettings {
   /** `owner/name` (GITHUB_REPOSITORY): where the GitHub API finds the base version. */
   run: { repository: string };
 }
-
-/** The GitHub calls that read a base version the clone does not have. */
-export type ContentsApi = Pick<GitHubApi, 'contentInfo' | 'downloadContent'>;
 
 export interface ReviewDeps {
   log: Log;
@@ -95,10 +88,7 @@ function unhashedNote(data: ReviewData, settings: ReviewSettings): string {
 const MAX_LOGGED_REVIEWS = 200;
 
 /** Where the base version comes from for this run. */
-type BaseSource =
-  | { kind: 'git'; commit: string }
-  | { kind: 'api'; commit: string; api: ContentsApi; owner: string; repo: string }
-  | { kind: 'none'; note: string };
+type BaseSource = { kind: 'git'; commit: string } | ({ kind: 'api' } & ApiBase) | { kind: 'none'; note: string };
 
 /**
  * Reviews the records that passed their checks, and returns the datasets the head deleted (files of the base
@@ -264,44 +254,6 @@ async function compareWithBase(
     settings,
     signal,
   });
-}
-
-/**
- * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
- * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
- * pointer.
- */
-async function readBaseThroughApi(
-  base: Extract<BaseSource, { kind: 'api' }>,
-  workspace: string,
-  absolutePath: string,
-  file: string,
-): Promise<BaseFile> {
-  const where = repositoryPath(workspace, absolutePath);
-  if (where === undefined) return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
-  const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
-  try {
-    const info = await base.api.contentInfo(ref);
-    if (info === null) return { kind: 'new', commit: base.commit };
-    if (info.sha === workTreeBlob(workspace, absolutePath)) return { kind: 'unchanged', commit: base.commit };
-    if (info.size > MAX_CONTENT_BYTES)
-      return {
-        kind: 'none',
-        note: `no base version: it is ${(info.size / 1e6).toFixed(0)} MB, more than the GitHub API serves (100 MB); ${FETCH_HINT}`,
-      };
-    await base.api.downloadContent(ref, file);
-  } catch (error) {
-    rmSync(file, { force: true });
-    return { kind: 'none', note: `no base version: the GitHub API did not give it (${messageOf(error)})` };
-  }
-  if ((await stat(file)).size < 1024 && lfsPointerOid(readFileSync(file, 'latin1'))) {
-    rmSync(file, { force: true });
-    return {
-      kind: 'none',
-      note: `no base version: it is in Git LFS, and the GitHub API gives only its pointer; ${FETCH_HINT} and \`lfs: true\``,
-    };
-  }
-  return { kind: 'read', commit: base.commit, file };
 }
 
 /**

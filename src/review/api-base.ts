@@ -1,0 +1,58 @@
+/**
+ * The base version of a dataset through the GitHub contents API, for a clone that lacks the base commit (a
+ * `fetch-depth: 1` checkout): `GET /repos/{owner}/{repo}/contents/{path}?ref=`, which a read-only token may call.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { messageOf } from '../error-text.js';
+import { MAX_CONTENT_BYTES, type GitHubApi } from '../github/api.js';
+import { FETCH_HINT, lfsPointerOid, repositoryPath, workTreeBlob, type BaseFile } from './git-base.js';
+
+/** The GitHub calls that read a base version the clone does not have. */
+export type ContentsApi = Pick<GitHubApi, 'contentInfo' | 'downloadContent'>;
+
+/** Where the API finds the base: the repository and the base commit. */
+export interface ApiBase {
+  commit: string;
+  api: ContentsApi;
+  owner: string;
+  repo: string;
+}
+
+/**
+ * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
+ * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
+ * pointer.
+ */
+export async function readBaseThroughApi(
+  base: ApiBase,
+  workspace: string,
+  absolutePath: string,
+  file: string,
+): Promise<BaseFile> {
+  const where = repositoryPath(workspace, absolutePath);
+  if (where === undefined) return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+  const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
+  try {
+    const info = await base.api.contentInfo(ref);
+    if (info === null) return { kind: 'new', commit: base.commit };
+    if (info.sha === workTreeBlob(workspace, absolutePath)) return { kind: 'unchanged', commit: base.commit };
+    if (info.size > MAX_CONTENT_BYTES)
+      return {
+        kind: 'none',
+        note: `no base version: it is ${(info.size / 1e6).toFixed(0)} MB, more than the GitHub API serves (100 MB); ${FETCH_HINT}`,
+      };
+    await base.api.downloadContent(ref, file);
+  } catch (error) {
+    rmSync(file, { force: true });
+    return { kind: 'none', note: `no base version: the GitHub API did not give it (${messageOf(error)})` };
+  }
+  if ((await stat(file)).size < 1024 && lfsPointerOid(readFileSync(file, 'latin1'))) {
+    rmSync(file, { force: true });
+    return {
+      kind: 'none',
+      note: `no base version: it is in Git LFS, and the GitHub API gives only its pointer; ${FETCH_HINT} and \`lfs: true\``,
+    };
+  }
+  return { kind: 'read', commit: base.commit, file };
+}
