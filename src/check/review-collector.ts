@@ -23,9 +23,10 @@ const DISTRIBUTIONS = ['characters', 'messages', 'promptCharacters', 'answerChar
 export type ReviewDistribution = (typeof DISTRIBUTIONS)[number];
 
 /**
- * A range's or a file's collected review data (plain data: it crosses worker threads). Held for every file until
- * the review, so it is a few objects whatever it holds: the counters and the distributions are packed in `stats`
- * (20,000 small files each holding a dozen small arrays grew V8's young generation by 150 MiB).
+ * A range's or a file's collected review data (plain data: it crosses worker threads). A few objects whatever it
+ * holds: the counters and the distributions are packed in `stats`, and a ReviewStore copies small files' data into
+ * shared arrays until the review (20,000 files each holding a dozen small arrays grew V8's young generation by
+ * about 150 MiB).
  */
 export interface ReviewData {
   format: DatasetFormat | null;
