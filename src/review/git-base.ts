@@ -246,6 +246,8 @@ async function writeFrom(
       });
       child.once('error', () => resolve(false));
       child.once('close', (code) => resolve(code === 0 && !signal?.aborted));
+      // git may exit before it reads its input (git lfs missing): a broken pipe then is its answer, not a crash.
+      child.stdin?.once('error', () => undefined);
       child.stdin?.end(input);
     });
     return done;
