@@ -46507,7 +46507,12 @@ class Distribution {
     }
     /** Appended to `out` as: the number of distinct values n, the n values, then their n counts. */
     packInto(out) {
-        out.push(this.counts.size, ...this.counts.keys(), ...this.counts.values());
+        // Loops, not spread arguments: a file can have hundreds of thousands of distinct values, past the call stack.
+        out.push(this.counts.size);
+        for (const value of this.counts.keys())
+            out.push(value);
+        for (const count of this.counts.values())
+            out.push(count);
     }
     /** The distribution packed at `at` (see packInto), and where the next one starts. */
     static unpack(packed, at) {

@@ -48,6 +48,18 @@ describe('the canonical sample hash', () => {
 });
 
 describe('statistics', () => {
+  it('packs a distribution of 300,000 distinct values (more than a call takes as arguments)', () => {
+    const d = new Distribution();
+    for (let value = 0; value < 300_000; value += 1) d.add(value, 2);
+    const packed: number[] = [];
+    d.packInto(packed);
+    expect(packed.length).toBe(1 + 2 * 300_000);
+    const back = Distribution.unpack(packed, 0);
+    expect(back.end).toBe(packed.length);
+    expect(back.distribution.summary()).toEqual(d.summary());
+    expect(back.distribution.total).toBe(600_000);
+  });
+
   it('takes exact quantiles and log-2 bins', () => {
     const d = new Distribution();
     for (const v of [0, 1, 2, 3, 4, 100]) d.add(v);
