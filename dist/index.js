@@ -51927,14 +51927,13 @@ function lfsPointerOid(text) {
 }
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
 /**
- * The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. The
+ * The base version of one file (absolute path in the workspace), written to `file` when it must be read. The
  * long-running git (the blob's content, `git lfs smudge`) runs asynchronously and stops with `signal`.
  */
-async function readBaseFile(workspace, commit, absolutePath, tempDir, tempName, signal) {
-    const root = git(workspace, ['rev-parse', '--show-toplevel']);
-    if (root === undefined)
+async function readBaseFile(workspace, commit, absolutePath, file, signal) {
+    const relative = repositoryPath(workspace, absolutePath);
+    if (relative === undefined)
         return { kind: 'none', note: `no base version: the workspace is not a git clone` };
-    const relative = external_node_path_default().relative(root, absolutePath).split((external_node_path_default()).sep).join('/');
     const baseBlob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
     if (baseBlob === undefined)
         return { kind: 'new', commit };
@@ -51944,12 +51943,11 @@ async function readBaseFile(workspace, commit, absolutePath, tempDir, tempName, 
     const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
     if (headBlob === baseBlob && clean())
         return { kind: 'unchanged', commit };
-    const extracted = await extractBlob(workspace, commit, baseBlob, relative, external_node_path_default().join(tempDir, tempName), signal);
+    const extracted = await extractBlob(workspace, commit, baseBlob, relative, file, signal);
     if (extracted.kind !== 'lfs')
         return extracted;
     const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
-    const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
-    if (headLfs?.[1] === extracted.oid && clean())
+    if (headPointer && lfsPointerOid(headPointer) === extracted.oid && clean())
         return { kind: 'unchanged', commit };
     return extracted.read();
 }
@@ -51961,16 +51959,16 @@ async function extractBlob(workspace, commit, blob, relative, file, signal) {
     const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
     // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
     const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
-    const lfs = LFS_POINTER.exec(pointer);
-    if (lfs) {
+    const oid = lfsPointerOid(pointer);
+    if (oid) {
         return {
             kind: 'lfs',
-            oid: lfs[1],
+            oid,
             read: async () => (await writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, signal, pointer))
                 ? { kind: 'read', commit, file }
                 : {
                     kind: 'none',
-                    note: `no base version: it is in Git LFS (oid sha256:${lfs[1].slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+                    note: `no base version: it is in Git LFS (oid sha256:${oid.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
                 },
         };
     }
@@ -52397,7 +52395,26 @@ const NO_EXAMPLES = Object.freeze({
     modified: Object.freeze([]),
 });
 const NO_FIRST_LINES = Object.freeze({ duplicate: null, conflict: null, overlap: null });
-const NOT_COUNTED = { duplicates: 0, conflicts: 0, firstDuplicate: null, firstConflict: null };
+/**
+ * A file's review before any comparison with a base: `within` undefined when the file is past the review's bound
+ * (duplicates and conflicts not counted).
+ */
+function reviewWithoutBase(data, within, overlap, baseNote) {
+    return {
+        samples: data.samples,
+        duplicates: within?.duplicates ?? null,
+        conflicts: within?.conflicts ?? null,
+        overlap,
+        stats: statsOf(data),
+        base: null,
+        base_note: baseNote,
+        added: null,
+        removed: null,
+        modified: null,
+        unchanged: null,
+        examples: NO_EXAMPLES,
+    };
+}
 /** Why a file's review has statistics only. */
 function unhashedNote(data, settings) {
     return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), so duplicates, conflicts, overlap and the change against the base are not counted`;
@@ -52436,7 +52453,7 @@ async function reviewFiles(records, settings, deps) {
                     return;
                 const head = heads[index];
                 const hashed = isHashed(head);
-                const within = hashed ? withinFile(head) : NOT_COUNTED;
+                const within = hashed ? withinFile(head) : undefined;
                 let overlap = NO_OVERLAP;
                 const overlapping = overlaps.get(index);
                 for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
@@ -52444,25 +52461,13 @@ async function reviewFiles(records, settings, deps) {
                         overlap = {};
                     overlap[reviewed[other].path] = counts;
                 }
-                const review = {
-                    samples: head.samples,
-                    duplicates: hashed ? within.duplicates : null,
-                    conflicts: hashed ? within.conflicts : null,
-                    overlap,
-                    stats: statsOf(head),
-                    base: null,
-                    base_note: !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null,
-                    added: null,
-                    removed: null,
-                    modified: null,
-                    unchanged: null,
-                    examples: NO_EXAMPLES,
-                };
+                const note = !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null;
+                const review = reviewWithoutBase(head, within, overlap, note);
                 if (hashed && base.kind !== 'none')
                     await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
                 const firstLines = {
-                    duplicate: within.firstDuplicate,
-                    conflict: within.firstConflict,
+                    duplicate: within?.firstDuplicate ?? null,
+                    conflict: within?.firstConflict ?? null,
                     overlap: overlapping?.firstLine ?? null,
                 };
                 record.reviewed(review, Object.values(firstLines).every((line) => line === null) ? NO_FIRST_LINES : firstLines);
@@ -52525,7 +52530,7 @@ async function baseSource(settings, deps, needed) {
 async function compareWithBase(record, head, review, base, settings, temp, index, signal) {
     const tempFile = external_node_path_default().join(temp, `base-${index}${external_node_path_default().extname(record.path)}`);
     const found = base.kind === 'git'
-        ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, external_node_path_default().basename(tempFile), signal)
+        ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, tempFile, signal)
         : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
     const { commit } = base;
     if (found.kind === 'none') {
@@ -52603,20 +52608,7 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
 async function reviewDeleted(file, commit, settings, temp, signal) {
     const none = emptyReviewData();
     const fileType = reviewedType(file.path) ?? 'jsonl';
-    const review = {
-        samples: 0,
-        duplicates: 0,
-        conflicts: 0,
-        overlap: {},
-        stats: statsOf(none),
-        base: null,
-        base_note: null,
-        added: null,
-        removed: null,
-        modified: null,
-        unchanged: null,
-        examples: { added: [], removed: [], modified: [] },
-    };
+    const review = reviewWithoutBase(none, withinFile(none), NO_OVERLAP, null);
     const found = await readDeletedFile(settings.workspace, commit, file, temp, signal);
     if (found.kind === 'read')
         await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {

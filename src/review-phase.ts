@@ -21,6 +21,7 @@ import {
   type FileReview,
   type FirstLines,
   type ReviewExample,
+  type WithinFile,
 } from './review/analysis.js';
 import { emptyReviewData, isHashed, type ReviewData, type ReviewStore } from './check/review-collector.js';
 import {
@@ -77,7 +78,31 @@ const NO_EXAMPLES: FileReview['examples'] = Object.freeze({
 });
 const NO_FIRST_LINES: FirstLines = Object.freeze({ duplicate: null, conflict: null, overlap: null });
 
-const NOT_COUNTED = { duplicates: 0, conflicts: 0, firstDuplicate: null, firstConflict: null };
+/**
+ * A file's review before any comparison with a base: `within` undefined when the file is past the review's bound
+ * (duplicates and conflicts not counted).
+ */
+function reviewWithoutBase(
+  data: ReviewData,
+  within: WithinFile | undefined,
+  overlap: FileReview['overlap'],
+  baseNote: string | null,
+): FileReview {
+  return {
+    samples: data.samples,
+    duplicates: within?.duplicates ?? null,
+    conflicts: within?.conflicts ?? null,
+    overlap,
+    stats: statsOf(data),
+    base: null,
+    base_note: baseNote,
+    added: null,
+    removed: null,
+    modified: null,
+    unchanged: null,
+    examples: NO_EXAMPLES,
+  };
+}
 
 /** Why a file's review has statistics only. */
 function unhashedNote(data: ReviewData, settings: ReviewSettings): string {
@@ -124,32 +149,20 @@ export async function reviewFiles(
         if (deps.signal?.aborted) return;
         const head = heads[index]!;
         const hashed = isHashed(head);
-        const within = hashed ? withinFile(head) : NOT_COUNTED;
+        const within = hashed ? withinFile(head) : undefined;
         let overlap: FileReview['overlap'] = NO_OVERLAP;
         const overlapping = overlaps.get(index);
         for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
           if (overlap === NO_OVERLAP) overlap = {};
           overlap[reviewed[other]!.path] = counts;
         }
-        const review: FileReview = {
-          samples: head.samples,
-          duplicates: hashed ? within.duplicates : null,
-          conflicts: hashed ? within.conflicts : null,
-          overlap,
-          stats: statsOf(head),
-          base: null,
-          base_note: !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null,
-          added: null,
-          removed: null,
-          modified: null,
-          unchanged: null,
-          examples: NO_EXAMPLES,
-        };
+        const note = !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null;
+        const review = reviewWithoutBase(head, within, overlap, note);
         if (hashed && base.kind !== 'none')
           await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
         const firstLines = {
-          duplicate: within.firstDuplicate,
-          conflict: within.firstConflict,
+          duplicate: within?.firstDuplicate ?? null,
+          conflict: within?.firstConflict ?? null,
           overlap: overlapping?.firstLine ?? null,
         };
         record.reviewed(review, Object.values(firstLines).every((line) => line === null) ? NO_FIRST_LINES : firstLines);
@@ -230,7 +243,7 @@ async function compareWithBase(
   const tempFile = path.join(temp, `base-${index}${path.extname(record.path)}`);
   const found =
     base.kind === 'git'
-      ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, temp, path.basename(tempFile), signal)
+      ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, tempFile, signal)
       : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
   const { commit } = base;
   if (found.kind === 'none') {
@@ -346,20 +359,7 @@ async function reviewDeleted(
 ): Promise<FileResult> {
   const none = emptyReviewData();
   const fileType = reviewedType(file.path) ?? 'jsonl';
-  const review: FileReview = {
-    samples: 0,
-    duplicates: 0,
-    conflicts: 0,
-    overlap: {},
-    stats: statsOf(none),
-    base: null,
-    base_note: null,
-    added: null,
-    removed: null,
-    modified: null,
-    unchanged: null,
-    examples: { added: [], removed: [], modified: [] },
-  };
+  const review = reviewWithoutBase(none, withinFile(none), NO_OVERLAP, null);
   const found = await readDeletedFile(settings.workspace, commit, file, temp, signal);
   if (found.kind === 'read')
     await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {

@@ -78,20 +78,18 @@ export function lfsPointerOid(text: string): string | undefined {
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
 
 /**
- * The base version of one file (absolute path in the workspace), written under `tempDir` when it must be read. The
+ * The base version of one file (absolute path in the workspace), written to `file` when it must be read. The
  * long-running git (the blob's content, `git lfs smudge`) runs asynchronously and stops with `signal`.
  */
 export async function readBaseFile(
   workspace: string,
   commit: string,
   absolutePath: string,
-  tempDir: string,
-  tempName: string,
+  file: string,
   signal?: AbortSignal,
 ): Promise<BaseFile> {
-  const root = git(workspace, ['rev-parse', '--show-toplevel']);
-  if (root === undefined) return { kind: 'none', note: `no base version: the workspace is not a git clone` };
-  const relative = path.relative(root, absolutePath).split(path.sep).join('/');
+  const relative = repositoryPath(workspace, absolutePath);
+  if (relative === undefined) return { kind: 'none', note: `no base version: the workspace is not a git clone` };
   const baseBlob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
   if (baseBlob === undefined) return { kind: 'new', commit };
   const headBlob = git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]);
@@ -100,11 +98,10 @@ export async function readBaseFile(
   const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
   if (headBlob === baseBlob && clean()) return { kind: 'unchanged', commit };
 
-  const extracted = await extractBlob(workspace, commit, baseBlob, relative, path.join(tempDir, tempName), signal);
+  const extracted = await extractBlob(workspace, commit, baseBlob, relative, file, signal);
   if (extracted.kind !== 'lfs') return extracted;
   const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
-  const headLfs = headPointer ? LFS_POINTER.exec(`${headPointer}\n`) : null;
-  if (headLfs?.[1] === extracted.oid && clean()) return { kind: 'unchanged', commit };
+  if (headPointer && lfsPointerOid(headPointer) === extracted.oid && clean()) return { kind: 'unchanged', commit };
   return extracted.read();
 }
 
@@ -126,17 +123,17 @@ async function extractBlob(
   const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
   // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
   const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
-  const lfs = LFS_POINTER.exec(pointer);
-  if (lfs) {
+  const oid = lfsPointerOid(pointer);
+  if (oid) {
     return {
       kind: 'lfs',
-      oid: lfs[1]!,
+      oid,
       read: async () =>
         (await writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, signal, pointer))
           ? { kind: 'read', commit, file }
           : {
               kind: 'none',
-              note: `no base version: it is in Git LFS (oid sha256:${lfs[1]!.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+              note: `no base version: it is in Git LFS (oid sha256:${oid.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
             },
     };
   }

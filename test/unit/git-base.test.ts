@@ -31,7 +31,7 @@ function repoWithChange(): { repo: string; base: string; temp: string } {
 describe('readBaseFile', () => {
   it('writes the base version to the temp folder', async () => {
     const { repo, base, temp } = repoWithChange();
-    const found = await readBaseFile(repo, base, path.join(repo, 'train.jsonl'), temp, 'base.jsonl');
+    const found = await readBaseFile(repo, base, path.join(repo, 'train.jsonl'), path.join(temp, 'base.jsonl'));
     expect(found).toEqual({ kind: 'read', commit: base, file: path.join(temp, 'base.jsonl') });
     expect(execFileSync('cat', [path.join(temp, 'base.jsonl')], { encoding: 'utf8' })).toBe('{"text": "base"}\n');
   });
@@ -39,7 +39,13 @@ describe('readBaseFile', () => {
   it('gives no base when the run is cancelled, instead of waiting for git', async () => {
     const { repo, base, temp } = repoWithChange();
     const cancelled = AbortSignal.abort(new Error('cancelled'));
-    const found = await readBaseFile(repo, base, path.join(repo, 'train.jsonl'), temp, 'base.jsonl', cancelled);
+    const found = await readBaseFile(
+      repo,
+      base,
+      path.join(repo, 'train.jsonl'),
+      path.join(temp, 'base.jsonl'),
+      cancelled,
+    );
     expect(found.kind).toBe('none');
     expect(existsSync(path.join(temp, 'base.jsonl'))).toBe(false); // nothing half-written is left behind
   });
