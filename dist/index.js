@@ -51772,7 +51772,7 @@ function changeBetween(base, head) {
 /** The MAX_EXAMPLES indices with the smallest sample hashes (then lines), in that order: one pass, no sort. */
 function smallest(data, indices) {
     const best = [];
-    const before = (x, y) => compareKey(data, x, data, y, SAMPLE) < 0 || (compareKey(data, x, data, y, SAMPLE) === 0 && x < y);
+    const before = (x, y) => (compareKey(data, x, data, y, SAMPLE) || x - y) < 0;
     for (const index of indices) {
         if (best.length === MAX_EXAMPLES && !before(index, best[MAX_EXAMPLES - 1]))
             continue;
@@ -56840,7 +56840,7 @@ async function run() {
             signal: cancel.signal,
             reviews,
             contents: settings.githubToken
-                ? () => (reviewApi ??= github ? Promise.resolve(github) : connectForReview(settings, cancel.signal))
+                ? () => (reviewApi ??= github ? Promise.resolve(github) : gitHubClient(settings, cancel.signal))
                 : undefined,
         });
         if (settings.mode === 'upload' && cancel.signal.aborted) {
@@ -56897,8 +56897,8 @@ async function run() {
         failStep(`The run was cancelled (${String(cancel.signal.reason)}); the outputs and the summary show what was done.`);
     cancel.dispose();
 }
-/** A GitHub client for the review's base version, on a run that had none (a push, or no comment). */
-function connectForReview(settings, signal) {
+/** A GitHub client with the run's token, cancellation and deadline (also for the review's base, on any event). */
+function gitHubClient(settings, signal) {
     return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
 }
 /** A GitHub client, only on a pull request that needs one (`comment` or `changed-only`). */
@@ -56909,7 +56909,7 @@ async function connectToGitHub(settings, signal) {
         runnerLog.warning("comment and changed-only need the input 'github-token' (its default is the job's GITHUB_TOKEN); going on without them.");
         return undefined;
     }
-    return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
+    return gitHubClient(settings, signal);
 }
 function reportNoFiles(settings) {
     const action = settings.mode === 'check' ? 'checked' : 'uploaded';

@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
       signal: cancel.signal,
       reviews,
       contents: settings.githubToken
-        ? () => (reviewApi ??= github ? Promise.resolve(github) : connectForReview(settings, cancel.signal))
+        ? () => (reviewApi ??= github ? Promise.resolve(github) : gitHubClient(settings, cancel.signal))
         : undefined,
     });
     if (settings.mode === 'upload' && cancel.signal.aborted) {
@@ -128,8 +128,8 @@ export async function run(): Promise<void> {
   cancel.dispose();
 }
 
-/** A GitHub client for the review's base version, on a run that had none (a push, or no comment). */
-function connectForReview(settings: Settings, signal: AbortSignal): Promise<GitHubApi> {
+/** A GitHub client with the run's token, cancellation and deadline (also for the review's base, on any event). */
+function gitHubClient(settings: Settings, signal: AbortSignal): Promise<GitHubApi> {
   return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
 }
 
@@ -142,7 +142,7 @@ async function connectToGitHub(settings: Settings, signal: AbortSignal): Promise
     );
     return undefined;
   }
-  return createGitHubApi(settings.githubToken, { signal, requestDeadlineMs: settings.githubDeadlineMs });
+  return gitHubClient(settings, signal);
 }
 
 function reportNoFiles(settings: Settings): void {

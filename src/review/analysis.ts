@@ -257,8 +257,7 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
 /** The MAX_EXAMPLES indices with the smallest sample hashes (then lines), in that order: one pass, no sort. */
 function smallest(data: ReviewData, indices: Uint32Array): number[] {
   const best: number[] = [];
-  const before = (x: number, y: number) =>
-    compareKey(data, x, data, y, SAMPLE) < 0 || (compareKey(data, x, data, y, SAMPLE) === 0 && x < y);
+  const before = (x: number, y: number) => (compareKey(data, x, data, y, SAMPLE) || x - y) < 0;
   for (const index of indices) {
     if (best.length === MAX_EXAMPLES && !before(index, best[MAX_EXAMPLES - 1]!)) continue;
     let at = best.length === MAX_EXAMPLES ? MAX_EXAMPLES - 1 : best.length;
