@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(125);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3246);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 125:
+/***/ 3246:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45529,14 +45529,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/error-text.ts
 var error_text = __nccwpck_require__(5437);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/check/utf8.ts
@@ -46783,6 +46786,114 @@ function hashSample(sample, format) {
     return { whole: hashValue(sample), prompt: undefined };
 }
 
+;// CONCATENATED MODULE: ./src/check/review-record.ts
+/**
+ * The layout of a review record, one per hashed sample in a Uint32Array: the sample's hash (2 words), its prompt's
+ * hash (2), its line, its flags.
+ */
+const RECORD_WORDS = 6;
+const SAMPLE_HASH = 0;
+const PROMPT_HASH = 2;
+const LINE = 4;
+const FLAGS = 5;
+/** Flag: the sample has a prompt (its prompt hash is meaningful). */
+const HAS_PROMPT = 1;
+
+;// CONCATENATED MODULE: ./src/check/record-spill.ts
+/**
+ * A file's review records past what the review holds in memory, partitioned to files on disk (under RUNNER_TEMP)
+ * by the top bits of each record's key: its prompt hash, or its sample hash when it has no prompt. Equal samples
+ * have equal prompts, so equal samples and equal prompts always share a partition, in one file as across files:
+ * every count of the review is the sum of its counts over the partitions, and one partition at a time is all the
+ * review needs in memory.
+ */
+
+
+
+/** Partitions of a spilled file (a power of two): 4 million samples make partitions of 1.5 MB each. */
+const PARTITIONS = 64;
+const PARTITION_SHIFT = 32 - Math.log2(PARTITIONS);
+/** Records buffered per partition before they are appended to its file (64 KiB). */
+const BUFFER_RECORDS = 2730;
+/** The partition of the record at word `at` of `records`. */
+function partitionOf(records, at) {
+    const key = (records[at + FLAGS] & HAS_PROMPT) !== 0 ? records[at + PROMPT_HASH] : records[at + SAMPLE_HASH];
+    return key >>> PARTITION_SHIFT;
+}
+/** Writes records to a new directory under `root`, one file per partition, in the order they are appended. */
+class RecordSpill {
+    dir;
+    buffers = Array.from({ length: PARTITIONS }, () => new Uint32Array(BUFFER_RECORDS * RECORD_WORDS));
+    used = new Array(PARTITIONS).fill(0);
+    counts = new Array(PARTITIONS).fill(0);
+    constructor(root) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(root, { recursive: true });
+        this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(root, 'records-'));
+    }
+    /** Appends records (in file order), their lines moved by `lineOffset`. */
+    append(records, lineOffset = 0) {
+        for (let at = 0; at < records.length; at += RECORD_WORDS) {
+            const p = partitionOf(records, at);
+            const buffer = this.buffers[p];
+            const to = this.used[p];
+            buffer.set(records.subarray(at, at + RECORD_WORDS), to);
+            buffer[to + LINE] = records[at + LINE] + lineOffset;
+            this.used[p] = to + RECORD_WORDS;
+            if (this.used[p] === buffer.length)
+                this.flush(p);
+        }
+    }
+    /** Writes what is buffered; the records' whereabouts. */
+    finish() {
+        for (let p = 0; p < PARTITIONS; p += 1)
+            this.flush(p);
+        return { dir: this.dir, counts: [...this.counts] };
+    }
+    /** Removes what was written (a spill given up on). */
+    remove() {
+        (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
+    }
+    flush(p) {
+        const words = this.used[p];
+        if (words === 0)
+            return;
+        const buffer = this.buffers[p];
+        (0,external_node_fs_namespaceObject.appendFileSync)(partitionFile(this.dir, p), new Uint8Array(buffer.buffer, 0, words * 4));
+        this.counts[p] += words / RECORD_WORDS;
+        this.used[p] = 0;
+    }
+}
+/** The records of one partition, in file order. */
+function readPartition(spilled, p) {
+    if (spilled.counts[p] === 0)
+        return new Uint32Array(0);
+    const bytes = (0,external_node_fs_namespaceObject.readFileSync)(partitionFile(spilled.dir, p));
+    const words = new Uint32Array(bytes.byteLength / 4);
+    new Uint8Array(words.buffer).set(bytes);
+    return words;
+}
+/** The records of `records` in partition `p`, in their order. */
+function recordsInPartition(records, p) {
+    let count = 0;
+    for (let at = 0; at < records.length; at += RECORD_WORDS)
+        if (partitionOf(records, at) === p)
+            count += 1;
+    const kept = new Uint32Array(count * RECORD_WORDS);
+    for (let at = 0, to = 0; at < records.length; at += RECORD_WORDS) {
+        if (partitionOf(records, at) !== p)
+            continue;
+        kept.set(records.subarray(at, at + RECORD_WORDS), to);
+        to += RECORD_WORDS;
+    }
+    return kept;
+}
+function removeSpilled(spilled) {
+    (0,external_node_fs_namespaceObject.rmSync)(spilled.dir, { recursive: true, force: true });
+}
+function partitionFile(dir, p) {
+    return external_node_path_default().join(dir, `${p.toString().padStart(2, '0')}.bin`);
+}
+
 ;// CONCATENATED MODULE: ./src/check/review-collector.ts
 /**
  * What the check's parse hands the review, sample by sample: each sample's canonical hash and its prompt's, its
@@ -46791,9 +46902,10 @@ function hashSample(sample, format) {
 
 
 
-/** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
-const RECORD_WORDS = 6;
-const HAS_PROMPT = 1;
+
+
+
+
 const COUNTERS = ['without_system', 'without_user', 'with_tool_calls', 'with_weights'];
 const DISTRIBUTIONS = ['characters', 'messages', 'promptCharacters', 'answerCharacters'];
 function reviewCounters(data) {
@@ -46815,16 +46927,17 @@ function packStats(counters, distributions) {
     return Float64Array.from(packed);
 }
 /**
- * The most samples whose hashes a file's review holds (24 bytes each, in memory; more would need them partitioned
- * to disk, which is not built yet). Past it, the review keeps its statistics and says the rest was not counted.
+ * The most samples whose hashes a file's review holds in memory (24 bytes each, 12 MB). Past it, they are
+ * partitioned to disk (RecordSpill); where that cannot be done, the review keeps statistics only and says so.
  */
 const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
-/** Whether every sample's hashes are in `records` (false past the bound: statistics only). */
+/** Whether every sample's hashes are kept, in `records` or on disk (false: statistics only). */
 function isHashed(data) {
-    return data.records.length === data.samples * RECORD_WORDS;
+    return data.spilled !== undefined || data.records.length === data.samples * RECORD_WORDS;
 }
 class ReviewCollector {
     maxHashed;
+    spillRoot;
     // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
     records = new Uint32Array(RECORD_WORDS * 16);
     count = 0;
@@ -46841,8 +46954,14 @@ class ReviewCollector {
     answerCharacters = new Distribution();
     /** Samples seen, hashed or not. */
     samples = 0;
-    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
+    /** Past the bound: the records on disk, `records` then being the buffer that fills them. */
+    spill;
+    /** Past the bound with no spill (none asked for, or writing it failed): statistics only. */
+    unhashed = false;
+    /** `spillRoot`: where records past `maxHashed` are partitioned to disk; without one, statistics only past it. */
+    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spillRoot) {
         this.maxHashed = maxHashed;
+        this.spillRoot = spillRoot;
     }
     /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
     add(sample, format, line) {
@@ -46850,19 +46969,21 @@ class ReviewCollector {
         this.format ??= kind ?? null;
         this.samples += 1;
         this.addStats(sample, kind);
-        if (this.samples > this.maxHashed) {
-            // Over the bound: statistics only, and the hashes held so far let go (nor is anything hashed from now on).
-            if (this.count > 0) {
-                this.records = new Uint32Array(0);
-                this.count = 0;
-            }
+        if (this.samples > this.maxHashed && !this.spill && !this.unhashed)
+            this.spillOrLetGo();
+        if (this.unhashed)
             return;
-        }
         const { whole, prompt: promptHash } = hashSample(sample, kind);
         if (this.count * RECORD_WORDS === this.records.length) {
-            const grown = new Uint32Array(this.records.length * 2);
-            grown.set(this.records);
-            this.records = grown;
+            if (this.spill)
+                this.spillHeld();
+            else {
+                const grown = new Uint32Array(this.records.length * 2);
+                grown.set(this.records);
+                this.records = grown;
+            }
+            if (this.unhashed)
+                return;
         }
         const at = this.count * RECORD_WORDS;
         this.records[at] = whole.hi;
@@ -46927,12 +47048,53 @@ class ReviewCollector {
         }
     }
     data() {
+        let spilled;
+        if (this.spill) {
+            this.spillHeld();
+            try {
+                spilled = this.spill?.finish();
+            }
+            catch {
+                this.letGo();
+            }
+        }
         return {
             format: this.format,
             samples: this.samples,
             records: this.records.slice(0, this.count * RECORD_WORDS),
             stats: packStats(this.counters, this),
+            ...(spilled ? { spilled } : {}),
         };
+    }
+    /** Past the bound: the records held go to a spill, or (without one) are let go. */
+    spillOrLetGo() {
+        if (this.spillRoot === undefined)
+            return this.letGo();
+        try {
+            this.spill = new RecordSpill(this.spillRoot);
+        }
+        catch {
+            return this.letGo();
+        }
+        this.spillHeld();
+    }
+    /** The records held, appended to the spill; the buffer empty again. A failed write leaves statistics only. */
+    spillHeld() {
+        try {
+            this.spill.append(this.records.subarray(0, this.count * RECORD_WORDS));
+            this.count = 0;
+        }
+        catch {
+            this.letGo();
+        }
+    }
+    /** Statistics only from now on: every hash let go, on disk too. */
+    letGo() {
+        this.spill?.remove();
+        this.spill = undefined;
+        this.unhashed = true;
+        this.records = new Uint32Array(0);
+        this.count = 0;
     }
 }
 /** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
@@ -46961,14 +47123,17 @@ function messagesChars(messages) {
         chars += contentChars(message?.content);
     return chars;
 }
-/** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
 /** The review data of no samples (the head of a deleted dataset). */
 function emptyReviewData() {
     return new ReviewCollector().data();
 }
-function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
+/**
+ * Joins ranges' data in file order, line numbers made absolute by each range's first line. With `spilled`, the
+ * ranges' records are already on disk there (their `records` are empty).
+ */
+function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spilled) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
-    const hashed = samples <= maxHashed && parts.every((p) => isHashed(p.data));
+    const hashed = !spilled && samples <= maxHashed && parts.every((p) => isHashed(p.data));
     const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
     const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
     const dists = {
@@ -46993,7 +47158,7 @@ function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
         for (const name of DISTRIBUTIONS)
             dists[name].merge(reviewDistribution(data, name));
     }
-    return { format, samples, records, stats: packStats(counters, dists) };
+    return { format, samples, records, stats: packStats(counters, dists), ...(spilled ? { spilled } : {}) };
 }
 /** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
 const INLINE_WORDS = 4096;
@@ -47003,6 +47168,14 @@ const INLINE_WORDS = 4096;
  * its young generation by about 150 MiB); a large file's data kept as it is (copying would double it).
  */
 class ReviewStore {
+    spillRoot;
+    /**
+     * `spillRoot`: the directory (made on first use) under which large files' records are partitioned to disk; it
+     * is the run's, and `dispose` removes it.
+     */
+    constructor(spillRoot) {
+        this.spillRoot = spillRoot;
+    }
     words = new Uint32Array(4096);
     wordsUsed = 0;
     numbers = new Float64Array(1024);
@@ -47016,7 +47189,7 @@ class ReviewStore {
         const slot = this.count++;
         if (this.slots.length < this.count * SLOT)
             this.slots = grown(this.slots, this.count * SLOT);
-        if (data.records.length + data.stats.length > INLINE_WORDS) {
+        if (data.spilled || data.records.length + data.stats.length > INLINE_WORDS) {
             this.large.set(slot, data);
             return slot;
         }
@@ -47037,6 +47210,11 @@ class ReviewStore {
         this.wordsUsed += data.records.length;
         this.numbersUsed += data.stats.length;
         return slot;
+    }
+    /** Removes what the store's files put on disk. */
+    dispose() {
+        if (this.spillRoot !== undefined)
+            (0,external_node_fs_namespaceObject.rmSync)(this.spillRoot, { recursive: true, force: true });
     }
     /** The data of a slot (views into the shared arrays: valid until the next add). */
     get(slot) {
@@ -47198,7 +47376,7 @@ class CsvRecordReader {
 }
 /** Reads the CSV and applies DictReader's header and field-count rules. */
 async function scanCsv(path, bytes, options = {}) {
-    const collector = options.review ? new ReviewCollector(options.reviewMaxSamples) : undefined;
+    const collector = options.review ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot) : undefined;
     if (collector)
         await loadHasher();
     const reader = new CsvRecordReader(collector !== undefined);
@@ -47309,7 +47487,9 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * every line must share it.
  */
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
-    const collector = options.review && rules !== 'utf8' ? new ReviewCollector(options.reviewMaxSamples) : undefined;
+    const collector = options.review && rules !== 'utf8'
+        ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot)
+        : undefined;
     if (collector)
         await loadHasher();
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
@@ -47435,9 +47615,6 @@ function hasAtLeastBrackets(text, count) {
     return false;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/check/worker-protocol.ts
@@ -47461,6 +47638,7 @@ function defaultWorkerScript() {
  * they finish together, although the main thread started earlier and scans slower), and the results are merged
  * as if one scan had read the file from start to end.
  */
+
 
 
 
@@ -47510,17 +47688,19 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             firstFormat: firstLine.firstFormat,
             maxLineBytes: read.maxLineBytes,
             review: read.review,
-            reviewMaxSamples: read.reviewMaxSamples,
+            // A range holds its own records whatever their number (a few MiB of lines); the bound is the whole file's.
+            reviewMaxSamples: Infinity,
         }));
         const results = new Array(tasks.length);
-        const bound = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
-        const keep = bound.keep;
+        const maxHashed = read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES;
+        const sink = reviewSink(results, maxHashed, read.reviewSpillRoot);
+        const keep = sink.keep;
         let next = 0;
         const take = () => {
             if (next >= tasks.length)
                 return -1;
-            // Past the bound, the ranges still to scan hash nothing: statistics only, and no time spent on hashes.
-            if (bound.over())
+            // Once the hashes are let go, the ranges still to scan hash nothing: no time spent on hashes.
+            if (sink.unhashed())
                 tasks[next].reviewMaxSamples = 0;
             return next++;
         };
@@ -47544,7 +47724,7 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take))]),
             ...(read.signal ? [abortion(read.signal)] : []),
         ]);
-        const merged = mergeRangeResults(results, read.reviewMaxSamples);
+        const merged = mergeRangeResults(results, maxHashed, sink.finish());
         if (firstLine.problem && !merged.problem) {
             merged.problem = firstLine.problem;
             merged.samples = 0;
@@ -47556,34 +47736,82 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
     }
 }
 /**
- * Stores each range's result as it arrives; once the ranges' samples pass the review's bound, the hashes held are
- * let go at once (a 3 GiB file's would otherwise all wait for the merge), and the review keeps statistics only.
+ * Stores each range's result as it arrives. Once the ranges' samples pass the bound the review holds in memory,
+ * the records go to a RecordSpill, in file order, as soon as every range before them has arrived (a 3 GiB file's
+ * would otherwise all wait for the merge). Without a spill root, or when writing fails, the hashes are let go
+ * instead, and the ranges still to scan hash nothing: statistics only.
  */
-function reviewBound(results, maxHashed) {
+function reviewSink(results, maxHashed, spillRoot) {
     let samples = 0;
-    const unhashed = (result) => {
+    let spill;
+    let unhashed = false;
+    /** Ranges before this one are in the spill; `lines` counts their lines. */
+    let spilledRanges = 0;
+    let lines = 0;
+    const withoutRecords = (result) => {
         if (result.review && result.review.records.length > 0)
             result.review = { ...result.review, records: new Uint32Array(0) };
+    };
+    const letGo = () => {
+        spill?.remove();
+        spill = undefined;
+        unhashed = true;
+        for (const stored of results)
+            if (stored)
+                withoutRecords(stored);
+    };
+    const drain = () => {
+        try {
+            for (; spilledRanges < results.length && results[spilledRanges]; spilledRanges += 1) {
+                const result = results[spilledRanges];
+                if (result.review)
+                    spill.append(result.review.records, lines);
+                withoutRecords(result);
+                lines += result.lines;
+            }
+        }
+        catch {
+            letGo();
+        }
     };
     return {
         keep(index, result) {
             results[index] = result;
             if (!result.review)
                 return;
-            const over = samples > maxHashed;
+            if (unhashed)
+                return withoutRecords(result);
             samples += result.review.samples;
-            if (over)
-                unhashed(result);
-            else if (samples > maxHashed)
-                for (const stored of results)
-                    if (stored)
-                        unhashed(stored);
+            if (!spill && samples > maxHashed) {
+                try {
+                    if (spillRoot === undefined)
+                        return letGo();
+                    spill = new RecordSpill(spillRoot);
+                }
+                catch {
+                    return letGo();
+                }
+            }
+            if (spill)
+                drain();
         },
-        over: () => samples > maxHashed,
+        unhashed: () => unhashed,
+        finish() {
+            if (!spill)
+                return undefined;
+            drain();
+            try {
+                return spill?.finish();
+            }
+            catch {
+                letGo();
+                return undefined;
+            }
+        },
     };
 }
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
-function mergeRangeResults(results, reviewMaxSamples) {
+function mergeRangeResults(results, reviewMaxSamples, spilled) {
     const merged = {
         lines: 0,
         samples: 0,
@@ -47624,7 +47852,7 @@ function mergeRangeResults(results, reviewMaxSamples) {
     if (firstProblem)
         merged.samples = samplesToProblem;
     if (reviews.length > 0)
-        merged.review = mergeReviewData(reviews, reviewMaxSamples);
+        merged.review = mergeReviewData(reviews, reviewMaxSamples, spilled);
     return merged;
 }
 /** Bytes hashed between two turns of the event loop, so the workers' results are taken in while hashing. */
@@ -47856,6 +48084,7 @@ function parquetProblem(summary) {
 
 
 
+
 /**
  * Checks the file; never throws for a bad file, only for I/O failures of the machine itself. What makes a path
  * unusable whatever its content (a directory, an unknown type, the size limit) was decided before, once.
@@ -47867,6 +48096,10 @@ async function checkDataset(target, purpose, level, parallel = {}, read = {}) {
         sha256 = hash;
         review = data;
     });
+    // A failed file is not reviewed: what its review partitioned to disk goes at once.
+    const spilled = review?.spilled;
+    if (!report.passed && spilled)
+        removeSpilled(spilled);
     return { report, sha256: report.passed ? sha256 : undefined, ...(report.passed && review ? { review } : {}) };
 }
 async function checkReport(target, purpose, level, parallel, read, hashed) {
@@ -51501,6 +51734,7 @@ async function checkFiles(records, settings, deps) {
                     signal: deps.signal,
                     review: (settings.review ?? false) && deps.reviews !== undefined,
                     reviewMaxSamples: settings.reviewMaxSamples,
+                    reviewSpillRoot: deps.reviews?.spillRoot,
                 });
                 record.checked(report, sha256, review && deps.reviews?.add(review));
             }
@@ -51769,7 +52003,7 @@ function changeBetween(base, head) {
         },
     };
 }
-/** The MAX_EXAMPLES indices with the smallest sample hashes (then lines), in that order: one pass, no sort. */
+/** The MAX_EXAMPLES samples with the smallest sample hashes (then lines), in that order: one pass, no sort. */
 function smallest(data, indices) {
     const best = [];
     const before = (x, y) => (compareKey(data, x, data, y, SAMPLE) || x - y) < 0;
@@ -51781,7 +52015,15 @@ function smallest(data, indices) {
         for (; at > 0 && before(best[at], best[at - 1]); at -= 1)
             [best[at], best[at - 1]] = [best[at - 1], best[at]];
     }
-    return best;
+    return best.map((index) => ({
+        line: lineOf(data, index),
+        hi: word(data, index, SAMPLE),
+        lo: word(data, index, SAMPLE + 1),
+    }));
+}
+/** The MAX_EXAMPLES picks with the smallest sample hashes, then lines (the same order `smallest` keeps). */
+function smallestPicks(picks) {
+    return [...picks].sort((a, b) => a.hi - b.hi || a.lo - b.lo || a.line - b.line).slice(0, MAX_EXAMPLES);
 }
 /**
  * For every pair of files (A, B): how many samples of A appear whole in B, and how many samples of A have their
@@ -51863,6 +52105,86 @@ function overlapBetween(files) {
     count(SAMPLE, 'samples');
     count(PROMPT, 'prompts');
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/review/partitions.ts
+/**
+ * The review's arithmetic on files of any size: a file whose records are in memory is counted at once; when a
+ * file's records were partitioned to disk (RecordSpill), every count is taken one partition at a time, with the
+ * in-memory files cut the same way, and summed. Equal samples and equal prompts share a partition, so the sums are
+ * the counts one pass over everything would give.
+ */
+
+
+
+/** Partition `p` of a file's records, as in-memory data (only its records: the statistics are the file's). */
+function partition(data, p) {
+    const records = data.spilled ? readPartition(data.spilled, p) : recordsInPartition(data.records, p);
+    return { format: data.format, samples: records.length / RECORD_WORDS, records, stats: data.stats };
+}
+const isSpilled = (data) => data.spilled !== undefined;
+/** Duplicates and conflicts within a file. */
+function withinFileByPartition(data) {
+    if (!isSpilled(data))
+        return withinFile(data);
+    const total = { duplicates: 0, conflicts: 0, firstDuplicate: null, firstConflict: null };
+    for (let p = 0; p < PARTITIONS; p += 1) {
+        const part = withinFile(partition(data, p));
+        total.duplicates += part.duplicates;
+        total.conflicts += part.conflicts;
+        if (part.firstDuplicate && (!total.firstDuplicate || part.firstDuplicate.line < total.firstDuplicate.line))
+            total.firstDuplicate = part.firstDuplicate;
+        if (part.firstConflict !== null && (total.firstConflict === null || part.firstConflict < total.firstConflict))
+            total.firstConflict = part.firstConflict;
+    }
+    return total;
+}
+/** The multiset change from `base` to `head`. */
+function changeByPartition(base, head) {
+    if (!isSpilled(base) && !isSpilled(head))
+        return changeBetween(base, head);
+    const total = {
+        added: 0,
+        removed: 0,
+        modified: 0,
+        unchanged: 0,
+        examples: { added: [], removed: [], modified: [] },
+    };
+    for (let p = 0; p < PARTITIONS; p += 1) {
+        const part = changeBetween(partition(base, p), partition(head, p));
+        total.added += part.added;
+        total.removed += part.removed;
+        total.modified += part.modified;
+        total.unchanged += part.unchanged;
+        for (const kind of ['added', 'removed', 'modified'])
+            total.examples[kind] = smallestPicks([...total.examples[kind], ...part.examples[kind]]);
+    }
+    return total;
+}
+/** Overlap between the files of the step (see overlapBetween). */
+function overlapByPartition(files) {
+    if (!files.some(isSpilled))
+        return overlapBetween(files);
+    const total = new Map();
+    for (let p = 0; p < PARTITIONS; p += 1) {
+        for (const [file, part] of overlapBetween(files.map((data) => partition(data, p)))) {
+            let entry = total.get(file);
+            if (!entry)
+                total.set(file, (entry = { overlap: new Map(), firstLine: null }));
+            for (const [other, counts] of part.overlap) {
+                const sum = entry.overlap.get(other);
+                if (sum) {
+                    sum.samples += counts.samples;
+                    sum.prompts += counts.prompts;
+                }
+                else if (entry.overlap.size < MAX_OVERLAP_FILES)
+                    entry.overlap.set(other, { ...counts });
+            }
+            if (part.firstLine !== null && (entry.firstLine === null || part.firstLine < entry.firstLine))
+                entry.firstLine = part.firstLine;
+        }
+    }
+    return total;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -52384,6 +52706,8 @@ function deletedResult(path, fileType, purpose, review) {
 
 
 
+
+
 /**
  * Shared, frozen empty parts of reviews: every review is kept until the report, and 20,000 small files each holding
  * their own empty objects grew V8's young generation (survivors) by tens of MiB.
@@ -52415,9 +52739,9 @@ function reviewWithoutBase(data, within, overlap, baseNote) {
         examples: NO_EXAMPLES,
     };
 }
-/** Why a file's review has statistics only. */
+/** Why a file's review has statistics only (its hashes could be neither held nor written to disk). */
 function unhashedNote(data, settings) {
-    return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), so duplicates, conflicts, overlap and the change against the base are not counted`;
+    return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), and the rest could not be written to RUNNER_TEMP, so duplicates, conflicts, overlap and the change against the base are not counted`;
 }
 /** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */
 const MAX_LOGGED_REVIEWS = 200;
@@ -52445,7 +52769,7 @@ async function reviewFiles(records, settings, deps) {
     await deps.log.group(`Review ${title.filter(Boolean).join(' and ')}`, async () => {
         const heads = reviewed.map((r) => deps.reviews.get(r.reviewSlot));
         let logged = 0;
-        const overlaps = overlapBetween(heads);
+        const overlaps = overlapByPartition(heads);
         const temp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'together-review-'));
         try {
             for (const [index, record] of reviewed.entries()) {
@@ -52453,7 +52777,7 @@ async function reviewFiles(records, settings, deps) {
                     return;
                 const head = heads[index];
                 const hashed = isHashed(head);
-                const within = hashed ? withinFile(head) : undefined;
+                const within = hashed ? withinFileByPartition(head) : undefined;
                 let overlap = NO_OVERLAP;
                 const overlapping = overlaps.get(index);
                 for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
@@ -52465,6 +52789,9 @@ async function reviewFiles(records, settings, deps) {
                 const review = reviewWithoutBase(head, within, overlap, note);
                 if (hashed && base.kind !== 'none')
                     await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
+                // Reviewed: what the check partitioned to disk for this file is not needed again.
+                if (head.spilled)
+                    removeSpilled(head.spilled);
                 const firstLines = {
                     duplicate: within?.firstDuplicate ?? null,
                     conflict: within?.firstConflict ?? null,
@@ -52484,7 +52811,7 @@ async function reviewFiles(records, settings, deps) {
             for (const [index, file] of deleted.files.entries()) {
                 if (deps.signal?.aborted || base.kind !== 'git')
                     return;
-                const result = await reviewDeleted(file, base.commit, settings, external_node_path_default().join(temp, `deleted-${index}${external_node_path_default().extname(file.path)}`), deps.signal);
+                const result = await reviewDeleted(file, base.commit, settings, temp, index, deps.signal);
                 deps.log.info(`${file.path}: deleted; ${describeReview(result.review)}`);
                 results.push(result);
             }
@@ -52552,30 +52879,39 @@ async function compareWithBase(record, head, review, base, settings, temp, index
         source: base.kind,
         fileType: record.fileType === 'csv' ? 'csv' : 'jsonl',
         settings,
+        spillRoot: temp,
         signal,
     });
 }
 /**
- * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:
- * counts, the base's statistics and the quoted examples. A base that cannot be compared leaves a note.
+ * Checks the base version written to `baseFile` (then removes it, and what its check partitioned to disk under
+ * `spillRoot`), and fills in the change from it to the head: counts, the base's statistics and the quoted
+ * examples. A base that cannot be compared leaves a note.
  */
-async function compareWithFile(baseFile, label, head, review, { commit, source, fileType, settings, signal, }) {
+async function compareWithFile(baseFile, label, head, review, { commit, source, fileType, settings, spillRoot, signal, }) {
+    let baseData;
     try {
         const { size } = await (0,external_node_fs_promises_.stat)(baseFile);
         // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
         // format rules, and reads each sample's format from its keys, as the head's review does).
-        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, { review: true, reviewMaxSamples: settings.reviewMaxSamples, maxLineBytes: settings.maxLineBytes, signal });
+        const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, {
+            review: true,
+            reviewMaxSamples: settings.reviewMaxSamples,
+            reviewSpillRoot: spillRoot,
+            maxLineBytes: settings.maxLineBytes,
+            signal,
+        });
         if (!checked.review) {
             review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
             return;
         }
-        const baseData = checked.review;
+        baseData = checked.review;
         if (!isHashed(baseData)) {
             review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
             review.base_note = `the base version is not compared, ${unhashedNote(baseData, settings)}`;
             return;
         }
-        const change = changeBetween(baseData, head.data);
+        const change = changeByPartition(baseData, head.data);
         review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
         Object.assign(review, {
             added: change.added,
@@ -52583,18 +52919,16 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
             modified: change.modified,
             unchanged: change.unchanged,
         });
+        const lines = (picks) => picks.map((pick) => pick.line);
         const headLines = head.file
-            ? await quoteLines(head.file, [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head.data, i)))
+            ? await quoteLines(head.file, [...lines(change.examples.added), ...lines(change.examples.modified)])
             : new Map();
-        const baseLines = await quoteLines(baseFile, change.examples.removed.map((i) => lineOf(baseData, i)));
-        const example = (quoted, data) => (i) => {
-            const line = lineOf(data, i);
-            return { line, excerpt: quoted.get(line) ?? '' };
-        };
+        const baseLines = await quoteLines(baseFile, lines(change.examples.removed));
+        const example = (quoted) => ({ line }) => ({ line, excerpt: quoted.get(line) ?? '' });
         review.examples = {
-            added: change.examples.added.map(example(headLines, head.data)),
-            removed: change.examples.removed.map(example(baseLines, baseData)),
-            modified: change.examples.modified.map(example(headLines, head.data)),
+            added: change.examples.added.map(example(headLines)),
+            removed: change.examples.removed.map(example(baseLines)),
+            modified: change.examples.modified.map(example(headLines)),
         };
     }
     catch (error) {
@@ -52602,20 +52936,24 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
     }
     finally {
         (0,external_node_fs_namespaceObject.rmSync)(baseFile, { force: true });
+        if (baseData?.spilled)
+            removeSpilled(baseData.spilled);
     }
 }
-/** A dataset the head deleted: its base version's samples, all removed. */
-async function reviewDeleted(file, commit, settings, temp, signal) {
+/** A dataset the head deleted: its base version's samples, all removed (read into `temp`, a folder). */
+async function reviewDeleted(file, commit, settings, temp, index, signal) {
     const none = emptyReviewData();
     const fileType = reviewedType(file.path) ?? 'jsonl';
     const review = reviewWithoutBase(none, withinFile(none), NO_OVERLAP, null);
-    const found = await readDeletedFile(settings.workspace, commit, file, temp, signal);
+    const baseFile = external_node_path_default().join(temp, `deleted-${index}${external_node_path_default().extname(file.path)}`);
+    const found = await readDeletedFile(settings.workspace, commit, file, baseFile, signal);
     if (found.kind === 'read')
         await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
             commit,
             source: 'git',
             fileType,
             settings,
+            spillRoot: temp,
             signal,
         });
     else
@@ -56667,6 +57005,7 @@ async function readSettings(source) {
         reviewMaxSamples: field(() => bytesVariable(env, 'TOGETHER_REVIEW_MAX_SAMPLES', DEFAULT_MAX_HASHED_SAMPLES, 1, 100_000_000, 'samples'), DEFAULT_MAX_HASHED_SAMPLES),
         rateLimitBudgetMs: field(() => secondsVariable(env, 'TOGETHER_RATE_LIMIT_WAIT_SECONDS', limits/* DEFAULT_RATE_LIMIT_BUDGET_MS */.e6), limits/* DEFAULT_RATE_LIMIT_BUDGET_MS */.e6),
         manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
+        tempRoot: env.RUNNER_TEMP?.trim() || (0,external_node_os_namespaceObject.tmpdir)(),
         estimateModel: read('estimate-model'),
         estimateEpochs: field(() => wholeNumber('estimate-epochs', read('estimate-epochs') || '1', 1, 100), 1),
         run: {
@@ -56792,6 +57131,8 @@ function patterns(value) {
 
 
 
+
+
 /** Runs the action. Never throws: every error ends as a failed step, after what is known has been reported. */
 async function run() {
     let settings;
@@ -56814,7 +57155,8 @@ async function run() {
     let records = [];
     let deleted = [];
     let reviewApi;
-    const reviews = new ReviewStore();
+    // Large files' review hashes are partitioned to disk here, and removed when the run ends.
+    const reviews = new ReviewStore(external_node_path_default().join(settings.tempRoot, `together-review-${process.pid}-${(0,external_node_crypto_.randomUUID)()}`));
     let client;
     try {
         let files = await resolveFiles(settings);
@@ -56837,6 +57179,7 @@ async function run() {
         // Also with no files found: a pull request that deletes the datasets gets them listed.
         deleted = await reviewFiles(records, settings, {
             log: runnerLog,
+            tempRoot: settings.tempRoot,
             signal: cancel.signal,
             reviews,
             contents: settings.githubToken
@@ -56883,6 +57226,7 @@ async function run() {
         failStep(message);
     }
     finally {
+        reviews.dispose();
         await client?.close();
     }
     const datasets = new Set(records.map((record) => record.absolutePath));

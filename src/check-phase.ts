@@ -61,6 +61,7 @@ export async function checkFiles(
               signal: deps.signal,
               review: (settings.review ?? false) && deps.reviews !== undefined,
               reviewMaxSamples: settings.reviewMaxSamples,
+              reviewSpillRoot: deps.reviews?.spillRoot,
             },
           );
           record.checked(report, sha256, review && deps.reviews?.add(review));

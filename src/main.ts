@@ -2,6 +2,8 @@
  * Wires the run: reads the settings once, then files -> records -> check phase -> upload phase -> outputs, summary,
  * annotations, comment and verdict. It talks to the runner only through runner.ts, which sanitises all it prints.
  */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { messageOf } from './error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkFiles } from './check-phase.js';
@@ -45,7 +47,8 @@ export async function run(): Promise<void> {
   let records: FileRecord[] = [];
   let deleted: FileResult[] = [];
   let reviewApi: Promise<GitHubApi> | undefined;
-  const reviews = new ReviewStore();
+  // Large files' review hashes are partitioned to disk here, and removed when the run ends.
+  const reviews = new ReviewStore(path.join(settings.tempRoot, `together-review-${process.pid}-${randomUUID()}`));
   let client: TogetherClient | undefined;
   try {
     let files = await resolveFiles(settings);
@@ -68,6 +71,7 @@ export async function run(): Promise<void> {
     // Also with no files found: a pull request that deletes the datasets gets them listed.
     deleted = await reviewFiles(records, settings, {
       log,
+      tempRoot: settings.tempRoot,
       signal: cancel.signal,
       reviews,
       contents: settings.githubToken
@@ -109,6 +113,7 @@ export async function run(): Promise<void> {
     for (const record of records) record.interrupted(message);
     failStep(message);
   } finally {
+    reviews.dispose();
     await client?.close();
   }
   const datasets = new Set(records.map((record) => record.absolutePath));

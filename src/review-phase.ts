@@ -13,17 +13,17 @@ import { messageOf } from './error-text.js';
 import type { Log } from './log.js';
 import type { FileRecord } from './record.js';
 import {
-  changeBetween,
-  lineOf,
-  overlapBetween,
   statsOf,
   withinFile,
+  type ExamplePick,
   type FileReview,
   type FirstLines,
   type ReviewExample,
   type WithinFile,
 } from './review/analysis.js';
+import { changeByPartition, overlapByPartition, withinFileByPartition } from './review/partitions.js';
 import { emptyReviewData, isHashed, type ReviewData, type ReviewStore } from './check/review-collector.js';
+import { removeSpilled } from './check/record-spill.js';
 import {
   FETCH_HINT,
   findBaseCommit,
@@ -50,7 +50,7 @@ export interface ReviewSettings {
   purpose: Purpose;
   check: CheckLevel;
   maxLineBytes?: number;
-  /** The most samples of a file the review hashes (TOGETHER_REVIEW_MAX_SAMPLES). */
+  /** The most samples of a file whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES). */
   reviewMaxSamples: number;
   /** `owner/name` (GITHUB_REPOSITORY): where the GitHub API finds the base version. */
   run: { repository: string };
@@ -104,9 +104,9 @@ function reviewWithoutBase(
   };
 }
 
-/** Why a file's review has statistics only. */
+/** Why a file's review has statistics only (its hashes could be neither held nor written to disk). */
 function unhashedNote(data: ReviewData, settings: ReviewSettings): string {
-  return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), so duplicates, conflicts, overlap and the change against the base are not counted`;
+  return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), and the rest could not be written to RUNNER_TEMP, so duplicates, conflicts, overlap and the change against the base are not counted`;
 }
 
 /** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */
@@ -142,14 +142,14 @@ export async function reviewFiles(
   await deps.log.group(`Review ${title.filter(Boolean).join(' and ')}`, async () => {
     const heads = reviewed.map((r) => deps.reviews!.get(r.reviewSlot!));
     let logged = 0;
-    const overlaps = overlapBetween(heads);
+    const overlaps = overlapByPartition(heads);
     const temp = mkdtempSync(path.join(deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'together-review-'));
     try {
       for (const [index, record] of reviewed.entries()) {
         if (deps.signal?.aborted) return;
         const head = heads[index]!;
         const hashed = isHashed(head);
-        const within = hashed ? withinFile(head) : undefined;
+        const within = hashed ? withinFileByPartition(head) : undefined;
         let overlap: FileReview['overlap'] = NO_OVERLAP;
         const overlapping = overlaps.get(index);
         for (const [other, counts] of [...(overlapping?.overlap ?? [])].sort((a, b) => a[0] - b[0])) {
@@ -160,6 +160,8 @@ export async function reviewFiles(
         const review = reviewWithoutBase(head, within, overlap, note);
         if (hashed && base.kind !== 'none')
           await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
+        // Reviewed: what the check partitioned to disk for this file is not needed again.
+        if (head.spilled) removeSpilled(head.spilled);
         const firstLines = {
           duplicate: within?.firstDuplicate ?? null,
           conflict: within?.firstConflict ?? null,
@@ -179,13 +181,7 @@ export async function reviewFiles(
         );
       for (const [index, file] of deleted.files.entries()) {
         if (deps.signal?.aborted || base.kind !== 'git') return;
-        const result = await reviewDeleted(
-          file,
-          base.commit,
-          settings,
-          path.join(temp, `deleted-${index}${path.extname(file.path)}`),
-          deps.signal,
-        );
+        const result = await reviewDeleted(file, base.commit, settings, temp, index, deps.signal);
         deps.log.info(`${file.path}: deleted; ${describeReview(result.review!)}`);
         results.push(result);
       }
@@ -265,13 +261,15 @@ async function compareWithBase(
     source: base.kind,
     fileType: record.fileType === 'csv' ? 'csv' : 'jsonl',
     settings,
+    spillRoot: temp,
     signal,
   });
 }
 
 /**
- * Checks the base version written to `baseFile` (then removes it), and fills in the change from it to the head:
- * counts, the base's statistics and the quoted examples. A base that cannot be compared leaves a note.
+ * Checks the base version written to `baseFile` (then removes it, and what its check partitioned to disk under
+ * `spillRoot`), and fills in the change from it to the head: counts, the base's statistics and the quoted
+ * examples. A base that cannot be compared leaves a note.
  */
 async function compareWithFile(
   baseFile: string,
@@ -283,15 +281,18 @@ async function compareWithFile(
     source,
     fileType,
     settings,
+    spillRoot,
     signal,
   }: {
     commit: string;
     source: 'git' | 'api';
     fileType: ReviewedType;
     settings: ReviewSettings;
+    spillRoot: string;
     signal: AbortSignal | undefined;
   },
 ): Promise<void> {
+  let baseData: ReviewData | undefined;
   try {
     const { size } = await stat(baseFile);
     // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
@@ -301,19 +302,25 @@ async function compareWithFile(
       settings.purpose,
       'structural',
       {},
-      { review: true, reviewMaxSamples: settings.reviewMaxSamples, maxLineBytes: settings.maxLineBytes, signal },
+      {
+        review: true,
+        reviewMaxSamples: settings.reviewMaxSamples,
+        reviewSpillRoot: spillRoot,
+        maxLineBytes: settings.maxLineBytes,
+        signal,
+      },
     );
     if (!checked.review) {
       review.base_note = `the base version is not compared: it fails the check (${checked.report.message ?? 'no samples'})`;
       return;
     }
-    const baseData = checked.review;
+    baseData = checked.review;
     if (!isHashed(baseData)) {
       review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
       review.base_note = `the base version is not compared, ${unhashedNote(baseData, settings)}`;
       return;
     }
-    const change = changeBetween(baseData, head.data);
+    const change = changeByPartition(baseData, head.data);
     review.base = { source, commit, samples: baseData.samples, stats: statsOf(baseData) };
     Object.assign(review, {
       added: change.added,
@@ -321,52 +328,48 @@ async function compareWithFile(
       modified: change.modified,
       unchanged: change.unchanged,
     });
+    const lines = (picks: ExamplePick[]) => picks.map((pick) => pick.line);
     const headLines = head.file
-      ? await quoteLines(
-          head.file,
-          [...change.examples.added, ...change.examples.modified].map((i) => lineOf(head.data, i)),
-        )
+      ? await quoteLines(head.file, [...lines(change.examples.added), ...lines(change.examples.modified)])
       : new Map<number, string>();
-    const baseLines = await quoteLines(
-      baseFile,
-      change.examples.removed.map((i) => lineOf(baseData, i)),
-    );
+    const baseLines = await quoteLines(baseFile, lines(change.examples.removed));
     const example =
-      (quoted: Map<number, string>, data: ReviewData) =>
-      (i: number): ReviewExample => {
-        const line = lineOf(data, i);
-        return { line, excerpt: quoted.get(line) ?? '' };
-      };
+      (quoted: Map<number, string>) =>
+      ({ line }: ExamplePick): ReviewExample => ({ line, excerpt: quoted.get(line) ?? '' });
     review.examples = {
-      added: change.examples.added.map(example(headLines, head.data)),
-      removed: change.examples.removed.map(example(baseLines, baseData)),
-      modified: change.examples.modified.map(example(headLines, head.data)),
+      added: change.examples.added.map(example(headLines)),
+      removed: change.examples.removed.map(example(baseLines)),
+      modified: change.examples.modified.map(example(headLines)),
     };
   } catch (error) {
     review.base_note = `the base version could not be read: ${messageOf(error)}`;
   } finally {
     rmSync(baseFile, { force: true });
+    if (baseData?.spilled) removeSpilled(baseData.spilled);
   }
 }
 
-/** A dataset the head deleted: its base version's samples, all removed. */
+/** A dataset the head deleted: its base version's samples, all removed (read into `temp`, a folder). */
 async function reviewDeleted(
   file: DeletedFile,
   commit: string,
   settings: ReviewSettings,
   temp: string,
+  index: number,
   signal: AbortSignal | undefined,
 ): Promise<FileResult> {
   const none = emptyReviewData();
   const fileType = reviewedType(file.path) ?? 'jsonl';
   const review = reviewWithoutBase(none, withinFile(none), NO_OVERLAP, null);
-  const found = await readDeletedFile(settings.workspace, commit, file, temp, signal);
+  const baseFile = path.join(temp, `deleted-${index}${path.extname(file.path)}`);
+  const found = await readDeletedFile(settings.workspace, commit, file, baseFile, signal);
   if (found.kind === 'read')
     await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
       commit,
       source: 'git',
       fileType,
       settings,
+      spillRoot: temp,
       signal,
     });
   else review.base_note = found.kind === 'none' ? found.note : 'no base version';

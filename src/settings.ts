@@ -93,8 +93,10 @@ export interface Settings {
   githubDeadlineMs: number;
   /** TOGETHER_CHECK_MAX_LINE_BYTES: the longest line the check reads; a longer one fails the file. */
   maxLineBytes: number;
-  /** TOGETHER_REVIEW_MAX_SAMPLES: the most samples of a file the review hashes (in memory); past it, statistics only. */
+  /** TOGETHER_REVIEW_MAX_SAMPLES: the most samples of a file whose hashes the review holds in memory; past it, on disk. */
   reviewMaxSamples: number;
+  /** RUNNER_TEMP (or the system's): where the review writes what it removes when the run ends. */
+  tempRoot: string;
   /** The pull request, when the run is for one and `comment` or `changed-only` needs it. */
   pullRequest: PullRequestSettings | undefined;
   /** What could not be read but did not stop the run (a bad event payload), for the log. */
@@ -220,6 +222,7 @@ export async function readSettings(source: SettingsSource): Promise<Settings> {
       DEFAULT_RATE_LIMIT_BUDGET_MS,
     ),
     manifestPath: manifestPath(read('manifest-path'), env, source.cwd ?? process.cwd()),
+    tempRoot: env.RUNNER_TEMP?.trim() || tmpdir(),
     estimateModel: read('estimate-model'),
     estimateEpochs: field(() => wholeNumber('estimate-epochs', read('estimate-epochs') || '1', 1, 100), 1),
     run: {

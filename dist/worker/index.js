@@ -1,4 +1,38 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ // The require scope
+/******/ var __nccwpck_require__ = {};
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
 var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: ./src/error-text.ts
@@ -1349,6 +1383,117 @@ function hashSample(sample, format) {
     return { whole: hashValue(sample), prompt: undefined };
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/check/review-record.ts
+/**
+ * The layout of a review record, one per hashed sample in a Uint32Array: the sample's hash (2 words), its prompt's
+ * hash (2), its line, its flags.
+ */
+const review_record_RECORD_WORDS = 6;
+const SAMPLE_HASH = 0;
+const PROMPT_HASH = 2;
+const LINE = 4;
+const FLAGS = 5;
+/** Flag: the sample has a prompt (its prompt hash is meaningful). */
+const HAS_PROMPT = 1;
+
+;// CONCATENATED MODULE: ./src/check/record-spill.ts
+/**
+ * A file's review records past what the review holds in memory, partitioned to files on disk (under RUNNER_TEMP)
+ * by the top bits of each record's key: its prompt hash, or its sample hash when it has no prompt. Equal samples
+ * have equal prompts, so equal samples and equal prompts always share a partition, in one file as across files:
+ * every count of the review is the sum of its counts over the partitions, and one partition at a time is all the
+ * review needs in memory.
+ */
+
+
+
+/** Partitions of a spilled file (a power of two): 4 million samples make partitions of 1.5 MB each. */
+const PARTITIONS = 64;
+const PARTITION_SHIFT = 32 - Math.log2(PARTITIONS);
+/** Records buffered per partition before they are appended to its file (64 KiB). */
+const BUFFER_RECORDS = 2730;
+/** The partition of the record at word `at` of `records`. */
+function partitionOf(records, at) {
+    const key = (records[at + FLAGS] & HAS_PROMPT) !== 0 ? records[at + PROMPT_HASH] : records[at + SAMPLE_HASH];
+    return key >>> PARTITION_SHIFT;
+}
+/** Writes records to a new directory under `root`, one file per partition, in the order they are appended. */
+class RecordSpill {
+    dir;
+    buffers = Array.from({ length: PARTITIONS }, () => new Uint32Array(BUFFER_RECORDS * review_record_RECORD_WORDS));
+    used = new Array(PARTITIONS).fill(0);
+    counts = new Array(PARTITIONS).fill(0);
+    constructor(root) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(root, { recursive: true });
+        this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(root, 'records-'));
+    }
+    /** Appends records (in file order), their lines moved by `lineOffset`. */
+    append(records, lineOffset = 0) {
+        for (let at = 0; at < records.length; at += review_record_RECORD_WORDS) {
+            const p = partitionOf(records, at);
+            const buffer = this.buffers[p];
+            const to = this.used[p];
+            buffer.set(records.subarray(at, at + review_record_RECORD_WORDS), to);
+            buffer[to + LINE] = records[at + LINE] + lineOffset;
+            this.used[p] = to + review_record_RECORD_WORDS;
+            if (this.used[p] === buffer.length)
+                this.flush(p);
+        }
+    }
+    /** Writes what is buffered; the records' whereabouts. */
+    finish() {
+        for (let p = 0; p < PARTITIONS; p += 1)
+            this.flush(p);
+        return { dir: this.dir, counts: [...this.counts] };
+    }
+    /** Removes what was written (a spill given up on). */
+    remove() {
+        (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
+    }
+    flush(p) {
+        const words = this.used[p];
+        if (words === 0)
+            return;
+        const buffer = this.buffers[p];
+        (0,external_node_fs_namespaceObject.appendFileSync)(partitionFile(this.dir, p), new Uint8Array(buffer.buffer, 0, words * 4));
+        this.counts[p] += words / review_record_RECORD_WORDS;
+        this.used[p] = 0;
+    }
+}
+/** The records of one partition, in file order. */
+function readPartition(spilled, p) {
+    if (spilled.counts[p] === 0)
+        return new Uint32Array(0);
+    const bytes = readFileSync(partitionFile(spilled.dir, p));
+    const words = new Uint32Array(bytes.byteLength / 4);
+    new Uint8Array(words.buffer).set(bytes);
+    return words;
+}
+/** The records of `records` in partition `p`, in their order. */
+function recordsInPartition(records, p) {
+    let count = 0;
+    for (let at = 0; at < records.length; at += RECORD_WORDS)
+        if (partitionOf(records, at) === p)
+            count += 1;
+    const kept = new Uint32Array(count * RECORD_WORDS);
+    for (let at = 0, to = 0; at < records.length; at += RECORD_WORDS) {
+        if (partitionOf(records, at) !== p)
+            continue;
+        kept.set(records.subarray(at, at + RECORD_WORDS), to);
+        to += RECORD_WORDS;
+    }
+    return kept;
+}
+function removeSpilled(spilled) {
+    rmSync(spilled.dir, { recursive: true, force: true });
+}
+function partitionFile(dir, p) {
+    return external_node_path_default().join(dir, `${p.toString().padStart(2, '0')}.bin`);
+}
+
 ;// CONCATENATED MODULE: ./src/check/review-collector.ts
 /**
  * What the check's parse hands the review, sample by sample: each sample's canonical hash and its prompt's, its
@@ -1357,9 +1502,10 @@ function hashSample(sample, format) {
 
 
 
-/** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
-const RECORD_WORDS = 6;
-const HAS_PROMPT = 1;
+
+
+
+
 const COUNTERS = ['without_system', 'without_user', 'with_tool_calls', 'with_weights'];
 const DISTRIBUTIONS = ['characters', 'messages', 'promptCharacters', 'answerCharacters'];
 function reviewCounters(data) {
@@ -1381,18 +1527,19 @@ function packStats(counters, distributions) {
     return Float64Array.from(packed);
 }
 /**
- * The most samples whose hashes a file's review holds (24 bytes each, in memory; more would need them partitioned
- * to disk, which is not built yet). Past it, the review keeps its statistics and says the rest was not counted.
+ * The most samples whose hashes a file's review holds in memory (24 bytes each, 12 MB). Past it, they are
+ * partitioned to disk (RecordSpill); where that cannot be done, the review keeps statistics only and says so.
  */
 const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
-/** Whether every sample's hashes are in `records` (false past the bound: statistics only). */
+/** Whether every sample's hashes are kept, in `records` or on disk (false: statistics only). */
 function isHashed(data) {
-    return data.records.length === data.samples * RECORD_WORDS;
+    return data.spilled !== undefined || data.records.length === data.samples * RECORD_WORDS;
 }
 class ReviewCollector {
     maxHashed;
+    spillRoot;
     // Small to start: a step may check 20,000 files of a few samples each; it doubles as it fills.
-    records = new Uint32Array(RECORD_WORDS * 16);
+    records = new Uint32Array(review_record_RECORD_WORDS * 16);
     count = 0;
     format = null;
     counters = {
@@ -1407,8 +1554,14 @@ class ReviewCollector {
     answerCharacters = new distribution_Distribution();
     /** Samples seen, hashed or not. */
     samples = 0;
-    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
+    /** Past the bound: the records on disk, `records` then being the buffer that fills them. */
+    spill;
+    /** Past the bound with no spill (none asked for, or writing it failed): statistics only. */
+    unhashed = false;
+    /** `spillRoot`: where records past `maxHashed` are partitioned to disk; without one, statistics only past it. */
+    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spillRoot) {
         this.maxHashed = maxHashed;
+        this.spillRoot = spillRoot;
     }
     /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
     add(sample, format, line) {
@@ -1416,21 +1569,23 @@ class ReviewCollector {
         this.format ??= kind ?? null;
         this.samples += 1;
         this.addStats(sample, kind);
-        if (this.samples > this.maxHashed) {
-            // Over the bound: statistics only, and the hashes held so far let go (nor is anything hashed from now on).
-            if (this.count > 0) {
-                this.records = new Uint32Array(0);
-                this.count = 0;
-            }
+        if (this.samples > this.maxHashed && !this.spill && !this.unhashed)
+            this.spillOrLetGo();
+        if (this.unhashed)
             return;
-        }
         const { whole, prompt: promptHash } = hashSample(sample, kind);
-        if (this.count * RECORD_WORDS === this.records.length) {
-            const grown = new Uint32Array(this.records.length * 2);
-            grown.set(this.records);
-            this.records = grown;
+        if (this.count * review_record_RECORD_WORDS === this.records.length) {
+            if (this.spill)
+                this.spillHeld();
+            else {
+                const grown = new Uint32Array(this.records.length * 2);
+                grown.set(this.records);
+                this.records = grown;
+            }
+            if (this.unhashed)
+                return;
         }
-        const at = this.count * RECORD_WORDS;
+        const at = this.count * review_record_RECORD_WORDS;
         this.records[at] = whole.hi;
         this.records[at + 1] = whole.lo;
         this.records[at + 2] = promptHash?.hi ?? 0;
@@ -1493,12 +1648,53 @@ class ReviewCollector {
         }
     }
     data() {
+        let spilled;
+        if (this.spill) {
+            this.spillHeld();
+            try {
+                spilled = this.spill?.finish();
+            }
+            catch {
+                this.letGo();
+            }
+        }
         return {
             format: this.format,
             samples: this.samples,
-            records: this.records.slice(0, this.count * RECORD_WORDS),
+            records: this.records.slice(0, this.count * review_record_RECORD_WORDS),
             stats: packStats(this.counters, this),
+            ...(spilled ? { spilled } : {}),
         };
+    }
+    /** Past the bound: the records held go to a spill, or (without one) are let go. */
+    spillOrLetGo() {
+        if (this.spillRoot === undefined)
+            return this.letGo();
+        try {
+            this.spill = new RecordSpill(this.spillRoot);
+        }
+        catch {
+            return this.letGo();
+        }
+        this.spillHeld();
+    }
+    /** The records held, appended to the spill; the buffer empty again. A failed write leaves statistics only. */
+    spillHeld() {
+        try {
+            this.spill.append(this.records.subarray(0, this.count * review_record_RECORD_WORDS));
+            this.count = 0;
+        }
+        catch {
+            this.letGo();
+        }
+    }
+    /** Statistics only from now on: every hash let go, on disk too. */
+    letGo() {
+        this.spill?.remove();
+        this.spill = undefined;
+        this.unhashed = true;
+        this.records = new Uint32Array(0);
+        this.count = 0;
     }
 }
 /** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
@@ -1527,14 +1723,17 @@ function messagesChars(messages) {
         chars += contentChars(message?.content);
     return chars;
 }
-/** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
 /** The review data of no samples (the head of a deleted dataset). */
 function emptyReviewData() {
     return new ReviewCollector().data();
 }
-function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
+/**
+ * Joins ranges' data in file order, line numbers made absolute by each range's first line. With `spilled`, the
+ * ranges' records are already on disk there (their `records` are empty).
+ */
+function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spilled) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
-    const hashed = samples <= maxHashed && parts.every((p) => isHashed(p.data));
+    const hashed = !spilled && samples <= maxHashed && parts.every((p) => isHashed(p.data));
     const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
     const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
     const dists = {
@@ -1559,7 +1758,7 @@ function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {
         for (const name of DISTRIBUTIONS)
             dists[name].merge(reviewDistribution(data, name));
     }
-    return { format, samples, records, stats: packStats(counters, dists) };
+    return { format, samples, records, stats: packStats(counters, dists), ...(spilled ? { spilled } : {}) };
 }
 /** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
 const INLINE_WORDS = 4096;
@@ -1569,6 +1768,14 @@ const INLINE_WORDS = 4096;
  * its young generation by about 150 MiB); a large file's data kept as it is (copying would double it).
  */
 class ReviewStore {
+    spillRoot;
+    /**
+     * `spillRoot`: the directory (made on first use) under which large files' records are partitioned to disk; it
+     * is the run's, and `dispose` removes it.
+     */
+    constructor(spillRoot) {
+        this.spillRoot = spillRoot;
+    }
     words = new Uint32Array(4096);
     wordsUsed = 0;
     numbers = new Float64Array(1024);
@@ -1582,7 +1789,7 @@ class ReviewStore {
         const slot = this.count++;
         if (this.slots.length < this.count * SLOT)
             this.slots = grown(this.slots, this.count * SLOT);
-        if (data.records.length + data.stats.length > INLINE_WORDS) {
+        if (data.spilled || data.records.length + data.stats.length > INLINE_WORDS) {
             this.large.set(slot, data);
             return slot;
         }
@@ -1603,6 +1810,11 @@ class ReviewStore {
         this.wordsUsed += data.records.length;
         this.numbersUsed += data.stats.length;
         return slot;
+    }
+    /** Removes what the store's files put on disk. */
+    dispose() {
+        if (this.spillRoot !== undefined)
+            rmSync(this.spillRoot, { recursive: true, force: true });
     }
     /** The data of a slot (views into the shared arrays: valid until the next add). */
     get(slot) {
@@ -1642,7 +1854,9 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  * every line must share it.
  */
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
-    const collector = options.review && rules !== 'utf8' ? new ReviewCollector(options.reviewMaxSamples) : undefined;
+    const collector = options.review && rules !== 'utf8'
+        ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot)
+        : undefined;
     if (collector)
         await loadHasher();
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);

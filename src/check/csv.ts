@@ -141,7 +141,7 @@ class CsvRecordReader {
 
 /** Reads the CSV and applies DictReader's header and field-count rules. */
 export async function scanCsv(path: string, bytes: number, options: ReadOptions = {}): Promise<CsvScanResult> {
-  const collector = options.review ? new ReviewCollector(options.reviewMaxSamples) : undefined;
+  const collector = options.review ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot) : undefined;
   if (collector) await loadHasher();
   const reader = new CsvRecordReader(collector !== undefined);
   let header: string[] = [];

@@ -13,6 +13,7 @@ import { parquetProblem, readParquetSummary } from './parquet.js';
 import type { CheckReport } from './types.js';
 import type { Utf8Problem } from './utf8.js';
 import type { ReviewData } from './review-collector.js';
+import { removeSpilled } from './record-spill.js';
 
 export interface CheckTarget {
   /** Workspace-relative, for messages and annotations. */
@@ -47,6 +48,9 @@ export async function checkDataset(
     sha256 = hash;
     review = data;
   });
+  // A failed file is not reviewed: what its review partitioned to disk goes at once.
+  const spilled = review?.spilled;
+  if (!report.passed && spilled) removeSpilled(spilled);
   return { report, sha256: report.passed ? sha256 : undefined, ...(report.passed && review ? { review } : {}) };
 }
 

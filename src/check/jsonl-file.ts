@@ -14,6 +14,7 @@ import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
 import type { ReadOptions } from './lines.js';
 import { MAX_WARNINGS } from './types.js';
 import { DEFAULT_MAX_HASHED_SAMPLES, mergeReviewData, type ReviewData } from './review-collector.js';
+import { RecordSpill, type SpilledRecords } from './record-spill.js';
 import { defaultWorkerScript, type RangeTask, type WorkerReply } from './worker-protocol.js';
 
 export interface ParallelOptions {
@@ -71,16 +72,18 @@ export async function checkJsonlFile(
       firstFormat: firstLine.firstFormat,
       maxLineBytes: read.maxLineBytes,
       review: read.review,
-      reviewMaxSamples: read.reviewMaxSamples,
+      // A range holds its own records whatever their number (a few MiB of lines); the bound is the whole file's.
+      reviewMaxSamples: Infinity,
     }));
     const results = new Array<JsonlScanResult>(tasks.length);
-    const bound = reviewBound(results, read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES);
-    const keep = bound.keep;
+    const maxHashed = read.reviewMaxSamples ?? DEFAULT_MAX_HASHED_SAMPLES;
+    const sink = reviewSink(results, maxHashed, read.reviewSpillRoot);
+    const keep = sink.keep;
     let next = 0;
     const take = () => {
       if (next >= tasks.length) return -1;
-      // Past the bound, the ranges still to scan hash nothing: statistics only, and no time spent on hashes.
-      if (bound.over()) tasks[next]!.reviewMaxSamples = 0;
+      // Once the hashes are let go, the ranges still to scan hash nothing: no time spent on hashes.
+      if (sink.unhashed()) tasks[next]!.reviewMaxSamples = 0;
       return next++;
     };
     let sha256: string | undefined;
@@ -105,7 +108,7 @@ export async function checkJsonlFile(
       Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take))]),
       ...(read.signal ? [abortion(read.signal)] : []),
     ]);
-    const merged = mergeRangeResults(results, read.reviewMaxSamples);
+    const merged = mergeRangeResults(results, maxHashed, sink.finish());
     if (firstLine.problem && !merged.problem) {
       merged.problem = firstLine.problem;
       merged.samples = 0;
@@ -117,33 +120,84 @@ export async function checkJsonlFile(
 }
 
 /**
- * Stores each range's result as it arrives; once the ranges' samples pass the review's bound, the hashes held are
- * let go at once (a 3 GiB file's would otherwise all wait for the merge), and the review keeps statistics only.
+ * Stores each range's result as it arrives. Once the ranges' samples pass the bound the review holds in memory,
+ * the records go to a RecordSpill, in file order, as soon as every range before them has arrived (a 3 GiB file's
+ * would otherwise all wait for the merge). Without a spill root, or when writing fails, the hashes are let go
+ * instead, and the ranges still to scan hash nothing: statistics only.
  */
-function reviewBound(
+function reviewSink(
   results: JsonlScanResult[],
   maxHashed: number,
-): { keep: (index: number, result: JsonlScanResult) => void; over: () => boolean } {
+  spillRoot: string | undefined,
+): {
+  keep: (index: number, result: JsonlScanResult) => void;
+  unhashed: () => boolean;
+  finish: () => SpilledRecords | undefined;
+} {
   let samples = 0;
-  const unhashed = (result: JsonlScanResult) => {
+  let spill: RecordSpill | undefined;
+  let unhashed = false;
+  /** Ranges before this one are in the spill; `lines` counts their lines. */
+  let spilledRanges = 0;
+  let lines = 0;
+  const withoutRecords = (result: JsonlScanResult) => {
     if (result.review && result.review.records.length > 0)
       result.review = { ...result.review, records: new Uint32Array(0) };
+  };
+  const letGo = () => {
+    spill?.remove();
+    spill = undefined;
+    unhashed = true;
+    for (const stored of results) if (stored) withoutRecords(stored);
+  };
+  const drain = () => {
+    try {
+      for (; spilledRanges < results.length && results[spilledRanges]; spilledRanges += 1) {
+        const result = results[spilledRanges]!;
+        if (result.review) spill!.append(result.review.records, lines);
+        withoutRecords(result);
+        lines += result.lines;
+      }
+    } catch {
+      letGo();
+    }
   };
   return {
     keep(index, result) {
       results[index] = result;
       if (!result.review) return;
-      const over = samples > maxHashed;
+      if (unhashed) return withoutRecords(result);
       samples += result.review.samples;
-      if (over) unhashed(result);
-      else if (samples > maxHashed) for (const stored of results) if (stored) unhashed(stored);
+      if (!spill && samples > maxHashed) {
+        try {
+          if (spillRoot === undefined) return letGo();
+          spill = new RecordSpill(spillRoot);
+        } catch {
+          return letGo();
+        }
+      }
+      if (spill) drain();
     },
-    over: () => samples > maxHashed,
+    unhashed: () => unhashed,
+    finish() {
+      if (!spill) return undefined;
+      drain();
+      try {
+        return spill?.finish();
+      } catch {
+        letGo();
+        return undefined;
+      }
+    },
   };
 }
 
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
-export function mergeRangeResults(results: JsonlScanResult[], reviewMaxSamples?: number): JsonlScanResult {
+export function mergeRangeResults(
+  results: JsonlScanResult[],
+  reviewMaxSamples?: number,
+  spilled?: SpilledRecords,
+): JsonlScanResult {
   const merged: JsonlScanResult = {
     lines: 0,
     samples: 0,
@@ -178,7 +232,7 @@ export function mergeRangeResults(results: JsonlScanResult[], reviewMaxSamples?:
   }
   merged.problem = firstProblem;
   if (firstProblem) merged.samples = samplesToProblem;
-  if (reviews.length > 0) merged.review = mergeReviewData(reviews, reviewMaxSamples);
+  if (reviews.length > 0) merged.review = mergeReviewData(reviews, reviewMaxSamples, spilled);
   return merged;
 }
 

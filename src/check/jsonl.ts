@@ -43,7 +43,10 @@ export async function scanJsonl(
   firstFormat?: DatasetFormat,
   options: ReadOptions = {},
 ): Promise<JsonlScanResult> {
-  const collector = options.review && rules !== 'utf8' ? new ReviewCollector(options.reviewMaxSamples) : undefined;
+  const collector =
+    options.review && rules !== 'utf8'
+      ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot)
+      : undefined;
   if (collector) await loadHasher();
   const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
   const read = await readLines(path, range, visitor, options);

@@ -37,8 +37,10 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** JSONL: collect each passing sample's hashes and statistics for the dataset review. */
   review?: boolean;
-  /** The most samples of a file whose hashes the review holds (DEFAULT_MAX_HASHED_SAMPLES). */
+  /** The most samples of a file whose hashes the review holds in memory (DEFAULT_MAX_HASHED_SAMPLES). */
   reviewMaxSamples?: number;
+  /** Where hashes past reviewMaxSamples are partitioned to disk; without it, such a file gets statistics only. */
+  reviewSpillRoot?: string;
 }
 
 /**

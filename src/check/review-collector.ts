@@ -2,14 +2,15 @@
  * What the check's parse hands the review, sample by sample: each sample's canonical hash and its prompt's, its
  * line, and the statistics. Only hashes are kept (24 bytes a sample, in typed arrays), never the samples.
  */
+import { rmSync } from 'node:fs';
 import { FORMAT_KEYS } from './jsonl-rules.js';
 import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
 import { hashSample } from './sample-hash.js';
+import { RecordSpill, type SpilledRecords } from './record-spill.js';
+import { HAS_PROMPT, RECORD_WORDS } from './review-record.js';
 
-/** Words a sample takes in `records`: sample hash (2), prompt hash (2), line, flags. */
-export const RECORD_WORDS = 6;
-export const HAS_PROMPT = 1;
+export { HAS_PROMPT, RECORD_WORDS } from './review-record.js';
 
 export interface ReviewCounters {
   without_system: number;
@@ -34,6 +35,8 @@ export interface ReviewData {
   records: Uint32Array;
   /** The counters (COUNTERS' order), then each distribution (DISTRIBUTIONS' order) as Distribution.packInto writes it. */
   stats: Float64Array;
+  /** Past the bound in memory: where the records are on disk (then `records` is empty). */
+  spilled?: SpilledRecords;
 }
 
 export function reviewCounters(data: ReviewData): ReviewCounters {
@@ -56,14 +59,14 @@ function packStats(counters: ReviewCounters, distributions: Record<ReviewDistrib
 }
 
 /**
- * The most samples whose hashes a file's review holds (24 bytes each, in memory; more would need them partitioned
- * to disk, which is not built yet). Past it, the review keeps its statistics and says the rest was not counted.
+ * The most samples whose hashes a file's review holds in memory (24 bytes each, 12 MB). Past it, they are
+ * partitioned to disk (RecordSpill); where that cannot be done, the review keeps statistics only and says so.
  */
 export const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
 
-/** Whether every sample's hashes are in `records` (false past the bound: statistics only). */
+/** Whether every sample's hashes are kept, in `records` or on disk (false: statistics only). */
 export function isHashed(data: ReviewData): boolean {
-  return data.records.length === data.samples * RECORD_WORDS;
+  return data.spilled !== undefined || data.records.length === data.samples * RECORD_WORDS;
 }
 
 export class ReviewCollector {
@@ -84,8 +87,16 @@ export class ReviewCollector {
 
   /** Samples seen, hashed or not. */
   private samples = 0;
+  /** Past the bound: the records on disk, `records` then being the buffer that fills them. */
+  private spill: RecordSpill | undefined;
+  /** Past the bound with no spill (none asked for, or writing it failed): statistics only. */
+  private unhashed = false;
 
-  constructor(private readonly maxHashed = DEFAULT_MAX_HASHED_SAMPLES) {}
+  /** `spillRoot`: where records past `maxHashed` are partitioned to disk; without one, statistics only past it. */
+  constructor(
+    private readonly maxHashed = DEFAULT_MAX_HASHED_SAMPLES,
+    private readonly spillRoot?: string,
+  ) {}
 
   /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
   add(sample: Record<string, unknown>, format: DatasetFormat | undefined, line: number): void {
@@ -93,19 +104,17 @@ export class ReviewCollector {
     this.format ??= kind ?? null;
     this.samples += 1;
     this.addStats(sample, kind);
-    if (this.samples > this.maxHashed) {
-      // Over the bound: statistics only, and the hashes held so far let go (nor is anything hashed from now on).
-      if (this.count > 0) {
-        this.records = new Uint32Array(0);
-        this.count = 0;
-      }
-      return;
-    }
+    if (this.samples > this.maxHashed && !this.spill && !this.unhashed) this.spillOrLetGo();
+    if (this.unhashed) return;
     const { whole, prompt: promptHash } = hashSample(sample, kind);
     if (this.count * RECORD_WORDS === this.records.length) {
-      const grown = new Uint32Array(this.records.length * 2);
-      grown.set(this.records);
-      this.records = grown;
+      if (this.spill) this.spillHeld();
+      else {
+        const grown = new Uint32Array(this.records.length * 2);
+        grown.set(this.records);
+        this.records = grown;
+      }
+      if (this.unhashed) return;
     }
     const at = this.count * RECORD_WORDS;
     this.records[at] = whole.hi;
@@ -167,12 +176,52 @@ export class ReviewCollector {
   }
 
   data(): ReviewData {
+    let spilled: SpilledRecords | undefined;
+    if (this.spill) {
+      this.spillHeld();
+      try {
+        spilled = this.spill?.finish();
+      } catch {
+        this.letGo();
+      }
+    }
     return {
       format: this.format,
       samples: this.samples,
       records: this.records.slice(0, this.count * RECORD_WORDS),
       stats: packStats(this.counters, this),
+      ...(spilled ? { spilled } : {}),
     };
+  }
+
+  /** Past the bound: the records held go to a spill, or (without one) are let go. */
+  private spillOrLetGo(): void {
+    if (this.spillRoot === undefined) return this.letGo();
+    try {
+      this.spill = new RecordSpill(this.spillRoot);
+    } catch {
+      return this.letGo();
+    }
+    this.spillHeld();
+  }
+
+  /** The records held, appended to the spill; the buffer empty again. A failed write leaves statistics only. */
+  private spillHeld(): void {
+    try {
+      this.spill!.append(this.records.subarray(0, this.count * RECORD_WORDS));
+      this.count = 0;
+    } catch {
+      this.letGo();
+    }
+  }
+
+  /** Statistics only from now on: every hash let go, on disk too. */
+  private letGo(): void {
+    this.spill?.remove();
+    this.spill = undefined;
+    this.unhashed = true;
+    this.records = new Uint32Array(0);
+    this.count = 0;
   }
 }
 
@@ -200,18 +249,22 @@ function messagesChars(messages: unknown): number {
   return chars;
 }
 
-/** Joins ranges' data in file order, line numbers made absolute by each range's first line. */
 /** The review data of no samples (the head of a deleted dataset). */
 export function emptyReviewData(): ReviewData {
   return new ReviewCollector().data();
 }
 
+/**
+ * Joins ranges' data in file order, line numbers made absolute by each range's first line. With `spilled`, the
+ * ranges' records are already on disk there (their `records` are empty).
+ */
 export function mergeReviewData(
   parts: Array<{ data: ReviewData; lineOffset: number }>,
   maxHashed = DEFAULT_MAX_HASHED_SAMPLES,
+  spilled?: SpilledRecords,
 ): ReviewData {
   const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
-  const hashed = samples <= maxHashed && parts.every((p) => isHashed(p.data));
+  const hashed = !spilled && samples <= maxHashed && parts.every((p) => isHashed(p.data));
   const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
   const counters: ReviewCounters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
   const dists: Record<ReviewDistribution, Distribution> = {
@@ -233,7 +286,7 @@ export function mergeReviewData(
     for (const name of COUNTERS) counters[name] += partCounters[name];
     for (const name of DISTRIBUTIONS) dists[name].merge(reviewDistribution(data, name));
   }
-  return { format, samples, records, stats: packStats(counters, dists) };
+  return { format, samples, records, stats: packStats(counters, dists), ...(spilled ? { spilled } : {}) };
 }
 
 /** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
@@ -245,6 +298,12 @@ const INLINE_WORDS = 4096;
  * its young generation by about 150 MiB); a large file's data kept as it is (copying would double it).
  */
 export class ReviewStore {
+  /**
+   * `spillRoot`: the directory (made on first use) under which large files' records are partitioned to disk; it
+   * is the run's, and `dispose` removes it.
+   */
+  constructor(readonly spillRoot?: string) {}
+
   private words = new Uint32Array(4096);
   private wordsUsed = 0;
   private numbers = new Float64Array(1024);
@@ -258,7 +317,7 @@ export class ReviewStore {
   add(data: ReviewData): number {
     const slot = this.count++;
     if (this.slots.length < this.count * SLOT) this.slots = grown(this.slots, this.count * SLOT);
-    if (data.records.length + data.stats.length > INLINE_WORDS) {
+    if (data.spilled || data.records.length + data.stats.length > INLINE_WORDS) {
       this.large.set(slot, data);
       return slot;
     }
@@ -282,6 +341,11 @@ export class ReviewStore {
     this.wordsUsed += data.records.length;
     this.numbersUsed += data.stats.length;
     return slot;
+  }
+
+  /** Removes what the store's files put on disk. */
+  dispose(): void {
+    if (this.spillRoot !== undefined) rmSync(this.spillRoot, { recursive: true, force: true });
   }
 
   /** The data of a slot (views into the shared arrays: valid until the next add). */

@@ -181,13 +181,20 @@ export function withinFile(data: ReviewData): WithinFile {
   return { duplicates, conflicts, firstDuplicate, firstConflict };
 }
 
+/** An example of a change: its line (in the head, or the base for a removed sample) and its sample hash. */
+export interface ExamplePick {
+  line: number;
+  hi: number;
+  lo: number;
+}
+
 export interface Change {
   added: number;
   removed: number;
   modified: number;
   unchanged: number;
-  /** Indices (head, base, head) of the examples: the smallest sample hashes of each kind. */
-  examples: { added: number[]; removed: number[]; modified: number[] };
+  /** The examples of each kind: the smallest sample hashes (then lines), at most MAX_EXAMPLES. */
+  examples: { added: ExamplePick[]; removed: ExamplePick[]; modified: ExamplePick[] };
 }
 
 /**
@@ -254,8 +261,8 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
   };
 }
 
-/** The MAX_EXAMPLES indices with the smallest sample hashes (then lines), in that order: one pass, no sort. */
-function smallest(data: ReviewData, indices: Uint32Array): number[] {
+/** The MAX_EXAMPLES samples with the smallest sample hashes (then lines), in that order: one pass, no sort. */
+function smallest(data: ReviewData, indices: Uint32Array): ExamplePick[] {
   const best: number[] = [];
   const before = (x: number, y: number) => (compareKey(data, x, data, y, SAMPLE) || x - y) < 0;
   for (const index of indices) {
@@ -264,7 +271,16 @@ function smallest(data: ReviewData, indices: Uint32Array): number[] {
     best[at] = index;
     for (; at > 0 && before(best[at]!, best[at - 1]!); at -= 1) [best[at], best[at - 1]] = [best[at - 1]!, best[at]!];
   }
-  return best;
+  return best.map((index) => ({
+    line: lineOf(data, index),
+    hi: word(data, index, SAMPLE),
+    lo: word(data, index, SAMPLE + 1),
+  }));
+}
+
+/** The MAX_EXAMPLES picks with the smallest sample hashes, then lines (the same order `smallest` keeps). */
+export function smallestPicks(picks: ExamplePick[]): ExamplePick[] {
+  return [...picks].sort((a, b) => a.hi - b.hi || a.lo - b.lo || a.line - b.line).slice(0, MAX_EXAMPLES);
 }
 
 export interface FileOverlap {

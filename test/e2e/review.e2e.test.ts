@@ -3,7 +3,7 @@
  * on a pull request: a base commit, the pull request's head, and the test merge commit with both parents.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -317,29 +317,38 @@ describe('the dataset review on a pull request', () => {
     expect((JSON.parse(off.outputs.files!) as FileResult[])[0]!.review).toBeNull();
   });
 
-  it('keeps statistics only past TOGETHER_REVIEW_MAX_SAMPLES, says so, and fails closed with fail-on', async () => {
+  it('partitions hashes past TOGETHER_REVIEW_MAX_SAMPLES to RUNNER_TEMP: the same review as in memory, nothing left there', async () => {
+    const head = jsonl([
+      chat('q6', 'new'),
+      reserialised('q5', 'a5'),
+      chat('q3', 'a3'),
+      chat('q2', 'a2, now revised'),
+      chat('q1', 'a1'),
+      chat('q1', 'a1'),
+      chat('q2', 'another answer'),
+    ]);
     const repo = await pullRequestRepo(
-      { 'big.jsonl': BASE, 'small.jsonl': jsonl([chat('q1', 'a1')]) },
-      { 'big.jsonl': jsonl([chat('q1', 'a1'), chat('q1', 'a1'), chat('q2', 'a2'), chat('q3', 'a3')]) },
+      { 'train.jsonl': BASE, 'valid.jsonl': jsonl([chat('q9', 'a9')]) },
+      { 'train.jsonl': head, 'valid.jsonl': jsonl([chat('q9', 'a9'), chat('q3', 'a3'), chat('q1', 'other')]) },
     );
-    const env = { ...prEnv, TOGETHER_REVIEW_MAX_SAMPLES: '3' };
-    const run = await runAction({ workspace: repo, inputs: { mode: 'check', path: '*.jsonl' }, env });
-    expect(run.exitCode, run.stdout).toBe(0);
-    const files = JSON.parse(run.outputs.files!) as FileResult[];
-    const big = reviewOf(files, 'big.jsonl');
-    expect(big).toMatchObject({ samples: 4, duplicates: null, conflicts: null, overlap: {}, base: null, added: null });
-    expect(big.stats).toMatchObject({ format: 'conversation', samples: 4 });
-    expect(big.base_note).toMatch(/^statistics only: 4 samples, more than the 3 .*TOGETHER_REVIEW_MAX_SAMPLES/);
-    // The small file is reviewed in full, and overlaps nothing it can count in the big one.
-    expect(reviewOf(files, 'small.jsonl')).toMatchObject({ duplicates: 0, unchanged: 1, overlap: {} });
-    expect(run.summary).toContain('<td>4 (no base)</td><td>—</td><td>—</td><td>—</td><td>—</td><td>—</td>');
-
-    const gated = await runAction({
+    const inputs = { mode: 'check', path: '*.jsonl' };
+    const inMemory = await runAction({ workspace: repo, inputs, env: prEnv });
+    const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'review-runner-temp-'));
+    dirs.push(runnerTemp);
+    // Both versions of train.jsonl (7 and 5 samples) and nothing of valid.jsonl (3) pass the bound of 4.
+    const partitioned = await runAction({
       workspace: repo,
-      inputs: { mode: 'check', path: '*.jsonl', 'fail-on': 'duplicates' },
-      env,
+      inputs,
+      env: { ...prEnv, TOGETHER_REVIEW_MAX_SAMPLES: '4', RUNNER_TEMP: runnerTemp },
     });
-    expect(gated.exitCode).toBe(1);
-    expect(gated.stdout).toMatch(/big\.jsonl.*could not count what fail-on names/);
+    expect(partitioned.exitCode, partitioned.stdout).toBe(0);
+    const files = JSON.parse(partitioned.outputs.files!) as FileResult[];
+    expect(reviewOf(files, 'train.jsonl')).toMatchObject({ duplicates: 1, conflicts: 1, added: 3, modified: 1 });
+    expect(files.map((f) => f.review)).toEqual(
+      (JSON.parse(inMemory.outputs.files!) as FileResult[]).map((f) => f.review),
+    );
+    expect(partitioned.summary).toBe(inMemory.summary);
+    // Only the manifest is left: the review's folders are removed.
+    expect(await readdir(runnerTemp)).toEqual([expect.stringMatching(/^together-upload-manifest-.*\.json$/)]);
   });
 });

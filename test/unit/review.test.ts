@@ -171,4 +171,12 @@ describe('the multiset arithmetic', () => {
     expect(gateMessage(review, ['duplicates'])).toMatch(/2 duplicate samples \(fail-on: duplicates\)/);
     expect(gateMessage(review, ['conflicts', 'overlap'])).toBeUndefined();
   });
+
+  it('fails closed when what fail-on names could not be counted (statistics only)', () => {
+    const review = { samples: 9, duplicates: null, conflicts: null, overlap: {} } as unknown as Parameters<
+      typeof gateMessage
+    >[0];
+    expect(gateMessage(review, ['overlap'])).toMatch(/could not count what fail-on names/);
+    expect(gateMessage(review, [])).toBeUndefined();
+  });
 });

@@ -85,6 +85,7 @@ describe('readSettings', () => {
       pullRequest: undefined,
       notes: [],
       manifestPath: path.join(tmpdir(), 'together-upload-manifest-step.json'),
+      tempRoot: tmpdir(),
       estimateModel: '',
       estimateEpochs: 1,
       run: { repository: '', commit: '', ref: '', workflow: '', job: '', runId: '', runAttempt: '', event: '' },
@@ -94,6 +95,7 @@ describe('readSettings', () => {
   it('puts the manifest under RUNNER_TEMP, named after the step, or where manifest-path says (in the workspace)', async () => {
     const env = { RUNNER_TEMP: '/runner/temp', GITHUB_ACTION: 'upload', GITHUB_WORKSPACE: '/ws' };
     expect((await inputs({}, env)).result.manifestPath).toBe('/runner/temp/together-upload-manifest-upload.json');
+    expect((await inputs({}, env)).result.tempRoot).toBe('/runner/temp');
     expect((await inputs({ 'manifest-path': 'out/m.json' }, env)).result.manifestPath).toBe('/ws/out/m.json');
     expect((await inputs({ 'manifest-path': '/abs/m.json' }, env)).result.manifestPath).toBe('/abs/m.json');
   });
