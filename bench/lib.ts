@@ -110,16 +110,21 @@ const WORDS = (
   'model data train answer question customer order refund shipping account password invoice support product'
 ).split(' ');
 
-/**
- * Writes a conversational JSONL of about `bytes` (whole lines): a system prompt, then 1 to 4 user/assistant turns
- * of 5 to 200 words each, from a fixed seed so every run checks the same file.
- */
 /** Where the generated conversational file of this size lives (the name changes when the generator does). */
-export function conversationFile(mebibytes: number): string {
-  return path.join(BENCH_DIR, `conversation-${mebibytes}mib-v2.jsonl`);
+export function conversationFile(mebibytes: number, shape: 'long' | 'short' = 'long'): string {
+  return path.join(BENCH_DIR, `conversation-${mebibytes}mib-${shape === 'short' ? 'short-' : ''}v2.jsonl`);
 }
 
-export async function writeConversationJsonl(file: string, bytes: number): Promise<void> {
+/**
+ * Writes a conversational JSONL of about `bytes` (whole lines), from a fixed seed so every run checks the same
+ * file. `long`: a system prompt, then 1 to 4 user/assistant turns of 5 to 200 words each (about 2.8 KB a sample).
+ * `short`: one user/assistant turn of 3 to 25 words each (about 250 bytes a sample: 4 million in 1 GiB).
+ */
+export async function writeConversationJsonl(
+  file: string,
+  bytes: number,
+  shape: 'long' | 'short' = 'long',
+): Promise<void> {
   try {
     if ((await stat(file)).size >= bytes) return;
   } catch {
@@ -136,6 +141,17 @@ export async function writeConversationJsonl(file: string, bytes: number): Promi
   while (written < bytes) {
     const lines: string[] = [];
     for (let i = 0; i < 2000; i += 1) {
+      if (shape === 'short') {
+        lines.push(
+          JSON.stringify({
+            messages: [
+              { role: 'user', content: words(3, 25) },
+              { role: 'assistant', content: words(3, 25) },
+            ],
+          }),
+        );
+        continue;
+      }
       const messages = [{ role: 'system', content: `You are a helpful assistant. ${words(5, 30)}` }];
       const turns = 1 + Math.floor(random() * 4);
       for (let t = 0; t < turns; t += 1) {
