@@ -46863,13 +46863,24 @@ class RecordSpill {
         this.used[p] = 0;
     }
 }
-/** The records of one partition, in file order. */
+/** The records of one partition, in file order (read straight into the typed array: no copy of the file). */
 function readPartition(spilled, p) {
-    if (spilled.counts[p] === 0)
-        return new Uint32Array(0);
-    const bytes = (0,external_node_fs_namespaceObject.readFileSync)(partitionFile(spilled.dir, p));
-    const words = new Uint32Array(bytes.byteLength / 4);
-    new Uint8Array(words.buffer).set(bytes);
+    const words = new Uint32Array(spilled.counts[p] * RECORD_WORDS);
+    if (words.length === 0)
+        return words;
+    const bytes = new Uint8Array(words.buffer);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(partitionFile(spilled.dir, p), 'r');
+    try {
+        for (let at = 0; at < bytes.length;) {
+            const read = (0,external_node_fs_namespaceObject.readSync)(fd, bytes, at, bytes.length - at, at);
+            if (read === 0)
+                throw new Error(`the review's records on disk are shorter than written (${partitionFile(spilled.dir, p)})`);
+            at += read;
+        }
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
     return words;
 }
 /** The records of `records` in partition `p`, in their order. */

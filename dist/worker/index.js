@@ -1463,13 +1463,24 @@ class RecordSpill {
         this.used[p] = 0;
     }
 }
-/** The records of one partition, in file order. */
+/** The records of one partition, in file order (read straight into the typed array: no copy of the file). */
 function readPartition(spilled, p) {
-    if (spilled.counts[p] === 0)
-        return new Uint32Array(0);
-    const bytes = readFileSync(partitionFile(spilled.dir, p));
-    const words = new Uint32Array(bytes.byteLength / 4);
-    new Uint8Array(words.buffer).set(bytes);
+    const words = new Uint32Array(spilled.counts[p] * RECORD_WORDS);
+    if (words.length === 0)
+        return words;
+    const bytes = new Uint8Array(words.buffer);
+    const fd = openSync(partitionFile(spilled.dir, p), 'r');
+    try {
+        for (let at = 0; at < bytes.length;) {
+            const read = readSync(fd, bytes, at, bytes.length - at, at);
+            if (read === 0)
+                throw new Error(`the review's records on disk are shorter than written (${partitionFile(spilled.dir, p)})`);
+            at += read;
+        }
+    }
+    finally {
+        closeSync(fd);
+    }
     return words;
 }
 /** The records of `records` in partition `p`, in their order. */
@@ -1997,7 +2008,11 @@ port.on('message', (message) => {
                 maxLineBytes: task.maxLineBytes,
                 review: task.review,
                 reviewMaxSamples: task.reviewMaxSamples,
-            }).then((result) => reply({ kind: 'scan', index, ok: true, result }), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
+            }).then(
+            // The review's arrays are handed over, not copied: a 1 GiB file sends the main thread 120 MB of them.
+            (result) => port.postMessage({ kind: 'scan', index, ok: true, result }, result.review
+                ? [result.review.records.buffer, result.review.stats.buffer]
+                : []), (error) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }));
             return;
         }
     }

@@ -5,7 +5,7 @@
  * every count of the review is the sum of its counts over the partitions, and one partition at a time is all the
  * review needs in memory.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { FLAGS, HAS_PROMPT, LINE, PROMPT_HASH, RECORD_WORDS, SAMPLE_HASH } from './review-record.js';
 
@@ -75,12 +75,22 @@ export class RecordSpill {
   }
 }
 
-/** The records of one partition, in file order. */
+/** The records of one partition, in file order (read straight into the typed array: no copy of the file). */
 export function readPartition(spilled: SpilledRecords, p: number): Uint32Array {
-  if (spilled.counts[p] === 0) return new Uint32Array(0);
-  const bytes = readFileSync(partitionFile(spilled.dir, p));
-  const words = new Uint32Array(bytes.byteLength / 4);
-  new Uint8Array(words.buffer).set(bytes);
+  const words = new Uint32Array(spilled.counts[p]! * RECORD_WORDS);
+  if (words.length === 0) return words;
+  const bytes = new Uint8Array(words.buffer);
+  const fd = openSync(partitionFile(spilled.dir, p), 'r');
+  try {
+    for (let at = 0; at < bytes.length;) {
+      const read = readSync(fd, bytes, at, bytes.length - at, at);
+      if (read === 0)
+        throw new Error(`the review's records on disk are shorter than written (${partitionFile(spilled.dir, p)})`);
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
   return words;
 }
 
