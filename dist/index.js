@@ -46813,6 +46813,12 @@ const HAS_PROMPT = 1;
 /** Partitions of a spilled file (a power of two): 4 million samples make partitions of 1.5 MB each. */
 const PARTITIONS = 64;
 const PARTITION_SHIFT = 32 - Math.log2(PARTITIONS);
+/**
+ * The most records a partition may hold: the review reads a partition whole, at about 44 bytes a record with its
+ * sort, so 1,000,000 take about 44 MB. Partitions fill evenly unless one prompt or sample repeats: it would take
+ * 64 million distinct samples to reach this otherwise.
+ */
+const MAX_PARTITION_RECORDS = 1_000_000;
 /** Records buffered per partition before they are appended to its file (64 KiB). */
 const BUFFER_RECORDS = 2730;
 /** The partition of the record at word `at` of `records`. */
@@ -46822,15 +46828,20 @@ function partitionOf(records, at) {
 }
 /** Writes records to a new directory under `root`, one file per partition, in the order they are appended. */
 class RecordSpill {
+    maxPartitionRecords;
     dir;
     buffers = Array.from({ length: PARTITIONS }, () => new Uint32Array(BUFFER_RECORDS * RECORD_WORDS));
     used = new Array(PARTITIONS).fill(0);
     counts = new Array(PARTITIONS).fill(0);
-    constructor(root) {
+    constructor(root, maxPartitionRecords = MAX_PARTITION_RECORDS) {
+        this.maxPartitionRecords = maxPartitionRecords;
         (0,external_node_fs_namespaceObject.mkdirSync)(root, { recursive: true });
         this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(root, 'records-'));
     }
-    /** Appends records (in file order), their lines moved by `lineOffset`. */
+    /**
+     * Appends records (in file order), their lines moved by `lineOffset`. Throws when writing fails or a partition
+     * passes its bound (then `remove` what was written).
+     */
     append(records, lineOffset = 0) {
         for (let at = 0; at < records.length; at += RECORD_WORDS) {
             const p = partitionOf(records, at);
@@ -46861,6 +46872,8 @@ class RecordSpill {
         (0,external_node_fs_namespaceObject.appendFileSync)(partitionFile(this.dir, p), new Uint8Array(buffer.buffer, 0, words * 4));
         this.counts[p] += words / RECORD_WORDS;
         this.used[p] = 0;
+        if (this.counts[p] > this.maxPartitionRecords)
+            throw new Error(`more than ${this.maxPartitionRecords.toLocaleString('en-US')} records share one partition (one prompt or sample repeats that often)`);
     }
 }
 /** The records of one partition, in file order (read straight into the typed array: no copy of the file). */
@@ -52750,9 +52763,9 @@ function reviewWithoutBase(data, within, overlap, baseNote) {
         examples: NO_EXAMPLES,
     };
 }
-/** Why a file's review has statistics only (its hashes could be neither held nor written to disk). */
+/** Why a file's review has statistics only (its hashes could be neither held nor partitioned to disk). */
 function unhashedNote(data, settings) {
-    return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), and the rest could not be written to RUNNER_TEMP, so duplicates, conflicts, overlap and the change against the base are not counted`;
+    return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), and they could not be partitioned to RUNNER_TEMP in parts that fit in memory (the disk is full, or one prompt or sample repeats more than ${MAX_PARTITION_RECORDS.toLocaleString('en-US')} times), so duplicates, conflicts, overlap and the change against the base are not counted`;
 }
 /** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */
 const MAX_LOGGED_REVIEWS = 200;

@@ -23,7 +23,7 @@ import {
 } from './review/analysis.js';
 import { changeByPartition, overlapByPartition, withinFileByPartition } from './review/partitions.js';
 import { emptyReviewData, isHashed, type ReviewData, type ReviewStore } from './check/review-collector.js';
-import { removeSpilled } from './check/record-spill.js';
+import { MAX_PARTITION_RECORDS, removeSpilled } from './check/record-spill.js';
 import {
   FETCH_HINT,
   findBaseCommit,
@@ -104,9 +104,9 @@ function reviewWithoutBase(
   };
 }
 
-/** Why a file's review has statistics only (its hashes could be neither held nor written to disk). */
+/** Why a file's review has statistics only (its hashes could be neither held nor partitioned to disk). */
 function unhashedNote(data: ReviewData, settings: ReviewSettings): string {
-  return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), and the rest could not be written to RUNNER_TEMP, so duplicates, conflicts, overlap and the change against the base are not counted`;
+  return `statistics only: ${data.samples.toLocaleString('en-US')} samples, more than the ${settings.reviewMaxSamples.toLocaleString('en-US')} whose hashes the review holds in memory (TOGETHER_REVIEW_MAX_SAMPLES), and they could not be partitioned to RUNNER_TEMP in parts that fit in memory (the disk is full, or one prompt or sample repeats more than ${MAX_PARTITION_RECORDS.toLocaleString('en-US')} times), so duplicates, conflicts, overlap and the change against the base are not counted`;
 }
 
 /** Files whose review gets a log line of its own (the rest are in the summary and the outputs). */

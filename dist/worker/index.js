@@ -1413,6 +1413,12 @@ const HAS_PROMPT = 1;
 /** Partitions of a spilled file (a power of two): 4 million samples make partitions of 1.5 MB each. */
 const PARTITIONS = 64;
 const PARTITION_SHIFT = 32 - Math.log2(PARTITIONS);
+/**
+ * The most records a partition may hold: the review reads a partition whole, at about 44 bytes a record with its
+ * sort, so 1,000,000 take about 44 MB. Partitions fill evenly unless one prompt or sample repeats: it would take
+ * 64 million distinct samples to reach this otherwise.
+ */
+const MAX_PARTITION_RECORDS = 1_000_000;
 /** Records buffered per partition before they are appended to its file (64 KiB). */
 const BUFFER_RECORDS = 2730;
 /** The partition of the record at word `at` of `records`. */
@@ -1422,15 +1428,20 @@ function partitionOf(records, at) {
 }
 /** Writes records to a new directory under `root`, one file per partition, in the order they are appended. */
 class RecordSpill {
+    maxPartitionRecords;
     dir;
     buffers = Array.from({ length: PARTITIONS }, () => new Uint32Array(BUFFER_RECORDS * review_record_RECORD_WORDS));
     used = new Array(PARTITIONS).fill(0);
     counts = new Array(PARTITIONS).fill(0);
-    constructor(root) {
+    constructor(root, maxPartitionRecords = MAX_PARTITION_RECORDS) {
+        this.maxPartitionRecords = maxPartitionRecords;
         (0,external_node_fs_namespaceObject.mkdirSync)(root, { recursive: true });
         this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(root, 'records-'));
     }
-    /** Appends records (in file order), their lines moved by `lineOffset`. */
+    /**
+     * Appends records (in file order), their lines moved by `lineOffset`. Throws when writing fails or a partition
+     * passes its bound (then `remove` what was written).
+     */
     append(records, lineOffset = 0) {
         for (let at = 0; at < records.length; at += review_record_RECORD_WORDS) {
             const p = partitionOf(records, at);
@@ -1461,6 +1472,8 @@ class RecordSpill {
         (0,external_node_fs_namespaceObject.appendFileSync)(partitionFile(this.dir, p), new Uint8Array(buffer.buffer, 0, words * 4));
         this.counts[p] += words / review_record_RECORD_WORDS;
         this.used[p] = 0;
+        if (this.counts[p] > this.maxPartitionRecords)
+            throw new Error(`more than ${this.maxPartitionRecords.toLocaleString('en-US')} records share one partition (one prompt or sample repeats that often)`);
     }
 }
 /** The records of one partition, in file order (read straight into the typed array: no copy of the file). */

@@ -13,6 +13,13 @@ import { FLAGS, HAS_PROMPT, LINE, PROMPT_HASH, RECORD_WORDS, SAMPLE_HASH } from 
 export const PARTITIONS = 64;
 const PARTITION_SHIFT = 32 - Math.log2(PARTITIONS);
 
+/**
+ * The most records a partition may hold: the review reads a partition whole, at about 44 bytes a record with its
+ * sort, so 1,000,000 take about 44 MB. Partitions fill evenly unless one prompt or sample repeats: it would take
+ * 64 million distinct samples to reach this otherwise.
+ */
+export const MAX_PARTITION_RECORDS = 1_000_000;
+
 /** Records buffered per partition before they are appended to its file (64 KiB). */
 const BUFFER_RECORDS = 2730;
 
@@ -36,12 +43,18 @@ export class RecordSpill {
   private readonly used = new Array<number>(PARTITIONS).fill(0);
   private readonly counts = new Array<number>(PARTITIONS).fill(0);
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    private readonly maxPartitionRecords = MAX_PARTITION_RECORDS,
+  ) {
     mkdirSync(root, { recursive: true });
     this.dir = mkdtempSync(path.join(root, 'records-'));
   }
 
-  /** Appends records (in file order), their lines moved by `lineOffset`. */
+  /**
+   * Appends records (in file order), their lines moved by `lineOffset`. Throws when writing fails or a partition
+   * passes its bound (then `remove` what was written).
+   */
   append(records: Uint32Array, lineOffset = 0): void {
     for (let at = 0; at < records.length; at += RECORD_WORDS) {
       const p = partitionOf(records, at);
@@ -72,6 +85,10 @@ export class RecordSpill {
     appendFileSync(partitionFile(this.dir, p), new Uint8Array(buffer.buffer, 0, words * 4));
     this.counts[p]! += words / RECORD_WORDS;
     this.used[p] = 0;
+    if (this.counts[p]! > this.maxPartitionRecords)
+      throw new Error(
+        `more than ${this.maxPartitionRecords.toLocaleString('en-US')} records share one partition (one prompt or sample repeats that often)`,
+      );
   }
 }
 

@@ -118,6 +118,20 @@ describe('RecordSpill', () => {
   });
 });
 
+describe('a partition past its bound', () => {
+  it('stops the spill: one sample repeated more often than a partition holds', () => {
+    const one = consistentData(1, 5, { samples: 10, prompts: 10 }).records;
+    const repeated = new Uint32Array(one.length * 10);
+    for (let i = 0; i < 10; i += 1) repeated.set(one, i * RECORD_WORDS);
+    const spill = new RecordSpill(tempRoot(), 9);
+    spill.append(repeated);
+    expect(() => spill.finish()).toThrow(/more than 9 records share one partition/);
+    const fits = new RecordSpill(tempRoot(), 10);
+    fits.append(repeated);
+    expect(fits.finish().counts.reduce((a, b) => a + b, 0)).toBe(10);
+  });
+});
+
 describe('the counts partition by partition', () => {
   const root = tempRoot();
   const pools = { samples: 3000, prompts: 1200 };
