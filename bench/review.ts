@@ -114,7 +114,7 @@ const verifyCompared = (r: { exitCode: number | null; stdout: string }) => {
  * A repository whose pull request (base, head, test merge commit) rewrites the last answer of every tenth line of
  * `file`; the environments of the review of that pull request and of the head's check alone.
  */
-export async function pullRequestChanging(file: string, name: string) {
+async function pullRequestChanging(file: string, name: string) {
   const repo = path.join(BENCH_DIR, name);
   await rm(repo, { recursive: true, force: true });
   await mkdir(repo, { recursive: true });

@@ -46864,6 +46864,41 @@ class RecordSpill {
     remove() {
         (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
     }
+    /**
+     * The ways to use a spill that give up rather than throw: a spill that cannot be made, written or finished (or
+     * whose partition passed its bound) is removed, and the caller keeps statistics only.
+     */
+    static open(root) {
+        if (root === undefined)
+            return undefined;
+        try {
+            return new RecordSpill(root);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** `append`, or false (and the spill removed) when it fails. */
+    tryAppend(records, lineOffset = 0) {
+        try {
+            this.append(records, lineOffset);
+            return true;
+        }
+        catch {
+            this.remove();
+            return false;
+        }
+    }
+    /** `finish`, or undefined (and the spill removed) when it fails. */
+    tryFinish() {
+        try {
+            return this.finish();
+        }
+        catch {
+            this.remove();
+            return undefined;
+        }
+    }
     flush(p) {
         const words = this.used[p];
         if (words === 0)
@@ -47075,12 +47110,9 @@ class ReviewCollector {
         let spilled;
         if (this.spill) {
             this.spillHeld();
-            try {
-                spilled = this.spill?.finish();
-            }
-            catch {
+            spilled = this.spill?.tryFinish();
+            if (!spilled)
                 this.letGo();
-            }
         }
         return {
             format: this.format,
@@ -47092,25 +47124,18 @@ class ReviewCollector {
     }
     /** Past the bound: the records held go to a spill, or (without one) are let go. */
     spillOrLetGo() {
-        if (this.spillRoot === undefined)
-            return this.letGo();
-        try {
-            this.spill = new RecordSpill(this.spillRoot);
-        }
-        catch {
-            return this.letGo();
-        }
-        this.spillHeld();
+        this.spill = RecordSpill.open(this.spillRoot);
+        if (this.spill)
+            this.spillHeld();
+        else
+            this.letGo();
     }
     /** The records held, appended to the spill; the buffer empty again. A failed write leaves statistics only. */
     spillHeld() {
-        try {
-            this.spill.append(this.records.subarray(0, this.count * RECORD_WORDS));
+        if (this.spill.tryAppend(this.records.subarray(0, this.count * RECORD_WORDS)))
             this.count = 0;
-        }
-        catch {
+        else
             this.letGo();
-        }
     }
     /** Statistics only from now on: every hash let go, on disk too. */
     letGo() {
@@ -47785,17 +47810,12 @@ function reviewSink(results, maxHashed, spillRoot) {
                 withoutRecords(stored);
     };
     const drain = () => {
-        try {
-            for (; spilledRanges < results.length && results[spilledRanges]; spilledRanges += 1) {
-                const result = results[spilledRanges];
-                if (result.review)
-                    spill.append(result.review.records, lines);
-                withoutRecords(result);
-                lines += result.lines;
-            }
-        }
-        catch {
-            letGo();
+        for (; spilledRanges < results.length && results[spilledRanges]; spilledRanges += 1) {
+            const result = results[spilledRanges];
+            if (result.review && !spill.tryAppend(result.review.records, lines))
+                return letGo();
+            withoutRecords(result);
+            lines += result.lines;
         }
     };
     return {
@@ -47807,30 +47827,19 @@ function reviewSink(results, maxHashed, spillRoot) {
                 return withoutRecords(result);
             samples += result.review.samples;
             if (!spill && samples > maxHashed) {
-                try {
-                    if (spillRoot === undefined)
-                        return letGo();
-                    spill = new RecordSpill(spillRoot);
-                }
-                catch {
+                spill = RecordSpill.open(spillRoot);
+                if (!spill)
                     return letGo();
-                }
             }
             if (spill)
                 drain();
         },
         unhashed: () => unhashed,
+        // Undefined when nothing was spilled or the spill gave up: the merge then finds the records gone (statistics only).
         finish() {
-            if (!spill)
-                return undefined;
-            drain();
-            try {
-                return spill?.finish();
-            }
-            catch {
-                letGo();
-                return undefined;
-            }
+            if (spill)
+                drain();
+            return spill?.tryFinish();
         },
     };
 }

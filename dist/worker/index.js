@@ -1464,6 +1464,41 @@ class RecordSpill {
     remove() {
         (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
     }
+    /**
+     * The ways to use a spill that give up rather than throw: a spill that cannot be made, written or finished (or
+     * whose partition passed its bound) is removed, and the caller keeps statistics only.
+     */
+    static open(root) {
+        if (root === undefined)
+            return undefined;
+        try {
+            return new RecordSpill(root);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** `append`, or false (and the spill removed) when it fails. */
+    tryAppend(records, lineOffset = 0) {
+        try {
+            this.append(records, lineOffset);
+            return true;
+        }
+        catch {
+            this.remove();
+            return false;
+        }
+    }
+    /** `finish`, or undefined (and the spill removed) when it fails. */
+    tryFinish() {
+        try {
+            return this.finish();
+        }
+        catch {
+            this.remove();
+            return undefined;
+        }
+    }
     flush(p) {
         const words = this.used[p];
         if (words === 0)
@@ -1675,12 +1710,9 @@ class ReviewCollector {
         let spilled;
         if (this.spill) {
             this.spillHeld();
-            try {
-                spilled = this.spill?.finish();
-            }
-            catch {
+            spilled = this.spill?.tryFinish();
+            if (!spilled)
                 this.letGo();
-            }
         }
         return {
             format: this.format,
@@ -1692,25 +1724,18 @@ class ReviewCollector {
     }
     /** Past the bound: the records held go to a spill, or (without one) are let go. */
     spillOrLetGo() {
-        if (this.spillRoot === undefined)
-            return this.letGo();
-        try {
-            this.spill = new RecordSpill(this.spillRoot);
-        }
-        catch {
-            return this.letGo();
-        }
-        this.spillHeld();
+        this.spill = RecordSpill.open(this.spillRoot);
+        if (this.spill)
+            this.spillHeld();
+        else
+            this.letGo();
     }
     /** The records held, appended to the spill; the buffer empty again. A failed write leaves statistics only. */
     spillHeld() {
-        try {
-            this.spill.append(this.records.subarray(0, this.count * review_record_RECORD_WORDS));
+        if (this.spill.tryAppend(this.records.subarray(0, this.count * review_record_RECORD_WORDS)))
             this.count = 0;
-        }
-        catch {
+        else
             this.letGo();
-        }
     }
     /** Statistics only from now on: every hash let go, on disk too. */
     letGo() {

@@ -151,15 +151,11 @@ function reviewSink(
     for (const stored of results) if (stored) withoutRecords(stored);
   };
   const drain = () => {
-    try {
-      for (; spilledRanges < results.length && results[spilledRanges]; spilledRanges += 1) {
-        const result = results[spilledRanges]!;
-        if (result.review) spill!.append(result.review.records, lines);
-        withoutRecords(result);
-        lines += result.lines;
-      }
-    } catch {
-      letGo();
+    for (; spilledRanges < results.length && results[spilledRanges]; spilledRanges += 1) {
+      const result = results[spilledRanges]!;
+      if (result.review && !spill!.tryAppend(result.review.records, lines)) return letGo();
+      withoutRecords(result);
+      lines += result.lines;
     }
   };
   return {
@@ -169,25 +165,16 @@ function reviewSink(
       if (unhashed) return withoutRecords(result);
       samples += result.review.samples;
       if (!spill && samples > maxHashed) {
-        try {
-          if (spillRoot === undefined) return letGo();
-          spill = new RecordSpill(spillRoot);
-        } catch {
-          return letGo();
-        }
+        spill = RecordSpill.open(spillRoot);
+        if (!spill) return letGo();
       }
       if (spill) drain();
     },
     unhashed: () => unhashed,
+    // Undefined when nothing was spilled or the spill gave up: the merge then finds the records gone (statistics only).
     finish() {
-      if (!spill) return undefined;
-      drain();
-      try {
-        return spill?.finish();
-      } catch {
-        letGo();
-        return undefined;
-      }
+      if (spill) drain();
+      return spill?.tryFinish();
     },
   };
 }

@@ -78,6 +78,40 @@ export class RecordSpill {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /**
+   * The ways to use a spill that give up rather than throw: a spill that cannot be made, written or finished (or
+   * whose partition passed its bound) is removed, and the caller keeps statistics only.
+   */
+  static open(root: string | undefined): RecordSpill | undefined {
+    if (root === undefined) return undefined;
+    try {
+      return new RecordSpill(root);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `append`, or false (and the spill removed) when it fails. */
+  tryAppend(records: Uint32Array, lineOffset = 0): boolean {
+    try {
+      this.append(records, lineOffset);
+      return true;
+    } catch {
+      this.remove();
+      return false;
+    }
+  }
+
+  /** `finish`, or undefined (and the spill removed) when it fails. */
+  tryFinish(): SpilledRecords | undefined {
+    try {
+      return this.finish();
+    } catch {
+      this.remove();
+      return undefined;
+    }
+  }
+
   private flush(p: number): void {
     const words = this.used[p]!;
     if (words === 0) return;

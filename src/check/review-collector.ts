@@ -179,11 +179,8 @@ export class ReviewCollector {
     let spilled: SpilledRecords | undefined;
     if (this.spill) {
       this.spillHeld();
-      try {
-        spilled = this.spill?.finish();
-      } catch {
-        this.letGo();
-      }
+      spilled = this.spill?.tryFinish();
+      if (!spilled) this.letGo();
     }
     return {
       format: this.format,
@@ -196,23 +193,15 @@ export class ReviewCollector {
 
   /** Past the bound: the records held go to a spill, or (without one) are let go. */
   private spillOrLetGo(): void {
-    if (this.spillRoot === undefined) return this.letGo();
-    try {
-      this.spill = new RecordSpill(this.spillRoot);
-    } catch {
-      return this.letGo();
-    }
-    this.spillHeld();
+    this.spill = RecordSpill.open(this.spillRoot);
+    if (this.spill) this.spillHeld();
+    else this.letGo();
   }
 
   /** The records held, appended to the spill; the buffer empty again. A failed write leaves statistics only. */
   private spillHeld(): void {
-    try {
-      this.spill!.append(this.records.subarray(0, this.count * RECORD_WORDS));
-      this.count = 0;
-    } catch {
-      this.letGo();
-    }
+    if (this.spill!.tryAppend(this.records.subarray(0, this.count * RECORD_WORDS))) this.count = 0;
+    else this.letGo();
   }
 
   /** Statistics only from now on: every hash let go, on disk too. */
