@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3246);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(667);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3246:
+/***/ 667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46786,6 +46786,24 @@ function hashSample(sample, format) {
     return { whole: hashValue(sample), prompt: undefined };
 }
 
+;// CONCATENATED MODULE: ./src/check/release.ts
+/**
+ * Frees typed arrays' memory now. V8 frees an ArrayBuffer's memory only when a collection finds it dead, and the
+ * review's buffers (a few hundred KB to a few MB each, made per range and per partition, with hardly any
+ * JavaScript objects around them to start a collection) outlive young collections and wait for a full one: the
+ * base/head review of 2 × 1 GiB left tens of MiB of dead buffers on each thread, and a malloc heap that stayed
+ * grown after they went. Detaching a buffer (`transfer(0)`) frees it at once.
+ *
+ * Only for arrays nothing else reads: a released array (and every view of its buffer) reads as empty.
+ */
+function release(...arrays) {
+    for (const array of arrays) {
+        const buffer = array?.buffer;
+        if (buffer instanceof ArrayBuffer && !buffer.detached)
+            buffer.transfer(0);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/check/review-record.ts
 /**
  * The layout of a review record, one per hashed sample in a Uint32Array: the sample's hash (2 words), its prompt's
@@ -46807,6 +46825,7 @@ const HAS_PROMPT = 1;
  * every count of the review is the sum of its counts over the partitions, and one partition at a time is all the
  * review needs in memory.
  */
+
 
 
 
@@ -46858,10 +46877,12 @@ class RecordSpill {
     finish() {
         for (let p = 0; p < PARTITIONS; p += 1)
             this.flush(p);
+        release(...this.buffers);
         return { dir: this.dir, counts: [...this.counts] };
     }
     /** Removes what was written (a spill given up on). */
     remove() {
+        release(...this.buffers);
         (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
     }
     /**
@@ -46965,6 +46986,7 @@ function partitionFile(dir, p) {
 
 
 
+
 const COUNTERS = ['without_system', 'without_user', 'with_tool_calls', 'with_weights'];
 const DISTRIBUTIONS = ['characters', 'messages', 'promptCharacters', 'answerCharacters'];
 function reviewCounters(data) {
@@ -47039,6 +47061,7 @@ class ReviewCollector {
             else {
                 const grown = new Uint32Array(this.records.length * 2);
                 grown.set(this.records);
+                release(this.records);
                 this.records = grown;
             }
             if (this.unhashed)
@@ -47106,6 +47129,7 @@ class ReviewCollector {
                 return;
         }
     }
+    /** The data collected; called once, at the end (the collector lets its buffer go). */
     data() {
         let spilled;
         if (this.spill) {
@@ -47114,10 +47138,15 @@ class ReviewCollector {
             if (!spilled)
                 this.letGo();
         }
+        // The collector is done: its buffer (most of it unused) goes now, the records in one of their own size.
+        const records = this.records.slice(0, this.count * RECORD_WORDS);
+        release(this.records);
+        this.records = new Uint32Array(0);
+        this.count = 0;
         return {
             format: this.format,
             samples: this.samples,
-            records: this.records.slice(0, this.count * RECORD_WORDS),
+            records,
             stats: packStats(this.counters, this),
             ...(spilled ? { spilled } : {}),
         };
@@ -47142,6 +47171,7 @@ class ReviewCollector {
         this.spill?.remove();
         this.spill = undefined;
         this.unhashed = true;
+        release(this.records);
         this.records = new Uint32Array(0);
         this.count = 0;
     }
@@ -47698,9 +47728,15 @@ function defaultWorkerScript() {
 
 
 
+
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 /** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
 const RANGE_BYTES = 4 * 1024 * 1024;
+/**
+ * A worker's young generation at most. Its garbage (each line's parsed value) dies within the line, so a small
+ * one costs no throughput, and V8's default (up to 3 × 16 MiB) added about 16 MiB of peak RSS per worker.
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
 /**
@@ -47721,7 +47757,7 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         reviewMaxSamples: read.reviewMaxSamples,
     };
     // Start the workers first: their start-up overlaps finding the cuts and line 1.
-    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript));
+    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
     try {
         const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
         // Every line must share line 1's format, so all ranges need it before they start.
@@ -47774,6 +47810,9 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             ...(read.signal ? [abortion(read.signal)] : []),
         ]);
         const merged = mergeRangeResults(results, maxHashed, sink.finish());
+        // The ranges' records are copied into the merged ones.
+        for (const result of results)
+            release(result.review?.records);
         if (firstLine.problem && !merged.problem) {
             merged.problem = firstLine.problem;
             merged.samples = 0;
@@ -47797,9 +47836,12 @@ function reviewSink(results, maxHashed, spillRoot) {
     /** Ranges before this one are in the spill; `lines` counts their lines. */
     let spilledRanges = 0;
     let lines = 0;
+    // A range's records are its own (made by its collector, or handed over by the worker): freed once on disk.
     const withoutRecords = (result) => {
-        if (result.review && result.review.records.length > 0)
-            result.review = { ...result.review, records: new Uint32Array(0) };
+        if (!result.review || result.review.records.length === 0)
+            return;
+        release(result.review.records);
+        result.review = { ...result.review, records: new Uint32Array(0) };
     };
     const letGo = () => {
         spill?.remove();
@@ -51800,9 +51842,12 @@ async function checkFiles(records, settings, deps) {
  * 16 bits a pass. A comparator sort called a function per comparison (about 20 per sample for 150,000 samples)
  * and took most of the review's time on the main thread; this takes four linear passes.
  */
+
 /** Below this many items, a comparator sort is cheaper than clearing the digit counts four times. */
 const SMALL = 256;
 const DIGITS = 1 << 16;
+/** The digit counts, reused by every sort on this thread (256 KB; sorts run one at a time). */
+const counts = new Uint32Array(DIGITS);
 /**
  * The positions 0..n-1 of the keys (`hi[k]`, `lo[k]`), ordered by key as an unsigned 64-bit number; equal keys keep
  * their order (stable), so when the keys are listed in file order, a run of equal keys starts with the first
@@ -51816,7 +51861,6 @@ function orderByKey(hi, lo) {
     if (n < SMALL)
         return order.sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b] || a - b);
     let spare = new Uint32Array(n);
-    const counts = new Uint32Array(DIGITS);
     for (const [words, shift] of [
         [lo, 0],
         [lo, 16],
@@ -51841,6 +51885,7 @@ function orderByKey(hi, lo) {
         }
         [order, spare] = [spare, order];
     }
+    release(spare);
     return order;
 }
 
@@ -51849,6 +51894,7 @@ function orderByKey(hi, lo) {
  * The review's arithmetic on hashes alone: duplicates and conflicts within a file, overlap between the files of
  * the step, and the multiset change against the base version (added, removed, modified, unchanged). Pure.
  */
+
 
 
 /** Other files named in a file's overlap at most (the first met); a step of 5,000 copies stays small. */
@@ -51907,6 +51953,7 @@ function sortedBy(data, at, indices) {
         lo[k] = data.records[at0 + 1];
     }
     const order = orderByKey(hi, lo);
+    release(hi, lo);
     if (indices)
         for (let k = 0; k < n; k += 1)
             order[k] = indices[order[k]];
@@ -51924,6 +51971,13 @@ function withPrompt(data, indices) {
     }
     return kept.subarray(0, count);
 }
+function promptedCount(data) {
+    let count = 0;
+    for (let k = 0; k < data.samples; k += 1)
+        if (hasPrompt(data, k))
+            count += 1;
+    return count;
+}
 /** Runs of equal keys in a sorted index list. */
 function* groups(data, sorted, at) {
     for (let start = 0; start < sorted.length;) {
@@ -51938,7 +51992,8 @@ function* groups(data, sorted, at) {
 function withinFile(data) {
     let duplicates = 0;
     let firstDuplicate = null;
-    for (const group of groups(data, sortedBy(data, SAMPLE), SAMPLE)) {
+    const bySample = sortedBy(data, SAMPLE);
+    for (const group of groups(data, bySample, SAMPLE)) {
         if (group.length < 2)
             continue;
         duplicates += group.length - 1;
@@ -51946,9 +52001,12 @@ function withinFile(data) {
         if (!firstDuplicate || line < firstDuplicate.line)
             firstDuplicate = { line, repeats: lineOf(data, group[0]) };
     }
+    release(bySample);
     let conflicts = 0;
     let firstConflict = null;
-    for (const group of groups(data, sortedBy(data, PROMPT, withPrompt(data)), PROMPT)) {
+    const prompted = withPrompt(data);
+    const byPrompt = sortedBy(data, PROMPT, prompted);
+    for (const group of groups(data, byPrompt, PROMPT)) {
         const first = group[0];
         let other = null;
         for (const index of group) {
@@ -51964,6 +52022,7 @@ function withinFile(data) {
         if (firstConflict === null || other < firstConflict)
             firstConflict = other;
     }
+    release(prompted, byPrompt);
     return { duplicates, conflicts, firstDuplicate, firstConflict };
 }
 /**
@@ -52008,8 +52067,11 @@ function changeBetween(base, head) {
     // modification of its k-th removed.
     const pairedAdded = new Uint8Array(head.samples);
     const pairedRemoved = new Uint8Array(base.samples);
-    const a = sortedBy(head, PROMPT, withPrompt(head, added));
-    const r = sortedBy(base, PROMPT, withPrompt(base, removed));
+    const addedPrompted = withPrompt(head, added);
+    const removedPrompted = withPrompt(base, removed);
+    const a = sortedBy(head, PROMPT, addedPrompted);
+    const r = sortedBy(base, PROMPT, removedPrompted);
+    release(h, b, addedPrompted, removedPrompted);
     for (let x = 0, y = 0; x < a.length && y < r.length;) {
         const order = compareKey(head, a[x], base, r[y], PROMPT);
         if (order < 0)
@@ -52024,7 +52086,7 @@ function changeBetween(base, head) {
     const modified = added.filter((index) => pairedAdded[index] === 1);
     const stillAdded = added.filter((index) => pairedAdded[index] === 0);
     const stillRemoved = removed.filter((index) => pairedRemoved[index] === 0);
-    return {
+    const change = {
         added: stillAdded.length,
         removed: stillRemoved.length,
         modified: modified.length,
@@ -52035,6 +52097,8 @@ function changeBetween(base, head) {
             modified: smallest(head, modified),
         },
     };
+    release(addedAll, removedAll, pairedAdded, pairedRemoved, a, r, modified, stillAdded, stillRemoved);
+    return change;
 }
 /** The MAX_EXAMPLES samples with the smallest sample hashes (then lines), in that order: one pass, no sort. */
 function smallest(data, indices) {
@@ -52079,7 +52143,7 @@ function overlapBetween(files) {
         let total = 0;
         for (const data of files)
             if (isHashed(data))
-                total += at === SAMPLE ? data.samples : withPrompt(data).length;
+                total += at === SAMPLE ? data.samples : promptedCount(data);
         const hi = new Uint32Array(total);
         const lo = new Uint32Array(total);
         const fileOf = new Uint32Array(total);
@@ -52134,6 +52198,7 @@ function overlapBetween(files) {
             }
             start = end;
         }
+        release(hi, lo, fileOf, indexOf, sorted);
     };
     count(SAMPLE, 'samples');
     count(PROMPT, 'prompts');
@@ -52150,7 +52215,11 @@ function overlapBetween(files) {
 
 
 
-/** Partition `p` of a file's records, as in-memory data (only its records: the statistics are the file's). */
+
+/**
+ * Partition `p` of a file's records, as in-memory data (only its records: the statistics are the file's). Its
+ * records are a new array, which the caller releases when done.
+ */
 function partition(data, p) {
     const records = data.spilled ? readPartition(data.spilled, p) : recordsInPartition(data.records, p);
     return { format: data.format, samples: records.length / RECORD_WORDS, records, stats: data.stats };
@@ -52162,7 +52231,9 @@ function withinFileByPartition(data) {
         return withinFile(data);
     const total = { duplicates: 0, conflicts: 0, firstDuplicate: null, firstConflict: null };
     for (let p = 0; p < PARTITIONS; p += 1) {
-        const part = withinFile(partition(data, p));
+        const records = partition(data, p);
+        const part = withinFile(records);
+        release(records.records);
         total.duplicates += part.duplicates;
         total.conflicts += part.conflicts;
         if (part.firstDuplicate && (!total.firstDuplicate || part.firstDuplicate.line < total.firstDuplicate.line))
@@ -52184,7 +52255,9 @@ function changeByPartition(base, head) {
         examples: { added: [], removed: [], modified: [] },
     };
     for (let p = 0; p < PARTITIONS; p += 1) {
-        const part = changeBetween(partition(base, p), partition(head, p));
+        const [baseRecords, headRecords] = [partition(base, p), partition(head, p)];
+        const part = changeBetween(baseRecords, headRecords);
+        release(baseRecords.records, headRecords.records);
         total.added += part.added;
         total.removed += part.removed;
         total.modified += part.modified;
@@ -52200,7 +52273,10 @@ function overlapByPartition(files) {
         return overlapBetween(files);
     const total = new Map();
     for (let p = 0; p < PARTITIONS; p += 1) {
-        for (const [file, part] of overlapBetween(files.map((data) => partition(data, p)))) {
+        const parts = files.map((data) => partition(data, p));
+        const overlap = overlapBetween(parts);
+        release(...parts.map((part) => part.records));
+        for (const [file, part] of overlap) {
             let entry = total.get(file);
             if (!entry)
                 total.set(file, (entry = { overlap: new Map(), firstLine: null }));
@@ -52741,6 +52817,7 @@ function deletedResult(path, fileType, purpose, review) {
 
 
 
+
 /**
  * Shared, frozen empty parts of reviews: every review is kept until the report, and 20,000 small files each holding
  * their own empty objects grew V8's young generation (survivors) by tens of MiB.
@@ -52971,6 +53048,8 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
         (0,external_node_fs_namespaceObject.rmSync)(baseFile, { force: true });
         if (baseData?.spilled)
             removeSpilled(baseData.spilled);
+        // Nothing else holds the base's records (up to 12 MB in memory).
+        release(baseData?.records);
     }
 }
 /** A dataset the head deleted: its base version's samples, all removed (read into `temp`, a folder). */

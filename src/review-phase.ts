@@ -2,6 +2,7 @@
  * The review phase, after the checks: each reviewed file's base version (git), then the arithmetic across files
  * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
  */
+import { release } from './check/release.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -346,6 +347,8 @@ async function compareWithFile(
   } finally {
     rmSync(baseFile, { force: true });
     if (baseData?.spilled) removeSpilled(baseData.spilled);
+    // Nothing else holds the base's records (up to 12 MB in memory).
+    release(baseData?.records);
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { release } from './release.js';
 import { FLAGS, HAS_PROMPT, LINE, PROMPT_HASH, RECORD_WORDS, SAMPLE_HASH } from './review-record.js';
 
 /** Partitions of a spilled file (a power of two): 4 million samples make partitions of 1.5 MB each. */
@@ -70,11 +71,13 @@ export class RecordSpill {
   /** Writes what is buffered; the records' whereabouts. */
   finish(): SpilledRecords {
     for (let p = 0; p < PARTITIONS; p += 1) this.flush(p);
+    release(...this.buffers);
     return { dir: this.dir, counts: [...this.counts] };
   }
 
   /** Removes what was written (a spill given up on). */
   remove(): void {
+    release(...this.buffers);
     rmSync(this.dir, { recursive: true, force: true });
   }
 

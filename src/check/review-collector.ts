@@ -9,6 +9,7 @@ import { Distribution } from './distribution.js';
 import { hashSample } from './sample-hash.js';
 import { RecordSpill, type SpilledRecords } from './record-spill.js';
 import { HAS_PROMPT, RECORD_WORDS } from './review-record.js';
+import { release } from './release.js';
 
 export { HAS_PROMPT, RECORD_WORDS } from './review-record.js';
 
@@ -112,6 +113,7 @@ export class ReviewCollector {
       else {
         const grown = new Uint32Array(this.records.length * 2);
         grown.set(this.records);
+        release(this.records);
         this.records = grown;
       }
       if (this.unhashed) return;
@@ -175,6 +177,7 @@ export class ReviewCollector {
     }
   }
 
+  /** The data collected; called once, at the end (the collector lets its buffer go). */
   data(): ReviewData {
     let spilled: SpilledRecords | undefined;
     if (this.spill) {
@@ -182,10 +185,15 @@ export class ReviewCollector {
       spilled = this.spill?.tryFinish();
       if (!spilled) this.letGo();
     }
+    // The collector is done: its buffer (most of it unused) goes now, the records in one of their own size.
+    const records = this.records.slice(0, this.count * RECORD_WORDS);
+    release(this.records);
+    this.records = new Uint32Array(0);
+    this.count = 0;
     return {
       format: this.format,
       samples: this.samples,
-      records: this.records.slice(0, this.count * RECORD_WORDS),
+      records,
       stats: packStats(this.counters, this),
       ...(spilled ? { spilled } : {}),
     };
@@ -209,6 +217,7 @@ export class ReviewCollector {
     this.spill?.remove();
     this.spill = undefined;
     this.unhashed = true;
+    release(this.records);
     this.records = new Uint32Array(0);
     this.count = 0;
   }

@@ -12,6 +12,7 @@ import {
 } from '../check/review-collector.js';
 import type { Quantiles } from '../check/distribution.js';
 import { orderByKey } from './radix-sort.js';
+import { release } from '../check/release.js';
 
 export interface ReviewStats {
   format: string | null;
@@ -120,6 +121,7 @@ function sortedBy(data: ReviewData, at: number, indices?: Uint32Array): Uint32Ar
     lo[k] = data.records[at0 + 1]!;
   }
   const order = orderByKey(hi, lo);
+  release(hi, lo);
   if (indices) for (let k = 0; k < n; k += 1) order[k] = indices[order[k]!]!;
   return order;
 }
@@ -134,6 +136,12 @@ function withPrompt(data: ReviewData, indices?: Uint32Array): Uint32Array {
     if (hasPrompt(data, index)) kept[count++] = index;
   }
   return kept.subarray(0, count);
+}
+
+function promptedCount(data: ReviewData): number {
+  let count = 0;
+  for (let k = 0; k < data.samples; k += 1) if (hasPrompt(data, k)) count += 1;
+  return count;
 }
 
 /** Runs of equal keys in a sorted index list. */
@@ -157,15 +165,19 @@ export interface WithinFile {
 export function withinFile(data: ReviewData): WithinFile {
   let duplicates = 0;
   let firstDuplicate: FirstLines['duplicate'] = null;
-  for (const group of groups(data, sortedBy(data, SAMPLE), SAMPLE)) {
+  const bySample = sortedBy(data, SAMPLE);
+  for (const group of groups(data, bySample, SAMPLE)) {
     if (group.length < 2) continue;
     duplicates += group.length - 1;
     const line = lineOf(data, group[1]!);
     if (!firstDuplicate || line < firstDuplicate.line) firstDuplicate = { line, repeats: lineOf(data, group[0]!) };
   }
+  release(bySample);
   let conflicts = 0;
   let firstConflict: number | null = null;
-  for (const group of groups(data, sortedBy(data, PROMPT, withPrompt(data)), PROMPT)) {
+  const prompted = withPrompt(data);
+  const byPrompt = sortedBy(data, PROMPT, prompted);
+  for (const group of groups(data, byPrompt, PROMPT)) {
     const first = group[0]!;
     let other: number | null = null;
     for (const index of group) {
@@ -178,6 +190,7 @@ export function withinFile(data: ReviewData): WithinFile {
     conflicts += 1;
     if (firstConflict === null || other < firstConflict) firstConflict = other;
   }
+  release(prompted, byPrompt);
   return { duplicates, conflicts, firstDuplicate, firstConflict };
 }
 
@@ -234,8 +247,11 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
   // modification of its k-th removed.
   const pairedAdded = new Uint8Array(head.samples);
   const pairedRemoved = new Uint8Array(base.samples);
-  const a = sortedBy(head, PROMPT, withPrompt(head, added));
-  const r = sortedBy(base, PROMPT, withPrompt(base, removed));
+  const addedPrompted = withPrompt(head, added);
+  const removedPrompted = withPrompt(base, removed);
+  const a = sortedBy(head, PROMPT, addedPrompted);
+  const r = sortedBy(base, PROMPT, removedPrompted);
+  release(h, b, addedPrompted, removedPrompted);
   for (let x = 0, y = 0; x < a.length && y < r.length;) {
     const order = compareKey(head, a[x]!, base, r[y]!, PROMPT);
     if (order < 0) x += 1;
@@ -248,7 +264,7 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
   const modified = added.filter((index) => pairedAdded[index] === 1);
   const stillAdded = added.filter((index) => pairedAdded[index] === 0);
   const stillRemoved = removed.filter((index) => pairedRemoved[index] === 0);
-  return {
+  const change: Change = {
     added: stillAdded.length,
     removed: stillRemoved.length,
     modified: modified.length,
@@ -259,6 +275,8 @@ export function changeBetween(base: ReviewData, head: ReviewData): Change {
       modified: smallest(head, modified),
     },
   };
+  release(addedAll, removedAll, pairedAdded, pairedRemoved, a, r, modified, stillAdded, stillRemoved);
+  return change;
 }
 
 /** The MAX_EXAMPLES samples with the smallest sample hashes (then lines), in that order: one pass, no sort. */
@@ -306,7 +324,7 @@ export function overlapBetween(files: ReviewData[]): Map<number, FileOverlap> {
     // Every file's keys in one list, in file order then line order, sorted once (stable).
     // A file past the review's bound (no hashes) overlaps nothing that can be counted.
     let total = 0;
-    for (const data of files) if (isHashed(data)) total += at === SAMPLE ? data.samples : withPrompt(data).length;
+    for (const data of files) if (isHashed(data)) total += at === SAMPLE ? data.samples : promptedCount(data);
     const hi = new Uint32Array(total);
     const lo = new Uint32Array(total);
     const fileOf = new Uint32Array(total);
@@ -352,6 +370,7 @@ export function overlapBetween(files: ReviewData[]): Map<number, FileOverlap> {
       }
       start = end;
     }
+    release(hi, lo, fileOf, indexOf, sorted);
   };
   count(SAMPLE, 'samples');
   count(PROMPT, 'prompts');

@@ -6,6 +6,7 @@
  */
 import { PARTITIONS, readPartition, recordsInPartition } from '../check/record-spill.js';
 import { RECORD_WORDS, type ReviewData } from '../check/review-collector.js';
+import { release } from '../check/release.js';
 import {
   changeBetween,
   MAX_OVERLAP_FILES,
@@ -17,7 +18,10 @@ import {
   type WithinFile,
 } from './analysis.js';
 
-/** Partition `p` of a file's records, as in-memory data (only its records: the statistics are the file's). */
+/**
+ * Partition `p` of a file's records, as in-memory data (only its records: the statistics are the file's). Its
+ * records are a new array, which the caller releases when done.
+ */
 function partition(data: ReviewData, p: number): ReviewData {
   const records = data.spilled ? readPartition(data.spilled, p) : recordsInPartition(data.records, p);
   return { format: data.format, samples: records.length / RECORD_WORDS, records, stats: data.stats };
@@ -30,7 +34,9 @@ export function withinFileByPartition(data: ReviewData): WithinFile {
   if (!isSpilled(data)) return withinFile(data);
   const total: WithinFile = { duplicates: 0, conflicts: 0, firstDuplicate: null, firstConflict: null };
   for (let p = 0; p < PARTITIONS; p += 1) {
-    const part = withinFile(partition(data, p));
+    const records = partition(data, p);
+    const part = withinFile(records);
+    release(records.records);
     total.duplicates += part.duplicates;
     total.conflicts += part.conflicts;
     if (part.firstDuplicate && (!total.firstDuplicate || part.firstDuplicate.line < total.firstDuplicate.line))
@@ -52,7 +58,9 @@ export function changeByPartition(base: ReviewData, head: ReviewData): Change {
     examples: { added: [], removed: [], modified: [] },
   };
   for (let p = 0; p < PARTITIONS; p += 1) {
-    const part = changeBetween(partition(base, p), partition(head, p));
+    const [baseRecords, headRecords] = [partition(base, p), partition(head, p)];
+    const part = changeBetween(baseRecords, headRecords);
+    release(baseRecords.records, headRecords.records);
     total.added += part.added;
     total.removed += part.removed;
     total.modified += part.modified;
@@ -68,7 +76,10 @@ export function overlapByPartition(files: ReviewData[]): Map<number, FileOverlap
   if (!files.some(isSpilled)) return overlapBetween(files);
   const total = new Map<number, FileOverlap>();
   for (let p = 0; p < PARTITIONS; p += 1) {
-    for (const [file, part] of overlapBetween(files.map((data) => partition(data, p)))) {
+    const parts = files.map((data) => partition(data, p));
+    const overlap = overlapBetween(parts);
+    release(...parts.map((part) => part.records));
+    for (const [file, part] of overlap) {
       let entry = total.get(file);
       if (!entry) total.set(file, (entry = { overlap: new Map(), firstLine: null }));
       for (const [other, counts] of part.overlap) {
