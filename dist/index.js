@@ -46588,6 +46588,8 @@ let structA = 0;
 let structB = 0;
 let longBytes = Buffer.allocUnsafe(1 << 16);
 let longLength = 0;
+const longHash = new BigUint64Array(1);
+const longHashWords = new Uint32Array(longHash.buffer);
 const sample_hash_float = new Float64Array(1);
 const floatWords = new Int32Array(sample_hash_float.buffer);
 function mix(x) {
@@ -46677,6 +46679,12 @@ function walkObject(record, skip) {
             return;
         }
     }
+    if (keys.length === 1 && keys[0] === skip) {
+        // A conversation of `messages` alone: what follows, with no keys left.
+        mix(7);
+        mix(0);
+        return;
+    }
     if (skip !== undefined) {
         const at = keys.indexOf(skip);
         if (at >= 0)
@@ -46731,9 +46739,10 @@ function finish() {
     let a = structA;
     let b = structB;
     if (longLength > 0) {
-        const x = h64Raw(longBytes.subarray(0, longLength));
-        a ^= Number(x & 0xffffffffn);
-        b ^= Number(x >> 32n);
+        // Through a 64-bit array, not BigInt arithmetic: each `&` or `>>` on a BigInt made a new one.
+        longHash[0] = h64Raw(longBytes.subarray(0, longLength));
+        a ^= longHashWords[0];
+        b ^= longHashWords[1];
     }
     return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
 }
@@ -51978,38 +51987,41 @@ function promptedCount(data) {
             count += 1;
     return count;
 }
-/** Runs of equal keys in a sorted index list. */
-function* groups(data, sorted, at) {
-    for (let start = 0; start < sorted.length;) {
-        let end = start + 1;
-        while (end < sorted.length && compareKey(data, sorted[start], data, sorted[end], at) === 0)
-            end += 1;
-        yield sorted.subarray(start, end);
-        start = end;
-    }
+/**
+ * The end of the run of equal keys that starts at `start` of a sorted index list (index arithmetic, not a
+ * generator of subarrays: 150,000 runs made as many objects).
+ */
+function runEnd(data, sorted, start, at) {
+    let end = start + 1;
+    while (end < sorted.length && compareKey(data, sorted[start], data, sorted[end], at) === 0)
+        end += 1;
+    return end;
 }
 /** Duplicates (samples equal to an earlier one) and conflicts (a prompt with two or more different samples). */
 function withinFile(data) {
     let duplicates = 0;
     let firstDuplicate = null;
     const bySample = sortedBy(data, SAMPLE);
-    for (const group of groups(data, bySample, SAMPLE)) {
-        if (group.length < 2)
+    for (let start = 0, end; start < bySample.length; start = end) {
+        end = runEnd(data, bySample, start, SAMPLE);
+        if (end - start < 2)
             continue;
-        duplicates += group.length - 1;
-        const line = lineOf(data, group[1]);
+        duplicates += end - start - 1;
+        const line = lineOf(data, bySample[start + 1]);
         if (!firstDuplicate || line < firstDuplicate.line)
-            firstDuplicate = { line, repeats: lineOf(data, group[0]) };
+            firstDuplicate = { line, repeats: lineOf(data, bySample[start]) };
     }
     release(bySample);
     let conflicts = 0;
     let firstConflict = null;
     const prompted = withPrompt(data);
     const byPrompt = sortedBy(data, PROMPT, prompted);
-    for (const group of groups(data, byPrompt, PROMPT)) {
-        const first = group[0];
+    for (let start = 0, end; start < byPrompt.length; start = end) {
+        end = runEnd(data, byPrompt, start, PROMPT);
+        const first = byPrompt[start];
         let other = null;
-        for (const index of group) {
+        for (let k = start + 1; k < end; k += 1) {
+            const index = byPrompt[k];
             if (compareKey(data, index, data, first, SAMPLE) !== 0) {
                 const line = lineOf(data, index);
                 if (other === null || line < other)

@@ -1185,6 +1185,8 @@ let structA = 0;
 let structB = 0;
 let longBytes = Buffer.allocUnsafe(1 << 16);
 let longLength = 0;
+const longHash = new BigUint64Array(1);
+const longHashWords = new Uint32Array(longHash.buffer);
 const sample_hash_float = new Float64Array(1);
 const floatWords = new Int32Array(sample_hash_float.buffer);
 function mix(x) {
@@ -1274,6 +1276,12 @@ function walkObject(record, skip) {
             return;
         }
     }
+    if (keys.length === 1 && keys[0] === skip) {
+        // A conversation of `messages` alone: what follows, with no keys left.
+        mix(7);
+        mix(0);
+        return;
+    }
     if (skip !== undefined) {
         const at = keys.indexOf(skip);
         if (at >= 0)
@@ -1328,9 +1336,10 @@ function finish() {
     let a = structA;
     let b = structB;
     if (longLength > 0) {
-        const x = h64Raw(longBytes.subarray(0, longLength));
-        a ^= Number(x & 0xffffffffn);
-        b ^= Number(x >> 32n);
+        // Through a 64-bit array, not BigInt arithmetic: each `&` or `>>` on a BigInt made a new one.
+        longHash[0] = h64Raw(longBytes.subarray(0, longLength));
+        a ^= longHashWords[0];
+        b ^= longHashWords[1];
     }
     return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
 }

@@ -29,6 +29,8 @@ let structA = 0;
 let structB = 0;
 let longBytes = Buffer.allocUnsafe(1 << 16);
 let longLength = 0;
+const longHash = new BigUint64Array(1);
+const longHashWords = new Uint32Array(longHash.buffer);
 const float = new Float64Array(1);
 const floatWords = new Int32Array(float.buffer);
 
@@ -118,6 +120,12 @@ function walkObject(record: Record<string, unknown>, skip: string | undefined): 
       return;
     }
   }
+  if (keys.length === 1 && keys[0] === skip) {
+    // A conversation of `messages` alone: what follows, with no keys left.
+    mix(7);
+    mix(0);
+    return;
+  }
   if (skip !== undefined) {
     const at = keys.indexOf(skip);
     if (at >= 0) keys.splice(at, 1);
@@ -173,9 +181,10 @@ function finish(): Hash64 {
   let a = structA;
   let b = structB;
   if (longLength > 0) {
-    const x = h64Raw!(longBytes.subarray(0, longLength));
-    a ^= Number(x & 0xffffffffn);
-    b ^= Number(x >> 32n);
+    // Through a 64-bit array, not BigInt arithmetic: each `&` or `>>` on a BigInt made a new one.
+    longHash[0] = h64Raw!(longBytes.subarray(0, longLength));
+    a ^= longHashWords[0]!;
+    b ^= longHashWords[1]!;
   }
   return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
 }
