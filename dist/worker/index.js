@@ -1092,26 +1092,80 @@ function overlongLineMessage(limit) {
 /** Warnings listed per file; the rest are counted. */
 const MAX_WARNINGS = 100;
 
+;// CONCATENATED MODULE: ./src/check/release.ts
+/**
+ * Frees typed arrays' memory now. V8 frees an ArrayBuffer's memory only when a collection finds it dead, and the
+ * review's buffers (a few hundred KB to a few MB each, made per range and per partition, with hardly any
+ * JavaScript objects around them to start a collection) outlive young collections and wait for a full one: the
+ * base/head review of 2 × 1 GiB left tens of MiB of dead buffers on each thread, and a malloc heap that stayed
+ * grown after they went. Detaching a buffer (`transfer(0)`) frees it at once.
+ *
+ * Only for arrays nothing else reads: a released array (and every view of its buffer) reads as empty.
+ */
+function release(...arrays) {
+    for (const array of arrays) {
+        const buffer = array?.buffer;
+        if (buffer instanceof ArrayBuffer && !buffer.detached)
+            buffer.transfer(0);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/check/distribution.ts
+
+/** Values below this are counted in an array (most characters and messages per sample); larger ones in a map. */
+const DENSE_LIMIT = 1 << 14;
 /** An exact distribution of whole numbers (characters or messages per sample): value -> count, mergeable. */
 class distribution_Distribution {
-    counts = new Map();
+    /**
+     * Counts of the small values, by value (grown to the largest seen): a map's two lookups per sample were most of
+     * the review's statistics time.
+     */
+    dense = new Uint32Array(0);
+    denseDistinct = 0;
+    sparse = new Map();
     total = 0;
     add(value, count = 1) {
-        this.counts.set(value, (this.counts.get(value) ?? 0) + count);
         this.total += count;
+        if (value >= 0 && value < DENSE_LIMIT && Number.isInteger(value)) {
+            if (value >= this.dense.length) {
+                const grown = new Uint32Array(Math.min(DENSE_LIMIT, Math.max(64, 2 ** Math.ceil(Math.log2(value + 1)))));
+                grown.set(this.dense);
+                this.dense = grown;
+            }
+            if (this.dense[value] === 0)
+                this.denseDistinct += 1;
+            this.dense[value] += count;
+            return;
+        }
+        this.sparse.set(value, (this.sparse.get(value) ?? 0) + count);
+    }
+    /** Each distinct value with its count: the small values in order, then the others. */
+    *entries() {
+        for (let value = 0; value < this.dense.length; value += 1) {
+            const count = this.dense[value];
+            if (count > 0)
+                yield [value, count];
+        }
+        yield* this.sparse;
+    }
+    /** Frees the counts' array now (see release); the distribution is not used after. */
+    dispose() {
+        release(this.dense);
     }
     merge(other) {
-        for (const [value, count] of other.counts)
+        for (const [value, count] of other.entries())
             this.add(value, count);
     }
     /** Appended to `out` as: the number of distinct values n, the n values, then their n counts. */
     packInto(out) {
         // Loops, not spread arguments: a file can have hundreds of thousands of distinct values, past the call stack.
-        out.push(this.counts.size);
-        for (const value of this.counts.keys())
+        out.push(this.denseDistinct + this.sparse.size);
+        const counts = [];
+        for (const [value, count] of this.entries()) {
             out.push(value);
-        for (const count of this.counts.values())
+            counts.push(count);
+        }
+        for (const count of counts)
             out.push(count);
     }
     /** The distribution packed at `at` (see packInto), and where the next one starts. */
@@ -1123,7 +1177,7 @@ class distribution_Distribution {
         return { distribution, end: at + 1 + 2 * n };
     }
     sorted() {
-        return [...this.counts].sort((a, b) => a[0] - b[0]);
+        return [...this.entries()].sort((a, b) => a[0] - b[0]);
     }
     /** min, median, p95 and max (nearest rank), or null when empty. */
     summary() {
@@ -1146,7 +1200,7 @@ class distribution_Distribution {
             return [];
         const bins = [];
         const binOf = (value) => (value <= 0 ? 0 : Math.floor(Math.log2(value)) + 1);
-        for (const [value, count] of this.counts) {
+        for (const [value, count] of this.entries()) {
             const index = binOf(value);
             while (bins.length <= index) {
                 const k = bins.length;
@@ -1198,17 +1252,24 @@ function mix(x) {
 /** FNV-1a of short strings met before: keys and roles repeat on every line, and V8 keeps a string's own hash. */
 const shortHashes = new Map();
 const MAX_SHORT_HASHES = 4096;
+function fnv1a(text) {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < text.length; i += 1)
+        h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return h;
+}
 function mixShort(text) {
     let h = shortHashes.get(text);
     if (h === undefined) {
-        h = 0x811c9dc5 | 0;
-        for (let i = 0; i < text.length; i += 1)
-            h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+        h = fnv1a(text);
         if (shortHashes.size < MAX_SHORT_HASHES)
             shortHashes.set(text, h);
     }
     mix(h);
 }
+/** The keys of a message, mixed as mixShort would, without a lookup. */
+const CONTENT_KEY = fnv1a('content');
+const ROLE_KEY = fnv1a('role');
 function appendLong(text) {
     if (longLength + 3 * text.length > longBytes.length) {
         const grown = Buffer.allocUnsafe(Math.max(2 * longBytes.length, longLength + 3 * text.length));
@@ -1263,15 +1324,16 @@ function walkObject(record, skip) {
     const keys = Object.keys(record);
     // Most objects of a dataset are messages of exactly `role` and `content`: the same mixing as below, unsorted.
     if (keys.length === 2 && skip === undefined) {
-        const [first, second] = keys;
+        const first = keys[0];
+        const second = keys[1];
         if ((first === 'role' && second === 'content') || (first === 'content' && second === 'role')) {
             mix(7);
             mix(2);
             mix(7);
-            mixShort('content');
+            mix(CONTENT_KEY);
             walk(record.content);
             mix(4);
-            mixShort('role');
+            mix(ROLE_KEY);
             walk(record.role);
             return;
         }
@@ -1322,7 +1384,8 @@ function fmix(h) {
 function hashValue(value) {
     begin();
     walk(value);
-    return finish();
+    finish();
+    return { hi: outHi, lo: outLo };
 }
 /** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
 function begin() {
@@ -1332,6 +1395,9 @@ function begin() {
     structB = 0x7654321;
     longLength = 0;
 }
+/** The hash finish() or a combination last made (two numbers, not an object: one sample makes several). */
+let outHi = 0;
+let outLo = 0;
 function finish() {
     let a = structA;
     let b = structB;
@@ -1341,28 +1407,38 @@ function finish() {
         a ^= longHashWords[0];
         b ^= longHashWords[1];
     }
-    return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+    outHi = fmix(a ^ Math.imul(b, 0x27d4eb2f));
+    outLo = fmix(b ^ Math.imul(a, 0x165667b1));
 }
 /** Hex form, for tests and ordering. */
 function hashHex(hash) {
     return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
 }
-function combine(tag, parts) {
-    let a = 0x3c6ef372 ^ tag;
-    let b = 0x5be0cd19 ^ tag;
-    for (const part of parts) {
-        a = (fmix(a ^ part.hi) + 0x6b) | 0;
-        b = (fmix(b ^ part.lo ^ a) + 0x1b) | 0;
-    }
-    return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+/** A combination of part hashes, in order: start, add each part, end (the result in outHi, outLo). */
+let combinedA = 0;
+let combinedB = 0;
+function combineStart(tag) {
+    combinedA = 0x3c6ef372 ^ tag;
+    combinedB = 0x5be0cd19 ^ tag;
+}
+function combineAdd(hi, lo) {
+    combinedA = (fmix(combinedA ^ hi) + 0x6b) | 0;
+    combinedB = (fmix(combinedB ^ lo ^ combinedA) + 0x1b) | 0;
+}
+function combineEnd() {
+    outHi = fmix(combinedA ^ Math.imul(combinedB, 0x27d4eb2f));
+    outLo = fmix(combinedB ^ Math.imul(combinedA, 0x165667b1));
 }
 /**
  * A sample's hash and its prompt's, each string hashed once: the whole is composed of the prompt's hash, the rest
  * of the prompt's part (a conversation's answer) and the other keys. A function of the value alone, so equal
  * samples still hash the same. The prompt: a conversation's messages before its last assistant message; an
  * instruction's `prompt`; a preference sample's `input`; text has none.
+ *
+ * Written to `out` from word `at`: the whole's two words, then the prompt's (zeros without one). Returns whether
+ * the sample has a prompt. No object is made: the check hashes millions of samples.
  */
-function hashSample(sample, format) {
+function hashSampleInto(sample, format, out, at) {
     if (format === 'conversation' && Array.isArray(sample.messages)) {
         const messages = sample.messages;
         let last = messages.length - 1;
@@ -1371,48 +1447,65 @@ function hashSample(sample, format) {
         if (last >= 0) {
             begin();
             walkRange(messages, 0, last);
-            const prompt = finish();
+            finish();
+            out[at + 2] = outHi;
+            out[at + 3] = outLo;
+            combineStart(1);
+            combineAdd(outHi, outLo);
             begin();
             walkRange(messages, last, messages.length);
-            const answer = finish();
+            finish();
+            combineAdd(outHi, outLo);
             begin();
             walkObject(sample, 'messages');
-            const rest = finish();
-            return { whole: combine(1, [prompt, answer, rest]), prompt };
+            finish();
+            combineAdd(outHi, outLo);
+            combineEnd();
+            out[at] = outHi;
+            out[at + 1] = outLo;
+            return true;
         }
     }
     const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
     if (key !== undefined && key in sample) {
-        const prompt = hashValue(sample[key]);
+        begin();
+        walk(sample[key]);
+        finish();
+        out[at + 2] = outHi;
+        out[at + 3] = outLo;
+        combineStart(2);
+        combineAdd(outHi, outLo);
         begin();
         walkObject(sample, key);
-        const rest = finish();
-        return { whole: combine(2, [prompt, rest]), prompt };
+        finish();
+        combineAdd(outHi, outLo);
+        combineEnd();
+        out[at] = outHi;
+        out[at + 1] = outLo;
+        return true;
     }
-    return { whole: hashValue(sample), prompt: undefined };
+    begin();
+    walk(sample);
+    finish();
+    out[at] = outHi;
+    out[at + 1] = outLo;
+    out[at + 2] = 0;
+    out[at + 3] = 0;
+    return false;
+}
+const scratch = new Uint32Array(4);
+/** hashSampleInto, as objects (for tests and callers that hash a few samples). */
+function hashSample(sample, format) {
+    const prompted = hashSampleInto(sample, format, scratch, 0);
+    return {
+        whole: { hi: scratch[0], lo: scratch[1] },
+        prompt: prompted ? { hi: scratch[2], lo: scratch[3] } : undefined,
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/check/release.ts
-/**
- * Frees typed arrays' memory now. V8 frees an ArrayBuffer's memory only when a collection finds it dead, and the
- * review's buffers (a few hundred KB to a few MB each, made per range and per partition, with hardly any
- * JavaScript objects around them to start a collection) outlive young collections and wait for a full one: the
- * base/head review of 2 × 1 GiB left tens of MiB of dead buffers on each thread, and a malloc heap that stayed
- * grown after they went. Detaching a buffer (`transfer(0)`) frees it at once.
- *
- * Only for arrays nothing else reads: a released array (and every view of its buffer) reads as empty.
- */
-function release(...arrays) {
-    for (const array of arrays) {
-        const buffer = array?.buffer;
-        if (buffer instanceof ArrayBuffer && !buffer.detached)
-            buffer.transfer(0);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/check/review-record.ts
 /**
  * The layout of a review record, one per hashed sample in a Uint32Array: the sample's hash (2 words), its prompt's
@@ -1663,7 +1756,6 @@ class ReviewCollector {
             this.spillOrLetGo();
         if (this.unhashed)
             return;
-        const { whole, prompt: promptHash } = hashSample(sample, kind);
         if (this.count * review_record_RECORD_WORDS === this.records.length) {
             if (this.spill)
                 this.spillHeld();
@@ -1677,12 +1769,10 @@ class ReviewCollector {
                 return;
         }
         const at = this.count * review_record_RECORD_WORDS;
-        this.records[at] = whole.hi;
-        this.records[at + 1] = whole.lo;
-        this.records[at + 2] = promptHash?.hi ?? 0;
-        this.records[at + 3] = promptHash?.lo ?? 0;
-        this.records[at + 4] = line;
-        this.records[at + 5] = promptHash ? HAS_PROMPT : 0;
+        // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
+        const prompted = hashSampleInto(sample, kind, this.records, at);
+        this.records[at + LINE] = line;
+        this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
         this.count += 1;
     }
     addStats(sample, kind) {
@@ -1752,13 +1842,10 @@ class ReviewCollector {
         release(this.records);
         this.records = new Uint32Array(0);
         this.count = 0;
-        return {
-            format: this.format,
-            samples: this.samples,
-            records,
-            stats: packStats(this.counters, this),
-            ...(spilled ? { spilled } : {}),
-        };
+        const stats = packStats(this.counters, this);
+        for (const name of DISTRIBUTIONS)
+            this[name].dispose();
+        return { format: this.format, samples: this.samples, records, stats, ...(spilled ? { spilled } : {}) };
     }
     /** Past the bound: the records held go to a spill, or (without one) are let go. */
     spillOrLetGo() {

@@ -1,23 +1,62 @@
+import { release } from './release.js';
+
+/** Values below this are counted in an array (most characters and messages per sample); larger ones in a map. */
+const DENSE_LIMIT = 1 << 14;
+
 /** An exact distribution of whole numbers (characters or messages per sample): value -> count, mergeable. */
 export class Distribution {
-  private readonly counts = new Map<number, number>();
+  /**
+   * Counts of the small values, by value (grown to the largest seen): a map's two lookups per sample were most of
+   * the review's statistics time.
+   */
+  private dense = new Uint32Array(0);
+  private denseDistinct = 0;
+  private readonly sparse = new Map<number, number>();
   total = 0;
 
   add(value: number, count = 1): void {
-    this.counts.set(value, (this.counts.get(value) ?? 0) + count);
     this.total += count;
+    if (value >= 0 && value < DENSE_LIMIT && Number.isInteger(value)) {
+      if (value >= this.dense.length) {
+        const grown = new Uint32Array(Math.min(DENSE_LIMIT, Math.max(64, 2 ** Math.ceil(Math.log2(value + 1)))));
+        grown.set(this.dense);
+        this.dense = grown;
+      }
+      if (this.dense[value] === 0) this.denseDistinct += 1;
+      this.dense[value]! += count;
+      return;
+    }
+    this.sparse.set(value, (this.sparse.get(value) ?? 0) + count);
+  }
+
+  /** Each distinct value with its count: the small values in order, then the others. */
+  private *entries(): Generator<[number, number]> {
+    for (let value = 0; value < this.dense.length; value += 1) {
+      const count = this.dense[value]!;
+      if (count > 0) yield [value, count];
+    }
+    yield* this.sparse;
+  }
+
+  /** Frees the counts' array now (see release); the distribution is not used after. */
+  dispose(): void {
+    release(this.dense);
   }
 
   merge(other: Distribution): void {
-    for (const [value, count] of other.counts) this.add(value, count);
+    for (const [value, count] of other.entries()) this.add(value, count);
   }
 
   /** Appended to `out` as: the number of distinct values n, the n values, then their n counts. */
   packInto(out: number[]): void {
     // Loops, not spread arguments: a file can have hundreds of thousands of distinct values, past the call stack.
-    out.push(this.counts.size);
-    for (const value of this.counts.keys()) out.push(value);
-    for (const count of this.counts.values()) out.push(count);
+    out.push(this.denseDistinct + this.sparse.size);
+    const counts: number[] = [];
+    for (const [value, count] of this.entries()) {
+      out.push(value);
+      counts.push(count);
+    }
+    for (const count of counts) out.push(count);
   }
 
   /** The distribution packed at `at` (see packInto), and where the next one starts. */
@@ -29,7 +68,7 @@ export class Distribution {
   }
 
   private sorted(): Array<[number, number]> {
-    return [...this.counts].sort((a, b) => a[0] - b[0]);
+    return [...this.entries()].sort((a, b) => a[0] - b[0]);
   }
 
   /** min, median, p95 and max (nearest rank), or null when empty. */
@@ -50,7 +89,7 @@ export class Distribution {
     if (this.total === 0) return [];
     const bins: HistogramBin[] = [];
     const binOf = (value: number) => (value <= 0 ? 0 : Math.floor(Math.log2(value)) + 1);
-    for (const [value, count] of this.counts) {
+    for (const [value, count] of this.entries()) {
       const index = binOf(value);
       while (bins.length <= index) {
         const k = bins.length;

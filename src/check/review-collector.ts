@@ -6,9 +6,9 @@ import { rmSync } from 'node:fs';
 import { FORMAT_KEYS } from './jsonl-rules.js';
 import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
-import { hashSample } from './sample-hash.js';
+import { hashSampleInto } from './sample-hash.js';
 import { RecordSpill, type SpilledRecords } from './record-spill.js';
-import { HAS_PROMPT, RECORD_WORDS } from './review-record.js';
+import { FLAGS, HAS_PROMPT, LINE, RECORD_WORDS } from './review-record.js';
 import { release } from './release.js';
 
 export { HAS_PROMPT, RECORD_WORDS } from './review-record.js';
@@ -107,7 +107,6 @@ export class ReviewCollector {
     this.addStats(sample, kind);
     if (this.samples > this.maxHashed && !this.spill && !this.unhashed) this.spillOrLetGo();
     if (this.unhashed) return;
-    const { whole, prompt: promptHash } = hashSample(sample, kind);
     if (this.count * RECORD_WORDS === this.records.length) {
       if (this.spill) this.spillHeld();
       else {
@@ -119,12 +118,10 @@ export class ReviewCollector {
       if (this.unhashed) return;
     }
     const at = this.count * RECORD_WORDS;
-    this.records[at] = whole.hi;
-    this.records[at + 1] = whole.lo;
-    this.records[at + 2] = promptHash?.hi ?? 0;
-    this.records[at + 3] = promptHash?.lo ?? 0;
-    this.records[at + 4] = line;
-    this.records[at + 5] = promptHash ? HAS_PROMPT : 0;
+    // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
+    const prompted = hashSampleInto(sample, kind, this.records, at);
+    this.records[at + LINE] = line;
+    this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
     this.count += 1;
   }
 
@@ -190,13 +187,9 @@ export class ReviewCollector {
     release(this.records);
     this.records = new Uint32Array(0);
     this.count = 0;
-    return {
-      format: this.format,
-      samples: this.samples,
-      records,
-      stats: packStats(this.counters, this),
-      ...(spilled ? { spilled } : {}),
-    };
+    const stats = packStats(this.counters, this);
+    for (const name of DISTRIBUTIONS) this[name].dispose();
+    return { format: this.format, samples: this.samples, records, stats, ...(spilled ? { spilled } : {}) };
   }
 
   /** Past the bound: the records held go to a spill, or (without one) are let go. */

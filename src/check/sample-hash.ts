@@ -45,15 +45,24 @@ function mix(x: number): void {
 const shortHashes = new Map<string, number>();
 const MAX_SHORT_HASHES = 4096;
 
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
 function mixShort(text: string): void {
   let h = shortHashes.get(text);
   if (h === undefined) {
-    h = 0x811c9dc5 | 0;
-    for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    h = fnv1a(text);
     if (shortHashes.size < MAX_SHORT_HASHES) shortHashes.set(text, h);
   }
   mix(h);
 }
+
+/** The keys of a message, mixed as mixShort would, without a lookup. */
+const CONTENT_KEY = fnv1a('content');
+const ROLE_KEY = fnv1a('role');
 
 function appendLong(text: string): void {
   if (longLength + 3 * text.length > longBytes.length) {
@@ -107,15 +116,16 @@ function walkObject(record: Record<string, unknown>, skip: string | undefined): 
   const keys = Object.keys(record);
   // Most objects of a dataset are messages of exactly `role` and `content`: the same mixing as below, unsorted.
   if (keys.length === 2 && skip === undefined) {
-    const [first, second] = keys;
+    const first = keys[0];
+    const second = keys[1];
     if ((first === 'role' && second === 'content') || (first === 'content' && second === 'role')) {
       mix(7);
       mix(2);
       mix(7);
-      mixShort('content');
+      mix(CONTENT_KEY);
       walk(record.content);
       mix(4);
-      mixShort('role');
+      mix(ROLE_KEY);
       walk(record.role);
       return;
     }
@@ -166,7 +176,8 @@ function fmix(h: number): number {
 export function hashValue(value: unknown): Hash64 {
   begin();
   walk(value);
-  return finish();
+  finish();
+  return { hi: outHi, lo: outLo };
 }
 
 /** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
@@ -177,7 +188,11 @@ function begin(): void {
   longLength = 0;
 }
 
-function finish(): Hash64 {
+/** The hash finish() or a combination last made (two numbers, not an object: one sample makes several). */
+let outHi = 0;
+let outLo = 0;
+
+function finish(): void {
   let a = structA;
   let b = structB;
   if (longLength > 0) {
@@ -186,7 +201,8 @@ function finish(): Hash64 {
     a ^= longHashWords[0]!;
     b ^= longHashWords[1]!;
   }
-  return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+  outHi = fmix(a ^ Math.imul(b, 0x27d4eb2f));
+  outLo = fmix(b ^ Math.imul(a, 0x165667b1));
 }
 
 /** Hex form, for tests and ordering. */
@@ -194,14 +210,20 @@ export function hashHex(hash: Hash64): string {
   return hash.hi.toString(16).padStart(8, '0') + hash.lo.toString(16).padStart(8, '0');
 }
 
-function combine(tag: number, parts: Hash64[]): Hash64 {
-  let a = 0x3c6ef372 ^ tag;
-  let b = 0x5be0cd19 ^ tag;
-  for (const part of parts) {
-    a = (fmix(a ^ part.hi) + 0x6b) | 0;
-    b = (fmix(b ^ part.lo ^ a) + 0x1b) | 0;
-  }
-  return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2f)), lo: fmix(b ^ Math.imul(a, 0x165667b1)) };
+/** A combination of part hashes, in order: start, add each part, end (the result in outHi, outLo). */
+let combinedA = 0;
+let combinedB = 0;
+function combineStart(tag: number): void {
+  combinedA = 0x3c6ef372 ^ tag;
+  combinedB = 0x5be0cd19 ^ tag;
+}
+function combineAdd(hi: number, lo: number): void {
+  combinedA = (fmix(combinedA ^ hi) + 0x6b) | 0;
+  combinedB = (fmix(combinedB ^ lo ^ combinedA) + 0x1b) | 0;
+}
+function combineEnd(): void {
+  outHi = fmix(combinedA ^ Math.imul(combinedB, 0x27d4eb2f));
+  outLo = fmix(combinedB ^ Math.imul(combinedA, 0x165667b1));
 }
 
 /**
@@ -209,11 +231,16 @@ function combine(tag: number, parts: Hash64[]): Hash64 {
  * of the prompt's part (a conversation's answer) and the other keys. A function of the value alone, so equal
  * samples still hash the same. The prompt: a conversation's messages before its last assistant message; an
  * instruction's `prompt`; a preference sample's `input`; text has none.
+ *
+ * Written to `out` from word `at`: the whole's two words, then the prompt's (zeros without one). Returns whether
+ * the sample has a prompt. No object is made: the check hashes millions of samples.
  */
-export function hashSample(
+export function hashSampleInto(
   sample: Record<string, unknown>,
   format: 'general' | 'conversation' | 'instruction' | 'preference_openai' | undefined,
-): { whole: Hash64; prompt: Hash64 | undefined } {
+  out: Uint32Array,
+  at: number,
+): boolean {
   if (format === 'conversation' && Array.isArray(sample.messages)) {
     const messages = sample.messages as unknown[];
     let last = messages.length - 1;
@@ -221,23 +248,63 @@ export function hashSample(
     if (last >= 0) {
       begin();
       walkRange(messages, 0, last);
-      const prompt = finish();
+      finish();
+      out[at + 2] = outHi;
+      out[at + 3] = outLo;
+      combineStart(1);
+      combineAdd(outHi, outLo);
       begin();
       walkRange(messages, last, messages.length);
-      const answer = finish();
+      finish();
+      combineAdd(outHi, outLo);
       begin();
       walkObject(sample, 'messages');
-      const rest = finish();
-      return { whole: combine(1, [prompt, answer, rest]), prompt };
+      finish();
+      combineAdd(outHi, outLo);
+      combineEnd();
+      out[at] = outHi;
+      out[at + 1] = outLo;
+      return true;
     }
   }
   const key = format === 'instruction' ? 'prompt' : format === 'preference_openai' ? 'input' : undefined;
   if (key !== undefined && key in sample) {
-    const prompt = hashValue(sample[key]);
+    begin();
+    walk(sample[key]);
+    finish();
+    out[at + 2] = outHi;
+    out[at + 3] = outLo;
+    combineStart(2);
+    combineAdd(outHi, outLo);
     begin();
     walkObject(sample, key);
-    const rest = finish();
-    return { whole: combine(2, [prompt, rest]), prompt };
+    finish();
+    combineAdd(outHi, outLo);
+    combineEnd();
+    out[at] = outHi;
+    out[at + 1] = outLo;
+    return true;
   }
-  return { whole: hashValue(sample), prompt: undefined };
+  begin();
+  walk(sample);
+  finish();
+  out[at] = outHi;
+  out[at + 1] = outLo;
+  out[at + 2] = 0;
+  out[at + 3] = 0;
+  return false;
+}
+
+const scratch = new Uint32Array(4);
+
+/** hashSampleInto, as objects (for tests and callers that hash a few samples). */
+export function hashSample(
+  sample: Record<string, unknown>,
+  format: 'general' | 'conversation' | 'instruction' | 'preference_openai' | undefined,
+): { whole: Hash64; prompt: Hash64 | undefined } {
+  const prompted = hashSampleInto(sample, format, scratch, 0);
+  return {
+    whole: { hi: scratch[0]!, lo: scratch[1]! },
+    prompt: prompted ? { hi: scratch[2]!, lo: scratch[3]! } : undefined,
+  };
 }
