@@ -47833,6 +47833,13 @@ const RANGE_BYTES = 4 * 1024 * 1024;
  * one costs no throughput, and V8's default (up to 3 × 16 MiB) added about 16 MiB of peak RSS per worker.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
+/**
+ * A worker's old generation at most. Long lines' strings are large objects, collected only by a full collection,
+ * which V8 puts off while its heap is far from its limit: a bound brings it sooner (a 1 GiB file of 256 KiB lines
+ * peaked about 35 MiB lower). A range a worker cannot check within it (a 16 MiB line parsing into millions of
+ * values) is checked again on the main thread, whose heap is V8's default, so the bound never fails a file.
+ */
+const WORKER_OLD_GENERATION_MB = 128;
 /** How far past a planned cut to look for a `\n` before giving up on that cut (a very long line). */
 const CUT_SEARCH_BYTES = 16 * 1024 * 1024;
 /**
@@ -47853,7 +47860,12 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         reviewMaxSamples: read.reviewMaxSamples,
     };
     // Start the workers first: their start-up overlaps finding the cuts and line 1.
-    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
+    const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript, {
+        resourceLimits: {
+            maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+            maxOldGenerationSizeMb: options.workerHeapMb ?? WORKER_OLD_GENERATION_MB,
+        },
+    }));
     try {
         const cuts = await findCuts(file, bytes, Math.max(threads * 2, Math.ceil(bytes / RANGE_BYTES)));
         // Every line must share line 1's format, so all ranges need it before they start.
@@ -47877,7 +47889,11 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         const sink = reviewSink(results, maxHashed, read.reviewSpillRoot);
         const keep = sink.keep;
         let next = 0;
+        /** Ranges whose worker ran out of memory, for the main thread. */
+        const returned = [];
         const take = () => {
+            if (returned.length > 0)
+                return returned.pop();
             if (next >= tasks.length)
                 return -1;
             // Once the hashes are let go, the ranges still to scan hash nothing: no time spent on hashes.
@@ -47886,9 +47902,7 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             return next++;
         };
         let sha256;
-        const onMainThread = async () => {
-            if (read.sha256)
-                sha256 = await hashYielding(file, bytes, read.signal);
+        const scanOnMainThread = async () => {
             for (let i = take(); i >= 0; i = take()) {
                 read.signal?.throwIfAborted();
                 const task = tasks[i];
@@ -47900,11 +47914,19 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
                 await (0,promises_.setImmediate)();
             }
         };
+        const onMainThread = async () => {
+            if (read.sha256)
+                sha256 = await hashYielding(file, bytes, read.signal);
+            await scanOnMainThread();
+        };
+        const giveBack = (index) => returned.push(index);
         // A cancel ends the check at once: the workers are terminated (below), not waited for.
         await Promise.race([
-            Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take))]),
+            Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take, giveBack))]),
             ...(read.signal ? [abortion(read.signal)] : []),
         ]);
+        // What a worker gave back after the main thread had run out of ranges.
+        await scanOnMainThread();
         const merged = mergeRangeResults(results, maxHashed, sink.finish());
         // The ranges' records are copied into the merged ones.
         for (const result of results)
@@ -48114,24 +48136,28 @@ async function firstLineEnd(file, bytes) {
         await handle.close();
     }
 }
-/** Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. */
-function feedWorker(worker, tasks, keep, take) {
+/**
+ * Keeps two ranges queued on the worker (so it never waits for the busy main thread) until none is left. A worker
+ * that runs out of memory gives its ranges back (`giveBack`) and is done: the main thread checks them.
+ */
+function feedWorker(worker, tasks, keep, take, giveBack) {
     return new Promise((resolve, reject) => {
-        let inFlight = 0;
+        const inFlight = new Set();
+        let outOfMemory = false;
         const send = () => {
             const index = take();
             if (index < 0) {
-                if (inFlight === 0)
+                if (inFlight.size === 0)
                     resolve();
                 return;
             }
-            inFlight += 1;
+            inFlight.add(index);
             worker.postMessage({ kind: 'scan', index, task: tasks[index] });
         };
         worker.on('message', (message) => {
-            if (message.kind !== 'scan')
+            if (message.kind !== 'scan' || outOfMemory)
                 return;
-            inFlight -= 1;
+            inFlight.delete(message.index);
             if (!message.ok) {
                 const { start, end } = tasks[message.index].range;
                 reject(new Error(`checking bytes ${start}-${end} failed: ${message.error}`));
@@ -48140,9 +48166,17 @@ function feedWorker(worker, tasks, keep, take) {
             keep(message.index, message.result);
             send();
         });
-        worker.once('error', reject);
+        worker.once('error', (error) => {
+            if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY')
+                return reject(error);
+            outOfMemory = true;
+            for (const index of inFlight)
+                giveBack(index);
+            inFlight.clear();
+            resolve();
+        });
         worker.once('exit', (code) => {
-            if (inFlight > 0)
+            if (inFlight.size > 0)
                 reject(new Error(`the check worker stopped with exit code ${code}`));
         });
         send();

@@ -32,4 +32,28 @@ describe('checkJsonlFile', () => {
     expect(unhashed.sha256).toBeUndefined();
     expect(unhashed.samples).toBe(20_000);
   });
+
+  it('checks again on the main thread the ranges of a worker that ran out of memory, with the same result', async () => {
+    // Each line parses into 300,000 messages: more than a worker bounded at 16 MB can hold.
+    const turns = Array.from(
+      { length: 150_000 },
+      () => '{"role":"user","content":"q"},{"role":"assistant","content":"a"}',
+    );
+    const line = (i: number) => `{"messages":[{"role":"system","content":"line ${i}"},${turns.join(',')}]}\n`;
+    const heavy = Array.from({ length: 6 }, (_, i) => line(i)).join('');
+    await writeFile(ws.file('heavy.jsonl'), heavy);
+    const heavyBytes = Buffer.byteLength(heavy);
+    const alone = await checkJsonlFile(ws.file('heavy.jsonl'), heavyBytes, 'full', { threads: 1 }, { review: true });
+    const bounded = {
+      threads: 2,
+      minBytes: 0,
+      workerScript: path.join(ROOT, 'dist/worker/index.js'),
+      workerHeapMb: 16,
+    };
+    const result = await checkJsonlFile(ws.file('heavy.jsonl'), heavyBytes, 'full', bounded, { review: true });
+    expect(result.lines).toBe(6);
+    expect({ ...result, review: undefined }).toEqual({ ...alone, review: undefined });
+    expect(result.review?.samples).toBe(alone.review?.samples);
+    expect([...(result.review?.records ?? [])]).toEqual([...(alone.review?.records ?? [])]);
+  });
 });
