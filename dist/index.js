@@ -53000,8 +53000,11 @@ async function reviewFiles(records, settings, deps) {
     const base = await baseSource(settings, deps, reviewed.length > 0);
     // Deleted datasets are found in the base commit's tree: with git only.
     const deleted = base.kind === 'git'
-        ? listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings)))
-        : { files: [], more: 0 };
+        ? {
+            ...listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings))),
+            commit: base.commit,
+        }
+        : { files: [], more: 0, commit: '' };
     if (reviewed.length === 0 && deleted.files.length === 0)
         return [];
     const results = [];
@@ -53052,9 +53055,9 @@ async function reviewFiles(records, settings, deps) {
             if (logged < reviewed.length)
                 deps.log.info(`… and ${reviewed.length - logged} more reviewed files: every review is in the job summary's table and the files output.`);
             for (const [index, file] of deleted.files.entries()) {
-                if (deps.signal?.aborted || base.kind !== 'git')
+                if (deps.signal?.aborted)
                     return;
-                const result = await reviewDeleted(file, base.commit, settings, temp, index, deps.signal);
+                const result = await reviewDeleted(file, deleted.commit, settings, temp, index, deps.signal);
                 deps.log.info(`${file.path}: deleted; ${describeReview(result.review)}`);
                 results.push(result);
             }

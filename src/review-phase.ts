@@ -132,8 +132,11 @@ export async function reviewFiles(
   // Deleted datasets are found in the base commit's tree: with git only.
   const deleted =
     base.kind === 'git'
-      ? listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings)))
-      : { files: [], more: 0 };
+      ? {
+          ...listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings))),
+          commit: base.commit,
+        }
+      : { files: [], more: 0, commit: '' };
   if (reviewed.length === 0 && deleted.files.length === 0) return [];
   const results: FileResult[] = [];
   const title = [
@@ -181,8 +184,8 @@ export async function reviewFiles(
           `… and ${reviewed.length - logged} more reviewed files: every review is in the job summary's table and the files output.`,
         );
       for (const [index, file] of deleted.files.entries()) {
-        if (deps.signal?.aborted || base.kind !== 'git') return;
-        const result = await reviewDeleted(file, base.commit, settings, temp, index, deps.signal);
+        if (deps.signal?.aborted) return;
+        const result = await reviewDeleted(file, deleted.commit, settings, temp, index, deps.signal);
         deps.log.info(`${file.path}: deleted; ${describeReview(result.review!)}`);
         results.push(result);
       }
