@@ -52,6 +52,20 @@ describe('orderByKey', () => {
     const expected = Array.from({ length: n }, (_, k) => k).sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
     expect([...orderByKey(hi, lo)]).toEqual(expected);
   });
+
+  it('sorts crowded buckets too: keys repeated hundreds of times, and keys sharing their top 16 bits', () => {
+    const n = 20_000;
+    const next = random(3);
+    const repeated = pool(40, next);
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
+    for (let k = 0; k < n; k += 1) {
+      if (k % 2 === 0) [hi[k], lo[k]] = repeated[Math.floor(next() * repeated.length)]!;
+      else [hi[k], lo[k]] = [0xabcd0000 + Math.floor(next() * 0x10000), Math.floor(next() * 0x100000000)];
+    }
+    const expected = Array.from({ length: n }, (_, k) => k).sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
+    expect([...orderByKey(hi, lo)]).toEqual(expected);
+  });
 });
 
 describe('the arithmetic on 6,000 samples against a plain reference', () => {
