@@ -47919,7 +47919,10 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
                 sha256 = await hashYielding(file, bytes, read.signal);
             await scanOnMainThread();
         };
-        const giveBack = (index) => returned.push(index);
+        const giveBack = (index) => {
+            returned.push(index);
+            options.onRangeGivenBack?.(tasks[index].range);
+        };
         // A cancel ends the check at once: the workers are terminated (below), not waited for.
         await Promise.race([
             Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take, giveBack))]),
@@ -51980,11 +51983,15 @@ const SMALL = 256;
 const DIGITS = 1 << 16;
 /** Past this many keys, a bucket is radix-sorted rather than insertion-sorted. */
 const CROWDED = 48;
-/** Past this many keys (24 a bucket on average), crowded buckets would cost more than they save: LSD radix throughout. */
+/**
+ * Past this many keys (24 a bucket on average), crowded buckets would cost more than they save: LSD radix
+ * throughout.
+ */
 const MANY = 24 * DIGITS;
-/** The digit counts, reused by every sort on this thread (256 KB each; sorts run one at a time). */
+/** The digit counts and bucket starts, reused by every sort on this thread (256 KB each; one sort at a time). */
 const counts = new Uint32Array(DIGITS);
 const bucketCounts = new Uint32Array(DIGITS);
+const starts = new Uint32Array(DIGITS + 1);
 /**
  * The positions 0..n-1 of the keys (`hi[k]`, `lo[k]`), ordered by key as an unsigned 64-bit number; equal keys keep
  * their order (stable), so when the keys are listed in file order, a run of equal keys starts with the first
@@ -52004,7 +52011,6 @@ function orderByKey(hi, lo) {
     counts.fill(0);
     for (let k = 0; k < n; k += 1)
         counts[hi[k] >>> 16] += 1;
-    const starts = new Uint32Array(DIGITS + 1);
     for (let d = 0, total = 0; d < DIGITS; d += 1) {
         starts[d] = total;
         total += counts[d];
@@ -52022,7 +52028,6 @@ function orderByKey(hi, lo) {
         else if (to - from > 1)
             insertionSort(order, from, to, hi, lo);
     }
-    release(starts);
     return order;
 }
 /** Sorts order[from, to) by key; positions are in increasing order there, and equal keys keep it. */

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { scanJsonl, type JsonlRules, type JsonlScanResult } from './jsonl.js';
-import type { ReadOptions } from './lines.js';
+import type { ByteRange, ReadOptions } from './lines.js';
 import { MAX_WARNINGS } from './types.js';
 import { DEFAULT_MAX_HASHED_SAMPLES, mergeReviewData, type ReviewData } from './review-collector.js';
 import { RecordSpill, type SpilledRecords } from './record-spill.js';
@@ -27,6 +27,8 @@ export interface ParallelOptions {
   workerScript?: string;
   /** A worker's old generation at most, MB (default WORKER_OLD_GENERATION_MB). */
   workerHeapMb?: number;
+  /** Told of each range a worker gave back when it ran out of memory (the main thread then checks it). */
+  onRangeGivenBack?: (range: ByteRange) => void;
 }
 
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
@@ -133,7 +135,10 @@ export async function checkJsonlFile(
       if (read.sha256) sha256 = await hashYielding(file, bytes, read.signal);
       await scanOnMainThread();
     };
-    const giveBack = (index: number) => returned.push(index);
+    const giveBack = (index: number) => {
+      returned.push(index);
+      options.onRangeGivenBack?.(tasks[index]!.range);
+    };
     // A cancel ends the check at once: the workers are terminated (below), not waited for.
     await Promise.race([
       Promise.all([onMainThread(), ...workers.map((worker) => feedWorker(worker, tasks, keep, take, giveBack))]),

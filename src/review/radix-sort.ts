@@ -13,11 +13,15 @@ const SMALL = 256;
 const DIGITS = 1 << 16;
 /** Past this many keys, a bucket is radix-sorted rather than insertion-sorted. */
 const CROWDED = 48;
-/** Past this many keys (24 a bucket on average), crowded buckets would cost more than they save: LSD radix throughout. */
+/**
+ * Past this many keys (24 a bucket on average), crowded buckets would cost more than they save: LSD radix
+ * throughout.
+ */
 const MANY = 24 * DIGITS;
-/** The digit counts, reused by every sort on this thread (256 KB each; sorts run one at a time). */
+/** The digit counts and bucket starts, reused by every sort on this thread (256 KB each; one sort at a time). */
 const counts = new Uint32Array(DIGITS);
 const bucketCounts = new Uint32Array(DIGITS);
+const starts = new Uint32Array(DIGITS + 1);
 
 /**
  * The positions 0..n-1 of the keys (`hi[k]`, `lo[k]`), ordered by key as an unsigned 64-bit number; equal keys keep
@@ -35,7 +39,6 @@ export function orderByKey(hi: Uint32Array, lo: Uint32Array): Uint32Array {
   // Bucket by the top 16 bits, in file order within each bucket.
   counts.fill(0);
   for (let k = 0; k < n; k += 1) counts[hi[k]! >>> 16]! += 1;
-  const starts = new Uint32Array(DIGITS + 1);
   for (let d = 0, total = 0; d < DIGITS; d += 1) {
     starts[d] = total;
     total += counts[d]!;
@@ -50,7 +53,6 @@ export function orderByKey(hi: Uint32Array, lo: Uint32Array): Uint32Array {
     if (to - from > CROWDED) sortCrowded(order, from, to, hi, lo);
     else if (to - from > 1) insertionSort(order, from, to, hi, lo);
   }
-  release(starts);
   return order;
 }
 

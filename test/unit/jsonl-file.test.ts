@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkJsonlFile } from '../../src/check/jsonl-file.js';
+import type { ByteRange } from '../../src/check/lines.js';
 import { ROOT } from '../../testkit/run-action.js';
 import { chatJsonl, makeWorkspace } from '../helpers/workspace.js';
 
@@ -44,13 +45,17 @@ describe('checkJsonlFile', () => {
     await writeFile(ws.file('heavy.jsonl'), heavy);
     const heavyBytes = Buffer.byteLength(heavy);
     const alone = await checkJsonlFile(ws.file('heavy.jsonl'), heavyBytes, 'full', { threads: 1 }, { review: true });
+    const givenBack: ByteRange[] = [];
     const bounded = {
       threads: 2,
       minBytes: 0,
       workerScript: path.join(ROOT, 'dist/worker/index.js'),
       workerHeapMb: 16,
+      onRangeGivenBack: (range: ByteRange) => givenBack.push(range),
     };
     const result = await checkJsonlFile(ws.file('heavy.jsonl'), heavyBytes, 'full', bounded, { review: true });
+    // The worker did run out of memory, and its ranges were checked on the main thread.
+    expect(givenBack.length).toBeGreaterThan(0);
     expect(result.lines).toBe(6);
     expect({ ...result, review: undefined }).toEqual({ ...alone, review: undefined });
     expect(result.review?.samples).toBe(alone.review?.samples);
