@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(667);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4102);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 667:
+/***/ 4102:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46896,6 +46896,17 @@ function hashSampleInto(sample, format, out, at) {
     out[at + 3] = 0;
     return false;
 }
+/**
+ * The xxHash64 of raw bytes (a line as it is in the file), written to `out` at `at` (low word, then high). Lines
+ * with equal bytes have equal values, so the base version's check takes what the head's found for them.
+ */
+function hashBytesInto(bytes, out, at) {
+    if (!h64Raw)
+        throw new Error('loadHasher() was not awaited');
+    longHash[0] = h64Raw(bytes);
+    out[at] = longHashWords[0];
+    out[at + 1] = longHashWords[1];
+}
 const scratch = new Uint32Array(4);
 /** hashSampleInto, as objects (for tests and callers that hash a few samples). */
 function hashSample(sample, format) {
@@ -46918,6 +46929,23 @@ const LINE = 4;
 const FLAGS = 5;
 /** Flag: the sample has a prompt (its prompt hash is meaningful). */
 const HAS_PROMPT = 1;
+/**
+ * With the head's lines hashed (for the base version's check to reuse): per hashed sample, beside its record, the
+ * xxHash64 of its line's bytes (2 words), then its statistics as two numbers and a word of bits (FACT_*).
+ */
+const LINE_FACT_WORDS = 5;
+const LINE_HASH = 0;
+/** Characters: a conversation's or a text's; an instruction's or preference sample's prompt. */
+const FACT_A = 2;
+/** A conversation's messages; an instruction's or preference sample's answer characters. */
+const FACT_B = 3;
+/** The counters' bits (FACT_WITHOUT_SYSTEM…), and the format's code (FORMAT_CODES) from bit 8. */
+const FACT_BITS = 4;
+const FACT_WITHOUT_SYSTEM = 1;
+const FACT_WITHOUT_USER = 2;
+const FACT_WITH_TOOL_CALLS = 4;
+const FACT_WITH_WEIGHTS = 8;
+const FACT_FORMAT_SHIFT = 8;
 
 ;// CONCATENATED MODULE: ./src/check/record-spill.ts
 /**
@@ -47114,6 +47142,11 @@ function packStats(counters, distributions) {
  * partitioned to disk (RecordSpill); where that cannot be done, the review keeps statistics only and says so.
  */
 const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
+/** Lets a file's line facts go once its base version is compared (on shared memory, they go with the last reference). */
+function dropLineFacts(data) {
+    release(data.lineFacts);
+    delete data.lineFacts;
+}
 /** Whether every sample's hashes are kept, in `records` or on disk (false: statistics only). */
 function isHashed(data) {
     return data.spilled !== undefined || data.records.length === data.samples * RECORD_WORDS;
@@ -47141,21 +47174,74 @@ class ReviewCollector {
     spill;
     /** Past the bound with no spill (none asked for, or writing it failed): statistics only. */
     unhashed = false;
-    /** `spillRoot`: where records past `maxHashed` are partitioned to disk; without one, statistics only past it. */
-    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spillRoot) {
+    /**
+     * With `hashLines`, each record's line hash and statistics (LINE_FACT_WORDS each), for a base version's check to
+     * reuse; let go once the records are spilled (the table is for files whose records the review holds).
+     */
+    lineFacts;
+    /**
+     * `spillRoot`: where records past `maxHashed` are partitioned to disk; without one, statistics only past it.
+     * `hashLines`: keep each record's line hash and statistics (see ReviewData.lineFacts).
+     */
+    constructor(maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spillRoot, hashLines = false) {
         this.maxHashed = maxHashed;
         this.spillRoot = spillRoot;
+        if (hashLines)
+            this.lineFacts = new Uint32Array(LINE_FACT_WORDS * 16);
     }
-    /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
-    add(sample, format, line) {
+    /**
+     * A sample that passed its check, with its detected format (undefined when the rules do not detect one). With
+     * lines hashed, `raw` is its line's bytes.
+     */
+    add(sample, format, line, raw) {
         const kind = format ?? detectFormat(sample);
         this.format ??= kind ?? null;
         this.samples += 1;
-        this.addStats(sample, kind);
+        factsOf(sample, kind);
+        this.addFacts(kind, factA, factB, factBits);
+        const at = this.nextRecord();
+        if (at < 0)
+            return;
+        // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
+        const prompted = hashSampleInto(sample, kind, this.records, at);
+        this.records[at + LINE] = line;
+        this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
+        if (this.lineFacts && raw) {
+            const facts = (at / RECORD_WORDS) * LINE_FACT_WORDS;
+            hashBytesInto(raw, this.lineFacts, facts + LINE_HASH);
+            this.lineFacts[facts + FACT_A] = factA;
+            this.lineFacts[facts + FACT_B] = factB;
+            this.lineFacts[facts + FACT_BITS] = factBits | ((kind ? FORMAT_CODES.indexOf(kind) : 0) << FACT_FORMAT_SHIFT);
+        }
+        else
+            this.lineFacts = undefined;
+        this.count += 1;
+    }
+    /**
+     * A sample whose line is byte for byte one the head's check saw: its record and statistics are those of the
+     * head's `sample`, nothing parsed.
+     */
+    addKnown(known, sample, line) {
+        const bits = known.fact(sample, FACT_BITS);
+        const kind = FORMAT_CODES[bits >>> FACT_FORMAT_SHIFT] ?? undefined;
+        this.format ??= kind ?? null;
+        this.samples += 1;
+        this.addFacts(kind, known.fact(sample, FACT_A), known.fact(sample, FACT_B), bits);
+        const at = this.nextRecord();
+        if (at < 0)
+            return;
+        known.copyRecord(sample, this.records, at);
+        this.records[at + LINE] = line;
+        // A table is only given to a base version's check, which hashes no lines of its own.
+        this.lineFacts = undefined;
+        this.count += 1;
+    }
+    /** Where the next record goes, the buffers grown or spilled as needed; -1 when the hashes are let go. */
+    nextRecord() {
         if (this.samples > this.maxHashed && !this.spill && !this.unhashed)
             this.spillOrLetGo();
         if (this.unhashed)
-            return;
+            return -1;
         if (this.count * RECORD_WORDS === this.records.length) {
             if (this.spill)
                 this.spillHeld();
@@ -47164,66 +47250,42 @@ class ReviewCollector {
                 grown.set(this.records);
                 release(this.records);
                 this.records = grown;
+                if (this.lineFacts) {
+                    const facts = new Uint32Array(this.lineFacts.length * 2);
+                    facts.set(this.lineFacts);
+                    release(this.lineFacts);
+                    this.lineFacts = facts;
+                }
             }
             if (this.unhashed)
-                return;
+                return -1;
         }
-        const at = this.count * RECORD_WORDS;
-        // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
-        const prompted = hashSampleInto(sample, kind, this.records, at);
-        this.records[at + LINE] = line;
-        this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
-        this.count += 1;
+        return this.count * RECORD_WORDS;
     }
-    addStats(sample, kind) {
-        if ('weight' in sample)
+    /** Counts a sample's statistics, as factsOf found them (or a known line's entry holds them). */
+    addFacts(kind, a, b, bits) {
+        if (bits & FACT_WITH_WEIGHTS)
             this.counters.with_weights += 1;
         switch (kind) {
             case 'general':
-                this.characters.add(contentChars(sample.text));
+                this.characters.add(a);
                 return;
-            case 'instruction': {
-                const prompt = contentChars(sample.prompt);
-                const answer = contentChars(sample.completion);
-                this.promptCharacters.add(prompt);
-                this.answerCharacters.add(answer);
-                this.characters.add(prompt + answer);
+            case 'instruction':
+            case 'preference_openai':
+                this.promptCharacters.add(a);
+                this.answerCharacters.add(b);
+                this.characters.add(a + b);
                 return;
-            }
-            case 'preference_openai': {
-                const input = sample.input;
-                const prompt = messagesChars(input?.messages);
-                const answer = messagesChars(sample.preferred_output);
-                this.promptCharacters.add(prompt);
-                this.answerCharacters.add(answer);
-                this.characters.add(prompt + answer);
-                return;
-            }
-            case 'conversation': {
-                const messages = Array.isArray(sample.messages) ? sample.messages : [];
-                let system = false;
-                let user = false;
-                let tools = false;
-                let weights = false;
-                for (const message of messages) {
-                    const m = message;
-                    system ||= m.role === 'system';
-                    user ||= m.role === 'user';
-                    tools ||= Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
-                    weights ||= 'weight' in m;
-                }
-                if (!system)
+            case 'conversation':
+                if (bits & FACT_WITHOUT_SYSTEM)
                     this.counters.without_system += 1;
-                if (!user)
+                if (bits & FACT_WITHOUT_USER)
                     this.counters.without_user += 1;
-                if (tools)
+                if (bits & FACT_WITH_TOOL_CALLS)
                     this.counters.with_tool_calls += 1;
-                if (weights && !('weight' in sample))
-                    this.counters.with_weights += 1;
-                this.messages.add(messages.length);
-                this.characters.add(messagesChars(messages));
+                this.messages.add(b);
+                this.characters.add(a);
                 return;
-            }
             default:
                 return;
         }
@@ -47239,16 +47301,28 @@ class ReviewCollector {
         }
         // The collector is done: its buffer (most of it unused) goes now, the records in one of their own size.
         const records = this.records.slice(0, this.count * RECORD_WORDS);
+        const lineFacts = spilled ? undefined : this.lineFacts?.slice(0, this.count * LINE_FACT_WORDS);
         release(this.records);
+        release(this.lineFacts);
         this.records = new Uint32Array(0);
+        this.lineFacts = undefined;
         this.count = 0;
         const stats = packStats(this.counters, this);
         for (const name of DISTRIBUTIONS)
             this[name].dispose();
-        return { format: this.format, samples: this.samples, records, stats, ...(spilled ? { spilled } : {}) };
+        return {
+            format: this.format,
+            samples: this.samples,
+            records,
+            stats,
+            ...(spilled ? { spilled } : {}),
+            ...(lineFacts ? { lineFacts } : {}),
+        };
     }
     /** Past the bound: the records held go to a spill, or (without one) are let go. */
     spillOrLetGo() {
+        release(this.lineFacts);
+        this.lineFacts = undefined;
         this.spill = RecordSpill.open(this.spillRoot);
         if (this.spill)
             this.spillHeld();
@@ -47270,6 +47344,59 @@ class ReviewCollector {
         release(this.records);
         this.records = new Uint32Array(0);
         this.count = 0;
+    }
+}
+/** What factsOf found last (module state, not an object: the check reads millions of samples). */
+let factA = 0;
+let factB = 0;
+let factBits = 0;
+/** A sample's statistics as two numbers and the counters' bits (see FACT_A, FACT_B, FACT_BITS). */
+function factsOf(sample, kind) {
+    factA = 0;
+    factB = 0;
+    factBits = 'weight' in sample ? FACT_WITH_WEIGHTS : 0;
+    switch (kind) {
+        case 'general':
+            factA = contentChars(sample.text);
+            return;
+        case 'instruction':
+            factA = contentChars(sample.prompt);
+            factB = contentChars(sample.completion);
+            return;
+        case 'preference_openai':
+            factA = messagesChars(sample.input?.messages);
+            factB = messagesChars(sample.preferred_output);
+            return;
+        case 'conversation': {
+            const messages = Array.isArray(sample.messages) ? sample.messages : [];
+            let system = false;
+            let user = false;
+            let tools = false;
+            let weights = false;
+            for (const message of messages) {
+                // The base version is checked structurally only: a message may be anything.
+                if (message === null || typeof message !== 'object')
+                    continue;
+                const m = message;
+                system ||= m.role === 'system';
+                user ||= m.role === 'user';
+                tools ||= Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+                weights ||= 'weight' in m;
+            }
+            if (!system)
+                factBits |= FACT_WITHOUT_SYSTEM;
+            if (!user)
+                factBits |= FACT_WITHOUT_USER;
+            if (tools)
+                factBits |= FACT_WITH_TOOL_CALLS;
+            if (weights)
+                factBits |= FACT_WITH_WEIGHTS;
+            factA = messagesChars(messages);
+            factB = messages.length;
+            return;
+        }
+        default:
+            return;
     }
 }
 /** The review's format of a sample the rules did not classify (eval data): the first format whose keys it has. */
@@ -47309,7 +47436,13 @@ function emptyReviewData() {
 function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spilled) {
     const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
     const hashed = !spilled && samples <= maxHashed && parts.every((p) => isHashed(p.data));
-    const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
+    const withFacts = hashed && parts.every((p) => p.data.lineFacts !== undefined);
+    // With line facts, on shared memory: the base version's check reads them from its worker threads, uncopied.
+    const records = withFacts
+        ? new Uint32Array(new SharedArrayBuffer(4 * samples * RECORD_WORDS))
+        : new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
+    const lineFacts = withFacts ? new Uint32Array(new SharedArrayBuffer(4 * samples * LINE_FACT_WORDS)) : undefined;
+    let factsAt = 0;
     const counters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
     const dists = {
         characters: new Distribution(),
@@ -47327,13 +47460,24 @@ function mergeReviewData(parts, maxHashed = DEFAULT_MAX_HASHED_SAMPLES, spilled)
                 records[i] = records[i] + lineOffset;
             at += data.records.length;
         }
+        if (lineFacts) {
+            lineFacts.set(data.lineFacts, factsAt);
+            factsAt += data.lineFacts.length;
+        }
         const partCounters = reviewCounters(data);
         for (const name of COUNTERS)
             counters[name] += partCounters[name];
         for (const name of DISTRIBUTIONS)
             dists[name].merge(reviewDistribution(data, name));
     }
-    return { format, samples, records, stats: packStats(counters, dists), ...(spilled ? { spilled } : {}) };
+    return {
+        format,
+        samples,
+        records,
+        stats: packStats(counters, dists),
+        ...(spilled ? { spilled } : {}),
+        ...(lineFacts ? { lineFacts } : {}),
+    };
 }
 /** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
 const INLINE_WORDS = 4096;
@@ -47646,8 +47790,89 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 /** Warnings listed per file; the rest are counted. */
 const MAX_WARNINGS = 100;
 
+;// CONCATENATED MODULE: ./src/check/known-lines.ts
+/**
+ * What the head's check found for each of its lines, found by the xxHash64 of the line's bytes: the base
+ * version's check takes a byte-identical line's record and statistics from here instead of parsing it. In a pull
+ * request most of a dataset's lines are unchanged, and parsing is most of a check's time.
+ *
+ * The head's records and line facts themselves, on SharedArrayBuffers (the check's worker threads read them
+ * without a copy), and an open-addressing index over them: per slot, a sample's index + 1 (0 for none), at most
+ * one sample per distinct line.
+ */
+
+
+/** An array on a SharedArrayBuffer: itself when it is on one, else a copy. */
+function shared(array) {
+    if (array.buffer instanceof SharedArrayBuffer)
+        return array;
+    const copy = new Uint32Array(new SharedArrayBuffer(array.byteLength));
+    copy.set(array);
+    return copy;
+}
+/** The table of a head's hashed samples: `records` (RECORD_WORDS each) and their `facts` (LINE_FACT_WORDS each). */
+function buildKnownLines(records, facts) {
+    const samples = Math.min(records.length / RECORD_WORDS, facts.length / LINE_FACT_WORDS);
+    const slots = 2 ** Math.ceil(Math.log2(Math.max(16, samples * 2)));
+    const index = new Uint32Array(new SharedArrayBuffer(4 * slots));
+    const mask = slots - 1;
+    for (let i = 0; i < samples; i += 1) {
+        const lo = facts[i * LINE_FACT_WORDS + LINE_HASH];
+        const hi = facts[i * LINE_FACT_WORDS + LINE_HASH + 1];
+        let slot = lo & mask;
+        while (index[slot] !== 0 && !sameLine(facts, index[slot] - 1, lo, hi))
+            slot = (slot + 1) & mask;
+        // A line that repeats is found at its first sample.
+        if (index[slot] === 0)
+            index[slot] = i + 1;
+    }
+    return { index, records: shared(records), facts: shared(facts) };
+}
+function sameLine(facts, sample, lo, hi) {
+    const at = sample * LINE_FACT_WORDS + LINE_HASH;
+    return facts[at] === lo && facts[at + 1] === hi;
+}
+/** Lookups in a table made by buildKnownLines (in any thread). */
+class KnownLines {
+    index;
+    records;
+    facts;
+    mask;
+    hash = new Uint32Array(2);
+    constructor(data) {
+        this.index = data.index;
+        this.records = data.records;
+        this.facts = data.facts;
+        this.mask = data.index.length - 1;
+    }
+    /** The head's sample whose line has these bytes, or -1 (the hasher must be loaded). */
+    find(line) {
+        hashBytesInto(line, this.hash, 0);
+        const lo = this.hash[0];
+        const hi = this.hash[1];
+        for (let slot = lo & this.mask; this.index[slot] !== 0; slot = (slot + 1) & this.mask) {
+            const sample = this.index[slot] - 1;
+            if (sameLine(this.facts, sample, lo, hi))
+                return sample;
+        }
+        return -1;
+    }
+    /** Copies a sample's record to `out` at `at`, but its line: the hashes and the flags. */
+    copyRecord(sample, out, at) {
+        const from = sample * RECORD_WORDS;
+        for (let word = 0; word < RECORD_WORDS; word += 1)
+            if (word !== LINE)
+                out[at + word] = this.records[from + word];
+    }
+    /** The sample's statistics: FACT_A, FACT_B, FACT_BITS. */
+    fact(sample, which) {
+        return this.facts[sample * LINE_FACT_WORDS + which];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/check/jsonl.ts
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
+
 
 
 
@@ -47663,11 +47888,15 @@ const BLANK = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
  */
 async function scanJsonl(path, range, rules, firstFormat, options = {}) {
     const collector = options.review && rules !== 'utf8'
-        ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot)
+        ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot, options.reviewHashLines)
         : undefined;
     if (collector)
         await loadHasher();
-    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
+    const known = collector && options.reviewKnownLines ? new KnownLines(options.reviewKnownLines) : undefined;
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector, {
+        hashLines: options.reviewHashLines === true,
+        known,
+    });
     const read = await readLines(path, range, visitor, options);
     const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
     return {
@@ -47701,17 +47930,32 @@ class JsonlVisitor {
         else
             this.omittedWarnings += 1;
     };
-    constructor(rules, firstFormat, startsFile, collector) {
+    hashLines;
+    known;
+    constructor(rules, firstFormat, startsFile, collector, lines = { hashLines: false, known: undefined }) {
         this.rules = rules;
         this.firstFormat = firstFormat;
         this.startsFile = startsFile;
         this.collector = collector;
+        this.hashLines = lines.hashLines && collector !== undefined;
+        // Only the structural rules judge a line by itself alone (no format shared with line 1), so only they can
+        // take a line's verdict from another file's check.
+        this.known = rules === 'structural' ? lines.known : undefined;
     }
     get wantsLines() {
         return this.problem === null && this.rules !== 'utf8';
     }
     line(data, start, end, line) {
         this.currentLine = line;
+        if (this.known) {
+            // A line the head's check passed, byte for byte: a sample, whose record and statistics are known.
+            const sample = this.known.find(data.subarray(start, end));
+            if (sample >= 0) {
+                this.samples += 1;
+                this.collector.addKnown(this.known, sample, line);
+                return;
+            }
+        }
         const text = data.toString('utf8', start, end);
         // Nearly every line starts with '{': only others can be blank.
         const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
@@ -47726,7 +47970,7 @@ class JsonlVisitor {
         }
         this.samples += 1;
         if (this.collector && this.lastValue)
-            this.collector.add(this.lastValue, this.lastFormat, line);
+            this.collector.add(this.lastValue, this.lastFormat, line, this.hashLines ? data.subarray(start, end) : undefined);
     }
     /** The line's problem, or undefined; records line 1's format. */
     lineProblem(text, line) {
@@ -47858,6 +48102,8 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         signal: read.signal,
         review: read.review,
         reviewMaxSamples: read.reviewMaxSamples,
+        reviewHashLines: read.reviewHashLines,
+        reviewKnownLines: read.reviewKnownLines,
     };
     // Start the workers first: their start-up overlaps finding the cuts and line 1.
     const workers = Array.from({ length: threads - 1 }, () => new external_node_worker_threads_.Worker(workerScript, {
@@ -47881,6 +48127,8 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
             firstFormat: firstLine.firstFormat,
             maxLineBytes: read.maxLineBytes,
             review: read.review,
+            reviewHashLines: read.reviewHashLines,
+            reviewKnownLines: read.reviewKnownLines,
             // A range holds its own records whatever their number (a few MiB of lines); the bound is the whole file's.
             reviewMaxSamples: Infinity,
         }));
@@ -47932,8 +48180,10 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         await scanOnMainThread();
         const merged = mergeRangeResults(results, maxHashed, sink.finish());
         // The ranges' records are copied into the merged ones.
-        for (const result of results)
+        for (const result of results) {
             release(result.review?.records);
+            release(result.review?.lineFacts);
+        }
         if (firstLine.problem && !merged.problem) {
             merged.problem = firstLine.problem;
             merged.samples = 0;
@@ -47961,8 +48211,10 @@ function reviewSink(results, maxHashed, spillRoot) {
     const withoutRecords = (result) => {
         if (!result.review || result.review.records.length === 0)
             return;
-        release(result.review.records);
-        result.review = { ...result.review, records: new Uint32Array(0) };
+        const { lineFacts, ...review } = result.review;
+        release(review.records);
+        release(lineFacts);
+        result.review = { ...review, records: new Uint32Array(0) };
     };
     const letGo = () => {
         spill?.remove();
@@ -51921,6 +52173,11 @@ var format = __nccwpck_require__(2011);
  * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
  * check's message as its error; one that cannot be read fails alone, with the reason.
  */
+/**
+ * Files from this size on have their lines hashed when there is a base version to compare with: its check then
+ * parses only the lines the head does not have byte for byte (a smaller base's check takes milliseconds anyway).
+ */
+const HASHED_LINES_MIN_BYTES = 1024 * 1024;
 async function checkFiles(records, settings, deps) {
     if (settings.check === 'off')
         return;
@@ -51943,6 +52200,7 @@ async function checkFiles(records, settings, deps) {
                     review: (settings.review ?? false) && deps.reviews !== undefined,
                     reviewMaxSamples: settings.reviewMaxSamples,
                     reviewSpillRoot: deps.reviews?.spillRoot,
+                    reviewHashLines: settings.reviewBase !== undefined && record.bytes >= HASHED_LINES_MIN_BYTES,
                 });
                 record.checked(report, sha256, review && deps.reviews?.add(review));
             }
@@ -53029,6 +53287,7 @@ function deletedResult(path, fileType, purpose, review) {
 
 
 
+
 /**
  * Shared, frozen empty parts of reviews: every review is kept until the report, and 20,000 small files each holding
  * their own empty objects grew V8's young generation (survivors) by tens of MiB.
@@ -53113,9 +53372,10 @@ async function reviewFiles(records, settings, deps) {
                 const review = reviewWithoutBase(head, within, overlap, note);
                 if (hashed && base.kind !== 'none')
                     await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
-                // Reviewed: what the check partitioned to disk for this file is not needed again.
+                // Reviewed: what the check partitioned to disk for this file is not needed again, nor its line hashes.
                 if (head.spilled)
                     removeSpilled(head.spilled);
+                dropLineFacts(head);
                 const firstLines = {
                     duplicate: within?.firstDuplicate ?? null,
                     conflict: within?.firstConflict ?? null,
@@ -53216,12 +53476,15 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
     let baseData;
     try {
         const { size } = await (0,external_node_fs_promises_.stat)(baseFile);
+        // The head's lines, byte for byte, need no parse in the base: their records and statistics are the head's.
+        const known = head.data.lineFacts && buildKnownLines(head.data.records, head.data.lineFacts);
         // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
         // format rules, and reads each sample's format from its keys, as the head's review does).
         const checked = await checkDataset({ path: label, absolutePath: baseFile, bytes: size, fileType }, settings.purpose, 'structural', {}, {
             review: true,
             reviewMaxSamples: settings.reviewMaxSamples,
             reviewSpillRoot: spillRoot,
+            ...(known ? { reviewKnownLines: known } : {}),
             maxLineBytes: settings.maxLineBytes,
             signal,
         });
@@ -53262,6 +53525,7 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
         (0,external_node_fs_namespaceObject.rmSync)(baseFile, { force: true });
         if (baseData?.spilled)
             removeSpilled(baseData.spilled);
+        dropLineFacts(head.data);
         // Nothing else holds the base's records (up to 12 MB in memory).
         release(baseData?.records);
     }

@@ -4,6 +4,7 @@ import { messageOf } from './error-text.js';
 import { checkDataset } from './check/index.js';
 import type { ParallelOptions } from './check/jsonl-file.js';
 import type { ReviewStore } from './check/review-collector.js';
+import type { ReviewBase } from './settings.js';
 import type { CheckLevel, Mode, Purpose } from './domain.js';
 import type { Log } from './log.js';
 import { failedCheck, type FileRecord } from './record.js';
@@ -24,6 +25,12 @@ export interface CheckDeps {
  * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
  * check's message as its error; one that cannot be read fails alone, with the reason.
  */
+/**
+ * Files from this size on have their lines hashed when there is a base version to compare with: its check then
+ * parses only the lines the head does not have byte for byte (a smaller base's check takes milliseconds anyway).
+ */
+const HASHED_LINES_MIN_BYTES = 1024 * 1024;
+
 export async function checkFiles(
   records: FileRecord[],
   settings: {
@@ -33,6 +40,8 @@ export async function checkFiles(
     maxLineBytes?: number;
     review?: boolean;
     reviewMaxSamples?: number;
+    /** Set when the review compares with a base version: large files' lines are hashed for its check to reuse. */
+    reviewBase?: ReviewBase;
   },
   deps: CheckDeps,
 ): Promise<void> {
@@ -62,6 +71,7 @@ export async function checkFiles(
               review: (settings.review ?? false) && deps.reviews !== undefined,
               reviewMaxSamples: settings.reviewMaxSamples,
               reviewSpillRoot: deps.reviews?.spillRoot,
+              reviewHashLines: settings.reviewBase !== undefined && record.bytes >= HASHED_LINES_MIN_BYTES,
             },
           );
           record.checked(report, sha256, review && deps.reviews?.add(review));

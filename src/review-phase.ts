@@ -3,6 +3,7 @@
  * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
  */
 import { release } from './check/release.js';
+import { buildKnownLines } from './check/known-lines.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,7 +24,13 @@ import {
   type WithinFile,
 } from './review/analysis.js';
 import { changeByPartition, overlapByPartition, withinFileByPartition } from './review/partitions.js';
-import { emptyReviewData, isHashed, type ReviewData, type ReviewStore } from './check/review-collector.js';
+import {
+  dropLineFacts,
+  emptyReviewData,
+  isHashed,
+  type ReviewData,
+  type ReviewStore,
+} from './check/review-collector.js';
 import { MAX_PARTITION_RECORDS, removeSpilled } from './check/record-spill.js';
 import {
   FETCH_HINT,
@@ -164,8 +171,9 @@ export async function reviewFiles(
         const review = reviewWithoutBase(head, within, overlap, note);
         if (hashed && base.kind !== 'none')
           await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
-        // Reviewed: what the check partitioned to disk for this file is not needed again.
+        // Reviewed: what the check partitioned to disk for this file is not needed again, nor its line hashes.
         if (head.spilled) removeSpilled(head.spilled);
+        dropLineFacts(head);
         const firstLines = {
           duplicate: within?.firstDuplicate ?? null,
           conflict: within?.firstConflict ?? null,
@@ -299,6 +307,8 @@ async function compareWithFile(
   let baseData: ReviewData | undefined;
   try {
     const { size } = await stat(baseFile);
+    // The head's lines, byte for byte, need no parse in the base: their records and statistics are the head's.
+    const known = head.data.lineFacts && buildKnownLines(head.data.records, head.data.lineFacts);
     // The base is only compared, never judged: parsing and hashing it is enough (the structural level skips the
     // format rules, and reads each sample's format from its keys, as the head's review does).
     const checked = await checkDataset(
@@ -310,6 +320,7 @@ async function compareWithFile(
         review: true,
         reviewMaxSamples: settings.reviewMaxSamples,
         reviewSpillRoot: spillRoot,
+        ...(known ? { reviewKnownLines: known } : {}),
         maxLineBytes: settings.maxLineBytes,
         signal,
       },
@@ -350,6 +361,7 @@ async function compareWithFile(
   } finally {
     rmSync(baseFile, { force: true });
     if (baseData?.spilled) removeSpilled(baseData.spilled);
+    dropLineFacts(head.data);
     // Nothing else holds the base's records (up to 12 MB in memory).
     release(baseData?.records);
   }

@@ -71,6 +71,8 @@ export async function checkJsonlFile(
     signal: read.signal,
     review: read.review,
     reviewMaxSamples: read.reviewMaxSamples,
+    reviewHashLines: read.reviewHashLines,
+    reviewKnownLines: read.reviewKnownLines,
   };
   // Start the workers first: their start-up overlaps finding the cuts and line 1.
   const workers = Array.from(
@@ -98,6 +100,8 @@ export async function checkJsonlFile(
       firstFormat: firstLine.firstFormat,
       maxLineBytes: read.maxLineBytes,
       review: read.review,
+      reviewHashLines: read.reviewHashLines,
+      reviewKnownLines: read.reviewKnownLines,
       // A range holds its own records whatever their number (a few MiB of lines); the bound is the whole file's.
       reviewMaxSamples: Infinity,
     }));
@@ -148,7 +152,10 @@ export async function checkJsonlFile(
     await scanOnMainThread();
     const merged = mergeRangeResults(results, maxHashed, sink.finish());
     // The ranges' records are copied into the merged ones.
-    for (const result of results) release(result.review?.records);
+    for (const result of results) {
+      release(result.review?.records);
+      release(result.review?.lineFacts);
+    }
     if (firstLine.problem && !merged.problem) {
       merged.problem = firstLine.problem;
       merged.samples = 0;
@@ -183,8 +190,10 @@ function reviewSink(
   // A range's records are its own (made by its collector, or handed over by the worker): freed once on disk.
   const withoutRecords = (result: JsonlScanResult) => {
     if (!result.review || result.review.records.length === 0) return;
-    release(result.review.records);
-    result.review = { ...result.review, records: new Uint32Array(0) };
+    const { lineFacts, ...review } = result.review;
+    release(review.records);
+    release(lineFacts);
+    result.review = { ...review, records: new Uint32Array(0) };
   };
   const letGo = () => {
     spill?.remove();

@@ -5,6 +5,7 @@ import { MAX_DEPTH, parsePythonJson, type ParseHints } from './python-json.js';
 import { MAX_WARNINGS, type DatasetFormat, type LineProblem } from './types.js';
 import { ReviewCollector, type ReviewData } from './review-collector.js';
 import { loadHasher } from './sample-hash.js';
+import { KnownLines } from './known-lines.js';
 
 /**
  * `full`: parse, object, format and format rules (fine-tune). `syntax`: parse and object only, blank lines refused
@@ -45,10 +46,14 @@ export async function scanJsonl(
 ): Promise<JsonlScanResult> {
   const collector =
     options.review && rules !== 'utf8'
-      ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot)
+      ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot, options.reviewHashLines)
       : undefined;
   if (collector) await loadHasher();
-  const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector);
+  const known = collector && options.reviewKnownLines ? new KnownLines(options.reviewKnownLines) : undefined;
+  const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector, {
+    hashLines: options.reviewHashLines === true,
+    known,
+  });
   const read = await readLines(path, range, visitor, options);
   const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
   return {
@@ -78,12 +83,21 @@ class JsonlVisitor {
     else this.omittedWarnings += 1;
   };
 
+  private readonly hashLines: boolean;
+  private readonly known: KnownLines | undefined;
+
   constructor(
     private readonly rules: JsonlRules,
     private firstFormat: DatasetFormat | undefined,
     private readonly startsFile: boolean,
     private readonly collector?: ReviewCollector,
-  ) {}
+    lines: { hashLines: boolean; known: KnownLines | undefined } = { hashLines: false, known: undefined },
+  ) {
+    this.hashLines = lines.hashLines && collector !== undefined;
+    // Only the structural rules judge a line by itself alone (no format shared with line 1), so only they can
+    // take a line's verdict from another file's check.
+    this.known = rules === 'structural' ? lines.known : undefined;
+  }
 
   get wantsLines(): boolean {
     return this.problem === null && this.rules !== 'utf8';
@@ -91,6 +105,15 @@ class JsonlVisitor {
 
   line(data: Buffer, start: number, end: number, line: number): void {
     this.currentLine = line;
+    if (this.known) {
+      // A line the head's check passed, byte for byte: a sample, whose record and statistics are known.
+      const sample = this.known.find(data.subarray(start, end));
+      if (sample >= 0) {
+        this.samples += 1;
+        this.collector!.addKnown(this.known, sample, line);
+        return;
+      }
+    }
     const text = data.toString('utf8', start, end);
     // Nearly every line starts with '{': only others can be blank.
     const blank = text.charCodeAt(0) !== 0x7b && BLANK.test(text);
@@ -103,7 +126,8 @@ class JsonlVisitor {
       return;
     }
     this.samples += 1;
-    if (this.collector && this.lastValue) this.collector.add(this.lastValue, this.lastFormat, line);
+    if (this.collector && this.lastValue)
+      this.collector.add(this.lastValue, this.lastFormat, line, this.hashLines ? data.subarray(start, end) : undefined);
   }
 
   /** The line's problem, or undefined; records line 1's format. */

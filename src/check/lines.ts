@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { findUtf8Problem, type Utf8Problem } from './utf8.js';
+import type { KnownLinesData } from './known-lines.js';
 
 export interface LineVisitor {
   /** Called for each line `data[start, end)` (without its terminator); `line` counts from 1 in the range. */
@@ -41,6 +42,10 @@ export interface ReadOptions {
   reviewMaxSamples?: number;
   /** Where hashes past reviewMaxSamples are partitioned to disk; without it, such a file gets statistics only. */
   reviewSpillRoot?: string;
+  /** JSONL, with `review`: hash each sample's line too (ReviewData.lineFacts), for the base version's check. */
+  reviewHashLines?: boolean;
+  /** JSONL, with `review`: what the head's check found for its lines, taken for byte-identical lines unparsed. */
+  reviewKnownLines?: KnownLinesData;
 }
 
 /**

@@ -6,9 +6,25 @@ import { rmSync } from 'node:fs';
 import { FORMAT_KEYS } from './jsonl-rules.js';
 import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
-import { hashSampleInto } from './sample-hash.js';
+import { hashBytesInto, hashSampleInto } from './sample-hash.js';
 import { RecordSpill, type SpilledRecords } from './record-spill.js';
-import { FLAGS, HAS_PROMPT, LINE, RECORD_WORDS } from './review-record.js';
+import {
+  FACT_A,
+  FACT_B,
+  FACT_BITS,
+  FACT_FORMAT_SHIFT,
+  FACT_WITH_TOOL_CALLS,
+  FACT_WITH_WEIGHTS,
+  FACT_WITHOUT_SYSTEM,
+  FACT_WITHOUT_USER,
+  FLAGS,
+  HAS_PROMPT,
+  LINE,
+  LINE_FACT_WORDS,
+  LINE_HASH,
+  RECORD_WORDS,
+} from './review-record.js';
+import type { KnownLines } from './known-lines.js';
 import { release } from './release.js';
 
 export { HAS_PROMPT, RECORD_WORDS } from './review-record.js';
@@ -38,6 +54,11 @@ export interface ReviewData {
   stats: Float64Array;
   /** Past the bound in memory: where the records are on disk (then `records` is empty). */
   spilled?: SpilledRecords;
+  /**
+   * With lines hashed and the records in memory: each record's line hash and statistics (LINE_FACT_WORDS each,
+   * in the records' order), from which a base version's check reuses what byte-identical lines were found to be.
+   */
+  lineFacts?: Uint32Array;
 }
 
 export function reviewCounters(data: ReviewData): ReviewCounters {
@@ -64,6 +85,12 @@ function packStats(counters: ReviewCounters, distributions: Record<ReviewDistrib
  * partitioned to disk (RecordSpill); where that cannot be done, the review keeps statistics only and says so.
  */
 export const DEFAULT_MAX_HASHED_SAMPLES = 500_000;
+
+/** Lets a file's line facts go once its base version is compared (on shared memory, they go with the last reference). */
+export function dropLineFacts(data: ReviewData): void {
+  release(data.lineFacts);
+  delete data.lineFacts;
+}
 
 /** Whether every sample's hashes are kept, in `records` or on disk (false: statistics only). */
 export function isHashed(data: ReviewData): boolean {
@@ -93,20 +120,73 @@ export class ReviewCollector {
   /** Past the bound with no spill (none asked for, or writing it failed): statistics only. */
   private unhashed = false;
 
-  /** `spillRoot`: where records past `maxHashed` are partitioned to disk; without one, statistics only past it. */
+  /**
+   * With `hashLines`, each record's line hash and statistics (LINE_FACT_WORDS each), for a base version's check to
+   * reuse; let go once the records are spilled (the table is for files whose records the review holds).
+   */
+  private lineFacts: Uint32Array | undefined;
+
+  /**
+   * `spillRoot`: where records past `maxHashed` are partitioned to disk; without one, statistics only past it.
+   * `hashLines`: keep each record's line hash and statistics (see ReviewData.lineFacts).
+   */
   constructor(
     private readonly maxHashed = DEFAULT_MAX_HASHED_SAMPLES,
     private readonly spillRoot?: string,
-  ) {}
+    hashLines = false,
+  ) {
+    if (hashLines) this.lineFacts = new Uint32Array(LINE_FACT_WORDS * 16);
+  }
 
-  /** A sample that passed its check, with its detected format (undefined when the rules do not detect one). */
-  add(sample: Record<string, unknown>, format: DatasetFormat | undefined, line: number): void {
+  /**
+   * A sample that passed its check, with its detected format (undefined when the rules do not detect one). With
+   * lines hashed, `raw` is its line's bytes.
+   */
+  add(sample: Record<string, unknown>, format: DatasetFormat | undefined, line: number, raw?: Uint8Array): void {
     const kind = format ?? detectFormat(sample);
     this.format ??= kind ?? null;
     this.samples += 1;
-    this.addStats(sample, kind);
+    factsOf(sample, kind);
+    this.addFacts(kind, factA, factB, factBits);
+    const at = this.nextRecord();
+    if (at < 0) return;
+    // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
+    const prompted = hashSampleInto(sample, kind, this.records, at);
+    this.records[at + LINE] = line;
+    this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
+    if (this.lineFacts && raw) {
+      const facts = (at / RECORD_WORDS) * LINE_FACT_WORDS;
+      hashBytesInto(raw, this.lineFacts, facts + LINE_HASH);
+      this.lineFacts[facts + FACT_A] = factA;
+      this.lineFacts[facts + FACT_B] = factB;
+      this.lineFacts[facts + FACT_BITS] = factBits | ((kind ? FORMAT_CODES.indexOf(kind) : 0) << FACT_FORMAT_SHIFT);
+    } else this.lineFacts = undefined;
+    this.count += 1;
+  }
+
+  /**
+   * A sample whose line is byte for byte one the head's check saw: its record and statistics are those of the
+   * head's `sample`, nothing parsed.
+   */
+  addKnown(known: KnownLines, sample: number, line: number): void {
+    const bits = known.fact(sample, FACT_BITS);
+    const kind = FORMAT_CODES[bits >>> FACT_FORMAT_SHIFT] ?? undefined;
+    this.format ??= kind ?? null;
+    this.samples += 1;
+    this.addFacts(kind, known.fact(sample, FACT_A), known.fact(sample, FACT_B), bits);
+    const at = this.nextRecord();
+    if (at < 0) return;
+    known.copyRecord(sample, this.records, at);
+    this.records[at + LINE] = line;
+    // A table is only given to a base version's check, which hashes no lines of its own.
+    this.lineFacts = undefined;
+    this.count += 1;
+  }
+
+  /** Where the next record goes, the buffers grown or spilled as needed; -1 when the hashes are let go. */
+  private nextRecord(): number {
     if (this.samples > this.maxHashed && !this.spill && !this.unhashed) this.spillOrLetGo();
-    if (this.unhashed) return;
+    if (this.unhashed) return -1;
     if (this.count * RECORD_WORDS === this.records.length) {
       if (this.spill) this.spillHeld();
       else {
@@ -114,61 +194,38 @@ export class ReviewCollector {
         grown.set(this.records);
         release(this.records);
         this.records = grown;
+        if (this.lineFacts) {
+          const facts = new Uint32Array(this.lineFacts.length * 2);
+          facts.set(this.lineFacts);
+          release(this.lineFacts);
+          this.lineFacts = facts;
+        }
       }
-      if (this.unhashed) return;
+      if (this.unhashed) return -1;
     }
-    const at = this.count * RECORD_WORDS;
-    // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
-    const prompted = hashSampleInto(sample, kind, this.records, at);
-    this.records[at + LINE] = line;
-    this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
-    this.count += 1;
+    return this.count * RECORD_WORDS;
   }
 
-  private addStats(sample: Record<string, unknown>, kind: DatasetFormat | undefined): void {
-    if ('weight' in sample) this.counters.with_weights += 1;
+  /** Counts a sample's statistics, as factsOf found them (or a known line's entry holds them). */
+  private addFacts(kind: DatasetFormat | undefined, a: number, b: number, bits: number): void {
+    if (bits & FACT_WITH_WEIGHTS) this.counters.with_weights += 1;
     switch (kind) {
       case 'general':
-        this.characters.add(contentChars(sample.text));
+        this.characters.add(a);
         return;
-      case 'instruction': {
-        const prompt = contentChars(sample.prompt);
-        const answer = contentChars(sample.completion);
-        this.promptCharacters.add(prompt);
-        this.answerCharacters.add(answer);
-        this.characters.add(prompt + answer);
+      case 'instruction':
+      case 'preference_openai':
+        this.promptCharacters.add(a);
+        this.answerCharacters.add(b);
+        this.characters.add(a + b);
         return;
-      }
-      case 'preference_openai': {
-        const input = sample.input as { messages?: unknown } | undefined;
-        const prompt = messagesChars(input?.messages);
-        const answer = messagesChars(sample.preferred_output);
-        this.promptCharacters.add(prompt);
-        this.answerCharacters.add(answer);
-        this.characters.add(prompt + answer);
+      case 'conversation':
+        if (bits & FACT_WITHOUT_SYSTEM) this.counters.without_system += 1;
+        if (bits & FACT_WITHOUT_USER) this.counters.without_user += 1;
+        if (bits & FACT_WITH_TOOL_CALLS) this.counters.with_tool_calls += 1;
+        this.messages.add(b);
+        this.characters.add(a);
         return;
-      }
-      case 'conversation': {
-        const messages = Array.isArray(sample.messages) ? (sample.messages as unknown[]) : [];
-        let system = false;
-        let user = false;
-        let tools = false;
-        let weights = false;
-        for (const message of messages) {
-          const m = message as Record<string, unknown>;
-          system ||= m.role === 'system';
-          user ||= m.role === 'user';
-          tools ||= Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
-          weights ||= 'weight' in m;
-        }
-        if (!system) this.counters.without_system += 1;
-        if (!user) this.counters.without_user += 1;
-        if (tools) this.counters.with_tool_calls += 1;
-        if (weights && !('weight' in sample)) this.counters.with_weights += 1;
-        this.messages.add(messages.length);
-        this.characters.add(messagesChars(messages));
-        return;
-      }
       default:
         return;
     }
@@ -184,16 +241,28 @@ export class ReviewCollector {
     }
     // The collector is done: its buffer (most of it unused) goes now, the records in one of their own size.
     const records = this.records.slice(0, this.count * RECORD_WORDS);
+    const lineFacts = spilled ? undefined : this.lineFacts?.slice(0, this.count * LINE_FACT_WORDS);
     release(this.records);
+    release(this.lineFacts);
     this.records = new Uint32Array(0);
+    this.lineFacts = undefined;
     this.count = 0;
     const stats = packStats(this.counters, this);
     for (const name of DISTRIBUTIONS) this[name].dispose();
-    return { format: this.format, samples: this.samples, records, stats, ...(spilled ? { spilled } : {}) };
+    return {
+      format: this.format,
+      samples: this.samples,
+      records,
+      stats,
+      ...(spilled ? { spilled } : {}),
+      ...(lineFacts ? { lineFacts } : {}),
+    };
   }
 
   /** Past the bound: the records held go to a spill, or (without one) are let go. */
   private spillOrLetGo(): void {
+    release(this.lineFacts);
+    this.lineFacts = undefined;
     this.spill = RecordSpill.open(this.spillRoot);
     if (this.spill) this.spillHeld();
     else this.letGo();
@@ -213,6 +282,56 @@ export class ReviewCollector {
     release(this.records);
     this.records = new Uint32Array(0);
     this.count = 0;
+  }
+}
+
+/** What factsOf found last (module state, not an object: the check reads millions of samples). */
+let factA = 0;
+let factB = 0;
+let factBits = 0;
+
+/** A sample's statistics as two numbers and the counters' bits (see FACT_A, FACT_B, FACT_BITS). */
+function factsOf(sample: Record<string, unknown>, kind: DatasetFormat | undefined): void {
+  factA = 0;
+  factB = 0;
+  factBits = 'weight' in sample ? FACT_WITH_WEIGHTS : 0;
+  switch (kind) {
+    case 'general':
+      factA = contentChars(sample.text);
+      return;
+    case 'instruction':
+      factA = contentChars(sample.prompt);
+      factB = contentChars(sample.completion);
+      return;
+    case 'preference_openai':
+      factA = messagesChars((sample.input as { messages?: unknown } | undefined)?.messages);
+      factB = messagesChars(sample.preferred_output);
+      return;
+    case 'conversation': {
+      const messages = Array.isArray(sample.messages) ? (sample.messages as unknown[]) : [];
+      let system = false;
+      let user = false;
+      let tools = false;
+      let weights = false;
+      for (const message of messages) {
+        // The base version is checked structurally only: a message may be anything.
+        if (message === null || typeof message !== 'object') continue;
+        const m = message as Record<string, unknown>;
+        system ||= m.role === 'system';
+        user ||= m.role === 'user';
+        tools ||= Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+        weights ||= 'weight' in m;
+      }
+      if (!system) factBits |= FACT_WITHOUT_SYSTEM;
+      if (!user) factBits |= FACT_WITHOUT_USER;
+      if (tools) factBits |= FACT_WITH_TOOL_CALLS;
+      if (weights) factBits |= FACT_WITH_WEIGHTS;
+      factA = messagesChars(messages);
+      factB = messages.length;
+      return;
+    }
+    default:
+      return;
   }
 }
 
@@ -256,7 +375,13 @@ export function mergeReviewData(
 ): ReviewData {
   const samples = parts.reduce((sum, p) => sum + p.data.samples, 0);
   const hashed = !spilled && samples <= maxHashed && parts.every((p) => isHashed(p.data));
-  const records = new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
+  const withFacts = hashed && parts.every((p) => p.data.lineFacts !== undefined);
+  // With line facts, on shared memory: the base version's check reads them from its worker threads, uncopied.
+  const records = withFacts
+    ? new Uint32Array(new SharedArrayBuffer(4 * samples * RECORD_WORDS))
+    : new Uint32Array(hashed ? samples * RECORD_WORDS : 0);
+  const lineFacts = withFacts ? new Uint32Array(new SharedArrayBuffer(4 * samples * LINE_FACT_WORDS)) : undefined;
+  let factsAt = 0;
   const counters: ReviewCounters = { without_system: 0, without_user: 0, with_tool_calls: 0, with_weights: 0 };
   const dists: Record<ReviewDistribution, Distribution> = {
     characters: new Distribution(),
@@ -273,11 +398,22 @@ export function mergeReviewData(
       for (let i = at + 4; i < at + data.records.length; i += RECORD_WORDS) records[i] = records[i]! + lineOffset;
       at += data.records.length;
     }
+    if (lineFacts) {
+      lineFacts.set(data.lineFacts!, factsAt);
+      factsAt += data.lineFacts!.length;
+    }
     const partCounters = reviewCounters(data);
     for (const name of COUNTERS) counters[name] += partCounters[name];
     for (const name of DISTRIBUTIONS) dists[name].merge(reviewDistribution(data, name));
   }
-  return { format, samples, records, stats: packStats(counters, dists), ...(spilled ? { spilled } : {}) };
+  return {
+    format,
+    samples,
+    records,
+    stats: packStats(counters, dists),
+    ...(spilled ? { spilled } : {}),
+    ...(lineFacts ? { lineFacts } : {}),
+  };
 }
 
 /** A file's data at most this many words (records and statistics) is copied into the store's shared arrays. */
@@ -355,7 +491,7 @@ export class ReviewStore {
 
 const SLOT = 6;
 
-const FORMAT_CODES: ReadonlyArray<DatasetFormat | null> = [null, ...FORMAT_KEYS.map(([format]) => format)];
+export const FORMAT_CODES: ReadonlyArray<DatasetFormat | null> = [null, ...FORMAT_KEYS.map(([format]) => format)];
 
 function grown<T extends Uint32Array | Float64Array>(array: T, needed: number): T {
   const next = new (array.constructor as new (length: number) => T)(Math.max(needed, array.length * 2));

@@ -295,6 +295,17 @@ export function hashSampleInto(
   return false;
 }
 
+/**
+ * The xxHash64 of raw bytes (a line as it is in the file), written to `out` at `at` (low word, then high). Lines
+ * with equal bytes have equal values, so the base version's check takes what the head's found for them.
+ */
+export function hashBytesInto(bytes: Uint8Array, out: Uint32Array, at: number): void {
+  if (!h64Raw) throw new Error('loadHasher() was not awaited');
+  longHash[0] = h64Raw(bytes);
+  out[at] = longHashWords[0]!;
+  out[at + 1] = longHashWords[1]!;
+}
+
 const scratch = new Uint32Array(4);
 
 /** hashSampleInto, as objects (for tests and callers that hash a few samples). */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { JsonlRules, JsonlScanResult } from './jsonl.js';
 import type { ByteRange } from './lines.js';
 import type { DatasetFormat } from './types.js';
+import type { KnownLinesData } from './known-lines.js';
 
 /** One byte range of a JSONL file to check, with line 1's format (every line must share it). */
 export interface RangeTask {
@@ -17,6 +18,9 @@ export interface RangeTask {
   /** Collect the review's hashes and statistics. */
   review?: boolean;
   reviewMaxSamples?: number;
+  reviewHashLines?: boolean;
+  /** Shared, not copied (a SharedArrayBuffer). */
+  reviewKnownLines?: KnownLinesData;
 }
 
 export type WorkerRequest =

@@ -15,13 +15,19 @@ port.on('message', (message: WorkerRequest) => {
         maxLineBytes: task.maxLineBytes,
         review: task.review,
         reviewMaxSamples: task.reviewMaxSamples,
+        reviewHashLines: task.reviewHashLines,
+        reviewKnownLines: task.reviewKnownLines,
       }).then(
         // The review's arrays are handed over, not copied: a 1 GiB file sends the main thread 120 MB of them.
         (result) =>
           port.postMessage(
             { kind: 'scan', index, ok: true, result } satisfies WorkerReply,
             result.review
-              ? [result.review.records.buffer as ArrayBuffer, result.review.stats.buffer as ArrayBuffer]
+              ? [
+                  result.review.records.buffer as ArrayBuffer,
+                  result.review.stats.buffer as ArrayBuffer,
+                  ...(result.review.lineFacts ? [result.review.lineFacts.buffer as ArrayBuffer] : []),
+                ]
               : [],
           ),
         (error: unknown) => reply({ kind: 'scan', index, ok: false, error: messageOf(error) }),

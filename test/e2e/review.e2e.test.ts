@@ -136,6 +136,48 @@ describe('the dataset review on a pull request', () => {
     expect(again.summary).toBe(run.summary);
   });
 
+  it("reviews a base of over 1 MiB, whose lines the head has byte for byte taken from the head's check, exactly", async () => {
+    // 6,000 conversations (about 1.2 MB): a system message in every third, a weight in every fourth.
+    const sample = (i: number, answer = `a${i}`) => ({
+      messages: [
+        ...(i % 3 === 0 ? [{ role: 'system', content: `Be brief ${i % 7}.` }] : []),
+        { role: 'user', content: `q${i} ${'x'.repeat(i % 50)}` },
+        { role: 'assistant', content: `${answer} ${LONG}`, ...(i % 4 === 0 ? { weight: 1 } : {}) },
+      ],
+    });
+    const ids = Array.from({ length: 6000 }, (_, i) => i);
+    const base = jsonl(ids.map((i) => JSON.stringify(sample(i))));
+    const head = jsonl([
+      ...ids
+        .filter((i) => i % 10 !== 2) // 600 removed
+        .map((i) =>
+          i % 10 === 1
+            ? JSON.stringify(sample(i, 'revised')) // 600 modified
+            : i % 10 === 3
+              ? JSON.stringify(sample(i), null, 1).replace(/\n/g, '') // re-serialised: unchanged, other bytes
+              : JSON.stringify(sample(i)),
+        )
+        .reverse(),
+      ...Array.from({ length: 300 }, (_, k) => JSON.stringify(sample(10_000 + k))), // 300 added
+    ]);
+    expect(Buffer.byteLength(base)).toBeGreaterThan(1024 * 1024);
+    const repo = await pullRequestRepo({ 'train.jsonl': base }, { 'train.jsonl': head });
+    const inputs = { mode: 'check', path: 'train.jsonl' };
+    const run = await runAction({ workspace: repo, inputs, env: prEnv });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const review = reviewOf(JSON.parse(run.outputs.files!) as FileResult[], 'train.jsonl');
+    expect(review).toMatchObject({ samples: 5700, added: 300, removed: 600, modified: 600, unchanged: 4800 });
+    // The base's statistics are those of the base checked on its own, as a head with nothing to compare.
+    const alone = await mkdtemp(path.join(os.tmpdir(), 'review-e2e-alone-'));
+    dirs.push(alone);
+    await writeFile(path.join(alone, 'train.jsonl'), base);
+    const baseAlone = await runAction({ workspace: alone, inputs, env: { PATH: prEnv.PATH } });
+    const expected = reviewOf(JSON.parse(baseAlone.outputs.files!) as FileResult[], 'train.jsonl');
+    expect(review.base).toMatchObject({ samples: 6000 });
+    expect(review.base!.stats).toEqual(expected.stats);
+    expect(expected.stats).toMatchObject({ without_system: 4000, with_weights: 1500 });
+  });
+
   it('lists a deleted dataset with all its samples removed, and only the datasets the patterns select', async () => {
     const old = jsonl([chat('o1', 'gone'), chat('o2', 'gone too'), chat('o1', 'gone')]);
     const repo = await pullRequestRepo(
