@@ -52830,7 +52830,7 @@ const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)
  * The base version of one file (absolute path in the workspace), written to `file` when it must be read. The
  * long-running git (the blob's content, `git lfs smudge`) runs asynchronously and stops with `signal`.
  */
-async function readBaseFile(workspace, commit, absolutePath, file, signal) {
+async function readBaseFile(workspace, commit, absolutePath, file, signal, prefetched) {
     const relative = repositoryPath(workspace, absolutePath);
     if (relative === undefined)
         return { kind: 'none', note: `no base version: the workspace is not a git clone` };
@@ -52843,6 +52843,9 @@ async function readBaseFile(workspace, commit, absolutePath, file, signal) {
     const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
     if (headBlob === baseBlob && clean())
         return { kind: 'unchanged', commit };
+    // Written while the head was checked (never a Git LFS pointer: those are too small to be prefetched).
+    if (prefetched?.blob === baseBlob && prefetched.absolutePath === absolutePath && (await prefetched.written))
+        return { kind: 'read', commit, file: prefetched.file };
     const extracted = await extractBlob(workspace, commit, baseBlob, relative, file, signal);
     if (extracted.kind !== 'lfs')
         return extracted;
@@ -52850,6 +52853,23 @@ async function readBaseFile(workspace, commit, absolutePath, file, signal) {
     if (headPointer && lfsPointerOid(headPointer) === extracted.oid && clean())
         return { kind: 'unchanged', commit };
     return extracted.read();
+}
+/**
+ * Starts writing the base version of a work-tree file to `file` ahead of its review, when there will be one to
+ * read: in the base commit, with another blob than HEAD's, and too large to be a Git LFS pointer (those are read
+ * when reviewed). Git inflating hundreds of MB takes as long as checking them: done meanwhile, it costs no wait.
+ */
+function prefetchBaseBlob(workspace, commit, absolutePath, file, signal) {
+    const relative = repositoryPath(workspace, absolutePath);
+    if (relative === undefined)
+        return undefined;
+    const blob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
+    if (blob === undefined || blob === git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]))
+        return undefined;
+    if (Number(git(workspace, ['cat-file', '-s', blob]) ?? '0') < 1024)
+        return undefined;
+    const written = writeFrom(workspace, ['cat-file', 'blob', blob], file, signal).catch(() => false);
+    return { absolutePath, blob, file, written };
 }
 /**
  * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
@@ -53288,6 +53308,39 @@ function deletedResult(path, fileType, purpose, review) {
 
 
 
+
+/** Removes a prefetched base version once git is done with it (the review may have removed it already). */
+async function discardPrefetched(prefetched) {
+    if (!prefetched)
+        return;
+    await prefetched.written;
+    (0,external_node_fs_namespaceObject.rmSync)(prefetched.file, { force: true });
+}
+/** Files from this size on have their base version read while the checks run (a smaller one's read is quick). */
+const PREFETCH_MIN_BYTES = 1024 * 1024;
+/**
+ * Starts writing the base version of the largest dataset to review into `tempRoot` while the checks run, when it
+ * is in the clone: git inflating a 400 MB blob takes about as long as parsing what changed in it. The caller
+ * removes the file once the review is done (the review removes it when it reads it).
+ */
+function prefetchBase(records, settings, tempRoot, signal) {
+    if (!settings.review || settings.check === 'off')
+        return undefined;
+    let largest;
+    for (const record of records) {
+        if (record.failed || !reviewedType(record.path) || record.bytes < PREFETCH_MIN_BYTES)
+            continue;
+        if (!largest || record.bytes > largest.bytes)
+            largest = record;
+    }
+    if (!largest)
+        return undefined;
+    const found = findBaseCommit(settings.workspace, settings.reviewBase);
+    if (!found.inClone)
+        return undefined;
+    const file = external_node_path_default().join(tempRoot, `together-base-${process.pid}-${(0,external_node_crypto_.randomUUID)()}${external_node_path_default().extname(largest.path)}`);
+    return prefetchBaseBlob(settings.workspace, found.commit, largest.absolutePath, file, signal);
+}
 /**
  * Shared, frozen empty parts of reviews: every review is kept until the report, and 20,000 small files each holding
  * their own empty objects grew V8's young generation (survivors) by tens of MiB.
@@ -53371,7 +53424,7 @@ async function reviewFiles(records, settings, deps) {
                 const note = !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null;
                 const review = reviewWithoutBase(head, within, overlap, note);
                 if (hashed && base.kind !== 'none')
-                    await compareWithBase(record, head, review, base, settings, temp, index, deps.signal);
+                    await compareWithBase(record, head, review, base, settings, temp, index, deps);
                 // Reviewed: what the check partitioned to disk for this file is not needed again, nor its line hashes.
                 if (head.spilled)
                     removeSpilled(head.spilled);
@@ -53438,10 +53491,10 @@ async function baseSource(settings, deps, needed) {
         return { kind: 'none', note: `${missing}, and there is no github-token to read it through the API; ${FETCH_HINT}` };
     return { kind: 'api', commit: found.commit, api, owner, repo };
 }
-async function compareWithBase(record, head, review, base, settings, temp, index, signal) {
+async function compareWithBase(record, head, review, base, settings, temp, index, { signal, prefetched }) {
     const tempFile = external_node_path_default().join(temp, `base-${index}${external_node_path_default().extname(record.path)}`);
     const found = base.kind === 'git'
-        ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, tempFile, signal)
+        ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, tempFile, signal, prefetched)
         : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
     const { commit } = base;
     if (found.kind === 'none') {
@@ -57745,6 +57798,7 @@ async function run() {
     let records = [];
     let deleted = [];
     let reviewApi;
+    let prefetched;
     // Large files' review hashes are partitioned to disk here, and removed when the run ends.
     const reviews = new ReviewStore(external_node_path_default().join(settings.tempRoot, `together-review-${process.pid}-${(0,external_node_crypto_.randomUUID)()}`));
     let client;
@@ -57764,6 +57818,7 @@ async function run() {
         else {
             const todo = settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
             runnerLog.info(`Found ${count} to ${todo}.`);
+            prefetched = prefetchBase(records, settings, settings.tempRoot, cancel.signal);
             await checkFiles(records, settings, { log: runnerLog, now: Date.now, signal: cancel.signal, reviews });
         }
         // Also with no files found: a pull request that deletes the datasets gets them listed.
@@ -57775,7 +57830,9 @@ async function run() {
             contents: settings.githubToken
                 ? () => (reviewApi ??= github ? Promise.resolve(github) : gitHubClient(settings, cancel.signal))
                 : undefined,
+            prefetched,
         });
+        await discardPrefetched(prefetched);
         if (settings.mode === 'upload' && cancel.signal.aborted) {
             // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
             for (const record of records)
@@ -57816,6 +57873,7 @@ async function run() {
         failStep(message);
     }
     finally {
+        await discardPrefetched(prefetched);
         reviews.dispose();
         await client?.close();
     }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { messageOf } from './error-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkFiles } from './check-phase.js';
-import { reviewFiles } from './review-phase.js';
+import { discardPrefetched, prefetchBase, reviewFiles } from './review-phase.js';
+import type { PrefetchedBlob } from './review/git-base.js';
 import { ReviewStore } from './check/review-collector.js';
 import { resolveFiles } from './files.js';
 import { createGitHubApi, type GitHubApi } from './github/api.js';
@@ -47,6 +48,7 @@ export async function run(): Promise<void> {
   let records: FileRecord[] = [];
   let deleted: FileResult[] = [];
   let reviewApi: Promise<GitHubApi> | undefined;
+  let prefetched: PrefetchedBlob | undefined;
   // Large files' review hashes are partitioned to disk here, and removed when the run ends.
   const reviews = new ReviewStore(path.join(settings.tempRoot, `together-review-${process.pid}-${randomUUID()}`));
   let client: TogetherClient | undefined;
@@ -66,6 +68,7 @@ export async function run(): Promise<void> {
       const todo =
         settings.mode === 'check' ? `check for purpose ${settings.purpose}` : `upload as ${settings.purpose}`;
       log.info(`Found ${count} to ${todo}.`);
+      prefetched = prefetchBase(records, settings, settings.tempRoot, cancel.signal);
       await checkFiles(records, settings, { log, now: Date.now, signal: cancel.signal, reviews });
     }
     // Also with no files found: a pull request that deletes the datasets gets them listed.
@@ -77,7 +80,9 @@ export async function run(): Promise<void> {
       contents: settings.githubToken
         ? () => (reviewApi ??= github ? Promise.resolve(github) : gitHubClient(settings, cancel.signal))
         : undefined,
+      prefetched,
     });
+    await discardPrefetched(prefetched);
     if (settings.mode === 'upload' && cancel.signal.aborted) {
       // Cancelled during the checks: nothing is sent, and every file not failed says it was cancelled.
       for (const record of records) if (!record.settled) record.cancelled();
@@ -113,6 +118,7 @@ export async function run(): Promise<void> {
     for (const record of records) record.interrupted(message);
     failStep(message);
   } finally {
+    await discardPrefetched(prefetched);
     reviews.dispose();
     await client?.close();
   }

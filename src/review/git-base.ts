@@ -87,6 +87,7 @@ export async function readBaseFile(
   absolutePath: string,
   file: string,
   signal?: AbortSignal,
+  prefetched?: PrefetchedBlob,
 ): Promise<BaseFile> {
   const relative = repositoryPath(workspace, absolutePath);
   if (relative === undefined) return { kind: 'none', note: `no base version: the workspace is not a git clone` };
@@ -97,12 +98,47 @@ export async function readBaseFile(
   // re-hash the whole file to tell (1.6 s for 400 MB when the index's timestamps are racy, as after a checkout).
   const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
   if (headBlob === baseBlob && clean()) return { kind: 'unchanged', commit };
+  // Written while the head was checked (never a Git LFS pointer: those are too small to be prefetched).
+  if (prefetched?.blob === baseBlob && prefetched.absolutePath === absolutePath && (await prefetched.written))
+    return { kind: 'read', commit, file: prefetched.file };
 
   const extracted = await extractBlob(workspace, commit, baseBlob, relative, file, signal);
   if (extracted.kind !== 'lfs') return extracted;
   const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
   if (headPointer && lfsPointerOid(headPointer) === extracted.oid && clean()) return { kind: 'unchanged', commit };
   return extracted.read();
+}
+
+/** A base version's content being written to `file` while the head is checked (see prefetchBaseBlob). */
+export interface PrefetchedBlob {
+  /** The work-tree file it is the base version of. */
+  absolutePath: string;
+  blob: string;
+  file: string;
+  /** Whether git wrote it all (false: failed or stopped, and `file` is removed). */
+  written: Promise<boolean>;
+}
+
+/**
+ * Starts writing the base version of a work-tree file to `file` ahead of its review, when there will be one to
+ * read: in the base commit, with another blob than HEAD's, and too large to be a Git LFS pointer (those are read
+ * when reviewed). Git inflating hundreds of MB takes as long as checking them: done meanwhile, it costs no wait.
+ */
+export function prefetchBaseBlob(
+  workspace: string,
+  commit: string,
+  absolutePath: string,
+  file: string,
+  signal?: AbortSignal,
+): PrefetchedBlob | undefined {
+  const relative = repositoryPath(workspace, absolutePath);
+  if (relative === undefined) return undefined;
+  const blob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
+  if (blob === undefined || blob === git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]))
+    return undefined;
+  if (Number(git(workspace, ['cat-file', '-s', blob]) ?? '0') < 1024) return undefined;
+  const written = writeFrom(workspace, ['cat-file', 'blob', blob], file, signal).catch(() => false);
+  return { absolutePath, blob, file, written };
 }
 
 /**

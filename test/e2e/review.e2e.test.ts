@@ -163,8 +163,12 @@ describe('the dataset review on a pull request', () => {
     expect(Buffer.byteLength(base)).toBeGreaterThan(1024 * 1024);
     const repo = await pullRequestRepo({ 'train.jsonl': base }, { 'train.jsonl': head });
     const inputs = { mode: 'check', path: 'train.jsonl' };
-    const run = await runAction({ workspace: repo, inputs, env: prEnv });
+    // The base version is read while the head is checked, into RUNNER_TEMP, and removed once compared.
+    const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'review-runner-temp-'));
+    dirs.push(runnerTemp);
+    const run = await runAction({ workspace: repo, inputs, env: { ...prEnv, RUNNER_TEMP: runnerTemp } });
     expect(run.exitCode, run.stdout).toBe(0);
+    expect(await readdir(runnerTemp)).toEqual([expect.stringMatching(/^together-upload-manifest-.*\.json$/)]);
     const review = reviewOf(JSON.parse(run.outputs.files!) as FileResult[], 'train.jsonl');
     expect(review).toMatchObject({ samples: 5700, added: 300, removed: 600, modified: 600, unchanged: 4800 });
     // The base's statistics are those of the base checked on its own, as a head with nothing to compare.
@@ -176,6 +180,21 @@ describe('the dataset review on a pull request', () => {
     expect(review.base).toMatchObject({ samples: 6000 });
     expect(review.base!.stats).toEqual(expected.stats);
     expect(expected.stats).toMatchObject({ without_system: 4000, with_weights: 1500 });
+  });
+
+  it('removes the base version read ahead when the head fails its check and is not reviewed', async () => {
+    const base = jsonl(Array.from({ length: 12_000 }, (_, i) => chat(`q${i}`, `a${i}`)));
+    const repo = await pullRequestRepo({ 'train.jsonl': base }, { 'train.jsonl': `${base}{"messages": [}\n` });
+    const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'review-runner-temp-'));
+    dirs.push(runnerTemp);
+    const run = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: 'train.jsonl' },
+      env: { ...prEnv, RUNNER_TEMP: runnerTemp },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/train\.jsonl, line 12001: The line is not valid JSON/);
+    expect(await readdir(runnerTemp)).toEqual([expect.stringMatching(/^together-upload-manifest-.*\.json$/)]);
   });
 
   it('lists a deleted dataset with all its samples removed, and only the datasets the patterns select', async () => {
