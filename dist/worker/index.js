@@ -1227,7 +1227,7 @@ const t=new Uint8Array([0,97,115,109,1,0,0,0,1,48,8,96,3,127,127,127,1,127,96,3,
 
 let h64Raw;
 /** Loads the WebAssembly hasher once; call before hashing. */
-async function loadHasher() {
+async function sample_hash_loadHasher() {
     if (h64Raw)
         return;
     const hasher = await e();
@@ -2157,6 +2157,8 @@ function grown(array, needed) {
     return next;
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/check/known-lines.ts
 /**
  * What the head's check found for each of its lines, found by the xxHash64 of the line's bytes: the base
@@ -2167,6 +2169,7 @@ function grown(array, needed) {
  * without a copy), and an open-addressing index over them: per slot, a sample's index + 1 (0 for none), at most
  * one sample per distinct line.
  */
+
 
 
 /** An array on a SharedArrayBuffer: itself when it is on one, else a copy. */
@@ -2236,6 +2239,44 @@ class KnownLines {
         return this.facts[sample * review_record_LINE_FACT_WORDS + which];
     }
 }
+/** Windows of a file that knownShare reads, and their size. */
+const SHARE_WINDOWS = 16;
+const SHARE_WINDOW_BYTES = (/* unused pure expression or super */ null && (64 * 1024));
+/**
+ * The share of a file's lines that the table knows, estimated from the whole lines of 16 windows of 64 KiB spread
+ * over the file: 0 when they hold no whole line, as nothing is known then. Lines end at `\n`; a `\r` before it
+ * is not part of the line, as the check reads them.
+ */
+async function knownShare(file, bytes, data) {
+    await loadHasher();
+    const known = new KnownLines(data);
+    const window = Buffer.allocUnsafe(SHARE_WINDOW_BYTES);
+    let lines = 0;
+    let found = 0;
+    const handle = await open(file, 'r');
+    try {
+        for (let k = 0; k < SHARE_WINDOWS; k += 1) {
+            const from = Math.floor((k * bytes) / SHARE_WINDOWS);
+            const { bytesRead } = await handle.read(window, 0, window.length, from);
+            const read = window.subarray(0, bytesRead);
+            // Whole lines only: from the first line start in the window to its last `\n`.
+            let start = from === 0 ? 0 : read.indexOf(10) + 1;
+            if (start === 0 && from !== 0)
+                continue;
+            for (let end = read.indexOf(10, start); end >= 0; end = read.indexOf(10, start)) {
+                const stop = end > start && read[end - 1] === 13 ? end - 1 : end;
+                lines += 1;
+                if (known.find(read.subarray(start, stop)) >= 0)
+                    found += 1;
+                start = end + 1;
+            }
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return lines === 0 ? 0 : found / lines;
+}
 
 ;// CONCATENATED MODULE: ./src/check/jsonl.ts
 /** Together's line rules for JSONL, applied to each line as the file streams by (rules doc, sections 4 to 7). */
@@ -2258,7 +2299,7 @@ async function scanJsonl(path, range, rules, firstFormat, options = {}) {
         ? new ReviewCollector(options.reviewMaxSamples, options.reviewSpillRoot, options.reviewHashLines)
         : undefined;
     if (collector)
-        await loadHasher();
+        await sample_hash_loadHasher();
     const known = collector && options.reviewKnownLines ? new KnownLines(options.reviewKnownLines) : undefined;
     const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector, {
         hashLines: options.reviewHashLines === true,

@@ -8,7 +8,8 @@
  * one sample per distinct line.
  */
 import { FACT_A, FACT_B, FACT_BITS, LINE, LINE_FACT_WORDS, LINE_HASH, RECORD_WORDS } from './review-record.js';
-import { hashBytesInto } from './sample-hash.js';
+import { open } from 'node:fs/promises';
+import { hashBytesInto, loadHasher } from './sample-hash.js';
 
 /** The table as it crosses threads: typed arrays on SharedArrayBuffers, shared rather than copied. */
 export interface KnownLinesData {
@@ -85,4 +86,41 @@ export class KnownLines {
   fact(sample: number, which: typeof FACT_A | typeof FACT_B | typeof FACT_BITS): number {
     return this.facts[sample * LINE_FACT_WORDS + which]!;
   }
+}
+
+/** Windows of a file that knownShare reads, and their size. */
+const SHARE_WINDOWS = 16;
+const SHARE_WINDOW_BYTES = 64 * 1024;
+
+/**
+ * The share of a file's lines that the table knows, estimated from the whole lines of 16 windows of 64 KiB spread
+ * over the file: 0 when they hold no whole line, as nothing is known then. Lines end at `\n`; a `\r` before it
+ * is not part of the line, as the check reads them.
+ */
+export async function knownShare(file: string, bytes: number, data: KnownLinesData): Promise<number> {
+  await loadHasher();
+  const known = new KnownLines(data);
+  const window = Buffer.allocUnsafe(SHARE_WINDOW_BYTES);
+  let lines = 0;
+  let found = 0;
+  const handle = await open(file, 'r');
+  try {
+    for (let k = 0; k < SHARE_WINDOWS; k += 1) {
+      const from = Math.floor((k * bytes) / SHARE_WINDOWS);
+      const { bytesRead } = await handle.read(window, 0, window.length, from);
+      const read = window.subarray(0, bytesRead);
+      // Whole lines only: from the first line start in the window to its last `\n`.
+      let start = from === 0 ? 0 : read.indexOf(10) + 1;
+      if (start === 0 && from !== 0) continue;
+      for (let end = read.indexOf(10, start); end >= 0; end = read.indexOf(10, start)) {
+        const stop = end > start && read[end - 1] === 13 ? end - 1 : end;
+        lines += 1;
+        if (known.find(read.subarray(start, stop)) >= 0) found += 1;
+        start = end + 1;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  return lines === 0 ? 0 : found / lines;
 }

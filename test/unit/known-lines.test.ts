@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkJsonlFile, type ParallelOptions } from '../../src/check/jsonl-file.js';
 import type { JsonlRules } from '../../src/check/jsonl.js';
-import { buildKnownLines, KnownLines } from '../../src/check/known-lines.js';
+import { buildKnownLines, KnownLines, knownShare } from '../../src/check/known-lines.js';
 import type { ReadOptions } from '../../src/check/lines.js';
 import { RECORD_WORDS, type ReviewData } from '../../src/check/review-collector.js';
 import { loadHasher } from '../../src/check/sample-hash.js';
@@ -140,5 +140,24 @@ describe('a base version checked with the head lines known', () => {
     const text = '{"messages": [null, "text", 3, {"role": "user", "content": "hi"}]}\n{"messages": "none"}\n';
     const data = await check('odd.jsonl', text, 'structural', ONE_THREAD, {});
     expect(data.samples).toBe(2);
+  });
+
+  it('estimates the share of a file the head knows from windows spread over it', async () => {
+    const { head, base } = pair('conversation', 20_000, 11);
+    const headData = await check('share-head.jsonl', head, 'full', ONE_THREAD, { reviewHashLines: true });
+    const known = buildKnownLines(headData.records, headData.lineFacts!);
+    const share = async (name: string, text: string) => {
+      await writeFile(ws.file(name), text);
+      return knownShare(ws.file(name), Buffer.byteLength(text), known);
+    };
+    expect(await share('share-same.jsonl', head.replace(/\n/g, '\r\n'))).toBe(1);
+    // About 84% of the base's lines are the head's (some twice); the rest are re-serialised or its own.
+    const mostly = await share('share-base.jsonl', base);
+    expect(mostly).toBeGreaterThan(0.7);
+    expect(mostly).toBeLessThan(0.95);
+    const other = pair('instruction', 5000, 3).head;
+    expect(await share('share-other.jsonl', other)).toBe(0);
+    // No whole line in any window: nothing known.
+    expect(await share('share-long.jsonl', `${JSON.stringify({ text: 'x'.repeat(2_000_000) })}\n`)).toBe(0);
   });
 });
