@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4102);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(347);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4102:
+/***/ 347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48218,6 +48218,8 @@ async function checkJsonlFile(file, bytes, rules, options = {}, read = {}) {
         // What a worker gave back after the main thread had run out of ranges.
         await scanOnMainThread();
         const merged = mergeRangeResults(results, maxHashed, sink.finish());
+        if (merged.review)
+            merged.review.lineIndex = lineIndexOf(tasks, results);
         // The ranges' records are copied into the merged ones.
         for (const result of results) {
             release(result.review?.records);
@@ -48296,6 +48298,17 @@ function reviewSink(results, maxHashed, spillRoot) {
             return spill?.tryFinish();
         },
     };
+}
+/** Each range's first byte and the lines before it, in pairs (see ReviewData.lineIndex). */
+function lineIndexOf(tasks, results) {
+    const index = new Float64Array(2 * tasks.length);
+    let lines = 0;
+    for (const [i, task] of tasks.entries()) {
+        index[2 * i] = task.range.start ?? 0;
+        index[2 * i + 1] = lines;
+        lines += results[i].lines;
+    }
+    return index;
 }
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */
 function mergeRangeResults(results, reviewMaxSamples, spilled) {
@@ -52266,6 +52279,71 @@ async function checkFiles(records, settings, deps) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/review/quote.ts
+/** Quoting lines of a dataset for the review's examples, reading as little of the file as its line index allows. */
+
+
+
+/**
+ * The wanted lines of a file as excerpts (120 characters, one line, escaped). With the check's `lineIndex`, only
+ * the ranges holding them are read (a few MiB each), not the file up to the last one.
+ */
+async function quoteLines(file, lines, lineIndex) {
+    const quoted = new Map();
+    if (lines.length === 0)
+        return quoted;
+    const { size } = await (0,external_node_fs_promises_.stat)(file);
+    const spans = new Map();
+    for (const line of lines) {
+        const span = lineIndex ? spanOf(lineIndex, line) : 0;
+        spans.set(span, (spans.get(span) ?? new Set()).add(line));
+    }
+    for (const [span, wanted] of [...spans].sort((a, b) => a[0] - b[0])) {
+        const start = lineIndex?.[2 * span] ?? 0;
+        const end = lineIndex && 2 * span + 2 < lineIndex.length ? lineIndex[2 * span + 2] : size;
+        await quoteSpan(file, { start, end }, lineIndex?.[2 * span + 1] ?? 0, wanted, quoted);
+    }
+    return quoted;
+}
+/** The range of a line index holding the line: the last whose lines before it are fewer. */
+function spanOf(lineIndex, line) {
+    let low = 0;
+    let high = lineIndex.length / 2 - 1;
+    while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (lineIndex[2 * middle + 1] < line)
+            low = middle;
+        else
+            high = middle - 1;
+    }
+    return low;
+}
+/** Quotes the wanted lines of one range (`linesBefore` it), stopping once all are quoted. */
+async function quoteSpan(file, range, linesBefore, wanted, quoted) {
+    let found = 0;
+    // Stop reading once every wanted line is quoted (the read checks the signal between slices).
+    const done = new AbortController();
+    try {
+        await readLines(file, range, {
+            get wantsLines() {
+                return found < wanted.size;
+            },
+            line(data, start, end, line) {
+                if (!wanted.has(linesBefore + line))
+                    return;
+                quoted.set(linesBefore + line, (0,safe_text/* excerpt */.Kb)(data.toString('utf8', start, Math.min(end, start + 4096))));
+                found += 1;
+                if (found === wanted.size)
+                    done.abort();
+            },
+        }, { signal: done.signal });
+    }
+    catch (error) {
+        if (!done.signal.aborted)
+            throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/review/radix-sort.ts
 /**
  * Sorting by 64-bit hashes without a comparator. Hashes are uniform, so one counting pass on the top 16 bits
@@ -53347,7 +53425,6 @@ function deletedResult(path, fileType, purpose, review) {
 
 
 
-
 /** Removes a prefetched base version once git is done with it (the review may have removed it already). */
 async function discardPrefetched(prefetched) {
     if (!prefetched)
@@ -53609,9 +53686,9 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
         });
         const lines = (picks) => picks.map((pick) => pick.line);
         const headLines = head.file
-            ? await quoteLines(head.file, [...lines(change.examples.added), ...lines(change.examples.modified)])
+            ? await quoteLines(head.file, [...lines(change.examples.added), ...lines(change.examples.modified)], head.data.lineIndex)
             : new Map();
-        const baseLines = await quoteLines(baseFile, lines(change.examples.removed));
+        const baseLines = await quoteLines(baseFile, lines(change.examples.removed), baseData.lineIndex);
         const example = (quoted) => ({ line }) => ({ line, excerpt: quoted.get(line) ?? '' });
         review.examples = {
             added: change.examples.added.map(example(headLines)),
@@ -53650,35 +53727,6 @@ async function reviewDeleted(file, commit, settings, temp, index, signal) {
     else
         review.base_note = found.kind === 'none' ? found.note : 'no base version';
     return deletedResult(file.path, fileType, settings.purpose, review);
-}
-/** The wanted lines of a file as excerpts (120 characters, one line, escaped). */
-async function quoteLines(file, lines) {
-    const wanted = new Set(lines);
-    const quoted = new Map();
-    if (wanted.size === 0)
-        return quoted;
-    const { size } = await (0,external_node_fs_promises_.stat)(file);
-    // Stop reading once every wanted line is quoted (the read checks the signal between slices).
-    const done = new AbortController();
-    try {
-        await readLines(file, { end: size }, {
-            get wantsLines() {
-                return quoted.size < wanted.size;
-            },
-            line(data, start, end, line) {
-                if (!wanted.has(line))
-                    return;
-                quoted.set(line, (0,safe_text/* excerpt */.Kb)(data.toString('utf8', start, Math.min(end, start + 4096))));
-                if (quoted.size === wanted.size)
-                    done.abort();
-            },
-        }, { signal: done.signal });
-    }
-    catch (error) {
-        if (!done.signal.aborted)
-            throw error;
-    }
-    return quoted;
 }
 function describeReview(review) {
     const change = review.base === null

@@ -3,6 +3,7 @@
  * (duplicates, conflicts, overlap, the change), examples quoted from their lines, and `fail-on`.
  */
 import { release } from './check/release.js';
+import { quoteLines } from './review/quote.js';
 import { buildKnownLines, knownShare, type KnownLinesData } from './check/known-lines.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,7 +11,6 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { checkDataset } from './check/index.js';
-import { readLines } from './check/lines.js';
 import type { CheckLevel, Purpose } from './domain.js';
 import { messageOf } from './error-text.js';
 import type { Log } from './log.js';
@@ -46,7 +46,6 @@ import {
 } from './review/git-base.js';
 import { readBaseThroughApi, type ApiBase, type ContentsApi } from './review/api-base.js';
 import { datasetTypeOf, selectsMissingFile } from './files.js';
-import { excerpt } from './safe-text.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
 import { deletedResult, FAIL_ON_MARK, type FileResult } from './result.js';
 
@@ -394,9 +393,13 @@ async function compareWithFile(
     });
     const lines = (picks: ExamplePick[]) => picks.map((pick) => pick.line);
     const headLines = head.file
-      ? await quoteLines(head.file, [...lines(change.examples.added), ...lines(change.examples.modified)])
+      ? await quoteLines(
+          head.file,
+          [...lines(change.examples.added), ...lines(change.examples.modified)],
+          head.data.lineIndex,
+        )
       : new Map<number, string>();
-    const baseLines = await quoteLines(baseFile, lines(change.examples.removed));
+    const baseLines = await quoteLines(baseFile, lines(change.examples.removed), baseData.lineIndex);
     const example =
       (quoted: Map<number, string>) =>
       ({ line }: ExamplePick): ReviewExample => ({ line, excerpt: quoted.get(line) ?? '' });
@@ -441,36 +444,6 @@ async function reviewDeleted(
     });
   else review.base_note = found.kind === 'none' ? found.note : 'no base version';
   return deletedResult(file.path, fileType, settings.purpose, review);
-}
-
-/** The wanted lines of a file as excerpts (120 characters, one line, escaped). */
-async function quoteLines(file: string, lines: number[]): Promise<Map<number, string>> {
-  const wanted = new Set(lines);
-  const quoted = new Map<number, string>();
-  if (wanted.size === 0) return quoted;
-  const { size } = await stat(file);
-  // Stop reading once every wanted line is quoted (the read checks the signal between slices).
-  const done = new AbortController();
-  try {
-    await readLines(
-      file,
-      { end: size },
-      {
-        get wantsLines() {
-          return quoted.size < wanted.size;
-        },
-        line(data, start, end, line) {
-          if (!wanted.has(line)) return;
-          quoted.set(line, excerpt(data.toString('utf8', start, Math.min(end, start + 4096))));
-          if (quoted.size === wanted.size) done.abort();
-        },
-      },
-      { signal: done.signal },
-    );
-  } catch (error) {
-    if (!done.signal.aborted) throw error;
-  }
-  return quoted;
 }
 
 function describeReview(review: FileReview): string {

@@ -151,6 +151,7 @@ export async function checkJsonlFile(
     // What a worker gave back after the main thread had run out of ranges.
     await scanOnMainThread();
     const merged = mergeRangeResults(results, maxHashed, sink.finish());
+    if (merged.review) merged.review.lineIndex = lineIndexOf(tasks, results);
     // The ranges' records are copied into the merged ones.
     for (const result of results) {
       release(result.review?.records);
@@ -228,6 +229,18 @@ function reviewSink(
       return spill?.tryFinish();
     },
   };
+}
+
+/** Each range's first byte and the lines before it, in pairs (see ReviewData.lineIndex). */
+function lineIndexOf(tasks: RangeTask[], results: JsonlScanResult[]): Float64Array {
+  const index = new Float64Array(2 * tasks.length);
+  let lines = 0;
+  for (const [i, task] of tasks.entries()) {
+    index[2 * i] = task.range.start ?? 0;
+    index[2 * i + 1] = lines;
+    lines += results[i]!.lines;
+  }
+  return index;
 }
 
 /** Joins per-range results in file order: line numbers made absolute, the earliest problems kept. */

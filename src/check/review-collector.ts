@@ -59,6 +59,11 @@ export interface ReviewData {
    * in the records' order), from which a base version's check reuses what byte-identical lines were found to be.
    */
   lineFacts?: Uint32Array;
+  /**
+   * Checked in ranges: where each range starts, with the lines before it (pairs), so a line is quoted by reading
+   * its range alone rather than the file up to it.
+   */
+  lineIndex?: Float64Array;
 }
 
 export function reviewCounters(data: ReviewData): ReviewCounters {
