@@ -44,15 +44,26 @@ export class Distribution {
   }
 
   merge(other: Distribution): void {
-    for (const [value, count] of other.entries()) this.add(value, count);
+    const dense = other.dense;
+    for (let value = 0; value < dense.length; value += 1) if (dense[value]! > 0) this.add(value, dense[value]);
+    for (const [value, count] of other.sparse) this.add(value, count);
   }
 
   /** Appended to `out` as: the number of distinct values n, the n values, then their n counts. */
   packInto(out: number[]): void {
     // Loops, not spread arguments: a file can have hundreds of thousands of distinct values, past the call stack.
+    // Plain loops, not entries(): every range of a large file packs its distributions (a generator step per
+    // value of a 16,384-long array cost about 1% of a worker's time).
     out.push(this.denseDistinct + this.sparse.size);
     const counts: number[] = [];
-    for (const [value, count] of this.entries()) {
+    const dense = this.dense;
+    for (let value = 0; value < dense.length; value += 1) {
+      const count = dense[value]!;
+      if (count === 0) continue;
+      out.push(value);
+      counts.push(count);
+    }
+    for (const [value, count] of this.sparse) {
       out.push(value);
       counts.push(count);
     }

@@ -117,6 +117,8 @@ export async function checkJsonlFile(
       if (next >= tasks.length) return -1;
       // Once the hashes are let go, the ranges still to scan hash nothing: no time spent on hashes.
       if (sink.unhashed()) tasks[next]!.reviewMaxSamples = 0;
+      // Nor on line hashes once the records go to disk: only a file whose records stay in memory keeps them.
+      if (sink.spilling()) tasks[next]!.reviewHashLines = false;
       return next++;
     };
     let sha256: string | undefined;
@@ -129,6 +131,7 @@ export async function checkJsonlFile(
           await scanJsonl(file, task.range, task.rules, task.firstFormat, {
             ...rangeRead,
             reviewMaxSamples: task.reviewMaxSamples,
+            reviewHashLines: task.reviewHashLines,
           }),
         );
         // Reads are synchronous: yield so the workers' results are taken in and they are sent more ranges.
@@ -180,6 +183,8 @@ function reviewSink(
 ): {
   keep: (index: number, result: JsonlScanResult) => void;
   unhashed: () => boolean;
+  /** Past the bound: the records go to disk, or are let go. */
+  spilling: () => boolean;
   finish: () => SpilledRecords | undefined;
 } {
   let samples = 0;
@@ -223,6 +228,7 @@ function reviewSink(
       if (spill) drain();
     },
     unhashed: () => unhashed,
+    spilling: () => spill !== undefined || unhashed,
     // Undefined when nothing was spilled or the spill gave up: the merge then finds the records gone (statistics only).
     finish() {
       if (spill) drain();

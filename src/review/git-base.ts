@@ -41,10 +41,18 @@ function git(cwd: string, args: string[], input?: string): string | undefined {
   }
 }
 
+const roots = new Map<string, string | undefined>();
+
+/** The clone's root of a workspace (asked of git once a run: each file's base asks again), or undefined. */
+function repositoryRoot(workspace: string): string | undefined {
+  if (!roots.has(workspace)) roots.set(workspace, git(workspace, ['rev-parse', '--show-toplevel']));
+  return roots.get(workspace);
+}
+
 /** The commit to compare with, or why there is none. */
 export function findBaseCommit(workspace: string, base: ReviewBase | undefined): BaseCommit {
   if (!base) return { note: 'no base version: the run is not for a pull request or a push' };
-  if (git(workspace, ['rev-parse', '--show-toplevel']) === undefined)
+  if (repositoryRoot(workspace) === undefined)
     return { note: `no base version: the workspace is not a git clone; ${FETCH_HINT}` };
   let commit: string | undefined;
   if (base.event === 'pull_request') {
@@ -61,7 +69,7 @@ export function findBaseCommit(workspace: string, base: ReviewBase | undefined):
 
 /** The path of a work-tree file from the repository's root (`/` separators), or undefined outside a clone. */
 export function repositoryPath(workspace: string, absolutePath: string): string | undefined {
-  const root = git(workspace, ['rev-parse', '--show-toplevel']);
+  const root = repositoryRoot(workspace);
   return root === undefined ? undefined : path.relative(root, absolutePath).split(path.sep).join('/');
 }
 
@@ -201,7 +209,7 @@ export function listDeletedFiles(
 ): { files: DeletedFile[]; more: number } {
   const files: DeletedFile[] = [];
   let more = 0;
-  const root = git(workspace, ['rev-parse', '--show-toplevel']);
+  const root = repositoryRoot(workspace);
   if (root === undefined) return { files, more };
   let listing: Buffer;
   try {

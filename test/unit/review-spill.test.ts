@@ -184,13 +184,16 @@ describe('past the bound, the check spills instead of letting the hashes go', ()
     const whole = await checkJsonlFile(file, bytes, 'full', threads, { review: true });
     expect(whole.review!.spilled).toBeUndefined();
     const spillRoot = path.join(dir, 'spill');
+    // Lines hashed for a base version's check too: they go with the records, not kept beside the spill.
     const bounded = await checkJsonlFile(file, bytes, 'full', threads, {
       review: true,
       reviewMaxSamples: 1000,
       reviewSpillRoot: spillRoot,
+      reviewHashLines: true,
     });
     const review = bounded.review!;
     expect(review.records).toHaveLength(0);
+    expect(review.lineFacts).toBeUndefined();
     expect(isHashed(review)).toBe(true);
     expect(review.samples).toBe(30_000);
     expect([...review.stats]).toEqual([...whole.review!.stats]);
