@@ -2197,7 +2197,8 @@ function shared(array) {
 /** The table of a head's hashed samples: `records` (RECORD_WORDS each) and their `facts` (LINE_FACT_WORDS each). */
 function buildKnownLines(records, facts) {
     const samples = Math.min(records.length / RECORD_WORDS, facts.length / LINE_FACT_WORDS);
-    const slots = 2 ** Math.ceil(Math.log2(Math.max(16, samples * 2)));
+    // At most two thirds full: a line is found within two probes on average (each probe a read of its facts).
+    const slots = 2 ** Math.ceil(Math.log2(Math.max(16, samples * 1.5)));
     const index = new Uint32Array(new SharedArrayBuffer(4 * slots));
     const mask = slots - 1;
     for (let i = 0; i < samples; i += 1) {

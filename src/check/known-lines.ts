@@ -13,7 +13,7 @@ import { hashBytesInto, loadHasher } from './sample-hash.js';
 
 /** The table as it crosses threads: typed arrays on SharedArrayBuffers, shared rather than copied. */
 export interface KnownLinesData {
-  /** A power of two of slots, at least twice the samples. */
+  /** A power of two of slots, at least one and a half times the samples. */
   index: Uint32Array;
   records: Uint32Array;
   facts: Uint32Array;
@@ -30,7 +30,8 @@ function shared(array: Uint32Array): Uint32Array {
 /** The table of a head's hashed samples: `records` (RECORD_WORDS each) and their `facts` (LINE_FACT_WORDS each). */
 export function buildKnownLines(records: Uint32Array, facts: Uint32Array): KnownLinesData {
   const samples = Math.min(records.length / RECORD_WORDS, facts.length / LINE_FACT_WORDS);
-  const slots = 2 ** Math.ceil(Math.log2(Math.max(16, samples * 2)));
+  // At most two thirds full: a line is found within two probes on average (each probe a read of its facts).
+  const slots = 2 ** Math.ceil(Math.log2(Math.max(16, samples * 1.5)));
   const index = new Uint32Array(new SharedArrayBuffer(4 * slots));
   const mask = slots - 1;
   for (let i = 0; i < samples; i += 1) {
