@@ -52242,14 +52242,14 @@ var format = __nccwpck_require__(2011);
 
 
 /**
- * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
- * check's message as its error; one that cannot be read fails alone, with the reason.
- */
-/**
  * Files from this size on have their lines hashed when there is a base version to compare with: its check then
  * parses only the lines the head does not have byte for byte (a smaller base's check takes milliseconds anyway).
  */
 const HASHED_LINES_MIN_BYTES = 1024 * 1024;
+/**
+ * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
+ * check's message as its error; one that cannot be read fails alone, with the reason.
+ */
 async function checkFiles(records, settings, deps) {
     if (settings.check === 'off')
         return;
@@ -53001,7 +53001,7 @@ async function readBaseFile(workspace, commit, absolutePath, file, signal, prefe
 /**
  * Starts writing the base version of a work-tree file to `file` ahead of its review, when there will be one to
  * read: in the base commit, with another blob than HEAD's, and too large to be a Git LFS pointer (those are read
- * when reviewed). Git inflating hundreds of MB takes as long as checking them: done meanwhile, it costs no wait.
+ * when reviewed). Git takes about 0.4 s to write a 400 MB blob: done while the head is checked, it costs no wait.
  */
 function prefetchBaseBlob(workspace, commit, absolutePath, file, signal) {
     const relative = repositoryPath(workspace, absolutePath);

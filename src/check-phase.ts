@@ -22,15 +22,15 @@ export interface CheckDeps {
 }
 
 /**
- * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
- * check's message as its error; one that cannot be read fails alone, with the reason.
- */
-/**
  * Files from this size on have their lines hashed when there is a base version to compare with: its check then
  * parses only the lines the head does not have byte for byte (a smaller base's check takes milliseconds anyway).
  */
 const HASHED_LINES_MIN_BYTES = 1024 * 1024;
 
+/**
+ * Checks each record not already failed (checks off: nothing to do). A file that fails is `failed` with the
+ * check's message as its error; one that cannot be read fails alone, with the reason.
+ */
 export async function checkFiles(
   records: FileRecord[],
   settings: {

@@ -130,7 +130,7 @@ export interface PrefetchedBlob {
 /**
  * Starts writing the base version of a work-tree file to `file` ahead of its review, when there will be one to
  * read: in the base commit, with another blob than HEAD's, and too large to be a Git LFS pointer (those are read
- * when reviewed). Git inflating hundreds of MB takes as long as checking them: done meanwhile, it costs no wait.
+ * when reviewed). Git takes about 0.4 s to write a 400 MB blob: done while the head is checked, it costs no wait.
  */
 export function prefetchBaseBlob(
   workspace: string,
