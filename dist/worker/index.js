@@ -947,7 +947,7 @@ async function readLines(path, range, visitor, options = {}) {
     // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
     // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
-    const state = { lines: 0, utf8: null };
+    const state = { lines: 0, utf8: null, ...(options.indexLines ? { lineIndex: [] } : {}) };
     const hash = options.sha256 ? (0,external_node_crypto_namespaceObject.createHash)('sha256') : undefined;
     const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     try {
@@ -1007,14 +1007,18 @@ async function readLines(path, range, visitor, options = {}) {
  * into the next call. At EOF everything is consumed, the last line needing no terminator.
  */
 function feed(data, length, dataOffset, atEof, state, visitor, maxLineBytes) {
-    let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
-    // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
-    if (!atEof && end === length && data[length - 1] === CR)
-        end -= 1;
+    // A `\r` at the very end may be the first half of `\r\n`: the line it ends waits for the next read, which tells
+    // (visited now, that line's `\n` would have started an empty line of its own).
+    const last = data[length - 1] === CR ? length - 2 : length - 1;
+    const end = atEof ? length : last < 0 ? 0 : Math.max(data.lastIndexOf(LF, last), data.lastIndexOf(CR, last)) + 1;
     if (end <= 0 && !visitor.wantsLines)
         return consumePartialLine(data, length, dataOffset, state);
     if (end <= 0)
         return 0;
+    // The region starts where a line starts: after the last line of the previous read (whole lines are consumed).
+    const index = state.lineIndex;
+    if (index && visitor.wantsLines && index.at(-2) !== dataOffset)
+        index.push(dataOffset, state.lines);
     const region = data.subarray(0, end);
     const valid = (0,external_node_buffer_namespaceObject.isUtf8)(region);
     const hasCR = region.indexOf(CR) >= 0;

@@ -32,6 +32,8 @@ export interface ParallelOptions {
 }
 
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+/** A file checked on one thread from this size on has its lines indexed for the review's quotes (a smaller one is read whole quickly). */
+const INDEXED_LINES_MIN_BYTES = 4 * 1024 * 1024;
 /** Small enough that the threads finish within a range's time of each other, large enough to cost nothing. */
 const RANGE_BYTES = 4 * 1024 * 1024;
 /**
@@ -64,7 +66,11 @@ export async function checkJsonlFile(
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16));
   const workerScript = options.workerScript ?? defaultWorkerScript();
   if (threads === 1 || !workerScript || bytes < (options.minBytes ?? DEFAULT_MIN_BYTES)) {
-    return scanJsonl(file, { end: bytes }, rules, undefined, read);
+    const indexLines = read.review === true && bytes >= INDEXED_LINES_MIN_BYTES;
+    const whole = await scanJsonl(file, { end: bytes }, rules, undefined, { ...read, indexLines });
+    const { lineIndex, ...result } = whole;
+    if (result.review && lineIndex) result.review.lineIndex = Float64Array.from(lineIndex);
+    return result;
   }
   const rangeRead = {
     maxLineBytes: read.maxLineBytes,

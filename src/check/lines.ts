@@ -27,6 +27,11 @@ export interface LineReadResult {
   overlong?: { line: number; limit: number };
   /** With `sha256: true` and the whole range read: the hex SHA-256 of its bytes, computed on the same reads. */
   sha256?: string;
+  /**
+   * With `indexLines`: a line start in each read (about 1 MiB apart) and the lines before it, in pairs (offsets
+   * in the file), so a line can later be read from near where it is.
+   */
+  lineIndex?: number[];
 }
 
 export interface ReadOptions {
@@ -34,6 +39,8 @@ export interface ReadOptions {
   sha256?: boolean;
   /** The longest line read (default MAX_LINE_BYTES): a longer one is refused, never held in memory. */
   maxLineBytes?: number;
+  /** Index the lines as they are read (LineReadResult.lineIndex). */
+  indexLines?: boolean;
   /** Stops the read (between 16 MiB slices) with an AbortError: the run was cancelled. */
   signal?: AbortSignal;
   /** JSONL: collect each passing sample's hashes and statistics for the dataset review. */
@@ -84,7 +91,7 @@ export async function readLines(
   // Synchronous reads: checking is CPU-bound, and an async read per 1 MiB left the thread idle for each round
   // trip through libuv's pool (about 60 ms a thread on a 400 MiB file).
   const fd = openSync(path, 'r');
-  const state: LineReadResult = { lines: 0, utf8: null };
+  const state: LineReadResult = { lines: 0, utf8: null, ...(options.indexLines ? { lineIndex: [] } : {}) };
   const hash = options.sha256 ? createHash('sha256') : undefined;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   try {
@@ -149,12 +156,16 @@ function feed(
   visitor: LineVisitor,
   maxLineBytes: number,
 ): number {
-  let end = atEof ? length : Math.max(data.lastIndexOf(LF, length - 1), data.lastIndexOf(CR, length - 1)) + 1;
-  // A `\r` at the very end may be the first half of `\r\n`: keep it for the next read.
-  if (!atEof && end === length && data[length - 1] === CR) end -= 1;
+  // A `\r` at the very end may be the first half of `\r\n`: the line it ends waits for the next read, which tells
+  // (visited now, that line's `\n` would have started an empty line of its own).
+  const last = data[length - 1] === CR ? length - 2 : length - 1;
+  const end = atEof ? length : last < 0 ? 0 : Math.max(data.lastIndexOf(LF, last), data.lastIndexOf(CR, last)) + 1;
   if (end <= 0 && !visitor.wantsLines) return consumePartialLine(data, length, dataOffset, state);
   if (end <= 0) return 0;
 
+  // The region starts where a line starts: after the last line of the previous read (whole lines are consumed).
+  const index = state.lineIndex;
+  if (index && visitor.wantsLines && index.at(-2) !== dataOffset) index.push(dataOffset, state.lines);
   const region = data.subarray(0, end);
   const valid = isUtf8(region);
   const hasCR = region.indexOf(CR) >= 0;

@@ -60,8 +60,8 @@ export interface ReviewData {
    */
   lineFacts?: Uint32Array;
   /**
-   * Checked in ranges: where each range starts, with the lines before it (pairs), so a line is quoted by reading
-   * its range alone rather than the file up to it.
+   * Line starts with the lines before each (pairs): each range's start when checked in ranges, else one about every
+   * MiB read. A line is quoted by reading from the start before it, not the file up to it.
    */
   lineIndex?: Float64Array;
 }
