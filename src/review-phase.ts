@@ -165,8 +165,11 @@ const MAX_LOGGED_REVIEWS = 200;
  * RSS varied by up to 30 MiB). A base mostly new to the head is parsed in parallel.
  */
 async function mostlyKnown(file: string, bytes: number, known: KnownLinesData): Promise<boolean> {
-  return (await knownShare(file, bytes, known)) >= 0.8;
+  return (await knownShare(file, bytes, known)) >= MOSTLY_KNOWN_SHARE;
 }
+
+/** The share of a base's lines known from the head from which it is checked on one thread (see mostlyKnown). */
+const MOSTLY_KNOWN_SHARE = 0.8;
 
 /** Where the base version comes from for this run. */
 type BaseSource = { kind: 'git'; commit: string } | ({ kind: 'api' } & ApiBase) | { kind: 'none'; note: string };
@@ -413,7 +416,6 @@ async function compareWithFile(
   } finally {
     rmSync(baseFile, { force: true });
     if (baseData?.spilled) removeSpilled(baseData.spilled);
-    dropLineFacts(head.data);
     // Nothing else holds the base's records (up to 12 MB in memory).
     release(baseData?.records);
   }

@@ -1807,9 +1807,13 @@ class ReviewCollector {
         if (hashLines)
             this.lineFacts = new Uint32Array(review_record_LINE_FACT_WORDS * 16);
     }
+    /** Whether `add` needs each sample's line (its bytes are hashed): until the records go to disk. */
+    get hashesLines() {
+        return this.lineFacts !== undefined;
+    }
     /**
-     * A sample that passed its check, with its detected format (undefined when the rules do not detect one). With
-     * lines hashed, `raw` is its line's bytes.
+     * A sample that passed its check, with its detected format (undefined when the rules do not detect one), and
+     * its line's bytes while `hashesLines`.
      */
     add(sample, format, line, raw) {
         const kind = format ?? detectFormat(sample);
@@ -1824,15 +1828,13 @@ class ReviewCollector {
         const prompted = hashSampleInto(sample, kind, this.records, at);
         this.records[at + LINE] = line;
         this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
-        if (this.lineFacts && raw) {
+        if (this.lineFacts) {
             const facts = (at / review_record_RECORD_WORDS) * review_record_LINE_FACT_WORDS;
             hashBytesInto(raw, this.lineFacts, facts + review_record_LINE_HASH);
             this.lineFacts[facts + FACT_A] = factA;
             this.lineFacts[facts + FACT_B] = factB;
             this.lineFacts[facts + FACT_BITS] = factBits | ((kind ? FORMAT_CODES.indexOf(kind) : 0) << FACT_FORMAT_SHIFT);
         }
-        else
-            this.lineFacts = undefined;
         this.count += 1;
     }
     /**
@@ -2320,10 +2322,7 @@ async function scanJsonl(path, range, rules, firstFormat, options = {}) {
     if (collector)
         await sample_hash_loadHasher();
     const known = collector && options.reviewKnownLines ? new KnownLines(options.reviewKnownLines) : undefined;
-    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector, {
-        hashLines: options.reviewHashLines === true,
-        known,
-    });
+    const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector, known);
     const read = await readLines(path, range, visitor, options);
     const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
     return {
@@ -2357,17 +2356,15 @@ class JsonlVisitor {
         else
             this.omittedWarnings += 1;
     };
-    hashLines;
     known;
-    constructor(rules, firstFormat, startsFile, collector, lines = { hashLines: false, known: undefined }) {
+    constructor(rules, firstFormat, startsFile, collector, known) {
         this.rules = rules;
         this.firstFormat = firstFormat;
         this.startsFile = startsFile;
         this.collector = collector;
-        this.hashLines = lines.hashLines && collector !== undefined;
         // Only the structural rules judge a line by itself alone (no format shared with line 1), so only they can
         // take a line's verdict from another file's check.
-        this.known = rules === 'structural' ? lines.known : undefined;
+        this.known = rules === 'structural' ? known : undefined;
     }
     get wantsLines() {
         return this.problem === null && this.rules !== 'utf8';
@@ -2397,7 +2394,7 @@ class JsonlVisitor {
         }
         this.samples += 1;
         if (this.collector && this.lastValue)
-            this.collector.add(this.lastValue, this.lastFormat, line, this.hashLines ? data.subarray(start, end) : undefined);
+            this.collector.add(this.lastValue, this.lastFormat, line, this.collector.hashesLines ? data.subarray(start, end) : undefined);
     }
     /** The line's problem, or undefined; records line 1's format. */
     lineProblem(text, line) {

@@ -50,10 +50,7 @@ export async function scanJsonl(
       : undefined;
   if (collector) await loadHasher();
   const known = collector && options.reviewKnownLines ? new KnownLines(options.reviewKnownLines) : undefined;
-  const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector, {
-    hashLines: options.reviewHashLines === true,
-    known,
-  });
+  const visitor = new JsonlVisitor(rules, firstFormat, (range.start ?? 0) === 0, collector, known);
   const read = await readLines(path, range, visitor, options);
   const overlong = read.overlong && { line: read.overlong.line, message: overlongLineMessage(read.overlong.limit) };
   return {
@@ -83,7 +80,6 @@ class JsonlVisitor {
     else this.omittedWarnings += 1;
   };
 
-  private readonly hashLines: boolean;
   private readonly known: KnownLines | undefined;
 
   constructor(
@@ -91,12 +87,11 @@ class JsonlVisitor {
     private firstFormat: DatasetFormat | undefined,
     private readonly startsFile: boolean,
     private readonly collector?: ReviewCollector,
-    lines: { hashLines: boolean; known: KnownLines | undefined } = { hashLines: false, known: undefined },
+    known?: KnownLines,
   ) {
-    this.hashLines = lines.hashLines && collector !== undefined;
     // Only the structural rules judge a line by itself alone (no format shared with line 1), so only they can
     // take a line's verdict from another file's check.
-    this.known = rules === 'structural' ? lines.known : undefined;
+    this.known = rules === 'structural' ? known : undefined;
   }
 
   get wantsLines(): boolean {
@@ -127,7 +122,12 @@ class JsonlVisitor {
     }
     this.samples += 1;
     if (this.collector && this.lastValue)
-      this.collector.add(this.lastValue, this.lastFormat, line, this.hashLines ? data.subarray(start, end) : undefined);
+      this.collector.add(
+        this.lastValue,
+        this.lastFormat,
+        line,
+        this.collector.hashesLines ? data.subarray(start, end) : undefined,
+      );
   }
 
   /** The line's problem, or undefined; records line 1's format. */

@@ -143,9 +143,14 @@ export class ReviewCollector {
     if (hashLines) this.lineFacts = new Uint32Array(LINE_FACT_WORDS * 16);
   }
 
+  /** Whether `add` needs each sample's line (its bytes are hashed): until the records go to disk. */
+  get hashesLines(): boolean {
+    return this.lineFacts !== undefined;
+  }
+
   /**
-   * A sample that passed its check, with its detected format (undefined when the rules do not detect one). With
-   * lines hashed, `raw` is its line's bytes.
+   * A sample that passed its check, with its detected format (undefined when the rules do not detect one), and
+   * its line's bytes while `hashesLines`.
    */
   add(sample: Record<string, unknown>, format: DatasetFormat | undefined, line: number, raw?: Uint8Array): void {
     const kind = format ?? detectFormat(sample);
@@ -159,13 +164,13 @@ export class ReviewCollector {
     const prompted = hashSampleInto(sample, kind, this.records, at);
     this.records[at + LINE] = line;
     this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
-    if (this.lineFacts && raw) {
+    if (this.lineFacts) {
       const facts = (at / RECORD_WORDS) * LINE_FACT_WORDS;
-      hashBytesInto(raw, this.lineFacts, facts + LINE_HASH);
+      hashBytesInto(raw!, this.lineFacts, facts + LINE_HASH);
       this.lineFacts[facts + FACT_A] = factA;
       this.lineFacts[facts + FACT_B] = factB;
       this.lineFacts[facts + FACT_BITS] = factBits | ((kind ? FORMAT_CODES.indexOf(kind) : 0) << FACT_FORMAT_SHIFT);
-    } else this.lineFacts = undefined;
+    }
     this.count += 1;
   }
 
