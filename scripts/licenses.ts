@@ -33,7 +33,11 @@ async function licenseOf(packageDir: string): Promise<{ title: string; text: str
   return { title, text: `${title}\n${manifest.license ?? 'UNKNOWN'}\n${text}` };
 }
 
-const licenses = await Promise.all([...(await bundledPackages(path.join(ROOT, 'dist')))].map(licenseOf));
+/** Packages whose code is in the bundle without a module path: xxhash-wasm's module, embedded as base64. */
+const EMBEDDED = ['node_modules/xxhash-wasm'];
+
+const bundled = new Set([...(await bundledPackages(path.join(ROOT, 'dist'))), ...EMBEDDED]);
+const licenses = await Promise.all([...bundled].map(licenseOf));
 const unique = [...new Map(licenses.map((l) => [l.title, l.text])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 await writeFile(path.join(ROOT, 'dist', 'licenses.txt'), `${unique.map(([, text]) => text).join('\n\n')}\n`);
 console.log(`dist/licenses.txt: ${unique.length} packages`);

@@ -2,10 +2,11 @@
  * A 64-bit hash of a JSON value's canonical form: object keys in sorted order, whitespace and number spelling
  * (`1.0`, `1`) irrelevant, so a file re-serialised by another tool hashes the same. The structure (types, lengths,
  * keys, short strings, numbers) is mixed in JavaScript as the value is walked; the long strings, where the bytes
- * are, go to xxHash64 (WebAssembly) in one call per value, since a call costs about a microsecond whatever its size.
+ * are, are written one after another into the WebAssembly module's memory and hashed there by xxHash64, in one
+ * call per value.
  */
-import xxhash from 'xxhash-wasm';
 import { PyFloat } from './python-json.js';
+import { XXHASH_WASM_BASE64 } from './xxhash-module.js';
 
 /** Two 32-bit halves of a 64-bit hash. */
 export interface Hash64 {
@@ -13,13 +14,43 @@ export interface Hash64 {
   lo: number;
 }
 
-let h64Raw: ((input: Uint8Array) => bigint) | undefined;
+/**
+ * xxhash-wasm's module, used without its wrapper: what is hashed is written straight into the module's memory
+ * (`memory`, a view that a grow replaces), and `xxh64` hashes it there.
+ */
+let xxh64: ((offset: number, length: number, seed: bigint) => bigint) | undefined;
+let wasmMemory: WasmMemory;
+let memory: Buffer;
+
+/** What is used of the WebAssembly API, which TypeScript's ES libraries do not declare. */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+const { WebAssembly: wasm } = globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array): Promise<{ instance: { exports: unknown } }> };
+};
 
 /** Loads the WebAssembly hasher once; call before hashing. */
 export async function loadHasher(): Promise<void> {
-  if (h64Raw) return;
-  const hasher = await xxhash();
-  h64Raw = (input) => hasher.h64Raw(input);
+  if (xxh64) return;
+  const { instance } = await wasm.instantiate(Buffer.from(XXHASH_WASM_BASE64, 'base64'));
+  const exports = instance.exports as { mem: WasmMemory; xxh64: typeof xxh64 };
+  wasmMemory = exports.mem;
+  memory = Buffer.from(wasmMemory.buffer);
+  xxh64 = exports.xxh64;
+}
+
+/** At least `bytes` of the module's memory, from offset 0 (grown by doubling; only pages written take memory). */
+function reserve(bytes: number): void {
+  if (memory.length >= bytes) return;
+  wasmMemory.grow(Math.max(Math.ceil((bytes - memory.length) / 65536), memory.length / 65536));
+  memory = Buffer.from(wasmMemory.buffer);
+}
+
+/** The xxHash64 (seed 0) of the module's memory's first `length` bytes, into longHash. */
+function hashMemory(length: number): void {
+  longHash[0] = xxh64!(0, length, 0n);
 }
 
 /** Strings shorter than this are mixed in JavaScript (roles, keys, short values); longer ones go to xxHash64. */
@@ -27,7 +58,7 @@ const SHORT_STRING = 24;
 
 let structA = 0;
 let structB = 0;
-let longBytes = Buffer.allocUnsafe(1 << 16);
+/** Bytes of long strings written at the start of the module's memory for the value being hashed. */
 let longLength = 0;
 const longHash = new BigUint64Array(1);
 const longHashWords = new Uint32Array(longHash.buffer);
@@ -64,13 +95,14 @@ function mixShort(text: string): void {
 const CONTENT_KEY = fnv1a('content');
 const ROLE_KEY = fnv1a('role');
 
+/**
+ * Written where they are hashed, not joined first: joining strings makes V8 copy them into a new one, a young
+ * object as large as the answer, and the scavenges cost more than the write saves.
+ */
 function appendLong(text: string): void {
-  if (longLength + 3 * text.length > longBytes.length) {
-    const grown = Buffer.allocUnsafe(Math.max(2 * longBytes.length, longLength + 3 * text.length));
-    longBytes.copy(grown, 0, 0, longLength);
-    longBytes = grown;
-  }
-  longLength += longBytes.write(text, longLength);
+  // At most 3 bytes a UTF-16 unit, so the write never stops short.
+  reserve(longLength + 3 * text.length);
+  longLength += memory.write(text, longLength);
 }
 
 function mixNumber(value: number): void {
@@ -182,7 +214,7 @@ export function hashValue(value: unknown): Hash64 {
 
 /** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
 function begin(): void {
-  if (!h64Raw) throw new Error('loadHasher() was not awaited');
+  if (!xxh64) throw new Error('loadHasher() was not awaited');
   structA = 0x1234567;
   structB = 0x7654321;
   longLength = 0;
@@ -196,8 +228,8 @@ function finish(): void {
   let a = structA;
   let b = structB;
   if (longLength > 0) {
-    // Through a 64-bit array, not BigInt arithmetic: each `&` or `>>` on a BigInt made a new one.
-    longHash[0] = h64Raw!(longBytes.subarray(0, longLength));
+    // Read through a 64-bit array, not BigInt arithmetic (each `&` or `>>` on a BigInt makes a new one).
+    hashMemory(longLength);
     a ^= longHashWords[0]!;
     b ^= longHashWords[1]!;
   }
@@ -300,8 +332,10 @@ export function hashSampleInto(
  * with equal bytes have equal values, so the base version's check takes what the head's found for them.
  */
 export function hashBytesInto(bytes: Uint8Array, out: Uint32Array, at: number): void {
-  if (!h64Raw) throw new Error('loadHasher() was not awaited');
-  longHash[0] = h64Raw(bytes);
+  if (!xxh64) throw new Error('loadHasher() was not awaited');
+  reserve(bytes.length);
+  memory.set(bytes, 0);
+  hashMemory(bytes.length);
   out[at] = longHashWords[0]!;
   out[at + 1] = longHashWords[1]!;
 }
