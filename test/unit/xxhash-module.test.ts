@@ -51,4 +51,23 @@ describe('the embedded xxHash64 module', () => {
     expect(here[2]).toEqual(here[0]);
     expect(here[3]).not.toEqual(here[0]);
   });
+
+  it("hashes the same through Buffer's write() where its utf8Write is missing", async () => {
+    const values = [
+      { messages: [{ role: 'user', content: `${'ünïcode, long enough '.repeat(40)}🙂` }] },
+      { text: 'x'.repeat(99) },
+    ];
+    const proto = Buffer.prototype as unknown as { utf8Write?: unknown };
+    const own = proto.utf8Write;
+    const expected = values.map(hashValue);
+    vi.resetModules();
+    delete proto.utf8Write;
+    try {
+      const fallback = await import('../../src/check/sample-hash.js');
+      await fallback.loadHasher();
+      expect(values.map(fallback.hashValue)).toEqual(expected);
+    } finally {
+      proto.utf8Write = own;
+    }
+  });
 });
