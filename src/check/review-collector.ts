@@ -412,9 +412,9 @@ export function mergeReviewData(
       lineFacts.set(data.lineFacts!, factsAt);
       factsAt += data.lineFacts!.length;
     }
-    const partCounters = reviewCounters(data);
-    for (const name of COUNTERS) counters[name] += partCounters[name];
-    for (const name of DISTRIBUTIONS) dists[name].merge(reviewDistribution(data, name));
+    COUNTERS.forEach((name, i) => (counters[name] += data.stats[i]!));
+    let packedAt: number = COUNTERS.length;
+    for (const name of DISTRIBUTIONS) packedAt = dists[name].addPacked(data.stats, packedAt);
   }
   return {
     format,

@@ -78,8 +78,14 @@ describe('statistics', () => {
     d.packInto(packed);
     const merged = Distribution.unpack(packed, 0).distribution;
     expect(merged.summary()).toEqual(d.summary());
-    merged.merge(d);
+    // Adding a packed distribution is how a file's ranges are merged: counts add up value by value.
+    expect(merged.addPacked(packed, 0)).toBe(packed.length);
     expect(merged.total).toBe(12);
+    const doubled: number[] = [];
+    merged.packInto(doubled);
+    const n = packed[0]!;
+    expect(doubled.slice(0, 1 + n)).toEqual(packed.slice(0, 1 + n));
+    expect(doubled.slice(1 + n)).toEqual(packed.slice(1 + n).map((count) => 2 * count));
   });
 
   it('counts a conversation file as the issue names it', () => {
