@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Distribution } from '../../src/check/distribution.js';
-import { ReviewCollector, type ReviewData } from '../../src/check/review-collector.js';
+import { HAS_PROMPT, RECORD_WORDS, ReviewCollector, type ReviewData } from '../../src/check/review-collector.js';
 import { hashHex, hashValue, loadHasher } from '../../src/check/sample-hash.js';
 import { changeBetween, overlapBetween, statsOf, withinFile } from '../../src/review/analysis.js';
 import { gateMessage } from '../../src/review-phase.js';
@@ -158,6 +158,29 @@ describe('the multiset arithmetic', () => {
       { text: LONG },
     ]);
     expect(withinFile(head)).toMatchObject({ duplicates: 2, conflicts: 1, firstConflict: 2 });
+  });
+
+  it('tells hashes apart by all 64 bits: keys equal in one 32-bit half only are different', () => {
+    // Records as the collector lays them out: sample hash (high, low), prompt hash (high, low), line, flags.
+    const crafted = (rows: Array<[number, number, number, number]>): ReviewData => {
+      const records = new Uint32Array(rows.length * RECORD_WORDS);
+      rows.forEach((row, i) => records.set([...row, i + 1, HAS_PROMPT], i * RECORD_WORDS));
+      return { ...collect([]), format: 'conversation', samples: rows.length, records };
+    };
+    const head = crafted([
+      [1, 1, 7, 1],
+      [1, 2, 7, 2], // same high words as the line before, other low words
+      [2, 1, 8, 1], // same low words as the first line, other high words
+      [2, 2, 8, 1], // the prompt of the line before, another answer
+    ]);
+    expect(withinFile(head)).toMatchObject({ duplicates: 0, conflicts: 1, firstConflict: 4 });
+    const base = crafted([
+      [1, 3, 7, 3],
+      [3, 1, 9, 1],
+    ]);
+    expect(changeBetween(base, head)).toMatchObject({ added: 4, removed: 2, modified: 0, unchanged: 0 });
+    const overlaps = overlapBetween([head, base]);
+    expect(overlaps.size).toBe(0);
   });
 
   it('counts the samples and prompts of one file found in the others', () => {
