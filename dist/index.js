@@ -52627,26 +52627,49 @@ function hasPrompt(data, index) {
 function compareKey(a, i, b, j, at) {
     return word(a, i, at) - word(b, j, at) || word(a, i, at + 1) - word(b, j, at + 1);
 }
-/**
- * Indices of `data` (all, or those given, in file order) sorted by their key at `at`; equal keys stay in file
- * order (records are kept in file order, so index order is line order), so a run's first index is its first
- * occurrence.
- */
 function sortedBy(data, at, indices) {
     const n = indices ? indices.length : data.samples;
-    const hi = new Uint32Array(n);
-    const lo = new Uint32Array(n);
+    const records = data.records;
+    let hi = new Uint32Array(n);
+    let lo = new Uint32Array(n);
     for (let k = 0; k < n; k += 1) {
         const at0 = (indices ? indices[k] : k) * RECORD_WORDS + at;
-        hi[k] = data.records[at0];
-        lo[k] = data.records[at0 + 1];
+        hi[k] = records[at0];
+        lo[k] = records[at0 + 1];
     }
     const order = orderByKey(hi, lo);
-    release(hi, lo);
+    // Permuted one array at a time, so that no more than one more is held than during the sort.
+    hi = permuted(hi, order);
+    lo = permuted(lo, order);
     if (indices)
         for (let k = 0; k < n; k += 1)
             order[k] = indices[order[k]];
-    return order;
+    return { order, hi, lo };
+}
+/** `keys` in the order given (then released). */
+function permuted(keys, order) {
+    const out = new Uint32Array(keys.length);
+    for (let k = 0; k < out.length; k += 1)
+        out[k] = keys[order[k]];
+    release(keys);
+    return out;
+}
+function releaseSorted(...sorted) {
+    for (const { order, hi, lo } of sorted)
+        release(order, hi, lo);
+}
+/** The end of the run of equal keys that starts at `start`. */
+function runEnd({ hi, lo }, start) {
+    const h = hi[start];
+    const l = lo[start];
+    let end = start + 1;
+    while (end < hi.length && hi[end] === h && lo[end] === l)
+        end += 1;
+    return end;
+}
+/** The order of key `i` of `a` and key `j` of `b`, as unsigned 64-bit numbers. */
+function compareSorted(a, i, b, j) {
+    return a.hi[i] - b.hi[j] || a.lo[i] - b.lo[j];
 }
 /** The indices of the samples that have a prompt, in file order (of those given, or of all). */
 function withPrompt(data, indices) {
@@ -52667,41 +52690,31 @@ function promptedCount(data) {
             count += 1;
     return count;
 }
-/**
- * The end of the run of equal keys that starts at `start` of a sorted index list (index arithmetic, not a
- * generator of subarrays: 150,000 runs made as many objects).
- */
-function runEnd(data, sorted, start, at) {
-    let end = start + 1;
-    while (end < sorted.length && compareKey(data, sorted[start], data, sorted[end], at) === 0)
-        end += 1;
-    return end;
-}
 /** Duplicates (samples equal to an earlier one) and conflicts (a prompt with two or more different samples). */
 function withinFile(data) {
     let duplicates = 0;
     let firstDuplicate = null;
     const bySample = sortedBy(data, SAMPLE);
-    for (let start = 0, end; start < bySample.length; start = end) {
-        end = runEnd(data, bySample, start, SAMPLE);
+    for (let start = 0, end; start < bySample.order.length; start = end) {
+        end = runEnd(bySample, start);
         if (end - start < 2)
             continue;
         duplicates += end - start - 1;
-        const line = lineOf(data, bySample[start + 1]);
+        const line = lineOf(data, bySample.order[start + 1]);
         if (!firstDuplicate || line < firstDuplicate.line)
-            firstDuplicate = { line, repeats: lineOf(data, bySample[start]) };
+            firstDuplicate = { line, repeats: lineOf(data, bySample.order[start]) };
     }
-    release(bySample);
+    releaseSorted(bySample);
     let conflicts = 0;
     let firstConflict = null;
     const prompted = withPrompt(data);
     const byPrompt = sortedBy(data, PROMPT, prompted);
-    for (let start = 0, end; start < byPrompt.length; start = end) {
-        end = runEnd(data, byPrompt, start, PROMPT);
-        const first = byPrompt[start];
+    for (let start = 0, end; start < byPrompt.order.length; start = end) {
+        end = runEnd(byPrompt, start);
+        const first = byPrompt.order[start];
         let other = null;
         for (let k = start + 1; k < end; k += 1) {
-            const index = byPrompt[k];
+            const index = byPrompt.order[k];
             if (compareKey(data, index, data, first, SAMPLE) !== 0) {
                 const line = lineOf(data, index);
                 if (other === null || line < other)
@@ -52714,7 +52727,8 @@ function withinFile(data) {
         if (firstConflict === null || other < firstConflict)
             firstConflict = other;
     }
-    release(prompted, byPrompt);
+    release(prompted);
+    releaseSorted(byPrompt);
     return { duplicates, conflicts, firstDuplicate, firstConflict };
 }
 /**
@@ -52732,23 +52746,19 @@ function changeBetween(base, head) {
     let removedCount = 0;
     let i = 0;
     let j = 0;
-    while (i < h.length || j < b.length) {
-        const order = i >= h.length ? 1 : j >= b.length ? -1 : compareKey(head, h[i], base, b[j], SAMPLE);
-        let iEnd = i;
-        let jEnd = j;
-        if (order <= 0)
-            while (iEnd < h.length && compareKey(head, h[iEnd], head, h[i], SAMPLE) === 0)
-                iEnd += 1;
-        if (order >= 0)
-            while (jEnd < b.length && compareKey(base, b[jEnd], base, b[j], SAMPLE) === 0)
-                jEnd += 1;
+    const headCount = h.order.length;
+    const baseCount = b.order.length;
+    while (i < headCount || j < baseCount) {
+        const order = i >= headCount ? 1 : j >= baseCount ? -1 : compareSorted(h, i, b, j);
+        const iEnd = order <= 0 ? runEnd(h, i) : i;
+        const jEnd = order >= 0 ? runEnd(b, j) : j;
         const common = Math.min(iEnd - i, jEnd - j);
         unchanged += common;
         // The later occurrences are the ones that changed.
         for (let k = i + common; k < iEnd; k += 1)
-            addedAll[addedCount++] = h[k];
+            addedAll[addedCount++] = h.order[k];
         for (let k = j + common; k < jEnd; k += 1)
-            removedAll[removedCount++] = b[k];
+            removedAll[removedCount++] = b.order[k];
         i = iEnd;
         j = jEnd;
     }
@@ -52763,16 +52773,17 @@ function changeBetween(base, head) {
     const removedPrompted = withPrompt(base, removed);
     const a = sortedBy(head, PROMPT, addedPrompted);
     const r = sortedBy(base, PROMPT, removedPrompted);
-    release(h, b, addedPrompted, removedPrompted);
-    for (let x = 0, y = 0; x < a.length && y < r.length;) {
-        const order = compareKey(head, a[x], base, r[y], PROMPT);
+    release(addedPrompted, removedPrompted);
+    releaseSorted(h, b);
+    for (let x = 0, y = 0; x < a.order.length && y < r.order.length;) {
+        const order = compareSorted(a, x, r, y);
         if (order < 0)
             x += 1;
         else if (order > 0)
             y += 1;
         else {
-            pairedAdded[a[x++]] = 1;
-            pairedRemoved[r[y++]] = 1;
+            pairedAdded[a.order[x++]] = 1;
+            pairedRemoved[r.order[y++]] = 1;
         }
     }
     const modified = added.filter((index) => pairedAdded[index] === 1);
@@ -52789,7 +52800,8 @@ function changeBetween(base, head) {
             modified: smallest(head, modified),
         },
     };
-    release(addedAll, removedAll, pairedAdded, pairedRemoved, a, r, modified, stillAdded, stillRemoved);
+    release(addedAll, removedAll, pairedAdded, pairedRemoved, modified, stillAdded, stillRemoved);
+    releaseSorted(a, r);
     return change;
 }
 /** The MAX_EXAMPLES samples with the smallest sample hashes (then lines), in that order: one pass, no sort. */
