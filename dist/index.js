@@ -45510,7 +45510,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3027);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7644);
 /** The entry point the runner executes (bundled to dist/index.js). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -45520,7 +45520,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3027:
+/***/ 7644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46507,13 +46507,17 @@ function checkPreference(sample, warn) {
  * base/head review of 2 × 1 GiB left tens of MiB of dead buffers on each thread, and a malloc heap that stayed
  * grown after they went. Detaching a buffer (`transfer(0)`) frees it at once.
  *
- * Only for arrays nothing else reads: a released array (and every view of its buffer) reads as empty.
+ * Only for arrays nothing else reads: a released array (and every view of its buffer) reads as empty. A Buffer
+ * that is part of a larger ArrayBuffer is left alone: small Buffers share Node's pool with every other.
  */
 function release(...arrays) {
     for (const array of arrays) {
         const buffer = array?.buffer;
-        if (buffer instanceof ArrayBuffer && !buffer.detached)
-            buffer.transfer(0);
+        if (!(buffer instanceof ArrayBuffer) || buffer.detached)
+            continue;
+        if (Buffer.isBuffer(array) && array.byteLength !== buffer.byteLength)
+            continue;
+        buffer.transfer(0);
     }
 }
 
@@ -47901,6 +47905,7 @@ const MAX_WARNINGS = 100;
 
 
 
+
 /** An array on a SharedArrayBuffer: itself when it is on one, else a copy. */
 function shared(array) {
     if (array.buffer instanceof SharedArrayBuffer)
@@ -47980,7 +47985,8 @@ const SHARE_WINDOW_BYTES = 64 * 1024;
 async function knownShare(file, bytes, data) {
     await loadHasher();
     const known = new KnownLines(data);
-    const window = Buffer.allocUnsafe(SHARE_WINDOW_BYTES);
+    // No larger than the file: a review of thousands of small files made as many 64 KiB buffers.
+    const window = Buffer.allocUnsafeSlow(Math.min(SHARE_WINDOW_BYTES, bytes));
     let lines = 0;
     let found = 0;
     const handle = await (0,external_node_fs_promises_.open)(file, 'r');
@@ -48004,6 +48010,7 @@ async function knownShare(file, bytes, data) {
     }
     finally {
         await handle.close();
+        release(window);
     }
     return lines === 0 ? 0 : found / lines;
 }
@@ -53002,6 +53009,205 @@ function overlapByPartition(files) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/review/git-batch.ts
+/**
+ * git for many files at once: a tree listed by one `git ls-tree`, blobs read through one `git cat-file --batch`,
+ * and the work tree compared with HEAD by a few `git diff`. A pull request that touches 5,000 small datasets asked
+ * git four to six times a file, and each start of git costs several milliseconds: 16,000 runs of git took two
+ * minutes.
+ */
+
+
+
+/**
+ * Paths are taken as they are, never as patterns: a file named `*.jsonl` or `:(glob)x` is that file alone.
+ * Set on every git this module runs.
+ */
+const LITERAL = { ...process.env, GIT_LITERAL_PATHSPECS: '1' };
+/**
+ * The regular files of `commit`'s tree that `keep` picks (it gets each path from the repository root), with their
+ * blob IDs; undefined when git cannot list the tree. Names that are not valid UTF-8 are left out, as the head's
+ * walk refuses them.
+ */
+function listTree(cwd, commit, keep) {
+    let listing;
+    try {
+        listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
+            cwd,
+            env: LITERAL,
+            stdio: ['ignore', 'pipe', 'ignore'],
+            maxBuffer: 256 * 1024 * 1024,
+        });
+    }
+    catch {
+        return undefined;
+    }
+    const files = new Map();
+    for (let start = 0; start < listing.length;) {
+        let end = listing.indexOf(0, start);
+        if (end < 0)
+            end = listing.length;
+        const entry = listing.subarray(start, end);
+        start = end + 1;
+        // "<mode> <type> <object>\t<path>"
+        const tab = entry.indexOf(9);
+        if (tab < 0)
+            continue;
+        const [mode, type, blob] = entry.toString('latin1', 0, tab).split(' ');
+        if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !blob)
+            continue;
+        const name = entry.subarray(tab + 1);
+        if (!(0,external_node_buffer_.isUtf8)(name))
+            continue;
+        const fromRoot = name.toString('utf8');
+        if (keep(fromRoot))
+            files.set(fromRoot, blob);
+    }
+    return files;
+}
+/** Paths per `git diff`: far below the argument limit (each at most 4,096 bytes, most far shorter). */
+const PATHS_PER_DIFF = 200;
+/**
+ * Of `paths` (from the repository root), those whose work-tree file differs from HEAD's, or undefined when git
+ * cannot tell. git may re-hash a file to know (1.6 s for 400 MB when the index's timestamps are racy, as after a
+ * checkout), so only the paths asked about are compared.
+ */
+function changedFromHead(root, paths) {
+    const changed = new Set();
+    for (let from = 0; from < paths.length; from += PATHS_PER_DIFF) {
+        let listing;
+        try {
+            listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--', ...paths.slice(from, from + PATHS_PER_DIFF)], { cwd: root, env: LITERAL, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+        }
+        catch {
+            return undefined;
+        }
+        for (const name of listing.toString('utf8').split('\0'))
+            if (name)
+                changed.add(name);
+    }
+    return changed;
+}
+/** Blobs at most this large are also handed back in memory (a Git LFS pointer is well under it). */
+const SMALL_BLOB = 1024;
+/**
+ * One `git cat-file --batch` for a run's blobs, read one at a time: each is streamed to a file as it comes
+ * (never held whole in memory), with no git started per blob. Stopped by `signal` or close().
+ */
+class BlobReader {
+    cwd;
+    signal;
+    child;
+    request;
+    broken = false;
+    constructor(cwd, signal) {
+        this.cwd = cwd;
+        this.signal = signal;
+    }
+    /**
+     * Writes the blob's content to `file` (created; removed again unless written whole), or with no file, reads it
+     * for its size and, when small, its bytes.
+     */
+    async write(blob, file) {
+        if (this.request)
+            throw new Error('BlobReader reads one blob at a time');
+        const child = this.started();
+        if (!child?.stdin || this.broken)
+            return { kind: 'failed' };
+        const fd = file === undefined ? -1 : (0,external_node_fs_namespaceObject.openSync)(file, 'wx', 0o600);
+        try {
+            const read = await new Promise((resolve) => {
+                this.request = { blob, fd, header: [], size: -1, written: 0, small: undefined, done: resolve };
+                child.stdin.write(`${blob}\n`);
+            });
+            if (read.kind !== 'written' && file !== undefined)
+                (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+            return read;
+        }
+        finally {
+            if (fd >= 0)
+                (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+    }
+    close() {
+        this.child?.stdin?.end();
+        this.child?.kill();
+        this.child = undefined;
+    }
+    started() {
+        if (this.child || this.broken)
+            return this.child;
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', '--batch'], {
+            cwd: this.cwd,
+            env: LITERAL,
+            stdio: ['pipe', 'pipe', 'ignore'],
+            ...(this.signal ? { signal: this.signal } : {}),
+        });
+        child.once('error', () => this.fail());
+        child.once('close', () => this.fail());
+        child.stdin.once('error', () => this.fail());
+        child.stdout.on('data', (chunk) => this.receive(chunk));
+        this.child = child;
+        return child;
+    }
+    /** git is gone, or its answer cannot be followed: this read and every later one fail. */
+    fail() {
+        this.broken = true;
+        this.child?.kill();
+        this.finish({ kind: 'failed' });
+    }
+    finish(read) {
+        const request = this.request;
+        this.request = undefined;
+        request?.done(read);
+    }
+    /** The answer to the one request in flight: `<oid> blob <size>\n<content>\n`, or `<oid> missing\n`. */
+    receive(chunk) {
+        const request = this.request;
+        if (!request)
+            return this.fail();
+        let rest = chunk;
+        if (request.size < 0) {
+            const newline = rest.indexOf(10);
+            if (newline < 0) {
+                request.header.push(rest);
+                return;
+            }
+            const header = Buffer.concat([...request.header, rest.subarray(0, newline)]).toString('latin1');
+            rest = rest.subarray(newline + 1);
+            const [oid, type, size] = header.split(' ');
+            if (type === 'missing' || oid !== request.blob)
+                return this.finish({ kind: 'missing' });
+            if (type !== 'blob' || !/^\d+$/.test(size ?? ''))
+                return this.fail();
+            request.size = Number(size);
+            if (request.size <= SMALL_BLOB)
+                request.small = [];
+        }
+        const body = rest.subarray(0, request.size - request.written);
+        if (body.length > 0) {
+            try {
+                if (request.fd >= 0)
+                    (0,external_node_fs_namespaceObject.writeSync)(request.fd, body);
+            }
+            catch {
+                // The disk is full, say: the blob's remaining bytes would still come, so this git is done with.
+                return this.fail();
+            }
+            request.small?.push(Buffer.from(body));
+            request.written += body.length;
+        }
+        // The content ends with a newline of git's own: the answer is complete once it has come.
+        if (request.written === request.size && rest.length > body.length) {
+            this.finish({
+                kind: 'written',
+                size: request.size,
+                small: request.small && Buffer.concat(request.small),
+            });
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/review/git-base.ts
 /**
  * The base version of a dataset, read from the clone with git: the test merge commit's first parent on a pull
@@ -53034,8 +53240,16 @@ function repositoryRoot(workspace) {
         roots.set(workspace, git(workspace, ['rev-parse', '--show-toplevel']));
     return roots.get(workspace);
 }
-/** The commit to compare with, or why there is none. */
+const baseCommits = new Map();
+/** The commit to compare with, or why there is none (asked of git once a run: the prefetch asks first). */
 function findBaseCommit(workspace, base) {
+    const key = JSON.stringify([workspace, base]);
+    let found = baseCommits.get(key);
+    if (!found)
+        baseCommits.set(key, (found = baseCommitOf(workspace, base)));
+    return found;
+}
+function baseCommitOf(workspace, base) {
     if (!base)
         return { note: 'no base version: the run is not for a pull request or a push' };
     if (repositoryRoot(workspace) === undefined)
@@ -53069,32 +53283,146 @@ function lfsPointerOid(text) {
 }
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
 /**
- * The base version of one file (absolute path in the workspace), written to `file` when it must be read. The
- * long-running git (the blob's content, `git lfs smudge`) runs asynchronously and stops with `signal`.
+ * The base versions of a run's datasets, read from the clone with as few runs of git as the work allows: the base
+ * commit's tree and HEAD's listed once each, the work tree compared with HEAD for all unchanged-looking files at
+ * once, and every blob read through one `git cat-file --batch`. close() when done.
  */
-async function readBaseFile(workspace, commit, absolutePath, file, signal, prefetched) {
-    const relative = repositoryPath(workspace, absolutePath);
-    if (relative === undefined)
-        return { kind: 'none', note: `no base version: the workspace is not a git clone` };
-    const baseBlob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
-    if (baseBlob === undefined)
-        return { kind: 'new', commit };
-    const headBlob = git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]);
-    // Whether the file checked is HEAD's (no step changed it). Asked only where it decides something: git may
-    // re-hash the whole file to tell (1.6 s for 400 MB when the index's timestamps are racy, as after a checkout).
-    const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
-    if (headBlob === baseBlob && clean())
-        return { kind: 'unchanged', commit };
-    // Written while the head was checked (never a Git LFS pointer: those are too small to be prefetched).
-    if (prefetched?.blob === baseBlob && prefetched.absolutePath === absolutePath && (await prefetched.written))
-        return { kind: 'read', commit, file: prefetched.file };
-    const extracted = await extractBlob(workspace, commit, baseBlob, relative, file, signal);
-    if (extracted.kind !== 'lfs')
-        return extracted;
-    const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
-    if (headPointer && lfsPointerOid(headPointer) === extracted.oid && clean())
-        return { kind: 'unchanged', commit };
-    return extracted.read();
+class GitBase {
+    workspace;
+    root;
+    commit;
+    base;
+    head;
+    prefix;
+    signal;
+    /** Datasets of the base commit that the head deleted (see `open`). */
+    deleted;
+    blobs;
+    clean;
+    constructor(workspace, root, commit, base, head, 
+    /** The workspace's folder from the repository root ('' at the root). */
+    prefix, deleted, signal) {
+        this.workspace = workspace;
+        this.root = root;
+        this.commit = commit;
+        this.base = base;
+        this.head = head;
+        this.prefix = prefix;
+        this.signal = signal;
+        this.deleted = deleted;
+        this.blobs = new BlobReader(root, signal);
+    }
+    /**
+     * For the work-tree files `reviewed` (absolute paths) and the files of the base commit that `selects` picks
+     * (workspace-relative paths: the datasets, listed when gone from the work tree, at most `limit` in the tree's
+     * order; `more` counts the rest). Undefined when git cannot list the trees.
+     */
+    static open(workspace, commit, reviewed, selects, signal, limit = MAX_DELETED_FILES) {
+        const root = repositoryRoot(workspace);
+        if (root === undefined)
+            return undefined;
+        const wanted = new Set();
+        for (const file of reviewed) {
+            const fromRoot = repositoryPath(workspace, file);
+            if (fromRoot !== undefined)
+                wanted.add(fromRoot);
+        }
+        const prefix = external_node_path_default().relative(root, (0,external_node_fs_namespaceObject.realpathSync)(workspace)).split((external_node_path_default()).sep).join('/');
+        const inWorkspace = (fromRoot) => !prefix ? fromRoot : fromRoot.startsWith(`${prefix}/`) ? fromRoot.slice(prefix.length + 1) : undefined;
+        const selected = (fromRoot) => {
+            const relative = inWorkspace(fromRoot);
+            return relative !== undefined && selects(relative);
+        };
+        const base = listTree(root, commit, (fromRoot) => wanted.has(fromRoot) || selected(fromRoot));
+        const head = base && listTree(root, 'HEAD', (fromRoot) => wanted.has(fromRoot));
+        if (!base || !head)
+            return undefined;
+        const deleted = { files: [], more: 0 };
+        for (const [fromRoot, blob] of base) {
+            const relative = inWorkspace(fromRoot);
+            if (wanted.has(fromRoot) || relative === undefined || !selects(relative))
+                continue;
+            if (existsOnDisk(external_node_path_default().join(workspace, ...relative.split('/'))))
+                continue;
+            if (deleted.files.length < limit)
+                deleted.files.push({ path: relative, blob });
+            else
+                deleted.more += 1;
+        }
+        return new GitBase(workspace, root, commit, base, head, prefix, deleted, signal);
+    }
+    /** The base version of a work-tree file (absolute path), written to `file` when it must be read. */
+    async read(absolutePath, file, prefetched) {
+        const { commit } = this;
+        const fromRoot = repositoryPath(this.workspace, absolutePath);
+        if (fromRoot === undefined)
+            return { kind: 'none', note: `no base version: the workspace is not a git clone` };
+        const baseBlob = this.base.get(fromRoot);
+        if (baseBlob === undefined)
+            return { kind: 'new', commit };
+        const headBlob = this.head.get(fromRoot);
+        if (headBlob === baseBlob && this.isClean(fromRoot))
+            return { kind: 'unchanged', commit };
+        // Written while the head was checked (never a Git LFS pointer: those are too small to be prefetched).
+        if (prefetched?.blob === baseBlob && prefetched.absolutePath === absolutePath && (await prefetched.written))
+            return { kind: 'read', commit, file: prefetched.file };
+        const extracted = await this.extract(baseBlob, fromRoot, file);
+        if (extracted.kind !== 'lfs')
+            return extracted;
+        const headPointer = headBlob === undefined ? undefined : await this.blobs.write(headBlob, undefined);
+        const headOid = headPointer?.kind === 'written'
+            ? headPointer.small && lfsPointerOid(headPointer.small.toString('latin1'))
+            : undefined;
+        if (headOid === extracted.oid && this.isClean(fromRoot))
+            return { kind: 'unchanged', commit };
+        return extracted.read();
+    }
+    /** A deleted dataset's base content, written to `file`. */
+    async readDeleted(deleted, file) {
+        const fromRoot = this.prefix ? `${this.prefix}/${deleted.path}` : deleted.path;
+        const extracted = await this.extract(deleted.blob, fromRoot, file);
+        return extracted.kind === 'lfs' ? extracted.read() : extracted;
+    }
+    close() {
+        this.blobs.close();
+    }
+    /**
+     * Whether the work-tree file is HEAD's (no step changed it). Asked of git once for every file whose blob is the
+     * same in both commits, the only ones where it decides something.
+     */
+    isClean(fromRoot) {
+        if (!this.clean) {
+            const alike = [...this.head].filter(([name, blob]) => this.base.get(name) === blob).map(([name]) => name);
+            const changed = changedFromHead(this.root, alike);
+            this.clean = new Set(changed ? alike.filter((name) => !changed.has(name)) : []);
+        }
+        return this.clean.has(fromRoot);
+    }
+    /**
+     * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
+     * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
+     */
+    async extract(blob, fromRoot, file) {
+        const { commit } = this;
+        const found = await this.blobs.write(blob, file);
+        if (found.kind !== 'written')
+            return { kind: 'none', note: 'no base version: git could not read it from the clone' };
+        const pointer = found.small && `${found.small.toString('latin1')}\n`;
+        const oid = pointer && lfsPointerOid(pointer);
+        if (!pointer || !oid)
+            return { kind: 'read', commit, file };
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        return {
+            kind: 'lfs',
+            oid,
+            read: async () => (await writeFrom(this.root, ['lfs', 'smudge', '--', fromRoot], file, this.signal, pointer))
+                ? { kind: 'read', commit, file }
+                : {
+                    kind: 'none',
+                    note: `no base version: it is in Git LFS (oid sha256:${oid.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+                },
+        };
+    }
 }
 /**
  * Starts writing the base version of a work-tree file to `file` ahead of its review, when there will be one to
@@ -53113,86 +53441,8 @@ function prefetchBaseBlob(workspace, commit, absolutePath, file, signal) {
     const written = writeFrom(workspace, ['cat-file', 'blob', blob], file, signal).catch(() => false);
     return { absolutePath, blob, file, written };
 }
-/**
- * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
- * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
- */
-async function extractBlob(workspace, commit, blob, relative, file, signal) {
-    const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
-    // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
-    const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
-    const oid = lfsPointerOid(pointer);
-    if (oid) {
-        return {
-            kind: 'lfs',
-            oid,
-            read: async () => (await writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, signal, pointer))
-                ? { kind: 'read', commit, file }
-                : {
-                    kind: 'none',
-                    note: `no base version: it is in Git LFS (oid sha256:${oid.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
-                },
-        };
-    }
-    if (!(await writeFrom(workspace, ['cat-file', 'blob', blob], file, signal))) {
-        return { kind: 'none', note: 'no base version: git could not read it from the clone' };
-    }
-    return { kind: 'read', commit, file };
-}
 /** Deleted datasets read at most (each is read whole from git). */
 const MAX_DELETED_FILES = 1000;
-/**
- * The files of the base commit that `selects` picks (workspace-relative paths) and that are not in the work tree:
- * datasets the head deleted. Regular files only (no links or submodules); names that are not valid UTF-8 are left
- * out, as the head's walk refuses them. At most `limit`, in the tree's order; `more` counts the rest.
- */
-function listDeletedFiles(workspace, commit, selects, limit = MAX_DELETED_FILES) {
-    const files = [];
-    let more = 0;
-    const root = repositoryRoot(workspace);
-    if (root === undefined)
-        return { files, more };
-    let listing;
-    try {
-        listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
-            cwd: workspace,
-            stdio: ['ignore', 'pipe', 'ignore'],
-            maxBuffer: 256 * 1024 * 1024,
-        });
-    }
-    catch {
-        return { files, more };
-    }
-    const prefix = external_node_path_default().relative(root, (0,external_node_fs_namespaceObject.realpathSync)(workspace)).split((external_node_path_default()).sep).join('/');
-    for (let start = 0; start < listing.length;) {
-        let end = listing.indexOf(0, start);
-        if (end < 0)
-            end = listing.length;
-        const entry = listing.subarray(start, end);
-        start = end + 1;
-        // "<mode> <type> <object>\t<path>"
-        const tab = entry.indexOf(9);
-        if (tab < 0)
-            continue;
-        const [mode, type, blob] = entry.toString('latin1', 0, tab).split(' ');
-        if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !blob)
-            continue;
-        const name = entry.subarray(tab + 1);
-        if (!(0,external_node_buffer_.isUtf8)(name))
-            continue;
-        const fromRoot = name.toString('utf8');
-        if (prefix && !fromRoot.startsWith(`${prefix}/`))
-            continue;
-        const relative = prefix ? fromRoot.slice(prefix.length + 1) : fromRoot;
-        if (!selects(relative) || existsOnDisk(external_node_path_default().join(workspace, ...relative.split('/'))))
-            continue;
-        if (files.length < limit)
-            files.push({ path: relative, blob });
-        else
-            more += 1;
-    }
-    return { files, more };
-}
 function existsOnDisk(file) {
     try {
         (0,external_node_fs_namespaceObject.lstatSync)(file);
@@ -53201,11 +53451,6 @@ function existsOnDisk(file) {
     catch {
         return false;
     }
-}
-/** A deleted dataset's base content, written to `file`. */
-async function readDeletedFile(workspace, commit, deleted, file, signal) {
-    const extracted = await extractBlob(workspace, commit, deleted.blob, deleted.path, file, signal);
-    return extracted.kind === 'lfs' ? extracted.read() : extracted;
 }
 /**
  * Runs git with its output streamed into `file` (never held in memory), asynchronously: a cancelled run kills it
@@ -53641,12 +53886,18 @@ async function reviewFiles(records, settings, deps) {
     const reviewed = records.filter((r) => r.reviewSlot !== undefined);
     const base = await baseSource(settings, deps, reviewed.length > 0);
     // Deleted datasets are found in the base commit's tree: with git only.
-    const deleted = base.kind === 'git'
-        ? {
-            ...listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings))),
-            commit: base.commit,
-        }
-        : { files: [], more: 0, commit: '' };
+    const git = base.kind === 'git'
+        ? GitBase.open(settings.workspace, base.commit, reviewed.map((r) => r.absolutePath), reviewable(selectsMissingFile(settings)), deps.signal)
+        : undefined;
+    try {
+        return await reviewWith(reviewed, base, git, settings, deps);
+    }
+    finally {
+        git?.close();
+    }
+}
+async function reviewWith(reviewed, base, git, settings, deps) {
+    const deleted = git?.deleted ?? { files: [], more: 0 };
     if (reviewed.length === 0 && deleted.files.length === 0)
         return [];
     const results = [];
@@ -53676,7 +53927,7 @@ async function reviewFiles(records, settings, deps) {
                 const note = !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null;
                 const review = reviewWithoutBase(head, within, overlap, note);
                 if (hashed && base.kind !== 'none')
-                    await compareWithBase(record, head, review, base, settings, temp, index, deps);
+                    await compareWithBase(record, head, review, base, git, settings, temp, index, deps);
                 // Reviewed: what the check partitioned to disk for this file is not needed again, nor its line hashes.
                 if (head.spilled)
                     removeSpilled(head.spilled);
@@ -53700,7 +53951,7 @@ async function reviewFiles(records, settings, deps) {
             for (const [index, file] of deleted.files.entries()) {
                 if (deps.signal?.aborted)
                     return;
-                const result = await reviewDeleted(file, deleted.commit, settings, temp, index, deps.signal);
+                const result = await reviewDeleted(file, git, settings, temp, index, deps.signal);
                 deps.log.info(`${file.path}: deleted; ${describeReview(result.review)}`);
                 results.push(result);
             }
@@ -53743,11 +53994,16 @@ async function baseSource(settings, deps, needed) {
         return { kind: 'none', note: `${missing}, and there is no github-token to read it through the API; ${FETCH_HINT}` };
     return { kind: 'api', commit: found.commit, api, owner, repo };
 }
-async function compareWithBase(record, head, review, base, settings, temp, index, { signal, prefetched }) {
+async function compareWithBase(record, head, review, base, git, settings, temp, index, { signal, prefetched }) {
     const tempFile = external_node_path_default().join(temp, `base-${index}${external_node_path_default().extname(record.path)}`);
-    const found = base.kind === 'git'
-        ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, tempFile, signal, prefetched)
-        : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
+    const found = base.kind === 'api'
+        ? await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile)
+        : git
+            ? await git.read(record.absolutePath, tempFile, prefetched)
+            : {
+                kind: 'none',
+                note: `no base version: git could not list the trees of ${base.commit.slice(0, 12)} and HEAD`,
+            };
     const { commit } = base;
     if (found.kind === 'none') {
         review.base_note = found.note;
@@ -53835,12 +54091,13 @@ async function compareWithFile(baseFile, label, head, review, { commit, source, 
     }
 }
 /** A dataset the head deleted: its base version's samples, all removed (read into `temp`, a folder). */
-async function reviewDeleted(file, commit, settings, temp, index, signal) {
+async function reviewDeleted(file, git, settings, temp, index, signal) {
+    const { commit } = git;
     const none = emptyReviewData();
     const fileType = reviewedType(file.path) ?? 'jsonl';
     const review = reviewWithoutBase(none, withinFile(none), NO_OVERLAP, null);
     const baseFile = external_node_path_default().join(temp, `deleted-${index}${external_node_path_default().extname(file.path)}`);
-    const found = await readDeletedFile(settings.workspace, commit, file, baseFile, signal);
+    const found = await git.readDeleted(file, baseFile);
     if (found.kind === 'read')
         await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
             commit,

@@ -36,11 +36,10 @@ import { MAX_PARTITION_RECORDS, removeSpilled } from './check/record-spill.js';
 import {
   FETCH_HINT,
   findBaseCommit,
-  listDeletedFiles,
+  GitBase,
   MAX_DELETED_FILES,
-  readBaseFile,
   prefetchBaseBlob,
-  readDeletedFile,
+  type BaseFile,
   type DeletedFile,
   type PrefetchedBlob,
 } from './review/git-base.js';
@@ -188,13 +187,31 @@ export async function reviewFiles(
   const reviewed = records.filter((r) => r.reviewSlot !== undefined);
   const base = await baseSource(settings, deps, reviewed.length > 0);
   // Deleted datasets are found in the base commit's tree: with git only.
-  const deleted =
+  const git =
     base.kind === 'git'
-      ? {
-          ...listDeletedFiles(settings.workspace, base.commit, reviewable(selectsMissingFile(settings))),
-          commit: base.commit,
-        }
-      : { files: [], more: 0, commit: '' };
+      ? GitBase.open(
+          settings.workspace,
+          base.commit,
+          reviewed.map((r) => r.absolutePath),
+          reviewable(selectsMissingFile(settings)),
+          deps.signal,
+        )
+      : undefined;
+  try {
+    return await reviewWith(reviewed, base, git, settings, deps);
+  } finally {
+    git?.close();
+  }
+}
+
+async function reviewWith(
+  reviewed: FileRecord[],
+  base: BaseSource,
+  git: GitBase | undefined,
+  settings: ReviewSettings,
+  deps: ReviewDeps,
+): Promise<FileResult[]> {
+  const deleted = git?.deleted ?? { files: [], more: 0 };
   if (reviewed.length === 0 && deleted.files.length === 0) return [];
   const results: FileResult[] = [];
   const title = [
@@ -221,7 +238,7 @@ export async function reviewFiles(
         const note = !hashed ? unhashedNote(head, settings) : base.kind === 'none' ? base.note : null;
         const review = reviewWithoutBase(head, within, overlap, note);
         if (hashed && base.kind !== 'none')
-          await compareWithBase(record, head, review, base, settings, temp, index, deps);
+          await compareWithBase(record, head, review, base, git, settings, temp, index, deps);
         // Reviewed: what the check partitioned to disk for this file is not needed again, nor its line hashes.
         if (head.spilled) removeSpilled(head.spilled);
         dropLineFacts(head);
@@ -244,7 +261,7 @@ export async function reviewFiles(
         );
       for (const [index, file] of deleted.files.entries()) {
         if (deps.signal?.aborted) return;
-        const result = await reviewDeleted(file, deleted.commit, settings, temp, index, deps.signal);
+        const result = await reviewDeleted(file, git!, settings, temp, index, deps.signal);
         deps.log.info(`${file.path}: deleted; ${describeReview(result.review!)}`);
         results.push(result);
       }
@@ -294,16 +311,22 @@ async function compareWithBase(
   head: ReviewData,
   review: FileReview,
   base: Exclude<BaseSource, { kind: 'none' }>,
+  git: GitBase | undefined,
   settings: ReviewSettings,
   temp: string,
   index: number,
   { signal, prefetched }: Pick<ReviewDeps, 'signal' | 'prefetched'>,
 ): Promise<void> {
   const tempFile = path.join(temp, `base-${index}${path.extname(record.path)}`);
-  const found =
-    base.kind === 'git'
-      ? await readBaseFile(settings.workspace, base.commit, record.absolutePath, tempFile, signal, prefetched)
-      : await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile);
+  const found: BaseFile =
+    base.kind === 'api'
+      ? await readBaseThroughApi(base, settings.workspace, record.absolutePath, tempFile)
+      : git
+        ? await git.read(record.absolutePath, tempFile, prefetched)
+        : {
+            kind: 'none',
+            note: `no base version: git could not list the trees of ${base.commit.slice(0, 12)} and HEAD`,
+          };
   const { commit } = base;
   if (found.kind === 'none') {
     review.base_note = found.note;
@@ -424,17 +447,18 @@ async function compareWithFile(
 /** A dataset the head deleted: its base version's samples, all removed (read into `temp`, a folder). */
 async function reviewDeleted(
   file: DeletedFile,
-  commit: string,
+  git: GitBase,
   settings: ReviewSettings,
   temp: string,
   index: number,
   signal: AbortSignal | undefined,
 ): Promise<FileResult> {
+  const { commit } = git;
   const none = emptyReviewData();
   const fileType = reviewedType(file.path) ?? 'jsonl';
   const review = reviewWithoutBase(none, withinFile(none), NO_OVERLAP, null);
   const baseFile = path.join(temp, `deleted-${index}${path.extname(file.path)}`);
-  const found = await readDeletedFile(settings.workspace, commit, file, baseFile, signal);
+  const found = await git.readDeleted(file, baseFile);
   if (found.kind === 'read')
     await compareWithFile(found.file, `${file.path} (base)`, { data: none, file: undefined }, review, {
       commit,

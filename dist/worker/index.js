@@ -1104,13 +1104,17 @@ const MAX_WARNINGS = 100;
  * base/head review of 2 × 1 GiB left tens of MiB of dead buffers on each thread, and a malloc heap that stayed
  * grown after they went. Detaching a buffer (`transfer(0)`) frees it at once.
  *
- * Only for arrays nothing else reads: a released array (and every view of its buffer) reads as empty.
+ * Only for arrays nothing else reads: a released array (and every view of its buffer) reads as empty. A Buffer
+ * that is part of a larger ArrayBuffer is left alone: small Buffers share Node's pool with every other.
  */
 function release_release(...arrays) {
     for (const array of arrays) {
         const buffer = array?.buffer;
-        if (buffer instanceof ArrayBuffer && !buffer.detached)
-            buffer.transfer(0);
+        if (!(buffer instanceof ArrayBuffer) || buffer.detached)
+            continue;
+        if (Buffer.isBuffer(array) && array.byteLength !== buffer.byteLength)
+            continue;
+        buffer.transfer(0);
     }
 }
 
@@ -2270,6 +2274,7 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 
 
 
+
 /** An array on a SharedArrayBuffer: itself when it is on one, else a copy. */
 function shared(array) {
     if (array.buffer instanceof SharedArrayBuffer)
@@ -2349,7 +2354,8 @@ const SHARE_WINDOW_BYTES = (/* unused pure expression or super */ null && (64 * 
 async function knownShare(file, bytes, data) {
     await loadHasher();
     const known = new KnownLines(data);
-    const window = Buffer.allocUnsafe(SHARE_WINDOW_BYTES);
+    // No larger than the file: a review of thousands of small files made as many 64 KiB buffers.
+    const window = Buffer.allocUnsafeSlow(Math.min(SHARE_WINDOW_BYTES, bytes));
     let lines = 0;
     let found = 0;
     const handle = await open(file, 'r');
@@ -2373,6 +2379,7 @@ async function knownShare(file, bytes, data) {
     }
     finally {
         await handle.close();
+        release(window);
     }
     return lines === 0 ? 0 : found / lines;
 }

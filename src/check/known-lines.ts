@@ -9,6 +9,7 @@
  */
 import { FACT_A, FACT_B, FACT_BITS, LINE, LINE_FACT_WORDS, LINE_HASH, RECORD_WORDS } from './review-record.js';
 import { open } from 'node:fs/promises';
+import { release } from './release.js';
 import { hashBytesInto, loadHasher } from './sample-hash.js';
 
 /** The table as it crosses threads: typed arrays on SharedArrayBuffers, shared rather than copied. */
@@ -101,7 +102,8 @@ const SHARE_WINDOW_BYTES = 64 * 1024;
 export async function knownShare(file: string, bytes: number, data: KnownLinesData): Promise<number> {
   await loadHasher();
   const known = new KnownLines(data);
-  const window = Buffer.allocUnsafe(SHARE_WINDOW_BYTES);
+  // No larger than the file: a review of thousands of small files made as many 64 KiB buffers.
+  const window = Buffer.allocUnsafeSlow(Math.min(SHARE_WINDOW_BYTES, bytes));
   let lines = 0;
   let found = 0;
   const handle = await open(file, 'r');
@@ -122,6 +124,7 @@ export async function knownShare(file: string, bytes: number, data: KnownLinesDa
     }
   } finally {
     await handle.close();
+    release(window);
   }
   return lines === 0 ? 0 : found / lines;
 }

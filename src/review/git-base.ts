@@ -4,10 +4,10 @@
  * equal Git LFS object IDs) mean unchanged, and nothing is read. git runs without a shell; paths are arguments.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { isUtf8 } from 'node:buffer';
 import { closeSync, lstatSync, openSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ReviewBase } from '../settings.js';
+import { BlobReader, changedFromHead, listTree, type TreeFiles } from './git-batch.js';
 
 /**
  * The commit to compare with: in the clone (read with git), or known but not fetched (read through the GitHub
@@ -49,8 +49,17 @@ function repositoryRoot(workspace: string): string | undefined {
   return roots.get(workspace);
 }
 
-/** The commit to compare with, or why there is none. */
+const baseCommits = new Map<string, BaseCommit>();
+
+/** The commit to compare with, or why there is none (asked of git once a run: the prefetch asks first). */
 export function findBaseCommit(workspace: string, base: ReviewBase | undefined): BaseCommit {
+  const key = JSON.stringify([workspace, base]);
+  let found = baseCommits.get(key);
+  if (!found) baseCommits.set(key, (found = baseCommitOf(workspace, base)));
+  return found;
+}
+
+function baseCommitOf(workspace: string, base: ReviewBase | undefined): BaseCommit {
   if (!base) return { note: 'no base version: the run is not for a pull request or a push' };
   if (repositoryRoot(workspace) === undefined)
     return { note: `no base version: the workspace is not a git clone; ${FETCH_HINT}` };
@@ -86,35 +95,151 @@ export function lfsPointerOid(text: string): string | undefined {
 const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n/;
 
 /**
- * The base version of one file (absolute path in the workspace), written to `file` when it must be read. The
- * long-running git (the blob's content, `git lfs smudge`) runs asynchronously and stops with `signal`.
+ * The base versions of a run's datasets, read from the clone with as few runs of git as the work allows: the base
+ * commit's tree and HEAD's listed once each, the work tree compared with HEAD for all unchanged-looking files at
+ * once, and every blob read through one `git cat-file --batch`. close() when done.
  */
-export async function readBaseFile(
-  workspace: string,
-  commit: string,
-  absolutePath: string,
-  file: string,
-  signal?: AbortSignal,
-  prefetched?: PrefetchedBlob,
-): Promise<BaseFile> {
-  const relative = repositoryPath(workspace, absolutePath);
-  if (relative === undefined) return { kind: 'none', note: `no base version: the workspace is not a git clone` };
-  const baseBlob = git(workspace, ['rev-parse', '-q', '--verify', `${commit}:${relative}`]);
-  if (baseBlob === undefined) return { kind: 'new', commit };
-  const headBlob = git(workspace, ['rev-parse', '-q', '--verify', `HEAD:${relative}`]);
-  // Whether the file checked is HEAD's (no step changed it). Asked only where it decides something: git may
-  // re-hash the whole file to tell (1.6 s for 400 MB when the index's timestamps are racy, as after a checkout).
-  const clean = () => git(workspace, ['diff', '--quiet', 'HEAD', '--', relative]) !== undefined;
-  if (headBlob === baseBlob && clean()) return { kind: 'unchanged', commit };
-  // Written while the head was checked (never a Git LFS pointer: those are too small to be prefetched).
-  if (prefetched?.blob === baseBlob && prefetched.absolutePath === absolutePath && (await prefetched.written))
-    return { kind: 'read', commit, file: prefetched.file };
+export class GitBase {
+  /** Datasets of the base commit that the head deleted (see `open`). */
+  readonly deleted: { files: DeletedFile[]; more: number };
+  private readonly blobs: BlobReader;
+  private clean: Set<string> | undefined;
 
-  const extracted = await extractBlob(workspace, commit, baseBlob, relative, file, signal);
-  if (extracted.kind !== 'lfs') return extracted;
-  const headPointer = headBlob && git(workspace, ['cat-file', 'blob', headBlob]);
-  if (headPointer && lfsPointerOid(headPointer) === extracted.oid && clean()) return { kind: 'unchanged', commit };
-  return extracted.read();
+  private constructor(
+    private readonly workspace: string,
+    private readonly root: string,
+    readonly commit: string,
+    private readonly base: TreeFiles,
+    private readonly head: TreeFiles,
+    /** The workspace's folder from the repository root ('' at the root). */
+    private readonly prefix: string,
+    deleted: { files: DeletedFile[]; more: number },
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.deleted = deleted;
+    this.blobs = new BlobReader(root, signal);
+  }
+
+  /**
+   * For the work-tree files `reviewed` (absolute paths) and the files of the base commit that `selects` picks
+   * (workspace-relative paths: the datasets, listed when gone from the work tree, at most `limit` in the tree's
+   * order; `more` counts the rest). Undefined when git cannot list the trees.
+   */
+  static open(
+    workspace: string,
+    commit: string,
+    reviewed: readonly string[],
+    selects: (relative: string) => boolean,
+    signal?: AbortSignal,
+    limit = MAX_DELETED_FILES,
+  ): GitBase | undefined {
+    const root = repositoryRoot(workspace);
+    if (root === undefined) return undefined;
+    const wanted = new Set<string>();
+    for (const file of reviewed) {
+      const fromRoot = repositoryPath(workspace, file);
+      if (fromRoot !== undefined) wanted.add(fromRoot);
+    }
+    const prefix = path.relative(root, realpathSync(workspace)).split(path.sep).join('/');
+    const inWorkspace = (fromRoot: string) =>
+      !prefix ? fromRoot : fromRoot.startsWith(`${prefix}/`) ? fromRoot.slice(prefix.length + 1) : undefined;
+    const selected = (fromRoot: string) => {
+      const relative = inWorkspace(fromRoot);
+      return relative !== undefined && selects(relative);
+    };
+    const base = listTree(root, commit, (fromRoot) => wanted.has(fromRoot) || selected(fromRoot));
+    const head = base && listTree(root, 'HEAD', (fromRoot) => wanted.has(fromRoot));
+    if (!base || !head) return undefined;
+    const deleted = { files: [] as DeletedFile[], more: 0 };
+    for (const [fromRoot, blob] of base) {
+      const relative = inWorkspace(fromRoot);
+      if (wanted.has(fromRoot) || relative === undefined || !selects(relative)) continue;
+      if (existsOnDisk(path.join(workspace, ...relative.split('/')))) continue;
+      if (deleted.files.length < limit) deleted.files.push({ path: relative, blob });
+      else deleted.more += 1;
+    }
+    return new GitBase(workspace, root, commit, base, head, prefix, deleted, signal);
+  }
+
+  /** The base version of a work-tree file (absolute path), written to `file` when it must be read. */
+  async read(absolutePath: string, file: string, prefetched?: PrefetchedBlob): Promise<BaseFile> {
+    const { commit } = this;
+    const fromRoot = repositoryPath(this.workspace, absolutePath);
+    if (fromRoot === undefined) return { kind: 'none', note: `no base version: the workspace is not a git clone` };
+    const baseBlob = this.base.get(fromRoot);
+    if (baseBlob === undefined) return { kind: 'new', commit };
+    const headBlob = this.head.get(fromRoot);
+    if (headBlob === baseBlob && this.isClean(fromRoot)) return { kind: 'unchanged', commit };
+    // Written while the head was checked (never a Git LFS pointer: those are too small to be prefetched).
+    if (prefetched?.blob === baseBlob && prefetched.absolutePath === absolutePath && (await prefetched.written))
+      return { kind: 'read', commit, file: prefetched.file };
+    const extracted = await this.extract(baseBlob, fromRoot, file);
+    if (extracted.kind !== 'lfs') return extracted;
+    const headPointer = headBlob === undefined ? undefined : await this.blobs.write(headBlob, undefined);
+    const headOid =
+      headPointer?.kind === 'written'
+        ? headPointer.small && lfsPointerOid(headPointer.small.toString('latin1'))
+        : undefined;
+    if (headOid === extracted.oid && this.isClean(fromRoot)) return { kind: 'unchanged', commit };
+    return extracted.read();
+  }
+
+  /** A deleted dataset's base content, written to `file`. */
+  async readDeleted(deleted: DeletedFile, file: string): Promise<BaseFile> {
+    const fromRoot = this.prefix ? `${this.prefix}/${deleted.path}` : deleted.path;
+    const extracted = await this.extract(deleted.blob, fromRoot, file);
+    return extracted.kind === 'lfs' ? extracted.read() : extracted;
+  }
+
+  close(): void {
+    this.blobs.close();
+  }
+
+  /**
+   * Whether the work-tree file is HEAD's (no step changed it). Asked of git once for every file whose blob is the
+   * same in both commits, the only ones where it decides something.
+   */
+  private isClean(fromRoot: string): boolean {
+    if (!this.clean) {
+      const alike = [...this.head].filter(([name, blob]) => this.base.get(name) === blob).map(([name]) => name);
+      const changed = changedFromHead(this.root, alike);
+      this.clean = new Set(changed ? alike.filter((name) => !changed.has(name)) : []);
+    }
+    return this.clean.has(fromRoot);
+  }
+
+  /**
+   * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
+   * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
+   */
+  private async extract(
+    blob: string,
+    fromRoot: string,
+    file: string,
+  ): Promise<
+    | Exclude<BaseFile, { kind: 'unchanged' } | { kind: 'new' }>
+    | { kind: 'lfs'; oid: string; read: () => Promise<BaseFile> }
+  > {
+    const { commit } = this;
+    const found = await this.blobs.write(blob, file);
+    if (found.kind !== 'written')
+      return { kind: 'none', note: 'no base version: git could not read it from the clone' };
+    const pointer = found.small && `${found.small.toString('latin1')}\n`;
+    const oid = pointer && lfsPointerOid(pointer);
+    if (!pointer || !oid) return { kind: 'read', commit, file };
+    rmSync(file, { force: true });
+    return {
+      kind: 'lfs',
+      oid,
+      read: async () =>
+        (await writeFrom(this.root, ['lfs', 'smudge', '--', fromRoot], file, this.signal, pointer))
+          ? { kind: 'read', commit, file }
+          : {
+              kind: 'none',
+              note: `no base version: it is in Git LFS (oid sha256:${oid.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
+            },
+    };
+  }
 }
 
 /** A base version's content being written to `file` while the head is checked (see prefetchBaseBlob). */
@@ -149,44 +274,6 @@ export function prefetchBaseBlob(
   return { absolutePath, blob, file, written };
 }
 
-/**
- * A blob's content written to `file`; a Git LFS pointer is reported first (`lfs`, with its object ID), so the
- * caller can compare object IDs before `read()` fetches the content with `git lfs smudge`.
- */
-async function extractBlob(
-  workspace: string,
-  commit: string,
-  blob: string,
-  relative: string,
-  file: string,
-  signal: AbortSignal | undefined,
-): Promise<
-  | Exclude<BaseFile, { kind: 'unchanged' } | { kind: 'new' }>
-  | { kind: 'lfs'; oid: string; read: () => Promise<BaseFile> }
-> {
-  const size = Number(git(workspace, ['cat-file', '-s', blob]) ?? '0');
-  // A pointer is small: read it once, to compare its object ID and to hand it to git lfs.
-  const pointer = size < 1024 ? `${git(workspace, ['cat-file', 'blob', blob]) ?? ''}\n` : '';
-  const oid = lfsPointerOid(pointer);
-  if (oid) {
-    return {
-      kind: 'lfs',
-      oid,
-      read: async () =>
-        (await writeFrom(workspace, ['lfs', 'smudge', '--', relative], file, signal, pointer))
-          ? { kind: 'read', commit, file }
-          : {
-              kind: 'none',
-              note: `no base version: it is in Git LFS (oid sha256:${oid.slice(0, 12)}…) and git lfs could not fetch it; run \`git lfs fetch origin ${commit} -I <path>\` before this step`,
-            },
-    };
-  }
-  if (!(await writeFrom(workspace, ['cat-file', 'blob', blob], file, signal))) {
-    return { kind: 'none', note: 'no base version: git could not read it from the clone' };
-  }
-  return { kind: 'read', commit, file };
-}
-
 /** Deleted datasets read at most (each is read whole from git). */
 export const MAX_DELETED_FILES = 1000;
 
@@ -196,54 +283,6 @@ export interface DeletedFile {
   blob: string;
 }
 
-/**
- * The files of the base commit that `selects` picks (workspace-relative paths) and that are not in the work tree:
- * datasets the head deleted. Regular files only (no links or submodules); names that are not valid UTF-8 are left
- * out, as the head's walk refuses them. At most `limit`, in the tree's order; `more` counts the rest.
- */
-export function listDeletedFiles(
-  workspace: string,
-  commit: string,
-  selects: (relative: string) => boolean,
-  limit = MAX_DELETED_FILES,
-): { files: DeletedFile[]; more: number } {
-  const files: DeletedFile[] = [];
-  let more = 0;
-  const root = repositoryRoot(workspace);
-  if (root === undefined) return { files, more };
-  let listing: Buffer;
-  try {
-    listing = execFileSync('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
-      cwd: workspace,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      maxBuffer: 256 * 1024 * 1024,
-    });
-  } catch {
-    return { files, more };
-  }
-  const prefix = path.relative(root, realpathSync(workspace)).split(path.sep).join('/');
-  for (let start = 0; start < listing.length;) {
-    let end = listing.indexOf(0, start);
-    if (end < 0) end = listing.length;
-    const entry = listing.subarray(start, end);
-    start = end + 1;
-    // "<mode> <type> <object>\t<path>"
-    const tab = entry.indexOf(9);
-    if (tab < 0) continue;
-    const [mode, type, blob] = entry.toString('latin1', 0, tab).split(' ');
-    if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || !blob) continue;
-    const name = entry.subarray(tab + 1);
-    if (!isUtf8(name)) continue;
-    const fromRoot = name.toString('utf8');
-    if (prefix && !fromRoot.startsWith(`${prefix}/`)) continue;
-    const relative = prefix ? fromRoot.slice(prefix.length + 1) : fromRoot;
-    if (!selects(relative) || existsOnDisk(path.join(workspace, ...relative.split('/')))) continue;
-    if (files.length < limit) files.push({ path: relative, blob });
-    else more += 1;
-  }
-  return { files, more };
-}
-
 function existsOnDisk(file: string): boolean {
   try {
     lstatSync(file);
@@ -251,18 +290,6 @@ function existsOnDisk(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A deleted dataset's base content, written to `file`. */
-export async function readDeletedFile(
-  workspace: string,
-  commit: string,
-  deleted: DeletedFile,
-  file: string,
-  signal?: AbortSignal,
-): Promise<BaseFile> {
-  const extracted = await extractBlob(workspace, commit, deleted.blob, deleted.path, file, signal);
-  return extracted.kind === 'lfs' ? extracted.read() : extracted;
 }
 
 /**

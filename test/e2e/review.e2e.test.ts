@@ -3,7 +3,7 @@
  * on a pull request: a base commit, the pull request's head, and the test merge commit with both parents.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -281,6 +281,41 @@ describe('the dataset review on a pull request', () => {
       removed: null,
       base_note: expect.stringMatching(/^new file/) as string,
     });
+  });
+
+  it('reviews a pull request touching hundreds of files with a few runs of git, not several a file', async () => {
+    const name = (i: number) => `data/part-${String(i).padStart(3, '0')}.jsonl`;
+    const part = (i: number, answer: string) =>
+      jsonl([chat(`q${i}`, answer), chat('shared', 'by all'), chat(`r${i}`, 'b')]);
+    const base: Record<string, string> = {};
+    const head: Record<string, string> = {};
+    for (let i = 0; i < 300; i += 1) {
+      base[name(i)] = part(i, 'a');
+      if (i % 10 === 0) head[name(i)] = part(i, 'a, revised');
+    }
+    const repo = await pullRequestRepo(base, head);
+    const trace = path.join(await mkdtemp(path.join(os.tmpdir(), 'review-trace-')), 'git.trace');
+    dirs.push(path.dirname(trace));
+    const run = await runAction({
+      workspace: repo,
+      inputs: { mode: 'check', path: 'data' },
+      env: { ...prEnv, GIT_TRACE: trace },
+    });
+    expect(run.exitCode).toBe(0);
+    const files = JSON.parse(run.outputs.files!) as FileResult[];
+    for (let i = 0; i < 300; i += 1) {
+      const changed = i % 10 === 0;
+      expect(reviewOf(files, name(i)), name(i)).toMatchObject({
+        added: 0,
+        removed: 0,
+        modified: changed ? 1 : 0,
+        unchanged: changed ? 2 : 3,
+      });
+    }
+    // The runs of git this action started (GIT_TRACE logs each one's command line), 300 files or 3.
+    const runs = (await readFile(trace, 'utf8')).split('\n').filter((line) => /trace: built-in: git /.test(line));
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.length).toBeLessThan(15);
   });
 
   it('has no base in a shallow clone, and says how to get one', async () => {

@@ -19,6 +19,18 @@ describe('release', () => {
     expect(array.buffer.detached).toBe(true);
   });
 
+  it("leaves a small Buffer alone: it is a slice of Node's pool, which other Buffers share", () => {
+    const small = Buffer.allocUnsafe(100).fill(1);
+    const neighbour = Buffer.from('still here');
+    expect(small.buffer).toBe(neighbour.buffer); // both from the pool
+    release(small);
+    expect(neighbour.toString()).toBe('still here');
+    expect(Buffer.allocUnsafe(10).length).toBe(10);
+    const whole = Buffer.allocUnsafeSlow(100);
+    release(whole);
+    expect(whole.buffer.detached).toBe(true);
+  });
+
   it('passes over what it cannot or need not free: undefined, a released array, shared memory', () => {
     const array = new Float64Array(4);
     release(array);
