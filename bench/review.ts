@@ -188,8 +188,8 @@ const COMMENT_LIMIT_CHARS = 65_536;
 
 /**
  * 5,000 small files of a pull request, every one sharing a sample with all the others and a prompt with its
- * neighbours: the overlap is computed across all of them, and the summary and the comment (posted to the GitHub
- * stand-in) stay within their budgets.
+ * neighbours, each compared with its base version: the overlap is computed across all of them, and the summary
+ * and the comment (posted to the GitHub stand-in) stay within their budgets.
  */
 export async function benchManyReviewed(): Promise<TargetResult[]> {
   const workspace = path.join(BENCH_DIR, 'review-many');
@@ -202,14 +202,29 @@ export async function benchManyReviewed(): Promise<TargetResult[]> {
         { role: 'assistant', content: a },
       ],
     });
-  for (let i = 0; i < MANY_FILES; i += 1) {
+  const writePart = async (i: number, revision: string) => {
     const lines = [
-      chat(`Question ${i}?`, `Answer ${i}.`),
+      chat(`Question ${i}?`, `Answer ${i}.${revision}`),
       chat('What is shared by every file?', 'This sample.'),
       chat(`Question ${i + 1}?`, `Another answer to ${i + 1}.`),
     ];
     await writeFile(path.join(workspace, 'data', `part-${String(i).padStart(5, '0')}.jsonl`), `${lines.join('\n')}\n`);
-  }
+  };
+  // A pull request (base, head, test merge commit) revising one answer in every tenth file: each file is compared
+  // with its base version, 500 of them read from git.
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: workspace, stdio: ['ignore', 'pipe', 'inherit'] });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'bench@example.com');
+  git('config', 'user.name', 'bench');
+  for (let i = 0; i < MANY_FILES; i += 1) await writePart(i, '');
+  git('add', '.');
+  git('commit', '-qm', 'base');
+  git('checkout', '-qb', 'feature');
+  for (let i = 0; i < MANY_FILES; i += 10) await writePart(i, ' Revised.');
+  git('commit', '-qam', 'revise every tenth file');
+  git('checkout', '-q', 'main');
+  git('merge', '-q', '--no-ff', 'feature', '-m', 'merge');
   const github = await startGitHubServer();
   try {
     const temp = path.join(workspace, '.runner');
@@ -233,6 +248,7 @@ export async function benchManyReviewed(): Promise<TargetResult[]> {
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,
       RUNNER_TEMP: temp,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
     };
     const run = await measureProcess(process.execPath, [await actionMain()], { env, cwd: workspace });
     if (run.exitCode !== 0) throw new Error(`exit ${run.exitCode}\n${run.stdout.slice(-2000)}`);
@@ -243,6 +259,10 @@ export async function benchManyReviewed(): Promise<TargetResult[]> {
     const overlapping = manifest.files.filter(
       (f) => f.review && Object.keys(f.review.overlap).length === MAX_OVERLAP_FILES,
     ).length;
+    const compared = manifest.files.filter((f) => f.review?.base).length;
+    const revised = manifest.files.filter((f) => f.review?.modified === 1).length;
+    if (compared !== MANY_FILES || revised !== MANY_FILES / 10)
+      throw new Error(`${compared} files compared with their base, ${revised} revised: expected all, and a tenth`);
     const summaryBytes = (await stat(summaryFile)).size;
     const comment = github.comments[0]?.body ?? '';
     console.log(
@@ -253,6 +273,7 @@ export async function benchManyReviewed(): Promise<TargetResult[]> {
         files: MANY_FILES.toLocaleString('en-US'),
         seconds: (run.wallMs / 1000).toFixed(2),
         'peak RSS': mib(run.peakRssBytes),
+        'compared with the base (revised)': `${compared.toLocaleString('en-US')} (${revised})`,
         'files with overlap (10 named each)': overlapping.toLocaleString('en-US'),
         summary: `${(summaryBytes / 1024).toFixed(0)} KiB`,
         comment: `${comment.length.toLocaleString('en-US')} characters`,
