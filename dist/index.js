@@ -53029,20 +53029,30 @@ const LITERAL = { ...process.env, GIT_LITERAL_PATHSPECS: '1' };
  * blob IDs; undefined when git cannot list the tree. Names that are not valid UTF-8 are left out, as the head's
  * walk refuses them.
  */
-function listTree(cwd, commit, keep) {
-    let listing;
-    try {
-        listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
-            cwd,
-            env: LITERAL,
-            stdio: ['ignore', 'pipe', 'ignore'],
-            maxBuffer: 256 * 1024 * 1024,
-        });
-    }
-    catch {
-        return undefined;
-    }
+function listTree(cwd, commit, keep, only) {
     const files = new Map();
+    // With `only` (paths from the root), git lists those alone, a few hundred a run: a monorepo's whole tree can be
+    // millions of entries, and its listing is held in memory.
+    const chunks = only ? Math.ceil(only.length / PATHS_PER_RUN) : 1;
+    for (let chunk = 0; chunk < chunks; chunk += 1) {
+        const paths = only ? ['--', ...only.slice(chunk * PATHS_PER_RUN, (chunk + 1) * PATHS_PER_RUN)] : [];
+        let listing;
+        try {
+            listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['ls-tree', '-r', '-z', '--full-tree', commit, ...paths], {
+                cwd,
+                env: LITERAL,
+                stdio: ['ignore', 'pipe', 'ignore'],
+                maxBuffer: 256 * 1024 * 1024,
+            });
+        }
+        catch {
+            return undefined;
+        }
+        addEntries(listing, keep, files);
+    }
+    return files;
+}
+function addEntries(listing, keep, files) {
     for (let start = 0; start < listing.length;) {
         let end = listing.indexOf(0, start);
         if (end < 0)
@@ -53063,10 +53073,9 @@ function listTree(cwd, commit, keep) {
         if (keep(fromRoot))
             files.set(fromRoot, blob);
     }
-    return files;
 }
-/** Paths per `git diff`: far below the argument limit (each at most 4,096 bytes, most far shorter). */
-const PATHS_PER_DIFF = 200;
+/** Paths per run of git: far below the argument limit (each at most 4,096 bytes, most far shorter). */
+const PATHS_PER_RUN = 200;
 /**
  * Of `paths` (from the repository root), those whose work-tree file differs from HEAD's, or undefined when git
  * cannot tell. git may re-hash a file to know (1.6 s for 400 MB when the index's timestamps are racy, as after a
@@ -53074,10 +53083,10 @@ const PATHS_PER_DIFF = 200;
  */
 function changedFromHead(root, paths) {
     const changed = new Set();
-    for (let from = 0; from < paths.length; from += PATHS_PER_DIFF) {
+    for (let from = 0; from < paths.length; from += PATHS_PER_RUN) {
         let listing;
         try {
-            listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--', ...paths.slice(from, from + PATHS_PER_DIFF)], { cwd: root, env: LITERAL, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+            listing = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--', ...paths.slice(from, from + PATHS_PER_RUN)], { cwd: root, env: LITERAL, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
         }
         catch {
             return undefined;
@@ -53334,7 +53343,7 @@ class GitBase {
             return relative !== undefined && selects(relative);
         };
         const base = listTree(root, commit, (fromRoot) => wanted.has(fromRoot) || selected(fromRoot));
-        const head = base && listTree(root, 'HEAD', (fromRoot) => wanted.has(fromRoot));
+        const head = base && listTree(root, 'HEAD', (fromRoot) => wanted.has(fromRoot), [...wanted]);
         if (!base || !head)
             return undefined;
         const deleted = { files: [], more: 0 };
@@ -53692,6 +53701,12 @@ async function createGitHubApi(token, limits = {}) {
 
 
 /**
+ * Files a run compares through the API at most: each costs one or two requests, and the job's GITHUB_TOKEN has
+ * 1,000 an hour for the repository, which the pull request's comment needs too. A pull request changing thousands
+ * of datasets in a clone without its base commit is compared for the first 300, and the rest say why not.
+ */
+const MAX_API_FILES = 300;
+/**
  * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
  * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
  * pointer.
@@ -53700,6 +53715,12 @@ async function readBaseThroughApi(base, workspace, absolutePath, file) {
     const where = repositoryPath(workspace, absolutePath);
     if (where === undefined)
         return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+    if (base.budget.files <= 0)
+        return {
+            kind: 'none',
+            note: `no base version: ${MAX_API_FILES} files were already compared through the GitHub API, the most a run reads that way (the job's token has 1,000 requests an hour); ${FETCH_HINT}`,
+        };
+    base.budget.files -= 1;
     const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
     try {
         const info = await base.api.contentInfo(ref);
@@ -53992,7 +54013,7 @@ async function baseSource(settings, deps, needed) {
     }
     if (!api)
         return { kind: 'none', note: `${missing}, and there is no github-token to read it through the API; ${FETCH_HINT}` };
-    return { kind: 'api', commit: found.commit, api, owner, repo };
+    return { kind: 'api', commit: found.commit, api, owner, repo, budget: { files: MAX_API_FILES } };
 }
 async function compareWithBase(record, head, review, base, git, settings, temp, index, { signal, prefetched }) {
     const tempFile = external_node_path_default().join(temp, `base-${index}${external_node_path_default().extname(record.path)}`);

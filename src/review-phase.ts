@@ -43,7 +43,7 @@ import {
   type DeletedFile,
   type PrefetchedBlob,
 } from './review/git-base.js';
-import { readBaseThroughApi, type ApiBase, type ContentsApi } from './review/api-base.js';
+import { MAX_API_FILES, readBaseThroughApi, type ApiBase, type ContentsApi } from './review/api-base.js';
 import { datasetTypeOf, selectsMissingFile } from './files.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
 import { deletedResult, FAIL_ON_MARK, type FileResult } from './result.js';
@@ -303,7 +303,7 @@ async function baseSource(settings: ReviewSettings, deps: ReviewDeps, needed: bo
   }
   if (!api)
     return { kind: 'none', note: `${missing}, and there is no github-token to read it through the API; ${FETCH_HINT}` };
-  return { kind: 'api', commit: found.commit, api, owner, repo };
+  return { kind: 'api', commit: found.commit, api, owner, repo, budget: { files: MAX_API_FILES } };
 }
 
 async function compareWithBase(

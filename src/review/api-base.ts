@@ -17,7 +17,16 @@ export interface ApiBase {
   api: ContentsApi;
   owner: string;
   repo: string;
+  /** Files the run may still read through the API (see MAX_API_FILES), counted down as they are asked for. */
+  budget: { files: number };
 }
+
+/**
+ * Files a run compares through the API at most: each costs one or two requests, and the job's GITHUB_TOKEN has
+ * 1,000 an hour for the repository, which the pull request's comment needs too. A pull request changing thousands
+ * of datasets in a clone without its base commit is compared for the first 300, and the rest say why not.
+ */
+export const MAX_API_FILES = 300;
 
 /**
  * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
@@ -32,6 +41,12 @@ export async function readBaseThroughApi(
 ): Promise<BaseFile> {
   const where = repositoryPath(workspace, absolutePath);
   if (where === undefined) return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+  if (base.budget.files <= 0)
+    return {
+      kind: 'none',
+      note: `no base version: ${MAX_API_FILES} files were already compared through the GitHub API, the most a run reads that way (the job's token has 1,000 requests an hour); ${FETCH_HINT}`,
+    };
+  base.budget.files -= 1;
   const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
   try {
     const info = await base.api.contentInfo(ref);

@@ -148,7 +148,7 @@ export class GitBase {
       return relative !== undefined && selects(relative);
     };
     const base = listTree(root, commit, (fromRoot) => wanted.has(fromRoot) || selected(fromRoot));
-    const head = base && listTree(root, 'HEAD', (fromRoot) => wanted.has(fromRoot));
+    const head = base && listTree(root, 'HEAD', (fromRoot) => wanted.has(fromRoot), [...wanted]);
     if (!base || !head) return undefined;
     const deleted = { files: [] as DeletedFile[], more: 0 };
     for (const [fromRoot, blob] of base) {

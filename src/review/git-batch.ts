@@ -22,19 +22,35 @@ export type TreeFiles = Map<string, string>;
  * blob IDs; undefined when git cannot list the tree. Names that are not valid UTF-8 are left out, as the head's
  * walk refuses them.
  */
-export function listTree(cwd: string, commit: string, keep: (fromRoot: string) => boolean): TreeFiles | undefined {
-  let listing: Buffer;
-  try {
-    listing = execFileSync('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
-      cwd,
-      env: LITERAL,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      maxBuffer: 256 * 1024 * 1024,
-    });
-  } catch {
-    return undefined;
-  }
+export function listTree(
+  cwd: string,
+  commit: string,
+  keep: (fromRoot: string) => boolean,
+  only?: readonly string[],
+): TreeFiles | undefined {
   const files: TreeFiles = new Map();
+  // With `only` (paths from the root), git lists those alone, a few hundred a run: a monorepo's whole tree can be
+  // millions of entries, and its listing is held in memory.
+  const chunks = only ? Math.ceil(only.length / PATHS_PER_RUN) : 1;
+  for (let chunk = 0; chunk < chunks; chunk += 1) {
+    const paths = only ? ['--', ...only.slice(chunk * PATHS_PER_RUN, (chunk + 1) * PATHS_PER_RUN)] : [];
+    let listing: Buffer;
+    try {
+      listing = execFileSync('git', ['ls-tree', '-r', '-z', '--full-tree', commit, ...paths], {
+        cwd,
+        env: LITERAL,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    } catch {
+      return undefined;
+    }
+    addEntries(listing, keep, files);
+  }
+  return files;
+}
+
+function addEntries(listing: Buffer, keep: (fromRoot: string) => boolean, files: TreeFiles): void {
   for (let start = 0; start < listing.length;) {
     let end = listing.indexOf(0, start);
     if (end < 0) end = listing.length;
@@ -50,11 +66,10 @@ export function listTree(cwd: string, commit: string, keep: (fromRoot: string) =
     const fromRoot = name.toString('utf8');
     if (keep(fromRoot)) files.set(fromRoot, blob);
   }
-  return files;
 }
 
-/** Paths per `git diff`: far below the argument limit (each at most 4,096 bytes, most far shorter). */
-const PATHS_PER_DIFF = 200;
+/** Paths per run of git: far below the argument limit (each at most 4,096 bytes, most far shorter). */
+const PATHS_PER_RUN = 200;
 
 /**
  * Of `paths` (from the repository root), those whose work-tree file differs from HEAD's, or undefined when git
@@ -63,12 +78,12 @@ const PATHS_PER_DIFF = 200;
  */
 export function changedFromHead(root: string, paths: readonly string[]): Set<string> | undefined {
   const changed = new Set<string>();
-  for (let from = 0; from < paths.length; from += PATHS_PER_DIFF) {
+  for (let from = 0; from < paths.length; from += PATHS_PER_RUN) {
     let listing: Buffer;
     try {
       listing = execFileSync(
         'git',
-        ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--', ...paths.slice(from, from + PATHS_PER_DIFF)],
+        ['diff', '--name-only', '--no-renames', '-z', 'HEAD', '--', ...paths.slice(from, from + PATHS_PER_RUN)],
         { cwd: root, env: LITERAL, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
       );
     } catch {

@@ -369,6 +369,41 @@ describe('the dataset review on a pull request', () => {
     }
   });
 
+  it('compares at most 300 files through the GitHub API, so the rate limit is left for the comment', async () => {
+    const name = (i: number) => `data/part-${String(i).padStart(3, '0')}.jsonl`;
+    const base: Record<string, string> = {};
+    const head: Record<string, string> = {};
+    for (let i = 0; i < 303; i += 1) {
+      base[name(i)] = jsonl([chat(`q${i}`, 'a')]);
+      head[name(i)] = jsonl([chat(`q${i}`, 'a, revised')]);
+    }
+    const repo = await pullRequestRepo(base, head);
+    const baseCommit = git(repo, 'rev-parse', 'HEAD^1');
+    const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-api-many-'));
+    dirs.push(shallow);
+    git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+    const github = await startGitHubServer({ contents: { [baseCommit]: base }, readTokens: ['gh-fork'] });
+    try {
+      const run = await runAction({
+        workspace: shallow,
+        inputs: { mode: 'check', path: 'data', 'github-token': 'gh-fork', comment: 'false' },
+        env: { ...prEnv, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url },
+      });
+      expect(run.exitCode, run.stdout).toBe(0);
+      const reviews = (JSON.parse(run.outputs.files!) as FileResult[]).map((f) => f.review!);
+      const compared = reviews.filter((r) => r.base?.source === 'api');
+      expect(compared).toHaveLength(300);
+      expect(compared.every((r) => r.modified === 1)).toBe(true);
+      const left = reviews.filter((r) => r.base === null);
+      expect(left).toHaveLength(3);
+      for (const review of left) expect(review.base_note).toMatch(/300 files were already compared.*fetch-depth: 2/);
+      // Two requests a file compared (its metadata, then its bytes), none for the rest.
+      expect(github.requests.filter((r) => r.path.includes('/contents/'))).toHaveLength(600);
+    } finally {
+      await github.close();
+    }
+  });
+
   it('compares Git LFS pointers by object ID: equal is unchanged, different without git lfs is a note', async () => {
     const pointer = (oid: string) => `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 123\n`;
     const repo = await pullRequestRepo(

@@ -180,6 +180,9 @@ describe('git for many files at once', () => {
     const tree = listTree(repo, 'HEAD', (name) => name !== 'same.jsonl')!;
     expect([...tree.keys()].sort()).toEqual(['*.jsonl', 'a.jsonl', 'train.jsonl']);
     expect(tree.get('a.jsonl')).toBe(git('rev-parse', 'HEAD:a.jsonl'));
+    // Asked for some paths only: those, and "*.jsonl" is the file of that name, not a pattern.
+    const some = listTree(repo, 'HEAD', () => true, ['*.jsonl', 'same.jsonl', 'missing.jsonl'])!;
+    expect([...some.keys()].sort()).toEqual(['*.jsonl', 'same.jsonl']);
     writeFileSync(path.join(repo, 'a.jsonl'), '{"text": "a, edited"}\n');
     // "*.jsonl" names that one file: as a pattern it would match a.jsonl, which changed.
     expect([...changedFromHead(repo, ['*.jsonl', 'train.jsonl'])!]).toEqual([]);
