@@ -53097,6 +53097,16 @@ function changedFromHead(root, paths) {
     }
     return changed;
 }
+/**
+ * The files of `head` (HEAD's listing) whose blob is the base's too (`baseBlob`, by path from the root) and whose
+ * work-tree file is HEAD's: unchanged against the base, with nothing to read. One `git diff` for every 200 of them,
+ * and none for the others (a changed file is read whatever its work tree holds).
+ */
+function unchangedFiles(root, baseBlob, head) {
+    const alike = [...head].filter(([name, blob]) => baseBlob(name) === blob).map(([name]) => name);
+    const changed = changedFromHead(root, alike);
+    return new Set(changed ? alike.filter((name) => !changed.has(name)) : []);
+}
 /** Blobs at most this large are also handed back in memory (a Git LFS pointer is well under it). */
 const SMALL_BLOB = 1024;
 /**
@@ -53382,7 +53392,7 @@ class GitBase {
         const headOid = headPointer?.kind === 'written'
             ? headPointer.small && lfsPointerOid(headPointer.small.toString('latin1'))
             : undefined;
-        if (headOid === extracted.oid && this.isClean(fromRoot))
+        if (headOid === extracted.oid && workTreeIsHead(this.root, fromRoot))
             return { kind: 'unchanged', commit };
         return extracted.read();
     }
@@ -53396,15 +53406,11 @@ class GitBase {
         this.blobs.close();
     }
     /**
-     * Whether the work-tree file is HEAD's (no step changed it). Asked of git once for every file whose blob is the
-     * same in both commits, the only ones where it decides something.
+     * Whether the file is the base's: the same blob in both commits, and a work-tree file that is HEAD's (no step
+     * changed it). Asked of git once, for every file whose blob is the same in both commits.
      */
     isClean(fromRoot) {
-        if (!this.clean) {
-            const alike = [...this.head].filter(([name, blob]) => this.base.get(name) === blob).map(([name]) => name);
-            const changed = changedFromHead(this.root, alike);
-            this.clean = new Set(changed ? alike.filter((name) => !changed.has(name)) : []);
-        }
+        this.clean ??= unchangedFiles(this.root, (name) => this.base.get(name), this.head);
         return this.clean.has(fromRoot);
     }
     /**
@@ -53452,6 +53458,10 @@ function prefetchBaseBlob(workspace, commit, absolutePath, file, signal) {
 }
 /** Deleted datasets read at most (each is read whole from git). */
 const MAX_DELETED_FILES = 1000;
+/** Whether one work-tree file is HEAD's (its pointer, for a Git LFS file whose pointers differ only in text). */
+function workTreeIsHead(root, fromRoot) {
+    return changedFromHead(root, [fromRoot])?.has(fromRoot) === false;
+}
 function existsOnDisk(file) {
     try {
         (0,external_node_fs_namespaceObject.lstatSync)(file);
@@ -53666,6 +53676,34 @@ async function createGitHubApi(token, limits = {}) {
                 request: { saveTo: to },
             });
         },
+        async treeFiles(commit) {
+            try {
+                const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+                    owner: commit.owner,
+                    repo: commit.repo,
+                    tree_sha: commit.ref,
+                    recursive: '1',
+                });
+                const answer = data;
+                if (answer.truncated !== false || !Array.isArray(answer.tree))
+                    return null;
+                const files = new Map();
+                for (const entry of answer.tree) {
+                    const { path, mode, type, sha, size } = entry;
+                    if (type !== 'blob' || (mode !== '100644' && mode !== '100755'))
+                        continue;
+                    if (typeof path !== 'string' || typeof sha !== 'string' || typeof size !== 'number')
+                        continue;
+                    files.set(path, { sha, size });
+                }
+                return files;
+            }
+            catch (error) {
+                if (error.status === 404)
+                    return null;
+                throw error;
+            }
+        },
         async upsertComment(pr, marker, body) {
             const self = await ownLogin();
             for (let page = 1; page <= MAX_COMMENT_PAGES; page += 1) {
@@ -53700,10 +53738,34 @@ async function createGitHubApi(token, limits = {}) {
 
 
 
+
 /**
- * Files a run compares through the API at most: each costs one or two requests, and the job's GITHUB_TOKEN has
- * 1,000 an hour for the repository, which the pull request's comment needs too. A pull request changing thousands
- * of datasets in a clone without its base commit is compared for the first 300, and the rest say why not.
+ * Lists the base commit's tree through the API and HEAD's for the `reviewed` files (absolute paths) from the
+ * clone; null when either cannot be had (a tree past GitHub's 100,000 entries, an error), and the files are then
+ * asked about one by one.
+ */
+async function apiTree(base, workspace, reviewed) {
+    const root = repositoryRoot(workspace);
+    if (root === undefined)
+        return null;
+    const paths = reviewed.flatMap((file) => repositoryPath(workspace, file) ?? []);
+    let files;
+    try {
+        files = await base.api.treeFiles({ owner: base.owner, repo: base.repo, ref: base.commit });
+    }
+    catch {
+        return null;
+    }
+    const head = files && listTree(root, 'HEAD', () => true, paths);
+    if (!files || !head)
+        return null;
+    return { files, unchanged: unchangedFiles(root, (name) => files.get(name)?.sha, head) };
+}
+/**
+ * Files a run reads through the API at most: each costs one request (two when the tree could not be listed), and
+ * the job's GITHUB_TOKEN has 1,000 an hour for the repository, which the pull request's comment needs too. A pull
+ * request changing thousands of datasets in a clone without its base commit has the first 300 compared, and the
+ * rest say why not. Files the listing shows new or unchanged cost nothing and do not count.
  */
 const MAX_API_FILES = 300;
 /**
@@ -53715,6 +53777,12 @@ async function readBaseThroughApi(base, workspace, absolutePath, file) {
     const where = repositoryPath(workspace, absolutePath);
     if (where === undefined)
         return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+    const tree = await base.tree;
+    // Listed: a new or unchanged file costs no request.
+    if (tree && !tree.files.has(where))
+        return { kind: 'new', commit: base.commit };
+    if (tree?.unchanged.has(where))
+        return { kind: 'unchanged', commit: base.commit };
     if (base.budget.files <= 0)
         return {
             kind: 'none',
@@ -53723,10 +53791,10 @@ async function readBaseThroughApi(base, workspace, absolutePath, file) {
     base.budget.files -= 1;
     const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
     try {
-        const info = await base.api.contentInfo(ref);
+        const info = tree ? tree.files.get(where) : await base.api.contentInfo(ref);
         if (info === null)
             return { kind: 'new', commit: base.commit };
-        if (info.sha === workTreeBlob(workspace, absolutePath))
+        if (!tree && info.sha === workTreeBlob(workspace, absolutePath))
             return { kind: 'unchanged', commit: base.commit };
         if (info.size > MAX_CONTENT_BYTES)
             return {
@@ -53906,6 +53974,8 @@ async function reviewFiles(records, settings, deps) {
         return [];
     const reviewed = records.filter((r) => r.reviewSlot !== undefined);
     const base = await baseSource(settings, deps, reviewed.length > 0);
+    if (base.kind === 'api')
+        base.tree = apiTree(base, settings.workspace, reviewed.map((r) => r.absolutePath));
     // Deleted datasets are found in the base commit's tree: with git only.
     const git = base.kind === 'git'
         ? GitBase.open(settings.workspace, base.commit, reviewed.map((r) => r.absolutePath), reviewable(selectsMissingFile(settings)), deps.signal)

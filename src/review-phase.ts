@@ -43,7 +43,7 @@ import {
   type DeletedFile,
   type PrefetchedBlob,
 } from './review/git-base.js';
-import { MAX_API_FILES, readBaseThroughApi, type ApiBase, type ContentsApi } from './review/api-base.js';
+import { apiTree, MAX_API_FILES, readBaseThroughApi, type ApiBase, type ContentsApi } from './review/api-base.js';
 import { datasetTypeOf, selectsMissingFile } from './files.js';
 import type { ReviewBase, ReviewGate } from './settings.js';
 import { deletedResult, FAIL_ON_MARK, type FileResult } from './result.js';
@@ -186,6 +186,12 @@ export async function reviewFiles(
   if (!settings.review || settings.check === 'off') return [];
   const reviewed = records.filter((r) => r.reviewSlot !== undefined);
   const base = await baseSource(settings, deps, reviewed.length > 0);
+  if (base.kind === 'api')
+    base.tree = apiTree(
+      base,
+      settings.workspace,
+      reviewed.map((r) => r.absolutePath),
+    );
   // Deleted datasets are found in the base commit's tree: with git only.
   const git =
     base.kind === 'git'

@@ -36,6 +36,8 @@ export interface GitHubServerOptions {
   /** Misbehave on purpose: never answer requests whose path matches; list changed files without end; huge pages. */
   faults?: {
     hang?: RegExp;
+    /** Git trees are listed only in part (`truncated: true`), as GitHub does past 100,000 entries. */
+    truncatedTrees?: boolean;
     endlessFiles?: boolean;
     /** Pad each files page with this many bytes of patch text. */
     hugeFilesPageBytes?: number;
@@ -149,6 +151,29 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
           })),
         );
       }
+      const treesPrefix = `${base}/git/trees/`;
+      if (req.method === 'GET' && url.pathname.startsWith(treesPrefix)) {
+        // `GET /repos/{owner}/{repo}/git/trees/{sha}?recursive=1`: the files of `contents` at that commit, with the
+        // folders that hold them, as GitHub lists a tree.
+        const commit = decodeURIComponent(url.pathname.slice(treesPrefix.length));
+        const files = options.contents?.[commit];
+        if (files === undefined) return send(404, { message: 'Not Found' });
+        const folders = new Set<string>();
+        const tree: unknown[] = [];
+        for (const [file, text] of Object.entries(files)) {
+          const parts = file.split('/');
+          for (let k = 1; k < parts.length; k += 1) {
+            const folder = parts.slice(0, k).join('/');
+            if (!folders.has(folder)) {
+              folders.add(folder);
+              tree.push({ path: folder, mode: '040000', type: 'tree', sha: 'f'.repeat(40) });
+            }
+          }
+          const bytes = Buffer.from(text);
+          tree.push({ path: file, mode: '100644', type: 'blob', sha: blobId(bytes), size: bytes.length });
+        }
+        return send(200, { sha: commit, tree, truncated: options.faults?.truncatedTrees === true });
+      }
       const contentsPrefix = `${base}/contents/`;
       if (req.method === 'GET' && url.pathname.startsWith(contentsPrefix)) {
         const file = decodeURIComponent(url.pathname.slice(contentsPrefix.length));
@@ -166,7 +191,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
           res.writeHead(200, { 'content-type': 'application/vnd.github.raw', 'content-length': String(bytes.length) });
           return res.end(bytes);
         }
-        const sha = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+        const sha = blobId(bytes);
         const small = bytes.length <= 1024 * 1024;
         return send(200, {
           type: 'file',
@@ -223,4 +248,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         server.close(() => resolve());
       }),
   };
+}
+
+/** Git's blob ID of some bytes (SHA-1 of `blob <size>\0` and the bytes). */
+function blobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

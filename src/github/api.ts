@@ -31,10 +31,18 @@ export interface GitHubApi {
   /** Writes a file's bytes to `to` (a new file), streamed: the raw media type, at most MAX_CONTENT_BYTES. */
   downloadContent(file: RepositoryFile, to: string): Promise<void>;
   /**
+   * A commit's regular files (modes 100644 and 100755), by path from the root, with their blob IDs and sizes: one
+   * request (the Git trees API, recursive). Null when GitHub lists the tree only in part (past 100,000 entries or
+   * 7 MB) or not at all.
+   */
+  treeFiles(commit: Omit<RepositoryFile, 'path'>): Promise<TreeListing | null>;
+  /**
    * Updates this token's own comment that holds `marker` (never another user's, whatever it holds), or creates one.
    */
   upsertComment(pr: PullRequestRef, marker: string, body: string): Promise<'created' | 'updated'>;
 }
+
+export type TreeListing = Map<string, { sha: string; size: number }>;
 
 export interface GitHubLimits {
   /** The run's cancellation: aborts a call in flight. */
@@ -127,6 +135,29 @@ export async function createGitHubApi(token: string, limits: GitHubLimits = {}):
         headers: { accept: 'application/vnd.github.raw' },
         request: { saveTo: to },
       });
+    },
+    async treeFiles(commit) {
+      try {
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+          owner: commit.owner,
+          repo: commit.repo,
+          tree_sha: commit.ref,
+          recursive: '1',
+        });
+        const answer = data as { truncated?: unknown; tree?: unknown };
+        if (answer.truncated !== false || !Array.isArray(answer.tree)) return null;
+        const files: TreeListing = new Map();
+        for (const entry of answer.tree as Array<Record<string, unknown>>) {
+          const { path, mode, type, sha, size } = entry;
+          if (type !== 'blob' || (mode !== '100644' && mode !== '100755')) continue;
+          if (typeof path !== 'string' || typeof sha !== 'string' || typeof size !== 'number') continue;
+          files.set(path, { sha, size });
+        }
+        return files;
+      } catch (error) {
+        if ((error as { status?: unknown }).status === 404) return null;
+        throw error;
+      }
     },
     async upsertComment(pr, marker, body) {
       const self = await ownLogin();

@@ -5,11 +5,41 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { messageOf } from '../error-text.js';
-import { MAX_CONTENT_BYTES, type GitHubApi } from '../github/api.js';
-import { FETCH_HINT, lfsPointerOid, repositoryPath, workTreeBlob, type BaseFile } from './git-base.js';
+import { MAX_CONTENT_BYTES, type GitHubApi, type TreeListing } from '../github/api.js';
+import { FETCH_HINT, lfsPointerOid, repositoryPath, repositoryRoot, workTreeBlob, type BaseFile } from './git-base.js';
+import { listTree, unchangedFiles } from './git-batch.js';
 
 /** The GitHub calls that read a base version the clone does not have. */
-export type ContentsApi = Pick<GitHubApi, 'contentInfo' | 'downloadContent'>;
+export type ContentsApi = Pick<GitHubApi, 'contentInfo' | 'downloadContent' | 'treeFiles'>;
+
+/**
+ * The base commit's files as GitHub lists them in one request, and of the reviewed files, those unchanged against
+ * it (the same blob in HEAD, and a work tree that is HEAD's): no request for them, one to read each changed file.
+ */
+export interface ApiTree {
+  files: TreeListing;
+  unchanged: Set<string>;
+}
+
+/**
+ * Lists the base commit's tree through the API and HEAD's for the `reviewed` files (absolute paths) from the
+ * clone; null when either cannot be had (a tree past GitHub's 100,000 entries, an error), and the files are then
+ * asked about one by one.
+ */
+export async function apiTree(base: ApiBase, workspace: string, reviewed: readonly string[]): Promise<ApiTree | null> {
+  const root = repositoryRoot(workspace);
+  if (root === undefined) return null;
+  const paths = reviewed.flatMap((file) => repositoryPath(workspace, file) ?? []);
+  let files: TreeListing | null;
+  try {
+    files = await base.api.treeFiles({ owner: base.owner, repo: base.repo, ref: base.commit });
+  } catch {
+    return null;
+  }
+  const head = files && listTree(root, 'HEAD', () => true, paths);
+  if (!files || !head) return null;
+  return { files, unchanged: unchangedFiles(root, (name) => files.get(name)?.sha, head) };
+}
 
 /** Where the API finds the base: the repository and the base commit. */
 export interface ApiBase {
@@ -19,12 +49,15 @@ export interface ApiBase {
   repo: string;
   /** Files the run may still read through the API (see MAX_API_FILES), counted down as they are asked for. */
   budget: { files: number };
+  /** The base commit's listing (see apiTree), once asked for. */
+  tree?: Promise<ApiTree | null>;
 }
 
 /**
- * Files a run compares through the API at most: each costs one or two requests, and the job's GITHUB_TOKEN has
- * 1,000 an hour for the repository, which the pull request's comment needs too. A pull request changing thousands
- * of datasets in a clone without its base commit is compared for the first 300, and the rest say why not.
+ * Files a run reads through the API at most: each costs one request (two when the tree could not be listed), and
+ * the job's GITHUB_TOKEN has 1,000 an hour for the repository, which the pull request's comment needs too. A pull
+ * request changing thousands of datasets in a clone without its base commit has the first 300 compared, and the
+ * rest say why not. Files the listing shows new or unchanged cost nothing and do not count.
  */
 export const MAX_API_FILES = 300;
 
@@ -41,6 +74,10 @@ export async function readBaseThroughApi(
 ): Promise<BaseFile> {
   const where = repositoryPath(workspace, absolutePath);
   if (where === undefined) return { kind: 'none', note: 'no base version: the workspace is not a git clone' };
+  const tree = await base.tree;
+  // Listed: a new or unchanged file costs no request.
+  if (tree && !tree.files.has(where)) return { kind: 'new', commit: base.commit };
+  if (tree?.unchanged.has(where)) return { kind: 'unchanged', commit: base.commit };
   if (base.budget.files <= 0)
     return {
       kind: 'none',
@@ -49,9 +86,9 @@ export async function readBaseThroughApi(
   base.budget.files -= 1;
   const ref = { owner: base.owner, repo: base.repo, path: where, ref: base.commit };
   try {
-    const info = await base.api.contentInfo(ref);
+    const info = tree ? tree.files.get(where)! : await base.api.contentInfo(ref);
     if (info === null) return { kind: 'new', commit: base.commit };
-    if (info.sha === workTreeBlob(workspace, absolutePath)) return { kind: 'unchanged', commit: base.commit };
+    if (!tree && info.sha === workTreeBlob(workspace, absolutePath)) return { kind: 'unchanged', commit: base.commit };
     if (info.size > MAX_CONTENT_BYTES)
       return {
         kind: 'none',

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, lstatSync, openSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ReviewBase } from '../settings.js';
-import { BlobReader, changedFromHead, listTree, type TreeFiles } from './git-batch.js';
+import { BlobReader, changedFromHead, listTree, unchangedFiles, type TreeFiles } from './git-batch.js';
 
 /**
  * The commit to compare with: in the clone (read with git), or known but not fetched (read through the GitHub
@@ -44,7 +44,7 @@ function git(cwd: string, args: string[], input?: string): string | undefined {
 const roots = new Map<string, string | undefined>();
 
 /** The clone's root of a workspace (asked of git once a run: each file's base asks again), or undefined. */
-function repositoryRoot(workspace: string): string | undefined {
+export function repositoryRoot(workspace: string): string | undefined {
   if (!roots.has(workspace)) roots.set(workspace, git(workspace, ['rev-parse', '--show-toplevel']));
   return roots.get(workspace);
 }
@@ -180,7 +180,7 @@ export class GitBase {
       headPointer?.kind === 'written'
         ? headPointer.small && lfsPointerOid(headPointer.small.toString('latin1'))
         : undefined;
-    if (headOid === extracted.oid && this.isClean(fromRoot)) return { kind: 'unchanged', commit };
+    if (headOid === extracted.oid && workTreeIsHead(this.root, fromRoot)) return { kind: 'unchanged', commit };
     return extracted.read();
   }
 
@@ -196,15 +196,11 @@ export class GitBase {
   }
 
   /**
-   * Whether the work-tree file is HEAD's (no step changed it). Asked of git once for every file whose blob is the
-   * same in both commits, the only ones where it decides something.
+   * Whether the file is the base's: the same blob in both commits, and a work-tree file that is HEAD's (no step
+   * changed it). Asked of git once, for every file whose blob is the same in both commits.
    */
   private isClean(fromRoot: string): boolean {
-    if (!this.clean) {
-      const alike = [...this.head].filter(([name, blob]) => this.base.get(name) === blob).map(([name]) => name);
-      const changed = changedFromHead(this.root, alike);
-      this.clean = new Set(changed ? alike.filter((name) => !changed.has(name)) : []);
-    }
+    this.clean ??= unchangedFiles(this.root, (name) => this.base.get(name), this.head);
     return this.clean.has(fromRoot);
   }
 
@@ -281,6 +277,11 @@ export interface DeletedFile {
   /** Relative to the workspace, `/` separators. */
   path: string;
   blob: string;
+}
+
+/** Whether one work-tree file is HEAD's (its pointer, for a Git LFS file whose pointers differ only in text). */
+function workTreeIsHead(root: string, fromRoot: string): boolean {
+  return changedFromHead(root, [fromRoot])?.has(fromRoot) === false;
 }
 
 function existsOnDisk(file: string): boolean {

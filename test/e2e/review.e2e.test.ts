@@ -359,50 +359,64 @@ describe('the dataset review on a pull request', () => {
       // Equal blob IDs: unchanged, and never downloaded.
       expect(reviewOf(files, 'same.jsonl')).toMatchObject({ unchanged: 1, added: 0, base: { source: 'api' } });
       expect(reviewOf(files, 'new.jsonl').base_note).toMatch(/^new file/);
-      const contents = github.requests.filter((r) => r.path.includes('/contents/'));
-      const raw = contents.filter((r) => r.headers.accept === 'application/vnd.github.raw');
-      expect(raw.map((r) => decodeURIComponent(r.path))).toEqual(['/repos/acme/datasets/contents/train.jsonl']);
-      expect(contents.length).toBe(4); // train (metadata, then bytes), same, new
-      expect(contents.every((r) => r.headers.authorization === 'token gh-fork')).toBe(true);
+      // One listing of the base commit's tree; then the bytes of the changed file alone (same.jsonl has the same
+      // blob as HEAD's, new.jsonl is not in the listing).
+      const asked = github.requests.filter((r) => r.path.includes('/contents/') || r.path.includes('/git/trees/'));
+      expect(asked.map((r) => decodeURIComponent(r.path.replace(/\?.*/, '')))).toEqual([
+        `/repos/acme/datasets/git/trees/${baseCommit}`,
+        '/repos/acme/datasets/contents/train.jsonl',
+      ]);
+      expect(asked[1]!.headers.accept).toBe('application/vnd.github.raw');
+      expect(asked.every((r) => r.headers.authorization === 'token gh-fork')).toBe(true);
     } finally {
       await github.close();
     }
   });
 
-  it('compares at most 300 files through the GitHub API, so the rate limit is left for the comment', async () => {
-    const name = (i: number) => `data/part-${String(i).padStart(3, '0')}.jsonl`;
-    const base: Record<string, string> = {};
-    const head: Record<string, string> = {};
-    for (let i = 0; i < 303; i += 1) {
-      base[name(i)] = jsonl([chat(`q${i}`, 'a')]);
-      head[name(i)] = jsonl([chat(`q${i}`, 'a, revised')]);
-    }
-    const repo = await pullRequestRepo(base, head);
-    const baseCommit = git(repo, 'rev-parse', 'HEAD^1');
-    const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-api-many-'));
-    dirs.push(shallow);
-    git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
-    const github = await startGitHubServer({ contents: { [baseCommit]: base }, readTokens: ['gh-fork'] });
-    try {
-      const run = await runAction({
-        workspace: shallow,
-        inputs: { mode: 'check', path: 'data', 'github-token': 'gh-fork', comment: 'false' },
-        env: { ...prEnv, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url },
+  it.each([
+    ['listed in one request', false, 300],
+    ['asked about one by one (a tree GitHub lists only in part)', true, 600],
+  ] as const)(
+    'compares at most 300 files through the GitHub API, its tree %s, leaving the rate limit to the comment',
+    async (_, truncatedTrees, requests) => {
+      const name = (i: number) => `data/part-${String(i).padStart(3, '0')}.jsonl`;
+      const base: Record<string, string> = {};
+      const head: Record<string, string> = {};
+      for (let i = 0; i < 303; i += 1) {
+        base[name(i)] = jsonl([chat(`q${i}`, 'a')]);
+        head[name(i)] = jsonl([chat(`q${i}`, 'a, revised')]);
+      }
+      const repo = await pullRequestRepo(base, head);
+      const baseCommit = git(repo, 'rev-parse', 'HEAD^1');
+      const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-api-many-'));
+      dirs.push(shallow);
+      git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+      const github = await startGitHubServer({
+        contents: { [baseCommit]: base },
+        readTokens: ['gh-fork'],
+        faults: { truncatedTrees },
       });
-      expect(run.exitCode, run.stdout).toBe(0);
-      const reviews = (JSON.parse(run.outputs.files!) as FileResult[]).map((f) => f.review!);
-      const compared = reviews.filter((r) => r.base?.source === 'api');
-      expect(compared).toHaveLength(300);
-      expect(compared.every((r) => r.modified === 1)).toBe(true);
-      const left = reviews.filter((r) => r.base === null);
-      expect(left).toHaveLength(3);
-      for (const review of left) expect(review.base_note).toMatch(/300 files were already compared.*fetch-depth: 2/);
-      // Two requests a file compared (its metadata, then its bytes), none for the rest.
-      expect(github.requests.filter((r) => r.path.includes('/contents/'))).toHaveLength(600);
-    } finally {
-      await github.close();
-    }
-  });
+      try {
+        const run = await runAction({
+          workspace: shallow,
+          inputs: { mode: 'check', path: 'data', 'github-token': 'gh-fork', comment: 'false' },
+          env: { ...prEnv, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url },
+        });
+        expect(run.exitCode, run.stdout).toBe(0);
+        const reviews = (JSON.parse(run.outputs.files!) as FileResult[]).map((f) => f.review!);
+        const compared = reviews.filter((r) => r.base?.source === 'api');
+        expect(compared).toHaveLength(300);
+        expect(compared.every((r) => r.modified === 1)).toBe(true);
+        const left = reviews.filter((r) => r.base === null);
+        expect(left).toHaveLength(3);
+        for (const review of left) expect(review.base_note).toMatch(/300 files were already compared.*fetch-depth: 2/);
+        // A request a file compared (two without the listing: its metadata, then its bytes), none for the rest.
+        expect(github.requests.filter((r) => r.path.includes('/contents/'))).toHaveLength(requests);
+      } finally {
+        await github.close();
+      }
+    },
+  );
 
   it('compares Git LFS pointers by object ID: equal is unchanged, different without git lfs is a note', async () => {
     const pointer = (oid: string) => `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 123\n`;
