@@ -62,9 +62,9 @@ export interface ApiBase {
 export const MAX_API_FILES = 300;
 
 /**
- * The base version through the GitHub contents API: its blob ID first (equal to the work tree's: unchanged, no
- * download), then its bytes streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its
- * pointer.
+ * The base version through the GitHub contents API: new or unchanged from the base's listing (apiTree) when there
+ * is one, else from the file's blob ID (equal to the work tree's: unchanged, no download); otherwise its bytes
+ * streamed to `file`. GitHub serves up to 100 MB this way; a Git LFS file only as its pointer.
  */
 export async function readBaseThroughApi(
   base: ApiBase,

@@ -114,7 +114,7 @@ export type BlobRead =
   { kind: 'written'; size: number; small: Buffer | undefined } | { kind: 'missing' } | { kind: 'failed' };
 
 /** Blobs at most this large are also handed back in memory (a Git LFS pointer is well under it). */
-export const SMALL_BLOB = 1024;
+const SMALL_BLOB = 1024;
 
 interface Request {
   blob: string;

@@ -62,6 +62,14 @@ async function pullRequestRepo(base: Record<string, string>, head: Record<string
   return root;
 }
 
+/** A `fetch-depth: 1` clone of `repo`, as actions/checkout makes by default: HEAD alone, no base commit. */
+async function shallowClone(repo: string): Promise<string> {
+  const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-shallow-'));
+  dirs.push(shallow);
+  git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+  return shallow;
+}
+
 const prEnv = { GITHUB_EVENT_NAME: 'pull_request', PATH: process.env.PATH ?? '/usr/bin:/bin' };
 
 function reviewOf(files: FileResult[], name: string) {
@@ -320,9 +328,7 @@ describe('the dataset review on a pull request', () => {
 
   it('has no base in a shallow clone, and says how to get one', async () => {
     const repo = await pullRequestRepo({ 'train.jsonl': BASE }, { 'train.jsonl': jsonl([chat('q1', 'a1')]) });
-    const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-shallow-'));
-    dirs.push(shallow);
-    git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+    const shallow = await shallowClone(repo);
     const run = await runAction({ workspace: shallow, inputs: { mode: 'check', path: '*.jsonl' }, env: prEnv });
     expect(run.exitCode).toBe(0);
     const review = reviewOf(JSON.parse(run.outputs.files!) as FileResult[], 'train.jsonl');
@@ -337,9 +343,7 @@ describe('the dataset review on a pull request', () => {
       { 'train.jsonl': jsonl([chat('q1', 'a1'), chat('q2', 'a2, revised'), chat('q7', 'a7')]), 'new.jsonl': same },
     );
     const baseCommit = git(repo, 'rev-parse', 'HEAD^1');
-    const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-api-'));
-    dirs.push(shallow);
-    git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+    const shallow = await shallowClone(repo);
     const github = await startGitHubServer({
       contents: { [baseCommit]: { 'train.jsonl': BASE, 'same.jsonl': same } },
       readTokens: ['gh-fork'],
@@ -388,9 +392,7 @@ describe('the dataset review on a pull request', () => {
       }
       const repo = await pullRequestRepo(base, head);
       const baseCommit = git(repo, 'rev-parse', 'HEAD^1');
-      const shallow = await mkdtemp(path.join(os.tmpdir(), 'review-api-many-'));
-      dirs.push(shallow);
-      git(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, '.');
+      const shallow = await shallowClone(repo);
       const github = await startGitHubServer({
         contents: { [baseCommit]: base },
         readTokens: ['gh-fork'],

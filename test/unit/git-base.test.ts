@@ -101,7 +101,7 @@ describe('prefetchBaseBlob', () => {
 
 describe('GitBase', () => {
   it('tells unchanged, changed in the work tree, new and deleted files apart, from two listings', async () => {
-    const { repo, base, temp, git } = repoWithChange();
+    const { repo, temp, git } = repoWithChange();
     writeFileSync(path.join(repo, 'gone.jsonl'), '{"text": "gone"}\n');
     git('add', '.');
     git('commit', '-qm', 'gone, for the base');
@@ -119,18 +119,20 @@ describe('GitBase', () => {
       expect(await reader.read(files[1]!, path.join(temp, 'b'))).toEqual({ kind: 'new', commit: withGone });
       // train.jsonl is the same blob in both commits here, but a step changed the work tree's copy.
       writeFileSync(files[2]!, '{"text": "changed by a step"}\n');
-      const changed = GitBase.open(repo, withGone, files, (name) => name.endsWith('.jsonl'))!;
+    } finally {
+      reader.close();
+    }
+    const changed = GitBase.open(repo, withGone, files, (name) => name.endsWith('.jsonl'))!;
+    try {
       expect(await changed.read(files[2]!, path.join(temp, 'c'))).toMatchObject({ kind: 'read' });
       expect(readFileSync(path.join(temp, 'c'), 'utf8')).toBe('{"text": "head"}\n');
       expect(await changed.readDeleted(changed.deleted.files[0]!, path.join(temp, 'd'))).toMatchObject({
         kind: 'read',
       });
       expect(readFileSync(path.join(temp, 'd'), 'utf8')).toBe('{"text": "gone"}\n');
-      changed.close();
     } finally {
-      reader.close();
+      changed.close();
     }
-    expect(base).not.toBe(withGone);
   });
 });
 
