@@ -46714,6 +46714,12 @@ async function loadHasher() {
     wasmMemory = exports.mem;
     memory = Buffer.from(wasmMemory.buffer);
     xxh64 = exports.xxh64;
+    begin();
+    mix(7);
+    mix(0);
+    finish();
+    messagesOnlyHi = outHi;
+    messagesOnlyLo = outLo;
 }
 /**
  * Buffer's own UTF-8 write, as `write` calls it after checking its arguments: those checks cost as much as the
@@ -46994,6 +47000,126 @@ function hashSampleInto(sample, format, out, at) {
     out[at + 2] = 0;
     out[at + 3] = 0;
     return false;
+}
+/** mix()'s two halves as pure functions, so a loop keeps the state in locals (mixA(a, x) is structA's step). */
+function mixA(a, x) {
+    a = Math.imul(a ^ x, 0x01000193);
+    return (a << 13) | (a >>> 19);
+}
+function mixB(b, x) {
+    b = (Math.imul(b, 31) + x) | 0;
+    return b ^ (b >>> 15);
+}
+/** The FNV-1a mixShort gives the roles nearly every message has, without a lookup. */
+const SYSTEM_HASH = fnv1a('system');
+const USER_HASH = fnv1a('user');
+const ASSISTANT_HASH = fnv1a('assistant');
+function shortHash(text) {
+    if (text === 'assistant')
+        return ASSISTANT_HASH;
+    if (text === 'user')
+        return USER_HASH;
+    if (text === 'system')
+        return SYSTEM_HASH;
+    let h = shortHashes.get(text);
+    if (h === undefined) {
+        h = fnv1a(text);
+        if (shortHashes.size < MAX_SHORT_HASHES)
+            shortHashes.set(text, h);
+    }
+    return h;
+}
+/**
+ * What hashPlainConversationInto found besides the hashes: the characters of the messages' contents, and bits
+ * CONVERSATION_HAS_SYSTEM and CONVERSATION_HAS_USER.
+ */
+const conversationFacts = { characters: 0, bits: 0 };
+const CONVERSATION_HAS_SYSTEM = 1;
+const CONVERSATION_HAS_USER = 2;
+/** The part of a conversation beside its messages when it has no other key: a constant, mixed once. */
+let messagesOnlyHi = 0;
+let messagesOnlyLo = 0;
+/**
+ * hashSampleInto for the shape of nearly every conversation: `{"messages": [...]}` alone, each message exactly a
+ * string `role` and a string `content`, with an assistant message. The same hashes as the general walk (a unit test
+ * compares them), mixed in locals in one loop, with the statistics the review counts taken in the same pass.
+ * Returns false, having written nothing, for any other shape.
+ */
+function hashPlainConversationInto(sample, out, at) {
+    const messages = sample.messages;
+    if (!Array.isArray(messages) || Object.keys(sample).length !== 1)
+        return false;
+    let last = -1;
+    let characters = 0;
+    let bits = 0;
+    for (let i = 0; i < messages.length; i += 1) {
+        const message = messages[i];
+        if (typeof message !== 'object' || message === null || Array.isArray(message))
+            return false;
+        const role = message.role;
+        const content = message.content;
+        if (typeof role !== 'string' || typeof content !== 'string' || Object.keys(message).length !== 2)
+            return false;
+        characters += content.length;
+        if (role === 'assistant')
+            last = i;
+        else if (role === 'user')
+            bits |= CONVERSATION_HAS_USER;
+        else if (role === 'system')
+            bits |= CONVERSATION_HAS_SYSTEM;
+    }
+    if (last < 0)
+        return false;
+    if (!xxh64)
+        throw new Error('loadHasher() was not awaited');
+    conversationFacts.characters = characters;
+    conversationFacts.bits = bits;
+    hashMessages(messages, 0, last);
+    out[at + 2] = outHi;
+    out[at + 3] = outLo;
+    combineStart(1);
+    combineAdd(outHi, outLo);
+    hashMessages(messages, last, messages.length);
+    combineAdd(outHi, outLo);
+    combineAdd(messagesOnlyHi, messagesOnlyLo);
+    combineEnd();
+    out[at] = outHi;
+    out[at + 1] = outLo;
+    return true;
+}
+/** begin(), walkRange over plain messages, finish(): as walkObject's two-key path mixes each. */
+function hashMessages(messages, from, to) {
+    longLength = 0;
+    let a = mixA(0x1234567, 6);
+    let b = mixB(0x7654321, 6);
+    a = mixA(a, to - from);
+    b = mixB(b, to - from);
+    for (let i = from; i < to; i += 1) {
+        const { role, content } = messages[i];
+        // Object of 2 keys; "content" (7 characters), its hash, then the string (type 1, its length, its text).
+        a = mixA(mixA(mixA(mixA(mixA(mixA(a, 7), 2), 7), CONTENT_KEY), 1), content.length);
+        b = mixB(mixB(mixB(mixB(mixB(mixB(b, 7), 2), 7), CONTENT_KEY), 1), content.length);
+        if (content.length < SHORT_STRING) {
+            const h = shortHash(content);
+            a = mixA(a, h);
+            b = mixB(b, h);
+        }
+        else
+            appendLong(content);
+        // "role" (4 characters), its hash, then the string.
+        a = mixA(mixA(mixA(mixA(a, 4), ROLE_KEY), 1), role.length);
+        b = mixB(mixB(mixB(mixB(b, 4), ROLE_KEY), 1), role.length);
+        if (role.length < SHORT_STRING) {
+            const h = shortHash(role);
+            a = mixA(a, h);
+            b = mixB(b, h);
+        }
+        else
+            appendLong(role);
+    }
+    structA = a;
+    structB = b;
+    finish();
 }
 /**
  * The xxHash64 of raw bytes (a line as it is in the file), written to `out` at `at` (low word, then high). Lines
@@ -47302,13 +47428,21 @@ class ReviewCollector {
         const kind = format ?? detectFormat(sample);
         this.format ??= kind ?? null;
         this.samples += 1;
-        factsOf(sample, kind);
-        this.addFacts(kind, factA, factB, factBits);
         const at = this.nextRecord();
+        // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH); a plain conversation's
+        // statistics found on the way.
+        let prompted;
+        if (at >= 0 && kind === 'conversation' && hashPlainConversationInto(sample, this.records, at)) {
+            prompted = true;
+            plainConversationFacts(sample);
+        }
+        else {
+            factsOf(sample, kind);
+            prompted = at >= 0 && hashSampleInto(sample, kind, this.records, at);
+        }
+        this.addFacts(kind, factA, factB, factBits);
         if (at < 0)
             return;
-        // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
-        const prompted = hashSampleInto(sample, kind, this.records, at);
         this.records[at + LINE] = line;
         this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
         if (this.lineFacts) {
@@ -47453,6 +47587,14 @@ class ReviewCollector {
 let factA = 0;
 let factB = 0;
 let factBits = 0;
+/** factsOf for a conversation hashPlainConversationInto took: no weights, no tool calls, its counts already made. */
+function plainConversationFacts(sample) {
+    factA = conversationFacts.characters;
+    factB = sample.messages.length;
+    factBits =
+        (conversationFacts.bits & CONVERSATION_HAS_SYSTEM ? 0 : FACT_WITHOUT_SYSTEM) |
+            (conversationFacts.bits & CONVERSATION_HAS_USER ? 0 : FACT_WITHOUT_USER);
+}
 /** A sample's statistics as two numbers and the counters' bits (see FACT_A, FACT_B, FACT_BITS). */
 function factsOf(sample, kind) {
     factA = 0;

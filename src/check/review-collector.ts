@@ -6,7 +6,14 @@ import { rmSync } from 'node:fs';
 import { FORMAT_KEYS } from './jsonl-rules.js';
 import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
-import { hashBytesInto, hashSampleInto } from './sample-hash.js';
+import {
+  CONVERSATION_HAS_SYSTEM,
+  CONVERSATION_HAS_USER,
+  conversationFacts,
+  hashBytesInto,
+  hashPlainConversationInto,
+  hashSampleInto,
+} from './sample-hash.js';
 import { RecordSpill, type SpilledRecords } from './record-spill.js';
 import {
   FACT_A,
@@ -156,12 +163,19 @@ export class ReviewCollector {
     const kind = format ?? detectFormat(sample);
     this.format ??= kind ?? null;
     this.samples += 1;
-    factsOf(sample, kind);
-    this.addFacts(kind, factA, factB, factBits);
     const at = this.nextRecord();
+    // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH); a plain conversation's
+    // statistics found on the way.
+    let prompted: boolean;
+    if (at >= 0 && kind === 'conversation' && hashPlainConversationInto(sample, this.records, at)) {
+      prompted = true;
+      plainConversationFacts(sample);
+    } else {
+      factsOf(sample, kind);
+      prompted = at >= 0 && hashSampleInto(sample, kind, this.records, at);
+    }
+    this.addFacts(kind, factA, factB, factBits);
     if (at < 0) return;
-    // The sample hash and the prompt hash, written in place (SAMPLE_HASH, then PROMPT_HASH).
-    const prompted = hashSampleInto(sample, kind, this.records, at);
     this.records[at + LINE] = line;
     this.records[at + FLAGS] = prompted ? HAS_PROMPT : 0;
     if (this.lineFacts) {
@@ -299,6 +313,15 @@ export class ReviewCollector {
 let factA = 0;
 let factB = 0;
 let factBits = 0;
+
+/** factsOf for a conversation hashPlainConversationInto took: no weights, no tool calls, its counts already made. */
+function plainConversationFacts(sample: Record<string, unknown>): void {
+  factA = conversationFacts.characters;
+  factB = (sample.messages as unknown[]).length;
+  factBits =
+    (conversationFacts.bits & CONVERSATION_HAS_SYSTEM ? 0 : FACT_WITHOUT_SYSTEM) |
+    (conversationFacts.bits & CONVERSATION_HAS_USER ? 0 : FACT_WITHOUT_USER);
+}
 
 /** A sample's statistics as two numbers and the counters' bits (see FACT_A, FACT_B, FACT_BITS). */
 function factsOf(sample: Record<string, unknown>, kind: DatasetFormat | undefined): void {

@@ -39,6 +39,12 @@ export async function loadHasher(): Promise<void> {
   wasmMemory = exports.mem;
   memory = Buffer.from(wasmMemory.buffer);
   xxh64 = exports.xxh64;
+  begin();
+  mix(7);
+  mix(0);
+  finish();
+  messagesOnlyHi = outHi;
+  messagesOnlyLo = outLo;
 }
 
 /**
@@ -339,6 +345,117 @@ export function hashSampleInto(
   out[at + 2] = 0;
   out[at + 3] = 0;
   return false;
+}
+
+/** mix()'s two halves as pure functions, so a loop keeps the state in locals (mixA(a, x) is structA's step). */
+function mixA(a: number, x: number): number {
+  a = Math.imul(a ^ x, 0x01000193);
+  return (a << 13) | (a >>> 19);
+}
+function mixB(b: number, x: number): number {
+  b = (Math.imul(b, 31) + x) | 0;
+  return b ^ (b >>> 15);
+}
+
+/** The FNV-1a mixShort gives the roles nearly every message has, without a lookup. */
+const SYSTEM_HASH = fnv1a('system');
+const USER_HASH = fnv1a('user');
+const ASSISTANT_HASH = fnv1a('assistant');
+
+function shortHash(text: string): number {
+  if (text === 'assistant') return ASSISTANT_HASH;
+  if (text === 'user') return USER_HASH;
+  if (text === 'system') return SYSTEM_HASH;
+  let h = shortHashes.get(text);
+  if (h === undefined) {
+    h = fnv1a(text);
+    if (shortHashes.size < MAX_SHORT_HASHES) shortHashes.set(text, h);
+  }
+  return h;
+}
+
+/**
+ * What hashPlainConversationInto found besides the hashes: the characters of the messages' contents, and bits
+ * CONVERSATION_HAS_SYSTEM and CONVERSATION_HAS_USER.
+ */
+export const conversationFacts = { characters: 0, bits: 0 };
+export const CONVERSATION_HAS_SYSTEM = 1;
+export const CONVERSATION_HAS_USER = 2;
+
+/** The part of a conversation beside its messages when it has no other key: a constant, mixed once. */
+let messagesOnlyHi = 0;
+let messagesOnlyLo = 0;
+
+/**
+ * hashSampleInto for the shape of nearly every conversation: `{"messages": [...]}` alone, each message exactly a
+ * string `role` and a string `content`, with an assistant message. The same hashes as the general walk (a unit test
+ * compares them), mixed in locals in one loop, with the statistics the review counts taken in the same pass.
+ * Returns false, having written nothing, for any other shape.
+ */
+export function hashPlainConversationInto(sample: Record<string, unknown>, out: Uint32Array, at: number): boolean {
+  const messages = sample.messages;
+  if (!Array.isArray(messages) || Object.keys(sample).length !== 1) return false;
+  let last = -1;
+  let characters = 0;
+  let bits = 0;
+  for (let i = 0; i < messages.length; i += 1) {
+    const message = messages[i] as Record<string, unknown> | null;
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
+    const role = message.role;
+    const content = message.content;
+    if (typeof role !== 'string' || typeof content !== 'string' || Object.keys(message).length !== 2) return false;
+    characters += content.length;
+    if (role === 'assistant') last = i;
+    else if (role === 'user') bits |= CONVERSATION_HAS_USER;
+    else if (role === 'system') bits |= CONVERSATION_HAS_SYSTEM;
+  }
+  if (last < 0) return false;
+  if (!xxh64) throw new Error('loadHasher() was not awaited');
+  conversationFacts.characters = characters;
+  conversationFacts.bits = bits;
+  hashMessages(messages as Array<{ role: string; content: string }>, 0, last);
+  out[at + 2] = outHi;
+  out[at + 3] = outLo;
+  combineStart(1);
+  combineAdd(outHi, outLo);
+  hashMessages(messages as Array<{ role: string; content: string }>, last, messages.length);
+  combineAdd(outHi, outLo);
+  combineAdd(messagesOnlyHi, messagesOnlyLo);
+  combineEnd();
+  out[at] = outHi;
+  out[at + 1] = outLo;
+  return true;
+}
+
+/** begin(), walkRange over plain messages, finish(): as walkObject's two-key path mixes each. */
+function hashMessages(messages: ReadonlyArray<{ role: string; content: string }>, from: number, to: number): void {
+  longLength = 0;
+  let a = mixA(0x1234567, 6);
+  let b = mixB(0x7654321, 6);
+  a = mixA(a, to - from);
+  b = mixB(b, to - from);
+  for (let i = from; i < to; i += 1) {
+    const { role, content } = messages[i]!;
+    // Object of 2 keys; "content" (7 characters), its hash, then the string (type 1, its length, its text).
+    a = mixA(mixA(mixA(mixA(mixA(mixA(a, 7), 2), 7), CONTENT_KEY), 1), content.length);
+    b = mixB(mixB(mixB(mixB(mixB(mixB(b, 7), 2), 7), CONTENT_KEY), 1), content.length);
+    if (content.length < SHORT_STRING) {
+      const h = shortHash(content);
+      a = mixA(a, h);
+      b = mixB(b, h);
+    } else appendLong(content);
+    // "role" (4 characters), its hash, then the string.
+    a = mixA(mixA(mixA(mixA(a, 4), ROLE_KEY), 1), role.length);
+    b = mixB(mixB(mixB(mixB(b, 4), ROLE_KEY), 1), role.length);
+    if (role.length < SHORT_STRING) {
+      const h = shortHash(role);
+      a = mixA(a, h);
+      b = mixB(b, h);
+    } else appendLong(role);
+  }
+  structA = a;
+  structB = b;
+  finish();
 }
 
 /**

@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Distribution } from '../../src/check/distribution.js';
 import { HAS_PROMPT, RECORD_WORDS, ReviewCollector, type ReviewData } from '../../src/check/review-collector.js';
-import { hashHex, hashValue, loadHasher } from '../../src/check/sample-hash.js';
+import {
+  hashHex,
+  hashPlainConversationInto,
+  hashSampleInto,
+  hashValue,
+  loadHasher,
+} from '../../src/check/sample-hash.js';
 import { changeBetween, overlapBetween, statsOf, withinFile } from '../../src/review/analysis.js';
 import { gateMessage } from '../../src/review-phase.js';
 
@@ -44,6 +50,76 @@ describe('the canonical sample hash', () => {
     const x = hashHex(hashValue([`${LONG}ab`, `c${LONG}`]));
     const y = hashHex(hashValue([`${LONG}a`, `bc${LONG}`]));
     expect(x).not.toBe(y);
+  });
+});
+
+describe('the plain-conversation path', () => {
+  const roles = ['system', 'user', 'assistant', 'tool', 'a role longer than twenty-four characters'];
+  const contents = ['', 'hi', 'a short one', LONG, `${LONG} é ☃ 𝄞`, 'x'.repeat(23), 'y'.repeat(24)];
+  /** Conversations of 1 to 6 messages from a fixed seed, each ending in an assistant message somewhere. */
+  function conversations(count: number): Array<Record<string, unknown>> {
+    let seed = 7;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    return Array.from({ length: count }, () => {
+      const messages = Array.from({ length: 1 + next(6) }, () => ({
+        role: roles[next(roles.length)]!,
+        content: contents[next(contents.length)]!,
+      }));
+      messages[next(messages.length)]!.role = 'assistant';
+      return { messages };
+    });
+  }
+
+  it('hashes a conversation of plain messages exactly as the general walk does', () => {
+    const samples = conversations(300);
+    // Key order is irrelevant to both.
+    samples.push({
+      messages: [
+        { content: LONG, role: 'user' },
+        { content: 'ok', role: 'assistant' },
+      ],
+    });
+    const fast = new Uint32Array(4);
+    const general = new Uint32Array(4);
+    for (const sample of samples) {
+      expect(hashPlainConversationInto(sample, fast, 0)).toBe(true);
+      expect(hashSampleInto(sample, 'conversation', general, 0)).toBe(true);
+      expect([...fast]).toEqual([...general]);
+    }
+    const distinct = new Set(samples.map((sample) => hashHex(hashValue(sample))));
+    expect(distinct.size).toBeGreaterThan(200);
+  });
+
+  it('leaves every other shape to the general walk, writing nothing', () => {
+    const plain = [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: 'a' },
+    ];
+    const others: Array<Record<string, unknown>> = [
+      { messages: plain, weight: 1 },
+      { messages: [plain[0], { ...plain[1], weight: 0 }] },
+      { messages: [plain[0], { role: 'assistant', content: [{ type: 'text', text: 'a' }] }] },
+      { messages: [plain[0], { role: 'assistant', tool_calls: [] }] },
+      { messages: [plain[0], null] },
+      { messages: [plain[0], [1]] },
+      { messages: [plain[0]] },
+      { messages: 'not a list' },
+    ];
+    const out = new Uint32Array([1, 2, 3, 4]);
+    for (const sample of others) expect(hashPlainConversationInto(sample, out, 0)).toBe(false);
+    expect([...out]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('counts the same statistics as the general path', () => {
+    const samples = conversations(200);
+    // An extra key sends each sample down the general path, and changes no statistic.
+    const withId = samples.map((sample, i) => ({ ...sample, id: `s${i}` }));
+    const fast = collect(samples);
+    const general = collect(withId);
+    expect(statsOf(fast)).toEqual(statsOf(general));
+    expect(statsOf(fast).without_system).toBeGreaterThan(0);
+    expect(statsOf(fast).without_user).toBeGreaterThan(0);
+    expect(statsOf(fast).samples - (statsOf(fast).without_system ?? 0)).toBeGreaterThan(0);
   });
 });
 
