@@ -52606,6 +52606,10 @@ async function quoteSpan(file, range, linesBefore, wanted, quoted) {
  * where a least-significant-digit radix sort takes four. A bucket that is crowded (the same sample many times, or
  * more keys than buckets) is sorted by the LSD radix sort on its own. A comparator sort called a function per
  * comparison (about 20 per sample for 150,000 samples) and took most of the review's time on the main thread.
+ *
+ * The keys move with their positions: the bucket pass scatters all three, the insertion sorts compare keys that
+ * sit next to each other (not each position's key read across the whole list), and the review's counts then scan
+ * the sorted keys as they are.
  */
 
 /** Below this many items, a comparator sort is cheaper than clearing the digit counts. */
@@ -52622,22 +52626,21 @@ const MANY = 24 * DIGITS;
 const counts = new Uint32Array(DIGITS);
 const bucketCounts = new Uint32Array(DIGITS);
 const starts = new Uint32Array(DIGITS + 1);
-/**
- * The positions 0..n-1 of the keys (`hi[k]`, `lo[k]`), ordered by key as an unsigned 64-bit number; equal keys keep
- * their order (stable), so when the keys are listed in file order, a run of equal keys starts with the first
- * occurrence.
- */
-function orderByKey(hi, lo) {
+/** The keys (`hi[k]`, `lo[k]`) sorted, beside their positions. Takes `hi` and `lo` over, and releases them. */
+function sortKeys(hi, lo) {
     const n = hi.length;
-    if (n < SMALL) {
-        const order = new Uint32Array(n);
-        for (let k = 0; k < n; k += 1)
-            order[k] = k;
-        return order.sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b] || a - b);
+    if (n < SMALL || n > MANY) {
+        let order;
+        if (n < SMALL) {
+            order = new Uint32Array(n);
+            for (let k = 0; k < n; k += 1)
+                order[k] = k;
+            order.sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b] || a - b);
+        }
+        else
+            order = lsdOrder(hi, lo, counts);
+        return { order, hi: permuted(hi, order), lo: permuted(lo, order) };
     }
-    if (n > MANY)
-        return lsdOrder(hi, lo, counts);
-    // Bucket by the top 16 bits, in file order within each bucket.
     counts.fill(0);
     for (let k = 0; k < n; k += 1)
         counts[hi[k] >>> 16] += 1;
@@ -52647,50 +52650,69 @@ function orderByKey(hi, lo) {
     }
     starts[DIGITS] = n;
     counts.set(starts.subarray(0, DIGITS));
+    // Bucket by the top 16 bits, in the order given within each bucket.
     const order = new Uint32Array(n);
-    for (let k = 0; k < n; k += 1)
-        order[counts[hi[k] >>> 16]++] = k;
+    const sortedHi = new Uint32Array(n);
+    const sortedLo = new Uint32Array(n);
+    for (let k = 0; k < n; k += 1) {
+        const h = hi[k];
+        const at = counts[h >>> 16]++;
+        order[at] = k;
+        sortedHi[at] = h;
+        sortedLo[at] = lo[k];
+    }
+    release(hi, lo);
     for (let d = 0; d < DIGITS; d += 1) {
         const from = starts[d];
         const to = starts[d + 1];
         if (to - from > CROWDED)
-            sortCrowded(order, from, to, hi, lo);
+            sortCrowded(order, sortedHi, sortedLo, from, to);
         else if (to - from > 1)
-            insertionSort(order, from, to, hi, lo);
+            insertionSort(order, sortedHi, sortedLo, from, to);
     }
-    return order;
+    return { order, hi: sortedHi, lo: sortedLo };
 }
-/** Sorts order[from, to) by key; positions are in increasing order there, and equal keys keep it. */
-function insertionSort(order, from, to, hi, lo) {
+/** `keys` in the order given (then released). */
+function permuted(keys, order) {
+    const out = new Uint32Array(keys.length);
+    for (let k = 0; k < out.length; k += 1)
+        out[k] = keys[order[k]];
+    release(keys);
+    return out;
+}
+/** Sorts [from, to) of the three arrays by key; positions are in increasing order there, and equal keys keep it. */
+function insertionSort(order, hi, lo, from, to) {
     for (let i = from + 1; i < to; i += 1) {
+        const h = hi[i];
+        const l = lo[i];
         const position = order[i];
-        const h = hi[position];
-        const l = lo[position];
         let j = i - 1;
         for (; j >= from; j -= 1) {
-            const other = order[j];
-            const oh = hi[other];
-            if (oh < h || (oh === h && lo[other] <= l))
+            const oh = hi[j];
+            if (oh < h || (oh === h && lo[j] <= l))
                 break;
-            order[j + 1] = other;
+            hi[j + 1] = oh;
+            lo[j + 1] = lo[j];
+            order[j + 1] = order[j];
         }
+        hi[j + 1] = h;
+        lo[j + 1] = l;
         order[j + 1] = position;
     }
 }
-/** A crowded bucket: its keys radix-sorted on their own (the top 16 bits are equal, so three passes at most). */
-function sortCrowded(order, from, to, hi, lo) {
-    const m = to - from;
-    const bucket = order.slice(from, to);
-    const bucketHi = new Uint32Array(m);
-    const bucketLo = new Uint32Array(m);
-    for (let k = 0; k < m; k += 1) {
-        bucketHi[k] = hi[bucket[k]];
-        bucketLo[k] = lo[bucket[k]];
-    }
+/** A crowded bucket of the three arrays, radix-sorted on its own (the top 16 bits are equal: three passes at most). */
+function sortCrowded(order, hi, lo, from, to) {
+    const bucketHi = hi.slice(from, to);
+    const bucketLo = lo.slice(from, to);
+    const bucketOrder = order.slice(from, to);
     const sorted = lsdOrder(bucketHi, bucketLo, bucketCounts);
-    for (let k = 0; k < m; k += 1)
-        order[from + k] = bucket[sorted[k]];
-    release(bucket, bucketHi, bucketLo, sorted);
+    for (let k = 0; k < sorted.length; k += 1) {
+        const at = sorted[k];
+        hi[from + k] = bucketHi[at];
+        lo[from + k] = bucketLo[at];
+        order[from + k] = bucketOrder[at];
+    }
+    release(bucketHi, bucketLo, bucketOrder, sorted);
 }
 /** A stable least-significant-digit radix sort, 16 bits a pass, skipping passes where every digit is the same. */
 function lsdOrder(hi, lo, digitCounts) {
@@ -52776,32 +52798,27 @@ function hasPrompt(data, index) {
 function compareKey(a, i, b, j, at) {
     return word(a, i, at) - word(b, j, at) || word(a, i, at + 1) - word(b, j, at + 1);
 }
+/**
+ * Indices of `data` sorted by their key, with the keys in that order: the scans below compare neighbours in
+ * these two arrays, one after the other, rather than reading each index's record across the whole table. `order`
+ * holds indices of `data` (all, or those given, in file order); equal keys stay in file order (index order is line
+ * order), so a run's first index is its first occurrence.
+ */
 function sortedBy(data, at, indices) {
     const n = indices ? indices.length : data.samples;
     const records = data.records;
-    let hi = new Uint32Array(n);
-    let lo = new Uint32Array(n);
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
     for (let k = 0; k < n; k += 1) {
         const at0 = (indices ? indices[k] : k) * RECORD_WORDS + at;
         hi[k] = records[at0];
         lo[k] = records[at0 + 1];
     }
-    const order = orderByKey(hi, lo);
-    // Permuted one array at a time, so that no more than one more is held than during the sort.
-    hi = permuted(hi, order);
-    lo = permuted(lo, order);
+    const sorted = sortKeys(hi, lo);
     if (indices)
         for (let k = 0; k < n; k += 1)
-            order[k] = indices[order[k]];
-    return { order, hi, lo };
-}
-/** `keys` in the order given (then released). */
-function permuted(keys, order) {
-    const out = new Uint32Array(keys.length);
-    for (let k = 0; k < out.length; k += 1)
-        out[k] = keys[order[k]];
-    release(keys);
-    return out;
+            sorted.order[k] = indices[sorted.order[k]];
+    return sorted;
 }
 function releaseSorted(...sorted) {
     for (const { order, hi, lo } of sorted)
@@ -53014,20 +53031,17 @@ function overlapBetween(files) {
                 indexOf[n++] = i;
             }
         });
-        const sorted = orderByKey(hi, lo);
-        for (let start = 0; start < sorted.length;) {
-            const first = sorted[start];
-            let end = start + 1;
-            while (end < sorted.length && hi[sorted[end]] === hi[first] && lo[sorted[end]] === lo[first])
-                end += 1;
+        const sorted = sortKeys(hi, lo);
+        for (let start = 0; start < sorted.order.length;) {
+            const end = runEnd(sorted, start);
             const inGroup = new Set();
             if (end - start > 1)
                 for (let k = start; k < end; k += 1)
-                    inGroup.add(fileOf[sorted[k]]);
+                    inGroup.add(fileOf[sorted.order[k]]);
             if (inGroup.size > 1) {
                 for (let k = start; k < end; k += 1) {
-                    const file = fileOf[sorted[k]];
-                    const index = indexOf[sorted[k]];
+                    const file = fileOf[sorted.order[k]];
+                    const index = indexOf[sorted.order[k]];
                     const entry = entryOf(file);
                     let named = 0;
                     for (const other of inGroup) {
@@ -53051,7 +53065,8 @@ function overlapBetween(files) {
             }
             start = end;
         }
-        release(hi, lo, fileOf, indexOf, sorted);
+        release(fileOf, indexOf);
+        releaseSorted(sorted);
     };
     count(SAMPLE, 'samples');
     count(PROMPT, 'prompts');

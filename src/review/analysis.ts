@@ -11,7 +11,7 @@ import {
   type ReviewData,
 } from '../check/review-collector.js';
 import type { Quantiles } from '../check/distribution.js';
-import { orderByKey } from './radix-sort.js';
+import { sortKeys, type SortedKeys } from './radix-sort.js';
 import { release } from '../check/release.js';
 
 export interface ReviewStats {
@@ -108,39 +108,23 @@ function compareKey(a: ReviewData, i: number, b: ReviewData, j: number, at: numb
 
 /**
  * Indices of `data` sorted by their key, with the keys in that order: the scans below compare neighbours in
- * these two arrays, one after the other, rather than reading each index's record across the whole table.
+ * these two arrays, one after the other, rather than reading each index's record across the whole table. `order`
+ * holds indices of `data` (all, or those given, in file order); equal keys stay in file order (index order is line
+ * order), so a run's first index is its first occurrence.
  */
-interface SortedKeys {
-  /** Indices of `data` (all, or those given, in file order); equal keys stay in file order (index order is line order), so a run's first index is its first occurrence. */
-  order: Uint32Array;
-  hi: Uint32Array;
-  lo: Uint32Array;
-}
-
 function sortedBy(data: ReviewData, at: number, indices?: Uint32Array): SortedKeys {
   const n = indices ? indices.length : data.samples;
   const records = data.records;
-  let hi: Uint32Array = new Uint32Array(n);
-  let lo: Uint32Array = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
   for (let k = 0; k < n; k += 1) {
     const at0 = (indices ? indices[k]! : k) * RECORD_WORDS + at;
     hi[k] = records[at0]!;
     lo[k] = records[at0 + 1]!;
   }
-  const order = orderByKey(hi, lo);
-  // Permuted one array at a time, so that no more than one more is held than during the sort.
-  hi = permuted(hi, order);
-  lo = permuted(lo, order);
-  if (indices) for (let k = 0; k < n; k += 1) order[k] = indices[order[k]!]!;
-  return { order, hi, lo };
-}
-
-/** `keys` in the order given (then released). */
-function permuted(keys: Uint32Array, order: Uint32Array): Uint32Array {
-  const out = new Uint32Array(keys.length);
-  for (let k = 0; k < out.length; k += 1) out[k] = keys[order[k]!]!;
-  release(keys);
-  return out;
+  const sorted = sortKeys(hi, lo);
+  if (indices) for (let k = 0; k < n; k += 1) sorted.order[k] = indices[sorted.order[k]!]!;
+  return sorted;
 }
 
 function releaseSorted(...sorted: SortedKeys[]): void {
@@ -372,17 +356,15 @@ export function overlapBetween(files: ReviewData[]): Map<number, FileOverlap> {
         indexOf[n++] = i;
       }
     });
-    const sorted = orderByKey(hi, lo);
-    for (let start = 0; start < sorted.length;) {
-      const first = sorted[start]!;
-      let end = start + 1;
-      while (end < sorted.length && hi[sorted[end]!] === hi[first] && lo[sorted[end]!] === lo[first]) end += 1;
+    const sorted = sortKeys(hi, lo);
+    for (let start = 0; start < sorted.order.length;) {
+      const end = runEnd(sorted, start);
       const inGroup = new Set<number>();
-      if (end - start > 1) for (let k = start; k < end; k += 1) inGroup.add(fileOf[sorted[k]!]!);
+      if (end - start > 1) for (let k = start; k < end; k += 1) inGroup.add(fileOf[sorted.order[k]!]!);
       if (inGroup.size > 1) {
         for (let k = start; k < end; k += 1) {
-          const file = fileOf[sorted[k]!]!;
-          const index = indexOf[sorted[k]!]!;
+          const file = fileOf[sorted.order[k]!]!;
+          const index = indexOf[sorted.order[k]!]!;
           const entry = entryOf(file);
           let named = 0;
           for (const other of inGroup) {
@@ -402,7 +384,8 @@ export function overlapBetween(files: ReviewData[]): Map<number, FileOverlap> {
       }
       start = end;
     }
-    release(hi, lo, fileOf, indexOf, sorted);
+    release(fileOf, indexOf);
+    releaseSorted(sorted);
   };
   count(SAMPLE, 'samples');
   count(PROMPT, 'prompts');

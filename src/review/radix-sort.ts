@@ -4,6 +4,10 @@
  * where a least-significant-digit radix sort takes four. A bucket that is crowded (the same sample many times, or
  * more keys than buckets) is sorted by the LSD radix sort on its own. A comparator sort called a function per
  * comparison (about 20 per sample for 150,000 samples) and took most of the review's time on the main thread.
+ *
+ * The keys move with their positions: the bucket pass scatters all three, the insertion sorts compare keys that
+ * sit next to each other (not each position's key read across the whole list), and the review's counts then scan
+ * the sorted keys as they are.
  */
 
 import { release } from '../check/release.js';
@@ -23,20 +27,29 @@ const counts = new Uint32Array(DIGITS);
 const bucketCounts = new Uint32Array(DIGITS);
 const starts = new Uint32Array(DIGITS + 1);
 
-/**
- * The positions 0..n-1 of the keys (`hi[k]`, `lo[k]`), ordered by key as an unsigned 64-bit number; equal keys keep
- * their order (stable), so when the keys are listed in file order, a run of equal keys starts with the first
- * occurrence.
- */
-export function orderByKey(hi: Uint32Array, lo: Uint32Array): Uint32Array {
+/** Keys in sorted order, each beside its position in the list sorted. */
+export interface SortedKeys {
+  /**
+   * Positions 0..n-1 of the keys given, ordered by key as an unsigned 64-bit number; equal keys keep their order
+   * (stable), so when the keys are listed in file order, a run of equal keys starts with the first occurrence.
+   */
+  order: Uint32Array;
+  hi: Uint32Array;
+  lo: Uint32Array;
+}
+
+/** The keys (`hi[k]`, `lo[k]`) sorted, beside their positions. Takes `hi` and `lo` over, and releases them. */
+export function sortKeys(hi: Uint32Array, lo: Uint32Array): SortedKeys {
   const n = hi.length;
-  if (n < SMALL) {
-    const order = new Uint32Array(n);
-    for (let k = 0; k < n; k += 1) order[k] = k;
-    return order.sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
+  if (n < SMALL || n > MANY) {
+    let order: Uint32Array;
+    if (n < SMALL) {
+      order = new Uint32Array(n);
+      for (let k = 0; k < n; k += 1) order[k] = k;
+      order.sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
+    } else order = lsdOrder(hi, lo, counts);
+    return { order, hi: permuted(hi, order), lo: permuted(lo, order) };
   }
-  if (n > MANY) return lsdOrder(hi, lo, counts);
-  // Bucket by the top 16 bits, in file order within each bucket.
   counts.fill(0);
   for (let k = 0; k < n; k += 1) counts[hi[k]! >>> 16]! += 1;
   for (let d = 0, total = 0; d < DIGITS; d += 1) {
@@ -45,47 +58,68 @@ export function orderByKey(hi: Uint32Array, lo: Uint32Array): Uint32Array {
   }
   starts[DIGITS] = n;
   counts.set(starts.subarray(0, DIGITS));
+  // Bucket by the top 16 bits, in the order given within each bucket.
   const order = new Uint32Array(n);
-  for (let k = 0; k < n; k += 1) order[counts[hi[k]! >>> 16]!++] = k;
+  const sortedHi = new Uint32Array(n);
+  const sortedLo = new Uint32Array(n);
+  for (let k = 0; k < n; k += 1) {
+    const h = hi[k]!;
+    const at = counts[h >>> 16]!++;
+    order[at] = k;
+    sortedHi[at] = h;
+    sortedLo[at] = lo[k]!;
+  }
+  release(hi, lo);
   for (let d = 0; d < DIGITS; d += 1) {
     const from = starts[d]!;
     const to = starts[d + 1]!;
-    if (to - from > CROWDED) sortCrowded(order, from, to, hi, lo);
-    else if (to - from > 1) insertionSort(order, from, to, hi, lo);
+    if (to - from > CROWDED) sortCrowded(order, sortedHi, sortedLo, from, to);
+    else if (to - from > 1) insertionSort(order, sortedHi, sortedLo, from, to);
   }
-  return order;
+  return { order, hi: sortedHi, lo: sortedLo };
 }
 
-/** Sorts order[from, to) by key; positions are in increasing order there, and equal keys keep it. */
-function insertionSort(order: Uint32Array, from: number, to: number, hi: Uint32Array, lo: Uint32Array): void {
+/** `keys` in the order given (then released). */
+function permuted(keys: Uint32Array, order: Uint32Array): Uint32Array {
+  const out = new Uint32Array(keys.length);
+  for (let k = 0; k < out.length; k += 1) out[k] = keys[order[k]!]!;
+  release(keys);
+  return out;
+}
+
+/** Sorts [from, to) of the three arrays by key; positions are in increasing order there, and equal keys keep it. */
+function insertionSort(order: Uint32Array, hi: Uint32Array, lo: Uint32Array, from: number, to: number): void {
   for (let i = from + 1; i < to; i += 1) {
+    const h = hi[i]!;
+    const l = lo[i]!;
     const position = order[i]!;
-    const h = hi[position]!;
-    const l = lo[position]!;
     let j = i - 1;
     for (; j >= from; j -= 1) {
-      const other = order[j]!;
-      const oh = hi[other]!;
-      if (oh < h || (oh === h && lo[other]! <= l)) break;
-      order[j + 1] = other;
+      const oh = hi[j]!;
+      if (oh < h || (oh === h && lo[j]! <= l)) break;
+      hi[j + 1] = oh;
+      lo[j + 1] = lo[j]!;
+      order[j + 1] = order[j]!;
     }
+    hi[j + 1] = h;
+    lo[j + 1] = l;
     order[j + 1] = position;
   }
 }
 
-/** A crowded bucket: its keys radix-sorted on their own (the top 16 bits are equal, so three passes at most). */
-function sortCrowded(order: Uint32Array, from: number, to: number, hi: Uint32Array, lo: Uint32Array): void {
-  const m = to - from;
-  const bucket = order.slice(from, to);
-  const bucketHi = new Uint32Array(m);
-  const bucketLo = new Uint32Array(m);
-  for (let k = 0; k < m; k += 1) {
-    bucketHi[k] = hi[bucket[k]!]!;
-    bucketLo[k] = lo[bucket[k]!]!;
-  }
+/** A crowded bucket of the three arrays, radix-sorted on its own (the top 16 bits are equal: three passes at most). */
+function sortCrowded(order: Uint32Array, hi: Uint32Array, lo: Uint32Array, from: number, to: number): void {
+  const bucketHi = hi.slice(from, to);
+  const bucketLo = lo.slice(from, to);
+  const bucketOrder = order.slice(from, to);
   const sorted = lsdOrder(bucketHi, bucketLo, bucketCounts);
-  for (let k = 0; k < m; k += 1) order[from + k] = bucket[sorted[k]!]!;
-  release(bucket, bucketHi, bucketLo, sorted);
+  for (let k = 0; k < sorted.length; k += 1) {
+    const at = sorted[k]!;
+    hi[from + k] = bucketHi[at]!;
+    lo[from + k] = bucketLo[at]!;
+    order[from + k] = bucketOrder[at]!;
+  }
+  release(bucketHi, bucketLo, bucketOrder, sorted);
 }
 
 /** A stable least-significant-digit radix sort, 16 bits a pass, skipping passes where every digit is the same. */

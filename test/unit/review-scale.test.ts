@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { HAS_PROMPT, RECORD_WORDS, ReviewStore, type ReviewData } from '../../src/check/review-collector.js';
 import { changeBetween, overlapBetween, withinFile } from '../../src/review/analysis.js';
-import { orderByKey } from '../../src/review/radix-sort.js';
+import { sortKeys } from '../../src/review/radix-sort.js';
 import { seededRandom as random } from '../../testkit/random.js';
 
 /** Hashes drawn from a small pool (so there are many repeats), each word a full 32-bit value. */
@@ -40,7 +40,7 @@ function generate(count: number, seed: number, samples: Array<[number, number]>,
 
 const key = (pair: readonly [number, number] | null) => (pair ? `${pair[0]}:${pair[1]}` : null);
 
-describe('orderByKey', () => {
+describe('sortKeys', () => {
   it.each([10, 255, 256, 5000])('sorts %i keys as an unsigned 64-bit number, stable', (n) => {
     const next = random(n);
     const keys = pool(Math.max(2, n >> 3), next);
@@ -50,7 +50,7 @@ describe('orderByKey', () => {
     const lo = new Uint32Array(n);
     for (let k = 0; k < n; k += 1) [hi[k], lo[k]] = keys[Math.floor(next() * keys.length)]!;
     const expected = Array.from({ length: n }, (_, k) => k).sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
-    expect([...orderByKey(hi, lo)]).toEqual(expected);
+    expectSortedKeys(hi, lo, expected);
   });
 
   it('sorts crowded buckets too: keys repeated hundreds of times, and keys sharing their top 16 bits', () => {
@@ -64,9 +64,17 @@ describe('orderByKey', () => {
       else [hi[k], lo[k]] = [0xabcd0000 + Math.floor(next() * 0x10000), Math.floor(next() * 0x100000000)];
     }
     const expected = Array.from({ length: n }, (_, k) => k).sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
-    expect([...orderByKey(hi, lo)]).toEqual(expected);
+    expectSortedKeys(hi, lo, expected);
   });
 });
+
+/** The positions in key order (stable), each key beside its position; sortKeys takes copies of the keys. */
+function expectSortedKeys(hi: Uint32Array, lo: Uint32Array, expected: number[]): void {
+  const sorted = sortKeys(hi.slice(), lo.slice());
+  expect([...sorted.order]).toEqual(expected);
+  expect([...sorted.hi]).toEqual(expected.map((k) => hi[k]));
+  expect([...sorted.lo]).toEqual(expected.map((k) => lo[k]));
+}
 
 describe('the arithmetic on 6,000 samples against a plain reference', () => {
   const next = random(7);
