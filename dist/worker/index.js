@@ -1348,10 +1348,17 @@ const longHashWords = new Uint32Array(longHash.buffer);
 const sample_hash_float = new Float64Array(1);
 const floatWords = new Int32Array(sample_hash_float.buffer);
 function mix(x) {
-    structA = Math.imul(structA ^ x, 0x01000193);
-    structA = (structA << 13) | (structA >>> 19);
-    structB = (Math.imul(structB, 31) + x) | 0;
-    structB ^= structB >>> 15;
+    structA = mixA(structA, x);
+    structB = mixB(structB, x);
+}
+/** mix()'s two halves as pure functions, so that a loop can keep the state in locals. */
+function mixA(a, x) {
+    a = Math.imul(a ^ x, 0x01000193);
+    return (a << 13) | (a >>> 19);
+}
+function mixB(b, x) {
+    b = (Math.imul(b, 31) + x) | 0;
+    return b ^ (b >>> 15);
 }
 /** FNV-1a of short strings met before: keys and roles repeat on every line, and V8 keeps a string's own hash. */
 const shortHashes = new Map();
@@ -1363,13 +1370,26 @@ function fnv1a(text) {
     return h;
 }
 function mixShort(text) {
+    mix(shortHash(text));
+}
+/** The FNV-1a of the roles nearly every message has, known without a lookup. */
+const SYSTEM_HASH = fnv1a('system');
+const USER_HASH = fnv1a('user');
+const ASSISTANT_HASH = fnv1a('assistant');
+function shortHash(text) {
+    if (text === 'assistant')
+        return ASSISTANT_HASH;
+    if (text === 'user')
+        return USER_HASH;
+    if (text === 'system')
+        return SYSTEM_HASH;
     let h = shortHashes.get(text);
     if (h === undefined) {
         h = fnv1a(text);
         if (shortHashes.size < MAX_SHORT_HASHES)
             shortHashes.set(text, h);
     }
-    mix(h);
+    return h;
 }
 /** The keys of a message, mixed as mixShort would, without a lookup. */
 const CONTENT_KEY = fnv1a('content');
@@ -1598,41 +1618,11 @@ function hashSampleInto(sample, format, out, at) {
     out[at + 3] = 0;
     return false;
 }
-/** mix()'s two halves as pure functions, so a loop keeps the state in locals (mixA(a, x) is structA's step). */
-function mixA(a, x) {
-    a = Math.imul(a ^ x, 0x01000193);
-    return (a << 13) | (a >>> 19);
-}
-function mixB(b, x) {
-    b = (Math.imul(b, 31) + x) | 0;
-    return b ^ (b >>> 15);
-}
-/** The FNV-1a mixShort gives the roles nearly every message has, without a lookup. */
-const SYSTEM_HASH = fnv1a('system');
-const USER_HASH = fnv1a('user');
-const ASSISTANT_HASH = fnv1a('assistant');
-function shortHash(text) {
-    if (text === 'assistant')
-        return ASSISTANT_HASH;
-    if (text === 'user')
-        return USER_HASH;
-    if (text === 'system')
-        return SYSTEM_HASH;
-    let h = shortHashes.get(text);
-    if (h === undefined) {
-        h = fnv1a(text);
-        if (shortHashes.size < MAX_SHORT_HASHES)
-            shortHashes.set(text, h);
-    }
-    return h;
-}
 /**
- * What hashPlainConversationInto found besides the hashes: the characters of the messages' contents, and bits
- * CONVERSATION_HAS_SYSTEM and CONVERSATION_HAS_USER.
+ * What hashPlainConversationInto found besides the hashes, for the review's statistics: the characters of the
+ * messages' contents, and whether a system and a user message are among them.
  */
-const conversationFacts = { characters: 0, bits: 0 };
-const CONVERSATION_HAS_SYSTEM = 1;
-const CONVERSATION_HAS_USER = 2;
+const plainConversation = { characters: 0, hasSystem: false, hasUser: false };
 /** The part of a conversation beside its messages when it has no other key: a constant, mixed once. */
 let messagesOnlyHi = 0;
 let messagesOnlyLo = 0;
@@ -1648,7 +1638,8 @@ function hashPlainConversationInto(sample, out, at) {
         return false;
     let last = -1;
     let characters = 0;
-    let bits = 0;
+    let hasSystem = false;
+    let hasUser = false;
     for (let i = 0; i < messages.length; i += 1) {
         const message = messages[i];
         if (typeof message !== 'object' || message === null || Array.isArray(message))
@@ -1661,16 +1652,17 @@ function hashPlainConversationInto(sample, out, at) {
         if (role === 'assistant')
             last = i;
         else if (role === 'user')
-            bits |= CONVERSATION_HAS_USER;
+            hasUser = true;
         else if (role === 'system')
-            bits |= CONVERSATION_HAS_SYSTEM;
+            hasSystem = true;
     }
     if (last < 0)
         return false;
     if (!xxh64)
         throw new Error('loadHasher() was not awaited');
-    conversationFacts.characters = characters;
-    conversationFacts.bits = bits;
+    plainConversation.characters = characters;
+    plainConversation.hasSystem = hasSystem;
+    plainConversation.hasUser = hasUser;
     hashMessages(messages, 0, last);
     out[at + 2] = outHi;
     out[at + 3] = outLo;
@@ -2034,7 +2026,7 @@ class ReviewCollector {
         let prompted;
         if (at >= 0 && kind === 'conversation' && hashPlainConversationInto(sample, this.records, at)) {
             prompted = true;
-            plainConversationFacts(sample);
+            factsOfPlainConversation(sample);
         }
         else {
             factsOf(sample, kind);
@@ -2188,12 +2180,11 @@ let factA = 0;
 let factB = 0;
 let factBits = 0;
 /** factsOf for a conversation hashPlainConversationInto took: no weights, no tool calls, its counts already made. */
-function plainConversationFacts(sample) {
-    factA = conversationFacts.characters;
+function factsOfPlainConversation(sample) {
+    factA = plainConversation.characters;
     factB = sample.messages.length;
     factBits =
-        (conversationFacts.bits & CONVERSATION_HAS_SYSTEM ? 0 : FACT_WITHOUT_SYSTEM) |
-            (conversationFacts.bits & CONVERSATION_HAS_USER ? 0 : FACT_WITHOUT_USER);
+        (plainConversation.hasSystem ? 0 : FACT_WITHOUT_SYSTEM) | (plainConversation.hasUser ? 0 : FACT_WITHOUT_USER);
 }
 /** A sample's statistics as two numbers and the counters' bits (see FACT_A, FACT_B, FACT_BITS). */
 function factsOf(sample, kind) {

@@ -6,14 +6,7 @@ import { rmSync } from 'node:fs';
 import { FORMAT_KEYS } from './jsonl-rules.js';
 import type { DatasetFormat } from './types.js';
 import { Distribution } from './distribution.js';
-import {
-  CONVERSATION_HAS_SYSTEM,
-  CONVERSATION_HAS_USER,
-  conversationFacts,
-  hashBytesInto,
-  hashPlainConversationInto,
-  hashSampleInto,
-} from './sample-hash.js';
+import { hashBytesInto, hashPlainConversationInto, hashSampleInto, plainConversation } from './sample-hash.js';
 import { RecordSpill, type SpilledRecords } from './record-spill.js';
 import {
   FACT_A,
@@ -169,7 +162,7 @@ export class ReviewCollector {
     let prompted: boolean;
     if (at >= 0 && kind === 'conversation' && hashPlainConversationInto(sample, this.records, at)) {
       prompted = true;
-      plainConversationFacts(sample);
+      factsOfPlainConversation(sample);
     } else {
       factsOf(sample, kind);
       prompted = at >= 0 && hashSampleInto(sample, kind, this.records, at);
@@ -315,12 +308,11 @@ let factB = 0;
 let factBits = 0;
 
 /** factsOf for a conversation hashPlainConversationInto took: no weights, no tool calls, its counts already made. */
-function plainConversationFacts(sample: Record<string, unknown>): void {
-  factA = conversationFacts.characters;
+function factsOfPlainConversation(sample: Record<string, unknown>): void {
+  factA = plainConversation.characters;
   factB = (sample.messages as unknown[]).length;
   factBits =
-    (conversationFacts.bits & CONVERSATION_HAS_SYSTEM ? 0 : FACT_WITHOUT_SYSTEM) |
-    (conversationFacts.bits & CONVERSATION_HAS_USER ? 0 : FACT_WITHOUT_USER);
+    (plainConversation.hasSystem ? 0 : FACT_WITHOUT_SYSTEM) | (plainConversation.hasUser ? 0 : FACT_WITHOUT_USER);
 }
 
 /** A sample's statistics as two numbers and the counters' bits (see FACT_A, FACT_B, FACT_BITS). */

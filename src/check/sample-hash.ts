@@ -86,10 +86,18 @@ const float = new Float64Array(1);
 const floatWords = new Int32Array(float.buffer);
 
 function mix(x: number): void {
-  structA = Math.imul(structA ^ x, 0x01000193);
-  structA = (structA << 13) | (structA >>> 19);
-  structB = (Math.imul(structB, 31) + x) | 0;
-  structB ^= structB >>> 15;
+  structA = mixA(structA, x);
+  structB = mixB(structB, x);
+}
+
+/** mix()'s two halves as pure functions, so that a loop can keep the state in locals. */
+function mixA(a: number, x: number): number {
+  a = Math.imul(a ^ x, 0x01000193);
+  return (a << 13) | (a >>> 19);
+}
+function mixB(b: number, x: number): number {
+  b = (Math.imul(b, 31) + x) | 0;
+  return b ^ (b >>> 15);
 }
 
 /** FNV-1a of short strings met before: keys and roles repeat on every line, and V8 keeps a string's own hash. */
@@ -103,12 +111,24 @@ function fnv1a(text: string): number {
 }
 
 function mixShort(text: string): void {
+  mix(shortHash(text));
+}
+
+/** The FNV-1a of the roles nearly every message has, known without a lookup. */
+const SYSTEM_HASH = fnv1a('system');
+const USER_HASH = fnv1a('user');
+const ASSISTANT_HASH = fnv1a('assistant');
+
+function shortHash(text: string): number {
+  if (text === 'assistant') return ASSISTANT_HASH;
+  if (text === 'user') return USER_HASH;
+  if (text === 'system') return SYSTEM_HASH;
   let h = shortHashes.get(text);
   if (h === undefined) {
     h = fnv1a(text);
     if (shortHashes.size < MAX_SHORT_HASHES) shortHashes.set(text, h);
   }
-  mix(h);
+  return h;
 }
 
 /** The keys of a message, mixed as mixShort would, without a lookup. */
@@ -347,40 +367,11 @@ export function hashSampleInto(
   return false;
 }
 
-/** mix()'s two halves as pure functions, so a loop keeps the state in locals (mixA(a, x) is structA's step). */
-function mixA(a: number, x: number): number {
-  a = Math.imul(a ^ x, 0x01000193);
-  return (a << 13) | (a >>> 19);
-}
-function mixB(b: number, x: number): number {
-  b = (Math.imul(b, 31) + x) | 0;
-  return b ^ (b >>> 15);
-}
-
-/** The FNV-1a mixShort gives the roles nearly every message has, without a lookup. */
-const SYSTEM_HASH = fnv1a('system');
-const USER_HASH = fnv1a('user');
-const ASSISTANT_HASH = fnv1a('assistant');
-
-function shortHash(text: string): number {
-  if (text === 'assistant') return ASSISTANT_HASH;
-  if (text === 'user') return USER_HASH;
-  if (text === 'system') return SYSTEM_HASH;
-  let h = shortHashes.get(text);
-  if (h === undefined) {
-    h = fnv1a(text);
-    if (shortHashes.size < MAX_SHORT_HASHES) shortHashes.set(text, h);
-  }
-  return h;
-}
-
 /**
- * What hashPlainConversationInto found besides the hashes: the characters of the messages' contents, and bits
- * CONVERSATION_HAS_SYSTEM and CONVERSATION_HAS_USER.
+ * What hashPlainConversationInto found besides the hashes, for the review's statistics: the characters of the
+ * messages' contents, and whether a system and a user message are among them.
  */
-export const conversationFacts = { characters: 0, bits: 0 };
-export const CONVERSATION_HAS_SYSTEM = 1;
-export const CONVERSATION_HAS_USER = 2;
+export const plainConversation = { characters: 0, hasSystem: false, hasUser: false };
 
 /** The part of a conversation beside its messages when it has no other key: a constant, mixed once. */
 let messagesOnlyHi = 0;
@@ -397,7 +388,8 @@ export function hashPlainConversationInto(sample: Record<string, unknown>, out: 
   if (!Array.isArray(messages) || Object.keys(sample).length !== 1) return false;
   let last = -1;
   let characters = 0;
-  let bits = 0;
+  let hasSystem = false;
+  let hasUser = false;
   for (let i = 0; i < messages.length; i += 1) {
     const message = messages[i] as Record<string, unknown> | null;
     if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
@@ -406,13 +398,14 @@ export function hashPlainConversationInto(sample: Record<string, unknown>, out: 
     if (typeof role !== 'string' || typeof content !== 'string' || Object.keys(message).length !== 2) return false;
     characters += content.length;
     if (role === 'assistant') last = i;
-    else if (role === 'user') bits |= CONVERSATION_HAS_USER;
-    else if (role === 'system') bits |= CONVERSATION_HAS_SYSTEM;
+    else if (role === 'user') hasUser = true;
+    else if (role === 'system') hasSystem = true;
   }
   if (last < 0) return false;
   if (!xxh64) throw new Error('loadHasher() was not awaited');
-  conversationFacts.characters = characters;
-  conversationFacts.bits = bits;
+  plainConversation.characters = characters;
+  plainConversation.hasSystem = hasSystem;
+  plainConversation.hasUser = hasUser;
   hashMessages(messages as Array<{ role: string; content: string }>, 0, last);
   out[at + 2] = outHi;
   out[at + 3] = outLo;
