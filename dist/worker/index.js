@@ -1512,12 +1512,15 @@ function hashValue(value) {
     finish();
     return { hi: outHi, lo: outLo };
 }
+/** The structure's two halves at the start of every hash. */
+const STRUCT_A_SEED = 0x1234567;
+const STRUCT_B_SEED = 0x7654321;
 /** Starts a hash: what is walked until finish() goes into it (no closure per part, on the hot path). */
 function begin() {
     if (!xxh64)
         throw new Error('loadHasher() was not awaited');
-    structA = 0x1234567;
-    structB = 0x7654321;
+    structA = STRUCT_A_SEED;
+    structB = STRUCT_B_SEED;
     longLength = 0;
 }
 /** The hash finish() or a combination last made (two numbers, not an object: one sample makes several). */
@@ -1555,6 +1558,19 @@ function combineEnd() {
     outLo = fmix(combinedB ^ Math.imul(combinedA, 0x165667b1));
 }
 /**
+ * A conversation's whole hash, written at `out[at]`: its prompt's (already at `out[at + 2]`), then its answer's
+ * (the messages from the last assistant one) and the rest's (its other keys), combined in that order.
+ */
+function writeConversationHash(out, at, answerHi, answerLo, restHi, restLo) {
+    combineStart(1);
+    combineAdd(out[at + 2], out[at + 3]);
+    combineAdd(answerHi, answerLo);
+    combineAdd(restHi, restLo);
+    combineEnd();
+    out[at] = outHi;
+    out[at + 1] = outLo;
+}
+/**
  * A sample's hash and its prompt's, each string hashed once: the whole is composed of the prompt's hash, the rest
  * of the prompt's part (a conversation's answer) and the other keys. A function of the value alone, so equal
  * samples still hash the same. The prompt: a conversation's messages before its last assistant message; an
@@ -1575,19 +1591,15 @@ function hashSampleInto(sample, format, out, at) {
             finish();
             out[at + 2] = outHi;
             out[at + 3] = outLo;
-            combineStart(1);
-            combineAdd(outHi, outLo);
             begin();
             walkRange(messages, last, messages.length);
             finish();
-            combineAdd(outHi, outLo);
+            const answerHi = outHi;
+            const answerLo = outLo;
             begin();
             walkObject(sample, 'messages');
             finish();
-            combineAdd(outHi, outLo);
-            combineEnd();
-            out[at] = outHi;
-            out[at + 1] = outLo;
+            writeConversationHash(out, at, answerHi, answerLo, outHi, outLo);
             return true;
         }
     }
@@ -1666,21 +1678,15 @@ function hashPlainConversationInto(sample, out, at) {
     hashMessages(messages, 0, last);
     out[at + 2] = outHi;
     out[at + 3] = outLo;
-    combineStart(1);
-    combineAdd(outHi, outLo);
     hashMessages(messages, last, messages.length);
-    combineAdd(outHi, outLo);
-    combineAdd(messagesOnlyHi, messagesOnlyLo);
-    combineEnd();
-    out[at] = outHi;
-    out[at + 1] = outLo;
+    writeConversationHash(out, at, outHi, outLo, messagesOnlyHi, messagesOnlyLo);
     return true;
 }
 /** begin(), walkRange over plain messages, finish(): as walkObject's two-key path mixes each. */
 function hashMessages(messages, from, to) {
     longLength = 0;
-    let a = mixA(0x1234567, 6);
-    let b = mixB(0x7654321, 6);
+    let a = mixA(STRUCT_A_SEED, 6);
+    let b = mixB(STRUCT_B_SEED, 6);
     a = mixA(a, to - from);
     b = mixB(b, to - from);
     for (let i = from; i < to; i += 1) {

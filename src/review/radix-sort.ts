@@ -41,15 +41,8 @@ export interface SortedKeys {
 /** The keys (`hi[k]`, `lo[k]`) sorted, beside their positions. Takes `hi` and `lo` over, and releases them. */
 export function sortKeys(hi: Uint32Array, lo: Uint32Array): SortedKeys {
   const n = hi.length;
-  if (n < SMALL || n > MANY) {
-    let order: Uint32Array;
-    if (n < SMALL) {
-      order = new Uint32Array(n);
-      for (let k = 0; k < n; k += 1) order[k] = k;
-      order.sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
-    } else order = lsdOrder(hi, lo, counts);
-    return { order, hi: permuted(hi, order), lo: permuted(lo, order) };
-  }
+  if (n < SMALL) return inOrder(comparatorOrder(hi, lo), hi, lo);
+  if (n > MANY) return inOrder(lsdOrder(hi, lo, counts), hi, lo);
   counts.fill(0);
   for (let k = 0; k < n; k += 1) counts[hi[k]! >>> 16]! += 1;
   for (let d = 0, total = 0; d < DIGITS; d += 1) {
@@ -77,6 +70,18 @@ export function sortKeys(hi: Uint32Array, lo: Uint32Array): SortedKeys {
     else if (to - from > 1) insertionSort(order, sortedHi, sortedLo, from, to);
   }
   return { order, hi: sortedHi, lo: sortedLo };
+}
+
+/** The positions of a few keys in key order, by a comparator (stable: equal keys by position). */
+function comparatorOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array {
+  const order = new Uint32Array(hi.length);
+  for (let k = 0; k < order.length; k += 1) order[k] = k;
+  return order.sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
+}
+
+/** The keys moved into `order` (and the given arrays released). */
+function inOrder(order: Uint32Array, hi: Uint32Array, lo: Uint32Array): SortedKeys {
+  return { order, hi: permuted(hi, order), lo: permuted(lo, order) };
 }
 
 /** `keys` in the order given (then released). */
